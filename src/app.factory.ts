@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppModule, AppOptions } from './app.module';
+import { problemOf, sendProblem } from './common/errors';
+
+export interface CreateAppOptions extends AppOptions {
+  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+const NEST_LEVELS: Record<NonNullable<CreateAppOptions['logLevel']>, LogLevel[]> = {
+  silent: [], fatal: ['fatal'], error: ['fatal', 'error'], warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'], debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+};
+
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('svcpath')
+    .setDescription('Can client X reach Kubernetes Service Y, and will its source IP survive? '
+      + 'Every route but /health and the docs needs "Authorization: Bearer <API key>". '
+      + 'Errors are application/problem+json (RFC 9457).')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Builds the application exactly as `main.ts` serves it (tests use this too). */
+export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const level = options.logLevel ?? 'info';
+  const adapter = new FastifyAdapter({
+    logger: level === 'silent' ? false : { level },
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 64 * 1024 * 1024,
+    trustProxy: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[level] }),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  // Errors Fastify raises before Nest's pipeline (malformed JSON, wrong content type, body too
+  // large) are problem+json too.
+  fastify.setErrorHandler((error, request, reply) => {
+    sendProblem(reply, problemOf(error, String(request.id)));
+  });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,86 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { ADMIN_TOKEN, AuthGuard } from './common/auth';
+import { graphqlErrorOf, ProblemFilter, validationError } from './common/errors';
+import { DATABASE_URL, PrismaService } from './prisma/prisma.service';
+import { ClustersController } from './modules/clusters/clusters.controller';
+import { ClustersResolver } from './modules/clusters/clusters.resolver';
+import { ClustersService } from './modules/clusters/clusters.service';
+import { GraphiqlController } from './modules/docs/graphiql.controller';
+import { HealthController } from './modules/health/health.controller';
+import { NodesController } from './modules/nodes/nodes.controller';
+import { NodesResolver } from './modules/nodes/nodes.resolver';
+import { NodesService } from './modules/nodes/nodes.service';
+import { TenantsController } from './modules/tenants/tenants.controller';
+import { TenantsResolver } from './modules/tenants/tenants.resolver';
+import { TenantsService } from './modules/tenants/tenants.service';
+import { ClusterStore } from './modules/topology/cluster-store';
+
+export interface AppOptions {
+  /** Runtime database URL: a role subject to row-level security. */
+  readonly databaseUrl: string;
+  /** Operator token for creating tenants; null disables those routes. */
+  readonly adminToken: string | null;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        GraphQLModule.forRoot<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          autoSchemaFile: true,
+          sortSchema: true,
+          graphiql: false,
+          path: '/graphql',
+          context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
+          errorFormatter: (execution, context) => {
+            // Resolver errors already are typed GraphQLErrors (ProblemFilter); keep HTTP 200 with
+            // `errors`, as GraphQL clients expect, and never leak anything else.
+            const requestId = String((context as { reply?: FastifyReply }).reply?.request.id ?? 'unknown');
+            // Mercurius folds document validation errors into one error that holds them in `errors`.
+            const flat = (execution.errors ?? []).flatMap((error) => {
+              const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
+              return Array.isArray(inner) && inner.every((e) => e instanceof GraphQLError) ? (inner as GraphQLError[]) : [error];
+            });
+            const errors = flat.map((error) => {
+              if (error.extensions?.code) return error;
+              // No original error: graphql-js rejected the document or its variables (user input).
+              if (!error.originalError) {
+                return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 } });
+              }
+              return graphqlErrorOf(error.originalError, requestId, error);
+            });
+            const rejected = execution.data === undefined || (execution.data === null && errors.every((e) => e.extensions.status === 400));
+            return { statusCode: rejected ? 400 : 200, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } };
+          },
+        }),
+      ],
+      controllers: [HealthController, TenantsController, ClustersController, NodesController, GraphiqlController],
+      providers: [
+        { provide: DATABASE_URL, useValue: options.databaseUrl },
+        { provide: ADMIN_TOKEN, useValue: options.adminToken },
+        PrismaService,
+        ClusterStore,
+        TenantsService, TenantsResolver,
+        ClustersService, ClustersResolver,
+        NodesService, NodesResolver,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true, forbidNonWhitelisted: true, transform: true,
+            exceptionFactory: validationError,
+          }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { FastifyRequest } from 'fastify';
+import { DomainError } from './domain-error';
+import { PrismaService } from '../prisma/prisma.service';
+
+/** Who is calling: set by the guard from the API key, never from a header, path or body. */
+export interface AuthContext {
+  readonly tenantId: string;
+  readonly keyId: string;
+  readonly scope: 'read' | 'write';
+}
+
+export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');
+
+type Access = 'public' | 'operator' | 'read';
+const ACCESS = 'svcpath:access';
+/** No credentials (health, docs). */
+export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
+/** The operator token from the environment (creating tenants). */
+export const OperatorOnly = () => SetMetadata(ACCESS, 'operator' satisfies Access);
+/** A POST that changes nothing (an analysis): read-scoped keys may call it. */
+export const ReadOnlyOperation = () => SetMetadata(ACCESS, 'read' satisfies Access);
+
+export interface ApiKeySecret { readonly key: string; readonly prefix: string; readonly hash: string }
+
+/** A new key: ≥ 128 random bits (here 192), shown once; only its SHA-256 is stored. */
+export function generateApiKey(): ApiKeySecret {
+  const prefix = randomBytes(6).toString('base64url');
+  const key = `svc_${prefix}_${randomBytes(24).toString('base64url')}`;
+  return { key, prefix: `svc_${prefix}`, hash: hashApiKey(key) };
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+type AuthedRequest = FastifyRequest & { auth?: AuthContext };
+
+interface RequestInfo { request: AuthedRequest; mutation: boolean }
+
+function requestOf(ctx: ExecutionContext): RequestInfo {
+  if (ctx.getType<GqlContextType>() === 'graphql') {
+    const gql = GqlExecutionContext.create(ctx);
+    const { req } = gql.getContext<{ req: AuthedRequest }>();
+    return { request: req, mutation: gql.getInfo<{ operation: { operation: string } }>().operation.operation === 'mutation' };
+  }
+  const request = ctx.switchToHttp().getRequest<AuthedRequest>();
+  return { request, mutation: !['GET', 'HEAD', 'OPTIONS'].includes(request.method) };
+}
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) throw new DomainError('UNAUTHENTICATED', 'send an API key as "Authorization: Bearer <key>"');
+  return match[1];
+}
+
+/** Deny by default: every route needs an API key unless marked @Public() or @OperatorOnly(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly prisma: PrismaService,
+    @Inject(ADMIN_TOKEN) private readonly adminToken: string | null,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
+    if (access === 'public') return true;
+    const { request, mutation } = requestOf(ctx);
+    const token = bearer(request);
+    if (access === 'operator') {
+      if (this.adminToken === null) throw new DomainError('FORBIDDEN', 'no operator token is configured on this server (set SVCPATH_ADMIN_TOKEN)');
+      if (!safeEqual(token, this.adminToken)) throw new DomainError('UNAUTHENTICATED', 'the operator token is not valid');
+      return true;
+    }
+    const key = await this.prisma.findKeyByHash(hashApiKey(token));
+    if (!key || key.revokedAt) throw new DomainError('UNAUTHENTICATED', 'the API key is not valid or has been revoked');
+    if (mutation && access !== 'read' && key.scope !== 'write') {
+      throw new DomainError('FORBIDDEN', 'this API key has the read scope; changes need a key with the write scope');
+    }
+    request.auth = { tenantId: key.tenantId, keyId: key.id, scope: key.scope };
+    return true;
+  }
+}
+
+/** The caller's AuthContext; throws if the guard did not run (a route wrongly left without auth). */
+export const CurrentAuth = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthContext => {
+  const { request } = requestOf(ctx);
+  if (!request.auth) throw new Error('CurrentAuth used on a route the auth guard did not authenticate');
+  return request.auth;
+});

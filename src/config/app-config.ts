@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+
+/** Everything the service reads from its environment, validated once at boot. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Admin (migration) connection; null = start the embedded PostgreSQL. */
+  readonly databaseUrl: string | null;
+  /** Runtime connection (a role that cannot bypass row-level security); null = provision `svcpath_app`. */
+  readonly appDatabaseUrl: string | null;
+  readonly dataDir: string;
+  /** Operator token from SVCPATH_ADMIN_TOKEN; null = generated and kept in the data dir (embedded mode only). */
+  readonly adminToken: string | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  readonly seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
+
+function readPort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3000;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readUrl(name: string, raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError(`${name} must be a postgresql:// URL`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const databaseUrl = readUrl('DATABASE_URL', env.DATABASE_URL);
+  const tokenFromEnv = env.SVCPATH_ADMIN_TOKEN;
+  if (tokenFromEnv !== undefined && tokenFromEnv !== '' && tokenFromEnv.length < 16) {
+    throw new ConfigError('SVCPATH_ADMIN_TOKEN must be at least 16 characters');
+  }
+  return {
+    port: readPort(env.PORT),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl,
+    appDatabaseUrl: readUrl('APP_DATABASE_URL', env.APP_DATABASE_URL),
+    dataDir: resolve(env.SVCPATH_DATA_DIR ?? '.data'),
+    adminToken: tokenFromEnv === undefined || tokenFromEnv === '' ? null : tokenFromEnv,
+    logLevel,
+    seedDemo: env.SVCPATH_DEMO !== 'false',
+  };
+}

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/app-config';
+import { openDatabase, resolveAdminToken } from './db/database';
+import { seedDemo } from './demo/seed';
+
+function log(level: 'info' | 'error', message: string, extra: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ level, time: new Date().toISOString(), context: 'bootstrap', message, ...extra })}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config, () => undefined);
+  log('info', database.embedded ? `embedded PostgreSQL ready (data in ${config.dataDir})` : 'connected to DATABASE_URL',
+    { appliedMigrations: database.appliedMigrations });
+  const adminToken = resolveAdminToken(config, database.embedded);
+  const app = await createApp({ databaseUrl: database.runtimeUrl, adminToken, logLevel: config.logLevel });
+  const demo = config.seedDemo ? await seedDemo(database.runtimeUrl, config.dataDir) : null;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log('info', `${signal}: draining requests and shutting down`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const base = `http://localhost:${config.port}`;
+  const lines = [
+    '',
+    `svcpath is up: ${base}`,
+    `  REST docs (Swagger UI):  ${base}/docs`,
+    `  OpenAPI document:        ${base}/docs/openapi.yaml`,
+    `  GraphiQL playground:     ${base}/graphiql   (GraphQL endpoint ${base}/graphql)`,
+    `  Health:                  ${base}/health/live, ${base}/health/ready`,
+    ...(demo ? [`  Demo tenant "${demo.tenantName}", cluster "${demo.clusterName}" (${demo.clusterId})`,
+      `  Demo API key:            ${demo.apiKey}`] : []),
+    ...(adminToken ? [`  Operator token:          ${config.adminToken ? '(from SVCPATH_ADMIN_TOKEN)' : adminToken}`] : ['  Operator token:          none (set SVCPATH_ADMIN_TOKEN to create tenants)']),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+  log('error', `failed to start: ${message}`);
+  process.exit(1);
+});

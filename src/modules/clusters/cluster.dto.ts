@@ -1,0 +1,97 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { InputType, ObjectType } from '@nestjs/graphql';
+import { Prop } from '../../common/prop';
+import { IsCidr, IsDns1123Subdomain, IsKubernetesVersion } from '../../common/validators';
+import { E, LocalDetector, NetworkModel, Profile, ProxyMode } from '../topology/enums';
+import { Paginated } from '../topology/paging';
+
+@InputType('NodePortRangeInput')
+@ObjectType('NodePortRange')
+export class NodePortRange {
+  @Prop('int', { minimum: 1, maximum: 65535, example: 30000 }) @IsInt() @Min(1) @Max(65535) min!: number;
+  @Prop('int', { minimum: 1, maximum: 65535, example: 32767 }) @IsInt() @Min(1) @Max(65535) max!: number;
+}
+
+@InputType('KubeProxyOptionsInput')
+export class KubeProxyOptionsInput {
+  @Prop('boolean', { nullable: true, description: 'iptables/nftables masqueradeAll: SNAT all Service traffic.' })
+  @IsOptional() @IsBoolean() masqueradeAll?: boolean;
+
+  @Prop(E.LocalDetector, { nullable: true, description: 'detectLocalMode. Default CLUSTER_CIDR (NONE when the cluster has no pod CIDRs).' })
+  @IsOptional() @IsIn(Object.values(LocalDetector)) localDetector?: LocalDetector;
+
+  @Prop('string', { nullable: true, array: true, description: 'nodePortAddresses: CIDRs, or ["primary"]; empty = every node IP.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(16) @IsString({ each: true }) nodePortAddresses?: string[];
+
+  @Prop('boolean', { nullable: true, description: 'iptables.localhostNodePorts (default true).' })
+  @IsOptional() @IsBoolean() localhostNodePorts?: boolean;
+}
+
+@ObjectType('KubeProxyOptions')
+export class KubeProxyOptions {
+  @Prop('boolean') masqueradeAll!: boolean;
+  @Prop(E.LocalDetector) localDetector!: LocalDetector;
+  @Prop('string', { array: true }) nodePortAddresses!: string[];
+  @Prop('boolean') localhostNodePorts!: boolean;
+}
+
+/** Settings shared by create and update; every one optional (create fills in defaults). */
+@InputType({ isAbstract: true })
+abstract class ClusterSettingsInput {
+  @Prop(E.Profile, { nullable: true, description: 'Default KUBERNETES.' })
+  @IsOptional() @IsIn(Object.values(Profile)) profile?: Profile;
+
+  @Prop('string', { nullable: true, example: '1.31', description: 'Default 1.31.' })
+  @IsOptional() @IsKubernetesVersion() kubernetesVersion?: string;
+
+  @Prop(E.NetworkModel, { nullable: true, description: 'Default TUNNEL (CLOUD_NATIVE_2 for CCE_TURBO).' })
+  @IsOptional() @IsIn(Object.values(NetworkModel)) networkModel?: NetworkModel;
+
+  @Prop(E.ProxyMode, { nullable: true, description: 'Default IPTABLES.' })
+  @IsOptional() @IsIn(Object.values(ProxyMode)) proxyMode?: ProxyMode;
+
+  @Prop('string', { nullable: true, array: true, example: ['172.16.0.0/16'], description: 'Pod CIDRs (kube-proxy clusterCIDR); at most one per IP family.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(2) @IsCidr({ each: true }) clusterCidrs?: string[];
+
+  @Prop('string', { nullable: true, array: true, example: ['10.247.0.0/16'], description: 'Service CIDRs; default 10.96.0.0/12 (10.247.0.0/16 for CCE).' })
+  @IsOptional() @IsArray() @ArrayMaxSize(2) @IsCidr({ each: true }) serviceCidrs?: string[];
+
+  @Prop(NodePortRange, { nullable: true, description: 'Default 30000-32767.' })
+  @IsOptional() @ValidateNested() @Type(() => NodePortRange) nodePortRange?: NodePortRange;
+
+  @Prop(KubeProxyOptionsInput, { nullable: true })
+  @IsOptional() @ValidateNested() @Type(() => KubeProxyOptionsInput) kubeProxy?: KubeProxyOptionsInput;
+}
+
+@InputType('CreateClusterInput')
+export class CreateClusterInput extends ClusterSettingsInput {
+  @Prop('string', { example: 'prod-eu', description: 'DNS-1123 subdomain, unique in the tenant.' })
+  @IsString() @MaxLength(253) @IsDns1123Subdomain() name!: string;
+}
+
+@InputType('UpdateClusterInput')
+export class UpdateClusterInput extends ClusterSettingsInput {
+  @Prop('string', { nullable: true }) @IsOptional() @IsString() @MaxLength(253) @IsDns1123Subdomain() name?: string;
+}
+
+@ObjectType('Cluster')
+export class ClusterView {
+  @Prop('string', { description: 'UUID' }) id!: string;
+  @Prop('string') name!: string;
+  @Prop(E.Profile) profile!: Profile;
+  @Prop('string') kubernetesVersion!: string;
+  @Prop(E.NetworkModel) networkModel!: NetworkModel;
+  @Prop(E.ProxyMode) proxyMode!: ProxyMode;
+  @Prop('string', { array: true }) clusterCidrs!: string[];
+  @Prop('string', { array: true }) serviceCidrs!: string[];
+  @Prop(NodePortRange) nodePortRange!: NodePortRange;
+  @Prop(KubeProxyOptions) kubeProxy!: KubeProxyOptions;
+  @Prop('int', { description: 'Bumped by every change to the cluster or anything in it.' }) version!: number;
+  @Prop('string', { description: 'RFC 3339' }) createdAt!: string;
+  @Prop('string', { description: 'RFC 3339' }) updatedAt!: string;
+}
+
+export const ClusterPage = Paginated(ClusterView, 'ClusterPage');

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../common/domain-error';
+import { cidrContains, parseCidr } from '../../common/net';
+import { PrismaService, TenantTx } from '../../prisma/prisma.service';
+import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
+import { ClusterRow, ClusterStore } from '../topology/cluster-store';
+import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
+
+type Settings = Omit<ClusterRow, 'tenantId' | 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+
+const DEFAULT_SERVICE_CIDR = { KUBERNETES: '10.96.0.0/12', CCE: '10.247.0.0/16', CCE_TURBO: '10.247.0.0/16' } as const;
+
+export function toClusterView(row: ClusterRow): ClusterView {
+  return {
+    id: row.id, name: row.name, profile: row.profile, kubernetesVersion: row.kubernetesVersion,
+    networkModel: row.networkModel, proxyMode: row.proxyMode, clusterCidrs: row.clusterCidrs, serviceCidrs: row.serviceCidrs,
+    nodePortRange: { min: row.nodePortMin, max: row.nodePortMax },
+    kubeProxy: { masqueradeAll: row.masqueradeAll, localDetector: row.localDetector, nodePortAddresses: row.nodePortAddresses, localhostNodePorts: row.localhostNodePorts },
+    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function canonicalCidrs(field: string, cidrs: string[]): string[] {
+  const parsed = cidrs.map((text, i) => {
+    const cidr = parseCidr(text);
+    if (!cidr) throw DomainError.invalid(`${field}[${i}]`, `"${text}" is not a CIDR`);
+    return cidr;
+  });
+  if (parsed.length === 2 && parsed[0].family === parsed[1].family) {
+    throw DomainError.invalid(field, 'holds at most one CIDR per IP family (dual-stack: one IPv4 and one IPv6)');
+  }
+  return parsed.map((c) => c.text);
+}
+
+/** Cross-field rules of a cluster's settings (the per-field ones are on the DTO). */
+function checkSettings(s: Settings): void {
+  const allowed: Record<Settings['profile'], { models: string[]; modes: string[] }> = {
+    KUBERNETES: { models: ['TUNNEL', 'VPC'], modes: ['IPTABLES', 'IPVS', 'NFTABLES'] },
+    CCE: { models: ['TUNNEL', 'VPC'], modes: ['IPTABLES', 'IPVS'] },
+    CCE_TURBO: { models: ['CLOUD_NATIVE_2'], modes: ['IPTABLES', 'IPVS'] },
+  };
+  const rule = allowed[s.profile];
+  if (!rule.models.includes(s.networkModel)) {
+    throw DomainError.invalid('networkModel', `a ${s.profile} cluster uses ${rule.models.join(' or ')}, not ${s.networkModel}`);
+  }
+  if (!rule.modes.includes(s.proxyMode)) {
+    throw DomainError.invalid('proxyMode', `a ${s.profile} cluster uses ${rule.modes.join(' or ')}, not ${s.proxyMode}`);
+  }
+  if (s.serviceCidrs.length === 0) throw DomainError.invalid('serviceCidrs', 'at least one Service CIDR is required');
+  for (const [i, text] of s.serviceCidrs.entries()) {
+    const cidr = parseCidr(text)!;
+    if ((cidr.family === 4 && cidr.prefix < 12) || (cidr.family === 6 && cidr.prefix < 108)) {
+      throw DomainError.invalid(`serviceCidrs[${i}]`, 'is too large (at most /12 for IPv4, /108 for IPv6, as kube-apiserver allows)');
+    }
+    for (const pod of s.clusterCidrs.map((c) => parseCidr(c)!)) {
+      if (cidrContains(pod, ipOf(cidr.text)) || cidrContains(cidr, ipOf(pod.text))) {
+        throw DomainError.invalid(`serviceCidrs[${i}]`, `overlaps the pod CIDR ${pod.text}`);
+      }
+    }
+  }
+  if (s.nodePortMin > s.nodePortMax) throw DomainError.invalid('nodePortRange', 'min must not exceed max');
+  for (const [i, address] of s.nodePortAddresses.entries()) {
+    if (address === 'primary' ? s.nodePortAddresses.length > 1 : !parseCidr(address)) {
+      throw DomainError.invalid(`kubeProxy.nodePortAddresses[${i}]`, 'must be CIDRs, or "primary" alone');
+    }
+  }
+}
+
+function ipOf(cidrText: string): string {
+  return cidrText.slice(0, cidrText.indexOf('/'));
+}
+
+function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Settings | null): Settings {
+  const profile = input.profile ?? base?.profile ?? 'KUBERNETES';
+  const clusterCidrs = input.clusterCidrs ? canonicalCidrs('clusterCidrs', input.clusterCidrs) : base?.clusterCidrs ?? [];
+  return {
+    name: input.name ?? base!.name,
+    profile,
+    kubernetesVersion: (input.kubernetesVersion ?? base?.kubernetesVersion ?? '1.31').replace(/^v/, ''),
+    networkModel: input.networkModel ?? base?.networkModel ?? (profile === 'CCE_TURBO' ? 'CLOUD_NATIVE_2' : 'TUNNEL'),
+    proxyMode: input.proxyMode ?? base?.proxyMode ?? 'IPTABLES',
+    clusterCidrs,
+    serviceCidrs: input.serviceCidrs ? canonicalCidrs('serviceCidrs', input.serviceCidrs) : base?.serviceCidrs ?? [DEFAULT_SERVICE_CIDR[profile]],
+    nodePortMin: input.nodePortRange?.min ?? base?.nodePortMin ?? 30000,
+    nodePortMax: input.nodePortRange?.max ?? base?.nodePortMax ?? 32767,
+    masqueradeAll: input.kubeProxy?.masqueradeAll ?? base?.masqueradeAll ?? false,
+    localDetector: input.kubeProxy?.localDetector ?? base?.localDetector ?? (clusterCidrs.length ? 'CLUSTER_CIDR' : 'NONE'),
+    nodePortAddresses: input.kubeProxy?.nodePortAddresses ?? base?.nodePortAddresses ?? [],
+    localhostNodePorts: input.kubeProxy?.localhostNodePorts ?? base?.localhostNodePorts ?? true,
+  };
+}
+
+@Injectable()
+export class ClustersService {
+  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
+
+  async create(tenantId: string, input: CreateClusterInput): Promise<ClusterView> {
+    const settings = settingsFrom(input, null);
+    checkSettings(settings);
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      await this.ensureNameFree(tx, settings.name, null);
+      const row = await tx.cluster.create({ data: { tenantId, id: randomUUID(), ...settings } });
+      return toClusterView(row);
+    });
+  }
+
+  async get(tenantId: string, id: string): Promise<ClusterView> {
+    return this.prisma.forTenant(tenantId, async (tx) => toClusterView(await this.store.require(tx, tenantId, id)));
+  }
+
+  async list(tenantId: string, args: PageArgs): Promise<Page<ClusterView>> {
+    const limit = args.limit ?? 50;
+    const after = decodeCursor(args.cursor, 1);
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      const rows = await tx.cluster.findMany({
+        where: after ? { name: { gt: after[0] } } : {}, orderBy: { name: 'asc' }, take: limit + 1,
+      });
+      const page = pageOf(rows, limit, (row) => [row.name]);
+      return { items: page.items.map(toClusterView), nextCursor: page.nextCursor };
+    });
+  }
+
+  async update(tenantId: string, id: string, input: UpdateClusterInput): Promise<ClusterView> {
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      const current = await this.store.lock(tx, tenantId, id);
+      const settings = settingsFrom(input, current);
+      checkSettings(settings);
+      if (settings.name !== current.name) await this.ensureNameFree(tx, settings.name, id);
+      await this.store.checkContentsFit(tx, current, settings);
+      const row = await tx.cluster.update({ where: { tenantId_id: { tenantId, id } }, data: settings });
+      return toClusterView(row);
+    });
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.prisma.forTenant(tenantId, async (tx) => {
+      await this.store.lock(tx, tenantId, id);
+      await tx.cluster.delete({ where: { tenantId_id: { tenantId, id } } });
+    });
+  }
+
+  private async ensureNameFree(tx: TenantTx, name: string, exceptId: string | null): Promise<void> {
+    const other = await tx.cluster.findFirst({ where: { name, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+    if (other) throw DomainError.conflict('name', `a cluster named "${name}" already exists`);
+  }
+}

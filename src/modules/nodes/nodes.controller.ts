@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { UuidParam } from '../../common/params';
+import { PageArgs } from '../topology/paging';
+import { CreateNodeInput, NodePage, NodeView, UpdateNodeInput } from './node.dto';
+import { NodesService } from './nodes.service';
+
+@ApiTags('nodes')
+@ApiBearerAuth()
+@Controller('v1/clusters/:clusterId/nodes')
+export class NodesController {
+  constructor(private readonly service: NodesService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: NodeView })
+  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNodeInput): Promise<NodeView> {
+    return this.service.create(auth.tenantId, clusterId, input);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: NodePage })
+  list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: PageArgs) {
+    return this.service.list(auth.tenantId, clusterId, page);
+  }
+
+  @Get(':nodeId')
+  @ApiOkResponse({ type: NodeView })
+  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string): Promise<NodeView> {
+    return this.service.get(auth.tenantId, clusterId, id);
+  }
+
+  @Patch(':nodeId')
+  @ApiOkResponse({ type: NodeView })
+  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string, @Body() input: UpdateNodeInput): Promise<NodeView> {
+    return this.service.update(auth.tenantId, clusterId, id, input);
+  }
+
+  @Delete(':nodeId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id);
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthContext, CurrentAuth, OperatorOnly } from '../../common/auth';
+import { UuidParam } from '../../common/params';
+import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView, CreatedTenantView, CreateTenantInput, TenantView } from './tenant.dto';
+import { TenantsService } from './tenants.service';
+
+@ApiTags('tenants')
+@ApiBearerAuth()
+@Controller('v1')
+export class TenantsController {
+  constructor(private readonly service: TenantsService) {}
+
+  @Post('tenants')
+  @OperatorOnly()
+  @ApiOperation({ summary: 'Create a tenant and its first API key (operator token: Bearer SVCPATH_ADMIN_TOKEN).' })
+  @ApiCreatedResponse({ type: CreatedTenantView })
+  createTenant(@Body() input: CreateTenantInput): Promise<CreatedTenantView> {
+    return this.service.createTenant(input.name);
+  }
+
+  @Get('tenant')
+  @ApiOperation({ summary: 'The tenant of the calling API key.' })
+  @ApiOkResponse({ type: TenantView })
+  tenant(@CurrentAuth() auth: AuthContext): Promise<TenantView> {
+    return this.service.getTenant(auth.tenantId);
+  }
+
+  @Get('api-keys')
+  @ApiOkResponse({ type: ApiKeyView, isArray: true })
+  listKeys(@CurrentAuth() auth: AuthContext): Promise<ApiKeyView[]> {
+    return this.service.listKeys(auth.tenantId);
+  }
+
+  @Post('api-keys')
+  @ApiCreatedResponse({ type: CreatedApiKeyView })
+  createKey(@CurrentAuth() auth: AuthContext, @Body() input: CreateApiKeyInput): Promise<CreatedApiKeyView> {
+    return this.service.createKey(auth.tenantId, input);
+  }
+
+  @Delete('api-keys/:keyId')
+  @ApiOperation({ summary: 'Revoke a key (it stops working at once; it stays listed with revokedAt).' })
+  @ApiOkResponse({ type: ApiKeyView })
+  revokeKey(@CurrentAuth() auth: AuthContext, @UuidParam('keyId') keyId: string): Promise<ApiKeyView> {
+    return this.service.revokeKey(auth.tenantId, keyId);
+  }
+}
