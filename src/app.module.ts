@@ -15,6 +15,12 @@ import { HealthController } from './modules/health/health.controller';
 import { NodesController } from './modules/nodes/nodes.controller';
 import { NodesResolver } from './modules/nodes/nodes.resolver';
 import { NodesService } from './modules/nodes/nodes.service';
+import { PodsController } from './modules/pods/pods.controller';
+import { PodsResolver } from './modules/pods/pods.resolver';
+import { PodsService } from './modules/pods/pods.service';
+import { ServicesController } from './modules/services/services.controller';
+import { ServicesResolver } from './modules/services/services.resolver';
+import { ServicesService } from './modules/services/services.service';
 import { TenantsController } from './modules/tenants/tenants.controller';
 import { TenantsResolver } from './modules/tenants/tenants.resolver';
 import { TenantsService } from './modules/tenants/tenants.service';
@@ -62,7 +68,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, TenantsController, ClustersController, NodesController, GraphiqlController],
+      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, GraphiqlController],
       providers: [
         { provide: DATABASE_URL, useValue: options.databaseUrl },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
@@ -71,6 +77,8 @@ export class AppModule {
         TenantsService, TenantsResolver,
         ClustersService, ClustersResolver,
         NodesService, NodesResolver,
+        PodsService, PodsResolver,
+        ServicesService, ServicesResolver,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {

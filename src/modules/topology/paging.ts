@@ -50,3 +50,11 @@ export function Paginated<T>(item: Type<T>, name: string): Type<Page<T>> {
   Object.defineProperty(PageClass, 'name', { value: name });
   return PageClass;
 }
+
+@ArgsType()
+export class NamespacedPageArgs extends PageArgs {
+  @Field({ nullable: true, description: 'Only this namespace.' })
+  @ApiPropertyOptional({ description: 'Only this namespace.' })
+  @IsOptional() @IsString() @MaxLength(63)
+  namespace?: string;
+}

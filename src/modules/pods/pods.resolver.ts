@@ -1,0 +1,37 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { UuidArg } from '../../common/params';
+import { NamespacedPageArgs } from '../topology/paging';
+import { CreatePodInput, PodPage, PodView, UpdatePodInput } from './pod.dto';
+import { PodsService } from './pods.service';
+
+@Resolver(() => PodView)
+export class PodsResolver {
+  constructor(private readonly service: PodsService) {}
+
+  @Query(() => PodPage)
+  pods(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args() page: NamespacedPageArgs) {
+    return this.service.list(auth.tenantId, clusterId, page);
+  }
+
+  @Query(() => PodView)
+  pod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<PodView> {
+    return this.service.get(auth.tenantId, clusterId, id);
+  }
+
+  @Mutation(() => PodView)
+  createPod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreatePodInput): Promise<PodView> {
+    return this.service.create(auth.tenantId, clusterId, input);
+  }
+
+  @Mutation(() => PodView)
+  updatePod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string, @Args('input') input: UpdatePodInput): Promise<PodView> {
+    return this.service.update(auth.tenantId, clusterId, id, input);
+  }
+
+  @Mutation(() => Boolean)
+  async deletePod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<boolean> {
+    await this.service.remove(auth.tenantId, clusterId, id);
+    return true;
+  }
+}

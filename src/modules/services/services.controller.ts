@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { UuidParam } from '../../common/params';
+import { NamespacedPageArgs } from '../topology/paging';
+import { CreateServiceInput, ServicePage, ServiceView, UpdateServiceInput } from './service.dto';
+import { ServicesService } from './services.service';
+
+@ApiTags('services')
+@ApiBearerAuth()
+@Controller('v1/clusters/:clusterId/services')
+export class ServicesController {
+  constructor(private readonly service: ServicesService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ServiceView })
+  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateServiceInput): Promise<ServiceView> {
+    return this.service.create(auth.tenantId, clusterId, input);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ServicePage })
+  list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: NamespacedPageArgs) {
+    return this.service.list(auth.tenantId, clusterId, page);
+  }
+
+  @Get(':serviceId')
+  @ApiOkResponse({ type: ServiceView })
+  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string): Promise<ServiceView> {
+    return this.service.get(auth.tenantId, clusterId, id);
+  }
+
+  @Patch(':serviceId')
+  @ApiOkResponse({ type: ServiceView })
+  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string, @Body() input: UpdateServiceInput): Promise<ServiceView> {
+    return this.service.update(auth.tenantId, clusterId, id, input);
+  }
+
+  @Delete(':serviceId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id);
+  }
+}

@@ -1,0 +1,37 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { UuidArg } from '../../common/params';
+import { NamespacedPageArgs } from '../topology/paging';
+import { CreateServiceInput, ServicePage, ServiceView, UpdateServiceInput } from './service.dto';
+import { ServicesService } from './services.service';
+
+@Resolver(() => ServiceView)
+export class ServicesResolver {
+  constructor(private readonly svc: ServicesService) {}
+
+  @Query(() => ServicePage)
+  services(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args() page: NamespacedPageArgs) {
+    return this.svc.list(auth.tenantId, clusterId, page);
+  }
+
+  @Query(() => ServiceView)
+  service(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<ServiceView> {
+    return this.svc.get(auth.tenantId, clusterId, id);
+  }
+
+  @Mutation(() => ServiceView)
+  createService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateServiceInput): Promise<ServiceView> {
+    return this.svc.create(auth.tenantId, clusterId, input);
+  }
+
+  @Mutation(() => ServiceView)
+  updateService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string, @Args('input') input: UpdateServiceInput): Promise<ServiceView> {
+    return this.svc.update(auth.tenantId, clusterId, id, input);
+  }
+
+  @Mutation(() => Boolean)
+  async deleteService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<boolean> {
+    await this.svc.remove(auth.tenantId, clusterId, id);
+    return true;
+  }
+}

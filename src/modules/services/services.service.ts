@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../common/domain-error';
+import { bigIntToIp, cidrSize, parseCidr } from '../../common/net';
+import { Service } from '../../generated/prisma/client';
+import { PrismaService, TenantTx } from '../../prisma/prisma.service';
+import { ClusterRow, ClusterStore } from '../topology/cluster-store';
+import { NamespacedPageArgs, Page, decodeCursor, pageOf } from '../topology/paging';
+import { CreateServiceInput, ServiceView, UpdateServiceInput } from './service.dto';
+import { isHeadless, resolveSpec, serviceClaims, ServiceSpec } from './service-spec';
+
+function specOf(row: Service): ServiceSpec {
+  return {
+    type: row.type, selector: row.selector as Record<string, string> | null, ports: row.ports as unknown as ServiceSpec['ports'],
+    clusterIps: row.clusterIps, externalIps: row.externalIps, loadBalancerIngress: row.loadBalancerIngress as unknown as ServiceSpec['loadBalancerIngress'],
+    loadBalancerSourceRanges: row.loadBalancerSourceRanges, externalTrafficPolicy: row.externalTrafficPolicy,
+    internalTrafficPolicy: row.internalTrafficPolicy, healthCheckNodePort: row.healthCheckNodePort,
+    publishNotReadyAddresses: row.publishNotReadyAddresses, labels: row.labels as Record<string, string>, annotations: row.annotations as Record<string, string>,
+  };
+}
+
+export function toServiceView(row: Service): ServiceView {
+  const spec = specOf(row);
+  return {
+    id: row.id, clusterId: row.clusterId, namespace: row.namespace, name: row.name, ...spec,
+    headless: isHeadless(spec), clusterIps: isHeadless(spec) ? [] : spec.clusterIps,
+    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function columns(spec: ServiceSpec) {
+  return { ...spec, selector: spec.selector ?? undefined, ports: spec.ports as unknown as object[], loadBalancerIngress: spec.loadBalancerIngress as unknown as object[] };
+}
+
+@Injectable()
+export class ServicesService {
+  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
+
+  async create(tenantId: string, clusterId: string, input: CreateServiceInput): Promise<ServiceView> {
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      const { namespace, name } = input;
+      if (await tx.service.findUnique({ where: { tenantId_clusterId_namespace_name: { tenantId, clusterId, namespace, name } }, select: { id: true } })) {
+        throw DomainError.conflict('name', `a Service ${namespace}/${name} already exists in this cluster`);
+      }
+      const spec = await this.allocate(tx, cluster, resolveSpec(input, null, cluster));
+      const id = randomUUID();
+      await this.store.claim(tx, cluster, { kind: 'service', id, name: `${namespace}/${name}` }, serviceClaims(spec));
+      const row = await tx.service.create({ data: { tenantId, clusterId, id, namespace, name, ...columns(spec), selector: spec.selector ?? undefined } });
+      return toServiceView(row);
+    });
+  }
+
+  async get(tenantId: string, clusterId: string, id: string): Promise<ServiceView> {
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      await this.store.require(tx, tenantId, clusterId);
+      return toServiceView(await this.find(tx, tenantId, clusterId, id));
+    });
+  }
+
+  async list(tenantId: string, clusterId: string, args: NamespacedPageArgs): Promise<Page<ServiceView>> {
+    const limit = args.limit ?? 50;
+    const after = decodeCursor(args.cursor, 2);
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      await this.store.require(tx, tenantId, clusterId);
+      const rows = await tx.service.findMany({
+        where: {
+          tenantId, clusterId, ...(args.namespace ? { namespace: args.namespace } : {}),
+          ...(after ? { OR: [{ namespace: { gt: after[0] } }, { namespace: after[0], name: { gt: after[1] } }] } : {}),
+        },
+        orderBy: [{ namespace: 'asc' }, { name: 'asc' }], take: limit + 1,
+      });
+      const page = pageOf(rows, limit, (row) => [row.namespace, row.name]);
+      return { items: page.items.map(toServiceView), nextCursor: page.nextCursor };
+    });
+  }
+
+  async update(tenantId: string, clusterId: string, id: string, input: UpdateServiceInput): Promise<ServiceView> {
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      const current = await this.find(tx, tenantId, clusterId, id);
+      const before = specOf(current);
+      const resolved = resolveSpec(input, before, cluster);
+      if (input.clusterIps === undefined && isHeadless(before) !== isHeadless(resolved)) resolved.clusterIps = [];
+      const spec = await this.allocate(tx, cluster, resolved);
+      await this.store.claim(tx, cluster, { kind: 'service', id, name: `${current.namespace}/${current.name}` }, serviceClaims(spec));
+      const row = await tx.service.update({ where: { tenantId_id: { tenantId, id } }, data: { ...columns(spec), selector: spec.selector ?? (null as never) } });
+      return toServiceView(row);
+    });
+  }
+
+  async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
+    await this.prisma.forTenant(tenantId, async (tx) => {
+      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      await this.find(tx, tenantId, clusterId, id);
+      await this.store.release(tx, cluster, id);
+      await tx.service.delete({ where: { tenantId_id: { tenantId, id } } });
+    });
+  }
+
+  /** Fills in what was left out: a ClusterIP from the first Service CIDR, NodePorts from the range. */
+  private async allocate(tx: TenantTx, cluster: ClusterRow, spec: ServiceSpec): Promise<ServiceSpec> {
+    const needsIp = spec.clusterIps.length === 0;
+    const needsPorts = spec.ports.some((p) => p.nodePort === null && spec.type !== 'ClusterIP')
+      || (spec.healthCheckNodePort === null && spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local');
+    if (!needsIp && !needsPorts) return spec;
+    const taken = needsPorts ? await this.store.claimedKeys(tx, cluster, 'nodeport/') : new Set<string>();
+    for (const claim of serviceClaims({ ...spec, clusterIps: ['None'] })) taken.add(claim.key);
+    if (needsIp) {
+      const services = await tx.service.findMany({ where: { tenantId: cluster.tenantId, clusterId: cluster.id }, select: { clusterIps: true } });
+      for (const ip of services.flatMap((svc) => svc.clusterIps)) taken.add(`ip/${ip}`);
+    }
+    const nextPort = (): number => {
+      for (let port = cluster.nodePortMin; port <= cluster.nodePortMax; port++) {
+        if (!taken.has(`nodeport/${port}`)) { taken.add(`nodeport/${port}`); return port; }
+      }
+      throw DomainError.conflict('ports', `no free NodePort left in ${cluster.nodePortMin}-${cluster.nodePortMax}`);
+    };
+    const ports = spec.ports.map((p) => (p.nodePort === null && spec.type !== 'ClusterIP' ? { ...p, nodePort: nextPort() } : p));
+    const wantsHealthCheck = spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+    return {
+      ...spec, ports,
+      clusterIps: needsIp ? [this.freeIp(cluster, taken)] : spec.clusterIps,
+      healthCheckNodePort: wantsHealthCheck ? spec.healthCheckNodePort ?? nextPort() : null,
+    };
+  }
+
+  private freeIp(cluster: ClusterRow, taken: Set<string>): string {
+    const cidr = parseCidr(cluster.serviceCidrs[0])!;
+    const size = cidrSize(cidr);
+    // Skip the network address (and the IPv4 broadcast address), as kube-apiserver does.
+    const last = cidr.family === 4 ? size - 2n : size - 1n;
+    for (let offset = 1n; offset <= last; offset++) {
+      const ip = bigIntToIp(cidr.base + offset, cidr.family);
+      if (!taken.has(`ip/${ip}`)) return ip;
+    }
+    throw DomainError.conflict('clusterIps', `the Service CIDR ${cidr.text} has no free address left`);
+  }
+
+  private async find(tx: TenantTx, tenantId: string, clusterId: string, id: string): Promise<Service> {
+    const row = await tx.service.findUnique({ where: { tenantId_id: { tenantId, id } } });
+    if (!row || row.clusterId !== clusterId) throw DomainError.notFound(`Service ${id}`);
+    return row;
+  }
+}
