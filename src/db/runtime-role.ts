@@ -4,11 +4,13 @@ import { Client } from 'pg';
 export const RUNTIME_ROLE = 'svcpath_app';
 
 /**
- * The password of the runtime role, derived from the admin URL: every app instance that shares the
- * admin credentials computes the same one, so restarting one instance never locks out another.
+ * The password of the runtime role, derived from the admin credentials and server (not the
+ * database: a role is server-wide): every app instance that shares them computes the same one, so
+ * restarting one instance never locks out another.
  */
 function derivePassword(adminUrl: string): string {
-  return createHmac('sha256', adminUrl).update(RUNTIME_ROLE).digest('base64url');
+  const url = new URL(adminUrl);
+  return createHmac('sha256', `${url.username}:${decodeURIComponent(url.password)}@${url.host}`).update(RUNTIME_ROLE).digest('base64url');
 }
 
 /** Lets the runtime role log in and returns its URL (same server and database as the admin URL). */

@@ -66,8 +66,12 @@ export function readMigrations(baseDir = MIGRATIONS_DIR): unknown {
  * whole multi-statement script in one implicit transaction, as the native engine does: use that.
  */
 class WholeScriptPrismaPg extends PrismaPg {
+  /** The engine never closes its connections; withSchemaEngine disposes them. */
+  readonly opened: { dispose(): Promise<void> }[] = [];
+
   override async connect(): ReturnType<PrismaPg['connect']> {
     const adapter = await super.connect();
+    this.opened.push(adapter);
     adapter.executeScript = async (script: string) => {
       await adapter.underlyingDriver().query(script);
     };
@@ -77,12 +81,13 @@ class WholeScriptPrismaPg extends PrismaPg {
 
 export async function withSchemaEngine<T>(url: string, fn: (engine: WasmSchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = loadBindings();
-  const factory = bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg({ connectionString: url }));
-  const engine = await SchemaEngine.new({ datamodels: undefined }, () => undefined, factory);
+  const pg = new WholeScriptPrismaPg({ connectionString: url });
+  const engine = await SchemaEngine.new({ datamodels: undefined }, () => undefined, bindMigrationAwareSqlAdapterFactory(pg));
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    await Promise.all(pg.opened.map((adapter) => adapter.dispose()));
   }
 }
 
