@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidArg } from '../../common/params';
-import { PageArgs } from '../topology/paging';
+import { ClusterPageArgs } from '../topology/paging';
 import { CreateNodeInput, NodePage, NodeView, UpdateNodeInput } from './node.dto';
 import { NodesService } from './nodes.service';
 
@@ -10,8 +10,8 @@ export class NodesResolver {
   constructor(private readonly service: NodesService) {}
 
   @Query(() => NodePage)
-  nodes(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args() page: PageArgs) {
-    return this.service.list(auth.tenantId, clusterId, page);
+  nodes(@CurrentAuth() auth: AuthContext, @Args() page: ClusterPageArgs) {
+    return this.service.list(auth.tenantId, page.clusterId, page);
   }
 
   @Query(() => NodeView)

@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidArg } from '../../common/params';
-import { NamespacedPageArgs } from '../topology/paging';
+import { NamespacedClusterPageArgs } from '../topology/paging';
 import { CreatePodInput, PodPage, PodView, UpdatePodInput } from './pod.dto';
 import { PodsService } from './pods.service';
 
@@ -10,8 +10,8 @@ export class PodsResolver {
   constructor(private readonly service: PodsService) {}
 
   @Query(() => PodPage)
-  pods(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args() page: NamespacedPageArgs) {
-    return this.service.list(auth.tenantId, clusterId, page);
+  pods(@CurrentAuth() auth: AuthContext, @Args() page: NamespacedClusterPageArgs) {
+    return this.service.list(auth.tenantId, page.clusterId, page);
   }
 
   @Query(() => PodView)

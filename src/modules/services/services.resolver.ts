@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidArg } from '../../common/params';
-import { NamespacedPageArgs } from '../topology/paging';
+import { NamespacedClusterPageArgs } from '../topology/paging';
 import { CreateServiceInput, ServicePage, ServiceView, UpdateServiceInput } from './service.dto';
 import { ServicesService } from './services.service';
 
@@ -10,8 +10,8 @@ export class ServicesResolver {
   constructor(private readonly svc: ServicesService) {}
 
   @Query(() => ServicePage)
-  services(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args() page: NamespacedPageArgs) {
-    return this.svc.list(auth.tenantId, clusterId, page);
+  services(@CurrentAuth() auth: AuthContext, @Args() page: NamespacedClusterPageArgs) {
+    return this.svc.list(auth.tenantId, page.clusterId, page);
   }
 
   @Query(() => ServiceView)

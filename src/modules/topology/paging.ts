@@ -1,5 +1,5 @@
 import { Type as TransformType } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from '@nestjs/common';
@@ -55,6 +55,21 @@ export function Paginated<T>(item: Type<T>, name: string): Type<Page<T>> {
 export class NamespacedPageArgs extends PageArgs {
   @Field({ nullable: true, description: 'Only this namespace.' })
   @ApiPropertyOptional({ description: 'Only this namespace.' })
+  @IsOptional() @IsString() @MaxLength(63)
+  namespace?: string;
+}
+
+/** GraphQL list arguments: the cluster and a page (validated as one object). */
+@ArgsType()
+export class ClusterPageArgs extends PageArgs {
+  @Field({ description: 'The cluster (UUID).' })
+  @IsUUID('all', { message: 'clusterId must be a UUID' })
+  clusterId!: string;
+}
+
+@ArgsType()
+export class NamespacedClusterPageArgs extends ClusterPageArgs {
+  @Field({ nullable: true, description: 'Only this namespace.' })
   @IsOptional() @IsString() @MaxLength(63)
   namespace?: string;
 }
