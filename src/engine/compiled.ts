@@ -1,0 +1,161 @@
+// The compiled, indexed form of a cluster. Built once by compile(); read-only afterwards.
+// Every hot-path question (which Service owns ip:port/proto, which endpoints are usable on
+// node N, is this source a pod) is a map lookup or a precomputed array — no scans.
+import type { CidrSet, IpFamily, ParsedIp } from './ip';
+import type { ClusterModel, LoadBalancerIpMode, Protocol, ServiceModel } from './model';
+
+export type FrontendKind = 'CLUSTER_IP' | 'EXTERNAL_IP' | 'LOAD_BALANCER';
+
+export interface CompiledNode {
+  readonly index: number;
+  readonly name: string;
+  /** Canonical internal IPs, primary first. */
+  readonly internalIps: readonly string[];
+  /** The same addresses, parsed once. */
+  readonly parsedIps: readonly ParsedIp[];
+  readonly primaryIp: { readonly 4: string | null; readonly 6: string | null };
+  readonly externalIp: string | null;
+  readonly parsedExternalIp: ParsedIp | null;
+  readonly parsedPrimary: { readonly 4: ParsedIp | null; readonly 6: ParsedIp | null };
+  /** `node/<name>`, the `at` of steps on this node. */
+  readonly at: string;
+  readonly podCidrs: CidrSet;
+  /** Addresses that are "local" to this node (fib saddr type local): its IPs and loopback. */
+  readonly localAddresses: ReadonlySet<string>;
+  readonly excludedFromLoadBalancers: boolean;
+}
+
+export interface CompiledPod {
+  readonly index: number;
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly nodeIndex: number;
+  readonly ips: readonly string[];
+  readonly hostNetwork: boolean;
+}
+
+export interface CompiledEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  readonly nodeIndex: number;
+  readonly nodeName: string | null;
+  readonly podKey: string | null;
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+}
+
+/** The local (this node) endpoint choice of a Local policy. */
+export interface LocalChoice {
+  readonly endpoints: readonly CompiledEndpoint[];
+  /** True when the choice fell back to serving-and-terminating endpoints. */
+  readonly terminatingFallback: boolean;
+  /** Local ready endpoints: what the healthCheckNodePort reports. */
+  readonly readyCount: number;
+}
+
+/** Output of categorizeEndpoints (cf. pkg/proxy/topology.go CategorizeEndpoints). */
+export interface EndpointCategories {
+  /** Endpoints for Cluster policies: ready ones, else serving-and-terminating ones. */
+  readonly cluster: readonly CompiledEndpoint[];
+  readonly clusterTerminatingFallback: boolean;
+  /** Local choice per node index; a node absent from the map has no usable local endpoint. */
+  readonly localByNode: ReadonlyMap<number, LocalChoice>;
+  /** Whether any usable endpoint exists anywhere (else REJECT). */
+  readonly hasAnyEndpoints: boolean;
+}
+
+export interface CompiledServicePort {
+  readonly index: number;
+  readonly serviceIndex: number;
+  readonly serviceKey: string;
+  readonly portName: string | null;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly nodePort: number | null;
+  readonly family: IpFamily;
+  readonly clusterIp: string;
+  readonly externalIps: readonly string[];
+  readonly loadBalancerVips: readonly string[];
+  readonly loadBalancerProxyIps: readonly string[];
+  readonly sourceRanges: CidrSet | null;
+  readonly externalPolicyLocal: boolean;
+  readonly internalPolicyLocal: boolean;
+  readonly externallyAccessible: boolean;
+  readonly healthCheckNodePort: number | null;
+  readonly endpoints: readonly CompiledEndpoint[];
+  readonly categories: EndpointCategories;
+}
+
+export type IgnoredReason = 'HEADLESS' | 'PROXY_LABEL';
+
+export interface CompiledService {
+  readonly index: number;
+  readonly key: string;
+  readonly model: ServiceModel;
+  readonly ignored: IgnoredReason | null;
+  /** Indices into CompiledCluster.servicePorts, one per (port, family). */
+  readonly ports: readonly number[];
+}
+
+export interface FrontendRef {
+  readonly servicePort: number;
+  readonly kind: FrontendKind;
+}
+
+export interface ProxyIngressRef {
+  readonly servicePort: number;
+  readonly ipMode: LoadBalancerIpMode;
+}
+
+export interface NodePortRef {
+  readonly 4: number;
+  readonly 6: number;
+}
+
+export interface CompiledCluster {
+  readonly model: ClusterModel;
+  readonly clusterCidrs: CidrSet;
+  readonly serviceCidrs: CidrSet;
+  readonly nodePortAddresses: CidrSet;
+  readonly nodePortPrimaryOnly: boolean;
+  readonly nodes: readonly CompiledNode[];
+  readonly nodeByName: ReadonlyMap<string, number>;
+  readonly pods: readonly CompiledPod[];
+  readonly podByKey: ReadonlyMap<string, number>;
+  /** Canonical IP -> owner. Node IPs (incl. hostNetwork pods) belong to the node. */
+  readonly ipOwner: ReadonlyMap<string, IpOwner>;
+  /** EIP -> node index. */
+  readonly eipOwner: ReadonlyMap<string, number>;
+  readonly services: readonly CompiledService[];
+  readonly serviceByKey: ReadonlyMap<string, number>;
+  readonly servicePorts: readonly CompiledServicePort[];
+  /** `ip|port|protocol` -> ClusterIP / externalIP / LB VIP frontend. */
+  readonly frontends: ReadonlyMap<string, FrontendRef>;
+  /** `ip|port|protocol` of LB ingresses in Proxy mode (no in-cluster rule). */
+  readonly proxyIngress: ReadonlyMap<string, ProxyIngressRef>;
+  /** `port|protocol` -> service port per family (-1 when none). */
+  readonly nodePorts: ReadonlyMap<string, NodePortRef>;
+  /** healthCheckNodePort -> service ports. */
+  readonly healthCheckNodePorts: ReadonlyMap<number, readonly number[]>;
+  /** ClusterIPs in use by proxied Services. */
+  readonly allocatedClusterIps: ReadonlySet<string>;
+  /** Every Service IP an IPVS node binds to kube-ipvs0. */
+  readonly boundServiceIps: ReadonlySet<string>;
+  /** ClusterIPs of ignored Services, to explain why they are not intercepted. */
+  readonly ignoredServiceIps: ReadonlyMap<string, number>;
+  readonly warnings: readonly string[];
+}
+
+export type IpOwner =
+  | { readonly kind: 'POD'; readonly index: number }
+  | { readonly kind: 'NODE'; readonly index: number };
+
+export function frontendKey(ip: string, port: number, protocol: Protocol): string {
+  return `${ip}|${port}|${protocol}`;
+}
+
+export function nodePortKey(port: number, protocol: Protocol): string {
+  return `${port}|${protocol}`;
+}

@@ -1,0 +1,183 @@
+// Upstream kube-proxy semantics (profile KUBERNETES), ground truth: kube-proxy's own tests.
+import { frontendKey, nodePortKey, type CompiledCluster, type CompiledNode, type CompiledServicePort, type FrontendKind } from '../compiled';
+import { isLoopback, type ParsedIp } from '../ip';
+import { externalPolicyLocal, passesLoadBalancerHealthCheck } from '../predicates';
+import type { ViaKind } from '../results';
+import type { RuleId } from '../rules';
+import { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } from './classify';
+import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, NodeClassQuery, PacketContext, PolicyOverride } from './dataplane';
+import { act, forward, stop } from './decision';
+import { modeBehavior } from './modes';
+
+const FRONTEND_RULE: Record<FrontendKind | 'NODE_PORT', RuleId> = {
+  CLUSTER_IP: 'K8S-CLUSTERIP-FRONTEND', EXTERNAL_IP: 'K8S-EXTERNALIP-FRONTEND',
+  LOAD_BALANCER: 'K8S-LB-VIP-FRONTEND', NODE_PORT: 'K8S-NODEPORT-FRONTEND',
+};
+
+/** iTP Local in effect (what-if overrides win). */
+function itpLocal(sp: CompiledServicePort, o: PolicyOverride | undefined): boolean {
+  return o?.internalTrafficPolicy === undefined ? sp.internalPolicyLocal : o.internalTrafficPolicy === 'Local';
+}
+
+/** eTP Local in effect; like ExternalPolicyLocal it only counts for NodePort/LoadBalancer Services. */
+function etpLocal(cc: CompiledCluster, sp: CompiledServicePort, o: PolicyOverride | undefined): boolean {
+  if (o?.externalTrafficPolicy === undefined) return sp.externalPolicyLocal;
+  return externalPolicyLocal({ ...cc.services[sp.serviceIndex].model, externalTrafficPolicy: o.externalTrafficPolicy });
+}
+
+/** NodePorts answer only on addresses selected by nodePortAddresses (and localhost in iptables/IPv4). */
+export function nodePortAddressAccepted(cc: CompiledCluster, node: CompiledNode, dst: ParsedIp): boolean {
+  if (isLoopback(dst)) {
+    const enabled = modeBehavior(cc.model.proxyMode).localhostNodePorts && dst.family === 4 && cc.model.kubeProxy.localhostNodePorts;
+    return enabled && !cc.nodePortPrimaryOnly && (cc.nodePortAddresses.size === 0 || cc.nodePortAddresses.contains(dst));
+  }
+  if (cc.nodePortPrimaryOnly) return node.primaryIp[dst.family] === dst.text;
+  let sawFamily = false;
+  for (const c of cc.nodePortAddresses.cidrs) {
+    if (c.family !== dst.family) continue;
+    if (c.contains(dst)) return true;
+    sawFamily = true;
+  }
+  // No CIDR of this family configured: every address of the family accepts NodePorts.
+  return !sawFamily;
+}
+
+function acceptsNodePorts(ctx: PacketContext): boolean {
+  return isLocalDestination(ctx) && nodePortAddressAccepted(ctx.cc, ctx.node, ctx.dst);
+}
+
+/** Source ranges allow the client, or the LB IP itself when this node's IP is in the ranges. */
+function sourceAllowed(ctx: PacketContext, sp: CompiledServicePort): boolean {
+  const ranges = sp.sourceRanges;
+  if (ranges === null || ranges.size === 0 || ctx.override?.allowSource === true) return true;
+  if (ranges.contains(ctx.src)) return true;
+  const nodeIp = ctx.node.primaryIp[ctx.dst.family];
+  return sp.loadBalancerVips.includes(ctx.src.text) && nodeIp !== null && ranges.containsText(nodeIp);
+}
+
+/** Which cluster-wide endpoint set is in use: ready ones, or the terminating fallback. */
+function clusterEndpointsAct(sp: CompiledServicePort): Act {
+  return sp.categories.clusterTerminatingFallback
+    ? act('K8S-ENDPOINTS-TERMINATING-FALLBACK', 'no ready endpoint anywhere: using serving-and-terminating ones')
+    : act('K8S-ENDPOINTS-READY', `${sp.categories.cluster.length} ready endpoint(s) cluster-wide`);
+}
+
+function internalTraffic(ctx: PacketContext, sp: CompiledServicePort, acts: Act[]): Decision {
+  const cats = sp.categories;
+  let endpoints = cats.cluster;
+  if (itpLocal(sp, ctx.override)) {
+    const choice = cats.localByNode.get(ctx.node.index);
+    acts.push(act('K8S-ITP-LOCAL', 'internalTrafficPolicy Local: only endpoints on this node'));
+    if (choice === undefined) {
+      acts.push(act('K8S-ITP-LOCAL-DROP', 'no usable endpoint on this node: ClusterIP traffic dropped'));
+      return stop('DROP', acts, sp, 'CLUSTER_IP');
+    }
+    if (choice.terminatingFallback) acts.push(act('K8S-ENDPOINTS-LOCAL-TERMINATING-FALLBACK', 'no local ready endpoint: using local serving-and-terminating ones'));
+    endpoints = choice.endpoints;
+  } else {
+    acts.push(clusterEndpointsAct(sp));
+  }
+  const via: ViaKind = 'CLUSTER_IP';
+  if (ctx.cc.model.kubeProxy.masqueradeAll) return forward(sp, via, { endpoints, masquerade: true, reason: 'MASQUERADE_ALL', rule: 'K8S-MASQUERADE-ALL' }, acts);
+  if (!detectorImplemented(ctx)) return forward(sp, via, { endpoints, masquerade: false, reason: 'NOT_MASQUERADED', rule: 'K8S-CLUSTERIP-NO-DETECTOR' }, acts);
+  if (isPodSource(ctx)) return forward(sp, via, { endpoints, masquerade: false, reason: 'NOT_MASQUERADED', rule: 'K8S-CLUSTERIP-POD-NO-MASQ' }, acts);
+  const reason = isLocalSource(ctx) ? 'NODE_SOURCE_MASQUERADE' : 'NON_POD_SOURCE_MASQUERADE';
+  return forward(sp, via, { endpoints, masquerade: true, reason, rule: 'K8S-CLUSTERIP-MASQ-NON-POD' }, acts);
+}
+
+function externalTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind, acts: Act[]): Decision {
+  if (itpLocal(sp, ctx.override)) acts.push(act('K8S-ITP-CLUSTERIP-ONLY', 'internalTrafficPolicy does not apply to this destination'));
+  if (etpLocal(ctx.cc, sp, ctx.override)) return modeBehavior(ctx.cc.model.proxyMode).externalLocal(ctx, sp, via, acts);
+  if (ctx.cc.services[sp.serviceIndex].model.externalTrafficPolicy === 'Local' && ctx.override?.externalTrafficPolicy === undefined) {
+    acts.push(act('K8S-ETP-LOCAL-TYPE', 'externalTrafficPolicy Local is ignored for a ClusterIP-type Service'));
+  }
+  acts.push(clusterEndpointsAct(sp));
+  return forward(sp, via, { endpoints: sp.categories.cluster, masquerade: true, reason: 'SNAT_ETP_CLUSTER', rule: 'K8S-ETP-CLUSTER-MASQUERADE' }, acts);
+}
+
+function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind): Decision {
+  const acts: Act[] = [act(FRONTEND_RULE[via], `destination is ${sp.serviceKey}:${sp.portName ?? sp.port}/${sp.protocol} (${via})`)];
+  if (via === 'LOAD_BALANCER' && !sourceAllowed(ctx, sp)) {
+    acts.push(act('K8S-LB-SOURCE-RANGES-DROP', `${ctx.src.text} is outside loadBalancerSourceRanges`));
+    return stop('DROP', acts, sp, via);
+  }
+  if (via === 'LOAD_BALANCER' && sp.sourceRanges !== null) acts.push(act('K8S-LB-SOURCE-RANGES-ALLOW', `${ctx.src.text} is allowed by loadBalancerSourceRanges`));
+  if (via === 'NODE_PORT' && sp.sourceRanges !== null) acts.push(act('K8S-NODEPORT-BYPASSES-SOURCE-RANGES', 'loadBalancerSourceRanges do not apply to NodePorts'));
+  if (!sp.categories.hasAnyEndpoints) return modeBehavior(ctx.cc.model.proxyMode).noEndpoints(sp, via, acts);
+  if (via === 'CLUSTER_IP') return internalTraffic(ctx, sp, acts);
+  return externalTraffic(ctx, sp, via, acts);
+}
+
+function notIntercepted(ctx: PacketContext, nodePortRefused: CompiledServicePort | null): Decision {
+  const cc = ctx.cc;
+  const proxied = cc.proxyIngress.get(frontendKey(ctx.dst.text, ctx.port, ctx.protocol));
+  if (proxied !== undefined) return stop('NOT_INTERCEPTED', [act('K8S-LB-IPMODE-PROXY', `destination is an ipMode Proxy ingress of ${cc.servicePorts[proxied.servicePort].serviceKey}: sent to the load balancer`)]);
+  if (nodePortRefused !== null) return stop('NOT_INTERCEPTED', [act('K8S-NODEPORT-ADDRESSES', 'this node address does not accept NodePorts (nodePortAddresses)')]);
+  const ignored = cc.ignoredServiceIps.get(ctx.dst.text);
+  const first = ignored === undefined ? null : cc.services[ignored];
+  if (first !== null) {
+    const rule: RuleId = first.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL';
+    return stop('NOT_INTERCEPTED', [act(rule, `${first.key} is not proxied by kube-proxy`)]);
+  }
+  return stop('NOT_INTERCEPTED', [act('K8S-NOT-INTERCEPTED', 'no Service rule matches the destination')]);
+}
+
+function decide(ctx: PacketContext): Decision {
+  const cc = ctx.cc;
+  const fe = cc.frontends.get(frontendKey(ctx.dst.text, ctx.port, ctx.protocol));
+  if (fe !== undefined) return serviceTraffic(ctx, cc.servicePorts[fe.servicePort], fe.kind);
+  const np = cc.nodePorts.get(nodePortKey(ctx.port, ctx.protocol));
+  const npIndex = np === undefined ? -1 : np[ctx.dst.family];
+  const npAccepted = npIndex >= 0 && acceptsNodePorts(ctx);
+  if (npAccepted) return serviceTraffic(ctx, cc.servicePorts[npIndex], 'NODE_PORT');
+  if (ctx.protocol === 'TCP' && cc.healthCheckNodePorts.has(ctx.port) && isLocalDestination(ctx)) {
+    return stop('ACCEPT_LOCAL', [act('K8S-HEALTHCHECK-NODEPORT', `${ctx.port} is a healthCheckNodePort served by kube-proxy`)]);
+  }
+  const refused = npIndex >= 0 && isLocalDestination(ctx) ? cc.servicePorts[npIndex] : null;
+  return modeBehavior(cc.model.proxyMode).unmatched(ctx) ?? notIntercepted(ctx, refused);
+}
+
+/**
+ * A connection DNATed without masquerade completes only if the reply passes back through the
+ * node that did the DNAT: the client is on it, or the endpoint is.
+ */
+function connection(ctx: ConnectionContext): ConnectionOutcome {
+  const symmetric = ctx.masquerade || ctx.clientNode === ctx.processingNode || ctx.endpoint.nodeIndex === ctx.processingNode;
+  return symmetric ? { connects: true, rule: null } : { connects: false, rule: 'K8S-ASYMMETRIC-RETURN' };
+}
+
+/** VIP-mode load balancers deliver to every non-excluded node; for eTP Local, only those passing the health check. */
+function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): number[] {
+  const local = etpLocal(cc, sp, override);
+  const out: number[] = [];
+  for (const n of cc.nodes) {
+    if (n.excludedFromLoadBalancers) continue;
+    if (passesLoadBalancerHealthCheck(sp, n.index, local)) out.push(n.index);
+  }
+  return out;
+}
+
+/**
+ * Facts about node N that can change the answer for this client's traffic processed on N:
+ * being the client's own node, the detector calling the client a pod there, whether N
+ * hosts usable endpoints, and whether the addressed IP accepts NodePorts. Nodes with equal
+ * keys get equal decisions (only names and addresses differ), so reachability evaluates one.
+ */
+function nodeClassKey(q: NodeClassQuery): number {
+  const { cc, sp, node, address, clientNode, clientIp } = q;
+  const podHere = cc.model.kubeProxy.localDetector === 'NODE_CIDR' && clientIp !== null && node.podCidrs.contains(clientIp);
+  const accepted = address === null || nodePortAddressAccepted(cc, node, address);
+  const flags = (podHere ? 1 : 0) + (accepted ? 2 : 0);
+  // The client's own node and nodes hosting endpoints are classes of their own.
+  const unique = node.index === clientNode || sp.categories.localByNode.has(node.index);
+  return unique ? 4 + node.index * 4 + flags : flags;
+}
+
+export const kubernetesDataPlane: DataPlane = {
+  profile: 'KUBERNETES',
+  decide,
+  connection,
+  loadBalancerTargets,
+  nodeClassKey,
+  notes: [],
+};

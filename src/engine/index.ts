@@ -1,0 +1,14 @@
+// Public API of the engine: pure functions over plain data. No framework, no I/O.
+export type * from './model';
+export type * from './results';
+export type { CompiledCluster } from './compiled';
+export type { Rule, RuleId, Evidence } from './rules';
+export type { TraceRequest, TraceSource, TraceDestination } from './trace';
+export type { ReachabilityRequest, ReachabilityClient } from './reachability';
+export type { DataPlane } from './dataplane/dataplane';
+export { compile } from './compile';
+export { trace } from './trace';
+export { reachability } from './reachability';
+export { RULES } from './rules';
+export { EngineInputError, type EngineErrorCode } from './errors';
+export { dataPlaneFor } from './dataplane/select';

@@ -1,0 +1,184 @@
+// IPv4/IPv6 parsing, canonical text, and CIDR matching. Pure and allocation-light:
+// IPv4 values are uint32 numbers, IPv6 values are 128-bit bigints.
+
+export type IpFamily = 4 | 6;
+
+export type ParsedIp =
+  | { readonly family: 4; readonly value: number; readonly text: string }
+  | { readonly family: 6; readonly value: bigint; readonly text: string };
+
+const V6_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/** Dotted quad -> uint32 without allocating. Leading zeros read as decimal (ParseIPSloppy). */
+function parseV4Value(s: string): number | null {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return null;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + part;
+      part = 0; digits = 0; dots++;
+    } else {
+      return null;
+    }
+  }
+  return dots === 3 && digits > 0 ? value * 256 + part : null;
+}
+
+function v4Text(value: number): string {
+  return `${(value >>> 24) & 255}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+}
+
+function parseV6Groups(s: string): number[] | null {
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const parseSide = (side: string): number[] | null => {
+    if (side === '') return [];
+    const out: number[] = [];
+    const items = side.split(':');
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (i === items.length - 1 && item.includes('.')) {
+        const v4 = parseV4Value(item);
+        if (v4 === null) return null;
+        out.push(v4 >>> 16, v4 & 0xffff);
+      } else if (V6_GROUP.test(item)) {
+        out.push(parseInt(item, 16));
+      } else {
+        return null;
+      }
+    }
+    return out;
+  };
+  const head = parseSide(halves[0]);
+  const tail = halves.length === 2 ? parseSide(halves[1]) : [];
+  if (head === null || tail === null) return null;
+  if (halves.length === 1) return head.length === 8 ? head : null;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return null;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}
+
+/** RFC 5952 text: lowercase, longest zero run (length >= 2) compressed. */
+function v6Text(groups: readonly number[]): string {
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+function groupsToBigint(groups: readonly number[]): bigint {
+  let v = 0n;
+  for (const g of groups) v = (v << 16n) | BigInt(g);
+  return v;
+}
+
+export function parseIp(input: string): ParsedIp | null {
+  const s = input.trim();
+  if (s.includes(':')) {
+    const groups = parseV6Groups(s);
+    if (groups === null) return null;
+    return { family: 6, value: groupsToBigint(groups), text: v6Text(groups) };
+  }
+  const value = parseV4Value(s);
+  if (value === null) return null;
+  // Already canonical (no leading zeros) in the common case: keep the input string.
+  const text = /(^|\.)0\d/.test(s) ? v4Text(value) : s;
+  return { family: 4, value, text };
+}
+
+/** Canonical text of an IP, or null when it is not an IP. */
+export function canonicalIp(input: string): string | null {
+  return parseIp(input)?.text ?? null;
+}
+
+export function ipFamilyOf(text: string): IpFamily {
+  return text.includes(':') ? 6 : 4;
+}
+
+export interface Cidr {
+  readonly family: IpFamily;
+  readonly bits: number;
+  readonly text: string;
+  contains(ip: ParsedIp): boolean;
+}
+
+export function parseCidr(input: string): Cidr | null {
+  const s = input.trim();
+  const slash = s.indexOf('/');
+  const ip = parseIp(slash < 0 ? s : s.slice(0, slash));
+  if (ip === null) return null;
+  const max = ip.family === 4 ? 32 : 128;
+  const bits = slash < 0 ? max : Number(s.slice(slash + 1));
+  if (!Number.isInteger(bits) || bits < 0 || bits > max) return null;
+  if (ip.family === 4) {
+    const shift = 32 - bits;
+    const base = bits === 0 ? 0 : Math.floor(ip.value / 2 ** shift);
+    return {
+      family: 4, bits, text: `${v4Text(base * 2 ** shift)}/${bits}`,
+      contains: (other) => other.family === 4 && (bits === 0 || Math.floor(other.value / 2 ** shift) === base),
+    };
+  }
+  const shift = BigInt(128 - bits);
+  const base = ip.value >> shift;
+  return {
+    family: 6, bits, text: `${ip.text}/${bits}`,
+    contains: (other) => other.family === 6 && other.value >> shift === base,
+  };
+}
+
+/** A small set of CIDRs; matching is a short linear scan over a handful of prefixes. */
+export class CidrSet {
+  readonly cidrs: readonly Cidr[];
+  constructor(inputs: readonly string[]) {
+    const out: Cidr[] = [];
+    for (const raw of inputs) {
+      const c = parseCidr(raw);
+      if (c !== null) out.push(c);
+    }
+    this.cidrs = out;
+  }
+  get size(): number {
+    return this.cidrs.length;
+  }
+  contains(ip: ParsedIp): boolean {
+    for (const c of this.cidrs) if (c.contains(ip)) return true;
+    return false;
+  }
+  containsText(text: string): boolean {
+    const ip = parseIp(text);
+    return ip !== null && this.contains(ip);
+  }
+}
+
+const PRIVATE_RANGES = new CidrSet([
+  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
+  'fc00::/7', 'fe80::/10', '::1/128',
+]);
+const LOOPBACK = new CidrSet(['127.0.0.0/8', '::1/128']);
+
+/** Private (RFC 1918, CGNAT, ULA, link-local, loopback) vs public address space. */
+export function isPrivateIp(ip: ParsedIp): boolean {
+  return PRIVATE_RANGES.contains(ip);
+}
+
+export function isLoopback(ip: ParsedIp): boolean {
+  return LOOPBACK.contains(ip);
+}
+
+export function hostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

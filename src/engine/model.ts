@@ -1,0 +1,123 @@
+// Input model of the engine: plain readonly data. The API layer maps database rows onto it.
+
+export type Profile = 'KUBERNETES' | 'CCE' | 'CCE_TURBO';
+export type NetworkModel = 'TUNNEL' | 'VPC' | 'CLOUD_NATIVE_2';
+export type ProxyMode = 'IPTABLES' | 'IPVS' | 'NFTABLES';
+/** kube-proxy detectLocalMode (bridge/interface modes may be added later). */
+export type LocalDetector = 'CLUSTER_CIDR' | 'NODE_CIDR' | 'NONE';
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+export type TrafficPolicy = 'Cluster' | 'Local';
+export type LoadBalancerIpMode = 'VIP' | 'Proxy';
+
+export interface KubeProxyOptions {
+  readonly masqueradeAll: boolean;
+  readonly localDetector: LocalDetector;
+  /** CIDRs, or ["primary"]; [] = all node IPs. */
+  readonly nodePortAddresses: readonly string[];
+  readonly localhostNodePorts: boolean;
+}
+
+export interface ClusterModel {
+  readonly name: string;
+  readonly profile: Profile;
+  readonly kubernetesVersion: string;
+  readonly networkModel: NetworkModel;
+  readonly proxyMode: ProxyMode;
+  readonly clusterCidrs: readonly string[];
+  readonly serviceCidrs: readonly string[];
+  readonly nodePortRange: { readonly min: number; readonly max: number };
+  readonly kubeProxy: KubeProxyOptions;
+  readonly nodes: readonly NodeModel[];
+  readonly pods: readonly PodModel[];
+  readonly services: readonly ServiceModel[];
+  readonly endpointSlices: readonly EndpointSliceModel[];
+}
+
+export interface NodeModel {
+  readonly name: string;
+  /** Primary first, IPv4 and/or IPv6. */
+  readonly internalIps: readonly string[];
+  /** Public EIP, 1:1 NAT to the primary internal IP. */
+  readonly externalIp: string | null;
+  readonly podCidrs: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface ContainerPortModel {
+  readonly name: string | null;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+}
+
+export interface PodModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly nodeName: string | null;
+  readonly ips: readonly string[];
+  readonly hostNetwork: boolean;
+  readonly phase: PodPhase;
+  readonly ready: boolean;
+  readonly terminating: boolean;
+  readonly containerPorts: readonly ContainerPortModel[];
+}
+
+export interface ServicePortModel {
+  readonly name: string | null;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** Number, or the name of a container port. */
+  readonly targetPort: number | string;
+  readonly nodePort: number | null;
+}
+
+export interface LoadBalancerIngressModel {
+  readonly ip: string;
+  readonly ipMode: LoadBalancerIpMode;
+}
+
+export interface ServiceModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: ServiceType;
+  /** null = no selector (endpoints come from EndpointSlices). */
+  readonly selector: Readonly<Record<string, string>> | null;
+  readonly ports: readonly ServicePortModel[];
+  /** [] = headless ("None"). */
+  readonly clusterIps: readonly string[];
+  readonly externalIps: readonly string[];
+  readonly loadBalancerIngress: readonly LoadBalancerIngressModel[];
+  readonly loadBalancerSourceRanges: readonly string[];
+  readonly externalTrafficPolicy: TrafficPolicy;
+  readonly internalTrafficPolicy: TrafficPolicy;
+  readonly healthCheckNodePort: number | null;
+  readonly publishNotReadyAddresses: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface EndpointSlicePortModel {
+  readonly name: string | null;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export interface EndpointModel {
+  readonly addresses: readonly string[];
+  readonly nodeName: string | null;
+  readonly ready: boolean | null;
+  readonly serving: boolean | null;
+  readonly terminating: boolean | null;
+  readonly podName?: string | null;
+}
+
+export interface EndpointSliceModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly serviceName: string;
+  readonly addressType: 'IPv4' | 'IPv6';
+  readonly ports: readonly EndpointSlicePortModel[];
+  readonly endpoints: readonly EndpointModel[];
+}

@@ -1,0 +1,152 @@
+// reachability(): every way a client can address a Service, each answered from trace()
+// decisions (the same data-plane `decide`), composed into paths.
+import type { CompiledCluster, CompiledNode, CompiledServicePort } from './compiled';
+import { dataPlaneFor } from './dataplane/select';
+import { EngineInputError } from './errors';
+import { isPrivateIp, parseIp, type ParsedIp } from './ip';
+import { classSourceIp, expand, makeClass, unknownResult, viaFor, type Member, type NodeClass } from './reach/build';
+import { resolveClient, type ReachabilityClient } from './reach/client';
+import { lbResult, type DeliveryPlan } from './reach/lb';
+import { decideAt, finishPath, inClusterPath, type Env, type PathOutcome } from './reach/paths';
+import { decisionSteps } from './trace';
+import { answerOf, suggestionsFor } from './reach/suggestions';
+import type { AddressResult, ReachabilityResult, ReachVerdict, Via } from './results';
+import { RULES } from './rules';
+
+export type { ReachabilityClient } from './reach/client';
+
+export interface ReachabilityRequest {
+  readonly client: ReachabilityClient;
+  /** `namespace/name` */
+  readonly service: string;
+  /** Only this Service port (its `port`); all ports when absent. */
+  readonly port?: number;
+}
+
+type Evaluate = (env: Env, m: Member) => PathOutcome;
+
+interface Scope {
+  readonly env: Env;
+  readonly sp: CompiledServicePort;
+  readonly src: ParsedIp;
+  readonly out: AddressResult[];
+  clusterIpVerdict: ReachVerdict | null;
+}
+
+const networkOf = (ip: ParsedIp): 'PUBLIC' | 'PRIVATE' => (isPrivateIp(ip) ? 'PRIVATE' : 'PUBLIC');
+
+/** Evaluate one member per node class; expand the class's answer to every member. */
+function classResult(s: Scope, classes: Map<string | number, NodeClass>, m: Member, evaluate: Evaluate): AddressResult {
+  const { env, sp } = s;
+  const key = env.dp.nodeClassKey({ cc: env.cc, sp, node: m.node, address: m.dst, clientNode: env.client.node, clientIp: s.src });
+  let cls = classes.get(key);
+  if (cls === undefined) {
+    const path = evaluate(env, m);
+    const suggestions = suggestionsFor({
+      env, sp, via: m.kind, path, verdict: path.verdict, sourceIp: classSourceIp(path, m),
+      clusterIpVerdict: s.clusterIpVerdict, reevaluate: (override) => answerOf(evaluate({ ...env, override }, m)),
+    });
+    cls = makeClass(env, path, m, suggestions);
+    classes.set(key, cls);
+  }
+  return expand(cls, m);
+}
+
+function single(s: Scope, via: Via, node: CompiledNode, dst: ParsedIp, evaluate: Evaluate): AddressResult {
+  return classResult(s, new Map(), { sp: s.sp, kind: via.kind, network: via.network, node, dst, eip: null }, evaluate);
+}
+
+const portOf = (m: Member): number => (m.kind === 'NODE_PORT' ? m.sp.nodePort ?? m.sp.port : m.sp.port);
+const inCluster: Evaluate = (env, m) => inClusterPath(env, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol);
+const atNode: Evaluate = (env, m) => finishPath(env, [decideAt(env, m.node.index, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol)]);
+
+/** NodePort on every node: internal IPs (pods, nodes, private clients) and EIPs. */
+function nodePorts(s: Scope): void {
+  const { env, sp, src } = s;
+  if (sp.nodePort === null) return;
+  const classes = new Map<string | number, NodeClass>();
+  const external = env.client.kind === 'EXTERNAL';
+  const unknownEip = external ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
+  const evaluate = external ? atNode : inCluster;
+  for (const node of env.cc.nodes) {
+    if (!external || env.client.network === 'PRIVATE') {
+      for (const ip of node.parsedIps) {
+        if (ip.family === src.family) s.out.push(classResult(s, classes, { sp, kind: 'NODE_PORT', network: 'PRIVATE', node, dst: ip, eip: null }, evaluate));
+      }
+    }
+    const eip = node.parsedExternalIp;
+    if (eip === null || eip.family !== src.family || (external && env.client.network !== 'PUBLIC')) continue;
+    const dst = node.parsedPrimary[eip.family];
+    if (unknownEip !== null || dst === null) {
+      s.out.push({ ...(unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', eip.text), 'CLUSTER_INTERNET_EGRESS')), via: viaFor(sp, 'NODE_PORT', eip.text, { node: node.name, network: 'PUBLIC' }) });
+      continue;
+    }
+    s.out.push(classResult(s, classes, { sp, kind: 'NODE_PORT', network: 'PUBLIC', node, dst, eip: eip.text }, atNode));
+  }
+}
+
+function clientNode(env: Env): CompiledNode {
+  return env.cc.nodes[env.client.node];
+}
+
+function loadBalancers(s: Scope): void {
+  const { env, sp, src } = s;
+  const lbs = [...sp.loadBalancerVips.map((ip) => ({ ip, mode: 'VIP' as const })), ...sp.loadBalancerProxyIps.map((ip) => ({ ip, mode: 'PROXY' as const }))];
+  for (const lb of lbs) {
+    const lbIp = parseIp(lb.ip) as ParsedIp;
+    const via = viaFor(sp, 'LOAD_BALANCER', lb.ip, { network: networkOf(lbIp) });
+    if (env.client.kind === 'EXTERNAL' && via.network !== env.client.network) continue;
+    if (env.client.kind !== 'EXTERNAL' && lb.mode === 'VIP') { s.out.push(single(s, via, clientNode(env), lbIp, inCluster)); continue; }
+    if (lb.mode === 'PROXY' && sp.nodePort === null) { s.out.push(unknownResult(env, via, 'LB_NODE_PORT')); continue; }
+    if (env.client.kind !== 'EXTERNAL' && via.network === 'PUBLIC') { s.out.push(unknownResult(env, via, 'CLUSTER_INTERNET_EGRESS')); continue; }
+    if (lb.mode === 'VIP' && sp.sourceRanges !== null && !env.client.ipKnown) { s.out.push(unknownResult(env, via, 'CLIENT_IP')); continue; }
+    s.out.push(lbResult(env, sp, via, planFor(env, sp, lb.mode, lbIp, src)));
+  }
+}
+
+function planFor(env: Env, sp: CompiledServicePort, mode: 'VIP' | 'PROXY', lbIp: ParsedIp, src: ParsedIp): DeliveryPlan {
+  if (env.client.kind === 'EXTERNAL') return { mode, lbIp, src: mode === 'VIP' ? src : lbIp, lead: [], leadHops: [] };
+  const first = decideAt(env, env.client.node, src, lbIp, sp.port, sp.protocol);
+  return { mode, lbIp, src: lbIp, lead: decisionSteps(first.decision, first.ctx, []), leadHops: [{ node: clientNode(env).name, verdict: first.decision.verdict }] };
+}
+
+function externalIps(s: Scope): void {
+  const { env, sp } = s;
+  for (const text of sp.externalIps) {
+    const ip = parseIp(text) as ParsedIp;
+    const via = viaFor(sp, 'EXTERNAL_IP', text, { network: networkOf(ip) });
+    if (env.client.kind !== 'EXTERNAL') { s.out.push(single(s, via, clientNode(env), ip, inCluster)); continue; }
+    if (via.network !== env.client.network) continue;
+    const owner = env.cc.ipOwner.get(text);
+    if (owner?.kind !== 'NODE') { s.out.push(unknownResult(env, via, 'EXTERNAL_IP_ROUTING')); continue; }
+    s.out.push(single(s, via, env.cc.nodes[owner.index], ip, atNode));
+  }
+}
+
+function servicePortResults(env: Env, sp: CompiledServicePort, out: AddressResult[]): void {
+  const src = env.client.ips[sp.family];
+  if (src === null) return;
+  const s: Scope = { env, sp, src, out, clusterIpVerdict: null };
+  if (env.client.kind !== 'EXTERNAL') {
+    const r = single(s, viaFor(sp, 'CLUSTER_IP', sp.clusterIp), clientNode(env), parseIp(sp.clusterIp) as ParsedIp, inCluster);
+    s.clusterIpVerdict = r.verdict;
+    out.push(r);
+  }
+  nodePorts(s);
+  loadBalancers(s);
+  externalIps(s);
+}
+
+/** Can this client reach this Service, by each way of addressing it, and will its source IP survive? */
+export function reachability(cc: CompiledCluster, req: ReachabilityRequest): ReachabilityResult {
+  const index = cc.serviceByKey.get(req.service);
+  if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
+  const svc = cc.services[index];
+  const env: Env = { cc, dp: dataPlaneFor(cc.model.profile), client: resolveClient(cc, req.client) };
+  const results: AddressResult[] = [];
+  if (svc.ignored === null) {
+    for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], results);
+  }
+  const ignoredBy = svc.ignored === null ? null : RULES[svc.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL'];
+  return { service: svc.key, results, ignoredBy };
+}

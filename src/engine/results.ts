@@ -1,0 +1,149 @@
+// Output shapes of trace() and reachability(). Plain data, safe to serialise.
+import type { Protocol } from './model';
+import type { Rule, RuleId } from './rules';
+
+export type TraceVerdict = 'FORWARD' | 'REJECT' | 'DROP' | 'NOT_INTERCEPTED' | 'ACCEPT_LOCAL';
+
+export type SourceIpReason =
+  | 'NOT_MASQUERADED'
+  | 'POD_SHORT_CIRCUIT'
+  | 'PRESERVED_ETP_LOCAL'
+  | 'SNAT_ETP_CLUSTER'
+  | 'HAIRPIN_MASQUERADE'
+  | 'MASQUERADE_ALL'
+  | 'NODE_SOURCE_MASQUERADE'
+  | 'NON_POD_SOURCE_MASQUERADE'
+  | 'LB_PROXY'
+  | 'NOT_DELIVERED';
+
+export type SeenAsKind = 'CLIENT' | 'NODE' | 'LOAD_BALANCER';
+
+export interface SourceIp {
+  /** null when the packet is not delivered. */
+  readonly preserved: boolean | null;
+  /** The address the backend sees; null when not delivered or when it depends on the receiving node. */
+  readonly seenAs: string | null;
+  readonly seenAsKind: SeenAsKind | null;
+  readonly reason: SourceIpReason;
+}
+
+export interface PacketAddresses {
+  readonly source: string;
+  readonly destination: string;
+}
+
+export interface Step {
+  /** Where it happened: `client`, `node/<name>`, `lb/<ip>`, `cloud/eip`. */
+  readonly at: string;
+  readonly rule: RuleId;
+  readonly description: string;
+  readonly before?: PacketAddresses;
+  readonly after?: PacketAddresses;
+}
+
+export interface TraceEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  readonly pod: string | null;
+  readonly node: string | null;
+  readonly masquerade: boolean;
+}
+
+export type ViaKind = 'CLUSTER_IP' | 'NODE_PORT' | 'LOAD_BALANCER' | 'EXTERNAL_IP';
+
+export interface MatchedServicePort {
+  readonly service: string;
+  readonly portName: string | null;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly via: ViaKind;
+}
+
+export interface TraceResult {
+  readonly verdict: TraceVerdict;
+  /** The node where the packet was processed. */
+  readonly node: string;
+  readonly service: MatchedServicePort | null;
+  /** Exact candidate set: no more, no fewer. Empty unless FORWARD. */
+  readonly endpoints: readonly TraceEndpoint[];
+  /** True when masqueraded towards at least one candidate endpoint; null unless FORWARD. */
+  readonly masquerade: boolean | null;
+  readonly sourceIp: SourceIp;
+  readonly steps: readonly Step[];
+  readonly rules: readonly RuleId[];
+}
+
+export type ReachVerdict = 'REACHABLE' | 'PARTIAL' | 'UNREACHABLE' | 'UNKNOWN';
+
+export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT';
+
+export interface Via {
+  readonly kind: ViaKind;
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly portName: string | null;
+  readonly node?: string;
+  readonly network?: 'PUBLIC' | 'PRIVATE';
+}
+
+export type EndpointOutcomeCode = 'CONNECTS' | 'FAILS';
+
+export interface EndpointOutcome extends TraceEndpoint {
+  readonly outcome: EndpointOutcomeCode;
+  readonly rule: RuleId | null;
+}
+
+/** One packet processing on one node, as trace() would report it. */
+export interface Hop {
+  readonly node: string;
+  readonly verdict: TraceVerdict;
+  /** Set when the packet's source differs from the client's own address (LB proxy). */
+  readonly source?: string;
+  /** Set when the destination differs from the address the client used. */
+  readonly destination?: { readonly ip: string; readonly port: number };
+}
+
+/** Load-balancer deliveries grouped by identical outcome. */
+export interface Delivery {
+  readonly nodes: readonly string[];
+  readonly verdict: TraceVerdict;
+  readonly endpoints: readonly EndpointOutcome[];
+}
+
+export type SuggestionCode =
+  | 'USE_CLUSTER_IP'
+  | 'SET_ETP_CLUSTER'
+  | 'SET_ETP_LOCAL'
+  | 'SET_ITP_CLUSTER'
+  | 'ADD_SOURCE_RANGE'
+  | 'ADD_READY_ENDPOINTS';
+
+export interface Suggestion {
+  readonly code: SuggestionCode;
+  readonly message: string;
+  /** What the answer becomes with the change. */
+  readonly expected: { readonly verdict: ReachVerdict; readonly sourceIpPreserved: boolean | null };
+}
+
+export interface AddressResult {
+  readonly via: Via;
+  readonly verdict: ReachVerdict;
+  readonly missingFact: MissingFact | null;
+  readonly sourceIp: SourceIp;
+  readonly endpoints: readonly EndpointOutcome[];
+  readonly path: readonly Step[];
+  /** The trace()s this answer is built from (client's node first). */
+  readonly hops: readonly Hop[];
+  /** Load-balancer paths, one per group of nodes with the same outcome. */
+  readonly deliveries: readonly Delivery[] | null;
+  readonly rules: readonly Rule[];
+  readonly suggestions: readonly Suggestion[];
+}
+
+export interface ReachabilityResult {
+  readonly service: string;
+  readonly results: readonly AddressResult[];
+  /** Set when kube-proxy ignores the Service (headless, or delegated to another proxy): no results. */
+  readonly ignoredBy: Rule | null;
+}

@@ -1,0 +1,160 @@
+// Rules as data. Every decision the engine makes cites one of these ids; each carries the
+// evidence behind it and whether it is documented fact (a test or doc pins it) or inference.
+import type { Profile } from './model';
+
+export interface Evidence {
+  /** Repository path (kubernetes/kubernetes unless prefixed) or documentation URL. */
+  readonly source: string;
+  /** Test function and case name, or section. */
+  readonly case?: string;
+}
+
+export interface RuleSpec {
+  readonly statement: string;
+  readonly evidence: readonly Evidence[];
+  readonly inferred: boolean;
+  readonly profiles: readonly Profile[];
+}
+
+export interface Rule extends RuleSpec {
+  readonly id: RuleId;
+}
+
+const ALL: readonly Profile[] = ['KUBERNETES', 'CCE', 'CCE_TURBO'];
+const NFT = 'pkg/proxy/nftables/proxier_test.go';
+const IPT = 'pkg/proxy/iptables/proxier_test.go';
+const IPVS = 'pkg/proxy/ipvs/proxier_test.go';
+const TOPO = 'pkg/proxy/topology.go';
+const SP = 'pkg/proxy/serviceport.go';
+const SOURCE_IP_DOC = 'https://kubernetes.io/docs/tutorials/services/source-ip/';
+
+function fact(statement: string, ...evidence: Evidence[]): RuleSpec {
+  return { statement, evidence, inferred: false, profiles: ALL };
+}
+function inference(statement: string, ...evidence: Evidence[]): RuleSpec {
+  return { statement, evidence, inferred: true, profiles: ALL };
+}
+
+const KUBERNETES_RULES = {
+  'K8S-SVC-IGNORED-HEADLESS': fact('A headless Service (no ClusterIP) gets no kube-proxy rules.',
+    { source: NFT, case: 'TestBuildServiceMapServiceHeadless' }),
+  'K8S-SVC-IGNORED-LABEL': fact('Services labelled service.kubernetes.io/service-proxy-name or service.kubernetes.io/headless are ignored by the default kube-proxy.',
+    { source: 'pkg/proxy/config/config.go', case: 'service-proxy-name / headless label selector' }),
+  'K8S-CLUSTERIP-FRONTEND': fact('Traffic to ClusterIP:port/protocol is captured and load-balanced to the Service endpoints.',
+    { source: NFT, case: 'TestClusterIPGeneral/simple clusterIP' }),
+  'K8S-EXTERNALIP-FRONTEND': fact('Traffic to an externalIP:port/protocol is captured as external traffic.',
+    { source: NFT, case: 'TestExternalTrafficPolicyCluster/external to external IP hits both endpoints, masqueraded' }),
+  'K8S-LB-VIP-FRONTEND': fact('Traffic to a load-balancer ingress IP (ipMode VIP):port/protocol is captured as external traffic.',
+    { source: NFT, case: 'TestLoadBalancer/accepted external to LB1' }),
+  'K8S-NODEPORT-FRONTEND': fact('Traffic to a node address accepting NodePorts on nodePort/protocol is captured as external traffic.',
+    { source: NFT, case: 'TestNodePorts/external to nodePort' }),
+  'K8S-LB-IPMODE-PROXY': fact('A load-balancer ingress with ipMode Proxy gets no in-cluster rule: traffic goes to the real load balancer.',
+    { source: NFT, case: 'TestLoadBalancerIngressRouteTypeProxy/LoadBalancerIPMode enabled, ipMode Proxy' }),
+  'K8S-ENDPOINTS-READY': fact('Only ready endpoints are used while any ready endpoint exists.',
+    { source: TOPO, case: 'CategorizeEndpoints' }, { source: NFT, case: 'TestTerminatingEndpointsTrafficPolicyCluster/ready endpoints exist' }),
+  'K8S-ENDPOINTS-TERMINATING-FALLBACK': fact('With no ready endpoint cluster-wide, serving-and-terminating endpoints are used; non-serving ones never.',
+    { source: TOPO, case: 'CategorizeEndpoints' }, { source: NFT, case: 'TestTerminatingEndpointsTrafficPolicyCluster/only terminating endpoints exist' }),
+  'K8S-ENDPOINTS-LOCAL-TERMINATING-FALLBACK': fact('For a Local policy the choice is made among this node\'s endpoints only: ready ones, else serving-and-terminating ones.',
+    { source: TOPO, case: 'CategorizeEndpoints' }, { source: NFT, case: 'TestTerminatingEndpointsTrafficPolicyLocal/only terminating endpoints exist' }),
+  'K8S-NO-ENDPOINTS-REJECT': fact('A Service port with no usable endpoint anywhere rejects connections (ClusterIP, externalIP, NodePort and LB IP alike).',
+    { source: NFT, case: 'TestNoEndpointsReject' }, { source: IPT, case: 'TestNoEndpointsReject' }),
+  'K8S-ITP-LOCAL': fact('internalTrafficPolicy Local sends ClusterIP traffic to this node\'s endpoints only.',
+    { source: NFT, case: 'TestInternalTrafficPolicy/internalTrafficPolicy is local and there is one local endpoint' }),
+  'K8S-ITP-LOCAL-DROP': fact('internalTrafficPolicy Local with endpoints elsewhere but none on this node drops ClusterIP traffic.',
+    { source: NFT, case: 'TestInternalTrafficPolicy/internalTrafficPolicy is local and there are no local endpoints' }),
+  'K8S-ITP-CLUSTERIP-ONLY': fact('internalTrafficPolicy applies only to ClusterIP traffic, not NodePort/LB/externalIP.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/pod to NodePort with iTP:Local' }),
+  'K8S-ETP-EXTERNAL-ONLY': fact('externalTrafficPolicy applies only to external destinations (NodePort, externalIP, LB VIP), not to the ClusterIP.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/pod to ClusterIP with eTP:Local' }),
+  'K8S-ETP-LOCAL-TYPE': fact('externalTrafficPolicy Local only takes effect for NodePort and LoadBalancer Services.',
+    { source: 'pkg/apis/core/v1/helper / pkg/api/v1/service/util.go', case: 'ExternalPolicyLocal' }),
+  'K8S-ETP-CLUSTER-MASQUERADE': fact('externalTrafficPolicy Cluster: external-destination traffic goes to all endpoints and is always masqueraded.',
+    { source: NFT, case: 'TestExternalTrafficPolicyCluster' }, { source: SOURCE_IP_DOC, case: 'Source IP for Services with Type=NodePort' }),
+  'K8S-ETP-LOCAL-PRESERVE': fact('externalTrafficPolicy Local: traffic from outside goes to this node\'s endpoints only and is not masqueraded.',
+    { source: NFT, case: 'TestExternalTrafficPolicyLocal/external to LB IP hits only local endpoint, unmasqueraded' }),
+  'K8S-ETP-LOCAL-DROP': fact('externalTrafficPolicy Local with endpoints elsewhere but none usable on this node drops external traffic.',
+    { source: NFT, case: 'TestTerminatingEndpointsTrafficPolicyLocal/terminating endpoints on remote node' }),
+  'K8S-ETP-LOCAL-POD-SHORTCIRCUIT': fact('externalTrafficPolicy Local: traffic from a pod (per the local-traffic detector) is short-circuited to all endpoints, not masqueraded.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/pod to LB with eTP:Local' }),
+  'K8S-ETP-LOCAL-NODE-SHORTCIRCUIT': fact('externalTrafficPolicy Local: the node\'s own traffic goes to all endpoints, masqueraded.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/node to LB with eTP:Local' }),
+  'K8S-CLUSTERIP-MASQ-NON-POD': fact('ClusterIP traffic whose source the local-traffic detector does not recognise as a pod (node or external source) is masqueraded.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/node to ClusterIP' }),
+  'K8S-CLUSTERIP-NO-DETECTOR': fact('With no local-traffic detector, ClusterIP traffic is never masqueraded (unless masqueradeAll) and there is no eTP Local pod short-circuit.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/no LocalTrafficDetector' }),
+  'K8S-CLUSTERIP-POD-NO-MASQ': fact('ClusterIP traffic from a pod is not masqueraded.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/pod to ClusterIP' }),
+  'K8S-MASQUERADE-ALL': fact('masqueradeAll masquerades all ClusterIP traffic.',
+    { source: NFT, case: 'TestInternalExternalMasquerade/masqueradeAll' }),
+  'K8S-HAIRPIN-MASQUERADE': fact('A pod reaching itself through its Service is masqueraded (hairpin).',
+    { source: NFT, case: 'TestClusterIPGeneral/hairpin to cluster IP' }),
+  'K8S-LB-SOURCE-RANGES-DROP': fact('A source outside loadBalancerSourceRanges hitting the LB IP is dropped (pods included).',
+    { source: NFT, case: 'TestLoadBalancer/blocked external to LB1' }, { source: NFT, case: 'TestLoadBalancer/pod to LB1 (blocked by LoadBalancerSourceRanges)' }),
+  'K8S-LB-SOURCE-RANGES-ALLOW': fact('A source inside loadBalancerSourceRanges is allowed to the LB IP; if a node IP is in the ranges, the LB IPs themselves are allowed as sources too.',
+    { source: NFT, case: 'TestLoadBalancer/same node to LB1, SNATted to LB1 (implicitly allowed)' }),
+  'K8S-NODEPORT-BYPASSES-SOURCE-RANGES': fact('loadBalancerSourceRanges do not apply to NodePort traffic.',
+    { source: NFT, case: 'TestLoadBalancer/nodePort bypasses LoadBalancerSourceRanges' }),
+  'K8S-NODEPORT-ADDRESSES': fact('NodePorts answer only on node addresses selected by nodePortAddresses (all node IPs when empty, the primary IPs for "primary").',
+    { source: NFT, case: 'TestNodePorts/secondary nodeIP ignores NodePorts' }, { source: IPT, case: 'TestOnlyLocalNodePorts' }),
+  'K8S-NODEPORT-LOCALHOST': fact('127.0.0.1:<nodePort> works only in iptables mode, IPv4, with localhostNodePorts on (and 127.0.0.0/8 allowed by nodePortAddresses); it is masqueraded.',
+    { source: IPT, case: 'TestNodePort/localhost to nodePort gets masqueraded' }, { source: IPT, case: 'TestDisableLocalhostNodePortsIPv4' }),
+  'K8S-HEALTHCHECK-NODEPORT': fact('The healthCheckNodePort of an eTP Local Service is accepted by the node (kube-proxy listens on it).',
+    { source: IPT, case: 'TestHealthCheckNodePort/firewall accepts HealthCheckNodePort' }),
+  'K8S-NFT-REJECT-UNUSED-CLUSTERIP-PORT': fact('nftables rejects traffic to a ClusterIP on a port/protocol the Service does not expose.',
+    { source: NFT, case: 'TestClusterIPGeneral/svc1 does not accept svc2\'s ports' }),
+  'K8S-NFT-DROP-UNALLOCATED-CLUSTERIP': fact('nftables drops traffic to unallocated addresses of the Service CIDRs.',
+    { source: NFT, case: 'TestClusterIPGeneral/packet to unallocated cluster ip' }),
+  'K8S-IPT-UNUSED-PORT-PASSES': fact('iptables does not intercept traffic to a ClusterIP on a port/protocol the Service does not expose.',
+    { source: IPT, case: 'TestClusterIPGeneral/svc1 does not accept svc2\'s ports' }),
+  'K8S-NOT-INTERCEPTED': fact('No Service rule matches: the packet travels on unmodified.',
+    { source: NFT, case: 'TestNodePorts/secondary nodeIP ignores NodePorts' }),
+  'K8S-IPVS-SERVICE-IPS-BOUND': inference('IPVS binds every Service IP to kube-ipvs0, so traffic to a Service IP on an unknown port is refused by the node.',
+    { source: 'https://github.com/kubernetes/kubernetes/issues/100925' }, { source: 'pkg/proxy/ipvs/proxier.go', case: 'KUBE-IPVS-FILTER' }),
+  'K8S-IPVS-NO-REAL-SERVERS-REJECT': inference('IPVS: a virtual server without real servers falls through to the local stack, which refuses the connection.',
+    { source: 'https://github.com/kubernetes/kubernetes/pull/72534', case: 'IPVS proxier does not need a REJECT rule' }, { source: 'https://github.com/kubernetes/kubernetes/issues/100925' }),
+  'K8S-IPVS-ETP-LOCAL-LOCAL-ONLY': inference('IPVS: NodePort/LB/externalIP virtual servers of an eTP Local Service hold only this node\'s endpoints, for every source (no short-circuit).',
+    { source: IPVS, case: 'TestOnlyLocalNodePorts' }, { source: IPVS, case: 'TestOnlyLocalLoadBalancing' }),
+  'K8S-LB-DELIVERS-TO-NODES': inference('A load balancer in VIP mode delivers traffic to cluster nodes that pass its health check, destination still the LB IP.',
+    { source: 'test/e2e/network/loadbalancer.go', case: 'should work for type=LoadBalancer' }),
+  'K8S-LB-HEALTHCHECK-LOCAL': fact('For eTP Local the LB health check (healthCheckNodePort) passes only on nodes with local ready endpoints; terminating ones do not count.',
+    { source: NFT, case: 'TestHealthCheckNodePortWhenTerminating' }, { source: 'test/e2e/network/loadbalancer.go', case: 'should only target nodes with endpoints' }),
+  'K8S-LB-EXCLUDED-NODE': fact('Nodes labelled node.kubernetes.io/exclude-from-external-load-balancers are not load-balancer targets.',
+    { source: 'https://kubernetes.io/docs/reference/labels-annotations-taints/#node-kubernetes-io-exclude-from-external-load-balancers' }),
+  'K8S-LB-PROXY-DELIVERY': inference('A load balancer in Proxy mode terminates the connection and opens a new one to a node\'s NodePort: the backend sees the LB address.',
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode' }),
+  'K8S-ASYMMETRIC-RETURN': inference('A connection DNATed without masquerade on a node other than the client\'s and the endpoint\'s fails: the reply bypasses the node that holds the conntrack entry.',
+    { source: SOURCE_IP_DOC, case: 'Source IP for Services with Type=NodePort' }),
+  'K8S-EIP-NAT': inference('A node\'s public EIP is 1:1 NATed to its primary internal IP before the packet reaches the node.',
+    { source: 'https://kubernetes.io/docs/concepts/architecture/nodes/#addresses', case: 'ExternalIP' }),
+  'K8S-EXTERNAL-IP-ROUTING': inference('Which node receives traffic for an externalIP from outside the cluster depends on routing the cluster does not describe.',
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#external-ips' }),
+  'K8S-INTERNET-EGRESS': inference('Reaching a public address from inside the VPC needs internet egress (NAT gateway or EIP) the model does not describe.',
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer' }),
+  'K8S-CLIENT-FAMILY': fact('A client can only use addresses of an IP family it has an address in.',
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/dual-stack/' }),
+  'K8S-NAMED-TARGET-PORT': fact('A named targetPort resolves per pod against its container ports; pods without the name get no endpoint.',
+    { source: 'pkg/controller/endpointslice/reconciler.go', case: 'podutil.FindPort' }),
+  'K8S-SERVICEPORT-PREDICATES': fact('ExternallyAccessible / UsesClusterEndpoints / UsesLocalEndpoints decide which endpoint sets a Service port needs.',
+    { source: SP, case: 'ExternallyAccessible, UsesClusterEndpoints, UsesLocalEndpoints' }),
+} as const satisfies Record<string, RuleSpec>;
+
+const PROFILE_RULES = {
+  'CCE-UPSTREAM-FALLBACK': {
+    statement: 'The CCE profile has no specific rule for this case yet; the answer uses upstream Kubernetes semantics.',
+    evidence: [{ source: 'reference/cce-service-overview.rst' }],
+    inferred: true,
+    profiles: ['CCE', 'CCE_TURBO'],
+  },
+} as const satisfies Record<string, RuleSpec>;
+
+const SPECS = { ...KUBERNETES_RULES, ...PROFILE_RULES };
+
+export type RuleId = keyof typeof SPECS;
+
+export const RULES: Readonly<Record<RuleId, Rule>> = Object.freeze(
+  Object.fromEntries(Object.entries(SPECS).map(([id, spec]) => [id, Object.freeze({ id, ...spec })])) as Record<RuleId, Rule>,
+);
+
+export function ruleById(id: RuleId): Rule {
+  return RULES[id];
+}
