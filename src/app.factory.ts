@@ -50,7 +50,6 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     void reply.header('x-request-id', request.id);
   });
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
-  app.enableShutdownHooks();
   await app.init();
   // Errors Fastify raises before Nest's pipeline (malformed JSON, wrong content type, body too
   // large) are problem+json too. Set after init so it replaces Nest's default handler.

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidParam } from '../../common/params';
 import { PageArgs } from '../topology/paging';
@@ -8,6 +9,7 @@ import { ClustersService } from './clusters.service';
 
 @ApiTags('clusters')
 @ApiBearerAuth()
+@ApiProblems()
 @Controller('v1/clusters')
 export class ClustersController {
   constructor(private readonly service: ClustersService) {}

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidParam } from '../../common/params';
 import { NamespacedPageArgs } from '../topology/paging';
@@ -8,6 +9,7 @@ import { PodsService } from './pods.service';
 
 @ApiTags('pods')
 @ApiBearerAuth()
+@ApiProblems()
 @Controller('v1/clusters/:clusterId/pods')
 export class PodsController {
   constructor(private readonly service: PodsService) {}

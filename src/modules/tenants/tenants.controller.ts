@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth, OperatorOnly } from '../../common/auth';
 import { UuidParam } from '../../common/params';
 import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView, CreatedTenantView, CreateTenantInput, TenantView } from './tenant.dto';
@@ -7,6 +8,7 @@ import { TenantsService } from './tenants.service';
 
 @ApiTags('tenants')
 @ApiBearerAuth()
+@ApiProblems()
 @Controller('v1')
 export class TenantsController {
   constructor(private readonly service: TenantsService) {}

@@ -1,0 +1,94 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/test-app';
+
+/**
+ * The README's first command: `npm start` (`node dist/main.js` after the build that `npm test`
+ * runs first) brings the service up on an embedded PostgreSQL with the demo tenant, prints the
+ * URLs and the demo key, keeps its data across restarts, and shuts down cleanly.
+ */
+const root = join(__dirname, '..', '..');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running { proc: ChildProcess; output: () => string; port: number }
+
+async function start(env: Record<string, string>): Promise<Running> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['dist/main.js'], { cwd: root, env: { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: String(port), ...env } });
+  let out = '';
+  proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
+  proc.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start banner within 60 s:\n${out}`)), 60_000);
+    const check = setInterval(() => {
+      if (out.includes('svcpath is up')) { clearInterval(check); clearTimeout(timer); resolve(); }
+      if (proc.exitCode !== null) { clearInterval(check); clearTimeout(timer); reject(new Error(`exited ${proc.exitCode}:\n${out}`)); }
+    }, 100);
+  });
+  return { proc, output: () => out, port };
+}
+
+async function stop(r: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => r.proc.once('exit', (code) => resolve(code)));
+  r.proc.kill('SIGTERM');
+  return exited;
+}
+
+const demoKey = (out: string) => /Demo API key:\s+(\S+)/.exec(out)?.[1] ?? '';
+
+describe('npm start', () => {
+  it('serves on an embedded PostgreSQL with the demo tenant, keeps data across restarts and stops cleanly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'svcpath-start-'));
+    dirs.push(dataDir);
+    const first = await start({ SVCPATH_DATA_DIR: dataDir });
+    const out = first.output();
+    for (const path of ['/docs', '/graphiql', '/health/ready']) expect(out).toContain(`http://localhost:${first.port}${path}`);
+    const key = demoKey(out);
+    expect(key).toMatch(/^svc_/);
+    expect(out).toMatch(/Operator token:\s+svcadm_/);
+    const base = `http://127.0.0.1:${first.port}`;
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    const clusters = await (await fetch(`${base}/v1/clusters`, { headers: { authorization: `Bearer ${key}` } })).json() as { items: { name: string; profile: string; id: string }[] };
+    expect(clusters.items.map((c) => [c.name, c.profile])).toEqual([['cce-demo', 'CCE']]);
+    const services = await (await fetch(`${base}/v1/clusters/${clusters.items[0].id}/services`, { headers: { authorization: `Bearer ${key}` } })).json() as { items: { name: string; type: string; externalTrafficPolicy: string }[] };
+    expect(services.items.map((s) => [s.name, s.type, s.externalTrafficPolicy])).toEqual([
+      ['backend-elb', 'LoadBalancer', 'Local'], ['backend-nodeport', 'NodePort', 'Local']]);
+    expect(await stop(first)).toBe(0);
+
+    const second = await start({ SVCPATH_DATA_DIR: dataDir });
+    expect(demoKey(second.output())).toBe(key);
+    const again = await (await fetch(`http://127.0.0.1:${second.port}/v1/clusters`, { headers: { authorization: `Bearer ${key}` } })).json() as { items: unknown[] };
+    expect(again.items).toHaveLength(1);
+    expect(await stop(second)).toBe(0);
+  }, 120_000);
+
+  it('uses DATABASE_URL instead when it is set, with no operator token unless one is given', async () => {
+    const db = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), 'svcpath-start-'));
+    dirs.push(dataDir);
+    try {
+      const running = await start({ DATABASE_URL: db.adminUrl, SVCPATH_DATA_DIR: dataDir, SVCPATH_DEMO: 'false' });
+      expect(running.output()).toContain('connected to DATABASE_URL');
+      expect(running.output()).toContain('Operator token:          none');
+      const res = await fetch(`http://127.0.0.1:${running.port}/v1/tenants`, { method: 'POST', headers: { authorization: 'Bearer whatever-token-123456', 'content-type': 'application/json' }, body: '{"name":"x"}' });
+      expect(res.status).toBe(403);
+      expect(await stop(running)).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+});
