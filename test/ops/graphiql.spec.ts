@@ -60,7 +60,7 @@ describe('GraphiQL at /graphiql', () => {
     await replaceEditorText(page, '.graphiql-query-editor .monaco-editor', '{ clusters { items { name profile } } }');
     await page.waitForFunction((sel) => document.querySelector(`${sel} .view-lines`)?.textContent?.includes('svc_'), headers);
     await page.click('button[aria-label="Execute query (Ctrl-Enter)"]');
-    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('"profile"'), null, { timeout: 15_000 })
+    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('"profile"'), null, { timeout: 45_000 })
       .catch(async (e: unknown) => { await page.screenshot({ path: '/tmp/graphiql-failure.png' }); throw e; });
 
     // The response editor renders its lines as text: compare it with whitespace removed.
@@ -68,5 +68,5 @@ describe('GraphiQL at /graphiql', () => {
     expect(text).toBe(JSON.stringify({ data: { clusters: { items: [{ name: 'seen-in-the-browser', profile: 'CCE' }] } } }));
     expect(outside).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 120_000);
 });

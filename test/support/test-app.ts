@@ -76,7 +76,7 @@ export async function snapshot(t: TestApp, tables = ['tenants', 'api_keys', 'clu
   await c.connect();
   try {
     const out: Record<string, unknown[]> = {};
-    for (const table of tables) out[table] = (await c.query(`SELECT * FROM ${table} ORDER BY 1, 2`)).rows;
+    for (const table of tables) out[table] = (await c.query(`SELECT * FROM ${table} t ORDER BY t::text`)).rows;
     return out;
   } finally {
     await c.end();

@@ -18,7 +18,9 @@ export function toNodeView(row: Node): NodeView {
 }
 
 function claimsOf(internalIps: string[], externalIp: string | null) {
-  return [...ipClaims('internalIps', internalIps), ...(externalIp ? [{ key: `ip/${externalIp}`, field: 'externalIp' }] : [])];
+  // A public IP that is also an internal IP (bare-metal nodes) is claimed once.
+  const ownExternal = externalIp && !internalIps.includes(externalIp) ? [{ key: `ip/${externalIp}`, field: 'externalIp' }] : [];
+  return [...ipClaims('internalIps', internalIps), ...ownExternal];
 }
 
 @Injectable()
@@ -71,7 +73,7 @@ export class NodesService {
       await this.checkHostNetworkPods(tx, cluster, current.name, internalIps);
       const row = await tx.node.update({
         where: { tenantId_id: { tenantId, id } },
-        data: { internalIps, externalIp, podCidrs: input.podCidrs ? canonicalCidrList('podCidrs', input.podCidrs) : undefined, labels: input.labels },
+        data: { internalIps, externalIp, podCidrs: input.podCidrs ? canonicalCidrList('podCidrs', input.podCidrs) : undefined, labels: input.labels ?? undefined },
       });
       return toNodeView(row);
     });

@@ -98,7 +98,8 @@ export class PodsService {
       const row = await tx.pod.update({
         where: { tenantId_id: { tenantId, id } },
         data: {
-          labels: input.labels, ...network, phase: input.phase, ready: input.ready, terminating: input.terminating,
+          // null (allowed by the optional fields) means "not given", as for the other fields.
+          labels: input.labels ?? undefined, ...network, phase: input.phase ?? undefined, ready: input.ready ?? undefined, terminating: input.terminating ?? undefined,
           containerPorts: ports as unknown as object[] | undefined,
         },
       });

@@ -112,6 +112,9 @@ export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | nu
     labels: input.labels ?? current?.labels ?? {},
     annotations: input.annotations ?? current?.annotations ?? {},
   };
+  // Like the API server: a Service that stops being externally reachable drops the external
+  // traffic policy it had, unless this change sets one.
+  if (current && input.externalTrafficPolicy == null && type === 'ClusterIP' && spec.externalIps.length === 0) spec.externalTrafficPolicy = 'Cluster';
   // A Service that stops being an external LB with Local policy gives its health-check port back.
   if (input.healthCheckNodePort === undefined && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local')) spec.healthCheckNodePort = null;
   checkShape(spec, cluster);

@@ -107,6 +107,8 @@ export class ServicesService {
     const taken = needsPorts ? await this.store.claimedKeys(tx, cluster, 'nodeport/') : new Set<string>();
     for (const claim of serviceClaims({ ...spec, clusterIps: ['None'] })) taken.add(claim.key);
     if (needsIp) {
+      // Any address held in the cluster (a pod's or a node's too), not only other ClusterIPs.
+      for (const key of await this.store.claimedKeys(tx, cluster, 'ip/')) taken.add(key);
       const services = await tx.service.findMany({ where: { tenantId: cluster.tenantId, clusterId: cluster.id }, select: { clusterIps: true } });
       for (const ip of services.flatMap((svc) => svc.clusterIps)) taken.add(`ip/${ip}`);
     }
