@@ -4,7 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { ADMIN_TOKEN, AuthGuard } from './common/auth';
+import { ADMIN_TOKEN, ApiKeyAuthenticator, AuthGuard } from './common/auth';
 import { graphqlErrorOf, ProblemFilter, validationError } from './common/errors';
 import { DATABASE_URL, PrismaService } from './prisma/prisma.service';
 import { ClustersController } from './modules/clusters/clusters.controller';
@@ -25,12 +25,19 @@ import { TenantsController } from './modules/tenants/tenants.controller';
 import { TenantsResolver } from './modules/tenants/tenants.resolver';
 import { TenantsService } from './modules/tenants/tenants.service';
 import { ClusterStore } from './modules/topology/cluster-store';
+import { AnalysisController } from './modules/analysis/analysis.controller';
+import { AnalysisResolver } from './modules/analysis/analysis.resolver';
+import { AnalysisService } from './modules/analysis/analysis.service';
+import { CACHE_OPTIONS, CacheOptions, DEFAULT_CACHE_OPTIONS, ModelCache } from './modules/analysis/model-cache';
+import { TopologyLoader } from './modules/analysis/topology-loader';
+import { ChangeFeed } from './prisma/change-feed';
 
 export interface AppOptions {
   /** Runtime database URL: a role subject to row-level security. */
   readonly databaseUrl: string;
   /** Operator token for creating tenants; null disables those routes. */
   readonly adminToken: string | null;
+  readonly cache?: Partial<CacheOptions>;
 }
 
 @Module({})
@@ -68,12 +75,14 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, GraphiqlController],
+      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, AnalysisController, GraphiqlController],
       providers: [
         { provide: DATABASE_URL, useValue: options.databaseUrl },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
-        PrismaService,
-        ClusterStore,
+        { provide: CACHE_OPTIONS, useValue: { ...DEFAULT_CACHE_OPTIONS, ...options.cache } },
+        PrismaService, ChangeFeed, ApiKeyAuthenticator,
+        ClusterStore, TopologyLoader, ModelCache,
+        AnalysisService, AnalysisResolver,
         TenantsService, TenantsResolver,
         ClustersService, ClustersResolver,
         NodesService, NodesResolver,

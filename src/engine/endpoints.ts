@@ -1,23 +1,44 @@
 // Endpoints of a Service port, and their categorisation for traffic policies.
-import type { CompiledEndpoint, EndpointCategories, LocalChoice } from './compiled';
+import type { CompiledEndpoint, CompiledPod, EndpointCategories, LocalChoice } from './compiled';
 import { canonicalIp, type IpFamily } from './ip';
 import type { EndpointSliceModel, PodModel, ServiceModel, ServicePortModel } from './model';
+
+const NO_PODS: readonly number[] = Object.freeze([]);
+
+/**
+ * Pods that can back a Service, by namespace, label key and label value. Nested maps rather
+ * than one map keyed by a built string: compile() indexes every label of 150k pods, and the
+ * key strings were most of that cost.
+ */
+export class SelectorIndex {
+  readonly #byNamespace = new Map<string, Map<string, Map<string, number[]>>>();
+
+  add(namespace: string, key: string, value: string, pod: number): void {
+    let byKey = this.#byNamespace.get(namespace);
+    if (byKey === undefined) this.#byNamespace.set(namespace, (byKey = new Map()));
+    let byValue = byKey.get(key);
+    if (byValue === undefined) byKey.set(key, (byValue = new Map()));
+    const list = byValue.get(value);
+    if (list === undefined) byValue.set(value, [pod]);
+    else list.push(pod);
+  }
+
+  /** Indices of the pods labelled key=value in the namespace (ascending). */
+  get(namespace: string, key: string, value: string): readonly number[] {
+    return this.#byNamespace.get(namespace)?.get(key)?.get(value) ?? NO_PODS;
+  }
+}
 
 /** What endpoint derivation needs from the compiler's indexes. */
 export interface EndpointSources {
   readonly slicesByService: ReadonlyMap<string, readonly EndpointSliceModel[]>;
   readonly pods: readonly PodModel[];
-  /** Canonical IPs per pod (same order as pods). */
-  readonly podIps: readonly (readonly string[])[];
-  readonly podNodeIndex: readonly number[];
-  /** `namespace\0key=value` -> indices of pods that can back a Service. */
-  readonly selectorIndex: ReadonlyMap<string, readonly number[]>;
+  /** The same pods compiled (canonical IPs, node index, key), same order as pods. */
+  readonly compiledPods: readonly CompiledPod[];
+  readonly selectorIndex: SelectorIndex;
   readonly nodeByName: ReadonlyMap<string, number>;
-  readonly podKeyByIp: ReadonlyMap<string, string>;
-}
-
-export function selectorIndexKey(namespace: string, key: string, value: string): string {
-  return `${namespace}\u0000${key}=${value}`;
+  /** Key of the pod owning this IP (the owner compile() settled on), or null. */
+  podKeyOfIp(ip: string): string | null;
 }
 
 /** Pods that can be endpoints: Running with an IP (terminating ones included, flagged). */
@@ -43,7 +64,7 @@ function fromSlices(src: EndpointSources, svc: ServiceModel, sp: ServicePortMode
       const ip = ep.addresses.length > 0 ? canonicalIp(ep.addresses[0]) : null;
       if (ip === null || seen.has(`${ip}|${slicePort.port}`)) continue;
       seen.add(`${ip}|${slicePort.port}`);
-      const podKey = ep.podName ? `${svc.namespace}/${ep.podName}` : src.podKeyByIp.get(ip) ?? null;
+      const podKey = ep.podName ? `${svc.namespace}/${ep.podName}` : src.podKeyOfIp(ip);
       out.push({
         ip, port: slicePort.port, nodeName: ep.nodeName,
         nodeIndex: ep.nodeName === null ? -1 : src.nodeByName.get(ep.nodeName) ?? -1,
@@ -56,14 +77,16 @@ function fromSlices(src: EndpointSources, svc: ServiceModel, sp: ServicePortMode
 }
 
 function matchSelector(src: EndpointSources, namespace: string, selector: Readonly<Record<string, string>>): readonly number[] {
-  const pairs = Object.entries(selector);
+  const keys = Object.keys(selector);
   let smallest: readonly number[] | undefined;
-  for (const [k, v] of pairs) {
-    const list = src.selectorIndex.get(selectorIndexKey(namespace, k, v)) ?? [];
+  for (const k of keys) {
+    const list = src.selectorIndex.get(namespace, k, selector[k]);
     if (smallest === undefined || list.length < smallest.length) smallest = list;
   }
-  if (smallest === undefined || smallest.length === 0) return [];
-  return smallest.filter((i) => pairs.every(([k, v]) => src.pods[i].labels[k] === v));
+  if (smallest === undefined || smallest.length === 0) return NO_PODS;
+  // A one-label selector is exactly the index entry: no need to re-check (or copy) it.
+  if (keys.length === 1) return smallest;
+  return smallest.filter((i) => keys.every((k) => src.pods[i].labels[k] === selector[k]));
 }
 
 /** targetPort as a number for this pod, or null when a named port does not resolve. */
@@ -73,19 +96,25 @@ export function resolveTargetPort(pod: PodModel, sp: ServicePortModel): number |
   return found === undefined ? null : found.containerPort;
 }
 
+function addressOfFamily(ips: readonly string[], family: IpFamily): string | undefined {
+  for (const a of ips) if ((a.includes(':') ? 6 : 4) === family) return a;
+  return undefined;
+}
+
 function fromSelector(src: EndpointSources, svc: ServiceModel, sp: ServicePortModel, family: IpFamily,
   selector: Readonly<Record<string, string>>): CompiledEndpoint[] {
   const out: CompiledEndpoint[] = [];
   for (const i of matchSelector(src, svc.namespace, selector)) {
     const pod = src.pods[i];
-    const ip = src.podIps[i].find((a) => (a.includes(':') ? 6 : 4) === family);
+    const compiled = src.compiledPods[i];
+    const ip = addressOfFamily(compiled.ips, family);
     const port = resolveTargetPort(pod, sp);
     if (ip === undefined || port === null) continue;
     // As the EndpointSlice controller: serving = pod ready; ready = serving && !terminating,
     // or true when publishNotReadyAddresses.
     const serving = pod.ready;
     out.push({
-      ip, port, nodeName: pod.nodeName, nodeIndex: src.podNodeIndex[i], podKey: `${pod.namespace}/${pod.name}`,
+      ip, port, nodeName: pod.nodeName, nodeIndex: compiled.nodeIndex, podKey: compiled.key,
       ready: svc.publishNotReadyAddresses || (serving && !pod.terminating),
       serving: svc.publishNotReadyAddresses || serving,
       terminating: pod.terminating,
@@ -95,8 +124,8 @@ function fromSelector(src: EndpointSources, svc: ServiceModel, sp: ServicePortMo
 }
 
 /** Endpoints of one Service port and family: from EndpointSlices when the Service has any, else from its selector. */
-export function deriveEndpoints(src: EndpointSources, svc: ServiceModel, sp: ServicePortModel, family: IpFamily): CompiledEndpoint[] {
-  const slices = src.slicesByService.get(`${svc.namespace}/${svc.name}`);
+export function deriveEndpoints(src: EndpointSources, svc: ServiceModel, serviceKey: string, sp: ServicePortModel, family: IpFamily): CompiledEndpoint[] {
+  const slices = src.slicesByService.get(serviceKey);
   if (slices !== undefined && slices.length > 0) return fromSlices(src, svc, sp, family, slices);
   const selector = svc.selector;
   if (selector === null || Object.keys(selector).length === 0) return [];
@@ -134,6 +163,47 @@ function localChoices(endpoints: readonly CompiledEndpoint[]): Map<number, Local
 }
 
 /**
+ * localChoices(endpoints), built on first read. Most Service ports are never asked about a
+ * node, and building every port's per-node buckets was a third of compile()'s allocations.
+ * Deterministic, so building later gives the same map as building in compile().
+ */
+class LazyLocalChoices implements ReadonlyMap<number, LocalChoice> {
+  readonly #endpoints: readonly CompiledEndpoint[];
+  #built: Map<number, LocalChoice> | null = null;
+
+  constructor(endpoints: readonly CompiledEndpoint[]) {
+    this.#endpoints = endpoints;
+  }
+  #map(): Map<number, LocalChoice> {
+    return (this.#built ??= localChoices(this.#endpoints));
+  }
+  get size(): number {
+    return this.#map().size;
+  }
+  get(node: number): LocalChoice | undefined {
+    return this.#map().get(node);
+  }
+  has(node: number): boolean {
+    return this.#map().has(node);
+  }
+  forEach(callback: (value: LocalChoice, key: number, map: ReadonlyMap<number, LocalChoice>) => void, thisArg?: unknown): void {
+    this.#map().forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+  entries(): MapIterator<[number, LocalChoice]> {
+    return this.#map().entries();
+  }
+  keys(): MapIterator<number> {
+    return this.#map().keys();
+  }
+  values(): MapIterator<LocalChoice> {
+    return this.#map().values();
+  }
+  [Symbol.iterator](): MapIterator<[number, LocalChoice]> {
+    return this.#map()[Symbol.iterator]();
+  }
+}
+
+/**
  * Categorise a Service port's endpoints, as kube-proxy's CategorizeEndpoints does
  * (pkg/proxy/topology.go), but for every node at once:
  *  - cluster: ready endpoints; if none, serving-and-terminating ones (never non-serving);
@@ -143,12 +213,15 @@ function localChoices(endpoints: readonly CompiledEndpoint[]): Map<number, Local
  * Topology-aware hints are not modelled.
  */
 export function categorizeEndpoints(endpoints: readonly CompiledEndpoint[]): EndpointCategories {
-  const ready = endpoints.filter(isReady);
-  const cluster = ready.length > 0 ? ready : endpoints.filter(isServingTerminating);
+  let readyCount = 0;
+  for (const ep of endpoints) if (isReady(ep)) readyCount++;
+  // All ready (the common case): the cluster set is the endpoint list itself, not a copy.
+  const ready = readyCount === endpoints.length ? endpoints : endpoints.filter(isReady);
+  const cluster = readyCount > 0 ? ready : endpoints.filter(isServingTerminating);
   return {
     cluster,
-    clusterTerminatingFallback: ready.length === 0 && cluster.length > 0,
-    localByNode: localChoices(endpoints),
+    clusterTerminatingFallback: readyCount === 0 && cluster.length > 0,
+    localByNode: new LazyLocalChoices(endpoints),
     hasAnyEndpoints: cluster.length > 0,
   };
 }

@@ -12,3 +12,6 @@ export { reachability } from './reachability';
 export { RULES } from './rules';
 export { EngineInputError, type EngineErrorCode } from './errors';
 export { dataPlaneFor } from './dataplane/select';
+// CCE write-time constraints and annotation normalisation (called by the API layer before storing a Service).
+export { checkCceServiceConstraints, selectedPods, type CceConstraintViolation, type CceClusterFacts } from './cce/constraints';
+export { normaliseCceAnnotations, servicesSharingLoadBalancer } from './cce/annotations';

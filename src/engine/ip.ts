@@ -100,8 +100,30 @@ export function parseIp(input: string): ParsedIp | null {
   return { family: 4, value, text };
 }
 
+/** Already-canonical dotted quad (no spaces, no leading zeros): checked without allocating. */
+function isCanonicalV4(s: string): boolean {
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return false; // leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return false;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      part = 0; digits = 0; dots++;
+    } else {
+      return false;
+    }
+  }
+  return dots === 3 && digits > 0;
+}
+
 /** Canonical text of an IP, or null when it is not an IP. */
 export function canonicalIp(input: string): string | null {
+  // compile() canonicalises every pod IP; most are canonical IPv4 already, so skip the ParsedIp.
+  if (isCanonicalV4(input)) return input;
   return parseIp(input)?.text ?? null;
 }
 
@@ -126,10 +148,11 @@ export function parseCidr(input: string): Cidr | null {
   if (!Number.isInteger(bits) || bits < 0 || bits > max) return null;
   if (ip.family === 4) {
     const shift = 32 - bits;
-    const base = bits === 0 ? 0 : Math.floor(ip.value / 2 ** shift);
+    // uint32 shifts (shift is 0..31 whenever bits > 0); bits === 0 matches everything.
+    const base = bits === 0 ? 0 : ip.value >>> shift;
     return {
       family: 4, bits, text: `${v4Text(base * 2 ** shift)}/${bits}`,
-      contains: (other) => other.family === 4 && (bits === 0 || Math.floor(other.value / 2 ** shift) === base),
+      contains: (other) => other.family === 4 && (bits === 0 || other.value >>> shift === base),
     };
   }
   const shift = BigInt(128 - bits);
@@ -168,15 +191,15 @@ const PRIVATE_RANGES = new CidrSet([
   '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
   'fc00::/7', 'fe80::/10', '::1/128',
 ]);
-const LOOPBACK = new CidrSet(['127.0.0.0/8', '::1/128']);
 
 /** Private (RFC 1918, CGNAT, ULA, link-local, loopback) vs public address space. */
 export function isPrivateIp(ip: ParsedIp): boolean {
   return PRIVATE_RANGES.contains(ip);
 }
 
+/** In 127.0.0.0/8 or ::1, tested without a CIDR scan: it is asked for every node of a NodePort answer. */
 export function isLoopback(ip: ParsedIp): boolean {
-  return LOOPBACK.contains(ip);
+  return ip.family === 4 ? ip.value >>> 24 === 127 : ip.value === 1n;
 }
 
 export function hostPort(ip: string, port: number): string {

@@ -1,13 +1,15 @@
 // reachability(): every way a client can address a Service, each answered from trace()
 // decisions (the same data-plane `decide`), composed into paths.
 import type { CompiledCluster, CompiledNode, CompiledServicePort } from './compiled';
+import type { NodeClassQuery } from './dataplane/dataplane';
 import { dataPlaneFor } from './dataplane/select';
 import { EngineInputError } from './errors';
 import { isPrivateIp, parseIp, type ParsedIp } from './ip';
 import { classSourceIp, expand, makeClass, unknownResult, viaFor, type Member, type NodeClass } from './reach/build';
+import { MemberRun, ResultList } from './reach/result-list';
 import { resolveClient, type ReachabilityClient } from './reach/client';
-import { lbResult, type DeliveryPlan } from './reach/lb';
-import { decideAt, finishPath, inClusterPath, type Env, type PathOutcome } from './reach/paths';
+import { classKeyCache, lbResult, type DeliveryPlan } from './reach/lb';
+import { decideAt, finishPath, inClusterPath, outcomeMemo, type Env, type PathOutcome } from './reach/paths';
 import { decisionSteps } from './trace';
 import { answerOf, suggestionsFor } from './reach/suggestions';
 import type { AddressResult, ReachabilityResult, ReachVerdict, Via } from './results';
@@ -29,18 +31,17 @@ interface Scope {
   readonly env: Env;
   readonly sp: CompiledServicePort;
   readonly src: ParsedIp;
-  readonly out: AddressResult[];
+  readonly out: ResultList;
   clusterIpVerdict: ReachVerdict | null;
 }
 
 const networkOf = (ip: ParsedIp): 'PUBLIC' | 'PRIVATE' => (isPrivateIp(ip) ? 'PRIVATE' : 'PUBLIC');
 
-/** Evaluate one member per node class; expand the class's answer to every member. */
-function classResult(s: Scope, classes: Map<string | number, NodeClass>, m: Member, evaluate: Evaluate): AddressResult {
-  const { env, sp } = s;
-  const key = env.dp.nodeClassKey({ cc: env.cc, sp, node: m.node, address: m.dst, clientNode: env.client.node, clientIp: s.src });
+/** The class of member `m`: evaluated (with its suggestions) for the first member of each class key. */
+function classOf(s: Scope, classes: Map<string | number, NodeClass>, key: string | number, m: Member, evaluate: Evaluate): NodeClass {
   let cls = classes.get(key);
   if (cls === undefined) {
+    const { env, sp } = s;
     const path = evaluate(env, m);
     const suggestions = suggestionsFor({
       env, sp, via: m.kind, path, verdict: path.verdict, sourceIp: classSourceIp(path, m),
@@ -49,7 +50,14 @@ function classResult(s: Scope, classes: Map<string | number, NodeClass>, m: Memb
     cls = makeClass(env, path, m, suggestions);
     classes.set(key, cls);
   }
-  return expand(cls, m);
+  return cls;
+}
+
+/** Evaluate one member per node class; expand the class's answer to every member. */
+function classResult(s: Scope, classes: Map<string | number, NodeClass>, m: Member, evaluate: Evaluate): AddressResult {
+  const { env, sp } = s;
+  const key = env.dp.nodeClassKey({ cc: env.cc, sp, node: m.node, address: m.dst, clientNode: env.client.node, clientIp: s.src });
+  return expand(classOf(s, classes, key, m, evaluate), m);
 }
 
 function single(s: Scope, via: Via, node: CompiledNode, dst: ParsedIp, evaluate: Evaluate): AddressResult {
@@ -60,29 +68,56 @@ const portOf = (m: Member): number => (m.kind === 'NODE_PORT' ? m.sp.nodePort ??
 const inCluster: Evaluate = (env, m) => inClusterPath(env, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol);
 const atNode: Evaluate = (env, m) => finishPath(env, [decideAt(env, m.node.index, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol)]);
 
-/** NodePort on every node: internal IPs (pods, nodes, private clients) and EIPs. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * NodePort on every node: internal IPs (pods, nodes, private clients) and EIPs. This is the
+ * one answer that scales with the cluster (a result per node address), so the loop allocates
+ * no object per address: each node's class is decided here (class key from one reused query;
+ * a member object only for a class's first, evaluated, member) and recorded as a row of a
+ * MemberRun, whose full AddressResult is built when the caller reads it.
+ */
 function nodePorts(s: Scope): void {
   const { env, sp, src } = s;
   if (sp.nodePort === null) return;
   const classes = new Map<string | number, NodeClass>();
   const external = env.client.kind === 'EXTERNAL';
-  const unknownEip = external ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
+  // Outside clients' EIP packets are processed at the node; inside ones' cannot be answered.
+  // A profile may answer in-cluster EIP access like the private IP (CCE: access type "Public/Private network").
+  const eipLikePrivate = !external && env.dp.eipFromCluster?.(env.cc, sp) === true;
+  const eipClasses = new Map<string | number, NodeClass>();
+  const unknownEip = external || eipLikePrivate ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
   const evaluate = external ? atNode : inCluster;
+  const internalIps = !external || env.client.network === 'PRIVATE';
+  const eips = !external || env.client.network === 'PUBLIC';
+  // Read synchronously by nodeClassKey, so one object serves every node.
+  const query: Mutable<NodeClassQuery> = { cc: env.cc, sp, node: env.cc.nodes[0], address: null, clientNode: env.client.node, clientIp: src };
+  const classFor = (node: CompiledNode, dst: ParsedIp, eip: string | null, network: 'PUBLIC' | 'PRIVATE', how: Evaluate): NodeClass => {
+    query.node = node;
+    query.address = dst;
+    const key = env.dp.nodeClassKey(query);
+    const byKey = eip !== null && eipLikePrivate ? eipClasses : classes;
+    return byKey.get(key) ?? classOf(s, byKey, key, { sp, kind: 'NODE_PORT', network, node, dst, eip }, how);
+  };
+  // Unanswerable EIPs all share one answer (only their via differs, set per row).
+  const run = new MemberRun(env.cc, sp, unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS'), env.cc.nodes.length * 2);
   for (const node of env.cc.nodes) {
-    if (!external || env.client.network === 'PRIVATE') {
-      for (const ip of node.parsedIps) {
-        if (ip.family === src.family) s.out.push(classResult(s, classes, { sp, kind: 'NODE_PORT', network: 'PRIVATE', node, dst: ip, eip: null }, evaluate));
+    if (internalIps) {
+      for (let i = 0; i < node.parsedIps.length; i++) {
+        const ip = node.parsedIps[i];
+        if (ip.family === src.family) run.addInternal(node.index, i, classFor(node, ip, null, 'PRIVATE', evaluate));
       }
     }
     const eip = node.parsedExternalIp;
-    if (eip === null || eip.family !== src.family || (external && env.client.network !== 'PUBLIC')) continue;
+    if (eip === null || eip.family !== src.family || !eips) continue;
     const dst = node.parsedPrimary[eip.family];
     if (unknownEip !== null || dst === null) {
-      s.out.push({ ...(unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', eip.text), 'CLUSTER_INTERNET_EGRESS')), via: viaFor(sp, 'NODE_PORT', eip.text, { node: node.name, network: 'PUBLIC' }) });
+      run.addEip(node.index, null);
       continue;
     }
-    s.out.push(classResult(s, classes, { sp, kind: 'NODE_PORT', network: 'PUBLIC', node, dst, eip: eip.text }, atNode));
+    run.addEip(node.index, classFor(node, dst, eip.text, 'PUBLIC', eipLikePrivate ? inCluster : atNode));
   }
+  s.out.pushRun(run);
 }
 
 function clientNode(env: Env): CompiledNode {
@@ -105,9 +140,10 @@ function loadBalancers(s: Scope): void {
 }
 
 function planFor(env: Env, sp: CompiledServicePort, mode: 'VIP' | 'PROXY', lbIp: ParsedIp, src: ParsedIp): DeliveryPlan {
-  if (env.client.kind === 'EXTERNAL') return { mode, lbIp, src: mode === 'VIP' ? src : lbIp, lead: [], leadHops: [] };
+  const classKeys = classKeyCache(env.cc.nodes.length);
+  if (env.client.kind === 'EXTERNAL') return { mode, lbIp, src: mode === 'VIP' ? src : lbIp, lead: [], leadHops: [], classKeys };
   const first = decideAt(env, env.client.node, src, lbIp, sp.port, sp.protocol);
-  return { mode, lbIp, src: lbIp, lead: decisionSteps(first.decision, first.ctx, []), leadHops: [{ node: clientNode(env).name, verdict: first.decision.verdict }] };
+  return { mode, lbIp, src: lbIp, lead: decisionSteps(first.decision, first.ctx, []), leadHops: [{ node: clientNode(env).name, verdict: first.decision.verdict }], classKeys };
 }
 
 function externalIps(s: Scope): void {
@@ -123,7 +159,7 @@ function externalIps(s: Scope): void {
   }
 }
 
-function servicePortResults(env: Env, sp: CompiledServicePort, out: AddressResult[]): void {
+function servicePortResults(env: Env, sp: CompiledServicePort, out: ResultList): void {
   const src = env.client.ips[sp.family];
   if (src === null) return;
   const s: Scope = { env, sp, src, out, clusterIpVerdict: null };
@@ -142,11 +178,14 @@ export function reachability(cc: CompiledCluster, req: ReachabilityRequest): Rea
   const index = cc.serviceByKey.get(req.service);
   if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
   const svc = cc.services[index];
-  const env: Env = { cc, dp: dataPlaneFor(cc.model.profile), client: resolveClient(cc, req.client) };
-  const results: AddressResult[] = [];
+  const env: Env = { cc, dp: dataPlaneFor(cc.model.profile), client: resolveClient(cc, req.client), outcomes: outcomeMemo() };
+  const list = new ResultList();
   if (svc.ignored === null) {
-    for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], results);
+    for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);
   }
+  const results = list.toArray();
   const ignoredBy = svc.ignored === null ? null : RULES[svc.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL'];
-  return { service: svc.key, results, ignoredBy };
+  const first = svc.ports.find((i) => req.port === undefined || cc.servicePorts[i].port === req.port);
+  const affinity = first === undefined ? null : env.dp.affinity?.(cc, cc.servicePorts[first]) ?? null;
+  return affinity === null ? { service: svc.key, results, ignoredBy } : { service: svc.key, results, ignoredBy, affinity };
 }

@@ -117,7 +117,8 @@ export type SuggestionCode =
   | 'SET_ETP_LOCAL'
   | 'SET_ITP_CLUSTER'
   | 'ADD_SOURCE_RANGE'
-  | 'ADD_READY_ENDPOINTS';
+  | 'ADD_READY_ENDPOINTS'
+  | 'ENABLE_ELB_PASS_THROUGH';
 
 export interface Suggestion {
   readonly code: SuggestionCode;
@@ -141,9 +142,37 @@ export interface AddressResult {
   readonly suggestions: readonly Suggestion[];
 }
 
+/** Expected share of the load balancer's traffic landing on one backend pod. */
+export interface PodShare {
+  readonly pod: string | null;
+  readonly ip: string;
+  readonly node: string | null;
+  /** Fraction of the traffic, 0..1. */
+  readonly share: number;
+}
+
+/** Service affinity (externalTrafficPolicy) facts for a NodePort/LoadBalancer Service port (CCE Table 1). */
+export interface ServiceAffinity {
+  readonly policy: 'Cluster' | 'Local';
+  /** The Service port the shares are for. */
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly sourceIpPreserved: boolean;
+  /** Whether a request may be redirected to another node (route redirection). */
+  readonly extraHop: boolean;
+  readonly balance: 'BALANCED' | 'RISK_OF_IMBALANCE';
+  /** Nodes whose IP:NodePort reaches the workload from outside. */
+  readonly servingNodes: readonly string[];
+  /** Local: load balancer spreads evenly over nodes with ready backends, each node evenly over its own. Cluster: even over all. */
+  readonly shares: readonly PodShare[];
+  readonly rules: readonly Rule[];
+}
+
 export interface ReachabilityResult {
   readonly service: string;
   readonly results: readonly AddressResult[];
   /** Set when kube-proxy ignores the Service (headless, or delegated to another proxy): no results. */
   readonly ignoredBy: Rule | null;
+  /** Profiles with affinity facts (CCE): set for NodePort/LoadBalancer Services. */
+  readonly affinity?: ServiceAffinity;
 }

@@ -1,5 +1,6 @@
 // Rules as data. Every decision the engine makes cites one of these ids; each carries the
 // evidence behind it and whether it is documented fact (a test or doc pins it) or inference.
+import { CCE_PAGE, cellRuleSpecs, type CceCellRuleId } from './cce/table';
 import type { Profile } from './model';
 
 export interface Evidence {
@@ -138,16 +139,74 @@ const KUBERNETES_RULES = {
     { source: SP, case: 'ExternallyAccessible, UsesClusterEndpoints, UsesLocalEndpoints' }),
 } as const satisfies Record<string, RuleSpec>;
 
+const CCE_ONLY: readonly Profile[] = ['CCE'];
+const CCE_BOTH: readonly Profile[] = ['CCE', 'CCE_TURBO'];
+const TURBO: readonly Profile[] = ['CCE_TURBO'];
+const T1 = 'Table 1 Comparison of the two types of service affinity';
+const WHY = 'Why a Service Fail to Be Accessed from Within the Cluster';
+const PASS = 'Why a Service Fail to Be Accessed from Within the Cluster, pass-through notes';
+
+function cceFact(profiles: readonly Profile[], statement: string, ...cases: string[]): RuleSpec {
+  return { statement, evidence: cases.map((c) => ({ source: CCE_PAGE, case: c })), inferred: false, profiles };
+}
+function cceInference(profiles: readonly Profile[], statement: string, ...cases: string[]): RuleSpec {
+  return { statement, evidence: cases.map((c) => ({ source: CCE_PAGE, case: c })), inferred: true, profiles };
+}
+
 const PROFILE_RULES = {
   'CCE-UPSTREAM-FALLBACK': {
-    statement: 'The CCE profile has no specific rule for this case yet; the answer uses upstream Kubernetes semantics.',
-    evidence: [{ source: 'reference/cce-service-overview.rst' }],
+    statement: 'The CCE page says nothing specific about this case; the answer uses upstream Kubernetes semantics plus the CCE data-plane facts.',
+    evidence: [{ source: CCE_PAGE }],
     inferred: true,
     profiles: ['CCE', 'CCE_TURBO'],
   },
+  'CCE-AFFINITY-CLUSTER': cceFact(CCE_BOTH, 'externalTrafficPolicy Cluster (cluster-level affinity): every node\'s IP and port reach the workload; the client source IP cannot be obtained; the next hop may be another node (route redirection, performance loss); load is balanced well; no other special case.',
+    `${T1}, column "Cluster-level (Cluster)"`),
+  'CCE-AFFINITY-LOCAL': cceFact(CCE_BOTH, 'externalTrafficPolicy Local (node-level affinity): only the IP and port of a node where the workload runs reach it; the client source IP is obtained (no source address translation); no route redirection; risk of unbalanced traffic; access from within the cluster may fail (failure table).',
+    `${T1}, column "Node-level (Local)"`),
+  'CCE-AFFINITY-SHARES': cceInference(CCE_BOTH, 'Expected share per backend pod with Local: the load balancer spreads evenly over the nodes with a ready backend, and each node evenly over its own backends (so a pod alone on its node gets more). The page only says the risk exists; the arithmetic is inferred.',
+    `${T1}, row "Load balancing"`),
+  'CCE-T2-NOT-LISTED': cceFact(CCE_ONLY, 'The failure table lists only the scenarios where the access may fail; scenarios not listed succeed.',
+    `${WHY}, note "The table lists only the scenarios where the access may fail. Other scenarios that are not listed in the table indicate that the access is normal."`),
+  'CCE-T2-MULTI-POD': cceFact(CCE_ONLY, 'For a multi-pod workload every pod must be accessible, otherwise access to the workload may fail: connections landing on pods whose cell fails fail.',
+    `${WHY}, note "For a multi-pod workload, ensure that all pods are accessible. Otherwise, there is a possibility that the access to the workload fails."`),
+  'CCE-T2-NO-COLUMN': cceInference(CCE_BOTH, 'The failure table has columns for tunnel and VPC networks with iptables or IPVS only; for this cluster (Cloud Native 2.0 network, or nftables) the page is silent and upstream kube-proxy semantics apply.',
+    `${WHY}, table columns`),
+  'CCE-LB-KUBE-PROXY-INTERCEPT': cceFact(CCE_BOTH, 'kube-proxy adds the load balancer\'s address as an external IP to iptables/IPVS: a request from inside the cluster to it is forwarded by kube-proxy without passing through the load balancer.',
+    `${WHY}, "It is common that a load balancer in a cluster cannot be accessed. The reason is as follows"`),
+  'CCE-MECH-LB-ALL-ENDPOINTS': cceInference(CCE_ONLY, 'In-cluster traffic to an eTP Local load-balancer address is forwarded by kube-proxy to any endpoint of the Service (IPVS mode too): the page lists access from other nodes as normal, which only holds if such traffic is not restricted to the client node\'s own endpoints.',
+    `${WHY}, LoadBalancer rows and "not listed" note`),
+  'CCE-MECH-REMOTE-HOST-IPTABLES': cceInference(CCE_ONLY, 'iptables columns: the page says access from the host of a node without the backend pod to any IP:NodePort succeeds; the engine forwards another cluster node\'s host traffic like the node\'s own (to any endpoint, masqueraded). The mechanism is not documented.',
+    `${WHY}, row "NodePort Service / Public/Private network / Different nodes from the service pod", iptables columns`),
+  'CCE-MECH-VPC-SAME-NODE-CONTAINER': cceInference(CCE_ONLY, 'VPC network: a container on the backend\'s node fails even through that node\'s own IP:NodePort; presumably the backend\'s reply to a container on the same node is delivered over the node-local VPC route and misses the reverse translation. The verdict is documented; the mechanism is inferred.',
+    `${WHY}, row "NodePort Service / Public/Private network / Other containers on the same node as the service pod", VPC columns`),
+  'CCE-MECH-LB-SAME-NODE': cceInference(CCE_ONLY, 'Dedicated ELB private IP from the backend\'s own node (host or another container): kube-proxy answers it in the node and the backend\'s reply on the same node misses the reverse translation. The verdict is documented; the mechanism is inferred.',
+    `${WHY}, rows "LoadBalancer Service using a dedicated load balancer"`),
+  'CCE-ELB-DEDICATED': cceFact(CCE_BOTH, 'kubernetes.io/elb.class: performance is a dedicated load balancer; the failure table\'s LoadBalancer rows speak of dedicated load balancers.',
+    `${WHY}, row "LoadBalancer Service using a dedicated load balancer"`),
+  'CCE-ELB-SHARED-INFERRED': cceInference(CCE_BOTH, 'kubernetes.io/elb.class: union is a shared load balancer. The table documents dedicated load balancers only; because kube-proxy intercepts every load balancer\'s address from inside the cluster and the page\'s own pass-through example uses a shared load balancer, the dedicated rows are applied to shared load balancers too. This is inferred, not documented.',
+    `${WHY}, "It is common that a load balancer in a cluster cannot be accessed"`, `${PASS}, example with kubernetes.io/elb.class: union`),
+  'CCE-ELB-CLASS-MISSING': cceInference(CCE_BOTH, 'No (known) kubernetes.io/elb.class annotation: the load balancer is treated as a shared (union) one.',
+    `${PASS}, example annotations`),
+  'CCE-ELB-PASSTHROUGH': cceFact(CCE_BOTH, 'ELB pass-through (kubernetes.io/elb.pass-through: "true"): kube-proxy is bypassed when the ELB address is used for access; the ELB is accessed first, then the workload.',
+    `${WHY}, remedy "Leveraging the pass-through feature of the Service"`),
+  'CCE-ELB-PASSTHROUGH-DEDICATED-LIMIT': cceFact(CCE_ONLY, 'In a CCE standard cluster, after pass-through is configured for a dedicated load balancer, its private IP cannot be accessed from the node where the workload pod resides or from other containers on that node.',
+    `${PASS}, "In a CCE standard cluster, after passthrough networking is configured for a dedicated load balancer ..."`),
+  'CCE-ELB-PASSTHROUGH-UNSUPPORTED-VERSION': cceFact(CCE_BOTH, 'Pass-through is not supported for clusters of v1.15 or earlier.',
+    `${PASS}, "Passthrough networking is not supported for clusters of v1.15 or earlier."`),
+  'CCE-ELB-PASSTHROUGH-IPVS-SAME-LB': cceFact(CCE_BOTH, 'In IPVS mode, the pass-through settings of Services connected to the same load balancer must be the same.',
+    `${PASS}, "In IPVS network mode, the passthrough settings of Services connected to the same load balancer must be the same."`),
+  'CCE-ELB-PASSTHROUGH-ONLYLOCAL': cceFact(CCE_BOTH, 'With node-level (Local) affinity, kubernetes.io/elb.pass-through is automatically set to onlyLocal to enable pass-through.',
+    `${PASS}, "If node-level (local) service affinity is used, kubernetes.io/elb.pass-through is automatically set to onlyLocal"`),
+  'CCE-TURBO-LOCAL-HOSTNETWORK': cceFact(TURBO, 'In a CCE Turbo cluster (Cloud Native 2.0 network), node-level affinity (externalTrafficPolicy Local) is supported only when the Service backend is a HostNetwork pod.',
+    `${WHY}, note "In a CCE Turbo cluster that utilizes a Cloud Native 2.0 network model, node-level affinity is supported only when the Service backend is connected to a HostNetwork pod."`),
+  'CCE-TURBO-LOCAL-UNSUPPORTED-BACKEND': cceInference(TURBO, 'A non-HostNetwork backend behind an externalTrafficPolicy Local Service on CCE Turbo is an unsupported configuration: connections through the Service\'s external addresses to it are not counted as working.',
+    `${WHY}, note on CCE Turbo node-level affinity`),
 } as const satisfies Record<string, RuleSpec>;
 
-const SPECS = { ...KUBERNETES_RULES, ...PROFILE_RULES };
+const CCE_CELL_RULES: Record<CceCellRuleId, RuleSpec> = cellRuleSpecs();
+
+const SPECS = { ...KUBERNETES_RULES, ...PROFILE_RULES, ...CCE_CELL_RULES };
 
 export type RuleId = keyof typeof SPECS;
 

@@ -121,8 +121,25 @@ export function traceSourceIp(decision: Decision, ctx: PacketContext, endpoints:
   return { preserved: false, seenAs: masqueradeAddress(ctx.node, ctx.dst.family), seenAsKind: 'NODE', reason };
 }
 
-export function endpointTargets(endpoints: readonly TraceEndpoint[]): string {
+export function endpointTargets(endpoints: readonly { readonly ip: string; readonly port: number }[]): string {
   return endpoints.map((e) => hostPort(e.ip, e.port)).join(', ');
+}
+
+const TARGETS = new WeakMap<readonly CompiledEndpoint[], string>();
+
+/**
+ * endpointTargets of a decision's candidates (only ip and port count), cached per compiled
+ * candidate list: up to 250 `ip:port` strings joined, otherwise rebuilt on every trace and
+ * every node class of the same Service port. Strings are immutable, so sharing is safe.
+ */
+export function candidateTargets(candidates: readonly CompiledEndpoint[]): string {
+  let text = TARGETS.get(candidates);
+  if (text === undefined) {
+    text = endpointTargets(candidates);
+    // Candidate lists are compiled (and long-lived) unless empty; no point caching those.
+    if (candidates.length > 0) TARGETS.set(candidates, text);
+  }
+  return text;
 }
 
 /** Steps for a decision taken at ctx.node; `targets` is endpointTargets(endpoints), precomputed by callers that reuse it. */
@@ -150,7 +167,7 @@ export function uniqueRules(steps: readonly Step[], notes: readonly RuleId[]): R
 export function renderTrace(resolved: ResolvedPacket, decision: Decision, notes: readonly RuleId[]): TraceResult {
   const { ctx } = resolved;
   const endpoints = traceEndpoints(decision, ctx.src);
-  const steps = [...resolved.preSteps, ...decisionSteps(decision, ctx, endpoints)];
+  const steps = [...resolved.preSteps, ...decisionSteps(decision, ctx, endpoints, candidateTargets(decision.endpoints))];
   const sp = decision.servicePort;
   return {
     verdict: decision.verdict,

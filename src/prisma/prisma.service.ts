@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
@@ -7,9 +8,15 @@ export const DATABASE_URL = Symbol('DATABASE_URL');
 /** A Prisma transaction client scoped to one tenant (row-level security does the scoping). */
 export type TenantTx = Prisma.TransactionClient;
 
+/** What a transaction changed, announced to this instance's caches once it has committed. */
+interface TxChanges { clusters: Set<string>; keyHashes: Set<string> }
+export interface Committed { readonly tenantId: string; readonly clusterIds: readonly string[]; readonly keyHashes: readonly string[] }
+
 @Injectable()
 export class PrismaService implements OnModuleDestroy {
   readonly client: PrismaClient;
+  private readonly changes = new AsyncLocalStorage<TxChanges>();
+  private readonly committedListeners = new Set<(c: Committed) => void>();
 
   constructor(@Inject(DATABASE_URL) url: string) {
     const adapter = new PrismaPg({
@@ -29,10 +36,28 @@ export class PrismaService implements OnModuleDestroy {
    * outlive the request on a pooled connection. Every tenant-owned query goes through here.
    */
   async forTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    return this.client.$transaction(async (tx) => {
+    const changes: TxChanges = { clusters: new Set(), keyHashes: new Set() };
+    const result = await this.changes.run(changes, () => this.client.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
       return fn(tx);
-    }, { timeout: 60_000, maxWait: 10_000 });
+    }, { timeout: 60_000, maxWait: 10_000 }));
+    if (changes.clusters.size || changes.keyHashes.size) {
+      const committed = { tenantId, clusterIds: [...changes.clusters], keyHashes: [...changes.keyHashes] };
+      for (const listener of this.committedListeners) listener(committed);
+    }
+    return result;
+  }
+
+  /** Records, in the current transaction, that a cluster (or an API key) changed. */
+  markChanged(change: { clusterId?: string; keyHash?: string }): void {
+    const current = this.changes.getStore();
+    if (!current) throw new Error('markChanged outside forTenant');
+    if (change.clusterId) current.clusters.add(change.clusterId);
+    if (change.keyHash) current.keyHashes.add(change.keyHash);
+  }
+
+  onCommitted(listener: (c: Committed) => void): void {
+    this.committedListeners.add(listener);
   }
 
   /** Finds an API key by the hash of the presented secret (the `api_key_lookup` policy allows exactly that row). */

@@ -57,7 +57,7 @@ describe('GraphiQL at /graphiql', () => {
     await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .view-lines')?.textContent?.includes('clusters'), null, { timeout: 20_000 });
 
     await replaceEditorText(page, `${headers} .monaco-editor`, JSON.stringify({ Authorization: `Bearer ${tenant.apiKey}` }));
-    await replaceEditorText(page, '.graphiql-query-editor .monaco-editor', '{ clusters { items { name profile } } }');
+    await replaceEditorText(page, '.graphiql-query-editor .monaco-editor', 'query Clusters { clusters { items { name profile } } }');
     await page.waitForFunction((sel) => document.querySelector(`${sel} .view-lines`)?.textContent?.includes('svc_'), headers);
     await page.click('button[aria-label="Execute query (Ctrl-Enter)"]');
     await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('"profile"'), null, { timeout: 45_000 })

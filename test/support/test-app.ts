@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { inject } from 'vitest';
-import { createApp } from '../../src/app.factory';
+import { createApp, CreateAppOptions } from '../../src/app.factory';
 import { provisionRuntimeRole } from '../../src/db/runtime-role';
 import { withDatabase } from './global-setup';
 
@@ -42,14 +42,21 @@ export async function createTestDatabase(): Promise<{ adminUrl: string; runtimeU
   };
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: Partial<CreateAppOptions> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const app = await createApp({ databaseUrl: db.runtimeUrl, adminToken: ADMIN_TOKEN, logLevel: 'silent' });
+  const app = await createApp({ databaseUrl: db.runtimeUrl, adminToken: ADMIN_TOKEN, logLevel: 'silent', ...options });
   await app.getHttpAdapter().getInstance().ready();
   return {
     app, http: request(app.getHttpServer()), adminUrl: db.adminUrl, runtimeUrl: db.runtimeUrl,
     close: async () => { await app.close(); await db.drop(); },
   };
+}
+
+/** A second app instance on the same database (as a second replica would run). */
+export async function startSecondInstance(first: TestApp, options: Partial<CreateAppOptions> = {}): Promise<TestApp> {
+  const app = await createApp({ databaseUrl: first.runtimeUrl, adminToken: ADMIN_TOKEN, logLevel: 'silent', ...options });
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, http: request(app.getHttpServer()), adminUrl: first.adminUrl, runtimeUrl: first.runtimeUrl, close: () => app.close() };
 }
 
 export interface TestTenant { id: string; name: string; apiKey: string }

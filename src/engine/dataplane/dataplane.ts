@@ -5,7 +5,8 @@
 import type { CompiledCluster, CompiledEndpoint, CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
 import type { Profile, Protocol, TrafficPolicy } from '../model';
-import type { SourceIpReason, TraceVerdict, ViaKind } from '../results';
+import type { ServiceAffinity, SourceIpReason, Suggestion, TraceVerdict, ViaKind } from '../results';
+import type { SuggestionInput } from '../reach/suggestions';
 import type { RuleId } from '../rules';
 
 /** What-if overrides used to verify suggestions without recompiling. */
@@ -13,6 +14,8 @@ export interface PolicyOverride {
   readonly externalTrafficPolicy?: TrafficPolicy;
   readonly internalTrafficPolicy?: TrafficPolicy;
   readonly allowSource?: boolean;
+  /** CCE: ELB pass-through on (kubernetes.io/elb.pass-through) for the Service in question. */
+  readonly passThrough?: boolean;
 }
 
 export interface PacketContext {
@@ -52,6 +55,9 @@ export interface ConnectionContext {
   readonly clientNode: number;
   readonly endpoint: CompiledEndpoint;
   readonly masquerade: boolean;
+  /** The packet as processed at processingNode, and the decision taken there (profiles need the client and the address used). */
+  readonly packet?: PacketContext;
+  readonly decision?: Decision;
 }
 
 export interface ConnectionOutcome {
@@ -81,4 +87,10 @@ export interface DataPlane {
   nodeClassKey(q: NodeClassQuery): string | number;
   /** Rules appended to every answer of this profile (e.g. "fell back to upstream"). */
   readonly notes: readonly RuleId[];
+  /** Whether an in-cluster client's traffic to a node EIP is answered like the node's private IP (else UNKNOWN: egress not modelled). */
+  eipFromCluster?(cc: CompiledCluster, sp: CompiledServicePort): boolean;
+  /** Service-affinity facts (e.g. CCE Table 1) for a Service port, added to the reachability answer. */
+  affinity?(cc: CompiledCluster, sp: CompiledServicePort): ServiceAffinity | null;
+  /** Profile remedies: rewrite or extend the verified upstream suggestions (each re-run with q.reevaluate). */
+  refineSuggestions?(q: SuggestionInput, upstream: readonly Suggestion[]): Suggestion[];
 }

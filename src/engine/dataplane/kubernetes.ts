@@ -20,7 +20,7 @@ function itpLocal(sp: CompiledServicePort, o: PolicyOverride | undefined): boole
 }
 
 /** eTP Local in effect; like ExternalPolicyLocal it only counts for NodePort/LoadBalancer Services. */
-function etpLocal(cc: CompiledCluster, sp: CompiledServicePort, o: PolicyOverride | undefined): boolean {
+export function etpLocal(cc: CompiledCluster, sp: CompiledServicePort, o: PolicyOverride | undefined): boolean {
   if (o?.externalTrafficPolicy === undefined) return sp.externalPolicyLocal;
   return externalPolicyLocal({ ...cc.services[sp.serviceIndex].model, externalTrafficPolicy: o.externalTrafficPolicy });
 }
@@ -56,7 +56,7 @@ function sourceAllowed(ctx: PacketContext, sp: CompiledServicePort): boolean {
 }
 
 /** Which cluster-wide endpoint set is in use: ready ones, or the terminating fallback. */
-function clusterEndpointsAct(sp: CompiledServicePort): Act {
+export function clusterEndpointsAct(sp: CompiledServicePort): Act {
   return sp.categories.clusterTerminatingFallback
     ? act('K8S-ENDPOINTS-TERMINATING-FALLBACK', 'no ready endpoint anywhere: using serving-and-terminating ones')
     : act('K8S-ENDPOINTS-READY', `${sp.categories.cluster.length} ready endpoint(s) cluster-wide`);

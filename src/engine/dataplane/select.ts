@@ -1,17 +1,13 @@
-// Profile -> data plane. This is the seam for the CCE profiles: a CCE data plane wraps the
-// upstream one and overrides `decide`/`connection`/`loadBalancerTargets` where the CCE
-// tables (reference/cce-service-overview.rst) say otherwise, appending its own rule ids.
+// Profile -> data plane. The CCE data planes (cce.ts) wrap the upstream one and override
+// `decide`/`connection` where the CCE page (reference/cce-service-overview.rst) says otherwise,
+// citing its own rule ids; where the page is silent they say they fell back to upstream.
 import type { Profile } from '../model';
+import { cceStandardDataPlane, cceTurboDataPlane } from './cce';
 import type { DataPlane } from './dataplane';
 import { kubernetesDataPlane } from './kubernetes';
 
-/** Until the CCE tables are encoded, CCE answers are upstream answers that say so. */
-function upstreamFallback(profile: 'CCE' | 'CCE_TURBO'): DataPlane {
-  return { ...kubernetesDataPlane, profile, notes: ['CCE-UPSTREAM-FALLBACK'] };
-}
-
-const CCE = upstreamFallback('CCE');
-const CCE_TURBO = upstreamFallback('CCE_TURBO');
+const CCE = cceStandardDataPlane;
+const CCE_TURBO = cceTurboDataPlane;
 
 export function dataPlaneFor(profile: Profile): DataPlane {
   switch (profile) {

@@ -23,6 +23,8 @@ function hopsOf(path: PathOutcome, node: CompiledNode, hopExtra: Partial<Hop>): 
 
 /** A class of nodes sharing one evaluated path; members differ only in names and addresses. */
 export interface NodeClass {
+  readonly sp: CompiledServicePort;
+  readonly kind: Via['kind'];
   readonly path: PathOutcome;
   readonly lead: readonly Step[];
   readonly rules: readonly Rule[];
@@ -42,18 +44,14 @@ export interface Member {
   readonly eip: string | null;
 }
 
-export function memberVia(m: Member): Via {
-  return viaFor(m.sp, m.kind, m.eip ?? m.dst.text, { node: m.kind === 'NODE_PORT' ? m.node.name : undefined, network: m.network });
-}
-
 export function eipStep(node: CompiledNode, eip: string, primary: string): Step {
   return { at: 'cloud/eip', rule: 'K8S-EIP-NAT', description: `EIP ${eip} is NATed to ${node.name}'s ${primary}`, before: { source: '*', destination: eip }, after: { source: '*', destination: primary } };
 }
 
-function memberSteps(cls: NodeClass, m: Member): Step[] {
-  const last = cls.path.hops[cls.path.hops.length - 1];
-  const steps = m.eip === null ? [...cls.lead] : [eipStep(m.node, m.eip, m.dst.text), ...cls.lead];
-  for (const step of lastHopSteps(cls.path, { ...last.ctx, node: m.node, dst: m.dst })) steps.push(step);
+function memberSteps(path: PathOutcome, lead: readonly Step[], node: CompiledNode, dst: ParsedIp, eip: string | null): Step[] {
+  const last = path.hops[path.hops.length - 1];
+  const steps = eip === null ? [...lead] : [eipStep(node, eip, dst.text), ...lead];
+  for (const step of lastHopSteps(path, { ...last.ctx, node, dst })) steps.push(step);
   return steps;
 }
 
@@ -64,48 +62,65 @@ export function classSourceIp(path: PathOutcome, rep: Member): SourceIp {
 
 export function makeClass(env: Env, path: PathOutcome, rep: Member, suggestions: readonly Suggestion[]): NodeClass {
   const lead = leadingSteps(path);
-  const draft: NodeClass = { path, lead, rules: [], suggestions, sharedSourceIp: null };
   const masq = path.endpoints.some((e) => e.masquerade);
-  return { ...draft, rules: rulesOf(memberSteps(draft, rep), env.dp.notes), sharedSourceIp: masq ? null : sourceIpOf(path, rep.node, rep.dst) };
+  return {
+    sp: rep.sp, kind: rep.kind, path, lead, suggestions,
+    rules: rulesOf(memberSteps(path, lead, rep.node, rep.dst, rep.eip), env.dp.notes),
+    sharedSourceIp: masq ? null : sourceIpOf(path, rep.node, rep.dst),
+  };
 }
 
 /**
- * One member of a node class. Verdict, endpoints, rules and suggestions are the class's;
- * the member's own path, hops and (masqueraded) source address are rendered on first read,
- * so expanding thousands of node addresses stays cheap and every answer stays exact.
+ * One member of a node class: the class's answer addressed through one node address. A
+ * NodePort answer has one result per node address (10,000 in a 5,000-node cluster), so a
+ * member is one small object holding the class and its own node and addresses; everything
+ * else is read from the class, and its via, path, hops and (masqueraded) source address are
+ * rendered on read. Reading or serialising (toJSON) gives the full, exact per-address result.
  */
-class ExpandedResult implements AddressResult {
-  readonly verdict: AddressResult['verdict'];
-  readonly missingFact = null;
-  readonly endpoints: AddressResult['endpoints'];
-  readonly deliveries = null;
-  readonly rules: AddressResult['rules'];
-  readonly suggestions: AddressResult['suggestions'];
+class MemberResult implements AddressResult {
   readonly #cls: NodeClass;
-  readonly #m: Member;
-  #via: Via | null = null;
-  #path: readonly Step[] | null = null;
-  #hops: readonly Hop[] | null = null;
+  readonly #node: CompiledNode;
+  readonly #dst: ParsedIp;
+  readonly #eip: string | null;
+  readonly #network: Via['network'];
 
-  constructor(cls: NodeClass, m: Member) {
+  constructor(cls: NodeClass, node: CompiledNode, dst: ParsedIp, eip: string | null, network: Via['network']) {
     this.#cls = cls;
-    this.#m = m;
-    this.verdict = cls.path.verdict;
-    this.endpoints = cls.path.endpoints;
-    this.rules = cls.rules;
-    this.suggestions = cls.suggestions;
+    this.#node = node;
+    this.#dst = dst;
+    this.#eip = eip;
+    this.#network = network;
   }
   get via(): Via {
-    return (this.#via ??= memberVia(this.#m));
+    const { sp, kind } = this.#cls;
+    return viaFor(sp, kind, this.#eip ?? this.#dst.text, { node: kind === 'NODE_PORT' ? this.#node.name : undefined, network: this.#network });
+  }
+  get verdict(): AddressResult['verdict'] {
+    return this.#cls.path.verdict;
+  }
+  get missingFact(): null {
+    return null;
   }
   get sourceIp(): SourceIp {
-    return this.#cls.sharedSourceIp ?? sourceIpOf(this.#cls.path, this.#m.node, this.#m.dst);
+    return this.#cls.sharedSourceIp ?? sourceIpOf(this.#cls.path, this.#node, this.#dst);
+  }
+  get endpoints(): AddressResult['endpoints'] {
+    return this.#cls.path.endpoints;
   }
   get path(): readonly Step[] {
-    return (this.#path ??= memberSteps(this.#cls, this.#m));
+    return memberSteps(this.#cls.path, this.#cls.lead, this.#node, this.#dst, this.#eip);
   }
   get hops(): readonly Hop[] {
-    return (this.#hops ??= hopsOf(this.#cls.path, this.#m.node, {}));
+    return hopsOf(this.#cls.path, this.#node, {});
+  }
+  get deliveries(): null {
+    return null;
+  }
+  get rules(): AddressResult['rules'] {
+    return this.#cls.rules;
+  }
+  get suggestions(): AddressResult['suggestions'] {
+    return this.#cls.suggestions;
   }
   toJSON(): AddressResult {
     const { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, suggestions } = this;
@@ -113,8 +128,71 @@ class ExpandedResult implements AddressResult {
   }
 }
 
+/** The class's answer for one member (node address); `network` is the member's (its via's). */
+export function memberResult(cls: NodeClass, node: CompiledNode, dst: ParsedIp, eip: string | null, network: Via['network']): AddressResult {
+  return new MemberResult(cls, node, dst, eip, network);
+}
+
 export function expand(cls: NodeClass, m: Member): AddressResult {
-  return new ExpandedResult(cls, m);
+  return new MemberResult(cls, m.node, m.dst, m.eip, m.network);
+}
+
+/**
+ * An answer that is the same for many node addresses except for its via (e.g. UNKNOWN for
+ * every node EIP seen from inside the cluster): the shared answer plus this address's via,
+ * rendered on read.
+ */
+class SharedAnswerResult implements AddressResult {
+  readonly #shared: AddressResult;
+  readonly #sp: CompiledServicePort;
+  readonly #node: CompiledNode;
+  readonly #address: string;
+
+  constructor(shared: AddressResult, sp: CompiledServicePort, node: CompiledNode, address: string) {
+    this.#shared = shared;
+    this.#sp = sp;
+    this.#node = node;
+    this.#address = address;
+  }
+  get via(): Via {
+    return viaFor(this.#sp, 'NODE_PORT', this.#address, { node: this.#node.name, network: 'PUBLIC' });
+  }
+  get verdict(): AddressResult['verdict'] {
+    return this.#shared.verdict;
+  }
+  get missingFact(): AddressResult['missingFact'] {
+    return this.#shared.missingFact;
+  }
+  get sourceIp(): SourceIp {
+    return this.#shared.sourceIp;
+  }
+  get endpoints(): AddressResult['endpoints'] {
+    return this.#shared.endpoints;
+  }
+  get path(): readonly Step[] {
+    return this.#shared.path;
+  }
+  get hops(): readonly Hop[] {
+    return this.#shared.hops;
+  }
+  get deliveries(): AddressResult['deliveries'] {
+    return this.#shared.deliveries;
+  }
+  get rules(): AddressResult['rules'] {
+    return this.#shared.rules;
+  }
+  get suggestions(): AddressResult['suggestions'] {
+    return this.#shared.suggestions;
+  }
+  toJSON(): AddressResult {
+    const { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, suggestions } = this;
+    return { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, suggestions };
+  }
+}
+
+/** `shared` addressed as NodePort on `address` (a node EIP, public network) of `node`. */
+export function atNodeEip(shared: AddressResult, sp: CompiledServicePort, node: CompiledNode, address: string): AddressResult {
+  return new SharedAnswerResult(shared, sp, node, address);
 }
 
 const UNKNOWN_SOURCE: SourceIp = { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' };

@@ -2,7 +2,7 @@
 // (VIP mode: destination still the LB IP; Proxy mode: a new connection to NodeIP:NodePort from
 // the LB's address). Target nodes are grouped by node class, one trace per group.
 import type { CompiledNode, CompiledServicePort } from '../compiled';
-import { hostPort, parseIp, type ParsedIp } from '../ip';
+import { hostPort, type ParsedIp } from '../ip';
 import type { AddressResult, Delivery, EndpointOutcome, Hop, ReachVerdict, SourceIp, Step, Via } from '../results';
 import { masqueradeAddress } from '../trace';
 import { rulesOf } from './build';
@@ -17,14 +17,24 @@ export interface DeliveryPlan {
   /** Steps and hops before the LB (an in-cluster client's node not intercepting). */
   readonly lead: readonly Step[];
   readonly leadHops: readonly Hop[];
+  /**
+   * Node class key per node index, filled on first use. A key does not depend on policy
+   * overrides (NodeClassQuery has none), so the what-if re-evaluations behind suggestions
+   * reuse the keys of the first evaluation instead of recomputing one per node.
+   */
+  readonly classKeys: (string | number | undefined)[];
+}
+
+/** Fresh, empty class-key cache for a plan. */
+export function classKeyCache(nodeCount: number): (string | number | undefined)[] {
+  return new Array<string | number | undefined>(nodeCount);
 }
 
 interface Group { readonly rep: CompiledNode; readonly nodes: string[]; path?: PathOutcome }
 
 function destination(plan: DeliveryPlan, sp: CompiledServicePort, node: CompiledNode): { ip: ParsedIp; port: number } | null {
   if (plan.mode === 'VIP') return { ip: plan.lbIp, port: sp.port };
-  const primary = node.primaryIp[plan.lbIp.family];
-  const ip = primary === null ? null : parseIp(primary);
+  const ip = node.parsedPrimary[plan.lbIp.family];
   return ip === null || sp.nodePort === null ? null : { ip, port: sp.nodePort };
 }
 
@@ -32,8 +42,12 @@ function groupTargets(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Gr
   const groups = new Map<string | number, Group>();
   for (const n of env.dp.loadBalancerTargets(env.cc, sp, env.override)) {
     const node = env.cc.nodes[n];
-    const dst = destination(plan, sp, node);
-    const key = env.dp.nodeClassKey({ cc: env.cc, sp, node, address: plan.mode === 'PROXY' ? dst?.ip ?? null : null, clientNode: -1, clientIp: plan.src });
+    let key = plan.classKeys[n];
+    if (key === undefined) {
+      const address = plan.mode === 'PROXY' ? destination(plan, sp, node)?.ip ?? null : null;
+      key = env.dp.nodeClassKey({ cc: env.cc, sp, node, address, clientNode: -1, clientIp: plan.src });
+      plan.classKeys[n] = key;
+    }
     const g = groups.get(key);
     if (g === undefined) groups.set(key, { rep: node, nodes: [node.name] });
     else g.nodes.push(node.name);
@@ -49,7 +63,11 @@ function combine(verdicts: readonly ReachVerdict[]): ReachVerdict {
 
 function unionEndpoints(paths: readonly PathOutcome[]): EndpointOutcome[] {
   const byKey = new Map<string, EndpointOutcome>();
+  // Groups usually share one outcome list; a list seen before cannot change the union.
+  const seen = new Set<readonly EndpointOutcome[]>();
   for (const p of paths) {
+    if (seen.has(p.endpoints)) continue;
+    seen.add(p.endpoints);
     for (const e of p.endpoints) {
       const k = hostPort(e.ip, e.port);
       const prev = byKey.get(k);

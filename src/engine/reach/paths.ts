@@ -1,12 +1,12 @@
 // Paths: a client's packet processed on one or two nodes (trace()'s decision each time), then
 // whether each forwarded connection completes.
-import type { CompiledCluster } from '../compiled';
-import type { DataPlane, Decision, PacketContext, PolicyOverride } from '../dataplane/dataplane';
+import type { CompiledCluster, CompiledEndpoint } from '../compiled';
+import type { ConnectionContext, DataPlane, Decision, PacketContext, PolicyOverride } from '../dataplane/dataplane';
 import type { ParsedIp } from '../ip';
 import type { Protocol } from '../model';
 import type { EndpointOutcome, ReachVerdict, Step } from '../results';
-import type { RuleId } from '../rules';
-import { decisionSteps, endpointMasquerade, endpointTargets } from '../trace';
+import { RULES, type RuleId } from '../rules';
+import { candidateTargets, decisionSteps, endpointMasquerade } from '../trace';
 import type { ClientInfo } from './client';
 
 export interface Env {
@@ -14,6 +14,25 @@ export interface Env {
   readonly dp: DataPlane;
   readonly client: ClientInfo;
   readonly override?: PolicyOverride;
+  /** Endpoint outcomes built so far in this answer (see outcomesAt); none when absent. */
+  readonly outcomes?: OutcomeMemo;
+}
+
+/** Endpoint outcomes of one candidate list, with what is derived from them once. */
+export interface Outcomes {
+  readonly endpoints: readonly EndpointOutcome[];
+  /** The path verdict when the decision is FORWARD. */
+  readonly verdict: ReachVerdict;
+  readonly targets: string;
+  readonly failure: PathOutcome['failure'];
+}
+
+/** Per answer: the last outcomes built for each candidate list (by identity). */
+export type OutcomeMemo = Map<readonly CompiledEndpoint[], Outcomes>;
+
+/** A fresh memo for one reachability answer. */
+export function outcomeMemo(): OutcomeMemo {
+  return new Map();
 }
 
 export interface NodeDecision {
@@ -36,7 +55,11 @@ function failureOf(endpoints: readonly EndpointOutcome[]): PathOutcome['failure'
   if (failing.length === 0) return null;
   const shown = failing.slice(0, 5).map((e) => e.ip).join(', ');
   const more = failing.length > 5 ? ` and ${failing.length - 5} more` : '';
-  return { rule: failing[0].rule as RuleId, description: `replies from ${shown}${more} do not pass back through this node: those connections fail` };
+  const rule = failing[0].rule as RuleId;
+  const description = rule === 'K8S-ASYMMETRIC-RETURN'
+    ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
+    : `connections to ${shown}${more} fail: ${RULES[rule].statement}`;
+  return { rule, description };
 }
 
 export function decideAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): NodeDecision {
@@ -44,27 +67,67 @@ export function decideAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, p
   return { ctx, decision: env.dp.decide(ctx) };
 }
 
-function endpointOutcomes(env: Env, last: NodeDecision): EndpointOutcome[] {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** One connection context per path, re-pointed at each endpoint (data planes read it synchronously). */
+function connectionContext(env: Env, last: NodeDecision): Mutable<ConnectionContext> {
   const { decision, ctx } = last;
-  return decision.endpoints.map((ep) => {
-    const masquerade = endpointMasquerade(decision, ctx.src, ep);
-    const c = env.dp.connection({ cc: env.cc, processingNode: ctx.node.index, clientNode: env.client.node, endpoint: ep, masquerade });
-    return { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome: c.connects ? 'CONNECTS' : 'FAILS', rule: c.rule };
-  });
+  return { cc: env.cc, processingNode: ctx.node.index, clientNode: env.client.node, endpoint: decision.endpoints[0], masquerade: false, packet: ctx, decision };
 }
 
 /** REACHABLE when every candidate connection completes, PARTIAL when some do. */
 export function verdictOf(decision: Decision, endpoints: readonly EndpointOutcome[]): ReachVerdict {
-  if (decision.verdict !== 'FORWARD' || endpoints.length === 0) return 'UNREACHABLE';
+  if (decision.verdict !== 'FORWARD') return 'UNREACHABLE';
+  return connectedVerdict(endpoints);
+}
+
+function connectedVerdict(endpoints: readonly EndpointOutcome[]): ReachVerdict {
+  if (endpoints.length === 0) return 'UNREACHABLE';
   let ok = 0;
   for (const e of endpoints) if (e.outcome === 'CONNECTS') ok++;
   return ok === endpoints.length ? 'REACHABLE' : ok === 0 ? 'UNREACHABLE' : 'PARTIAL';
 }
 
+/**
+ * The outcomes of the last hop's candidates. A NodePort or load-balancer answer evaluates one
+ * node class per node hosting an endpoint, each against the same candidate list (up to 250
+ * endpoints), and the outcomes are nearly all equal from class to class. So each endpoint's
+ * outcome is checked (one connection() per endpoint and class: exact) but an outcome equal
+ * to the answer's first one for that list reuses its object, and when all are equal the whole
+ * list (with its verdict, targets and failure summary) is reused.
+ */
+function outcomesAt(env: Env, last: NodeDecision): Outcomes {
+  const { decision, ctx } = last;
+  const candidates = decision.endpoints;
+  const known = env.outcomes?.get(candidates);
+  const template = known?.endpoints;
+  const q = connectionContext(env, last);
+  let fresh: EndpointOutcome[] | null = known === undefined ? [] : null;
+  for (let i = 0; i < candidates.length; i++) {
+    const ep = candidates[i];
+    const masquerade = endpointMasquerade(decision, ctx.src, ep);
+    q.endpoint = ep;
+    q.masquerade = masquerade;
+    const c = env.dp.connection(q);
+    const outcome = c.connects ? 'CONNECTS' : 'FAILS';
+    const same = template?.[i];
+    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) {
+      fresh?.push(same);
+      continue;
+    }
+    fresh ??= (template ?? []).slice(0, i);
+    fresh.push({ ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome, rule: c.rule });
+  }
+  if (fresh === null) return known as Outcomes;
+  const built: Outcomes = { endpoints: fresh, verdict: connectedVerdict(fresh), targets: candidateTargets(candidates), failure: failureOf(fresh) };
+  if (known === undefined && candidates.length > 0) env.outcomes?.set(candidates, built);
+  return built;
+}
+
 export function finishPath(env: Env, hops: readonly NodeDecision[]): PathOutcome {
   const last = hops[hops.length - 1];
-  const endpoints = endpointOutcomes(env, last);
-  return { hops, verdict: verdictOf(last.decision, endpoints), endpoints, targets: endpointTargets(endpoints), failure: failureOf(endpoints) };
+  const o = outcomesAt(env, last);
+  return { hops, verdict: last.decision.verdict === 'FORWARD' ? o.verdict : 'UNREACHABLE', endpoints: o.endpoints, targets: o.targets, failure: o.failure };
 }
 
 /** From a pod or node: processed on the client's node; if not intercepted and addressed to another node, processed there. */

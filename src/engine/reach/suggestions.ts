@@ -75,5 +75,5 @@ export function suggestionsFor(q: SuggestionInput): Suggestion[] {
       out.push({ code: 'SET_ETP_LOCAL', message: 'set externalTrafficPolicy: Local to preserve the client source IP (only nodes with local endpoints then serve it)', expected: a });
     }
   }
-  return out;
+  return q.env.dp.refineSuggestions?.(q, out) ?? out;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { generateApiKey } from '../../common/auth';
 import { DomainError } from '../../common/domain-error';
+import { CHANGE_CHANNEL, encodeChange } from '../../prisma/change-feed';
 import { PrismaService } from '../../prisma/prisma.service';
 import { ApiKeyScope } from '../topology/enums';
 import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView, CreatedTenantView, TenantView } from './tenant.dto';
@@ -57,6 +58,8 @@ export class TenantsService {
       const row = await tx.apiKey.findUnique({ where: { tenantId_id: { tenantId, id: keyId } } });
       if (!row) throw DomainError.notFound(`API key ${keyId}`);
       if (row.revokedAt) return toKeyView(row);
+      await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'api-key', keyHash: row.keyHash })})`;
+      this.prisma.markChanged({ keyHash: row.keyHash });
       return toKeyView(await tx.apiKey.update({ where: { tenantId_id: { tenantId, id: keyId } }, data: { revokedAt: new Date() } }));
     });
   }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
 import { cidrContains, parseCidr } from '../../common/net';
 import { Cluster, Prisma } from '../../generated/prisma/client';
-import { TenantTx } from '../../prisma/prisma.service';
+import { CHANGE_CHANNEL, encodeChange } from '../../prisma/change-feed';
+import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 
 export type ClusterRow = Cluster;
 
@@ -17,6 +18,8 @@ export interface Claim { readonly key: string; readonly field: string }
  */
 @Injectable()
 export class ClusterStore {
+  constructor(private readonly prisma: PrismaService) {}
+
   async require(tx: TenantTx, tenantId: string, clusterId: string): Promise<ClusterRow> {
     const row = await tx.cluster.findUnique({ where: { tenantId_id: { tenantId, id: clusterId } } });
     if (!row) throw DomainError.notFound(`cluster ${clusterId}`);
@@ -25,14 +28,19 @@ export class ClusterStore {
 
   /**
    * Locks the cluster row for the rest of the transaction and bumps its version: writes to one
-   * cluster are serialised (so address allocation cannot race) and every committed change is seen.
+   * cluster are serialised (so address allocation cannot race) and every committed change is seen
+   * (by the version the analysis cache checks, and announced to other instances).
    */
   async lock(tx: TenantTx, tenantId: string, clusterId: string): Promise<ClusterRow> {
     try {
-      return await tx.cluster.update({
+      const row = await tx.cluster.update({
         where: { tenantId_id: { tenantId, id: clusterId } },
         data: { version: { increment: 1 } },
       });
+      // Other instances hear of it at commit (NOTIFY is transactional); this one right after.
+      await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'cluster', tenantId, clusterId })})`;
+      this.prisma.markChanged({ clusterId });
+      return row;
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
         throw DomainError.notFound(`cluster ${clusterId}`);

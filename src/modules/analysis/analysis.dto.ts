@@ -1,0 +1,216 @@
+import { Type } from 'class-transformer';
+import {
+  IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { InputType, ObjectType } from '@nestjs/graphql';
+import { Prop } from '../../common/prop';
+import { IsIpAddress } from '../../common/validators';
+import { E, Protocol } from '../topology/enums';
+
+const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const NS_NAME_MESSAGE = (what: string) => ({ message: `${what} must be "namespace/name"` });
+
+// ---------------------------------------------------------------- inputs
+
+@InputType('ExternalClientInput')
+export class ExternalClientInput {
+  @Prop('string', { description: 'PUBLIC (the internet) or PRIVATE (the VPC network).', example: 'PUBLIC' })
+  @IsIn(['PUBLIC', 'PRIVATE']) network!: 'PUBLIC' | 'PRIVATE';
+
+  @Prop('string', { nullable: true, description: 'The client\'s address, when known.' })
+  @IsOptional() @IsIpAddress() ip?: string;
+}
+
+@InputType('ClientInput')
+export class ClientInput {
+  @Prop('string', { nullable: true, example: 'default/frontend-1', description: 'A pod, "namespace/name".' })
+  @IsOptional() @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('pod')) pod?: string;
+
+  @Prop('string', { nullable: true, example: 'node-1', description: 'A node\'s host network.' })
+  @IsOptional() @IsString() @MaxLength(253) node?: string;
+
+  @Prop(ExternalClientInput, { nullable: true, description: 'A client outside the cluster.' })
+  @IsOptional() @ValidateNested() @Type(() => ExternalClientInput) external?: ExternalClientInput;
+}
+
+@InputType('ReachabilityInput')
+export class ReachabilityInput {
+  @Prop(ClientInput, { description: 'Exactly one of pod, node, external.' })
+  @ValidateNested() @Type(() => ClientInput) client!: ClientInput;
+
+  @Prop('string', { example: 'default/backend-nodeport', description: '"namespace/name" of the Service.' })
+  @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('service')) service!: string;
+
+  @Prop('int', { nullable: true, example: 80, description: 'Only this Service port; all ports when omitted.' })
+  @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
+}
+
+@InputType('TraceSourceInput')
+export class TraceSourceInput {
+  @Prop('string', { nullable: true, example: 'default/frontend-1' })
+  @IsOptional() @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('pod')) pod?: string;
+
+  @Prop('string', { nullable: true, description: 'A node\'s host network (with ip: which of its addresses).' })
+  @IsOptional() @IsString() @MaxLength(253) node?: string;
+
+  @Prop('string', { nullable: true, description: 'A source address; alone, it is resolved to the pod or node that owns it, else it is external.' })
+  @IsOptional() @IsIpAddress() ip?: string;
+}
+
+@InputType('TraceDestinationInput')
+export class TraceDestinationInput {
+  @Prop('string', { example: '10.247.0.1' }) @IsIpAddress() ip!: string;
+  @Prop('int', { example: 80 }) @IsInt() @Min(1) @Max(65535) port!: number;
+  @Prop(E.Protocol, { nullable: true, description: 'Default TCP.' })
+  @IsOptional() @IsIn(Object.values(Protocol)) protocol?: Protocol;
+}
+
+@InputType('TraceInput')
+export class TraceInput {
+  @Prop(TraceSourceInput) @ValidateNested() @Type(() => TraceSourceInput) source!: TraceSourceInput;
+  @Prop(TraceDestinationInput) @ValidateNested() @Type(() => TraceDestinationInput) destination!: TraceDestinationInput;
+  @Prop('string', { nullable: true, description: 'The node that processes the packet (needed for LB/externalIP traffic).' })
+  @IsOptional() @IsString() @MaxLength(253) node?: string;
+}
+
+// ---------------------------------------------------------------- outputs (engine results)
+
+@ObjectType('Evidence')
+export class EvidenceView {
+  @Prop('string', { description: 'Upstream file (kubernetes/kubernetes) or documentation URL.' }) source!: string;
+  @Prop('string', { nullable: true, description: 'Test and case, or section.' }) case?: string | null;
+}
+
+@ObjectType('Rule')
+export class RuleView {
+  @Prop('string', { example: 'K8S-ETP-LOCAL-DROP' }) id!: string;
+  @Prop('string') statement!: string;
+  @Prop(EvidenceView, { array: true }) evidence!: EvidenceView[];
+  @Prop('boolean', { description: 'True when the rule is an inference, not documented fact.' }) inferred!: boolean;
+  @Prop('string', { array: true }) profiles!: string[];
+}
+
+@ObjectType('PacketAddresses')
+export class PacketAddressesView {
+  @Prop('string') source!: string;
+  @Prop('string') destination!: string;
+}
+
+@ObjectType('Step')
+export class StepView {
+  @Prop('string', { description: 'client, node/<name>, lb/<ip>, cloud/eip' }) at!: string;
+  @Prop('string') rule!: string;
+  @Prop('string') description!: string;
+  @Prop(PacketAddressesView, { nullable: true }) before?: PacketAddressesView;
+  @Prop(PacketAddressesView, { nullable: true }) after?: PacketAddressesView;
+}
+
+@ObjectType('SourceIp')
+export class SourceIpView {
+  @Prop('boolean', { nullable: true, description: 'null when nothing is delivered.' }) preserved!: boolean | null;
+  @Prop('string', { nullable: true, description: 'The address the backend sees.' }) seenAs!: string | null;
+  @Prop('string', { nullable: true, description: 'CLIENT, NODE or LOAD_BALANCER.' }) seenAsKind!: string | null;
+  @Prop('string', { example: 'SNAT_ETP_CLUSTER' }) reason!: string;
+}
+
+@ObjectType('TraceEndpoint')
+export class TraceEndpointView {
+  @Prop('string') ip!: string;
+  @Prop('int') port!: number;
+  @Prop('string', { nullable: true }) pod!: string | null;
+  @Prop('string', { nullable: true }) node!: string | null;
+  @Prop('boolean') masquerade!: boolean;
+}
+
+@ObjectType('EndpointOutcome')
+export class EndpointOutcomeView extends TraceEndpointView {
+  @Prop('string', { description: 'CONNECTS or FAILS' }) outcome!: string;
+  @Prop('string', { nullable: true }) rule!: string | null;
+}
+
+@ObjectType('Via')
+export class ViaView {
+  @Prop('string', { description: 'CLUSTER_IP, NODE_PORT, LOAD_BALANCER or EXTERNAL_IP' }) kind!: string;
+  @Prop('string') address!: string;
+  @Prop('int') port!: number;
+  @Prop(E.Protocol) protocol!: string;
+  @Prop('string', { nullable: true }) portName!: string | null;
+  @Prop('string', { nullable: true }) node?: string;
+  @Prop('string', { nullable: true, description: 'PUBLIC or PRIVATE' }) network?: string;
+}
+
+@ObjectType('HopDestination')
+export class HopDestinationView {
+  @Prop('string') ip!: string;
+  @Prop('int') port!: number;
+}
+
+@ObjectType('Hop')
+export class HopView {
+  @Prop('string') node!: string;
+  @Prop('string') verdict!: string;
+  @Prop('string', { nullable: true }) source?: string;
+  @Prop(HopDestinationView, { nullable: true }) destination?: HopDestinationView;
+}
+
+@ObjectType('Delivery')
+export class DeliveryView {
+  @Prop('string', { array: true }) nodes!: string[];
+  @Prop('string') verdict!: string;
+  @Prop(EndpointOutcomeView, { array: true }) endpoints!: EndpointOutcomeView[];
+}
+
+@ObjectType('ExpectedOutcome')
+export class ExpectedOutcomeView {
+  @Prop('string') verdict!: string;
+  @Prop('boolean', { nullable: true }) sourceIpPreserved!: boolean | null;
+}
+
+@ObjectType('Suggestion')
+export class SuggestionView {
+  @Prop('string', { example: 'USE_CLUSTER_IP' }) code!: string;
+  @Prop('string') message!: string;
+  @Prop(ExpectedOutcomeView, { description: 'What the answer becomes with the change.' }) expected!: ExpectedOutcomeView;
+}
+
+@ObjectType('AddressResult')
+export class AddressResultView {
+  @Prop(ViaView) via!: ViaView;
+  @Prop('string', { description: 'REACHABLE, PARTIAL, UNREACHABLE or UNKNOWN' }) verdict!: string;
+  @Prop('string', { nullable: true, description: 'For UNKNOWN: the fact the model lacks.' }) missingFact!: string | null;
+  @Prop(SourceIpView) sourceIp!: SourceIpView;
+  @Prop(EndpointOutcomeView, { array: true }) endpoints!: EndpointOutcomeView[];
+  @Prop(StepView, { array: true }) path!: StepView[];
+  @Prop(HopView, { array: true }) hops!: HopView[];
+  @Prop(DeliveryView, { array: true, nullable: true }) deliveries!: DeliveryView[] | null;
+  @Prop(RuleView, { array: true }) rules!: RuleView[];
+  @Prop(SuggestionView, { array: true }) suggestions!: SuggestionView[];
+}
+
+@ObjectType('Reachability')
+export class ReachabilityView {
+  @Prop('string') service!: string;
+  @Prop(AddressResultView, { array: true, description: 'One per way of addressing the Service.' }) results!: AddressResultView[];
+  @Prop(RuleView, { nullable: true, description: 'Set when kube-proxy ignores the Service (headless, another proxy).' }) ignoredBy!: RuleView | null;
+}
+
+@ObjectType('MatchedServicePort')
+export class MatchedServicePortView {
+  @Prop('string') service!: string;
+  @Prop('string', { nullable: true }) portName!: string | null;
+  @Prop('int') port!: number;
+  @Prop(E.Protocol) protocol!: string;
+  @Prop('string') via!: string;
+}
+
+@ObjectType('Trace')
+export class TraceView {
+  @Prop('string', { description: 'FORWARD, REJECT, DROP, NOT_INTERCEPTED or ACCEPT_LOCAL' }) verdict!: string;
+  @Prop('string', { description: 'The node that processed the packet.' }) node!: string;
+  @Prop(MatchedServicePortView, { nullable: true }) service!: MatchedServicePortView | null;
+  @Prop(TraceEndpointView, { array: true, description: 'The exact candidate endpoints (FORWARD only).' }) endpoints!: TraceEndpointView[];
+  @Prop('boolean', { nullable: true }) masquerade!: boolean | null;
+  @Prop(SourceIpView) sourceIp!: SourceIpView;
+  @Prop(StepView, { array: true }) steps!: StepView[];
+  @Prop(RuleView, { array: true }) rules!: RuleView[];
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClusterModel, compile, CompiledCluster } from '../../engine';
+import { ChangeFeed } from '../../prisma/change-feed';
+import { PrismaService } from '../../prisma/prisma.service';
+import { DomainError } from '../../common/domain-error';
+import { ClusterRow } from '../topology/cluster-store';
+import { TopologyLoader } from './topology-loader';
+
+export interface CacheOptions {
+  /** Total weight (nodes + pods + Services + endpoints) of the models kept in memory. */
+  readonly budget: number;
+  /** The most one tenant may hold, so one tenant cannot evict everyone else. */
+  readonly perTenantBudget: number;
+  /** How long a model is served without asking the database for its cluster's version. */
+  readonly freshMs: number;
+}
+
+export const CACHE_OPTIONS = Symbol('CACHE_OPTIONS');
+export const DEFAULT_CACHE_OPTIONS: CacheOptions = { budget: 2_000_000, perTenantBudget: 1_000_000, freshMs: 500 };
+
+export interface CompiledTopology {
+  readonly cluster: ClusterRow;
+  readonly model: ClusterModel;
+  readonly compiled: CompiledCluster;
+}
+
+interface Entry extends CompiledTopology {
+  readonly tenantId: string;
+  readonly weight: number;
+  checkedAt: number;
+}
+
+function weightOf(model: ClusterModel): number {
+  const endpoints = model.endpointSlices.reduce((n, s) => n + s.endpoints.length, 0);
+  return 1 + model.nodes.length + model.pods.length + model.services.length + endpoints;
+}
+
+/**
+ * Compiled topologies per (tenant, cluster), never silently stale:
+ * - a change committed on this instance drops the entry at once;
+ * - a change on another instance drops it when the NOTIFY arrives;
+ * - and whatever happens to notifications, an entry older than `freshMs` is served only after its
+ *   cluster's version has been read again (the guarantee; NOTIFY only makes it sooner).
+ * The key holds the tenant and every load runs in that tenant's transaction (row-level security),
+ * so no answer can come from another tenant's model. Bounded by weight, least recently used first.
+ */
+@Injectable()
+export class ModelCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly loader: TopologyLoader,
+    feed: ChangeFeed,
+    @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
+  ) {
+    feed.subscribe((change) => { if (change.kind === 'cluster') this.entries.delete(key(change.tenantId, change.clusterId)); });
+    prisma.onCommitted((c) => c.clusterIds.forEach((clusterId) => this.entries.delete(key(c.tenantId, clusterId))));
+  }
+
+  async get(tenantId: string, clusterId: string): Promise<CompiledTopology> {
+    const k = key(tenantId, clusterId);
+    const entry = this.entries.get(k);
+    if (entry && Date.now() - entry.checkedAt < this.options.freshMs) return this.touch(k, entry);
+    const pending = this.loading.get(k);
+    if (pending) return pending;
+    const load = this.revalidate(tenantId, clusterId, entry).finally(() => this.loading.delete(k));
+    this.loading.set(k, load);
+    return load;
+  }
+
+  /** Applies a topology that never leaves memory (what-if): compiled fresh, not cached. */
+  compileVariant(base: CompiledTopology, model: ClusterModel): CompiledTopology {
+    return { cluster: base.cluster, model, compiled: compile(model) };
+  }
+
+  stats(): { entries: number; weight: number } {
+    let weight = 0;
+    for (const e of this.entries.values()) weight += e.weight;
+    return { entries: this.entries.size, weight };
+  }
+
+  private async revalidate(tenantId: string, clusterId: string, entry: Entry | undefined): Promise<Entry> {
+    const k = key(tenantId, clusterId);
+    return this.prisma.forTenant(tenantId, async (tx) => {
+      const cluster = await tx.cluster.findUnique({ where: { tenantId_id: { tenantId, id: clusterId } } });
+      if (!cluster) {
+        this.entries.delete(k);
+        throw DomainError.notFound(`cluster ${clusterId}`);
+      }
+      if (entry && entry.cluster.version === cluster.version) {
+        entry.checkedAt = Date.now();
+        return this.touch(k, entry);
+      }
+      const model = await this.loader.load(tx, cluster);
+      const fresh: Entry = { tenantId, cluster, model, compiled: compile(model), weight: weightOf(model), checkedAt: Date.now() };
+      this.store(k, fresh);
+      return fresh;
+    });
+  }
+
+  private touch(k: string, entry: Entry): Entry {
+    // Map iteration order is insertion order: re-inserting makes it the most recently used.
+    this.entries.delete(k);
+    this.entries.set(k, entry);
+    return entry;
+  }
+
+  private store(k: string, entry: Entry): void {
+    this.entries.delete(k);
+    if (entry.weight > this.options.perTenantBudget) return; // too big to keep: served, not cached
+    this.evict((e) => e.tenantId === entry.tenantId, this.options.perTenantBudget - entry.weight);
+    this.evict(() => true, this.options.budget - entry.weight);
+    this.entries.set(k, entry);
+  }
+
+  /** Drops least recently used entries matching `which` until their total weight fits `room`. */
+  private evict(which: (e: Entry) => boolean, room: number): void {
+    let total = 0;
+    for (const e of this.entries.values()) if (which(e)) total += e.weight;
+    for (const [k, e] of this.entries) {
+      if (total <= room) break;
+      if (!which(e)) continue;
+      this.entries.delete(k);
+      total -= e.weight;
+    }
+  }
+}
+
+function key(tenantId: string, clusterId: string): string {
+  return `${tenantId}/${clusterId}`;
+}

@@ -1,0 +1,191 @@
+import type {
+  LoadBalancerIpMode, LocalDetector, PodPhase, Protocol, ProxyMode, ServiceType, TrafficPolicy,
+} from '../../../engine/model';
+
+/**
+ * The records a kubectl import produces. Each maps 1:1 onto the engine's model
+ * (`src/engine/model.ts`: NodeModel, PodModel, ServiceModel, EndpointSliceModel) and onto the
+ * REST/GraphQL create inputs, keyed by `namespace`/`name`. They are plain mutable data; the
+ * engine's readonly models accept them as they are (see test/import/types.spec.ts).
+ */
+
+export interface NodeRecord {
+  name: string;
+  /** status.addresses of type InternalIP, in document order (primary first), canonical text. */
+  internalIps: string[];
+  /** The first status.addresses entry of type ExternalIP, or null. */
+  externalIp: string | null;
+  /** spec.podCIDRs, else [spec.podCIDR], else []. */
+  podCidrs: string[];
+  labels: Record<string, string>;
+}
+
+export interface ContainerPortRecord {
+  name: string | null;
+  containerPort: number;
+  protocol: Protocol;
+}
+
+export interface PodRecord {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  nodeName: string | null;
+  /** status.podIPs, else [status.podIP], else []. */
+  ips: string[];
+  hostNetwork: boolean;
+  phase: PodPhase;
+  /** The Ready condition is True. */
+  ready: boolean;
+  /** metadata.deletionTimestamp is set. */
+  terminating: boolean;
+  /** spec.containers[].ports, then the ports of sidecar (restartPolicy Always) init containers. */
+  containerPorts: ContainerPortRecord[];
+}
+
+export interface ServicePortRecord {
+  name: string | null;
+  protocol: Protocol;
+  port: number;
+  /** A number, or the name of a container port (kept as the string). Default = port. */
+  targetPort: number | string;
+  /** null = none (ClusterIP), or not allocated yet (a manifest): unknown, never 0. */
+  nodePort: number | null;
+}
+
+export interface LoadBalancerIngressRecord {
+  ip: string;
+  /** status.loadBalancer.ingress[].ipMode; absent = VIP. */
+  ipMode: LoadBalancerIpMode;
+}
+
+export interface ServiceRecord {
+  namespace: string;
+  name: string;
+  type: ServiceType;
+  /** null = no selector (endpoints come from EndpointSlices). `{}` is read as null, as the API server does. */
+  selector: Record<string, string> | null;
+  ports: ServicePortRecord[];
+  /**
+   * Headless (`clusterIP: None`): `["None"]`, the convention of the REST/GraphQL input and the
+   * stored spec. Not allocated yet (no clusterIP in the document): `[]`, with a warning.
+   * Otherwise the ClusterIPs, primary first, canonical text.
+   */
+  clusterIps: string[];
+  /** True when `clusterIP: None`; says the same as `clusterIps: ["None"]`. */
+  headless: boolean;
+  externalIps: string[];
+  /** status.loadBalancer.ingress IPs; else spec.loadBalancerIP (unconfirmed, with a warning). */
+  loadBalancerIngress: LoadBalancerIngressRecord[];
+  /** Canonical CIDRs; from the service.beta.kubernetes.io/load-balancer-source-ranges annotation when the field is empty, as kube-proxy does. */
+  loadBalancerSourceRanges: string[];
+  externalTrafficPolicy: TrafficPolicy;
+  internalTrafficPolicy: TrafficPolicy;
+  healthCheckNodePort: number | null;
+  publishNotReadyAddresses: boolean;
+  labels: Record<string, string>;
+  /** Kept as they are (opaque), e.g. the CCE `kubernetes.io/elb.*` ones. */
+  annotations: Record<string, string>;
+}
+
+export interface EndpointSlicePortRecord {
+  name: string | null;
+  port: number;
+  protocol: Protocol;
+}
+
+export interface EndpointRecord {
+  addresses: string[];
+  /** endpoints[].nodeName (a Node's metadata.name); v1beta1: topology["kubernetes.io/hostname"]. */
+  nodeName: string | null;
+  /** null = not set, which consumers read as true. */
+  ready: boolean | null;
+  /** null = not set, which consumers read as true. */
+  serving: boolean | null;
+  /** null = not set, which consumers read as false. */
+  terminating: boolean | null;
+  /** targetRef.name when targetRef.kind is Pod. */
+  podName: string | null;
+}
+
+export interface EndpointSliceRecord {
+  namespace: string;
+  name: string;
+  /** The label kubernetes.io/service-name (never derived from the slice name). */
+  serviceName: string;
+  addressType: 'IPv4' | 'IPv6';
+  ports: EndpointSlicePortRecord[];
+  endpoints: EndpointRecord[];
+}
+
+/** kube-proxy options found in a KubeProxyConfiguration; a key is absent when the document leaves it at kube-proxy's default. */
+export type KubeProxyRecord = Partial<{
+  proxyMode: ProxyMode;
+  clusterCidrs: string[];
+  localDetector: LocalDetector;
+  masqueradeAll: boolean;
+  localhostNodePorts: boolean;
+  nodePortAddresses: string[];
+}>;
+
+export interface SkippedItem {
+  /** Position of the object in the document, counted over every object after Lists are unwrapped (0-based). */
+  index: number;
+  kind: string;
+  apiVersion: string;
+  /** `namespace/name` for namespaced objects, `name` otherwise, null when the object has none. */
+  name: string | null;
+  reason: string;
+}
+
+export interface ImportWarning {
+  /** As SkippedItem.index; -1 for a warning about the document itself rather than one object. */
+  index: number;
+  kind: string;
+  name: string | null;
+  message: string;
+}
+
+export interface ParsedImport {
+  nodes: NodeRecord[];
+  pods: PodRecord[];
+  services: ServiceRecord[];
+  endpointSlices: EndpointSliceRecord[];
+  kubeProxy: KubeProxyRecord | null;
+  skipped: SkippedItem[];
+  warnings: ImportWarning[];
+}
+
+function describe(item: number | null, kind: string | null, name: string | null, field: string, message: string): string {
+  const where = item === null ? 'document' : `item ${item}${kind ? ` (${kind}${name ? ` ${name}` : ''})` : ''}`;
+  return `${where}: ${field ? `${field}: ` : ''}${message}`;
+}
+
+/**
+ * `Error`, typed without its `name` property: ImportError's `name` is the offending object's name
+ * (string | null, as the import API specifies), which TypeScript would not allow on a subclass of
+ * Error. At run time this is Error itself, so `instanceof Error` holds and stacks are kept.
+ */
+const ErrorWithoutName = Error as unknown as new (message: string) => Omit<Error, 'name'>;
+
+/**
+ * An invalid document or object. `item` is the object's index (as in SkippedItem), null when the
+ * document as a whole is malformed; `kind` and `name` identify the object (`name` as in
+ * SkippedItem, so not the usual Error name); `field` is the path inside the object, e.g.
+ * `spec.ports[0].port` ('' for the document itself). `message` is the full sentence
+ * ("item 3 (Service default/web): spec.ports[0].port: must be ..."); `detail` only the complaint.
+ */
+export class ImportError extends ErrorWithoutName {
+  readonly detail: string;
+
+  constructor(
+    readonly item: number | null,
+    readonly kind: string | null,
+    readonly name: string | null,
+    readonly field: string,
+    message: string,
+  ) {
+    super(describe(item, kind, name, field, message));
+    this.detail = message;
+  }
+}

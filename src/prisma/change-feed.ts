@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Client, Notification } from 'pg';
+import { DATABASE_URL } from './prisma.service';
+
+export type Change =
+  | { readonly kind: 'cluster'; readonly tenantId: string; readonly clusterId: string }
+  | { readonly kind: 'api-key'; readonly keyHash: string };
+
+export const CHANGE_CHANNEL = 'svcpath_changes';
+
+export function encodeChange(change: Change): string {
+  return change.kind === 'cluster' ? `cluster:${change.tenantId}:${change.clusterId}` : `api-key:${change.keyHash}`;
+}
+
+function decodeChange(payload: string): Change | null {
+  const [kind, a, b] = payload.split(':');
+  if (kind === 'cluster' && a && b) return { kind, tenantId: a, clusterId: b };
+  if (kind === 'api-key' && a) return { kind, keyHash: a };
+  return null;
+}
+
+/**
+ * Tells every app instance sharing the database what changed: PostgreSQL NOTIFY, sent inside the
+ * writing transaction (so only committed changes are announced), heard here through LISTEN. It is
+ * a hint — notifications can be lost while the listener reconnects — so caches also re-validate
+ * against the database on their own schedule; this only makes them fresh sooner.
+ */
+@Injectable()
+export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ChangeFeed');
+  private readonly subscribers = new Set<(change: Change) => void>();
+  private client: Client | null = null;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(@Inject(DATABASE_URL) private readonly url: string) {}
+
+  subscribe(fn: (change: Change) => void): void {
+    this.subscribers.add(fn);
+  }
+
+  /** Called by this instance after its own commit (its NOTIFY may arrive later than its next request). */
+  publishLocal(change: Change): void {
+    for (const fn of this.subscribers) fn(change);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connect().catch(() => this.scheduleReconnect());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    client.on('error', () => this.scheduleReconnect());
+    client.on('notification', (msg: Notification) => {
+      const change = msg.payload ? decodeChange(msg.payload) : null;
+      if (change) this.publishLocal(change);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    this.client = client;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retry) return;
+    const old = this.client;
+    this.client = null;
+    void old?.end().catch(() => undefined);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.connect().catch((error: unknown) => {
+        this.logger.warn(`LISTEN connection failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+        this.scheduleReconnect();
+      });
+    }, 1_000);
+    this.retry.unref();
+  }
+}

@@ -1,0 +1,98 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelCache } from '../../src/modules/analysis/model-cache';
+import { bearer, createTenant, startSecondInstance, startTestApp, TestApp, TestTenant } from '../support/test-app';
+
+/**
+ * The compiled model is never silently stale: a committed change shows in the next analysis on the
+ * instance that made it, and on another instance sharing the database within 1 s — even when the
+ * NOTIFY that hints it is lost (the version check is the guarantee).
+ */
+let one: TestApp;
+let two: TestApp;
+let tenant: TestTenant;
+let clusterId: string;
+
+const ask = (app: TestApp, key = tenant.apiKey) => app.http.post(`/v1/clusters/${clusterId}/trace`).set(bearer(key))
+  .send({ source: { node: 'n1' }, destination: { ip: '10.96.0.10', port: 80 } });
+
+async function endpointsOn(app: TestApp): Promise<string[]> {
+  const res = await ask(app).expect(200);
+  return (res.body.endpoints as { ip: string }[]).map((e) => e.ip).sort();
+}
+
+async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    if (await check()) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`not within ${ms} ms`);
+}
+
+beforeAll(async () => {
+  one = await startTestApp();
+  two = await startSecondInstance(one);
+  tenant = await createTenant(one);
+  clusterId = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id;
+  const post = (path: string, body: object) => one.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
+  await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] });
+  await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } });
+  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] });
+});
+afterAll(async () => {
+  await two?.close();
+  await one?.close();
+});
+
+describe('compiled-model cache', () => {
+  it('reflects a change at once on the instance that made it, and within 1 s on the other', async () => {
+    expect(await endpointsOn(one)).toEqual(['10.244.0.1']);
+    expect(await endpointsOn(two)).toEqual(['10.244.0.1']);
+    await one.http.post(`/v1/clusters/${clusterId}/pods`).set(bearer(tenant.apiKey))
+      .send({ namespace: 'default', name: 'b', nodeName: 'n1', ips: ['10.244.0.2'], labels: { app: 'x' } }).expect(201);
+    expect(await endpointsOn(one)).toEqual(['10.244.0.1', '10.244.0.2']);
+    await within(1_000, async () => (await endpointsOn(two)).length === 2);
+  });
+
+  it('stays correct when the notification is lost: the version check catches the change within 1 s', async () => {
+    await endpointsOn(two); // warm
+    // A change committed without NOTIFY (as if the notification were lost): remove pod b directly.
+    const admin = new Client({ connectionString: one.adminUrl });
+    await admin.connect();
+    await admin.query("DELETE FROM pods WHERE name = 'b'");
+    await admin.query('UPDATE clusters SET version = version + 1 WHERE id = $1', [clusterId]);
+    await admin.end();
+    const took = await within(1_000, async () => (await endpointsOn(two)).length === 1);
+    expect(took).toBeLessThan(1_000);
+  });
+
+  it('never answers one tenant from another tenant\'s model', async () => {
+    const other = await createTenant(one);
+    await ask(one, other.apiKey).expect(404);
+    await ask(two, other.apiKey).expect(404);
+  });
+
+  it('is bounded: least recently used models are evicted past the budget', async () => {
+    const small = await startSecondInstance(one, { cache: { budget: 10, perTenantBudget: 10 } });
+    try {
+      const ids: string[] = [];
+      for (const name of ['b1', 'b2', 'b3']) {
+        const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body.id as string;
+        await one.http.post(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n', internalIps: ['192.168.9.1'] }).expect(201);
+        for (const p of [1, 2]) {
+          await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] }).expect(201);
+        }
+        ids.push(id);
+      }
+      const cache = small.app.get(ModelCache);
+      for (const id of ids) {
+        await small.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey)).send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } }).expect(200);
+      }
+      // Each model weighs 4 (1 + 1 node + 2 pods): only two fit in a budget of 10.
+      expect(cache.stats()).toEqual({ entries: 2, weight: 8 });
+    } finally {
+      await small.close();
+    }
+  });
+});
