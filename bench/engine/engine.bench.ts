@@ -5,8 +5,9 @@
 // returning its result, reachability() returning the answer, ready to serialise. Parts built
 // later on purpose are timed on their own lines, and say so:
 //  - per-node endpoint buckets (LocalChoice maps) are built on a Service port's first use;
-//  - a NodePort answer's per-node results render their via/path/hops when read, so
-//    serialising an answer (JSON.stringify) is timed separately.
+//  - a NodePort answer's per-node-address results are decided (every node's class evaluated)
+//    inside reachability(), but each result object, and its via/path/hops, is built when
+//    read; so serialising whole answers (JSON.stringify) is timed on its own line.
 // gc() runs between phases only, never inside a timed loop: GC caused by a phase is in its numbers.
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';

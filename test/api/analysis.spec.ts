@@ -127,3 +127,71 @@ describe('REST and GraphQL give the same answer', () => {
     expect(dropNulls(graph.data!.reachability)).toEqual(dropNulls(rest));
   });
 });
+
+describe('matrix', () => {
+  it('gives every client location × every way of addressing the Service, agreeing with reachability', async () => {
+    const res = await t.http.get(`/v1/clusters/${clusterId}/services/web/backend-local/matrix`).set(bearer(tenant.apiKey)).expect(200);
+    const m = res.body as { addresses: { kind: string; address: string }[]; rows: { client: { kind: string; name: string }; cells: { verdict: string; sourceIpPreserved: boolean | null }[] }[] };
+    expect(m.rows.map((r) => `${r.client.kind} ${r.client.name}`)).toEqual([
+      'NODE node-1', 'POD web/backend-a', 'NODE node-2', 'POD web/client', 'EXTERNAL PUBLIC', 'EXTERNAL PRIVATE']);
+    for (const row of m.rows) expect(row.cells).toHaveLength(m.addresses.length);
+    // Each cell is what reachability answers for that client and address.
+    const client = m.rows.find((r) => r.client.name === 'web/client')!;
+    const direct = (await post('/reachability', { client: { pod: 'web/client' }, service: 'web/backend-local' }).expect(200)).body.results as Result[];
+    for (const [i, via] of m.addresses.entries()) {
+      const answer = direct.find((r) => r.via.kind === via.kind && r.via.address === via.address);
+      if (answer) expect(client.cells[i]).toEqual({ verdict: answer.verdict, sourceIpPreserved: answer.sourceIp.preserved });
+    }
+  });
+
+  it('covers a whole namespace, and 404s an unknown Service', async () => {
+    const ns = await t.http.get(`/v1/clusters/${clusterId}/namespaces/web/matrix`).set(bearer(tenant.apiKey)).expect(200);
+    expect(ns.body.services.map((s: { service: string }) => s.service)).toEqual(['web/backend', 'web/backend-local']);
+    await t.http.get(`/v1/clusters/${clusterId}/services/web/ghost/matrix`).set(bearer(tenant.apiKey)).expect(404);
+    const bad = await t.http.get(`/v1/clusters/${clusterId}/services/Web_X/ghost/matrix`).set(bearer(tenant.apiKey)).expect(400);
+    expect(bad.body.errors[0].field).toBe('namespace');
+  });
+});
+
+describe('what-if', () => {
+  it('flipping externalTrafficPolicy to Cluster makes node-2 answer and loses the source IP, without writing anything', async () => {
+    const before = (await t.http.get(`/v1/clusters/${clusterId}`).set(bearer(tenant.apiKey))).body.version;
+    const res = await post('/what-if', {
+      change: { services: [{ service: 'web/backend-local', set: { externalTrafficPolicy: 'Cluster' } }] },
+      reachability: { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' },
+    }).expect(200);
+    const node2 = 'NODE_PORT 192.168.0.2:30081/TCP PRIVATE';
+    expect(res.body.differences).toEqual(expect.arrayContaining([
+      { subject: node2, field: 'verdict', before: '"UNREACHABLE"', after: '"REACHABLE"' },
+      { subject: 'NODE_PORT 192.168.0.1:30081/TCP PRIVATE', field: 'sourceIp.preserved', before: 'true', after: 'false' },
+    ]));
+    expect(byVia(res.body.after.reachability.results, 'NODE_PORT', '192.168.0.2').verdict).toBe('REACHABLE');
+    expect(byVia(res.body.before.reachability.results, 'NODE_PORT', '192.168.0.2').verdict).toBe('UNREACHABLE');
+    expect((await t.http.get(`/v1/clusters/${clusterId}`).set(bearer(tenant.apiKey))).body.version).toBe(before);
+    const stored = await post('/reachability', { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' }).expect(200);
+    expect(byVia(stored.body.results, 'NODE_PORT', '192.168.0.2').verdict).toBe('UNREACHABLE');
+  });
+
+  it('moving a pod changes a trace; a change naming nothing real is a 422 naming the field', async () => {
+    const res = await post('/what-if', {
+      change: { pods: [{ pod: 'web/backend-a', set: { ready: false } }, { pod: 'web/backend-b', set: { ready: false } }] },
+      trace: { source: { pod: 'web/client' }, destination: { ip: '10.96.0.50', port: 80 } },
+    }).expect(200);
+    expect(res.body.before.trace.verdict).toBe('FORWARD');
+    expect(res.body.after.trace.verdict).toBe('REJECT');
+    const bad = await post('/what-if', { change: { pods: [{ pod: 'web/ghost', set: { ready: false } }] }, trace: { source: { pod: 'web/client' }, destination: { ip: '10.96.0.50', port: 80 } } }).expect(422);
+    expect(bad.body.errors[0].field).toBe('change.pods[0].pod');
+    const invalid = await post('/what-if', { change: { services: [{ service: 'web/backend', set: { type: 'ClusterIP', externalTrafficPolicy: 'Local' } }] }, trace: { source: { pod: 'web/client' }, destination: { ip: '10.96.0.50', port: 80 } } }).expect(400);
+    expect(invalid.body.errors[0].field).toBe('change.services[0].set.externalTrafficPolicy');
+  });
+
+  it('GraphQL gives the same what-if answer', async () => {
+    const input = { change: { services: [{ service: 'web/backend-local', set: { externalTrafficPolicy: 'Cluster' } }] },
+      reachability: { client: { node: 'node-2' }, service: 'web/backend-local' } };
+    const rest = (await post('/what-if', input).expect(200)).body;
+    const graph = await gql<{ whatIf: { differences: unknown[] } }>(t, tenant.apiKey,
+      'query($c: String!, $input: WhatIfInput!) { whatIf(clusterId: $c, input: $input) { differences { subject field before after } } }', { c: clusterId, input });
+    expect(graph.errors).toBeUndefined();
+    expect(graph.data!.whatIf.differences).toEqual(rest.differences);
+  });
+});

@@ -27,8 +27,12 @@ export interface Outcomes {
   readonly failure: PathOutcome['failure'];
 }
 
-/** Per answer: the last outcomes built for each candidate list (by identity). */
-export type OutcomeMemo = Map<readonly CompiledEndpoint[], Outcomes>;
+/**
+ * Per answer: the first outcomes built for each candidate list (by identity), one for
+ * decisions that masquerade and one for those that do not (what-if re-evaluations of the
+ * same list often flip it, and would otherwise match nothing).
+ */
+export type OutcomeMemo = Map<readonly CompiledEndpoint[], [Outcomes | undefined, Outcomes | undefined]>;
 
 /** A fresh memo for one reachability answer. */
 export function outcomeMemo(): OutcomeMemo {
@@ -99,7 +103,8 @@ function connectedVerdict(endpoints: readonly EndpointOutcome[]): ReachVerdict {
 function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   const { decision, ctx } = last;
   const candidates = decision.endpoints;
-  const known = env.outcomes?.get(candidates);
+  const memo = env.outcomes?.get(candidates);
+  const known = memo?.[decision.masquerade ? 1 : 0];
   const template = known?.endpoints;
   const q = connectionContext(env, last);
   let fresh: EndpointOutcome[] | null = known === undefined ? [] : null;
@@ -111,16 +116,24 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
     const c = env.dp.connection(q);
     const outcome = c.connects ? 'CONNECTS' : 'FAILS';
     const same = template?.[i];
-    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) {
-      fresh?.push(same);
-      continue;
+    // Equal to the template's outcome (only when there is a template): keep that object.
+    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) continue;
+    const made: EndpointOutcome = { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome, rule: c.rule };
+    if (template === undefined) {
+      (fresh as EndpointOutcome[]).push(made);
+    } else {
+      // First difference from the template: copy it whole (one exact-size array), then patch.
+      fresh ??= template.slice();
+      fresh[i] = made;
     }
-    fresh ??= (template ?? []).slice(0, i);
-    fresh.push({ ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome, rule: c.rule });
   }
   if (fresh === null) return known as Outcomes;
   const built: Outcomes = { endpoints: fresh, verdict: connectedVerdict(fresh), targets: candidateTargets(candidates), failure: failureOf(fresh) };
-  if (known === undefined && candidates.length > 0) env.outcomes?.set(candidates, built);
+  if (known === undefined && candidates.length > 0) {
+    const entry = memo ?? [undefined, undefined];
+    entry[decision.masquerade ? 1 : 0] = built;
+    if (memo === undefined) env.outcomes?.set(candidates, entry);
+  }
   return built;
 }
 

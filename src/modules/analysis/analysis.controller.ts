@@ -1,10 +1,12 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth, ReadOnlyOperation } from '../../common/auth';
 import { UuidParam } from '../../common/params';
 import { ReachabilityInput, ReachabilityView, TraceInput, TraceView } from './analysis.dto';
 import { AnalysisService } from './analysis.service';
+import { MatrixView, NamespaceMatrixView, WhatIfInput, WhatIfView } from './what-if.dto';
+import { NamePipe } from './name.pipe';
 
 @ApiTags('analysis')
 @ApiBearerAuth()
@@ -29,5 +31,29 @@ export class AnalysisController {
   @ApiOkResponse({ type: TraceView })
   trace(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: TraceInput) {
     return this.service.trace(auth.tenantId, clusterId, input);
+  }
+
+  @Get('services/:namespace/:name/matrix')
+  @ApiOperation({ summary: 'Every client location (each node, a pod on each node, outside on the internet and the VPC) × every way of addressing the Service.' })
+  @ApiOkResponse({ type: MatrixView })
+  matrix(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string,
+    @Param('namespace', new NamePipe('namespace')) namespace: string, @Param('name', new NamePipe('name')) name: string) {
+    return this.service.matrix(auth.tenantId, clusterId, namespace, name);
+  }
+
+  @Get('namespaces/:namespace/matrix')
+  @ApiOperation({ summary: 'The matrix of every Service in a namespace.' })
+  @ApiOkResponse({ type: NamespaceMatrixView })
+  namespaceMatrix(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Param('namespace', new NamePipe('namespace')) namespace: string) {
+    return this.service.namespaceMatrix(auth.tenantId, clusterId, namespace);
+  }
+
+  @Post('what-if')
+  @HttpCode(200)
+  @ReadOnlyOperation()
+  @ApiOperation({ summary: 'Ask reachability or trace with a proposed change applied in memory: before, after and the differences. Nothing is written.' })
+  @ApiOkResponse({ type: WhatIfView })
+  whatIf(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: WhatIfInput) {
+    return this.service.whatIf(auth.tenantId, clusterId, input);
   }
 }

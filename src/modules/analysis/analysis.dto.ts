@@ -187,11 +187,33 @@ export class AddressResultView {
   @Prop(SuggestionView, { array: true }) suggestions!: SuggestionView[];
 }
 
+@ObjectType('PodShare')
+export class PodShareView {
+  @Prop('string', { nullable: true }) pod!: string | null;
+  @Prop('string') ip!: string;
+  @Prop('string', { nullable: true }) node!: string | null;
+  @Prop('float', { description: 'Fraction of the traffic, 0..1.' }) share!: number;
+}
+
+@ObjectType('ServiceAffinity')
+export class ServiceAffinityView {
+  @Prop('string', { description: 'externalTrafficPolicy: Cluster or Local' }) policy!: string;
+  @Prop('int') port!: number;
+  @Prop(E.Protocol) protocol!: string;
+  @Prop('boolean') sourceIpPreserved!: boolean;
+  @Prop('boolean', { description: 'A request may be redirected to another node (route redirection).' }) extraHop!: boolean;
+  @Prop('string', { description: 'BALANCED or RISK_OF_IMBALANCE' }) balance!: string;
+  @Prop('string', { array: true, description: 'Nodes whose IP:NodePort reaches the workload from outside.' }) servingNodes!: string[];
+  @Prop(PodShareView, { array: true, description: 'Expected share of traffic per backend pod.' }) shares!: PodShareView[];
+  @Prop(RuleView, { array: true }) rules!: RuleView[];
+}
+
 @ObjectType('Reachability')
 export class ReachabilityView {
   @Prop('string') service!: string;
   @Prop(AddressResultView, { array: true, description: 'One per way of addressing the Service.' }) results!: AddressResultView[];
   @Prop(RuleView, { nullable: true, description: 'Set when kube-proxy ignores the Service (headless, another proxy).' }) ignoredBy!: RuleView | null;
+  @Prop(ServiceAffinityView, { nullable: true, description: 'CCE Table 1 for NodePort/LoadBalancer Services: source IP, extra hop, balance, shares per pod.' }) affinity?: ServiceAffinityView | null;
 }
 
 @ObjectType('MatchedServicePort')

@@ -3,6 +3,7 @@ import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidArg } from '../../common/params';
 import { ReachabilityInput, ReachabilityView, TraceInput, TraceView } from './analysis.dto';
 import { AnalysisService } from './analysis.service';
+import { MatrixView, NamespaceMatrixView, WhatIfInput, WhatIfView } from './what-if.dto';
 
 @Resolver()
 export class AnalysisResolver {
@@ -16,5 +17,20 @@ export class AnalysisResolver {
   @Query(() => TraceView, { description: 'What happens to one packet.' })
   trace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: TraceInput) {
     return this.service.trace(auth.tenantId, clusterId, input);
+  }
+
+  @Query(() => MatrixView, { description: 'Every client location × every way of addressing one Service.' })
+  matrix(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('namespace') namespace: string, @Args('name') name: string) {
+    return this.service.matrix(auth.tenantId, clusterId, namespace, name);
+  }
+
+  @Query(() => NamespaceMatrixView, { description: 'The matrix of every Service in a namespace.' })
+  namespaceMatrix(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('namespace') namespace: string) {
+    return this.service.namespaceMatrix(auth.tenantId, clusterId, namespace);
+  }
+
+  @Query(() => WhatIfView, { description: 'The same question with a proposed change applied in memory; nothing is written.' })
+  whatIf(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: WhatIfInput) {
+    return this.service.whatIf(auth.tenantId, clusterId, input);
   }
 }

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import {
-  CompiledCluster, ReachabilityClient, ReachabilityResult, RULES, Rule, RuleId, trace, TraceResult, TraceSource, reachability,
+  ClusterModel, CompiledCluster, ReachabilityClient, ReachabilityResult, RULES, Rule, RuleId, trace, TraceResult, TraceSource, reachability,
 } from '../../engine';
 import { DomainError } from '../../common/domain-error';
 import { ModelCache } from './model-cache';
 import { engineCall } from './engine-errors';
 import { ClientInput, ReachabilityInput, TraceInput } from './analysis.dto';
 import { IpOwners, ipOwners } from './ip-owners';
+import { Matrix, serviceMatrix } from './matrix';
+import { applyChange } from './what-if';
+import { WhatIfInput } from './what-if.dto';
+import { Difference, reachabilityDifferences, traceDifferences } from './differences';
+
+export interface Answer { reachability?: ReachabilityResult; trace?: TraceAnswer }
+export interface WhatIf { before: Answer; after: Answer; differences: Difference[] }
 
 export type TraceAnswer = Omit<TraceResult, 'rules'> & { rules: Rule[] };
 
@@ -48,6 +55,45 @@ export class AnalysisService {
   async trace(tenantId: string, clusterId: string, input: TraceInput): Promise<TraceAnswer> {
     const topology = await this.cache.get(tenantId, clusterId);
     return runTrace(topology.compiled, input, ipOwners(topology.model));
+  }
+
+  async matrix(tenantId: string, clusterId: string, namespace: string, name: string): Promise<Matrix> {
+    const { compiled, model } = await this.cache.get(tenantId, clusterId);
+    const service = `${namespace}/${name}`;
+    if (!model.services.some((s) => s.namespace === namespace && s.name === name)) throw DomainError.notFound(`Service ${service}`);
+    return matrixOf(compiled, model, service);
+  }
+
+  async namespaceMatrix(tenantId: string, clusterId: string, namespace: string): Promise<{ namespace: string; services: Matrix[] }> {
+    const { compiled, model } = await this.cache.get(tenantId, clusterId);
+    const names = model.services.filter((s) => s.namespace === namespace).map((s) => s.name).sort();
+    return { namespace, services: names.map((name) => matrixOf(compiled, model, `${namespace}/${name}`)) };
+  }
+
+  /** The same question against the cluster with the change applied in memory; nothing is written. */
+  async whatIf(tenantId: string, clusterId: string, input: WhatIfInput): Promise<WhatIf> {
+    if ((input.reachability ? 1 : 0) + (input.trace ? 1 : 0) !== 1) throw DomainError.invalid('reachability', 'ask exactly one question: reachability or trace');
+    const base = await this.cache.get(tenantId, clusterId);
+    const variant = this.cache.compileVariant(base, applyChange(base.model, base.cluster, input.change));
+    if (input.reachability) {
+      const before = await runReachability(base.compiled, input.reachability);
+      const after = await runReachability(variant.compiled, input.reachability);
+      return { before: { reachability: before }, after: { reachability: after }, differences: reachabilityDifferences(before, after) };
+    }
+    const before = await runTrace(base.compiled, input.trace!, ipOwners(base.model));
+    const after = await runTrace(variant.compiled, input.trace!, ipOwners(variant.model));
+    return { before: { trace: before }, after: { trace: after }, differences: traceDifferences(before, after) };
+  }
+}
+
+function matrixOf(compiled: CompiledCluster, model: ClusterModel, service: string): Matrix {
+  try {
+    return serviceMatrix(compiled, model, service);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new DomainError('UNPROCESSABLE', `the matrix of ${service} is too large (${error.message}); ask reachability per client instead`);
+    }
+    throw error;
   }
 }
 

@@ -4,7 +4,9 @@ import { DomainError } from '../../common/domain-error';
 import { bigIntToIp, cidrSize, parseCidr } from '../../common/net';
 import { Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
+import { TopologyLoader } from '../analysis/topology-loader';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
+import { applyCceRules } from './cce-constraints';
 import { NamespacedPageArgs, Page, decodeCursor, pageOf } from '../topology/paging';
 import { CreateServiceInput, ServiceView, UpdateServiceInput } from './service.dto';
 import { isHeadless, resolveSpec, serviceClaims, ServiceSpec } from './service-spec';
@@ -34,7 +36,7 @@ function columns(spec: ServiceSpec) {
 
 @Injectable()
 export class ServicesService {
-  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
+  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader) {}
 
   async create(tenantId: string, clusterId: string, input: CreateServiceInput): Promise<ServiceView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
@@ -43,7 +45,7 @@ export class ServicesService {
       if (await tx.service.findUnique({ where: { tenantId_clusterId_namespace_name: { tenantId, clusterId, namespace, name } }, select: { id: true } })) {
         throw DomainError.conflict('name', `a Service ${namespace}/${name} already exists in this cluster`);
       }
-      const spec = await this.allocate(tx, cluster, resolveSpec(input, null, cluster));
+      const spec = await applyCceRules(tx, this.loader, cluster, namespace, name, await this.allocate(tx, cluster, resolveSpec(input, null, cluster)));
       const id = randomUUID();
       await this.store.claim(tx, cluster, { kind: 'service', id, name: `${namespace}/${name}` }, serviceClaims(spec));
       const row = await tx.service.create({ data: { tenantId, clusterId, id, namespace, name, ...columns(spec), selector: spec.selector ?? undefined } });
@@ -82,7 +84,7 @@ export class ServicesService {
       const before = specOf(current);
       const resolved = resolveSpec(input, before, cluster);
       if (input.clusterIps === undefined && isHeadless(before) !== isHeadless(resolved)) resolved.clusterIps = [];
-      const spec = await this.allocate(tx, cluster, resolved);
+      const spec = await applyCceRules(tx, this.loader, cluster, current.namespace, current.name, await this.allocate(tx, cluster, resolved));
       await this.store.claim(tx, cluster, { kind: 'service', id, name: `${current.namespace}/${current.name}` }, serviceClaims(spec));
       const row = await tx.service.update({ where: { tenantId_id: { tenantId, id } }, data: { ...columns(spec), selector: spec.selector ?? (null as never) } });
       return toServiceView(row);

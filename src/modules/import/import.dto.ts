@@ -1,0 +1,60 @@
+import { ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Prop } from '../../common/prop';
+import { E, LocalDetector, ProxyMode } from '../topology/enums';
+
+/** The document's format (GraphQL); over REST the Content-Type says it. */
+export const ImportFormat = { JSON: 'JSON', YAML: 'YAML' } as const;
+export type ImportFormat = (typeof ImportFormat)[keyof typeof ImportFormat];
+registerEnumType(ImportFormat, { name: 'ImportFormat', description: 'JSON = a `kubectl get ... -o json` document (a v1 List); YAML = a multi-document YAML stream' });
+
+/** The media types the import route accepts, by what the parser reads. */
+export const JSON_TYPES = ['application/json'];
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+@ObjectType('ImportCounts')
+export class ImportCounts {
+  @Prop('int') nodes!: number;
+  @Prop('int') pods!: number;
+  @Prop('int') services!: number;
+  @Prop('int', { description: 'Including the EndpointSlices converted from legacy Endpoints.' }) endpointSlices!: number;
+}
+
+@ObjectType('ImportSkippedItem')
+export class ImportSkippedItemView {
+  @Prop('int', { description: 'Position of the object in the document, counted over every object after Lists are unwrapped (0-based).' }) index!: number;
+  @Prop('string') kind!: string;
+  @Prop('string') apiVersion!: string;
+  @Prop('string', { nullable: true, description: '"namespace/name", or "name" for cluster-scoped objects.' }) name!: string | null;
+  @Prop('string') reason!: string;
+}
+
+@ObjectType('ImportWarning')
+export class ImportWarningView {
+  @Prop('int', { description: 'As ImportSkippedItem.index; -1 for the document itself.' }) index!: number;
+  @Prop('string') kind!: string;
+  @Prop('string', { nullable: true }) name!: string | null;
+  @Prop('string') message!: string;
+}
+
+@ObjectType('ImportKubeProxy', { description: 'The kube-proxy options the document set on the cluster; an absent field was left as it was.' })
+export class ImportKubeProxyView {
+  @Prop(E.ProxyMode, { nullable: true }) proxyMode?: ProxyMode;
+  @Prop('string', { nullable: true, array: true }) clusterCidrs?: string[];
+  @Prop(E.LocalDetector, { nullable: true, description: 'CLUSTER_CIDR when the document gives cluster CIDRs and no detectLocalMode (kube-proxy\'s default).' }) localDetector?: LocalDetector;
+  @Prop('boolean', { nullable: true }) masqueradeAll?: boolean;
+  @Prop('boolean', { nullable: true }) localhostNodePorts?: boolean;
+  @Prop('string', { nullable: true, array: true }) nodePortAddresses?: string[];
+}
+
+@ObjectType('ImportReport')
+export class ImportReportView {
+  @Prop(ImportCounts) created!: ImportCounts;
+  @Prop(ImportCounts) updated!: ImportCounts;
+  @Prop(ImportCounts, { description: 'Already stored exactly as the document has them.' }) unchanged!: ImportCounts;
+  @Prop(ImportSkippedItemView, { array: true, description: 'Objects not imported (unsupported kinds and versions), with the reason.' }) skipped!: ImportSkippedItemView[];
+  @Prop(ImportWarningView, { array: true }) warnings!: ImportWarningView[];
+  @Prop(ImportKubeProxyView, { nullable: true, description: 'null when the document has no KubeProxyConfiguration.' }) kubeProxy!: ImportKubeProxyView | null;
+  @Prop('int', { description: 'The cluster\'s version after the import (unchanged when the import changed nothing).' }) clusterVersion!: number;
+}
+
+export const zeroCounts = (): ImportCounts => ({ nodes: 0, pods: 0, services: 0, endpointSlices: 0 });
