@@ -1,0 +1,125 @@
+// API benchmark: the app (dist/main.js, as `npm start` runs it) in a child process, autocannon in
+// this one, on loopback. A generated 5,000-pod cluster (fixed seed) is written straight into the
+// database, then: /health/live vs REST reachability vs GraphQL reachability, same load generator
+// (64 connections, no pipelining). Prints the figures. BENCH_DATABASE_URL selects a server;
+// default: an embedded PostgreSQL in a temporary folder.
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { generateCluster } from '../engine/generate';
+import type { ClusterModel } from '../../src/engine';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+
+const ADMIN = 'bench-operator-token-0123456789';
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const root = join(__dirname, '..', '..');
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function server(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'svcpath-bench-'));
+  const pg = await startEmbeddedPostgres({ dataDir: dir, persistent: false });
+  return { url: pg.adminUrl('postgres'), stop: async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function startApp(databaseUrl: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, SVCPATH_ADMIN_TOKEN: ADMIN, SVCPATH_DEMO: 'false', PORT: String(port), LOG_LEVEL: 'error' },
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (out.includes('svcpath is up')) { clearInterval(timer); resolve(); }
+      if (child.exitCode !== null) { clearInterval(timer); reject(new Error(out)); }
+    }, 50);
+  });
+  return child;
+}
+
+/** Writes the generated topology straight into the tables (the API would take minutes for 5,000 pods one by one). */
+async function insertTopology(adminUrl: string, tenantId: string, clusterId: string, model: ClusterModel): Promise<void> {
+  const c = new Client({ connectionString: adminUrl });
+  await c.connect();
+  const json = (rows: unknown[]) => JSON.stringify(rows);
+  await c.query(`INSERT INTO nodes (tenant_id, cluster_id, id, name, internal_ips, external_ip, pod_cidrs, labels, updated_at)
+    SELECT $1, $2, gen_random_uuid(), n->>'name', ARRAY(SELECT jsonb_array_elements_text(n->'internalIps')), n->>'externalIp',
+      ARRAY(SELECT jsonb_array_elements_text(n->'podCidrs')), n->'labels', now() FROM jsonb_array_elements($3::jsonb) n`, [tenantId, clusterId, json([...model.nodes])]);
+  await c.query(`INSERT INTO pods (tenant_id, cluster_id, id, namespace, name, labels, node_name, ips, host_network, phase, ready, terminating, container_ports, updated_at)
+    SELECT $1, $2, gen_random_uuid(), p->>'namespace', p->>'name', p->'labels', p->>'nodeName', ARRAY(SELECT jsonb_array_elements_text(p->'ips')),
+      (p->>'hostNetwork')::boolean, p->>'phase', (p->>'ready')::boolean, (p->>'terminating')::boolean, p->'containerPorts', now()
+    FROM jsonb_array_elements($3::jsonb) p`, [tenantId, clusterId, json([...model.pods])]);
+  await c.query(`INSERT INTO services (tenant_id, cluster_id, id, namespace, name, type, selector, ports, cluster_ips, external_ips, load_balancer_ingress,
+      load_balancer_source_ranges, external_traffic_policy, internal_traffic_policy, health_check_node_port, publish_not_ready_addresses, labels, annotations, updated_at)
+    SELECT $1, $2, gen_random_uuid(), s->>'namespace', s->>'name', (s->>'type')::"ServiceType", s->'selector', s->'ports',
+      ARRAY(SELECT jsonb_array_elements_text(s->'clusterIps')), ARRAY(SELECT jsonb_array_elements_text(s->'externalIps')), s->'loadBalancerIngress',
+      ARRAY(SELECT jsonb_array_elements_text(s->'loadBalancerSourceRanges')), (s->>'externalTrafficPolicy')::"TrafficPolicy",
+      (s->>'internalTrafficPolicy')::"TrafficPolicy", (s->>'healthCheckNodePort')::int, (s->>'publishNotReadyAddresses')::boolean, s->'labels', s->'annotations', now()
+    FROM jsonb_array_elements($3::jsonb) s`, [tenantId, clusterId, json([...model.services])]);
+  await c.query('UPDATE clusters SET version = version + 1 WHERE id = $1', [clusterId]);
+  await c.end();
+}
+
+async function load(title: string, opts: autocannon.Options): Promise<autocannon.Result> {
+  const result = await autocannon({ connections: 64, pipelining: 1, duration: DURATION, ...opts });
+  const errors = result.errors + result.timeouts + (result.non2xx ?? 0);
+  console.log(`${title.padEnd(34)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   errors ${errors}`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const pg = await server();
+  const db = `svcpath_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: pg.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${db}`);
+  const adminUrl = withDatabase(pg.url, db);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const app = await startApp(adminUrl, port);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const tenant = await (await fetch(`${base}/v1/tenants`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json() as { id: string; apiKey: string };
+    const auth = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' };
+    const model = generateCluster({ nodes: 170, pods: 5000, services: 340, seed: 7 });
+    const cluster = await (await fetch(`${base}/v1/clusters`, { method: 'POST', headers: auth, body: JSON.stringify({
+      name: 'bench', clusterCidrs: model.clusterCidrs, serviceCidrs: model.serviceCidrs, nodePortRange: model.nodePortRange }) })).json() as { id: string };
+    await insertTopology(adminUrl, tenant.id, cluster.id, model);
+    console.log(`cluster: ${model.nodes.length} nodes, ${model.pods.length} pods, ${model.services.length} Services (seed 7); ${DURATION} s per run, 64 connections`);
+
+    const client = model.pods[0];
+    const byType = (type: string) => model.services.find((s) => s.type === type && s.clusterIps.length > 0)!;
+    const questions = [['ClusterIP', byType('ClusterIP')], ['NodePort', byType('NodePort')]] as const;
+    let t0 = Date.now();
+    const first = await fetch(`${base}/v1/clusters/${cluster.id}/reachability`, { method: 'POST', headers: auth, body: JSON.stringify({ client: { pod: `${client.namespace}/${client.name}` }, service: `${questions[0][1].namespace}/${questions[0][1].name}` }) });
+    console.log(`first analysis (load + compile): ${Date.now() - t0} ms (status ${first.status})`);
+
+    const health = await load('GET /health/live', { url: `${base}/health/live` });
+    for (const [label, svc] of questions) {
+      const body = JSON.stringify({ client: { pod: `${client.namespace}/${client.name}` }, service: `${svc.namespace}/${svc.name}` });
+      t0 = Date.now();
+      const size = (await (await fetch(`${base}/v1/clusters/${cluster.id}/reachability`, { method: 'POST', headers: auth, body })).text()).length;
+      const rest = await load(`REST reachability (${label}, ${(size / 1024).toFixed(0)} KiB)`, { url: `${base}/v1/clusters/${cluster.id}/reachability`, method: 'POST', headers: auth, body });
+      const query = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) { service results { via { kind address port node network } verdict missingFact sourceIp { preserved seenAs reason } endpoints { ip port pod node outcome rule } path { at rule description } rules { id statement inferred evidence { source case } } suggestions { code message } } } }`;
+      const gqlBody = JSON.stringify({ query, variables: { c: cluster.id, input: JSON.parse(body) } });
+      const graph = await load(`GraphQL reachability (${label})`, { url: `${base}/graphql`, method: 'POST', headers: auth, body: gqlBody });
+      console.log(`  ${label}: REST throughput ${(100 * rest.requests.average / health.requests.average).toFixed(0)}% of /health/live (target ≥ 60%), REST p99 ${rest.latency.p99} ms (target ≤ 50), GraphQL p99 / REST p99 = ${(graph.latency.p99 / Math.max(rest.latency.p99, 1)).toFixed(2)} (target ≤ 1.5)`);
+    }
+  } finally {
+    app.kill('SIGTERM');
+    await new Promise((r) => app.once('exit', r));
+    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await admin.end();
+    await pg.stop();
+  }
+}
+
+void main().catch((error: unknown) => { console.error(error); process.exit(1); });
