@@ -7,7 +7,7 @@ import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { canonicalIps, ipClaims } from '../topology/canonical';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { PodPhase, Protocol } from '../topology/enums';
-import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
+import { Page, PageArgs, namespacedPageQuery } from '../topology/paging';
 import { ContainerPort } from '../topology/port.dto';
 import { ContainerPortView, CreatePodInput, PodView, UpdatePodInput } from './pod.dto';
 
@@ -67,18 +67,11 @@ export class PodsService {
   }
 
   async list(tenantId: string, clusterId: string, args: PageArgs & { namespace?: string }): Promise<Page<PodView>> {
-    const limit = args.limit ?? 50;
-    const after = decodeCursor(args.cursor, 2);
+    const q = namespacedPageQuery(args);
     return this.prisma.forTenant(tenantId, async (tx) => {
       await this.store.require(tx, tenantId, clusterId);
-      const rows = await tx.pod.findMany({
-        where: {
-          tenantId, clusterId, ...(args.namespace ? { namespace: args.namespace } : {}),
-          ...(after ? { OR: [{ namespace: { gt: after[0] } }, { namespace: after[0], name: { gt: after[1] } }] } : {}),
-        },
-        orderBy: [{ namespace: 'asc' }, { name: 'asc' }], take: limit + 1,
-      });
-      const page = pageOf(rows, limit, (row) => [row.namespace, row.name]);
+      const rows = await tx.pod.findMany({ where: { tenantId, clusterId, ...q.where }, orderBy: q.orderBy, take: q.take });
+      const page = q.pageOf(rows);
       return { items: page.items.map(toPodView), nextCursor: page.nextCursor };
     });
   }

@@ -7,7 +7,7 @@ import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { TopologyLoader } from '../analysis/topology-loader';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { applyCceRules } from './cce-constraints';
-import { NamespacedPageArgs, Page, decodeCursor, pageOf } from '../topology/paging';
+import { NamespacedPageArgs, Page, namespacedPageQuery } from '../topology/paging';
 import { CreateServiceInput, ServiceView, UpdateServiceInput } from './service.dto';
 import { isHeadless, resolveSpec, serviceClaims, ServiceSpec } from './service-spec';
 
@@ -61,18 +61,11 @@ export class ServicesService {
   }
 
   async list(tenantId: string, clusterId: string, args: NamespacedPageArgs): Promise<Page<ServiceView>> {
-    const limit = args.limit ?? 50;
-    const after = decodeCursor(args.cursor, 2);
+    const q = namespacedPageQuery(args);
     return this.prisma.forTenant(tenantId, async (tx) => {
       await this.store.require(tx, tenantId, clusterId);
-      const rows = await tx.service.findMany({
-        where: {
-          tenantId, clusterId, ...(args.namespace ? { namespace: args.namespace } : {}),
-          ...(after ? { OR: [{ namespace: { gt: after[0] } }, { namespace: after[0], name: { gt: after[1] } }] } : {}),
-        },
-        orderBy: [{ namespace: 'asc' }, { name: 'asc' }], take: limit + 1,
-      });
-      const page = pageOf(rows, limit, (row) => [row.namespace, row.name]);
+      const rows = await tx.service.findMany({ where: { tenantId, clusterId, ...q.where }, orderBy: q.orderBy, take: q.take });
+      const page = q.pageOf(rows);
       return { items: page.items.map(toServiceView), nextCursor: page.nextCursor };
     });
   }

@@ -73,3 +73,19 @@ export class NamespacedClusterPageArgs extends ClusterPageArgs {
   @IsOptional() @IsString() @MaxLength(63)
   namespace?: string;
 }
+
+/** The keyset query of a page of namespaced objects (ordered by namespace, then name). */
+export function namespacedPageQuery(args: { limit?: number; cursor?: string; namespace?: string }) {
+  const limit = args.limit ?? 50;
+  const after = decodeCursor(args.cursor, 2);
+  return {
+    limit,
+    where: {
+      ...(args.namespace ? { namespace: args.namespace } : {}),
+      ...(after ? { OR: [{ namespace: { gt: after[0] } }, { namespace: after[0], name: { gt: after[1] } }] } : {}),
+    },
+    orderBy: [{ namespace: 'asc' as const }, { name: 'asc' as const }],
+    take: limit + 1,
+    pageOf: <T extends { namespace: string; name: string }>(rows: T[]) => pageOf(rows, limit, (row) => [row.namespace, row.name]),
+  };
+}
