@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClusterModel, compile, CompiledCluster } from '../../engine';
 import { ChangeFeed } from '../../prisma/change-feed';
 import { PrismaService } from '../../prisma/prisma.service';
@@ -48,6 +48,7 @@ function weightOf(model: ClusterModel): number {
 export class ModelCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
+  private readonly logger = new Logger('ModelCache');
 
   constructor(
     private readonly prisma: PrismaService,
@@ -83,21 +84,26 @@ export class ModelCache {
 
   private async revalidate(tenantId: string, clusterId: string, entry: Entry | undefined): Promise<Entry> {
     const k = key(tenantId, clusterId);
-    return this.prisma.forTenant(tenantId, async (tx) => {
-      const cluster = await tx.cluster.findUnique({ where: { tenantId_id: { tenantId, id: clusterId } } });
-      if (!cluster) {
-        this.entries.delete(k);
-        throw DomainError.notFound(`cluster ${clusterId}`);
-      }
-      if (entry && entry.cluster.version === cluster.version) {
+    if (entry) {
+      const current = await this.prisma.forTenant(tenantId, (tx) => tx.cluster.findUnique({
+        where: { tenantId_id: { tenantId, id: clusterId } }, select: { version: true } }));
+      if (current?.version === entry.cluster.version) {
         entry.checkedAt = Date.now();
         return this.touch(k, entry);
       }
-      const model = await this.loader.load(tx, cluster);
-      const fresh: Entry = { tenantId, cluster, model, compiled: compile(model), weight: weightOf(model), checkedAt: Date.now() };
-      this.store(k, fresh);
-      return fresh;
-    });
+    }
+    const started = Date.now();
+    const snapshot = await this.loader.snapshot(tenantId, clusterId);
+    if (!snapshot) {
+      this.entries.delete(k);
+      throw DomainError.notFound(`cluster ${clusterId}`);
+    }
+    const loaded = Date.now();
+    const fresh: Entry = { tenantId, ...snapshot, compiled: compile(snapshot.model), weight: weightOf(snapshot.model), checkedAt: Date.now() };
+    this.logger.log({ message: 'compiled cluster model', clusterId, version: snapshot.cluster.version, pods: snapshot.model.pods.length,
+      loadMs: loaded - started, compileMs: fresh.checkedAt - loaded });
+    this.store(k, fresh);
+    return fresh;
   }
 
   private touch(k: string, entry: Entry): Entry {
