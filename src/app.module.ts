@@ -31,6 +31,10 @@ import { AnalysisService } from './modules/analysis/analysis.service';
 import { CACHE_OPTIONS, CacheOptions, DEFAULT_CACHE_OPTIONS, ModelCache } from './modules/analysis/model-cache';
 import { TopologyLoader } from './modules/analysis/topology-loader';
 import { ChangeFeed } from './prisma/change-feed';
+import { ImportBodyParsers } from './modules/import/import-body';
+import { ImportController } from './modules/import/import.controller';
+import { ImportResolver } from './modules/import/import.resolver';
+import { ImportService } from './modules/import/import.service';
 
 export interface AppOptions {
   /** Runtime database URL: a role subject to row-level security. */
@@ -75,7 +79,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, AnalysisController, GraphiqlController],
+      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, AnalysisController, ImportController, GraphiqlController],
       providers: [
         { provide: DATABASE_URL, useValue: options.databaseUrl },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
@@ -88,6 +92,7 @@ export class AppModule {
         NodesService, NodesResolver,
         PodsService, PodsResolver,
         ServicesService, ServicesResolver,
+        ImportService, ImportResolver, ImportBodyParsers,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {

@@ -1,0 +1,149 @@
+import { ipFamily } from '../../common/net';
+import { Node, Pod, Service, EndpointSlice } from '../../generated/prisma/client';
+import { ServiceSpec } from '../services/service-spec';
+import { UpdateServiceInput } from '../services/service.dto';
+import { ItemFailure } from './import-errors';
+import type { ContainerPortRecord, EndpointSliceRecord, NodeRecord, PodRecord, ServiceRecord } from './parse';
+
+/** Pure helpers of the import: record → row data, the limits of the API, and change detection. */
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** The REST/GraphQL limits (IsLabelMap, IsAnnotationMap), so an import stores nothing an update could not. */
+const MAX_ENTRIES = 64;
+const MAX_ANNOTATION = 4096;
+
+/** JSON with object keys sorted: equal data gives equal text whatever the key order (jsonb reorders keys). */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v));
+}
+
+export const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
+
+export function checkLabels(kind: string, name: string, labels: Record<string, string>, field = 'metadata.labels'): void {
+  const n = Object.keys(labels).length;
+  if (n > MAX_ENTRIES) throw new ItemFailure('VALIDATION_FAILED', kind, name, field, `has ${n} entries; at most ${MAX_ENTRIES} are stored`);
+}
+
+/**
+ * A Service's annotations within the API's limits: kubectl's last-applied-configuration (a copy of
+ * the manifest, often over the limit, of no use to the analyses) is dropped and `onDrop` told;
+ * anything else over a limit is rejected naming it, never truncated.
+ */
+export function serviceAnnotations(rec: ServiceRecord, onDrop: () => void): Record<string, string> {
+  const name = `${rec.namespace}/${rec.name}`;
+  const out = { ...rec.annotations };
+  if (LAST_APPLIED in out) {
+    delete out[LAST_APPLIED];
+    onDrop();
+  }
+  const n = Object.keys(out).length;
+  if (n > MAX_ENTRIES) throw new ItemFailure('VALIDATION_FAILED', 'Service', name, 'metadata.annotations', `has ${n} entries; at most ${MAX_ENTRIES} are stored`);
+  for (const [key, value] of Object.entries(out)) {
+    if (value.length > MAX_ANNOTATION) {
+      throw new ItemFailure('VALIDATION_FAILED', 'Service', name, `metadata.annotations[${JSON.stringify(key)}]`,
+        `is ${value.length} characters long; at most ${MAX_ANNOTATION} are stored`);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- nodes
+
+export type NodeData = Pick<Node, 'internalIps' | 'externalIp' | 'podCidrs'> & { labels: Record<string, string> };
+
+export function nodeData(rec: NodeRecord): NodeData {
+  return { internalIps: rec.internalIps, externalIp: rec.externalIp, podCidrs: rec.podCidrs, labels: rec.labels };
+}
+
+export const nodeRowData = (row: Node): NodeData => ({ internalIps: row.internalIps, externalIp: row.externalIp, podCidrs: row.podCidrs, labels: row.labels as Record<string, string> });
+
+/** As NodesService: a public IP that is also an internal IP is claimed once. */
+export function nodeClaims(data: NodeData) {
+  const own = data.externalIp && !data.internalIps.includes(data.externalIp) ? [{ key: `ip/${data.externalIp}`, field: 'externalIp' }] : [];
+  return [...data.internalIps.map((ip, i) => ({ key: `ip/${ip}`, field: `internalIps[${i}]` })), ...own];
+}
+
+// ---------------------------------------------------------------- pods
+
+export type PodData = Pick<Pod, 'nodeName' | 'ips' | 'hostNetwork' | 'phase' | 'ready' | 'terminating'> & {
+  labels: Record<string, string>; containerPorts: ContainerPortRecord[];
+};
+
+export const podRowData = (row: Pod): PodData => ({
+  labels: row.labels as Record<string, string>, nodeName: row.nodeName, ips: row.ips, hostNetwork: row.hostNetwork, phase: row.phase,
+  ready: row.ready, terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortRecord[],
+});
+
+/** Container ports as the API stores them: a port/protocol or a name once (the first one kept). */
+export function podPorts(ports: ContainerPortRecord[], warn: (message: string) => void): ContainerPortRecord[] {
+  const seen = new Set<string>();
+  return ports.filter((p) => {
+    const keys = [`${p.containerPort}/${p.protocol}`, ...(p.name ? [`name ${p.name}`] : [])];
+    const repeated = keys.find((k) => seen.has(k));
+    if (repeated) {
+      warn(`container port ${p.name ?? p.containerPort} repeats ${repeated} (in another container?): the first one is kept`);
+      return false;
+    }
+    keys.forEach((k) => seen.add(k));
+    return true;
+  });
+}
+
+/**
+ * Where the pod sits, as PodsService places it, except that a node this cluster does not have is
+ * not fatal (a partial dump): the pod is kept without a node, and `warn` says so.
+ */
+export function podPlacement(rec: PodRecord, nodeIps: Map<string, string[]>, warn: (message: string) => void): Pick<PodData, 'nodeName' | 'ips'> {
+  let nodeName = rec.nodeName;
+  const node = nodeName === null ? undefined : nodeIps.get(nodeName);
+  if (nodeName !== null && !node) {
+    warn(`spec.nodeName ${nodeName} is not a node of this cluster: the pod is stored without a node`);
+    nodeName = null;
+  }
+  if (!rec.hostNetwork || !node) return { nodeName, ips: rec.ips };
+  if (rec.ips.length === 0) {
+    return { nodeName, ips: [4, 6].map((f) => node.find((ip) => ipFamily(ip) === f)).filter((ip): ip is string => !!ip) };
+  }
+  const foreign = rec.ips.find((ip) => !node.includes(ip));
+  if (foreign) warn(`hostNetwork pod with IP ${foreign}, which is not an InternalIP of node ${nodeName}`);
+  return { nodeName, ips: rec.ips };
+}
+
+/** The IPs a pod holds exclusively: not a hostNetwork pod's (its node's), not a finished pod's (released, often reused). */
+export function podClaims(data: PodData) {
+  if (data.hostNetwork || data.phase === 'Succeeded' || data.phase === 'Failed') return [];
+  return data.ips.map((ip, i) => ({ key: `ip/${ip}`, field: `ips[${i}]` }));
+}
+
+// ---------------------------------------------------------------- services
+
+/** The record as a Service input of the shared write path (resolveSpec), which validates it as REST does. */
+export function serviceInput(rec: ServiceRecord, annotations: Record<string, string>): UpdateServiceInput {
+  return {
+    type: rec.type, selector: rec.selector,
+    ports: rec.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort })),
+    clusterIps: rec.clusterIps, externalIps: rec.externalIps, loadBalancerIngress: rec.loadBalancerIngress,
+    loadBalancerSourceRanges: rec.loadBalancerSourceRanges, externalTrafficPolicy: rec.externalTrafficPolicy,
+    internalTrafficPolicy: rec.internalTrafficPolicy, healthCheckNodePort: rec.healthCheckNodePort,
+    publishNotReadyAddresses: rec.publishNotReadyAddresses, labels: rec.labels, annotations,
+  };
+}
+
+const SPEC_KEYS = [
+  'type', 'selector', 'ports', 'clusterIps', 'externalIps', 'loadBalancerIngress', 'loadBalancerSourceRanges', 'externalTrafficPolicy',
+  'internalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'labels', 'annotations',
+] as const satisfies readonly (keyof ServiceSpec)[];
+
+export const serviceRowSpec = (row: Service): ServiceSpec => Object.fromEntries(SPEC_KEYS.map((k) => [k, row[k]])) as unknown as ServiceSpec;
+
+// ---------------------------------------------------------------- EndpointSlices
+
+export type SliceData = Pick<EndpointSliceRecord, 'serviceName' | 'addressType' | 'ports' | 'endpoints'>;
+
+export const sliceData = (rec: EndpointSliceRecord): SliceData => ({ serviceName: rec.serviceName, addressType: rec.addressType, ports: rec.ports, endpoints: rec.endpoints });
+
+export const sliceRowData = (row: EndpointSlice): SliceData => ({
+  serviceName: row.serviceName, addressType: row.addressType as SliceData['addressType'],
+  ports: row.ports as unknown as SliceData['ports'], endpoints: row.endpoints as unknown as SliceData['endpoints'],
+});

@@ -1,0 +1,47 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
+import { ApiProblems, ProblemView } from '../../common/api-problems';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { DomainError } from '../../common/domain-error';
+import { UuidParam } from '../../common/params';
+import { ImportReportView, JSON_TYPES, YAML_TYPES } from './import.dto';
+import { RAW_BODY } from './import-body';
+import { ImportService } from './import.service';
+
+/** The document and its format, from the body and its Content-Type. */
+function documentOf(req: FastifyRequest): [string, 'application/json' | 'application/yaml'] {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const format = JSON_TYPES.includes(type) ? 'application/json' : YAML_TYPES.includes(type) ? 'application/yaml' : null;
+  if (format === null || typeof req.body !== 'string') {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `send the document as ${[...JSON_TYPES, ...YAML_TYPES].join(', ')}${type ? `, not ${type}` : ''}`);
+  }
+  return [req.body, format];
+}
+
+@ApiTags('import')
+@ApiBearerAuth()
+@ApiProblems()
+@Controller('v1/clusters/:clusterId')
+export class ImportController {
+  constructor(private readonly service: ImportService) {}
+
+  @Post('import')
+  @HttpCode(200)
+  @RouteConfig({ [RAW_BODY]: true })
+  @ApiOperation({
+    summary: 'Import a kubectl dump into the cluster, all or nothing.',
+    description: 'The output of `kubectl get nodes,pods,services,endpointslices -A -o json` (a v1 List), or multi-document YAML of the same kinds, '
+      + 'optionally with a KubeProxyConfiguration (or the kube-system/kube-proxy ConfigMap). Objects are upserted by name (namespace/name); '
+      + 'other kinds are skipped and listed. An invalid object is a 400 whose `errors[0].field` is `items[N].<path>` (N counts every object of the document, Lists unwrapped); '
+      + 'an address or NodePort held by another object is a 409. Nothing is stored unless everything is.',
+  })
+  @ApiConsumes(...JSON_TYPES, ...YAML_TYPES)
+  @ApiBody({ description: 'The document.', schema: { type: 'string', example: '{"apiVersion":"v1","kind":"List","items":[]}' } })
+  @ApiOkResponse({ type: ImportReportView })
+  @ApiResponse({ status: 415, description: 'Not JSON or YAML.', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) } } } })
+  importDocument(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Req() req: FastifyRequest): Promise<ImportReportView> {
+    return this.service.importDocument(auth.tenantId, clusterId, ...documentOf(req));
+  }
+}

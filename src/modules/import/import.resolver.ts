@@ -1,0 +1,20 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { UuidArg } from '../../common/params';
+import { ImportFormat, ImportReportView } from './import.dto';
+import { ImportService } from './import.service';
+
+@Resolver()
+export class ImportResolver {
+  constructor(private readonly service: ImportService) {}
+
+  @Mutation(() => ImportReportView, { description: 'Import a kubectl dump (JSON v1 List or multi-document YAML) into the cluster, all or nothing; the same as POST /v1/clusters/{clusterId}/import.' })
+  importManifests(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('document', { type: () => String }) document: string,
+    @Args('format', { type: () => ImportFormat }) format: ImportFormat,
+  ): Promise<ImportReportView> {
+    return this.service.importDocument(auth.tenantId, clusterId, document, format === 'JSON' ? 'application/json' : 'application/yaml');
+  }
+}

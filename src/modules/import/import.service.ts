@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { checkCceServiceConstraints, normaliseCceAnnotations } from '../../engine';
+import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
+import { PrismaService, TenantTx } from '../../prisma/prisma.service';
+import { TopologyLoader } from '../analysis/topology-loader';
+import { toServiceModel } from '../services/cce-constraints';
+import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
+import { ClusterRow, ClusterStore } from '../topology/cluster-store';
+import { ImportReportView, zeroCounts } from './import.dto';
+import { DocumentIndex, forItem, ItemFailure, parseOrFail, ParserFormat, SERVICE_FIELDS } from './import-errors';
+import { changesCluster, KubeProxyData, kubeProxySettings } from './import-kube-proxy';
+import {
+  checkLabels, LAST_APPLIED, NodeData, nodeClaims, nodeData, nodeRowData, PodData, podClaims, podPlacement, podPorts, podRowData,
+  same, serviceAnnotations, serviceInput, serviceRowSpec, SliceData, sliceData, sliceRowData,
+} from './import-records';
+import { Change, claimAll, writeAll } from './import-writes';
+import type { ParsedImport } from './parse';
+
+interface Existing { nodes: Map<string, Node>; pods: Map<string, Pod>; services: Map<string, Service>; slices: Map<string, EndpointSlice> }
+
+
+/**
+ * Import of a kubectl dump into a cluster: parse (./parse), then one transaction that upserts every
+ * object by its natural key through the same rules and claims as the REST write path, all or
+ * nothing. The cluster's version changes only when the import changed something.
+ */
+@Injectable()
+export class ImportService {
+  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader) {}
+
+  async importDocument(tenantId: string, clusterId: string, text: string, format: ParserFormat): Promise<ImportReportView> {
+    const parsed = parseOrFail(text, format);
+    const doc = new DocumentIndex(text, format);
+    try {
+      return await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc));
+    } catch (error) {
+      if (error instanceof ItemFailure) throw error.toDomainError(doc);
+      throw error;
+    }
+  }
+
+  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex): Promise<ImportReportView> {
+    // Lock the cluster row (writes to a cluster are serialised) without bumping its version yet.
+    await tx.$queryRaw`SELECT 1 FROM clusters WHERE tenant_id = ${tenantId}::uuid AND id = ${clusterId}::uuid FOR UPDATE`;
+    let cluster = await this.store.require(tx, tenantId, clusterId);
+    const report: ImportReportView = {
+      created: zeroCounts(), updated: zeroCounts(), unchanged: zeroCounts(),
+      skipped: parsed.skipped.map((s) => ({ ...s })), warnings: parsed.warnings.map((w) => ({ ...w })), kubeProxy: null, clusterVersion: cluster.version,
+    };
+    const warn = (kind: string, name: string, message: string) => report.warnings.push({ index: doc.indexOf(kind, name), kind, name, message });
+
+    const kubeProxy = parsed.kubeProxy ? kubeProxySettings(cluster, parsed.kubeProxy) : null;
+    const existing = await this.existing(tx, cluster);
+    const changes = [
+      ...this.planNodes(parsed, existing),
+      ...this.planPods(parsed, existing, warn),
+      ...await this.planServices(parsed, existing, cluster, warn),
+      ...this.planSlices(parsed, existing),
+    ];
+    const pending = changes.filter((c) => {
+      if (!c.row || !same(this.rowData(c), c.data)) return true;
+      report.unchanged[c.kind] += 1;
+      return false;
+    });
+    const clusterChanged = kubeProxy !== null && changesCluster(cluster, kubeProxy.data);
+    report.kubeProxy = kubeProxy?.applied ?? null;
+    report.warnings.sort((a, b) => a.index - b.index);
+    if (pending.length === 0 && !clusterChanged) return report;
+
+    if (clusterChanged) cluster = await tx.cluster.update({ where: { tenantId_id: { tenantId, id: clusterId } }, data: kubeProxy!.data as KubeProxyData });
+    await claimAll(tx, cluster, pending);
+    await writeAll(tx, cluster, pending);
+    for (const change of pending) report[change.row ? 'updated' : 'created'][change.kind] += 1;
+    await this.checkCce(tx, cluster, changes.filter((c) => c.kind === 'services') as Change<Service, ServiceSpec>[]);
+    report.clusterVersion = (await this.store.lock(tx, tenantId, clusterId)).version;
+    return report;
+  }
+
+  private async existing(tx: TenantTx, cluster: ClusterRow): Promise<Existing> {
+    const where = { tenantId: cluster.tenantId, clusterId: cluster.id };
+    const [nodes, pods, services, slices] = await Promise.all([
+      tx.node.findMany({ where }), tx.pod.findMany({ where }), tx.service.findMany({ where }), tx.endpointSlice.findMany({ where }),
+    ]);
+    const nsName = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
+    return {
+      nodes: new Map(nodes.map((r) => [r.name, r])), pods: new Map(pods.map((r) => [nsName(r), r])),
+      services: new Map(services.map((r) => [nsName(r), r])), slices: new Map(slices.map((r) => [nsName(r), r])),
+    };
+  }
+
+  private planNodes(parsed: ParsedImport, existing: Existing): Change<Node, NodeData>[] {
+    return parsed.nodes.map((rec) => {
+      checkLabels('Node', rec.name, rec.labels);
+      const data = nodeData(rec);
+      const row = existing.nodes.get(rec.name);
+      return { kind: 'nodes', key: rec.name, id: row?.id ?? randomUUID(), row, data, claims: nodeClaims(data) };
+    });
+  }
+
+  private planPods(parsed: ParsedImport, existing: Existing, warn: (kind: string, name: string, message: string) => void): Change<Pod, PodData>[] {
+    // The cluster's nodes after this import: the stored ones, as the document leaves or changes them.
+    const nodeIps = new Map([...existing.nodes.values()].map((n) => [n.name, n.internalIps]));
+    for (const n of parsed.nodes) nodeIps.set(n.name, n.internalIps);
+    return parsed.pods.map((rec) => {
+      const key = `${rec.namespace}/${rec.name}`;
+      checkLabels('Pod', key, rec.labels);
+      const say = (message: string) => warn('Pod', key, message);
+      const data: PodData = {
+        labels: rec.labels, ...podPlacement(rec, nodeIps, say), hostNetwork: rec.hostNetwork, phase: rec.phase, ready: rec.ready,
+        terminating: rec.terminating, containerPorts: podPorts(rec.containerPorts, say),
+      };
+      const row = existing.pods.get(key);
+      return { kind: 'pods', key, id: row?.id ?? randomUUID(), row, data, claims: podClaims(data) };
+    });
+  }
+
+  private async planServices(parsed: ParsedImport, existing: Existing, cluster: ClusterRow, warn: (kind: string, name: string, message: string) => void): Promise<Change<Service, ServiceSpec>[]> {
+    const out: Change<Service, ServiceSpec>[] = [];
+    for (const rec of parsed.services) {
+      const key = `${rec.namespace}/${rec.name}`;
+      checkLabels('Service', key, rec.labels);
+      if (rec.selector) checkLabels('Service', key, rec.selector, 'spec.selector');
+      const annotations = serviceAnnotations(rec, () => warn('Service', key, `metadata.annotations["${LAST_APPLIED}"] dropped (kubectl's copy of the manifest; not used by the analyses)`));
+      let spec = await forItem('Service', key, SERVICE_FIELDS, () => resolveSpec(serviceInput(rec, annotations), null, cluster));
+      // As applyCceRules: with externalTrafficPolicy Local, pass-through "true" is stored as "onlyLocal".
+      if (cluster.profile !== 'KUBERNETES') spec = { ...spec, annotations: { ...normaliseCceAnnotations(toServiceModel(rec.namespace, rec.name, spec)).annotations } };
+      const claims = await forItem('Service', key, SERVICE_FIELDS, () => serviceClaims(spec));
+      const row = existing.services.get(key);
+      out.push({ kind: 'services', key, id: row?.id ?? randomUUID(), row, data: spec, claims });
+    }
+    return out;
+  }
+
+  private planSlices(parsed: ParsedImport, existing: Existing): Change<EndpointSlice, SliceData>[] {
+    return parsed.endpointSlices.map((rec) => {
+      const key = `${rec.namespace}/${rec.name}`;
+      const row = existing.slices.get(key);
+      return { kind: 'endpointSlices', key, id: row?.id ?? randomUUID(), row, data: sliceData(rec), claims: [] };
+    });
+  }
+
+  private rowData(change: Change): unknown {
+    switch (change.kind) {
+      case 'nodes': return nodeRowData(change.row as Node);
+      case 'pods': return podRowData(change.row as Pod);
+      case 'services': return serviceRowSpec(change.row as Service);
+      case 'endpointSlices': return sliceRowData(change.row as EndpointSlice);
+    }
+  }
+
+  /** The CCE page's constraints on every Service of the document, against the cluster as the import leaves it (as applyCceRules checks one). */
+  private async checkCce(tx: TenantTx, cluster: ClusterRow, services: Change<Service, ServiceSpec>[]): Promise<void> {
+    if (cluster.profile === 'KUBERNETES' || services.length === 0) return;
+    const model = await this.loader.load(tx, cluster);
+    for (const change of services) {
+      const [namespace, name] = change.key.split('/');
+      const service = normaliseCceAnnotations(toServiceModel(namespace, name, change.data));
+      const others = model.services.filter((s) => !(s.namespace === namespace && s.name === name));
+      const [first] = checkCceServiceConstraints({ ...model, services: others }, service);
+      if (first) throw new ItemFailure('UNPROCESSABLE', 'Service', change.key, first.field, `${first.message} (rule ${first.ruleId})`, first.ruleId);
+    }
+  }
+}

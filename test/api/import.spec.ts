@@ -1,0 +1,377 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseKubectl } from '../../src/modules/import/parse';
+import { bearer, createTenant, gql, snapshot, startTestApp, TestApp, TestTenant } from '../support/test-app';
+
+/**
+ * POST /v1/clusters/{id}/import and the importManifests mutation on a real PostgreSQL: the
+ * realistic kubectl dump (JSON and its YAML twin), every shared kubectl fixture, idempotency,
+ * all-or-nothing errors, and the analyses on an imported topology against the same one built by
+ * REST mutations.
+ */
+const FIXTURES = join(__dirname, '..', 'import', 'fixtures');
+const SHARED = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'kubectl');
+const realisticJson = readFileSync(join(FIXTURES, 'realistic-list.json'), 'utf8');
+const realisticYaml = readFileSync(join(FIXTURES, 'realistic-list.yaml'), 'utf8');
+
+let t: TestApp;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  tenant = await createTenant(t);
+});
+afterAll(async () => t?.close());
+
+let clusterSeq = 0;
+async function newCluster(body: Record<string, unknown> = {}): Promise<string> {
+  const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey))
+    .send({ name: `import-${++clusterSeq}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'], ...body }).expect(201);
+  return res.body.id as string;
+}
+
+function importDoc(clusterId: string, text: string, type = 'application/json', key = tenant.apiKey) {
+  return t.http.post(`/v1/clusters/${clusterId}/import`).set(bearer(key)).set('content-type', type).send(text);
+}
+
+const get = async (path: string) => (await t.http.get(path).set(bearer(tenant.apiKey)).expect(200)).body;
+
+/** The stored topology of a cluster, without what differs between clusters (ids, timestamps). */
+async function topology(clusterId: string): Promise<Record<string, unknown[]>> {
+  const strip = (items: Record<string, unknown>[]) => items.map(({ id: _i, clusterId: _c, createdAt: _a, updatedAt: _u, ...rest }) => rest);
+  const out: Record<string, unknown[]> = {};
+  for (const kind of ['nodes', 'pods', 'services']) out[kind] = strip((await get(`/v1/clusters/${clusterId}/${kind}?limit=200`)).items);
+  const c = new Client({ connectionString: t.adminUrl });
+  await c.connect();
+  try {
+    const rows = await c.query('SELECT namespace, name, service_name, address_type, ports, endpoints FROM endpoint_slices WHERE cluster_id = $1 ORDER BY namespace, name', [clusterId]);
+    out.endpointSlices = rows.rows;
+  } finally {
+    await c.end();
+  }
+  return out;
+}
+
+const counts = (nodes: number, pods: number, services: number, endpointSlices: number) => ({ nodes, pods, services, endpointSlices });
+const ZERO = counts(0, 0, 0, 0);
+
+describe('importing the realistic dump', () => {
+  let clusterId: string;
+  let firstReport: Record<string, unknown>;
+
+  beforeAll(async () => {
+    clusterId = await newCluster();
+  });
+
+  it('creates every object and reports it', async () => {
+    const before = (await get(`/v1/clusters/${clusterId}`)).version as number;
+    const res = await importDoc(clusterId, realisticJson).expect(200);
+    firstReport = res.body;
+    expect(res.body).toMatchObject({ created: counts(3, 10, 5, 5), updated: ZERO, unchanged: ZERO, skipped: [], warnings: [], kubeProxy: null });
+    expect(res.body.clusterVersion).toBe(before + 1);
+    expect((await get(`/v1/clusters/${clusterId}`)).version).toBe(before + 1);
+    const stored = await topology(clusterId);
+    expect(stored.nodes).toHaveLength(3);
+    expect(stored.pods).toHaveLength(10);
+    expect(stored.services.find((s) => (s as { name: string }).name === 'web-public')).toMatchObject({
+      namespace: 'shop', type: 'LoadBalancer', clusterIps: ['10.96.200.7'], externalTrafficPolicy: 'Local', healthCheckNodePort: 32417,
+      loadBalancerIngress: [{ ip: '192.0.2.50', ipMode: 'VIP' }], ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http', nodePort: 30443 }],
+    });
+    expect(stored.endpointSlices).toHaveLength(5);
+    expect(stored.pods.find((p) => (p as { name: string }).name === 'kube-proxy-fj7tq')).toMatchObject({ hostNetwork: true, nodeName: 'worker-1', ips: ['10.0.0.11'] });
+  });
+
+  it('is idempotent: the same document again changes nothing, not even the cluster version', async () => {
+    const version = (await get(`/v1/clusters/${clusterId}`)).version as number;
+    const before = await snapshot(t);
+    const res = await importDoc(clusterId, realisticJson).expect(200);
+    expect(res.body).toMatchObject({ created: ZERO, updated: ZERO, unchanged: counts(3, 10, 5, 5), clusterVersion: version });
+    expect(await snapshot(t)).toEqual(before);
+    // The YAML twin is the same document.
+    const yaml = await importDoc(clusterId, realisticYaml, 'application/yaml').expect(200);
+    expect(yaml.body).toMatchObject({ created: ZERO, updated: ZERO, unchanged: counts(3, 10, 5, 5), clusterVersion: version });
+  });
+
+  it('updates what changed and counts the rest as unchanged', async () => {
+    const doc = JSON.parse(realisticJson);
+    doc.items[1].metadata.labels.zone = 'b';
+    doc.items[16].spec.ports[0].nodePort = 31081;
+    const version = (await get(`/v1/clusters/${clusterId}`)).version as number;
+    const res = await importDoc(clusterId, JSON.stringify(doc)).expect(200);
+    expect(res.body).toMatchObject({ created: ZERO, updated: counts(1, 0, 1, 0), unchanged: counts(2, 10, 4, 5), clusterVersion: version + 1 });
+    // The old NodePort was given back: putting the original back works too.
+    await importDoc(clusterId, realisticJson).expect(200);
+  });
+
+  it('addresses may move between the objects of one import (two pods swap IPs)', async () => {
+    const doc = JSON.parse(realisticJson);
+    const [a, b] = [doc.items[8].status, doc.items[11].status];
+    [a.podIP, b.podIP] = [b.podIP, a.podIP];
+    [a.podIPs, b.podIPs] = [b.podIPs, a.podIPs];
+    const res = await importDoc(clusterId, JSON.stringify(doc)).expect(200);
+    expect(res.body).toMatchObject({ created: ZERO, updated: counts(0, 2, 0, 0) });
+    await importDoc(clusterId, realisticJson).expect(200);
+  });
+
+  it('the YAML twin into another cluster stores the same topology', async () => {
+    const other = await newCluster();
+    const res = await importDoc(other, realisticYaml, 'application/x-yaml').expect(200);
+    expect(res.body).toMatchObject({ created: counts(3, 10, 5, 5), updated: ZERO, unchanged: ZERO });
+    expect(await topology(other)).toEqual(await topology(clusterId));
+  });
+
+  it('the GraphQL mutation gives the same report as REST', async () => {
+    const other = await newCluster();
+    const res = await gql<{ importManifests: Record<string, unknown> }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
+      importManifests(clusterId: $c, document: $d, format: JSON) {
+        created { nodes pods services endpointSlices } updated { nodes pods services endpointSlices } unchanged { nodes pods services endpointSlices }
+        skipped { index kind apiVersion name reason } warnings { index kind name message }
+        kubeProxy { proxyMode clusterCidrs localDetector masqueradeAll localhostNodePorts nodePortAddresses } clusterVersion } }`, { c: other, d: realisticJson });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.importManifests).toEqual(firstReport);
+    expect(await topology(other)).toEqual(await topology(clusterId));
+    // YAML, and errors as typed GraphQL errors naming the item and field.
+    const yaml = await gql<{ importManifests: { unchanged: unknown } }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
+      importManifests(clusterId: $c, document: $d, format: YAML) { unchanged { nodes pods services endpointSlices } } }`, { c: other, d: realisticYaml });
+    expect(yaml.data!.importManifests.unchanged).toEqual(counts(3, 10, 5, 5));
+    const doc = JSON.parse(realisticJson);
+    doc.items[16].spec.ports[0].port = 0;
+    const bad = await gql(t, tenant.apiKey, `mutation($c: String!, $d: String!) { importManifests(clusterId: $c, document: $d, format: JSON) { clusterVersion } }`,
+      { c: other, d: JSON.stringify(doc) });
+    expect(bad.errors![0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'items[16].spec.ports[0].port' }] });
+  });
+});
+
+describe('errors: nothing is stored', () => {
+  let clusterId: string;
+  beforeAll(async () => {
+    clusterId = await newCluster();
+    await importDoc(clusterId, realisticJson).expect(200);
+  });
+
+  it('an invalid object is a 400 naming the item and its field', async () => {
+    const doc = JSON.parse(realisticJson);
+    doc.items[16].spec.ports[0].port = 70000;
+    doc.items[0].metadata.labels.extra = 'x'; // a change before the bad item: must not be stored either
+    const before = await snapshot(t);
+    const res = await importDoc(clusterId, JSON.stringify(doc)).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors[0].field).toBe('items[16].spec.ports[0].port');
+    expect(res.body.detail).toContain('Service shop/api');
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('a rule of the write path is a 400 naming the item (a NodePort outside the cluster range)', async () => {
+    const doc = JSON.parse(realisticJson);
+    doc.items[16].spec.ports[0].nodePort = 29999;
+    const before = await snapshot(t);
+    const res = await importDoc(clusterId, JSON.stringify(doc)).expect(400);
+    expect(res.body.errors[0].field).toBe('items[16].spec.ports[0].nodePort');
+    expect(res.body.detail).toMatch(/^item 16 \(Service shop\/api\): spec\.ports\[0\]\.nodePort: /);
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('malformed JSON and YAML are 400s about the document', async () => {
+    const json = await importDoc(clusterId, '{"apiVersion": "v1", "kind": "List", "items": [').expect(400);
+    expect(json.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'document' }] });
+    expect(json.body.detail).toContain('invalid JSON');
+    const yaml = await importDoc(clusterId, 'apiVersion: v1\nkind: Service\n  bad: [', 'text/yaml').expect(400);
+    expect(yaml.body.detail).toContain('invalid YAML');
+  });
+
+  it('an address held by another object is a 409 naming the item and the holder', async () => {
+    const before = await snapshot(t);
+    const pod = ['apiVersion: v1', 'kind: Node', 'metadata: {name: extra-node}', 'status: {addresses: [{type: InternalIP, address: 10.0.0.99}]}', '---',
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: intruder, namespace: shop}', 'spec: {nodeName: worker-1, containers: [{name: c, image: x}]}',
+      'status: {phase: Running, podIP: 10.244.1.14, podIPs: [{ip: 10.244.1.14}]}'].join('\n');
+    const res = await importDoc(clusterId, pod, 'application/yaml').expect(409);
+    expect(res.body.errors[0].field).toBe('items[1].status.podIPs[0]');
+    expect(res.body.detail).toContain('Pod shop/intruder');
+    expect(res.body.detail).toContain('pod shop/web-6b7f9c8d5-abx2k');
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('two objects of the document that clash: 409, nothing stored', async () => {
+    const other = await newCluster();
+    const before = await snapshot(t);
+    const doc = JSON.parse(realisticJson);
+    doc.items[17].spec.ports[0].nodePort = 31080; // web-public takes api's NodePort
+    const res = await importDoc(other, JSON.stringify(doc)).expect(409);
+    expect(res.body.errors[0].field).toBe('items[17].spec.ports[0].nodePort');
+    expect(res.body.detail).toContain('service shop/api');
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('other content types are 415; a read-scoped key is 403; an unknown cluster is 404', async () => {
+    await importDoc(clusterId, realisticJson, 'text/plain').expect(415);
+    const xml = await importDoc(clusterId, '<List/>', 'application/xml').expect(415);
+    expect(xml.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const key = (await t.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201)).body.apiKey as string;
+    await importDoc(clusterId, realisticJson, 'application/json', key).expect(403);
+    await importDoc('00000000-0000-4000-8000-000000000000', realisticJson).expect(404);
+  });
+
+  it('other routes still parse JSON as before and refuse YAML', async () => {
+    const bad = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', 'application/json').send('{"name": ').expect(400);
+    expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', 'application/yaml').send('name: x').expect(415);
+    await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'still-json' }).expect(201);
+  });
+});
+
+describe('annotations', () => {
+  const service = (annotations: Record<string, string>) => JSON.stringify({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'default', annotations },
+    spec: { type: 'ClusterIP', clusterIP: '10.96.7.7', ports: [{ port: 80 }], selector: { app: 'x' } },
+  });
+
+  it("kubectl's last-applied-configuration is dropped with a warning; nothing else is truncated", async () => {
+    const clusterId = await newCluster();
+    const res = await importDoc(clusterId, service({ 'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(10_000), keep: 'me' })).expect(200);
+    expect(res.body.warnings).toContainEqual(expect.objectContaining({ index: 0, kind: 'Service', name: 'default/svc', message: expect.stringContaining('last-applied-configuration') }));
+    const stored = (await get(`/v1/clusters/${clusterId}/services`)).items[0];
+    expect(stored.annotations).toEqual({ keep: 'me' });
+    const tooLong = await importDoc(clusterId, service({ big: 'y'.repeat(5000) })).expect(400);
+    expect(tooLong.body.errors[0].field).toBe('items[0].metadata.annotations["big"]');
+  });
+});
+
+// ---------------------------------------------------------------- the shared kubectl fixtures
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+}
+
+/** What the README says of each file: imported (200) with these kinds skipped, and what it stores. */
+const EXPECTED: Record<string, { skipped: string[]; created: ReturnType<typeof counts> }> = {
+  'citrix-docs-svc-apache-INPUT-MANIFEST-duplicate-selector-key.yaml': { skipped: [], created: counts(0, 0, 1, 0) },
+  'citrix-docs-svc-apache-LB-Local-externalIPs-k8s2019.yaml': { skipped: [], created: counts(0, 0, 1, 0) },
+  'k8s-testdata/hack-testdata-list.yaml': { skipped: ['Deployment'], created: counts(0, 0, 1, 0) },
+  'k8s-testdata/hack-testdata-multi-resource-list.json': { skipped: ['ReplicationController'], created: counts(0, 0, 1, 0) },
+  'k8s-testdata/hack-testdata-multi-resource-yaml.yaml': { skipped: ['ReplicationController'], created: counts(0, 0, 1, 0) },
+  'k8s-testdata/kubeproxy-v1alpha1-after-defaulting.yaml': { skipped: [], created: ZERO },
+  'k8s-testdata/kubeproxy-v1alpha2-after-defaulting.yaml': { skipped: [], created: ZERO },
+  'k9s-render-testdata-node-minikube-v1.15.json': { skipped: [], created: counts(1, 0, 0, 0) },
+  'kubeadm-config-v1beta3-4docs-kubeproxy-ipvs-strictARP-True.yaml': { skipped: ['InitConfiguration', 'ClusterConfiguration', 'KubeletConfiguration'], created: ZERO },
+  'kubeadm-multidoc-clusterconfig-v1beta2-kubeproxy-ipvs.yaml': { skipped: ['ClusterConfiguration'], created: ZERO },
+  'kubectl-neat-fixtures/list1-raw.yaml': { skipped: [], created: counts(0, 2, 0, 0) },
+  'kubectl-neat-fixtures/pod1-raw.yaml': { skipped: [], created: counts(0, 1, 0, 0) },
+  'kubectl-neat-fixtures/service1-raw.yaml': { skipped: [], created: counts(0, 0, 1, 0) },
+  'kubeproxy-configmap-nftables-kubeadm-v1.31.yaml': { skipped: [], created: ZERO },
+  'otc-cce-docs/otc-cce-endpoints-v1-example.json': { skipped: ['Endpoints'], created: ZERO },
+  'otc-cce-docs/otc-cce-node-v1.13-vendor-fields.json': { skipped: [], created: counts(1, 0, 0, 0) },
+  'otc-cce-docs/otc-cce-service-elb-existing-lb-externalTrafficPolicy-Local.yaml': { skipped: [], created: counts(0, 0, 1, 0) },
+  'otc-cce-docs/otc-cce-v3-nodelist-NOT-a-k8s-object.json': { skipped: ['Node'], created: ZERO },
+};
+
+describe('the shared kubectl fixtures import as their README says', () => {
+  const all = files(SHARED).map((f) => relative(SHARED, f)).filter((f) => f !== 'README.md').sort();
+
+  it('every file has an expectation', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(all);
+  });
+
+  it.each(all)('%s', async (name) => {
+    const clusterId = await newCluster();
+    const type = name.endsWith('.json') ? 'application/json' : 'application/yaml';
+    const res = await importDoc(clusterId, readFileSync(join(SHARED, name), 'utf8'), type);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.skipped.map((s: { kind: string }) => s.kind)).toEqual(EXPECTED[name].skipped);
+    expect(res.body.created).toEqual(EXPECTED[name].created);
+    // Idempotent on every fixture.
+    const again = await importDoc(clusterId, readFileSync(join(SHARED, name), 'utf8'), type).expect(200);
+    expect(again.body.created).toEqual(ZERO);
+    expect(again.body.updated).toEqual(ZERO);
+    expect(again.body.clusterVersion).toBe(res.body.clusterVersion);
+  });
+
+  it('kube-proxy configuration sets the cluster options (C1: nftables, cluster CIDR, ClusterCIDR detector)', async () => {
+    const clusterId = await newCluster({ clusterCidrs: [] });
+    expect((await get(`/v1/clusters/${clusterId}`)).kubeProxy.localDetector).toBe('NONE');
+    const res = await importDoc(clusterId, readFileSync(join(SHARED, 'kubeproxy-configmap-nftables-kubeadm-v1.31.yaml'), 'utf8'), 'application/yaml').expect(200);
+    expect(res.body.kubeProxy).toEqual({ proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'], localDetector: 'CLUSTER_CIDR', masqueradeAll: false });
+    const cluster = await get(`/v1/clusters/${clusterId}`);
+    expect(cluster).toMatchObject({ proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'], kubeProxy: { localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true } });
+    expect(res.body.clusterVersion).toBe(cluster.version);
+    // C2 then changes only the mode and the CIDR it gives.
+    await importDoc(clusterId, readFileSync(join(SHARED, 'kubeadm-multidoc-clusterconfig-v1beta2-kubeproxy-ipvs.yaml'), 'utf8'), 'application/yaml').expect(200);
+    expect(await get(`/v1/clusters/${clusterId}`)).toMatchObject({ proxyMode: 'IPVS', clusterCidrs: ['192.168.180.0/24'] });
+  });
+
+  it('into a CCE cluster: the CCE rules are checked, pass-through with Local is stored as onlyLocal, and a re-import is unchanged', async () => {
+    const clusterId = await newCluster({ profile: 'CCE', kubernetesVersion: '1.28' });
+    const doc = JSON.parse(realisticJson);
+    doc.items[17].metadata.annotations['kubernetes.io/elb.pass-through'] = 'true';
+    const first = await importDoc(clusterId, JSON.stringify(doc)).expect(200);
+    expect(first.body.created).toEqual(counts(3, 10, 5, 5));
+    const svc = (await get(`/v1/clusters/${clusterId}/services?namespace=shop`)).items.find((s: { name: string }) => s.name === 'web-public');
+    expect(svc.annotations['kubernetes.io/elb.pass-through']).toBe('onlyLocal');
+    const again = await importDoc(clusterId, JSON.stringify(doc)).expect(200);
+    expect(again.body).toMatchObject({ created: ZERO, updated: ZERO, clusterVersion: first.body.clusterVersion });
+    // CCE v1.15 or earlier does not support pass-through: 422 naming the item and the rule.
+    const old = await newCluster({ profile: 'CCE', kubernetesVersion: '1.15' });
+    const before = await snapshot(t);
+    const refused = await importDoc(old, JSON.stringify(doc)).expect(422);
+    expect(refused.body.errors[0].field).toMatch(/^items\[17\]\.metadata\.annotations/);
+    expect(refused.body.rule).toBeTruthy();
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('a CCE cluster refuses nftables from a KubeProxyConfiguration, naming the item', async () => {
+    const clusterId = await newCluster({ profile: 'CCE', serviceCidrs: ['10.247.0.0/16'] });
+    const res = await importDoc(clusterId, readFileSync(join(SHARED, 'kubeproxy-configmap-nftables-kubeadm-v1.31.yaml'), 'utf8'), 'application/yaml').expect(400);
+    expect(res.body.errors[0].field).toBe('items[0].mode');
+  });
+
+  it('a pod on a node the cluster does not have is kept without a node, with a warning; a Service without a clusterIP is stored as unknown', async () => {
+    const clusterId = await newCluster();
+    const pod = await importDoc(clusterId, readFileSync(join(SHARED, 'kubectl-neat-fixtures/pod1-raw.yaml'), 'utf8'), 'application/yaml').expect(200);
+    expect(pod.body.warnings).toContainEqual({ index: 0, kind: 'Pod', name: 'default/myapp', message: 'spec.nodeName minikube is not a node of this cluster: the pod is stored without a node' });
+    expect((await get(`/v1/clusters/${clusterId}/pods`)).items[0]).toMatchObject({ name: 'myapp', nodeName: null, ips: ['172.17.0.2'] });
+    await importDoc(clusterId, readFileSync(join(SHARED, 'k8s-testdata/hack-testdata-list.yaml'), 'utf8'), 'application/yaml').expect(200);
+    const svc = (await get(`/v1/clusters/${clusterId}/services`)).items[0];
+    expect(svc).toMatchObject({ name: 'list-service-test', clusterIps: [], headless: false });
+    // Importing the node afterwards places nothing by itself, but a re-import of the pod does.
+    await importDoc(clusterId, readFileSync(join(SHARED, 'k9s-render-testdata-node-minikube-v1.15.json'), 'utf8')).expect(200);
+    const again = await importDoc(clusterId, readFileSync(join(SHARED, 'kubectl-neat-fixtures/pod1-raw.yaml'), 'utf8'), 'application/yaml').expect(200);
+    expect(again.body.updated.pods).toBe(1);
+    expect((await get(`/v1/clusters/${clusterId}/pods`)).items[0].nodeName).toBe('minikube');
+  });
+});
+
+// ---------------------------------------------------------------- the analyses agree
+
+describe('the analyses agree: imported vs built by REST mutations', () => {
+  let imported: string;
+  let built: string;
+
+  beforeAll(async () => {
+    imported = await newCluster();
+    await importDoc(imported, realisticJson).expect(200);
+    built = await newCluster();
+    const parsed = parseKubectl(realisticJson, 'application/json');
+    const post = (path: string, body: object) => t.http.post(`/v1/clusters/${built}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
+    for (const n of parsed.nodes) await post('/nodes', n);
+    for (const p of parsed.pods) await post('/pods', p);
+    // Services with a selector (the REST path derives their endpoints from the pods, the import has EndpointSlices).
+    for (const { headless: _h, ...s } of parsed.services.filter((svc) => svc.selector)) await post('/services', s);
+  });
+
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['a pod to a ClusterIP Service with a named targetPort', { pod: 'shop/api-5d9c7b6f48-h2v7n' }, 'shop/web'],
+    ['a node to a NodePort Service', { node: 'worker-1' }, 'shop/api'],
+    ['an external client to an eTP Local LoadBalancer', { external: { network: 'PUBLIC', ip: '198.51.100.7' } }, 'shop/web-public'],
+    ['a pod to the DNS Service (UDP and TCP ports)', { pod: 'shop/web-6b7f9c8d5-abx2k' }, 'kube-system/kube-dns'],
+  ];
+
+  it.each(cases)('%s', async (_what, client, service) => {
+    const ask = async (clusterId: string) => (await t.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(tenant.apiKey))
+      .send({ client, service }).expect(200)).body;
+    const a = await ask(imported);
+    const b = await ask(built);
+    expect(a.results.length).toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  });
+});
