@@ -38,7 +38,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    bodyLimit: 64 * 1024 * 1024,
+    // The import route's limit (kubectl dumps of large clusters); other routes: REQUEST_LIMIT.
+    bodyLimit: 512 * 1024 * 1024,
     trustProxy: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {

@@ -58,3 +58,12 @@ describe('errors', () => {
     }
   });
 });
+
+describe('request size', () => {
+  it('a body over 8 MiB is refused with 413 before it is read, except by the import', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(9 * 1024 * 1024) });
+    const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(big);
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});

@@ -6,6 +6,9 @@ import { YAML_TYPES } from './import.dto';
 /** Route config key (`@RouteConfig({ [RAW_BODY]: true })`): the route gets its JSON or YAML body as the raw text. */
 export const RAW_BODY = 'svcpathRawBody';
 
+/** The body limit of every route but the import (whose limit is the app's bodyLimit). */
+export const REQUEST_LIMIT = 8 * 1024 * 1024;
+
 const wantsRaw = (req: FastifyRequest): boolean => (req.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[RAW_BODY] === true;
 
 /**
@@ -20,6 +23,14 @@ export class ImportBodyParsers implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.host.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || typeof fastify.addContentTypeParser !== 'function') return;
+    // Only imports may be large (a 150,000-pod dump is hundreds of MB); every other route is held
+    // to REQUEST_LIMIT before its body is read, when it declares its length.
+    fastify.addHook('onRequest', async (req) => {
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > REQUEST_LIMIT && !wantsRaw(req)) {
+        throw Object.assign(new Error(`Request body is too large (${length} bytes; at most ${REQUEST_LIMIT} here, imports excepted)`), { statusCode: 413 });
+      }
+    });
     const { bodyLimit, onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
     const json = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
     if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
