@@ -1,7 +1,7 @@
 // reachability(): every way a client can address a Service, each answered from trace()
 // decisions (the same data-plane `decide`), composed into paths.
 import type { CompiledCluster, CompiledNode, CompiledServicePort } from './compiled';
-import type { NodeClassQuery } from './dataplane/dataplane';
+import type { NodeClassQuery, PolicyOverride } from './dataplane/dataplane';
 import { dataPlaneFor } from './dataplane/select';
 import { EngineInputError } from './errors';
 import { isPrivateIp, parseIp, type ParsedIp } from './ip';
@@ -11,7 +11,7 @@ import { resolveClient, type ReachabilityClient } from './reach/client';
 import { classKeyCache, lbResult, type DeliveryPlan } from './reach/lb';
 import { decideAt, finishPath, inClusterPath, outcomeMemo, type Env, type PathOutcome } from './reach/paths';
 import { decisionSteps } from './trace';
-import { answerOf, suggestionsFor } from './reach/suggestions';
+import { answerOf, suggestionsFor, type Answer } from './reach/suggestions';
 import type { AddressResult, ReachabilityResult, ReachVerdict, Via } from './results';
 import { RULES } from './rules';
 
@@ -37,15 +37,26 @@ interface Scope {
 
 const networkOf = (ip: ParsedIp): 'PUBLIC' | 'PRIVATE' => (isPrivateIp(ip) ? 'PRIVATE' : 'PUBLIC');
 
+/** Key under which a what-if answer for member `m` may be shared with other members, or null. */
+type WhatIfKey = (m: Member, override: PolicyOverride) => string | null;
+
 /** The class of member `m`: evaluated (with its suggestions) for the first member of each class key. */
-function classOf(s: Scope, classes: Map<string | number, NodeClass>, key: string | number, m: Member, evaluate: Evaluate): NodeClass {
+function classOf(s: Scope, classes: Map<string | number, NodeClass>, key: string | number, m: Member, evaluate: Evaluate, whatIf?: { readonly key: WhatIfKey; readonly answers: Map<string, Answer> }): NodeClass {
   let cls = classes.get(key);
   if (cls === undefined) {
     const { env, sp } = s;
     const path = evaluate(env, m);
+    const reevaluate = (override: PolicyOverride): Answer => {
+      const k = whatIf?.key(m, override) ?? null;
+      const shared = k === null ? undefined : whatIf?.answers.get(k);
+      if (shared !== undefined) return shared;
+      const a = answerOf(evaluate({ ...env, override }, m));
+      if (k !== null) whatIf?.answers.set(k, a);
+      return a;
+    };
     const suggestions = suggestionsFor({
       env, sp, via: m.kind, path, verdict: path.verdict, sourceIp: classSourceIp(path, m),
-      clusterIpVerdict: s.clusterIpVerdict, reevaluate: (override) => answerOf(evaluate({ ...env, override }, m)),
+      clusterIpVerdict: s.clusterIpVerdict, reevaluate,
     });
     cls = makeClass(env, path, m, suggestions);
     classes.set(key, cls);
@@ -92,16 +103,41 @@ function nodePorts(s: Scope): void {
   const eips = !external || env.client.network === 'PUBLIC';
   // Read synchronously by nodeClassKey, so one object serves every node.
   const query: Mutable<NodeClassQuery> = { cc: env.cc, sp, node: env.cc.nodes[0], address: null, clientNode: env.client.node, clientIp: src };
+  // Nodes hosting endpoints need classes of their own only when that can change their answers.
+  const separate = env.dp.endpointPlacementMatters(query);
+  query.separateEndpointNodes = separate;
+  // A what-if answer (e.g. with eTP Cluster) may not depend on the endpoints a node hosts even
+  // when the answer itself does: then members whose classes differ only by that share it.
+  const placementUnder = new Map<string, boolean>();
+  const whatIfKey: WhatIfKey = (m, override) => {
+    const o = `${override.externalTrafficPolicy}|${override.internalTrafficPolicy}|${override.allowSource}|${override.passThrough}`;
+    let matters = placementUnder.get(o);
+    if (matters === undefined) {
+      matters = env.dp.endpointPlacementMatters({ cc: env.cc, sp, clientNode: env.client.node, clientIp: src, override });
+      placementUnder.set(o, matters);
+    }
+    if (matters) return null;
+    query.node = m.node;
+    query.address = m.dst;
+    query.separateEndpointNodes = false;
+    const key = env.dp.nodeClassKey(query);
+    query.separateEndpointNodes = separate;
+    return `${m.eip === null ? 'IP' : 'EIP'}|${o}|${key}`;
+  };
+  const whatIf = { key: whatIfKey, answers: new Map<string, Answer>() };
   const classFor = (node: CompiledNode, dst: ParsedIp, eip: string | null, network: 'PUBLIC' | 'PRIVATE', how: Evaluate): NodeClass => {
     query.node = node;
     query.address = dst;
     const key = env.dp.nodeClassKey(query);
     const byKey = eip !== null && eipLikePrivate ? eipClasses : classes;
-    return byKey.get(key) ?? classOf(s, byKey, key, { sp, kind: 'NODE_PORT', network, node, dst, eip }, how);
+    return byKey.get(key) ?? classOf(s, byKey, key, { sp, kind: 'NODE_PORT', network, node, dst, eip }, how, whatIf);
   };
   // Unanswerable EIPs all share one answer (only their via differs, set per row).
   const run = new MemberRun(env.cc, sp, unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS'), env.cc.nodes.length * 2);
-  for (const node of env.cc.nodes) {
+  // Indexed loops: an array iterator allocates a result object per step whenever this runs unoptimized.
+  const nodes = env.cc.nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
     if (internalIps) {
       for (let i = 0; i < node.parsedIps.length; i++) {
         const ip = node.parsedIps[i];

@@ -89,12 +89,18 @@ export const ALL_CELLS: readonly Cell[] = [
 
 const CELL_BY_RULE: ReadonlyMap<string, Cell> = new Map(ALL_CELLS.map((c) => [c.rule, c]));
 
+/** Cells by row, target and column, so a lookup (once per endpoint and node class) builds no rule-id string. */
+const NODE_PORT_LOOKUP = new Map<string, Map<NodePortTarget, Map<CceColumn, Cell>>>(NP_ROWS.map((row) => [row,
+  new Map(TARGETS.map((target) => [target, new Map(COLUMNS.map((column) => [column, CELL_BY_RULE.get(`CCE-T2-${row}-${target}-${column}`) as Cell]))]))]));
+const LOAD_BALANCER_LOOKUP = new Map<string, Map<CceColumn, Cell>>(LB_ROWS.map((row) => [row,
+  new Map(COLUMNS.map((column) => [column, CELL_BY_RULE.get(`CCE-T2-${row}-${column}`) as Cell]))]));
+
 export function lookupNodePortCell(row: NodePortRow, target: NodePortTarget, column: CceColumn): Cell {
-  return CELL_BY_RULE.get(`CCE-T2-${row}-${target}-${column}`) as Cell;
+  return NODE_PORT_LOOKUP.get(row)?.get(target)?.get(column) as Cell;
 }
 
 export function lookupLoadBalancerCell(row: LoadBalancerRow, column: CceColumn): Cell {
-  return CELL_BY_RULE.get(`CCE-T2-${row}-${column}`) as Cell;
+  return LOAD_BALANCER_LOOKUP.get(row)?.get(column) as Cell;
 }
 
 /** The table's column for a cluster, or null (Cloud Native 2.0, nftables: the page has no column). */

@@ -14,9 +14,9 @@ import { cceAffinity } from '../cce/affinity';
 import { elbClassOf, passThroughRequested, passThroughUnsupported } from '../cce/annotations';
 import { refineCceSuggestions } from '../cce/suggestions';
 import {
-  columnOf, lookupLoadBalancerCell, lookupNodePortCell, type CceColumn, type Cell,
+  ALL_CELLS, columnOf, lookupLoadBalancerCell, lookupNodePortCell, type CceColumn, type Cell,
 } from '../cce/table';
-import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from './dataplane';
+import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PlacementQuery, PolicyOverride } from './dataplane';
 import { act, forward, stop } from './decision';
 import { clusterEndpointsAct, etpLocal, kubernetesDataPlane as upstream } from './kubernetes';
 
@@ -218,26 +218,64 @@ function decide(ctx: PacketContext): Decision {
   return serviceDecision(ctx, d, d.servicePort, d.via);
 }
 
+const TURBO_UNSUPPORTED: ConnectionOutcome = Object.freeze({ connects: false, rule: 'CCE-TURBO-LOCAL-UNSUPPORTED-BACKEND' });
+const PASSTHROUGH_DEDICATED_LIMIT: ConnectionOutcome = Object.freeze({ connects: false, rule: 'CCE-ELB-PASSTHROUGH-DEDICATED-LIMIT' });
+const PASSTHROUGH: ConnectionOutcome = Object.freeze({ connects: true, rule: 'CCE-ELB-PASSTHROUGH' });
+const NOT_LISTED: ConnectionOutcome = Object.freeze({ connects: true, rule: 'CCE-T2-NOT-LISTED' });
+/** One shared, frozen outcome per failure-table cell. */
+const CELL_OUTCOME: ReadonlyMap<Cell, ConnectionOutcome> = new Map(ALL_CELLS.map((c) => [c, Object.freeze({ connects: c.outcome === 'SUCCEEDS', rule: c.rule })]));
+
+/** What connection() needs of a packet and its decision, the same for every candidate endpoint. */
+interface PacketFacts {
+  readonly cc: CompiledCluster;
+  readonly decision: Decision;
+  readonly local: boolean;
+  readonly client: ClientLocation | null;
+  /** Pass-through in effect (load-balancer access only). */
+  readonly passThrough: boolean;
+  /** A dedicated ELB in a CCE standard cluster (pass-through limit). */
+  readonly dedicated: boolean;
+  readonly column: CceColumn | null;
+  /** The address for cellFor's load-balancer rows. */
+  readonly lbIp: ParsedIp | null;
+}
+
+/** Facts per packet: connection() is called once per candidate endpoint of the same packet and decision. */
+const FACTS = new WeakMap<PacketContext, PacketFacts>();
+
+function factsOf(cc: CompiledCluster, packet: PacketContext, decision: Decision, sp: CompiledServicePort, via: ViaKind): PacketFacts {
+  const f = FACTS.get(packet);
+  if (f !== undefined && f.decision === decision && f.cc === cc) return f;
+  const lb = via === 'LOAD_BALANCER';
+  const made: PacketFacts = {
+    cc, decision,
+    local: etpLocal(cc, sp, packet.override),
+    client: clientLocation(cc, packet.src),
+    passThrough: lb && passThroughOn(cc, sp, packet.override),
+    dedicated: cc.model.profile === 'CCE' && elbClassOf(serviceOf(cc, sp)) === 'DEDICATED',
+    column: cceColumn(cc),
+    lbIp: lb ? packet.dst : null,
+  };
+  FACTS.set(packet, made);
+  return made;
+}
+
 /** Whether a forwarded connection completes: the CCE page per endpoint where it speaks, else upstream. */
 function connection(ctx: ConnectionContext): ConnectionOutcome {
   const { cc, packet, decision, endpoint: ep } = ctx;
   if (packet === undefined || decision === undefined || decision.servicePort === null || decision.via === null || !external(decision.via)) return upstream.connection(ctx);
-  const sp = decision.servicePort;
   const via = decision.via;
-  const local = etpLocal(cc, sp, packet.override);
-  if (cc.model.profile === 'CCE_TURBO' && local && !hostNetworkEndpoint(cc, ep)) return { connects: false, rule: 'CCE-TURBO-LOCAL-UNSUPPORTED-BACKEND' };
-  const client = clientLocation(cc, packet.src);
+  const f = factsOf(cc, packet, decision, decision.servicePort, via);
+  if (cc.model.profile === 'CCE_TURBO' && f.local && !hostNetworkEndpoint(cc, ep)) return TURBO_UNSUPPORTED;
+  const client = f.client;
   if (client === null) return upstream.connection(ctx);
-  if (via === 'LOAD_BALANCER' && passThroughOn(cc, sp, packet.override)) {
-    const limited = cc.model.profile === 'CCE' && elbClassOf(serviceOf(cc, sp)) === 'DEDICATED' && client.node === ep.nodeIndex;
-    return limited ? { connects: false, rule: 'CCE-ELB-PASSTHROUGH-DEDICATED-LIMIT' } : { connects: true, rule: 'CCE-ELB-PASSTHROUGH' };
-  }
-  const column = cceColumn(cc);
-  if (!local || column === null) return upstream.connection(ctx);
-  const cell = cellFor(column, client, via, ctx.processingNode, via === 'LOAD_BALANCER' ? packet.dst : null, ep);
+  if (f.passThrough) return f.dedicated && client.node === ep.nodeIndex ? PASSTHROUGH_DEDICATED_LIMIT : PASSTHROUGH;
+  const column = f.column;
+  if (!f.local || column === null) return upstream.connection(ctx);
+  const cell = cellFor(column, client, via, ctx.processingNode, f.lbIp, ep);
   if (cell === null) return upstream.connection(ctx);
-  if (cell === 'NOT_LISTED') return { connects: true, rule: 'CCE-T2-NOT-LISTED' };
-  return { connects: cell.outcome === 'SUCCEEDS', rule: cell.rule };
+  if (cell === 'NOT_LISTED') return NOT_LISTED;
+  return CELL_OUTCOME.get(cell) as ConnectionOutcome;
 }
 
 /** In-cluster access to a node EIP follows the table's "Public/Private network" rows (eTP Local). */
@@ -245,9 +283,20 @@ function eipFromCluster(cc: CompiledCluster, sp: CompiledServicePort): boolean {
   return cceColumn(cc) !== null && sp.externalPolicyLocal;
 }
 
+/**
+ * CCE standard: as upstream (with eTP Cluster the page is silent and connection() is upstream's).
+ * CCE Turbo: also an outside client's "set eTP Local" what-if, whose answer depends on whether
+ * the node's own endpoints are HostNetwork pods (CCE-TURBO-LOCAL-UNSUPPORTED-BACKEND).
+ */
+function turboPlacementMatters(q: PlacementQuery): boolean {
+  return q.clientNode < 0 || upstream.endpointPlacementMatters(q);
+}
+
 function cceDataPlane(profile: 'CCE' | 'CCE_TURBO'): DataPlane {
   return {
-    profile, decide, connection, loadBalancerTargets: upstream.loadBalancerTargets, nodeClassKey: upstream.nodeClassKey, notes: [],
+    // connection(): cellFor reads the processing node only as "the server node or not"; the rest is upstream's.
+    profile, decide, connection, connectionNodeLocal: true, loadBalancerTargets: upstream.loadBalancerTargets, nodeClassKey: upstream.nodeClassKey,
+    endpointPlacementMatters: profile === 'CCE_TURBO' ? turboPlacementMatters : upstream.endpointPlacementMatters, notes: [],
     eipFromCluster, affinity: cceAffinity, refineSuggestions: refineCceSuggestions,
   };
 }

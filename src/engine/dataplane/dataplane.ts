@@ -65,14 +65,27 @@ export interface ConnectionOutcome {
   readonly rule: RuleId | null;
 }
 
-export interface NodeClassQuery {
+/** A client's traffic to a Service port, processed on nodes other than the client's own. */
+export interface PlacementQuery {
   readonly cc: CompiledCluster;
   readonly sp: CompiledServicePort;
+  /** Node of the client, -1 outside the cluster (or for traffic a load balancer delivers). */
+  readonly clientNode: number;
+  /** Source of the packets reaching the nodes. */
+  readonly clientIp: ParsedIp | null;
+  /** A what-if override the answers are evaluated with (none: the Service as it is). */
+  readonly override?: PolicyOverride;
+}
+
+export interface NodeClassQuery extends PlacementQuery {
   readonly node: CompiledNode;
   /** The node address the client used (NodePort), or null when the destination is not a node IP. */
   readonly address: ParsedIp | null;
-  readonly clientNode: number;
-  readonly clientIp: ParsedIp | null;
+  /**
+   * Whether each node hosting endpoints needs a class of its own: endpointPlacementMatters()
+   * of this query. Absent = true (load-balancer deliveries list such nodes as groups of their own).
+   */
+  readonly separateEndpointNodes?: boolean;
 }
 
 export interface DataPlane {
@@ -81,10 +94,26 @@ export interface DataPlane {
   decide(ctx: PacketContext): Decision;
   /** Whether a connection forwarded to this endpoint completes (return path and profile facts). */
   connection(ctx: ConnectionContext): ConnectionOutcome;
+  /**
+   * A promise about connection(): it depends on which node processes the packet only through
+   * whether the endpoint, or the client, is on that node (ctx.processingNode compared with
+   * ctx.endpoint.nodeIndex and ctx.clientNode; packet.node, and packet.dst when it is that
+   * node's own address, not otherwise read), and on the rest of packet and decision only
+   * through src, dst, port, protocol, override, via and servicePort. Reachability then re-checks,
+   * between two nodes' outcomes for the same candidates, only the endpoints on those two nodes.
+   */
+  readonly connectionNodeLocal?: boolean;
   /** Whether a load balancer sends this Service port's traffic to this node. */
   loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): readonly number[];
   /** Equal keys = equal decisions for nodes processing this client's traffic (see kubernetes.ts). */
   nodeClassKey(q: NodeClassQuery): string | number;
+  /**
+   * Whether the answer for this client's traffic on a node hosting endpoints (not the client's
+   * node) can depend on which endpoints that node hosts, including in the what-if re-evaluations
+   * behind suggestions. When it cannot, those nodes need no class each (separateEndpointNodes).
+   * Depends on the Service port and the client only: asked once per answer, not per node.
+   */
+  endpointPlacementMatters(q: PlacementQuery): boolean;
   /** Rules appended to every answer of this profile (e.g. "fell back to upstream"). */
   readonly notes: readonly RuleId[];
   /** Whether an in-cluster client's traffic to a node EIP is answered like the node's private IP (else UNKNOWN: egress not modelled). */

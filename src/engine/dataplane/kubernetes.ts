@@ -5,7 +5,7 @@ import { externalPolicyLocal, passesLoadBalancerHealthCheck } from '../predicate
 import type { ViaKind } from '../results';
 import type { RuleId } from '../rules';
 import { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } from './classify';
-import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, NodeClassQuery, PacketContext, PolicyOverride } from './dataplane';
+import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, NodeClassQuery, PacketContext, PlacementQuery, PolicyOverride } from './dataplane';
 import { act, forward, stop } from './decision';
 import { modeBehavior } from './modes';
 
@@ -137,24 +137,68 @@ function decide(ctx: PacketContext): Decision {
   return modeBehavior(cc.model.proxyMode).unmatched(ctx) ?? notIntercepted(ctx, refused);
 }
 
+/** Shared, frozen outcomes: connection() runs per candidate endpoint and node class, so it allocates nothing. */
+export const CONNECTS: ConnectionOutcome = Object.freeze({ connects: true, rule: null });
+const ASYMMETRIC_RETURN: ConnectionOutcome = Object.freeze({ connects: false, rule: 'K8S-ASYMMETRIC-RETURN' });
+
 /**
  * A connection DNATed without masquerade completes only if the reply passes back through the
  * node that did the DNAT: the client is on it, or the endpoint is.
  */
 function connection(ctx: ConnectionContext): ConnectionOutcome {
   const symmetric = ctx.masquerade || ctx.clientNode === ctx.processingNode || ctx.endpoint.nodeIndex === ctx.processingNode;
-  return symmetric ? { connects: true, rule: null } : { connects: false, rule: 'K8S-ASYMMETRIC-RETURN' };
+  return symmetric ? CONNECTS : ASYMMETRIC_RETURN;
 }
 
-/** VIP-mode load balancers deliver to every non-excluded node; for eTP Local, only those passing the health check. */
-function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): number[] {
-  const local = etpLocal(cc, sp, override);
-  const out: number[] = [];
-  for (const n of cc.nodes) {
-    if (n.excludedFromLoadBalancers) continue;
-    if (passesLoadBalancerHealthCheck(sp, n.index, local)) out.push(n.index);
+/** Every node not excluded from load balancers, in index order, per cluster (shared, frozen). */
+const ELIGIBLE_NODES = new WeakMap<CompiledCluster, readonly number[]>();
+
+function eligibleNodes(cc: CompiledCluster): readonly number[] {
+  let out = ELIGIBLE_NODES.get(cc);
+  if (out === undefined) {
+    const list: number[] = [];
+    for (const n of cc.nodes) if (!n.excludedFromLoadBalancers) list.push(n.index);
+    out = Object.freeze(list);
+    ELIGIBLE_NODES.set(cc, out);
   }
   return out;
+}
+
+/**
+ * VIP-mode load balancers deliver to every non-excluded node; for eTP Local, only those passing
+ * the health check (nodes with local ready endpoints, so only those are looked at), in index order.
+ */
+function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): readonly number[] {
+  if (!etpLocal(cc, sp, override)) return eligibleNodes(cc);
+  const out: number[] = [];
+  for (const n of sp.categories.localByNode.keys()) {
+    if (!cc.nodes[n].excludedFromLoadBalancers && passesLoadBalancerHealthCheck(sp, n, true)) out.push(n);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * Whether a node hosting endpoints (not the client's node) can answer differently from the
+ * other nodes with the same class flags because of which endpoints it hosts. It cannot when
+ * its external traffic goes, masqueraded, to all cluster endpoints: with eTP Cluster every
+ * connection returns through the node (no K8S-ASYMMETRIC-RETURN) and no local endpoint set is
+ * consulted. The what-if re-evaluations count too: an outside client may get the "set eTP Local"
+ * suggestion, whose answer at such a node is "reachable, source kept" as long as the client's
+ * address is neither local to a node, nor a pod (short-circuit), nor an endpoint (hairpin);
+ * that answer is the same for every node hosting endpoints, so those share one class, apart
+ * from the nodes hosting none (nodeClassKey keeps that bit).
+ */
+export function endpointPlacementMatters(q: PlacementQuery): boolean {
+  const { cc, sp, clientNode, clientIp } = q;
+  // eTP Local: the node's own endpoints are used (or all of them, unmasqueraded, short-circuited).
+  if (etpLocal(cc, sp, q.override)) return true;
+  // loadBalancerSourceRanges may admit the traffic by the node's own address.
+  if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
+  // An in-cluster client is never offered eTP Local, so no what-if looks at local endpoints.
+  if (clientNode >= 0 || clientIp === null) return false;
+  if (isLoopback(clientIp) || cc.ipOwner.has(clientIp.text) || cc.clusterCidrs.contains(clientIp)) return true;
+  for (const ep of sp.endpoints) if (ep.ip === clientIp.text) return true;
+  return false;
 }
 
 /**
@@ -162,22 +206,28 @@ function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, overr
  * being the client's own node, the detector calling the client a pod there, whether N
  * hosts usable endpoints, and whether the addressed IP accepts NodePorts. Nodes with equal
  * keys get equal decisions (only names and addresses differ), so reachability evaluates one.
+ * A node hosting endpoints is a class of its own unless q.separateEndpointNodes is false (see
+ * endpointPlacementMatters), and even then when the client is a pod there by the node-CIDR
+ * detector (an eTP Local what-if would short-circuit) or the addressed IP is also a Service IP.
  */
 function nodeClassKey(q: NodeClassQuery): number {
   const { cc, sp, node, address, clientNode, clientIp } = q;
   const podHere = cc.model.kubeProxy.localDetector === 'NODE_CIDR' && clientIp !== null && node.podCidrs.contains(clientIp);
   const accepted = address === null || nodePortAddressAccepted(cc, node, address);
   const flags = (podHere ? 1 : 0) + (accepted ? 2 : 0);
-  // The client's own node and nodes hosting endpoints are classes of their own.
-  const unique = node.index === clientNode || sp.categories.localByNode.has(node.index);
-  return unique ? 4 + node.index * 4 + flags : flags;
+  if (node.index === clientNode) return 8 + node.index * 8 + flags;
+  if (!sp.categories.localByNode.has(node.index)) return flags;
+  const unique = q.separateEndpointNodes !== false || podHere || (address !== null && cc.boundServiceIps.has(address.text));
+  return unique ? 8 + node.index * 8 + flags : 4 + flags;
 }
 
 export const kubernetesDataPlane: DataPlane = {
   profile: 'KUBERNETES',
   decide,
   connection,
+  connectionNodeLocal: true,
   loadBalancerTargets,
   nodeClassKey,
+  endpointPlacementMatters,
   notes: [],
 };

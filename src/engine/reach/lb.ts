@@ -6,7 +6,7 @@ import { hostPort, type ParsedIp } from '../ip';
 import type { AddressResult, Delivery, EndpointOutcome, Hop, ReachVerdict, SourceIp, Step, Via } from '../results';
 import { masqueradeAddress } from '../trace';
 import { rulesOf } from './build';
-import { decideAt, finishPath, lastHopSteps, type Env, type PathOutcome } from './paths';
+import { decideAt, finishPath, lastHopSteps, pathAt, type Env, type PathOutcome } from './paths';
 import { suggestionsFor, type Answer } from './suggestions';
 
 export interface DeliveryPlan {
@@ -39,20 +39,32 @@ function destination(plan: DeliveryPlan, sp: CompiledServicePort, node: Compiled
 }
 
 function groupTargets(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[] {
-  const groups = new Map<string | number, Group>();
-  for (const n of env.dp.loadBalancerTargets(env.cc, sp, env.override)) {
-    const node = env.cc.nodes[n];
+  const targets = env.dp.loadBalancerTargets(env.cc, sp, env.override);
+  // Two passes, so each group's node list is allocated once at its final size (up to every node).
+  const counts = new Map<string | number, number>();
+  for (let i = 0; i < targets.length; i++) {
+    const n = targets[i];
     let key = plan.classKeys[n];
     if (key === undefined) {
+      const node = env.cc.nodes[n];
       const address = plan.mode === 'PROXY' ? destination(plan, sp, node)?.ip ?? null : null;
       key = env.dp.nodeClassKey({ cc: env.cc, sp, node, address, clientNode: -1, clientIp: plan.src });
       plan.classKeys[n] = key;
     }
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, { rep: node, nodes: [node.name] });
-    else g.nodes.push(node.name);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...groups.values()];
+  const groups = new Map<string | number, { group: Group; filled: number }>();
+  for (let i = 0; i < targets.length; i++) {
+    const node = env.cc.nodes[targets[i]];
+    const key = plan.classKeys[node.index] as string | number;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { group: { rep: node, nodes: new Array<string>(counts.get(key) as number) }, filled: 0 };
+      groups.set(key, g);
+    }
+    g.group.nodes[g.filled++] = node.name;
+  }
+  return Array.from(groups.values(), (g) => g.group);
 }
 
 function combine(verdicts: readonly ReachVerdict[]): ReachVerdict {
@@ -90,12 +102,30 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
   return { preserved: true, seenAs: plan.src.text, seenAsKind: 'CLIENT', reason: forwarded[0].path?.hops[0].decision.masqueradeReason ?? 'NOT_MASQUERADED' };
 }
 
+/**
+ * Each group's path. Groups list every node hosting endpoints on its own; when which endpoints
+ * a node hosts cannot change its answer (DataPlane.endpointPlacementMatters), groups whose reps
+ * share a class without that distinction share one evaluation (each keeps its own hop context).
+ * What-if re-evaluations (overrides) evaluate every group.
+ */
 function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[] {
   const outside: Env = { ...env, client: { ...env.client, node: -1 } };
   const groups = groupTargets(env, sp, plan);
+  const shareable = env.override === undefined && !env.dp.endpointPlacementMatters({ cc: env.cc, sp, clientNode: -1, clientIp: plan.src });
+  const shared = new Map<string | number, PathOutcome>();
   for (const g of groups) {
     const dst = destination(plan, sp, g.rep);
-    if (dst !== null) g.path = finishPath(outside, [decideAt(outside, g.rep.index, plan.src, dst.ip, dst.port, sp.protocol)]);
+    if (dst === null) continue;
+    const key = shareable
+      ? env.dp.nodeClassKey({ cc: env.cc, sp, node: g.rep, address: plan.mode === 'PROXY' ? dst.ip : null, clientNode: -1, clientIp: plan.src, separateEndpointNodes: false })
+      : null;
+    const same = key === null ? undefined : shared.get(key);
+    if (same !== undefined) {
+      g.path = pathAt(outside, same, g.rep.index, plan.src, dst.ip, dst.port, sp.protocol);
+      continue;
+    }
+    g.path = finishPath(outside, [decideAt(outside, g.rep.index, plan.src, dst.ip, dst.port, sp.protocol)]);
+    if (key !== null) shared.set(key, g.path);
   }
   return groups;
 }

@@ -27,12 +27,20 @@ export interface Outcomes {
   readonly failure: PathOutcome['failure'];
 }
 
+/** Outcomes as last computed for a candidate list: on which node, in which connection context. */
+export interface KnownOutcomes {
+  readonly outcomes: Outcomes;
+  readonly node: number;
+  /** contextKey() of the packet and decision, or null when the data plane is not connectionNodeLocal. */
+  readonly context: string | null;
+}
+
 /**
- * Per answer: the first outcomes built for each candidate list (by identity), one for
+ * Per answer: the latest outcomes built for each candidate list (by identity), one for
  * decisions that masquerade and one for those that do not (what-if re-evaluations of the
  * same list often flip it, and would otherwise match nothing).
  */
-export type OutcomeMemo = Map<readonly CompiledEndpoint[], [Outcomes | undefined, Outcomes | undefined]>;
+export type OutcomeMemo = Map<readonly CompiledEndpoint[], [KnownOutcomes | undefined, KnownOutcomes | undefined]>;
 
 /** A fresh memo for one reachability answer. */
 export function outcomeMemo(): OutcomeMemo {
@@ -55,11 +63,18 @@ export interface PathOutcome {
 }
 
 function failureOf(endpoints: readonly EndpointOutcome[]): PathOutcome['failure'] {
-  const failing = endpoints.filter((e) => e.outcome === 'FAILS' && e.rule !== null);
-  if (failing.length === 0) return null;
-  const shown = failing.slice(0, 5).map((e) => e.ip).join(', ');
-  const more = failing.length > 5 ? ` and ${failing.length - 5} more` : '';
-  const rule = failing[0].rule as RuleId;
+  // The first five failing endpoints and how many fail (no filtered copy of up to 250 outcomes).
+  const first: EndpointOutcome[] = [];
+  let count = 0;
+  for (const e of endpoints) {
+    if (e.outcome !== 'FAILS' || e.rule === null) continue;
+    if (count < 5) first.push(e);
+    count++;
+  }
+  if (count === 0) return null;
+  const shown = first.map((e) => e.ip).join(', ');
+  const more = count > 5 ? ` and ${count - 5} more` : '';
+  const rule = first[0].rule as RuleId;
   const description = rule === 'K8S-ASYMMETRIC-RETURN'
     ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
     : `connections to ${shown}${more} fail: ${RULES[rule].statement}`;
@@ -93,22 +108,66 @@ function connectedVerdict(endpoints: readonly EndpointOutcome[]): ReachVerdict {
 }
 
 /**
- * The outcomes of the last hop's candidates. A NodePort or load-balancer answer evaluates one
- * node class per node hosting an endpoint, each against the same candidate list (up to 250
- * endpoints), and the outcomes are nearly all equal from class to class. So each endpoint's
- * outcome is checked (one connection() per endpoint and class: exact) but an outcome equal
- * to the answer's first one for that list reuses its object, and when all are equal the whole
- * list (with its verdict, targets and failure summary) is reused.
+ * What connection() may read besides the endpoint and the node (see DataPlane.connectionNodeLocal):
+ * equal keys and masquerade flags = equal outcomes, except for endpoints on either node.
+ */
+function contextKey(env: Env, last: NodeDecision): string {
+  const { ctx, decision } = last;
+  const o = ctx.override;
+  // A NodePort destination is the processing node's own address: part of "which node", not of the context.
+  const dst = decision.via === 'NODE_PORT' && ctx.node.localAddresses.has(ctx.dst.text) ? '' : ctx.dst.text;
+  return `${env.client.node}|${ctx.src.text}|${dst}|${ctx.port}|${ctx.protocol}|${decision.via}|${decision.servicePort?.index}|`
+    + `${o?.externalTrafficPolicy}|${o?.internalTrafficPolicy}|${o?.allowSource}|${o?.passThrough}`;
+}
+
+/** Indices of a compiled candidate list's endpoints, by node (built on first use; lists are long-lived). */
+const BY_NODE = new WeakMap<readonly CompiledEndpoint[], ReadonlyMap<number, readonly number[]>>();
+const NONE: readonly number[] = [];
+
+function indicesByNode(candidates: readonly CompiledEndpoint[]): ReadonlyMap<number, readonly number[]> {
+  let map = BY_NODE.get(candidates);
+  if (map === undefined) {
+    const built = new Map<number, number[]>();
+    for (let i = 0; i < candidates.length; i++) {
+      const n = candidates[i].nodeIndex;
+      const list = built.get(n);
+      if (list === undefined) built.set(n, [i]);
+      else list.push(i);
+    }
+    map = built;
+    BY_NODE.set(candidates, map);
+  }
+  return map;
+}
+
+/**
+ * The outcomes of the last hop's candidates. A NodePort or load-balancer answer may evaluate
+ * one node class per node hosting an endpoint, each against the same candidate list (up to 250
+ * endpoints), and the outcomes are nearly all equal from class to class (unmasqueraded, they
+ * differ only for the endpoints on the processing node). So outcomes are checked against the
+ * latest ones built for that list: an equal outcome reuses its object, and when all are equal
+ * the whole list (with its verdict, targets and failure summary) is reused. Each endpoint's
+ * outcome is checked with connection() (exact), except that when the data plane is
+ * connectionNodeLocal and the latest outcomes were computed in the same context on another
+ * node (neither the client's), only the endpoints on those two nodes can differ: only they
+ * are checked. The latest, not the first: the first may come from another context (the
+ * ClusterIP on the client's node, where every unmasqueraded connection completes) and then
+ * match no NodePort class at all.
  */
 function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   const { decision, ctx } = last;
   const candidates = decision.endpoints;
+  const slot = decision.masquerade ? 1 : 0;
   const memo = env.outcomes?.get(candidates);
-  const known = memo?.[decision.masquerade ? 1 : 0];
+  const prev = memo?.[slot];
+  const known = prev?.outcomes;
   const template = known?.endpoints;
+  const node = ctx.node.index;
+  const clientNode = env.client.node;
+  const context = env.dp.connectionNodeLocal === true && env.outcomes !== undefined && candidates.length > 0 ? contextKey(env, last) : null;
   const q = connectionContext(env, last);
   let fresh: EndpointOutcome[] | null = known === undefined ? [] : null;
-  for (let i = 0; i < candidates.length; i++) {
+  const check = (i: number): void => {
     const ep = candidates[i];
     const masquerade = endpointMasquerade(decision, ctx.src, ep);
     q.endpoint = ep;
@@ -117,7 +176,7 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
     const outcome = c.connects ? 'CONNECTS' : 'FAILS';
     const same = template?.[i];
     // Equal to the template's outcome (only when there is a template): keep that object.
-    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) continue;
+    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) return;
     const made: EndpointOutcome = { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome, rule: c.rule };
     if (template === undefined) {
       (fresh as EndpointOutcome[]).push(made);
@@ -126,12 +185,28 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
       fresh ??= template.slice();
       fresh[i] = made;
     }
+  };
+  const local = prev !== undefined && context !== null && prev.context === context && clientNode !== node && clientNode !== prev.node;
+  if (local) {
+    const byNode = indicesByNode(candidates);
+    const before = byNode.get(prev.node) ?? NONE;
+    for (let k = 0; k < before.length; k++) check(before[k]);
+    if (node !== prev.node) {
+      const here = byNode.get(node) ?? NONE;
+      for (let k = 0; k < here.length; k++) check(here[k]);
+    }
+  } else {
+    for (let i = 0; i < candidates.length; i++) check(i);
   }
-  if (fresh === null) return known as Outcomes;
+  if (fresh === null) {
+    // Equal to the latest outcomes: they stay the template (still as computed on their node).
+    if (prev !== undefined && prev.context !== context) (memo as [KnownOutcomes | undefined, KnownOutcomes | undefined])[slot] = { outcomes: known as Outcomes, node, context };
+    return known as Outcomes;
+  }
   const built: Outcomes = { endpoints: fresh, verdict: connectedVerdict(fresh), targets: candidateTargets(candidates), failure: failureOf(fresh) };
-  if (known === undefined && candidates.length > 0) {
+  if (candidates.length > 0) {
     const entry = memo ?? [undefined, undefined];
-    entry[decision.masquerade ? 1 : 0] = built;
+    entry[slot] = { outcomes: built, node, context };
     if (memo === undefined) env.outcomes?.set(candidates, entry);
   }
   return built;
@@ -141,6 +216,16 @@ export function finishPath(env: Env, hops: readonly NodeDecision[]): PathOutcome
   const last = hops[hops.length - 1];
   const o = outcomesAt(env, last);
   return { hops, verdict: last.decision.verdict === 'FORWARD' ? o.verdict : 'UNREACHABLE', endpoints: o.endpoints, targets: o.targets, failure: o.failure };
+}
+
+/**
+ * `path` (one hop) as it reads for another node of the same answer class (equal decisions and
+ * connection outcomes, see DataPlane.endpointPlacementMatters): its own packet context, the
+ * shared decision and outcomes. Exactly what finishPath(env, [decideAt(env, node, ...)]) gives.
+ */
+export function pathAt(env: Env, path: PathOutcome, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): PathOutcome {
+  const ctx: PacketContext = { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override };
+  return { hops: [{ ctx, decision: path.hops[0].decision }], verdict: path.verdict, endpoints: path.endpoints, targets: path.targets, failure: path.failure };
 }
 
 /** From a pod or node: processed on the client's node; if not intercepted and addressed to another node, processed there. */
