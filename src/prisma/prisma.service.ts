@@ -34,13 +34,14 @@ export class PrismaService implements OnModuleDestroy {
   /**
    * Runs `fn` in one transaction with the tenant set transaction-locally, so the setting can never
    * outlive the request on a pooled connection. Every tenant-owned query goes through here.
+   * `timeoutMs` (default 60 s) bounds the transaction; only bulk writes such as an import need more.
    */
-  async forTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+  async forTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
     const changes: TxChanges = { clusters: new Set(), keyHashes: new Set() };
     const result = await this.changes.run(changes, () => this.client.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
       return fn(tx);
-    }, { timeout: 60_000, maxWait: 10_000 }));
+    }, { timeout: options.timeoutMs ?? 60_000, maxWait: 10_000 }));
     if (changes.clusters.size || changes.keyHashes.size) {
       const committed = { tenantId, clusterIds: [...changes.clusters], keyHashes: [...changes.keyHashes] };
       for (const listener of this.committedListeners) listener(committed);

@@ -1,12 +1,14 @@
-import { EndpointSlice, Node, Pod, Prisma, Service } from '../../generated/prisma/client';
+import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import { TenantTx } from '../../prisma/prisma.service';
-import { ServiceSpec } from '../services/service-spec';
 import { Claim, ClaimOwner, ClusterRow } from '../topology/cluster-store';
 import { ImportCounts } from './import.dto';
 import { ItemFailure, NODE_FIELDS, POD_FIELDS, SERVICE_FIELDS } from './import-errors';
-import { NodeData, PodData, SliceData } from './import-records';
 
-/** Batched writes of an import: a dump holds thousands of objects, one transaction must take them all. */
+/**
+ * Set-based writes of an import: a dump holds hundreds of thousands of objects, one transaction
+ * must take them all, so each table is written by a few statements (one JSON or array parameter
+ * per chunk of rows), never row by row.
+ */
 
 export type Kind = keyof ImportCounts;
 
@@ -18,15 +20,45 @@ export type AnyRow = Node | Pod | Service | EndpointSlice;
 const OWNER_KIND: Record<Kind, ClaimOwner['kind'] | null> = { nodes: 'node', pods: 'pod', services: 'service', endpointSlices: null };
 const ITEM_KIND: Record<Kind, string> = { nodes: 'Node', pods: 'Pod', services: 'Service', endpointSlices: 'EndpointSlice' };
 const FIELDS: Record<Kind, (field: string) => string> = { nodes: NODE_FIELDS, pods: POD_FIELDS, services: SERVICE_FIELDS, endpointSlices: (f) => f };
-const CHUNK = 1000;
+/** Rows per statement: big enough that a 150,000-pod dump takes a handful of statements, small enough to keep each parameter in tens of MB. */
+const CHUNK = 20_000;
 
-function chunks<T>(items: T[]): T[][] {
+function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
-const json = (value: unknown) => value as Prisma.InputJsonValue;
+/** A PostgreSQL array literal (`{"a","b"}`), every element quoted: one text parameter however many elements. */
+function pgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/**
+ * The big writes of one transaction, sent without waiting for each other: the connection runs
+ * them one after the other, in the meantime the next one is built (the database and this process
+ * work at once). Only for statements that do not depend on each other's order; `drain` waits for
+ * all of them and fails as the first failed one did (the transaction then rolls back).
+ */
+export class WriteBatch {
+  private readonly pending: Promise<unknown>[] = [];
+
+  constructor(private readonly tx: TenantTx) {}
+
+  async send(sql: string, ...params: unknown[]): Promise<void> {
+    const sent = this.tx.$executeRawUnsafe(sql, ...params).then(() => undefined);
+    sent.catch(() => undefined); // reported by drain
+    this.pending.push(sent);
+    // Let it reach the connection before the next statement is built.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending.splice(0));
+  }
+}
+
+interface Holder { key: string; ownerKind: string; ownerName: string; ownerId: string }
 
 /**
  * The claims of every changing object, as ClusterStore.claim takes them one object at a time, in
@@ -34,17 +66,22 @@ const json = (value: unknown) => value as Prisma.InputJsonValue;
  * them), then a claim held by anything else, or by an earlier object of the document, is a 409
  * naming the item and the holder (ClusterStore.claim's wording).
  */
-export async function claimAll(tx: TenantTx, cluster: ClusterRow, changes: Change[]): Promise<void> {
+export async function claimAll(tx: TenantTx, batch: WriteBatch, cluster: ClusterRow, changes: Change[]): Promise<void> {
+  const { tenantId, id: clusterId } = cluster;
   const owned = changes.filter((c) => OWNER_KIND[c.kind]);
   const moving = owned.filter((c) => c.row).map((c) => c.id);
-  for (const ids of chunks(moving)) await tx.addressClaim.deleteMany({ where: { tenantId: cluster.tenantId, ownerId: { in: ids } } });
+  for (const ids of chunks(moving)) {
+    await tx.$executeRawUnsafe('DELETE FROM address_claims WHERE tenant_id = $1::uuid AND owner_id = ANY($2::uuid[])', tenantId, pgArray(ids));
+  }
   const keys = [...new Set(owned.flatMap((c) => c.claims.map((claim) => claim.key)))];
-  const taken = new Map<string, { ownerKind: string; ownerName: string; ownerId: string }>();
+  const taken = new Map<string, Omit<Holder, 'key'>>();
   for (const part of chunks(keys)) {
-    const held = await tx.addressClaim.findMany({ where: { tenantId: cluster.tenantId, clusterId: cluster.id, key: { in: part } } });
+    const held = await tx.$queryRawUnsafe<Holder[]>(
+      `SELECT key, owner_kind AS "ownerKind", owner_name AS "ownerName", owner_id::text AS "ownerId" FROM address_claims
+        WHERE tenant_id = $1::uuid AND cluster_id = $2::uuid AND key = ANY($3::text[])`, tenantId, clusterId, pgArray(part));
     for (const h of held) taken.set(h.key, h);
   }
-  const rows: Prisma.AddressClaimCreateManyInput[] = [];
+  const rows: { key: string; ownerKind: string; ownerId: string; ownerName: string }[] = [];
   for (const change of owned) {
     const ownerKind = OWNER_KIND[change.kind]!;
     for (const claim of change.claims) {
@@ -56,49 +93,102 @@ export async function claimAll(tx: TenantTx, cluster: ClusterRow, changes: Chang
           `${what} is already used by ${holder.ownerKind} ${holder.ownerName} in this cluster`);
       }
       taken.set(claim.key, { ownerKind, ownerName: change.key, ownerId: change.id });
-      rows.push({ tenantId: cluster.tenantId, clusterId: cluster.id, key: claim.key, ownerKind, ownerId: change.id, ownerName: change.key });
+      rows.push({ key: claim.key, ownerKind, ownerId: change.id, ownerName: change.key });
     }
   }
-  for (const part of chunks(rows)) await tx.addressClaim.createMany({ data: part });
-}
-
-/** The columns the document gives an object (without its keys). */
-function columns(change: Change): Record<string, unknown> {
-  switch (change.kind) {
-    case 'nodes': return { ...(change.data as NodeData) };
-    case 'pods': {
-      const d = change.data as PodData;
-      return { ...d, containerPorts: json(d.containerPorts) };
-    }
-    case 'services': {
-      const spec = change.data as ServiceSpec;
-      return { ...spec, selector: spec.selector ?? Prisma.DbNull, ports: json(spec.ports), loadBalancerIngress: json(spec.loadBalancerIngress) };
-    }
-    case 'endpointSlices': {
-      const s = change.data as SliceData;
-      return { ...s, ports: json(s.ports), endpoints: json(s.endpoints) };
-    }
+  for (const part of chunks(rows, 50_000)) {
+    await batch.send(
+      `INSERT INTO address_claims (tenant_id, cluster_id, key, owner_kind, owner_id, owner_name)
+        SELECT $1::uuid, $2::uuid, u.key, u.kind, u.id, u.name FROM unnest($3::text[], $4::text[], $5::uuid[], $6::text[]) AS u(key, kind, id, name)`,
+      tenantId, clusterId, pgArray(part.map((r) => r.key)), pgArray(part.map((r) => r.ownerKind)), pgArray(part.map((r) => r.ownerId)), pgArray(part.map((r) => r.ownerName)));
   }
 }
 
-/** Creates (in batches) and updates the objects. */
-export async function writeAll(tx: TenantTx, cluster: ClusterRow, changes: Change[]): Promise<void> {
+/** A column the document sets: its name in the change's data (and so in the JSON rows), its column and type. */
+interface Column { key: string; column: string; type: string }
+
+const col = (key: string, column: string, type: string): Column => ({ key, column, type });
+
+/** Per kind: the table, and the columns besides the keys (tenant, cluster, id, namespace, name). */
+const TABLES: Record<Kind, { table: string; namespaced: boolean; columns: Column[] }> = {
+  nodes: {
+    table: 'nodes', namespaced: false,
+    columns: [col('internalIps', 'internal_ips', 'text[]'), col('externalIp', 'external_ip', 'text'), col('podCidrs', 'pod_cidrs', 'text[]'), col('labels', 'labels', 'jsonb')],
+  },
+  pods: {
+    table: 'pods', namespaced: true,
+    columns: [
+      col('labels', 'labels', 'jsonb'), col('nodeName', 'node_name', 'text'), col('ips', 'ips', 'text[]'), col('hostNetwork', 'host_network', 'boolean'),
+      col('phase', 'phase', 'text'), col('ready', 'ready', 'boolean'), col('terminating', 'terminating', 'boolean'), col('containerPorts', 'container_ports', 'jsonb'),
+    ],
+  },
+  services: {
+    table: 'services', namespaced: true,
+    columns: [
+      col('type', 'type', '"ServiceType"'), col('selector', 'selector', 'jsonb'), col('ports', 'ports', 'jsonb'), col('clusterIps', 'cluster_ips', 'text[]'),
+      col('externalIps', 'external_ips', 'text[]'), col('loadBalancerIngress', 'load_balancer_ingress', 'jsonb'),
+      col('loadBalancerSourceRanges', 'load_balancer_source_ranges', 'text[]'), col('externalTrafficPolicy', 'external_traffic_policy', '"TrafficPolicy"'),
+      col('internalTrafficPolicy', 'internal_traffic_policy', '"TrafficPolicy"'), col('healthCheckNodePort', 'health_check_node_port', 'integer'),
+      col('publishNotReadyAddresses', 'publish_not_ready_addresses', 'boolean'), col('labels', 'labels', 'jsonb'), col('annotations', 'annotations', 'jsonb'),
+    ],
+  },
+  endpointSlices: {
+    table: 'endpoint_slices', namespaced: true,
+    columns: [col('serviceName', 'service_name', 'text'), col('addressType', 'address_type', 'text'), col('ports', 'ports', 'jsonb'), col('endpoints', 'endpoints', 'jsonb')],
+  },
+};
+
+/**
+ * The JSON rows of a chunk of changes: `{...data, id, namespace, name}`, a jsonb column's value as
+ * its JSON text (PostgreSQL reads such rows markedly faster than nested JSON it must take apart),
+ * a null one (a Service's null selector) as SQL NULL.
+ */
+function jsonRows(kind: Kind, changes: Change[]): string {
+  const { namespaced, columns } = TABLES[kind];
+  const jsonb = columns.filter((c) => c.type === 'jsonb').map((c) => c.key);
+  return JSON.stringify(changes.map((c) => {
+    const row: Record<string, unknown> = { ...(c.data as Record<string, unknown>), id: c.id };
+    for (const key of jsonb) row[key] = row[key] === null || row[key] === undefined ? null : JSON.stringify(row[key]);
+    if (namespaced) {
+      const slash = c.key.indexOf('/');
+      row.namespace = c.key.slice(0, slash);
+      row.name = c.key.slice(slash + 1);
+    } else {
+      row.name = c.key;
+    }
+    return row;
+  }));
+}
+
+/** `x("id" uuid, "name" text, ...)`: the record type of json_to_recordset (jsonb columns come as text, see jsonRows). */
+function recordType(kind: Kind): string {
+  const { namespaced, columns } = TABLES[kind];
+  const keys = [['id', 'uuid'], ...(namespaced ? [['namespace', 'text']] : []), ['name', 'text'], ...columns.map((c) => [c.key, c.type === 'jsonb' ? 'text' : c.type])];
+  return `x(${keys.map(([k, t]) => `"${k}" ${t}`).join(', ')})`;
+}
+
+const value = (c: Column) => (c.type === 'jsonb' ? `x."${c.key}"::jsonb` : `x."${c.key}"`);
+
+/** Creates and updates the objects: per table, one INSERT ... SELECT and one UPDATE ... FROM per chunk. */
+export async function writeAll(batch: WriteBatch, cluster: ClusterRow, changes: Change[]): Promise<void> {
   const { tenantId, id: clusterId } = cluster;
-  const created = (kind: Kind) => changes.filter((c) => c.kind === kind && !c.row).map((c) => {
-    const [namespace, name] = kind === 'nodes' ? [undefined, c.key] : c.key.split('/');
-    return { tenantId, clusterId, id: c.id, ...(namespace === undefined ? {} : { namespace }), name, ...columns(c) };
-  });
-  for (const part of chunks(created('nodes'))) await tx.node.createMany({ data: part as Prisma.NodeCreateManyInput[] });
-  for (const part of chunks(created('pods'))) await tx.pod.createMany({ data: part as Prisma.PodCreateManyInput[] });
-  for (const part of chunks(created('services'))) await tx.service.createMany({ data: part as Prisma.ServiceCreateManyInput[] });
-  for (const part of chunks(created('endpointSlices'))) await tx.endpointSlice.createMany({ data: part as Prisma.EndpointSliceCreateManyInput[] });
-  for (const change of changes.filter((c) => c.row)) {
-    const args = { where: { tenantId_id: { tenantId, id: change.id } }, data: columns(change) as never };
-    switch (change.kind) {
-      case 'nodes': await tx.node.update(args); break;
-      case 'pods': await tx.pod.update(args); break;
-      case 'services': await tx.service.update(args); break;
-      case 'endpointSlices': await tx.endpointSlice.update(args); break;
+  for (const kind of Object.keys(TABLES) as Kind[]) {
+    const { table, namespaced, columns } = TABLES[kind];
+    const ofKind = changes.filter((c) => c.kind === kind);
+    const keyColumns = ['id', ...(namespaced ? ['namespace'] : []), 'name'];
+    for (const part of chunks(ofKind.filter((c) => !c.row))) {
+      await batch.send(
+        `INSERT INTO ${table} (tenant_id, cluster_id, ${[...keyColumns, ...columns.map((c) => c.column)].join(', ')}, created_at, updated_at)
+          SELECT $1::uuid, $2::uuid, ${[...keyColumns.map((k) => `x."${k}"`), ...columns.map(value)].join(', ')}, now(), now()
+          FROM json_to_recordset($3::json) AS ${recordType(kind)}`,
+        tenantId, clusterId, jsonRows(kind, part));
+    }
+    for (const part of chunks(ofKind.filter((c) => c.row))) {
+      await batch.send(
+        `UPDATE ${table} AS t SET ${columns.map((c) => `${c.column} = ${value(c)}`).join(', ')}, updated_at = now()
+          FROM json_to_recordset($2::json) AS ${recordType(kind)}
+          WHERE t.tenant_id = $1::uuid AND t.id = x."id"`,
+        tenantId, jsonRows(kind, part));
     }
   }
 }

@@ -14,8 +14,11 @@ import {
   checkLabels, LAST_APPLIED, NodeData, nodeClaims, nodeData, nodeRowData, PodData, podClaims, podPlacement, podPorts, podRowData,
   same, serviceAnnotations, serviceInput, serviceRowSpec, SliceData, sliceData, sliceRowData,
 } from './import-records';
-import { Change, claimAll, writeAll } from './import-writes';
+import { Change, claimAll, WriteBatch, writeAll } from './import-writes';
 import type { ParsedImport } from './parse';
+
+/** An import writes up to hundreds of thousands of rows in one transaction: more time than a request's 60 s default, yet bounded. */
+const IMPORT_TIMEOUT_MS = 300_000;
 
 interface Existing { nodes: Map<string, Node>; pods: Map<string, Pod>; services: Map<string, Service>; slices: Map<string, EndpointSlice> }
 
@@ -33,7 +36,7 @@ export class ImportService {
     const parsed = parseOrFail(text, format);
     const doc = new DocumentIndex(text, format);
     try {
-      return await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc));
+      return await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc), { timeoutMs: IMPORT_TIMEOUT_MS });
     } catch (error) {
       if (error instanceof ItemFailure) throw error.toDomainError(doc);
       throw error;
@@ -69,8 +72,11 @@ export class ImportService {
     if (pending.length === 0 && !clusterChanged) return report;
 
     if (clusterChanged) cluster = await tx.cluster.update({ where: { tenantId_id: { tenantId, id: clusterId } }, data: kubeProxy!.data as KubeProxyData });
-    await claimAll(tx, cluster, pending);
-    await writeAll(tx, cluster, pending);
+    // Claims first (a clash fails before anything is written), then the rows; sent back to back, awaited together.
+    const batch = new WriteBatch(tx);
+    await claimAll(tx, batch, cluster, pending);
+    await writeAll(batch, cluster, pending);
+    await batch.drain();
     for (const change of pending) report[change.row ? 'updated' : 'created'][change.kind] += 1;
     await this.checkCce(tx, cluster, changes.filter((c) => c.kind === 'services') as Change<Service, ServiceSpec>[]);
     report.clusterVersion = (await this.store.lock(tx, tenantId, clusterId)).version;
