@@ -99,11 +99,11 @@ export async function applyMigrations(url: string, baseDir = MIGRATIONS_DIR): Pr
   });
 }
 
-/** SQL that would take `from` (a database or nothing) to the Prisma schema; '' when they match. */
-export async function diffToSchema(url: string, from: 'empty' | 'database', schemaFile = SCHEMA_FILE): Promise<string> {
+/** The SQL that builds the schema `schema.prisma` describes from an empty database. */
+export async function diffToSchema(url: string, schemaFile = SCHEMA_FILE): Promise<string> {
   return withSchemaEngine(url, async (engine) => {
     const result = await engine.diff({
-      from: from === 'empty' ? { tag: 'empty' } : { tag: 'schemaDatasource', files: [{ path: schemaFile, content: readFileSync(schemaFile, 'utf8') }], configDir: dirname(schemaFile) },
+      from: { tag: 'empty' },
       to: { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: readFileSync(schemaFile, 'utf8') }] },
       script: true,
       exitCode: null,

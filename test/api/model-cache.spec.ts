@@ -73,6 +73,15 @@ describe('compiled-model cache', () => {
     await ask(two, other.apiKey).expect(404);
   });
 
+  it('a key revoked on one instance stops working on the other within its 2 s lookup cache, sooner through NOTIFY', async () => {
+    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201)).body as { id: string; apiKey: string };
+    await two.http.get('/v1/tenant').set(bearer(key.apiKey)).expect(200); // cached on instance two now
+    await one.http.delete(`/v1/api-keys/${key.id}`).set(bearer(tenant.apiKey)).expect(200);
+    await one.http.get('/v1/tenant').set(bearer(key.apiKey)).expect(401);
+    const took = await within(2_000, async () => (await two.http.get('/v1/tenant').set(bearer(key.apiKey))).status === 401);
+    expect(took).toBeLessThan(2_000);
+  });
+
   it('is bounded: least recently used models are evicted past the budget', async () => {
     const small = await startSecondInstance(one, { cache: { budget: 10, perTenantBudget: 10 } });
     try {

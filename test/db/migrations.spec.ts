@@ -45,7 +45,7 @@ beforeAll(async () => {
   await c.connect();
   await c.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
   await c.end();
-  const sql = await diffToSchema(fromSchema.adminUrl, 'empty');
+  const sql = await diffToSchema(fromSchema.adminUrl);
   const c2 = new Client({ connectionString: fromSchema.adminUrl });
   await c2.connect();
   await c2.query(sql);

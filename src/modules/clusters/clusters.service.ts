@@ -7,7 +7,7 @@ import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
 
-type Settings = Omit<ClusterRow, 'tenantId' | 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+export type Settings = Omit<ClusterRow, 'tenantId' | 'id' | 'version' | 'createdAt' | 'updatedAt'>;
 
 const DEFAULT_SERVICE_CIDR = { KUBERNETES: '10.96.0.0/12', CCE: '10.247.0.0/16', CCE_TURBO: '10.247.0.0/16' } as const;
 
@@ -27,14 +27,23 @@ function canonicalCidrs(field: string, cidrs: string[]): string[] {
     if (!cidr) throw DomainError.invalid(`${field}[${i}]`, `"${text}" is not a CIDR`);
     return cidr;
   });
-  if (parsed.length === 2 && parsed[0].family === parsed[1].family) {
-    throw DomainError.invalid(field, 'holds at most one CIDR per IP family (dual-stack: one IPv4 and one IPv6)');
-  }
   return parsed.map((c) => c.text);
 }
 
-/** Cross-field rules of a cluster's settings (the per-field ones are on the DTO). */
-function checkSettings(s: Settings): void {
+function checkDualStack(field: 'clusterCidrs' | 'serviceCidrs', cidrs: string[]): void {
+  const families = cidrs.map((c) => parseCidr(c)!.family);
+  if (families.length > 2 || new Set(families).size !== families.length) {
+    throw DomainError.invalid(field, 'holds at most one CIDR per IP family (dual-stack: one IPv4 and one IPv6)');
+  }
+}
+
+/**
+ * Cross-field rules of a cluster's settings (the per-field ones are on the DTO); shared by cluster
+ * writes and by imports that set kube-proxy options.
+ */
+export function checkSettings(s: Settings): void {
+  checkDualStack('clusterCidrs', s.clusterCidrs);
+  checkDualStack('serviceCidrs', s.serviceCidrs);
   const allowed: Record<Settings['profile'], { models: string[]; modes: string[] }> = {
     KUBERNETES: { models: ['TUNNEL', 'VPC'], modes: ['IPTABLES', 'IPVS', 'NFTABLES'] },
     CCE: { models: ['TUNNEL', 'VPC'], modes: ['IPTABLES', 'IPVS'] },

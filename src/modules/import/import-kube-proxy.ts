@@ -1,4 +1,5 @@
-import { cidrContains, parseCidr } from '../../common/net';
+import { DomainError } from '../../common/domain-error';
+import { checkSettings } from '../clusters/clusters.service';
 import { ClusterRow } from '../topology/cluster-store';
 import { ImportKubeProxyView } from './import.dto';
 import { ItemFailure } from './import-errors';
@@ -7,38 +8,31 @@ import type { KubeProxyRecord } from './parse';
 /** The cluster columns a KubeProxyConfiguration sets. */
 export type KubeProxyData = Partial<Pick<ClusterRow, 'proxyMode' | 'clusterCidrs' | 'localDetector' | 'masqueradeAll' | 'localhostNodePorts' | 'nodePortAddresses'>>;
 
-const MODES_OF: Record<ClusterRow['profile'], readonly string[]> = {
-  KUBERNETES: ['IPTABLES', 'IPVS', 'NFTABLES'], CCE: ['IPTABLES', 'IPVS'], CCE_TURBO: ['IPTABLES', 'IPVS'],
-};
+/** The KubeProxyConfiguration field that a cluster-settings field comes from. */
+function documentField(settingsField: string): string {
+  if (settingsField.startsWith('proxyMode')) return 'mode';
+  if (settingsField.startsWith('kubeProxy.nodePortAddresses')) return 'nodePortAddresses';
+  if (settingsField.startsWith('kubeProxy.localDetector')) return 'detectLocalMode';
+  return 'clusterCIDR'; // clusterCidrs, or a Service CIDR it overlaps
+}
 
 /**
  * What the document's kube-proxy configuration sets on the cluster: only the keys it gives (the
  * others leave the cluster as it is), with the local-traffic detector defaulted to ClusterCIDR
- * when cluster CIDRs are given without one (kube-proxy's default). Checked as a cluster update is.
+ * when cluster CIDRs are given without one (kube-proxy's default). Checked by the same rules as a
+ * cluster update (`checkSettings`).
  */
 export function kubeProxySettings(cluster: ClusterRow, record: KubeProxyRecord): { applied: ImportKubeProxyView; data: KubeProxyData } {
   const applied: KubeProxyData = { ...record };
   if (record.clusterCidrs?.length && record.localDetector === undefined) applied.localDetector = 'CLUSTER_CIDR';
-  const fail = (field: string, message: string): never => {
-    throw new ItemFailure('VALIDATION_FAILED', 'KubeProxyConfiguration', '*', field, message);
-  };
-  if (applied.proxyMode && !MODES_OF[cluster.profile].includes(applied.proxyMode)) {
-    fail('mode', `a ${cluster.profile} cluster uses ${MODES_OF[cluster.profile].join(' or ')}, not ${applied.proxyMode}`);
-  }
-  const cidrs = (applied.clusterCidrs ?? []).map((c) => parseCidr(c)!);
-  if (cidrs.length > 2 || (cidrs.length === 2 && cidrs[0].family === cidrs[1].family)) {
-    fail('clusterCIDR', 'holds at most one CIDR per IP family (dual-stack: one IPv4 and one IPv6)');
-  }
-  for (const pod of cidrs) {
-    for (const svc of cluster.serviceCidrs.map((c) => parseCidr(c)!)) {
-      if (cidrContains(pod, svc.text.split('/')[0]) || cidrContains(svc, pod.text.split('/')[0])) {
-        fail('clusterCIDR', `${pod.text} overlaps the cluster's Service CIDR ${svc.text}`);
-      }
-    }
-  }
-  const npa = applied.nodePortAddresses ?? [];
-  if (npa.includes('primary') && npa.length > 1) fail('nodePortAddresses', 'must be CIDRs, or "primary" alone');
   const data = Object.fromEntries(Object.entries(applied).filter(([, v]) => v !== undefined)) as KubeProxyData;
+  try {
+    checkSettings({ ...cluster, ...data });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const issue = error.issues[0] ?? { field: 'clusterCIDR', message: error.message };
+    throw new ItemFailure('VALIDATION_FAILED', 'KubeProxyConfiguration', '*', documentField(issue.field), issue.message);
+  }
   return { applied: data as ImportKubeProxyView, data };
 }
 
