@@ -3,7 +3,10 @@ import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import pino from 'pino';
 import { AppModule, AppOptions } from './app.module';
+import { AnswerMemo } from './modules/analysis/answer-memo';
 import { problemOf, sendProblem } from './common/errors';
 
 export interface CreateAppOptions extends AppOptions {
@@ -32,8 +35,13 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
 /** Builds the application exactly as `main.ts` serves it (tests use this too). */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const level = options.logLevel ?? 'info';
+  // Logs go to stdout asynchronously: a slow reader (a pipe to a log shipper) must never stall
+  // request handling, as a synchronous write does by sleeping until the pipe drains. Flushed on close.
+  const logStream = level === 'silent' ? null : pino.destination({ dest: 1, sync: false });
   const adapter = new FastifyAdapter({
-    logger: level === 'silent' ? false : { level },
+    logger: logStream === null ? false : { level, stream: logStream },
+    // One line per request, written when it completes (see the onResponse hook below).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -50,12 +58,24 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  if (logStream !== null) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      done();
+    });
+    fastify.addHook('onClose', (_instance, done) => {
+      try { logStream.flushSync(); } catch { /* not opened yet: nothing to flush */ }
+      done();
+    });
+  }
   // Errors Fastify raises before Nest's pipeline (malformed JSON, wrong content type, body too
   // large) are problem+json too. This replaces the handler the Fastify integration installed
   // (hence Fastify's FSTWRN004 notice at start); Nest's filters never see these errors.
   fastify.setErrorHandler((error, request, reply) => {
     sendProblem(reply, problemOf(error, String(request.id)));
   });
+  // Repeated analyses are answered from the responses they were given (see AnswerMemo).
+  app.get(AnswerMemo).install(fastify);
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
   await app.init();
   return app;

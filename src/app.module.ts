@@ -6,6 +6,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { ADMIN_TOKEN, ApiKeyAuthenticator, AuthGuard } from './common/auth';
 import { graphqlErrorOf, ProblemFilter, validationError } from './common/errors';
+import { cacheValidationMetadata } from './common/validation-metadata-cache';
 import { DATABASE_URL, PrismaService } from './prisma/prisma.service';
 import { ClustersController } from './modules/clusters/clusters.controller';
 import { ClustersResolver } from './modules/clusters/clusters.resolver';
@@ -28,6 +29,7 @@ import { ClusterStore } from './modules/topology/cluster-store';
 import { AnalysisController } from './modules/analysis/analysis.controller';
 import { AnalysisResolver } from './modules/analysis/analysis.resolver';
 import { AnalysisService } from './modules/analysis/analysis.service';
+import { AnswerMemo } from './modules/analysis/answer-memo';
 import { CACHE_OPTIONS, CacheOptions, DEFAULT_CACHE_OPTIONS, ModelCache } from './modules/analysis/model-cache';
 import { TopologyLoader } from './modules/analysis/topology-loader';
 import { ChangeFeed } from './prisma/change-feed';
@@ -55,6 +57,7 @@ export class AppModule {
           autoSchemaFile: true,
           sortSchema: true,
           graphiql: false,
+          jit: 1,
           path: '/graphql',
           context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
           errorFormatter: (execution, context) => {
@@ -86,7 +89,7 @@ export class AppModule {
         { provide: CACHE_OPTIONS, useValue: { ...DEFAULT_CACHE_OPTIONS, ...options.cache } },
         PrismaService, ChangeFeed, ApiKeyAuthenticator,
         ClusterStore, TopologyLoader, ModelCache,
-        AnalysisService, AnalysisResolver,
+        AnalysisService, AnalysisResolver, AnswerMemo,
         TenantsService, TenantsResolver,
         ClustersService, ClustersResolver,
         NodesService, NodesResolver,
@@ -97,7 +100,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({
+          useValue: validationPipe({
             whitelist: true, forbidNonWhitelisted: true, transform: true,
             exceptionFactory: validationError,
           }),
@@ -105,4 +108,10 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** The one validation pipe (REST bodies and params, GraphQL arguments), with class-validator's metadata lookups memoised. */
+function validationPipe(options: ConstructorParameters<typeof ValidationPipe>[0]): ValidationPipe {
+  cacheValidationMetadata();
+  return new ValidationPipe(options);
 }

@@ -60,11 +60,16 @@ function requestOf(ctx: ExecutionContext): RequestInfo {
   return { request, mutation: !['GET', 'HEAD', 'OPTIONS'].includes(request.method) };
 }
 
-function bearer(request: FastifyRequest): string {
-  const header = request.headers.authorization;
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | string[] | undefined): string | null {
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw new DomainError('UNAUTHENTICATED', 'send an API key as "Authorization: Bearer <key>"');
-  return match[1];
+  return match === null ? null : match[1];
+}
+
+function bearer(request: FastifyRequest): string {
+  const token = bearerToken(request.headers.authorization);
+  if (token === null) throw new DomainError('UNAUTHENTICATED', 'send an API key as "Authorization: Bearer <key>"');
+  return token;
 }
 
 interface KeyRecord { tenantId: string; id: string; scope: 'read' | 'write'; revokedAt: Date | null }
@@ -83,6 +88,12 @@ export class ApiKeyAuthenticator {
   constructor(private readonly prisma: PrismaService, feed: ChangeFeed) {
     feed.subscribe((change) => { if (change.kind === 'api-key') this.cache.delete(change.keyHash); });
     prisma.onCommitted((committed) => committed.keyHashes.forEach((hash) => this.cache.delete(hash)));
+  }
+
+  /** The key if this instance accepted it less than KEY_TTL_MS ago (and it was not revoked since), else null; no I/O. */
+  cached(secret: string): KeyRecord | null {
+    const hit = this.cache.get(hashApiKey(secret));
+    return hit !== undefined && hit.expires > Date.now() ? hit.key : null;
   }
 
   async authenticate(secret: string): Promise<KeyRecord | null> {

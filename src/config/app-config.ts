@@ -13,6 +13,8 @@ export interface AppConfig {
   readonly adminToken: string | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly seedDemo: boolean;
+  /** Memory for remembered analysis responses (AnswerMemo), in MiB; 0 turns it off. */
+  readonly answerMemoMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -36,6 +38,13 @@ function readUrl(name: string, raw: string | undefined): string | null {
   return raw;
 }
 
+function readMegabytes(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const mb = Number(raw);
+  if (!Number.isInteger(mb) || mb < 0 || mb > 65536) throw new ConfigError(`${name} must be an integer number of MiB from 0 to 65536, got "${raw}"`);
+  return mb;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -55,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminToken: tokenFromEnv === undefined || tokenFromEnv === '' ? null : tokenFromEnv,
     logLevel,
     seedDemo: env.SVCPATH_DEMO !== 'false',
+    answerMemoMb: readMegabytes('SVCPATH_ANSWER_MEMO_MB', env.SVCPATH_ANSWER_MEMO_MB, 64),
   };
 }

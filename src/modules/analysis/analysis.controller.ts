@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth, ReadOnlyOperation } from '../../common/auth';
 import { UuidParam } from '../../common/params';
 import { ReachabilityInput, ReachabilityView, TraceInput, TraceView } from './analysis.dto';
 import { AnalysisService } from './analysis.service';
+import { AnswerSourceInterceptor } from './answer-memo';
 import { MatrixView, NamespaceMatrixView, WhatIfInput, WhatIfView } from './what-if.dto';
 import { NamePipe } from './name.pipe';
 
@@ -16,6 +17,7 @@ export class AnalysisController {
   constructor(private readonly service: AnalysisService) {}
 
   @Post('reachability')
+  @UseInterceptors(AnswerSourceInterceptor)
   @HttpCode(200)
   @ReadOnlyOperation()
   @ApiOperation({ summary: 'Can the client reach the Service, and will its source IP survive? One answer per way of addressing it.' })
@@ -25,6 +27,7 @@ export class AnalysisController {
   }
 
   @Post('trace')
+  @UseInterceptors(AnswerSourceInterceptor)
   @HttpCode(200)
   @ReadOnlyOperation()
   @ApiOperation({ summary: 'What happens to one packet: FORWARD (with the exact endpoints), REJECT, DROP, NOT_INTERCEPTED or ACCEPT_LOCAL.' })
@@ -34,6 +37,7 @@ export class AnalysisController {
   }
 
   @Get('services/:namespace/:name/matrix')
+  @UseInterceptors(AnswerSourceInterceptor)
   @ApiOperation({ summary: 'Every client location (each node, a pod on each node, outside on the internet and the VPC) × every way of addressing the Service.' })
   @ApiOkResponse({ type: MatrixView })
   matrix(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string,
@@ -42,6 +46,7 @@ export class AnalysisController {
   }
 
   @Get('namespaces/:namespace/matrix')
+  @UseInterceptors(AnswerSourceInterceptor)
   @ApiOperation({ summary: 'The matrix of every Service in a namespace.' })
   @ApiOkResponse({ type: NamespaceMatrixView })
   namespaceMatrix(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Param('namespace', new NamePipe('namespace')) namespace: string) {

@@ -1,29 +1,35 @@
+import { UseInterceptors } from '@nestjs/common';
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidArg } from '../../common/params';
 import { ReachabilityInput, ReachabilityView, TraceInput, TraceView } from './analysis.dto';
 import { AnalysisService } from './analysis.service';
+import { AnswerSourceInterceptor } from './answer-memo';
 import { MatrixView, NamespaceMatrixView, WhatIfInput, WhatIfView } from './what-if.dto';
 
 @Resolver()
 export class AnalysisResolver {
   constructor(private readonly service: AnalysisService) {}
 
+  @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => ReachabilityView, { description: 'Can the client reach the Service, and will its source IP survive?' })
   reachability(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: ReachabilityInput) {
     return this.service.reachability(auth.tenantId, clusterId, input);
   }
 
+  @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => TraceView, { description: 'What happens to one packet.' })
   trace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: TraceInput) {
     return this.service.trace(auth.tenantId, clusterId, input);
   }
 
+  @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => MatrixView, { description: 'Every client location × every way of addressing one Service.' })
   matrix(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('namespace') namespace: string, @Args('name') name: string) {
     return this.service.matrix(auth.tenantId, clusterId, namespace, name);
   }
 
+  @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => NamespaceMatrixView, { description: 'The matrix of every Service in a namespace.' })
   namespaceMatrix(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('namespace') namespace: string) {
     return this.service.namespaceMatrix(auth.tenantId, clusterId, namespace);

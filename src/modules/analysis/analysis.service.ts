@@ -3,7 +3,7 @@ import {
   ClusterModel, CompiledCluster, ReachabilityClient, ReachabilityResult, RULES, Rule, RuleId, trace, TraceResult, TraceSource, reachability,
 } from '../../engine';
 import { DomainError } from '../../common/domain-error';
-import { ModelCache } from './model-cache';
+import { CompiledTopology, ModelCache } from './model-cache';
 import { engineCall } from './engine-errors';
 import { ClientInput, ReachabilityInput, TraceInput } from './analysis.dto';
 import { IpOwners, ipOwners } from './ip-owners';
@@ -45,29 +45,44 @@ export function ruleOf(id: RuleId): Rule {
 /** The analyses on stored topologies: one compiled model per cluster (ModelCache), pure engine calls. */
 @Injectable()
 export class AnalysisService {
+  /** The compiled topology each answer came from (AnswerMemo files answers under its version). */
+  private readonly sources = new WeakMap<object, CompiledTopology>();
+
   constructor(private readonly cache: ModelCache) {}
 
+  /** The topology `answer` (a result of this service) was computed from, if it is one. */
+  topologyOf(answer: object): CompiledTopology | undefined {
+    return this.sources.get(answer);
+  }
+
+  private from<T extends object>(topology: CompiledTopology, answer: T): T {
+    this.sources.set(answer, topology);
+    return answer;
+  }
+
   async reachability(tenantId: string, clusterId: string, input: ReachabilityInput): Promise<ReachabilityResult> {
-    const { compiled } = await this.cache.get(tenantId, clusterId);
-    return runReachability(compiled, input);
+    const topology = await this.cache.get(tenantId, clusterId);
+    return this.from(topology, await runReachability(topology.compiled, input));
   }
 
   async trace(tenantId: string, clusterId: string, input: TraceInput): Promise<TraceAnswer> {
     const topology = await this.cache.get(tenantId, clusterId);
-    return runTrace(topology.compiled, input, ipOwners(topology.model));
+    return this.from(topology, await runTrace(topology.compiled, input, ipOwners(topology.model)));
   }
 
   async matrix(tenantId: string, clusterId: string, namespace: string, name: string): Promise<Matrix> {
-    const { compiled, model } = await this.cache.get(tenantId, clusterId);
+    const topology = await this.cache.get(tenantId, clusterId);
+    const { compiled, model } = topology;
     const service = `${namespace}/${name}`;
     if (!model.services.some((s) => s.namespace === namespace && s.name === name)) throw DomainError.notFound(`Service ${service}`);
-    return matrixOf(compiled, model, service);
+    return this.from(topology, matrixOf(compiled, model, service));
   }
 
   async namespaceMatrix(tenantId: string, clusterId: string, namespace: string): Promise<{ namespace: string; services: Matrix[] }> {
-    const { compiled, model } = await this.cache.get(tenantId, clusterId);
+    const topology = await this.cache.get(tenantId, clusterId);
+    const { compiled, model } = topology;
     const names = model.services.filter((s) => s.namespace === namespace).map((s) => s.name).sort();
-    return { namespace, services: names.map((name) => matrixOf(compiled, model, `${namespace}/${name}`)) };
+    return this.from(topology, { namespace, services: names.map((name) => matrixOf(compiled, model, `${namespace}/${name}`)) });
   }
 
   /** The same question against the cluster with the change applied in memory; nothing is written. */

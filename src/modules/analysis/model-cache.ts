@@ -13,10 +13,12 @@ export interface CacheOptions {
   readonly perTenantBudget: number;
   /** How long a model is served without asking the database for its cluster's version. */
   readonly freshMs: number;
+  /** Total size of the remembered analysis responses (AnswerMemo), in UTF-16 code units; 0 = none. */
+  readonly answerBytes: number;
 }
 
 export const CACHE_OPTIONS = Symbol('CACHE_OPTIONS');
-export const DEFAULT_CACHE_OPTIONS: CacheOptions = { budget: 2_000_000, perTenantBudget: 1_000_000, freshMs: 500 };
+export const DEFAULT_CACHE_OPTIONS: CacheOptions = { budget: 2_000_000, perTenantBudget: 1_000_000, freshMs: 500, answerBytes: 64 * 2 ** 20 };
 
 export interface CompiledTopology {
   readonly cluster: ClusterRow;
@@ -69,6 +71,17 @@ export class ModelCache {
     const load = this.revalidate(tenantId, clusterId, entry).finally(() => this.loading.delete(k));
     this.loading.set(k, load);
     return load;
+  }
+
+  /**
+   * The compiled topology if it is in memory and fresh (its version was confirmed less than
+   * `freshMs` ago, or it was loaded since), else null; never touches the database. What it returns
+   * is what get() would return now.
+   */
+  peek(tenantId: string, clusterId: string): CompiledTopology | null {
+    const k = key(tenantId, clusterId);
+    const entry = this.entries.get(k);
+    return entry !== undefined && Date.now() - entry.checkedAt < this.options.freshMs ? this.touch(k, entry) : null;
   }
 
   /** Applies a topology that never leaves memory (what-if): compiled fresh, not cached. */

@@ -59,7 +59,7 @@ export class TenantsService {
       if (!row) throw DomainError.notFound(`API key ${keyId}`);
       if (row.revokedAt) return toKeyView(row);
       await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'api-key', keyHash: row.keyHash })})`;
-      this.prisma.markChanged({ keyHash: row.keyHash });
+      this.prisma.markChanged(tx, { keyHash: row.keyHash });
       return toKeyView(await tx.apiKey.update({ where: { tenantId_id: { tenantId, id: keyId } }, data: { revokedAt: new Date() } }));
     });
   }

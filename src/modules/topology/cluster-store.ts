@@ -39,7 +39,7 @@ export class ClusterStore {
       });
       // Other instances hear of it at commit (NOTIFY is transactional); this one right after.
       await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'cluster', tenantId, clusterId })})`;
-      this.prisma.markChanged({ clusterId });
+      this.prisma.markChanged(tx, { clusterId });
       return row;
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {

@@ -1,0 +1,168 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { Observable, tap } from 'rxjs';
+import { ApiKeyAuthenticator, bearerToken } from '../../common/auth';
+import { AnalysisService } from './analysis.service';
+import { CACHE_OPTIONS, CacheOptions, CompiledTopology, ModelCache } from './model-cache';
+
+/** A compiled model an answer was computed from. */
+interface Source { readonly tenantId: string; readonly clusterId: string; readonly version: number }
+interface Remembered { readonly json: string; readonly sources: readonly Source[] }
+
+/** The REST analyses that are answered from AnswerMemo (all read-only, any key scope). */
+const REST_ROUTES = new Set([
+  'POST /v1/clusters/:clusterId/reachability',
+  'POST /v1/clusters/:clusterId/trace',
+  'GET /v1/clusters/:clusterId/services/:namespace/:name/matrix',
+  'GET /v1/clusters/:clusterId/namespaces/:namespace/matrix',
+]);
+const GRAPHQL_ROUTE = 'POST /graphql';
+/** GraphQL root fields answered purely from one compiled model (each records its source). */
+const GRAPHQL_FIELDS = new Set(['reachability', 'trace', 'matrix', 'namespaceMatrix']);
+
+type MemoRequest = FastifyRequest & { answerSources?: CompiledTopology[]; answeredFromMemo?: boolean };
+
+/**
+ * Whole responses of the read-only analyses, remembered by question and served again while the
+ * models they were computed from are current. An analysis is a pure function of (model version,
+ * question): dashboards and CI checks ask the same questions over and over, and the answer is
+ * then the same bytes. Correctness rests on three rules:
+ * - a response is remembered only after the full pipeline (auth guard, validation, service) has
+ *   produced it with status 200, together with the compiled models it used (its sources);
+ * - it is served again only to a caller whose key the authenticator currently accepts (its
+ *   2 s cache, invalidated on revocation), of the same tenant (the key holds the tenant);
+ * - and only while every source is the model ModelCache.peek would serve now (same version,
+ *   confirmed within `freshMs`): the same freshness guarantee as any analysis.
+ * Anything else (no cached key, a stale or unloaded model, a new question) goes through the
+ * normal pipeline. Bounded: least recently used responses go beyond `answerBytes` in all.
+ */
+@Injectable()
+export class AnswerMemo {
+  private readonly entries = new Map<string, Remembered>();
+  private size = 0;
+
+  constructor(
+    @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
+    private readonly cache: ModelCache,
+    private readonly keys: ApiKeyAuthenticator,
+  ) {}
+
+  /** Serves remembered responses (preHandler) and remembers new ones (onSend). */
+  install(fastify: FastifyInstance): void {
+    if (this.options.answerBytes <= 0) return;
+    fastify.addHook('preHandler', (request: MemoRequest, reply, done) => {
+      const question = this.question(request);
+      const remembered = question === null ? undefined : this.entries.get(question);
+      if (remembered === undefined) return done();
+      const serve = (current: boolean): void => {
+        if (!current) return done();
+        if (this.entries.get(question as string) === remembered) { // still held: now the most recently used
+          this.entries.delete(question as string);
+          this.entries.set(question as string, remembered);
+        }
+        request.answeredFromMemo = true;
+        void reply.type('application/json; charset=utf-8').send(remembered.json);
+      };
+      const current = this.current(remembered.sources);
+      if (typeof current === 'boolean') serve(current);
+      else current.then(serve, () => done());
+    });
+    fastify.addHook('onSend', (request: MemoRequest, reply, payload, done) => {
+      if (!request.answeredFromMemo && reply.statusCode === 200 && typeof payload === 'string') this.remember(request, payload);
+      done(null, payload);
+    });
+  }
+
+  stats(): { answers: number; bytes: number } {
+    return { answers: this.entries.size, bytes: this.size };
+  }
+
+  /** Tenant + route + path parameters + body: the question, as asked by this caller; null if not memoised. */
+  private question(request: MemoRequest): string | null {
+    const route = `${request.method} ${request.routeOptions.url}`;
+    if (!REST_ROUTES.has(route) && route !== GRAPHQL_ROUTE) return null;
+    const token = bearerToken(request.headers.authorization);
+    const key = token === null ? null : this.keys.cached(token);
+    if (key === null) return null;
+    return `${key.tenantId}\n${route}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`;
+  }
+
+  /**
+   * Whether every source is the model an analysis would use now. Decided at once when the models
+   * are fresh in memory; otherwise after ModelCache.get has confirmed (or reloaded) them, which is
+   * one version query shared by every request waiting on that cluster, so a busy question does
+   * not fall back to computing its answer each time the freshness window lapses.
+   */
+  private current(sources: readonly Source[]): boolean | Promise<boolean> {
+    let stale: Source[] | null = null;
+    for (const s of sources) {
+      const topology = this.cache.peek(s.tenantId, s.clusterId);
+      if (topology === null) (stale ??= []).push(s);
+      else if (topology.cluster.version !== s.version) return false;
+    }
+    if (stale === null) return true;
+    return Promise.all(stale.map((s) => this.cache.get(s.tenantId, s.clusterId)))
+      .then((topologies) => topologies.every((t, i) => t.cluster.version === (stale as Source[])[i].version));
+  }
+
+  private remember(request: MemoRequest, json: string): void {
+    const sources = request.answerSources;
+    if (sources === undefined || sources.length === 0) return;
+    const route = `${request.method} ${request.routeOptions.url}`;
+    if (route === GRAPHQL_ROUTE ? !graphqlAnswersOnly(request.body, sources.length) : !REST_ROUTES.has(route)) return;
+    const question = this.question(request);
+    if (question === null || json.length > this.options.answerBytes / 4) return;
+    const old = this.entries.get(question);
+    if (old !== undefined) this.size -= old.json.length;
+    this.entries.delete(question);
+    this.entries.set(question, { json, sources: sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })) });
+    this.size += json.length;
+    for (const [k, v] of this.entries) {
+      if (this.size <= this.options.answerBytes) break;
+      this.entries.delete(k);
+      this.size -= v.json.length;
+    }
+  }
+}
+
+/**
+ * Whether a GraphQL request is one query operation whose root selections are all analysis fields
+ * (no fragments, no other fields), and every one of them recorded its source (none failed).
+ */
+function graphqlAnswersOnly(body: unknown, sources: number): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const { query, operationName } = body as { query?: unknown; operationName?: unknown };
+  if (typeof query !== 'string') return false;
+  let operations: OperationDefinitionNode[];
+  try {
+    operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  } catch {
+    return false;
+  }
+  const op = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
+  if (op === undefined || op.operation !== 'query') return false;
+  const fields = op.selectionSet.selections;
+  return fields.length === sources && fields.every((f) => f.kind === Kind.FIELD && GRAPHQL_FIELDS.has(f.name.value));
+}
+
+/**
+ * Records, on the request, the compiled model an analysis answer came from (AnswerMemo keeps the
+ * response only when every answer in it recorded one). For REST routes and GraphQL resolvers.
+ */
+@Injectable()
+export class AnswerSourceInterceptor implements NestInterceptor {
+  constructor(private readonly service: AnalysisService) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = ctx.getType<GqlContextType>() === 'graphql'
+      ? GqlExecutionContext.create(ctx).getContext<{ req: MemoRequest }>().req
+      : ctx.switchToHttp().getRequest<MemoRequest>();
+    return next.handle().pipe(tap((answer: unknown) => {
+      const source = typeof answer === 'object' && answer !== null ? this.service.topologyOf(answer) : undefined;
+      if (source !== undefined) (request.answerSources ??= []).push(source);
+    }));
+  }
+}
+
