@@ -157,6 +157,7 @@ function compileServices(model: ClusterModel, src: EndpointSources) {
 interface FrontendTables {
   readonly frontends: Map<string, FrontendRef>;
   readonly proxyIngress: Map<string, ProxyIngressRef>;
+  readonly proxyIngressIps: Set<string>;
   readonly nodePorts: Map<string, NodePortRef>;
   readonly healthCheckNodePorts: Map<number, number[]>;
   readonly allocatedClusterIps: Set<string>;
@@ -180,6 +181,7 @@ function indexServicePort(t: FrontendTables, sp: CompiledServicePort, warnings: 
   for (const ip of sp.loadBalancerProxyIps) {
     const key = frontendKey(ip, sp.port, sp.protocol);
     if (!t.proxyIngress.has(key)) t.proxyIngress.set(key, { servicePort: sp.index, ipMode: 'Proxy' });
+    t.proxyIngressIps.add(ip);
   }
   if (sp.nodePort !== null) {
     const key = nodePortKey(sp.nodePort, sp.protocol);
@@ -196,7 +198,7 @@ function indexServicePort(t: FrontendTables, sp: CompiledServicePort, warnings: 
 
 function buildFrontends(servicePorts: readonly CompiledServicePort[], warnings: string[]): FrontendTables {
   const t: FrontendTables = {
-    frontends: new Map(), proxyIngress: new Map(), nodePorts: new Map(), healthCheckNodePorts: new Map(),
+    frontends: new Map(), proxyIngress: new Map(), proxyIngressIps: new Set(), nodePorts: new Map(), healthCheckNodePorts: new Map(),
     allocatedClusterIps: new Set(), boundServiceIps: new Set(),
   };
   for (const sp of servicePorts) indexServicePort(t, sp, warnings);

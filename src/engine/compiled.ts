@@ -135,13 +135,15 @@ export interface CompiledCluster {
   readonly frontends: ReadonlyMap<string, FrontendRef>;
   /** `ip|port|protocol` of LB ingresses in Proxy mode (no in-cluster rule). */
   readonly proxyIngress: ReadonlyMap<string, ProxyIngressRef>;
+  /** The IPs of proxyIngress: a packet to any other address is no Proxy-mode ingress (no key to build). */
+  readonly proxyIngressIps: ReadonlySet<string>;
   /** `port|protocol` -> service port per family (-1 when none). */
   readonly nodePorts: ReadonlyMap<string, NodePortRef>;
   /** healthCheckNodePort -> service ports. */
   readonly healthCheckNodePorts: ReadonlyMap<number, readonly number[]>;
   /** ClusterIPs in use by proxied Services. */
   readonly allocatedClusterIps: ReadonlySet<string>;
-  /** Every Service IP an IPVS node binds to kube-ipvs0. */
+  /** Every Service IP an IPVS node binds to kube-ipvs0: the IPs of all frontends (and of claims that lost). */
   readonly boundServiceIps: ReadonlySet<string>;
   /** ClusterIPs of ignored Services, to explain why they are not intercepted. */
   readonly ignoredServiceIps: ReadonlyMap<string, number>;
@@ -156,6 +158,11 @@ export function frontendKey(ip: string, port: number, protocol: Protocol): strin
   return `${ip}|${port}|${protocol}`;
 }
 
+/** nodePortKey() strings by protocol and port, made once each: decide() asks one per packet. */
+const NODE_PORT_KEYS: Record<Protocol, string[]> = { TCP: [], UDP: [], SCTP: [] };
+
 export function nodePortKey(port: number, protocol: Protocol): string {
-  return `${port}|${protocol}`;
+  const keys = NODE_PORT_KEYS[protocol];
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || keys === undefined) return `${port}|${protocol}`;
+  return (keys[port] ??= `${port}|${protocol}`);
 }

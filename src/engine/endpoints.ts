@@ -142,24 +142,30 @@ function isServingTerminating(ep: CompiledEndpoint): boolean {
 }
 
 function localChoices(endpoints: readonly CompiledEndpoint[]): Map<number, LocalChoice> {
-  const byNode = new Map<number, CompiledEndpoint[]>();
-  for (const ep of endpoints) {
+  // Endpoints by node, then each node's list replaced by its choice in the same map (same
+  // order), nodes with no usable endpoint dropped: one map, and no copy of a list all ready.
+  const byNode = new Map<number, CompiledEndpoint[] | LocalChoice>();
+  for (let i = 0; i < endpoints.length; i++) {
+    const ep = endpoints[i];
     if (ep.nodeIndex < 0) continue;
-    const list = byNode.get(ep.nodeIndex);
+    const list = byNode.get(ep.nodeIndex) as CompiledEndpoint[] | undefined;
     if (list === undefined) byNode.set(ep.nodeIndex, [ep]);
     else list.push(ep);
   }
-  const out = new Map<number, LocalChoice>();
-  for (const [node, eps] of byNode) {
-    const ready = eps.filter(isReady);
-    if (ready.length > 0) {
-      out.set(node, { endpoints: ready, terminatingFallback: false, readyCount: ready.length });
-      continue;
+  byNode.forEach((value, node) => {
+    const eps = value as CompiledEndpoint[];
+    let readyCount = 0;
+    for (let i = 0; i < eps.length; i++) if (isReady(eps[i])) readyCount++;
+    if (readyCount > 0) {
+      const ready = readyCount === eps.length ? eps : eps.filter(isReady);
+      byNode.set(node, { endpoints: ready, terminatingFallback: false, readyCount });
+      return;
     }
     const terminating = eps.filter(isServingTerminating);
-    if (terminating.length > 0) out.set(node, { endpoints: terminating, terminatingFallback: true, readyCount: 0 });
-  }
-  return out;
+    if (terminating.length > 0) byNode.set(node, { endpoints: terminating, terminatingFallback: true, readyCount: 0 });
+    else byNode.delete(node);
+  });
+  return byNode as Map<number, LocalChoice>;
 }
 
 /**

@@ -135,7 +135,19 @@ export interface Cidr {
   readonly family: IpFamily;
   readonly bits: number;
   readonly text: string;
+  /** prefixOf(ip, bits) of every address of its family in the CIDR, and of no other. */
+  readonly prefix: number | bigint;
   contains(ip: ParsedIp): boolean;
+}
+
+/**
+ * The leading `bits` bits of an address of `family` (0 for /0), as the number (IPv4) or bigint
+ * (IPv6) a Cidr's `prefix` is compared with: Map keys for "which CIDRs of this length contain
+ * the address" (Map compares bigints by value).
+ */
+export function prefixOf(ip: ParsedIp, bits: number): number | bigint {
+  if (ip.family === 4) return bits === 0 ? 0 : ip.value >>> (32 - bits);
+  return ip.value >> BigInt(128 - bits);
 }
 
 export function parseCidr(input: string): Cidr | null {
@@ -151,14 +163,14 @@ export function parseCidr(input: string): Cidr | null {
     // uint32 shifts (shift is 0..31 whenever bits > 0); bits === 0 matches everything.
     const base = bits === 0 ? 0 : ip.value >>> shift;
     return {
-      family: 4, bits, text: `${v4Text(base * 2 ** shift)}/${bits}`,
+      family: 4, bits, text: `${v4Text(base * 2 ** shift)}/${bits}`, prefix: base,
       contains: (other) => other.family === 4 && (bits === 0 || other.value >>> shift === base),
     };
   }
   const shift = BigInt(128 - bits);
   const base = ip.value >> shift;
   return {
-    family: 6, bits, text: `${ip.text}/${bits}`,
+    family: 6, bits, text: `${ip.text}/${bits}`, prefix: base,
     contains: (other) => other.family === 6 && other.value >> shift === base,
   };
 }

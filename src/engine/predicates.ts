@@ -1,6 +1,6 @@
 // Small named predicates, after kubernetes pkg/proxy/serviceport.go. Each says why it exists.
 import type { CompiledServicePort } from './compiled';
-import type { ServiceModel } from './model';
+import type { ServiceModel, ServiceType, TrafficPolicy } from './model';
 
 const PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
 const HEADLESS_LABEL = 'service.kubernetes.io/headless';
@@ -18,7 +18,12 @@ export function ignoredByLabel(svc: ServiceModel): boolean {
 
 /** eTP Local only means something for NodePort/LoadBalancer Services (apiservice.ExternalPolicyLocal). */
 export function externalPolicyLocal(svc: ServiceModel): boolean {
-  return (svc.type === 'NodePort' || svc.type === 'LoadBalancer') && svc.externalTrafficPolicy === 'Local';
+  return externalPolicyLocalOf(svc.type, svc.externalTrafficPolicy);
+}
+
+/** externalPolicyLocal() of a Service of this type with this policy (e.g. a what-if one). */
+export function externalPolicyLocalOf(type: ServiceType, policy: TrafficPolicy): boolean {
+  return (type === 'NodePort' || type === 'LoadBalancer') && policy === 'Local';
 }
 
 /** iTP Local restricts ClusterIP traffic to this node's endpoints. */

@@ -1,19 +1,38 @@
 // reachability(): every way a client can address a Service, each answered from trace()
 // decisions (the same data-plane `decide`), composed into paths.
 import type { CompiledCluster, CompiledNode, CompiledServicePort } from './compiled';
-import type { NodeClassQuery, PolicyOverride } from './dataplane/dataplane';
-import { dataPlaneFor } from './dataplane/select';
+import * as select from './dataplane/select';
 import { EngineInputError } from './errors';
-import { isPrivateIp, parseIp, type ParsedIp } from './ip';
-import { classSourceIp, expand, makeClass, unknownResult, viaFor, type Member, type NodeClass } from './reach/build';
-import { MemberRun, ResultList } from './reach/result-list';
-import { resolveClient, type ReachabilityClient } from './reach/client';
-import { classKeyCache, lbResult, type DeliveryPlan } from './reach/lb';
-import { decideAt, finishPath, inClusterPath, outcomeMemo, type Env, type PathOutcome } from './reach/paths';
-import { decisionSteps } from './trace';
-import { answerOf, suggestionsFor, type Answer } from './reach/suggestions';
-import type { AddressResult, ReachabilityResult, ReachVerdict, Via } from './results';
-import { RULES } from './rules';
+import * as ip from './ip';
+import type { ParsedIp } from './ip';
+import * as build from './reach/build';
+import type { Member } from './reach/build';
+import * as classes from './reach/classes';
+import type { Evaluate, Scope } from './reach/classes';
+import * as client from './reach/client';
+import type { ReachabilityClient } from './reach/client';
+import * as lb from './reach/lb';
+import type { DeliveryPlan } from './reach/lb';
+import * as nodePortResults from './reach/node-ports';
+import * as paths from './reach/paths';
+import type { Env } from './reach/paths';
+import { ResultList } from './reach/result-list';
+import * as trace from './trace';
+import type { AddressResult, ReachabilityResult, Via } from './results';
+import * as rules from './rules';
+
+// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
+// which compiles modules to CommonJS, every read of an imported name is a getter call.
+const { dataPlaneFor } = select;
+const { isPrivateIp, parseIp } = ip;
+const { expand, unknownResult, viaFor } = build;
+const { atNode, evaluateClass, inCluster } = classes;
+const { resolveClient } = client;
+const { classKeyCache, lbResult } = lb;
+const { nodePorts } = nodePortResults;
+const { decideAt, outcomeMemo } = paths;
+const { decisionSteps } = trace;
+const { RULES } = rules;
 
 export type { ReachabilityClient } from './reach/client';
 
@@ -25,135 +44,12 @@ export interface ReachabilityRequest {
   readonly port?: number;
 }
 
-type Evaluate = (env: Env, m: Member) => PathOutcome;
-
-interface Scope {
-  readonly env: Env;
-  readonly sp: CompiledServicePort;
-  readonly src: ParsedIp;
-  readonly out: ResultList;
-  clusterIpVerdict: ReachVerdict | null;
-}
-
 const networkOf = (ip: ParsedIp): 'PUBLIC' | 'PRIVATE' => (isPrivateIp(ip) ? 'PRIVATE' : 'PUBLIC');
 
-/** Key under which a what-if answer for member `m` may be shared with other members, or null. */
-type WhatIfKey = (m: Member, override: PolicyOverride) => string | null;
-
-/** The class of member `m`: evaluated (with its suggestions) for the first member of each class key. */
-function classOf(s: Scope, classes: Map<string | number, NodeClass>, key: string | number, m: Member, evaluate: Evaluate, whatIf?: { readonly key: WhatIfKey; readonly answers: Map<string, Answer> }): NodeClass {
-  let cls = classes.get(key);
-  if (cls === undefined) {
-    const { env, sp } = s;
-    const path = evaluate(env, m);
-    const reevaluate = (override: PolicyOverride): Answer => {
-      const k = whatIf?.key(m, override) ?? null;
-      const shared = k === null ? undefined : whatIf?.answers.get(k);
-      if (shared !== undefined) return shared;
-      const a = answerOf(evaluate({ ...env, override }, m));
-      if (k !== null) whatIf?.answers.set(k, a);
-      return a;
-    };
-    const suggestions = suggestionsFor({
-      env, sp, via: m.kind, path, verdict: path.verdict, sourceIp: classSourceIp(path, m),
-      clusterIpVerdict: s.clusterIpVerdict, reevaluate,
-    });
-    cls = makeClass(env, path, m, suggestions);
-    classes.set(key, cls);
-  }
-  return cls;
-}
-
-/** Evaluate one member per node class; expand the class's answer to every member. */
-function classResult(s: Scope, classes: Map<string | number, NodeClass>, m: Member, evaluate: Evaluate): AddressResult {
-  const { env, sp } = s;
-  const key = env.dp.nodeClassKey({ cc: env.cc, sp, node: m.node, address: m.dst, clientNode: env.client.node, clientIp: s.src });
-  return expand(classOf(s, classes, key, m, evaluate), m);
-}
-
+/** One address answered on its own (a class of one member). */
 function single(s: Scope, via: Via, node: CompiledNode, dst: ParsedIp, evaluate: Evaluate): AddressResult {
-  return classResult(s, new Map(), { sp: s.sp, kind: via.kind, network: via.network, node, dst, eip: null }, evaluate);
-}
-
-const portOf = (m: Member): number => (m.kind === 'NODE_PORT' ? m.sp.nodePort ?? m.sp.port : m.sp.port);
-const inCluster: Evaluate = (env, m) => inClusterPath(env, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol);
-const atNode: Evaluate = (env, m) => finishPath(env, [decideAt(env, m.node.index, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol)]);
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * NodePort on every node: internal IPs (pods, nodes, private clients) and EIPs. This is the
- * one answer that scales with the cluster (a result per node address), so the loop allocates
- * no object per address: each node's class is decided here (class key from one reused query;
- * a member object only for a class's first, evaluated, member) and recorded as a row of a
- * MemberRun, whose full AddressResult is built when the caller reads it.
- */
-function nodePorts(s: Scope): void {
-  const { env, sp, src } = s;
-  if (sp.nodePort === null) return;
-  const classes = new Map<string | number, NodeClass>();
-  const external = env.client.kind === 'EXTERNAL';
-  // Outside clients' EIP packets are processed at the node; inside ones' cannot be answered.
-  // A profile may answer in-cluster EIP access like the private IP (CCE: access type "Public/Private network").
-  const eipLikePrivate = !external && env.dp.eipFromCluster?.(env.cc, sp) === true;
-  const eipClasses = new Map<string | number, NodeClass>();
-  const unknownEip = external || eipLikePrivate ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
-  const evaluate = external ? atNode : inCluster;
-  const internalIps = !external || env.client.network === 'PRIVATE';
-  const eips = !external || env.client.network === 'PUBLIC';
-  // Read synchronously by nodeClassKey, so one object serves every node.
-  const query: Mutable<NodeClassQuery> = { cc: env.cc, sp, node: env.cc.nodes[0], address: null, clientNode: env.client.node, clientIp: src };
-  // Nodes hosting endpoints need classes of their own only when that can change their answers.
-  const separate = env.dp.endpointPlacementMatters(query);
-  query.separateEndpointNodes = separate;
-  // A what-if answer (e.g. with eTP Cluster) may not depend on the endpoints a node hosts even
-  // when the answer itself does: then members whose classes differ only by that share it.
-  const placementUnder = new Map<string, boolean>();
-  const whatIfKey: WhatIfKey = (m, override) => {
-    const o = `${override.externalTrafficPolicy}|${override.internalTrafficPolicy}|${override.allowSource}|${override.passThrough}`;
-    let matters = placementUnder.get(o);
-    if (matters === undefined) {
-      matters = env.dp.endpointPlacementMatters({ cc: env.cc, sp, clientNode: env.client.node, clientIp: src, override });
-      placementUnder.set(o, matters);
-    }
-    if (matters) return null;
-    query.node = m.node;
-    query.address = m.dst;
-    query.separateEndpointNodes = false;
-    const key = env.dp.nodeClassKey(query);
-    query.separateEndpointNodes = separate;
-    return `${m.eip === null ? 'IP' : 'EIP'}|${o}|${key}`;
-  };
-  const whatIf = { key: whatIfKey, answers: new Map<string, Answer>() };
-  const classFor = (node: CompiledNode, dst: ParsedIp, eip: string | null, network: 'PUBLIC' | 'PRIVATE', how: Evaluate): NodeClass => {
-    query.node = node;
-    query.address = dst;
-    const key = env.dp.nodeClassKey(query);
-    const byKey = eip !== null && eipLikePrivate ? eipClasses : classes;
-    return byKey.get(key) ?? classOf(s, byKey, key, { sp, kind: 'NODE_PORT', network, node, dst, eip }, how, whatIf);
-  };
-  // Unanswerable EIPs all share one answer (only their via differs, set per row).
-  const run = new MemberRun(env.cc, sp, unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS'), env.cc.nodes.length * 2);
-  // Indexed loops: an array iterator allocates a result object per step whenever this runs unoptimized.
-  const nodes = env.cc.nodes;
-  for (let n = 0; n < nodes.length; n++) {
-    const node = nodes[n];
-    if (internalIps) {
-      for (let i = 0; i < node.parsedIps.length; i++) {
-        const ip = node.parsedIps[i];
-        if (ip.family === src.family) run.addInternal(node.index, i, classFor(node, ip, null, 'PRIVATE', evaluate));
-      }
-    }
-    const eip = node.parsedExternalIp;
-    if (eip === null || eip.family !== src.family || !eips) continue;
-    const dst = node.parsedPrimary[eip.family];
-    if (unknownEip !== null || dst === null) {
-      run.addEip(node.index, null);
-      continue;
-    }
-    run.addEip(node.index, classFor(node, dst, eip.text, 'PUBLIC', eipLikePrivate ? inCluster : atNode));
-  }
-  s.out.pushRun(run);
+  const m: Member = { sp: s.sp, kind: via.kind, network: via.network, node, dst, eip: null };
+  return expand(evaluateClass(s, m, evaluate), m);
 }
 
 function clientNode(env: Env): CompiledNode {
@@ -176,7 +72,7 @@ function loadBalancers(s: Scope): void {
 }
 
 function planFor(env: Env, sp: CompiledServicePort, mode: 'VIP' | 'PROXY', lbIp: ParsedIp, src: ParsedIp): DeliveryPlan {
-  const classKeys = classKeyCache(env.cc.nodes.length);
+  const classKeys = classKeyCache();
   if (env.client.kind === 'EXTERNAL') return { mode, lbIp, src: mode === 'VIP' ? src : lbIp, lead: [], leadHops: [], classKeys };
   const first = decideAt(env, env.client.node, src, lbIp, sp.port, sp.protocol);
   return { mode, lbIp, src: lbIp, lead: decisionSteps(first.decision, first.ctx, []), leadHops: [{ node: clientNode(env).name, verdict: first.decision.verdict }], classKeys };
@@ -198,7 +94,7 @@ function externalIps(s: Scope): void {
 function servicePortResults(env: Env, sp: CompiledServicePort, out: ResultList): void {
   const src = env.client.ips[sp.family];
   if (src === null) return;
-  const s: Scope = { env, sp, src, out, clusterIpVerdict: null };
+  const s: Scope = { env, sp, src, out, clusterIpVerdict: null, lastSuggestions: null };
   if (env.client.kind !== 'EXTERNAL') {
     const r = single(s, viaFor(sp, 'CLUSTER_IP', sp.clusterIp), clientNode(env), parseIp(sp.clusterIp) as ParsedIp, inCluster);
     s.clusterIpVerdict = r.verdict;
@@ -214,7 +110,7 @@ export function reachability(cc: CompiledCluster, req: ReachabilityRequest): Rea
   const index = cc.serviceByKey.get(req.service);
   if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
   const svc = cc.services[index];
-  const env: Env = { cc, dp: dataPlaneFor(cc.model.profile), client: resolveClient(cc, req.client), outcomes: outcomeMemo() };
+  const env: Env = { cc, dp: dataPlaneFor(cc.model.profile), client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo() };
   const list = new ResultList();
   if (svc.ignored === null) {
     for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);

@@ -1,12 +1,18 @@
 // trace(): one packet through one node.
 import type { CompiledCluster, CompiledEndpoint, CompiledNode } from './compiled';
 import type { Decision, PacketContext, PolicyOverride } from './dataplane/dataplane';
-import { dataPlaneFor } from './dataplane/select';
+import * as select from './dataplane/select';
 import { EngineInputError } from './errors';
-import { hostPort, parseIp, type IpFamily, type ParsedIp } from './ip';
+import * as ip from './ip';
+import type { IpFamily, ParsedIp } from './ip';
 import type { Protocol } from './model';
 import type { SourceIp, Step, TraceEndpoint, TraceResult } from './results';
 import type { RuleId } from './rules';
+
+// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
+// modules to CommonJS, every read of an imported name is a getter call, and these run per packet.
+const { dataPlaneFor } = select;
+const { hostPort, parseIp } = ip;
 
 export type TraceSource =
   | { readonly pod: string }
@@ -114,8 +120,12 @@ function traceEndpoints(decision: Decision, src: ParsedIp): TraceEndpoint[] {
 const NOT_DELIVERED: SourceIp = { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' };
 
 export function traceSourceIp(decision: Decision, ctx: PacketContext, endpoints: readonly TraceEndpoint[]): SourceIp {
+  return sourceIpOfDecision(decision, ctx, endpoints.some((e) => e.masquerade));
+}
+
+/** traceSourceIp(), given whether any of the endpoints is masqueraded (callers that know it already). */
+export function sourceIpOfDecision(decision: Decision, ctx: Pick<PacketContext, 'src' | 'node' | 'dst'>, anyMasq: boolean): SourceIp {
   if (decision.verdict !== 'FORWARD') return NOT_DELIVERED;
-  const anyMasq = endpoints.some((e) => e.masquerade);
   if (!anyMasq) return { preserved: true, seenAs: ctx.src.text, seenAsKind: 'CLIENT', reason: decision.masqueradeReason };
   const reason = decision.masquerade ? decision.masqueradeReason : 'HAIRPIN_MASQUERADE';
   return { preserved: false, seenAs: masqueradeAddress(ctx.node, ctx.dst.family), seenAsKind: 'NODE', reason };
@@ -155,6 +165,40 @@ export function decisionSteps(decision: Decision, ctx: PacketContext, endpoints:
     if (e.ip === ctx.src.text) steps.push({ at, rule: 'K8S-HAIRPIN-MASQUERADE', description: `${e.ip} reaches itself: masqueraded to ${masqAddr}`, before, after: { source: masqAddr, destination: hostPort(e.ip, e.port) } });
   }
   return steps;
+}
+
+/**
+ * The rules of decisionSteps(decision, ctx, endpoints), in order, without rendering the steps
+ * (their descriptions list every candidate: reachability needs the rules of every node class,
+ * but the steps only of the results read), appended to `out` unless there already, as
+ * uniqueRules() lists them. `hairpin`: whether an endpoint is ctx.src itself.
+ */
+export function decisionStepRules(decision: Decision, hairpin: boolean, out: RuleId[]): void {
+  const acts = decision.acts;
+  for (let i = 0; i < acts.length; i++) addRule(out, acts[i].rule);
+  if (decision.verdict !== 'FORWARD' || decision.masqueradeRule === null) return;
+  addRule(out, decision.masqueradeRule);
+  if (hairpin) addRule(out, 'K8S-HAIRPIN-MASQUERADE');
+}
+
+/** Append `rule` to `out` unless it is there already. */
+export function addRule(out: RuleId[], rule: RuleId): void {
+  if (!out.includes(rule)) out.push(rule);
+}
+
+const REACHES_ITSELF = new WeakMap<readonly CompiledEndpoint[], { readonly src: string; readonly hit: boolean }>();
+
+/**
+ * Whether `src` is one of the candidate endpoints (a hairpin), remembered per compiled
+ * candidate list for the latest source: every node class of an answer asks it of one list.
+ */
+export function reachesItself(candidates: readonly CompiledEndpoint[], src: ParsedIp): boolean {
+  const known = REACHES_ITSELF.get(candidates);
+  if (known !== undefined && known.src === src.text) return known.hit;
+  let hit = false;
+  for (let i = 0; i < candidates.length && !hit; i++) hit = candidates[i].ip === src.text;
+  if (candidates.length > 0) REACHES_ITSELF.set(candidates, { src: src.text, hit });
+  return hit;
 }
 
 export function uniqueRules(steps: readonly Step[], notes: readonly RuleId[]): RuleId[] {

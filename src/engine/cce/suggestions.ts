@@ -1,6 +1,6 @@
 // The CCE page's remedies, worded as the page gives them and each offered only where re-running
 // the analysis with the remedy applied changes the answer.
-import type { SuggestionInput } from '../reach/suggestions';
+import { WHAT_IF, type SuggestionInput } from '../reach/suggestions';
 import type { ReachVerdict, Suggestion, SuggestionCode } from '../results';
 import { passThroughRequested, passThroughUnsupported, servicesSharingLoadBalancer } from './annotations';
 
@@ -31,7 +31,7 @@ function passThrough(q: SuggestionInput): Suggestion | null {
   const svc = cc.services[q.sp.serviceIndex].model;
   if (q.via !== 'LOAD_BALANCER' || q.env.client.kind === 'EXTERNAL' || svc.type !== 'LoadBalancer') return null;
   if (q.verdict === 'REACHABLE' || q.verdict === 'UNKNOWN' || passThroughRequested(svc) || passThroughUnsupported(cc.model.kubernetesVersion)) return null;
-  const a = q.reevaluate({ passThrough: true });
+  const a = q.reevaluate(WHAT_IF.PASS_THROUGH);
   if (RANK[a.verdict] <= RANK[q.verdict]) return null;
   const limits = passThroughLimits(q);
   return { code: 'ENABLE_ELB_PASS_THROUGH', message: limits === '' ? REMEDY_TEXT.ENABLE_ELB_PASS_THROUGH : `${REMEDY_TEXT.ENABLE_ELB_PASS_THROUGH} ${limits}`, expected: a };

@@ -88,6 +88,17 @@ export interface NodeClassQuery extends PlacementQuery {
   readonly separateEndpointNodes?: boolean;
 }
 
+/** The node classes of one answer's traffic (see DataPlane.nodeClasses). */
+export interface NodeClasses {
+  /**
+   * The nodes whose class key may differ from their ordinary key, in index order, without
+   * repeats: every other node's key is ordinaryNodeClassKey(cc, node, address index).
+   */
+  readonly singled: readonly number[];
+  /** nodeClassKey of node `node` reached at its parsedIps[address] (at no node address when negative). */
+  key(node: number, address: number): number;
+}
+
 export interface DataPlane {
   readonly profile: Profile;
   /** What happens to one packet at ctx.node. */
@@ -105,8 +116,16 @@ export interface DataPlane {
   readonly connectionNodeLocal?: boolean;
   /** Whether a load balancer sends this Service port's traffic to this node. */
   loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): readonly number[];
-  /** Equal keys = equal decisions for nodes processing this client's traffic (see kubernetes.ts). */
-  nodeClassKey(q: NodeClassQuery): string | number;
+  /** Equal keys = equal decisions for nodes processing this client's traffic (see node-classes.ts); an integer. */
+  nodeClassKey(q: NodeClassQuery): number;
+  /**
+   * The node classes of this traffic, for answers that ask for many nodes (a NodePort answer
+   * for every node address, a load balancer for every target node): which nodes it singles out,
+   * and their keys. separateEndpointNodes is as in NodeClassQuery.
+   */
+  nodeClasses(q: PlacementQuery, separateEndpointNodes: boolean): NodeClasses;
+  /** The class key of a node no traffic singles out, reached at its parsedIps[address] (none when negative). */
+  ordinaryNodeClassKey(cc: CompiledCluster, node: number, address: number): number;
   /**
    * Whether the answer for this client's traffic on a node hosting endpoints (not the client's
    * node) can depend on which endpoints that node hosts, including in the what-if re-evaluations
@@ -114,6 +133,14 @@ export interface DataPlane {
    * Depends on the Service port and the client only: asked once per answer, not per node.
    */
   endpointPlacementMatters(q: PlacementQuery): boolean;
+  /**
+   * Whether the decisions taken for this client's traffic on a node hosting endpoints (not the
+   * client's node) can depend on which endpoints that node hosts, as opposed to whether its
+   * connections complete. When they cannot, nodes whose class keys are equal once nodes hosting
+   * endpoints get no classes of their own (separateEndpointNodes false) get equal decisions:
+   * reachability then takes them once and checks only each node's connections.
+   */
+  decisionPlacementMatters(q: PlacementQuery): boolean;
   /** Rules appended to every answer of this profile (e.g. "fell back to upstream"). */
   readonly notes: readonly RuleId[];
   /** Whether an in-cluster client's traffic to a node EIP is answered like the node's private IP (else UNKNOWN: egress not modelled). */

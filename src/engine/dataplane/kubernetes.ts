@@ -1,13 +1,26 @@
 // Upstream kube-proxy semantics (profile KUBERNETES), ground truth: kube-proxy's own tests.
-import { frontendKey, nodePortKey, type CompiledCluster, type CompiledNode, type CompiledServicePort, type FrontendKind } from '../compiled';
-import { isLoopback, type ParsedIp } from '../ip';
-import { externalPolicyLocal, passesLoadBalancerHealthCheck } from '../predicates';
+import * as compiled from '../compiled';
+import type { CompiledCluster, CompiledServicePort, FrontendKind } from '../compiled';
+import * as ip from '../ip';
+import * as predicates from '../predicates';
 import type { ViaKind } from '../results';
 import type { RuleId } from '../rules';
-import { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } from './classify';
-import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, NodeClassQuery, PacketContext, PlacementQuery, PolicyOverride } from './dataplane';
-import { act, forward, stop } from './decision';
-import { modeBehavior } from './modes';
+import * as classify from './classify';
+import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PlacementQuery, PolicyOverride } from './dataplane';
+import * as decisions from './decision';
+import * as modes from './modes';
+import * as nodeClassing from './node-classes';
+
+// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
+// which compiles modules to CommonJS, every read of an imported name is a getter call, and
+// this module runs for every node class of an answer.
+const { frontendKey, nodePortKey } = compiled;
+const { isLoopback } = ip;
+const { externalPolicyLocalOf, passesLoadBalancerHealthCheck } = predicates;
+const { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } = classify;
+const { act, forward, stop } = decisions;
+const { modeBehavior } = modes;
+const { hostingNodes, nodeClassKey, nodePortAddressAccepted, ordinaryNodeClassKey, nodeClasses } = nodeClassing;
 
 const FRONTEND_RULE: Record<FrontendKind | 'NODE_PORT', RuleId> = {
   CLUSTER_IP: 'K8S-CLUSTERIP-FRONTEND', EXTERNAL_IP: 'K8S-EXTERNALIP-FRONTEND',
@@ -22,24 +35,7 @@ function itpLocal(sp: CompiledServicePort, o: PolicyOverride | undefined): boole
 /** eTP Local in effect; like ExternalPolicyLocal it only counts for NodePort/LoadBalancer Services. */
 export function etpLocal(cc: CompiledCluster, sp: CompiledServicePort, o: PolicyOverride | undefined): boolean {
   if (o?.externalTrafficPolicy === undefined) return sp.externalPolicyLocal;
-  return externalPolicyLocal({ ...cc.services[sp.serviceIndex].model, externalTrafficPolicy: o.externalTrafficPolicy });
-}
-
-/** NodePorts answer only on addresses selected by nodePortAddresses (and localhost in iptables/IPv4). */
-export function nodePortAddressAccepted(cc: CompiledCluster, node: CompiledNode, dst: ParsedIp): boolean {
-  if (isLoopback(dst)) {
-    const enabled = modeBehavior(cc.model.proxyMode).localhostNodePorts && dst.family === 4 && cc.model.kubeProxy.localhostNodePorts;
-    return enabled && !cc.nodePortPrimaryOnly && (cc.nodePortAddresses.size === 0 || cc.nodePortAddresses.contains(dst));
-  }
-  if (cc.nodePortPrimaryOnly) return node.primaryIp[dst.family] === dst.text;
-  let sawFamily = false;
-  for (const c of cc.nodePortAddresses.cidrs) {
-    if (c.family !== dst.family) continue;
-    if (c.contains(dst)) return true;
-    sawFamily = true;
-  }
-  // No CIDR of this family configured: every address of the family accepts NodePorts.
-  return !sawFamily;
+  return externalPolicyLocalOf(cc.services[sp.serviceIndex].model.type, o.externalTrafficPolicy);
 }
 
 function acceptsNodePorts(ctx: PacketContext): boolean {
@@ -55,11 +51,39 @@ function sourceAllowed(ctx: PacketContext, sp: CompiledServicePort): boolean {
   return sp.loadBalancerVips.includes(ctx.src.text) && nodeIp !== null && ranges.containsText(nodeIp);
 }
 
+/**
+ * The acts a Service port's decisions always word the same, made once per Service port:
+ * decide() runs for every node class of an answer (hundreds for a NodePort with endpoints on
+ * hundreds of nodes). Acts are never changed once made, so decisions may share them.
+ */
+interface PortActs {
+  readonly frontend: Partial<Record<ViaKind, Act>>;
+  clusterEndpoints: Act | null;
+}
+
+const PORT_ACTS = new WeakMap<CompiledServicePort, PortActs>();
+
+function portActs(sp: CompiledServicePort): PortActs {
+  let acts = PORT_ACTS.get(sp);
+  if (acts === undefined) {
+    acts = { frontend: {}, clusterEndpoints: null };
+    PORT_ACTS.set(sp, acts);
+  }
+  return acts;
+}
+
+/** The frontend a packet matched: this Service port, addressed by way of `via`. */
+function frontendAct(sp: CompiledServicePort, via: ViaKind): Act {
+  const cached = portActs(sp).frontend;
+  return (cached[via] ??= act(FRONTEND_RULE[via], `destination is ${sp.serviceKey}:${sp.portName ?? sp.port}/${sp.protocol} (${via})`));
+}
+
 /** Which cluster-wide endpoint set is in use: ready ones, or the terminating fallback. */
 export function clusterEndpointsAct(sp: CompiledServicePort): Act {
-  return sp.categories.clusterTerminatingFallback
+  const cached = portActs(sp);
+  return (cached.clusterEndpoints ??= sp.categories.clusterTerminatingFallback
     ? act('K8S-ENDPOINTS-TERMINATING-FALLBACK', 'no ready endpoint anywhere: using serving-and-terminating ones')
-    : act('K8S-ENDPOINTS-READY', `${sp.categories.cluster.length} ready endpoint(s) cluster-wide`);
+    : act('K8S-ENDPOINTS-READY', `${sp.categories.cluster.length} ready endpoint(s) cluster-wide`));
 }
 
 function internalTraffic(ctx: PacketContext, sp: CompiledServicePort, acts: Act[]): Decision {
@@ -96,7 +120,7 @@ function externalTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKi
 }
 
 function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind): Decision {
-  const acts: Act[] = [act(FRONTEND_RULE[via], `destination is ${sp.serviceKey}:${sp.portName ?? sp.port}/${sp.protocol} (${via})`)];
+  const acts: Act[] = [frontendAct(sp, via)];
   if (via === 'LOAD_BALANCER' && !sourceAllowed(ctx, sp)) {
     acts.push(act('K8S-LB-SOURCE-RANGES-DROP', `${ctx.src.text} is outside loadBalancerSourceRanges`));
     return stop('DROP', acts, sp, via);
@@ -108,23 +132,39 @@ function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKin
   return externalTraffic(ctx, sp, via, acts);
 }
 
+/** Decisions worded the same whatever the packet, made once (decisions are never changed once made). */
+const NODE_PORT_REFUSED = stop('NOT_INTERCEPTED', [act('K8S-NODEPORT-ADDRESSES', 'this node address does not accept NodePorts (nodePortAddresses)')]);
+const NO_RULE_MATCHES = stop('NOT_INTERCEPTED', [act('K8S-NOT-INTERCEPTED', 'no Service rule matches the destination')]);
+
 function notIntercepted(ctx: PacketContext, nodePortRefused: CompiledServicePort | null): Decision {
   const cc = ctx.cc;
-  const proxied = cc.proxyIngress.get(frontendKey(ctx.dst.text, ctx.port, ctx.protocol));
+  const proxied = cc.proxyIngressIps.has(ctx.dst.text) ? cc.proxyIngress.get(destinationKey(ctx)) : undefined;
   if (proxied !== undefined) return stop('NOT_INTERCEPTED', [act('K8S-LB-IPMODE-PROXY', `destination is an ipMode Proxy ingress of ${cc.servicePorts[proxied.servicePort].serviceKey}: sent to the load balancer`)]);
-  if (nodePortRefused !== null) return stop('NOT_INTERCEPTED', [act('K8S-NODEPORT-ADDRESSES', 'this node address does not accept NodePorts (nodePortAddresses)')]);
+  if (nodePortRefused !== null) return NODE_PORT_REFUSED;
   const ignored = cc.ignoredServiceIps.get(ctx.dst.text);
   const first = ignored === undefined ? null : cc.services[ignored];
   if (first !== null) {
     const rule: RuleId = first.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL';
     return stop('NOT_INTERCEPTED', [act(rule, `${first.key} is not proxied by kube-proxy`)]);
   }
-  return stop('NOT_INTERCEPTED', [act('K8S-NOT-INTERCEPTED', 'no Service rule matches the destination')]);
+  return NO_RULE_MATCHES;
+}
+
+/** The latest frontendKey() made: a load balancer's answer decides the same destination on every target node. */
+let lastKey = { ip: '', port: -1, protocol: '', key: '' };
+
+function destinationKey(ctx: PacketContext): string {
+  const k = lastKey;
+  if (k.ip === ctx.dst.text && k.port === ctx.port && k.protocol === ctx.protocol) return k.key;
+  lastKey = { ip: ctx.dst.text, port: ctx.port, protocol: ctx.protocol, key: frontendKey(ctx.dst.text, ctx.port, ctx.protocol) };
+  return lastKey.key;
 }
 
 function decide(ctx: PacketContext): Decision {
   const cc = ctx.cc;
-  const fe = cc.frontends.get(frontendKey(ctx.dst.text, ctx.port, ctx.protocol));
+  // Most packets a reachability answer decides go to node addresses, which are no Service IP:
+  // no frontend key to build (a string per packet) when the address holds no frontend at all.
+  const fe = cc.boundServiceIps.has(ctx.dst.text) ? cc.frontends.get(destinationKey(ctx)) : undefined;
   if (fe !== undefined) return serviceTraffic(ctx, cc.servicePorts[fe.servicePort], fe.kind);
   const np = cc.nodePorts.get(nodePortKey(ctx.port, ctx.protocol));
   const npIndex = np === undefined ? -1 : np[ctx.dst.family];
@@ -170,12 +210,20 @@ function eligibleNodes(cc: CompiledCluster): readonly number[] {
  */
 function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): readonly number[] {
   if (!etpLocal(cc, sp, override)) return eligibleNodes(cc);
-  const out: number[] = [];
-  for (const n of sp.categories.localByNode.keys()) {
-    if (!cc.nodes[n].excludedFromLoadBalancers && passesLoadBalancerHealthCheck(sp, n, true)) out.push(n);
+  let out = LOCAL_TARGETS.get(sp);
+  if (out === undefined) {
+    const list: number[] = [];
+    for (const n of hostingNodes(sp)) {
+      if (!cc.nodes[n].excludedFromLoadBalancers && passesLoadBalancerHealthCheck(sp, n, true)) list.push(n);
+    }
+    out = Object.freeze(list);
+    LOCAL_TARGETS.set(sp, out);
   }
-  return out.sort((a, b) => a - b);
+  return out;
 }
+
+/** eTP Local targets per Service port (shared, frozen; in index order like the nodes hosting endpoints). */
+const LOCAL_TARGETS = new WeakMap<CompiledServicePort, readonly number[]>();
 
 /**
  * Whether a node hosting endpoints (not the client's node) can answer differently from the
@@ -197,28 +245,25 @@ export function endpointPlacementMatters(q: PlacementQuery): boolean {
   // An in-cluster client is never offered eTP Local, so no what-if looks at local endpoints.
   if (clientNode >= 0 || clientIp === null) return false;
   if (isLoopback(clientIp) || cc.ipOwner.has(clientIp.text) || cc.clusterCidrs.contains(clientIp)) return true;
-  for (const ep of sp.endpoints) if (ep.ip === clientIp.text) return true;
+  for (let i = 0; i < sp.endpoints.length; i++) if (sp.endpoints[i].ip === clientIp.text) return true;
   return false;
 }
 
 /**
- * Facts about node N that can change the answer for this client's traffic processed on N:
- * being the client's own node, the detector calling the client a pod there, whether N
- * hosts usable endpoints, and whether the addressed IP accepts NodePorts. Nodes with equal
- * keys get equal decisions (only names and addresses differ), so reachability evaluates one.
- * A node hosting endpoints is a class of its own unless q.separateEndpointNodes is false (see
- * endpointPlacementMatters), and even then when the client is a pod there by the node-CIDR
- * detector (an eTP Local what-if would short-circuit) or the addressed IP is also a Service IP.
+ * Decisions on a node hosting endpoints depend on which endpoints it hosts only through an
+ * eTP Local choice of its own endpoints (a load balancer's source ranges aside, which read the
+ * node's address). iptables and nftables skip that choice for pod sources, and with the
+ * cluster-CIDR detector a source is a pod source on every node alike: then the decision (all
+ * endpoints, unmasqueraded) is the same on every node, though whether each connection returns
+ * still depends on the node (K8S-ASYMMETRIC-RETURN).
  */
-function nodeClassKey(q: NodeClassQuery): number {
-  const { cc, sp, node, address, clientNode, clientIp } = q;
-  const podHere = cc.model.kubeProxy.localDetector === 'NODE_CIDR' && clientIp !== null && node.podCidrs.contains(clientIp);
-  const accepted = address === null || nodePortAddressAccepted(cc, node, address);
-  const flags = (podHere ? 1 : 0) + (accepted ? 2 : 0);
-  if (node.index === clientNode) return 8 + node.index * 8 + flags;
-  if (!sp.categories.localByNode.has(node.index)) return flags;
-  const unique = q.separateEndpointNodes !== false || podHere || (address !== null && cc.boundServiceIps.has(address.text));
-  return unique ? 8 + node.index * 8 + flags : 4 + flags;
+export function decisionPlacementMatters(q: PlacementQuery): boolean {
+  const { cc, sp, clientIp } = q;
+  if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
+  if (!etpLocal(cc, sp, q.override)) return false;
+  const mode = cc.model.proxyMode;
+  const podSourceEverywhere = cc.model.kubeProxy.localDetector === 'CLUSTER_CIDR' && clientIp !== null && cc.clusterCidrs.contains(clientIp);
+  return !((mode === 'IPTABLES' || mode === 'NFTABLES') && podSourceEverywhere);
 }
 
 export const kubernetesDataPlane: DataPlane = {
@@ -228,6 +273,9 @@ export const kubernetesDataPlane: DataPlane = {
   connectionNodeLocal: true,
   loadBalancerTargets,
   nodeClassKey,
+  nodeClasses,
+  ordinaryNodeClassKey,
   endpointPlacementMatters,
+  decisionPlacementMatters,
   notes: [],
 };

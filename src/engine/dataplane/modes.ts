@@ -1,12 +1,19 @@
 // Where iptables, nftables and IPVS kube-proxy differ. One behaviour object per proxy mode,
 // chosen by an exhaustive switch; the shared pipeline lives in kubernetes.ts.
-import { isLoopback } from '../ip';
+import * as ip from '../ip';
 import type { ProxyMode } from '../model';
-import { detectorImplemented, isLocalSource, isPodSource } from './classify';
+import * as classify from './classify';
 import type { Act, Decision, PacketContext } from './dataplane';
-import { act, forward, stop } from './decision';
+import * as decisions from './decision';
 import type { CompiledServicePort } from '../compiled';
 import type { ViaKind } from '../results';
+
+// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
+// which compiles modules to CommonJS, every read of an imported name is a getter call, and
+// this module runs for every node class of an answer.
+const { isLoopback } = ip;
+const { detectorImplemented, isLocalSource, isPodSource } = classify;
+const { act, forward, stop } = decisions;
 
 export interface ModeBehavior {
   /** Traffic to a Service IP that matched no Service port (wrong port, unallocated IP). */
@@ -33,12 +40,12 @@ function localChoice(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind, 
 
 /** iptables and nftables: pod and node traffic short-circuit to all endpoints; the rest stays local. */
 function shortCircuitingExternalLocal(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind, acts: Act[]): Decision {
-  const cluster = { endpoints: sp.categories.cluster };
+  const endpoints = sp.categories.cluster;
   if (detectorImplemented(ctx) && isPodSource(ctx)) {
-    return forward(sp, via, { ...cluster, masquerade: false, reason: 'POD_SHORT_CIRCUIT', rule: 'K8S-ETP-LOCAL-POD-SHORTCIRCUIT' }, acts);
+    return forward(sp, via, { endpoints, masquerade: false, reason: 'POD_SHORT_CIRCUIT', rule: 'K8S-ETP-LOCAL-POD-SHORTCIRCUIT' }, acts);
   }
   if (isLocalSource(ctx)) {
-    return forward(sp, via, { ...cluster, masquerade: true, reason: 'NODE_SOURCE_MASQUERADE', rule: 'K8S-ETP-LOCAL-NODE-SHORTCIRCUIT' }, acts);
+    return forward(sp, via, { endpoints, masquerade: true, reason: 'NODE_SOURCE_MASQUERADE', rule: 'K8S-ETP-LOCAL-NODE-SHORTCIRCUIT' }, acts);
   }
   if (!detectorImplemented(ctx)) acts.push(act('K8S-CLUSTERIP-NO-DETECTOR', 'no local-traffic detector: pod traffic is not short-circuited'));
   return localChoice(ctx, sp, via, acts, 'DROP');

@@ -3,9 +3,18 @@
 import type { CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
 import type { AddressResult, Hop, MissingFact, SourceIp, Step, Suggestion, Via } from '../results';
-import { RULES, type Rule, type RuleId } from '../rules';
-import { traceSourceIp, uniqueRules } from '../trace';
-import { lastHopSteps, leadingSteps, type Env, type PathOutcome } from './paths';
+import * as rules from '../rules';
+import type { Rule, RuleId } from '../rules';
+import * as trace from '../trace';
+import * as paths from './paths';
+import type { Env, PathOutcome } from './paths';
+
+// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
+// which compiles modules to CommonJS, every read of an imported name is a getter call, and
+// this module runs for every node class of an answer.
+const { RULES } = rules;
+const { addRule, sourceIpOfDecision, uniqueRules } = trace;
+const { lastHopRules, lastHopSteps, leadingSteps } = paths;
 
 export function rulesOf(steps: readonly Step[], notes: readonly RuleId[]): Rule[] {
   return uniqueRules(steps, notes).map((id) => RULES[id]);
@@ -13,7 +22,7 @@ export function rulesOf(steps: readonly Step[], notes: readonly RuleId[]): Rule[
 
 function sourceIpOf(path: PathOutcome, node: CompiledNode, dst: ParsedIp): SourceIp {
   const last = path.hops[path.hops.length - 1];
-  return traceSourceIp(last.decision, { ...last.ctx, node, dst }, path.endpoints);
+  return sourceIpOfDecision(last.decision, { src: last.ctx.src, node, dst }, path.masquerade);
 }
 
 function hopsOf(path: PathOutcome, node: CompiledNode, hopExtra: Partial<Hop>): Hop[] {
@@ -60,13 +69,49 @@ export function classSourceIp(path: PathOutcome, rep: Member): SourceIp {
   return sourceIpOf(path, rep.node, rep.dst);
 }
 
-export function makeClass(env: Env, path: PathOutcome, rep: Member, suggestions: readonly Suggestion[]): NodeClass {
+/** rulesOf(memberSteps(path, lead, ...)) of a member, without rendering its steps (the same for every member). */
+/** Rule lists by the sequence of their ids: a trie over rule ids, each list made once (lists are never changed). */
+interface RuleTrie {
+  readonly next: Map<RuleId, RuleTrie>;
+  list: readonly Rule[] | null;
+}
+
+const RULE_LISTS: RuleTrie = { next: new Map(), list: null };
+/** The ids being listed (memberRules runs to completion, so one scratch array serves every call). */
+const scratch: RuleId[] = [];
+
+/** The shared Rule list of the ids in scratch. */
+function scratchRules(): readonly Rule[] {
+  let node = RULE_LISTS;
+  for (let i = 0; i < scratch.length; i++) {
+    let next = node.next.get(scratch[i]);
+    if (next === undefined) node.next.set(scratch[i], (next = { next: new Map(), list: null }));
+    node = next;
+  }
+  return (node.list ??= scratch.map((id) => RULES[id]));
+}
+
+/**
+ * rulesOf(memberSteps(path, lead, ...)) of a member, without rendering its steps (the same for
+ * every member), as a list shared with every other class listing the same rules: every node
+ * class of an answer has one, and most are equal.
+ */
+function memberRules(path: PathOutcome, lead: readonly Step[], eip: boolean, notes: readonly RuleId[]): readonly Rule[] {
+  scratch.length = 0;
+  if (eip) scratch.push('K8S-EIP-NAT');
+  for (let i = 0; i < lead.length; i++) addRule(scratch, lead[i].rule);
+  lastHopRules(path, scratch);
+  for (let i = 0; i < notes.length; i++) addRule(scratch, notes[i]);
+  return scratchRules();
+}
+
+/** `sourceIp`: classSourceIp(path, rep), which the caller has already. */
+export function makeClass(env: Env, path: PathOutcome, rep: Member, suggestions: readonly Suggestion[], sourceIp: SourceIp): NodeClass {
   const lead = leadingSteps(path);
-  const masq = path.endpoints.some((e) => e.masquerade);
   return {
     sp: rep.sp, kind: rep.kind, path, lead, suggestions,
-    rules: rulesOf(memberSteps(path, lead, rep.node, rep.dst, rep.eip), env.dp.notes),
-    sharedSourceIp: masq ? null : sourceIpOf(path, rep.node, rep.dst),
+    rules: memberRules(path, lead, rep.eip !== null, env.dp.notes),
+    sharedSourceIp: path.masquerade ? null : sourceIp,
   };
 }
 

@@ -20,6 +20,42 @@ export interface ClientInfo {
   readonly ips: { readonly 4: ParsedIp | null; readonly 6: ParsedIp | null };
   /** The trace() source that replays this client's packets. */
   source(family: IpFamily): TraceSource;
+  /** This client as seen by nodes a load balancer delivers its traffic to: on no node (kept). */
+  outside(): ClientInfo;
+}
+
+type Ips = { readonly 4: ParsedIp | null; readonly 6: ParsedIp | null };
+
+/** A client; a class, so that its methods are not made per request. */
+class Client implements ClientInfo {
+  readonly kind: ClientInfo['kind'];
+  readonly node: number;
+  readonly network: ClientInfo['network'];
+  readonly ipKnown: boolean;
+  readonly ips: Ips;
+  /** The pod key or node name of an in-cluster client. */
+  readonly #name: string;
+  #outside: Client | null = null;
+
+  constructor(kind: ClientInfo['kind'], node: number, network: ClientInfo['network'], ipKnown: boolean, ips: Ips, name: string) {
+    this.kind = kind;
+    this.node = node;
+    this.network = network;
+    this.ipKnown = ipKnown;
+    this.ips = ips;
+    this.#name = name;
+  }
+
+  source(family: IpFamily): TraceSource {
+    if (this.kind === 'POD') return { pod: this.#name };
+    if (this.kind === 'NODE') return { node: this.#name };
+    return { external: { ip: this.ips[family]?.text ?? '' } };
+  }
+
+  outside(): ClientInfo {
+    if (this.node < 0) return this;
+    return (this.#outside ??= new Client(this.kind, -1, this.network, this.ipKnown, this.ips, this.#name));
+  }
 }
 
 function byFamily(ips: readonly string[]): { 4: ParsedIp | null; 6: ParsedIp | null } {
@@ -43,22 +79,21 @@ function representative(cc: CompiledCluster, network: 'PUBLIC' | 'PRIVATE', fami
   return null;
 }
 
+/** Outside clients that gave no IP, per cluster and network: the same for every answer (and immutable). */
+const STAND_INS = new WeakMap<CompiledCluster, { PUBLIC?: Client; PRIVATE?: Client }>();
+
 function externalClient(cc: CompiledCluster, network: 'PUBLIC' | 'PRIVATE', ip: string | undefined): ClientInfo {
-  if (ip !== undefined) {
-    const parsed = parseIp(ip);
-    if (parsed === null) throw new EngineInputError('INVALID_IP', `client IP ${JSON.stringify(ip)} is not an IP address`);
-    if (isPrivateIp(parsed) !== (network === 'PRIVATE')) {
-      throw new EngineInputError('INVALID_IP', `client IP ${parsed.text} is not on the ${network} network`);
-    }
+  if (ip === undefined) {
+    let byNetwork = STAND_INS.get(cc);
+    if (byNetwork === undefined) STAND_INS.set(cc, (byNetwork = {}));
+    return (byNetwork[network] ??= new Client('EXTERNAL', -1, network, false, { 4: representative(cc, network, 4), 6: representative(cc, network, 6) }, ''));
   }
-  const given = ip === undefined ? null : parseIp(ip);
-  const ips = given !== null
-    ? { 4: given.family === 4 ? given : null, 6: given.family === 6 ? given : null }
-    : { 4: representative(cc, network, 4), 6: representative(cc, network, 6) };
-  return {
-    kind: 'EXTERNAL', node: -1, network, ipKnown: given !== null, ips,
-    source: (family) => ({ external: { ip: ips[family]?.text ?? '' } }),
-  };
+  const given = parseIp(ip);
+  if (given === null) throw new EngineInputError('INVALID_IP', `client IP ${JSON.stringify(ip)} is not an IP address`);
+  if (isPrivateIp(given) !== (network === 'PRIVATE')) {
+    throw new EngineInputError('INVALID_IP', `client IP ${given.text} is not on the ${network} network`);
+  }
+  return new Client('EXTERNAL', -1, network, true, { 4: given.family === 4 ? given : null, 6: given.family === 6 ? given : null }, '');
 }
 
 export function resolveClient(cc: CompiledCluster, client: ReachabilityClient): ClientInfo {
@@ -67,13 +102,13 @@ export function resolveClient(cc: CompiledCluster, client: ReachabilityClient): 
     if (i === undefined) throw new EngineInputError('UNKNOWN_POD', `pod ${client.pod} is not in cluster ${cc.model.name}`);
     const pod = cc.pods[i];
     if (pod.nodeIndex < 0) throw new EngineInputError('POD_NOT_SCHEDULED', `pod ${pod.key} is not on a node`);
-    return { kind: 'POD', node: pod.nodeIndex, network: null, ipKnown: true, ips: byFamily(pod.ips), source: () => ({ pod: pod.key }) };
+    return new Client('POD', pod.nodeIndex, null, true, byFamily(pod.ips), pod.key);
   }
   if ('node' in client) {
     const n = cc.nodeByName.get(client.node);
     if (n === undefined) throw new EngineInputError('UNKNOWN_NODE', `node ${client.node} is not in cluster ${cc.model.name}`);
     const node = cc.nodes[n];
-    return { kind: 'NODE', node: n, network: null, ipKnown: true, ips: byFamily(node.internalIps), source: () => ({ node: node.name }) };
+    return new Client('NODE', n, null, true, byFamily(node.internalIps), node.name);
   }
   return externalClient(cc, client.external.network, client.external.ip);
 }

@@ -1,13 +1,23 @@
 // Load-balancer paths from outside: the LB delivers to the nodes passing its health check
 // (VIP mode: destination still the LB IP; Proxy mode: a new connection to NodeIP:NodePort from
 // the LB's address). Target nodes are grouped by node class, one trace per group.
-import type { CompiledNode, CompiledServicePort } from '../compiled';
-import { hostPort, type ParsedIp } from '../ip';
+import type { CompiledCluster, CompiledNode, CompiledServicePort } from '../compiled';
+import type { ParsedIp } from '../ip';
 import type { AddressResult, Delivery, EndpointOutcome, Hop, ReachVerdict, SourceIp, Step, Via } from '../results';
-import { masqueradeAddress } from '../trace';
-import { rulesOf } from './build';
-import { decideAt, finishPath, lastHopSteps, pathAt, type Env, type PathOutcome } from './paths';
-import { suggestionsFor, type Answer } from './suggestions';
+import * as trace from '../trace';
+import * as build from './build';
+import * as paths from './paths';
+import type { Env, PathOutcome } from './paths';
+import * as suggestions from './suggestions';
+import type { Answer } from './suggestions';
+
+// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
+// modules to CommonJS, every read of an imported name is a getter call, and these run for
+// every delivery group of an answer.
+const { masqueradeAddress } = trace;
+const { rulesOf } = build;
+const { decideAt, finishPath, lastHopSteps, pathAt, withOverride } = paths;
+const { suggestionsFor } = suggestions;
 
 export interface DeliveryPlan {
   readonly mode: 'VIP' | 'PROXY';
@@ -18,16 +28,28 @@ export interface DeliveryPlan {
   readonly lead: readonly Step[];
   readonly leadHops: readonly Hop[];
   /**
-   * Node class key per node index, filled on first use. A key does not depend on policy
-   * overrides (NodeClassQuery has none), so the what-if re-evaluations behind suggestions
-   * reuse the keys of the first evaluation instead of recomputing one per node.
+   * Node class keys of a target list (keys[i] for targets[i]), by list. A key does not depend
+   * on policy overrides (NodeClassQuery has none), so the what-if re-evaluations behind
+   * suggestions reuse the keys of the first evaluation when they target the same (shared) list.
    */
-  readonly classKeys: (string | number | undefined)[];
+  readonly classKeys: Map<readonly number[], Int32Array>;
 }
 
 /** Fresh, empty class-key cache for a plan. */
-export function classKeyCache(nodeCount: number): (string | number | undefined)[] {
-  return new Array<string | number | undefined>(nodeCount);
+export function classKeyCache(): Map<readonly number[], Int32Array> {
+  return new Map();
+}
+
+/** Every node's name by index, per cluster: delivery groups list up to every node by name. */
+const NODE_NAMES = new WeakMap<CompiledCluster, readonly string[]>();
+
+function nodeNames(cc: CompiledCluster): readonly string[] {
+  let names = NODE_NAMES.get(cc);
+  if (names === undefined) {
+    names = cc.nodes.map((n) => n.name);
+    NODE_NAMES.set(cc, names);
+  }
+  return names;
 }
 
 interface Group { readonly rep: CompiledNode; readonly nodes: string[]; path?: PathOutcome }
@@ -38,68 +60,183 @@ function destination(plan: DeliveryPlan, sp: CompiledServicePort, node: Compiled
   return ip === null || sp.nodePort === null ? null : { ip, port: sp.nodePort };
 }
 
+/** What answers targeting one (shared) target list reuse: its order, and its nodes' ordinary class keys. */
+interface TargetList {
+  /** Whether the nodes come in index order (as loadBalancerTargets returns them): then positions are found by bisection. */
+  readonly ascending: boolean;
+  /** Ordinary class keys (DataPlane.ordinaryNodeClassKey) by kind of destination. */
+  readonly ordinaryKeys: Map<string, Int32Array>;
+}
+
+const TARGET_LISTS = new WeakMap<readonly number[], TargetList>();
+
+function targetList(targets: readonly number[]): TargetList {
+  let list = TARGET_LISTS.get(targets);
+  if (list === undefined) {
+    let ascending = true;
+    for (let i = 1; i < targets.length && ascending; i++) ascending = targets[i - 1] < targets[i];
+    list = { ascending, ordinaryKeys: new Map() };
+    TARGET_LISTS.set(targets, list);
+  }
+  return list;
+}
+
+/** The address index (in parsedIps) the plan's packets reach target `node` at, -1 for none (VIP: the LB IP). */
+function targetAddress(plan: DeliveryPlan, sp: CompiledServicePort, node: CompiledNode): number {
+  if (plan.mode === 'VIP') return -1;
+  // Proxy mode delivers to the node's primary IP of the LB's family (destination()).
+  const ip = node.parsedPrimary[plan.lbIp.family];
+  return ip === null || sp.nodePort === null ? -1 : node.parsedIps.indexOf(ip);
+}
+
+function ordinaryTargetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: readonly number[], list: TargetList): Int32Array {
+  const kind = `${plan.mode}|${plan.lbIp.family}|${sp.nodePort !== null}`;
+  let keys = list.ordinaryKeys.get(kind);
+  if (keys === undefined) {
+    keys = new Int32Array(targets.length);
+    for (let i = 0; i < targets.length; i++) keys[i] = env.dp.ordinaryNodeClassKey(env.cc, targets[i], targetAddress(plan, sp, env.cc.nodes[targets[i]]));
+    list.ordinaryKeys.set(kind, keys);
+  }
+  return keys;
+}
+
+/** Positions of node `n` in `targets`. */
+function positionsOf(targets: readonly number[], list: TargetList, n: number): number[] {
+  const out: number[] = [];
+  if (!list.ascending) {
+    for (let i = 0; i < targets.length; i++) if (targets[i] === n) out.push(i);
+    return out;
+  }
+  let lo = 0;
+  let hi = targets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (targets[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < targets.length && targets[lo] === n) out.push(lo);
+  return out;
+}
+
+/**
+ * Class keys of the plan's targets (kept for the list): their ordinary keys, shared by every
+ * answer targeting the same (shared) list, with those of the nodes the traffic singles out
+ * (DataPlane.singledOutNodes) keyed one by one.
+ */
+function targetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: readonly number[]): Int32Array {
+  let keys = plan.classKeys.get(targets);
+  if (keys === undefined) {
+    const list = targetList(targets);
+    keys = ordinaryTargetKeys(env, sp, plan, targets, list).slice();
+    // Delivered traffic: keyed as from outside; each node hosting endpoints a group of its own.
+    const classing = env.dp.nodeClasses({ cc: env.cc, sp, clientNode: -1, clientIp: plan.src }, true);
+    for (const n of classing.singled) {
+      const a = targetAddress(plan, sp, env.cc.nodes[n]);
+      for (const i of positionsOf(targets, list, n)) keys[i] = classing.key(n, a);
+    }
+    plan.classKeys.set(targets, keys);
+  }
+  return keys;
+}
+
+/**
+ * The target nodes grouped by class key, in order of first appearance; each group's node list
+ * allocated once at its final size (up to every node). Targets come in index order and most
+ * share one key, so sizes are counted per run of equal keys, not per node.
+ */
 function groupTargets(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[] {
   const targets = env.dp.loadBalancerTargets(env.cc, sp, env.override);
-  // Two passes, so each group's node list is allocated once at its final size (up to every node).
-  const counts = new Map<string | number, number>();
-  for (let i = 0; i < targets.length; i++) {
-    const n = targets[i];
-    let key = plan.classKeys[n];
-    if (key === undefined) {
-      const node = env.cc.nodes[n];
-      const address = plan.mode === 'PROXY' ? destination(plan, sp, node)?.ip ?? null : null;
-      key = env.dp.nodeClassKey({ cc: env.cc, sp, node, address, clientNode: -1, clientIp: plan.src });
-      plan.classKeys[n] = key;
-    }
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  const keys = targetKeys(env, sp, plan, targets);
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < keys.length;) {
+    const key = keys[i];
+    let end = i + 1;
+    while (end < keys.length && keys[end] === key) end++;
+    sizes.set(key, (sizes.get(key) ?? 0) + end - i);
+    i = end;
   }
-  const groups = new Map<string | number, { group: Group; filled: number }>();
-  for (let i = 0; i < targets.length; i++) {
-    const node = env.cc.nodes[targets[i]];
-    const key = plan.classKeys[node.index] as string | number;
+  const names = nodeNames(env.cc);
+  const groups = new Map<number, { group: Group; filled: number }>();
+  for (let i = 0; i < keys.length;) {
+    const key = keys[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { group: { rep: node, nodes: new Array<string>(counts.get(key) as number) }, filled: 0 };
+      g = { group: { rep: env.cc.nodes[targets[i]], nodes: new Array<string>(sizes.get(key) as number) }, filled: 0 };
       groups.set(key, g);
     }
-    g.group.nodes[g.filled++] = node.name;
+    const list = g.group.nodes;
+    let filled = g.filled;
+    for (; i < keys.length && keys[i] === key; i++) list[filled++] = names[targets[i]];
+    g.filled = filled;
   }
-  return Array.from(groups.values(), (g) => g.group);
+  const out: Group[] = [];
+  groups.forEach((g) => out.push(g.group));
+  return out;
 }
 
-function combine(verdicts: readonly ReachVerdict[]): ReachVerdict {
-  if (verdicts.length === 0) return 'UNREACHABLE';
-  if (verdicts.every((v) => v === 'REACHABLE')) return 'REACHABLE';
-  return verdicts.every((v) => v === 'UNREACHABLE') ? 'UNREACHABLE' : 'PARTIAL';
+/** REACHABLE when every group's path is, UNREACHABLE when none is (or there is no group), else PARTIAL. */
+function combine(groups: readonly Group[]): ReachVerdict {
+  if (groups.length === 0) return 'UNREACHABLE';
+  let reachable = 0;
+  let unreachable = 0;
+  for (let k = 0; k < groups.length; k++) {
+    const v = groups[k].path?.verdict ?? 'UNREACHABLE';
+    if (v === 'REACHABLE') reachable++;
+    else if (v === 'UNREACHABLE') unreachable++;
+  }
+  return reachable === groups.length ? 'REACHABLE' : unreachable === groups.length ? 'UNREACHABLE' : 'PARTIAL';
 }
 
-function unionEndpoints(paths: readonly PathOutcome[]): EndpointOutcome[] {
-  const byKey = new Map<string, EndpointOutcome>();
+/**
+ * The outcomes of every group, each endpoint (by ip:port) once, in order of first appearance:
+ * failing wherever it fails. Keyed by address then port, so no ip:port string is made per endpoint.
+ */
+function unionEndpoints(groups: readonly Group[]): EndpointOutcome[] {
+  const out: EndpointOutcome[] = [];
+  const at = new Map<string, number[]>();
   // Groups usually share one outcome list; a list seen before cannot change the union.
   const seen = new Set<readonly EndpointOutcome[]>();
-  for (const p of paths) {
-    if (seen.has(p.endpoints)) continue;
-    seen.add(p.endpoints);
-    for (const e of p.endpoints) {
-      const k = hostPort(e.ip, e.port);
-      const prev = byKey.get(k);
-      if (prev === undefined || (prev.outcome === 'CONNECTS' && e.outcome === 'FAILS')) byKey.set(k, e);
+  for (let k = 0; k < groups.length; k++) {
+    const path = groups[k].path;
+    if (path === undefined) continue;
+    const endpoints = path.endpoints;
+    if (seen.has(endpoints)) continue;
+    seen.add(endpoints);
+    for (let i = 0; i < endpoints.length; i++) {
+      const e = endpoints[i];
+      let positions = at.get(e.ip);
+      if (positions === undefined) at.set(e.ip, (positions = []));
+      let p = 0;
+      while (p < positions.length && out[positions[p]].port !== e.port) p++;
+      if (p === positions.length) {
+        positions.push(out.length);
+        out.push(e);
+      } else if (out[positions[p]].outcome === 'CONNECTS' && e.outcome === 'FAILS') {
+        out[positions[p]] = e;
+      }
     }
   }
-  return [...byKey.values()];
+  return out;
 }
 
 function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceIp {
-  const forwarded = groups.filter((g) => g.path?.hops[0].decision.verdict === 'FORWARD');
-  if (forwarded.length === 0) return { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' };
-  const masq = forwarded.find((g) => g.path?.endpoints.some((e) => e.masquerade));
-  if (masq !== undefined) {
+  // The first group forwarding, and the first forwarding group that masquerades.
+  let forwarded: Group | null = null;
+  let masq: Group | null = null;
+  for (let k = 0; k < groups.length && masq === null; k++) {
+    const g = groups[k];
+    if (g.path?.hops[0].decision.verdict !== 'FORWARD') continue;
+    forwarded ??= g;
+    if (g.path.masquerade) masq = g;
+  }
+  if (forwarded === null) return { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' };
+  if (masq !== null) {
     const single = groups.length === 1 && groups[0].nodes.length === 1;
     const reason = masq.path?.hops[0].decision.masqueradeReason ?? 'SNAT_ETP_CLUSTER';
     return { preserved: false, seenAs: single ? masqueradeAddress(masq.rep, plan.lbIp.family) : null, seenAsKind: 'NODE', reason };
   }
   if (plan.mode === 'PROXY') return { preserved: false, seenAs: plan.src.text, seenAsKind: 'LOAD_BALANCER', reason: 'LB_PROXY' };
-  return { preserved: true, seenAs: plan.src.text, seenAsKind: 'CLIENT', reason: forwarded[0].path?.hops[0].decision.masqueradeReason ?? 'NOT_MASQUERADED' };
+  return { preserved: true, seenAs: plan.src.text, seenAsKind: 'CLIENT', reason: forwarded.path?.hops[0].decision.masqueradeReason ?? 'NOT_MASQUERADED' };
 }
 
 /**
@@ -109,16 +246,16 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
  * What-if re-evaluations (overrides) evaluate every group.
  */
 function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[] {
-  const outside: Env = { ...env, client: { ...env.client, node: -1 } };
+  const outside: Env = { cc: env.cc, dp: env.dp, client: env.client.outside(), override: env.override, outcomes: env.outcomes };
   const groups = groupTargets(env, sp, plan);
-  const shareable = env.override === undefined && !env.dp.endpointPlacementMatters({ cc: env.cc, sp, clientNode: -1, clientIp: plan.src });
-  const shared = new Map<string | number, PathOutcome>();
-  for (const g of groups) {
+  const placement = { cc: env.cc, sp, clientNode: -1, clientIp: plan.src };
+  const shareable = env.override === undefined && !env.dp.endpointPlacementMatters(placement) ? env.dp.nodeClasses(placement, false) : null;
+  const shared = new Map<number, PathOutcome>();
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k];
     const dst = destination(plan, sp, g.rep);
     if (dst === null) continue;
-    const key = shareable
-      ? env.dp.nodeClassKey({ cc: env.cc, sp, node: g.rep, address: plan.mode === 'PROXY' ? dst.ip : null, clientNode: -1, clientIp: plan.src, separateEndpointNodes: false })
-      : null;
+    const key = shareable === null ? null : shareable.key(g.rep.index, targetAddress(plan, sp, g.rep));
     const same = key === null ? undefined : shared.get(key);
     if (same !== undefined) {
       g.path = pathAt(outside, same, g.rep.index, plan.src, dst.ip, dst.port, sp.protocol);
@@ -132,9 +269,7 @@ function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[
 
 export function lbAnswer(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Answer {
   const groups = evaluate(env, sp, plan);
-  const verdict = combine(groups.map((g) => g.path?.verdict ?? 'UNREACHABLE'));
-  const src = combinedSourceIp(plan, groups);
-  return { verdict, sourceIpPreserved: src.preserved };
+  return { verdict: combine(groups), sourceIpPreserved: combinedSourceIp(plan, groups).preserved };
 }
 
 function lbStep(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: number): Step {
@@ -145,20 +280,29 @@ function lbStep(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: 
 
 export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: DeliveryPlan): AddressResult {
   const groups = evaluate(env, sp, plan);
-  const paths = groups.flatMap((g) => (g.path === undefined ? [] : [g.path]));
-  const deliveries: Delivery[] = groups.map((g) => ({ nodes: g.nodes, verdict: g.path?.hops[0].decision.verdict ?? 'NOT_INTERCEPTED', endpoints: g.path?.endpoints ?? [] }));
-  const verdict = combine(groups.map((g) => g.path?.verdict ?? 'UNREACHABLE'));
-  const first = groups.find((g) => g.path !== undefined);
-  const repSteps = first?.path === undefined ? [] : lastHopSteps(first.path, first.path.hops[0].ctx);
-  const steps = [...plan.lead, lbStep(env, sp, plan, groups.reduce((n, g) => n + g.nodes.length, 0)), ...repSteps];
-  const hops: Hop[] = [...plan.leadHops, ...groups.flatMap((g) => (g.path === undefined ? [] : [{
-    node: g.rep.name, verdict: g.path.hops[0].decision.verdict,
-    ...(plan.mode === 'PROXY' ? { source: plan.src.text, destination: { ip: g.path.hops[0].ctx.dst.text, port: g.path.hops[0].ctx.port } } : {}),
-  }]))];
+  const deliveries: Delivery[] = [];
+  const hops: Hop[] = [...plan.leadHops];
+  let first: PathOutcome | undefined;
+  let targets = 0;
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k];
+    const path = g.path;
+    targets += g.nodes.length;
+    deliveries.push({ nodes: g.nodes, verdict: path?.hops[0].decision.verdict ?? 'NOT_INTERCEPTED', endpoints: path?.endpoints ?? [] });
+    if (path === undefined) continue;
+    first ??= path;
+    const hop = path.hops[0];
+    hops.push(plan.mode === 'PROXY'
+      ? { node: g.rep.name, verdict: hop.decision.verdict, source: plan.src.text, destination: { ip: hop.ctx.dst.text, port: hop.ctx.port } }
+      : { node: g.rep.name, verdict: hop.decision.verdict });
+  }
+  const verdict = combine(groups);
+  const repSteps = first === undefined ? [] : lastHopSteps(first, first.hops[0].ctx);
+  const steps = [...plan.lead, lbStep(env, sp, plan, targets), ...repSteps];
   const sourceIp = combinedSourceIp(plan, groups);
   const suggestions = suggestionsFor({
-    env, sp, via: via.kind, path: first?.path ?? null, verdict, sourceIp, clusterIpVerdict: null,
-    reevaluate: (override) => lbAnswer({ ...env, override }, sp, plan),
+    env, sp, via: via.kind, path: first ?? null, verdict, sourceIp, clusterIpVerdict: null,
+    reevaluate: (override) => lbAnswer(withOverride(env, override), sp, plan),
   });
-  return { via, verdict, missingFact: null, sourceIp, endpoints: unionEndpoints(paths), path: steps, hops, deliveries, rules: rulesOf(steps, env.dp.notes), suggestions };
+  return { via, verdict, missingFact: null, sourceIp, endpoints: unionEndpoints(groups), path: steps, hops, deliveries, rules: rulesOf(steps, env.dp.notes), suggestions };
 }

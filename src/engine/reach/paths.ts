@@ -5,9 +5,17 @@ import type { ConnectionContext, DataPlane, Decision, PacketContext, PolicyOverr
 import type { ParsedIp } from '../ip';
 import type { Protocol } from '../model';
 import type { EndpointOutcome, ReachVerdict, Step } from '../results';
-import { RULES, type RuleId } from '../rules';
-import { candidateTargets, decisionSteps, endpointMasquerade } from '../trace';
+import * as rules from '../rules';
+import type { RuleId } from '../rules';
+import * as trace from '../trace';
 import type { ClientInfo } from './client';
+import { OutcomeList } from './outcome-list';
+
+// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
+// which compiles modules to CommonJS, every read of an imported name is a getter call, and
+// this module runs for every node class of an answer.
+const { RULES } = rules;
+const { addRule, candidateTargets, decisionStepRules, decisionSteps, endpointMasquerade, reachesItself } = trace;
 
 export interface Env {
   readonly cc: CompiledCluster;
@@ -18,21 +26,47 @@ export interface Env {
   readonly outcomes?: OutcomeMemo;
 }
 
+/**
+ * `env` with a what-if override. Written out rather than spread: every Env then has one shape
+ * (spreading into a literal with an extra key is slow and makes call sites polymorphic).
+ */
+export function withOverride(env: Env, override: PolicyOverride | undefined): Env {
+  return { cc: env.cc, dp: env.dp, client: env.client, override, outcomes: env.outcomes };
+}
+
 /** Endpoint outcomes of one candidate list, with what is derived from them once. */
 export interface Outcomes {
-  readonly endpoints: readonly EndpointOutcome[];
+  readonly list: OutcomeList;
   /** The path verdict when the decision is FORWARD. */
   readonly verdict: ReachVerdict;
   readonly targets: string;
   readonly failure: PathOutcome['failure'];
+  /** Whether any connection is masqueraded (endpoints.some(e => e.masquerade)). */
+  readonly masquerade: boolean;
+}
+
+function outcomesOf(list: OutcomeList, candidates: readonly CompiledEndpoint[]): Outcomes {
+  return {
+    list, verdict: verdictOfCounts(list.connects, list.length), targets: candidateTargets(candidates),
+    // The first five failing endpoints and how many fail.
+    failure: list.failing === 0 ? null : new FailureSummary(list.firstFailing(5), list.failing),
+    masquerade: list.masqueraded > 0,
+  };
 }
 
 /** Outcomes as last computed for a candidate list: on which node, in which connection context. */
 export interface KnownOutcomes {
   readonly outcomes: Outcomes;
   readonly node: number;
-  /** contextKey() of the packet and decision, or null when the data plane is not connectionNodeLocal. */
-  readonly context: string | null;
+  /**
+   * The packet and decision they were computed for (its connection scope, see sameScope), or
+   * null when the data plane is not connectionNodeLocal.
+   */
+  readonly scope: NodeDecision | null;
+  /** scopeDst(scope), found once. */
+  readonly scopeDst: string;
+  /** The client's node in that scope (-1 outside the cluster, or for what a load balancer delivers). */
+  readonly clientNode: number;
 }
 
 /**
@@ -55,30 +89,67 @@ export interface NodeDecision {
 export interface PathOutcome {
   readonly hops: readonly NodeDecision[];
   readonly verdict: ReachVerdict;
+  /** The outcome of each candidate endpoint of the last hop's decision. */
+  readonly outcomes: OutcomeList;
+  /** outcomes.array (built when first read). */
   readonly endpoints: readonly EndpointOutcome[];
   /** endpointTargets(endpoints), computed once per path. */
   readonly targets: string;
   /** Why some connections fail, summarised once per path. */
   readonly failure: { readonly rule: RuleId; readonly description: string } | null;
+  /** Whether any connection is masqueraded (endpoints.some(e => e.masquerade)), found once per path. */
+  readonly masquerade: boolean;
 }
 
-function failureOf(endpoints: readonly EndpointOutcome[]): PathOutcome['failure'] {
-  // The first five failing endpoints and how many fail (no filtered copy of up to 250 outcomes).
-  const first: EndpointOutcome[] = [];
-  let count = 0;
-  for (const e of endpoints) {
-    if (e.outcome !== 'FAILS' || e.rule === null) continue;
-    if (count < 5) first.push(e);
-    count++;
+class Path implements PathOutcome {
+  readonly hops: readonly NodeDecision[];
+  readonly verdict: ReachVerdict;
+  readonly outcomes: OutcomeList;
+  readonly targets: string;
+  readonly failure: PathOutcome['failure'];
+  readonly masquerade: boolean;
+
+  constructor(hops: readonly NodeDecision[], verdict: ReachVerdict, o: Pick<PathOutcome, 'outcomes' | 'targets' | 'failure' | 'masquerade'>) {
+    this.hops = hops;
+    this.verdict = verdict;
+    this.outcomes = o.outcomes;
+    this.targets = o.targets;
+    this.failure = o.failure;
+    this.masquerade = o.masquerade;
   }
-  if (count === 0) return null;
-  const shown = first.map((e) => e.ip).join(', ');
-  const more = count > 5 ? ` and ${count - 5} more` : '';
-  const rule = first[0].rule as RuleId;
-  const description = rule === 'K8S-ASYMMETRIC-RETURN'
-    ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
-    : `connections to ${shown}${more} fail: ${RULES[rule].statement}`;
-  return { rule, description };
+
+  get endpoints(): readonly EndpointOutcome[] {
+    return this.outcomes.array;
+  }
+}
+
+/**
+ * Why some connections of a path fail: the rule of the first failing one, and a description
+ * naming the first five. The description is written when first read (a step is rendered): a
+ * NodePort answer has a path per node class, and most are never rendered.
+ */
+class FailureSummary {
+  readonly rule: RuleId;
+  readonly #first: readonly EndpointOutcome[];
+  readonly #count: number;
+  #description: string | null = null;
+
+  constructor(first: readonly EndpointOutcome[], count: number) {
+    this.rule = first[0].rule as RuleId;
+    this.#first = first;
+    this.#count = count;
+  }
+
+  get description(): string {
+    if (this.#description === null) {
+      const shown = this.#first.map((e) => e.ip).join(', ');
+      const more = this.#count > 5 ? ` and ${this.#count - 5} more` : '';
+      this.#description = this.rule === 'K8S-ASYMMETRIC-RETURN'
+        ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
+        : `connections to ${shown}${more} fail: ${RULES[this.rule].statement}`;
+    }
+    return this.#description;
+  }
 }
 
 export function decideAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): NodeDecision {
@@ -101,23 +172,38 @@ export function verdictOf(decision: Decision, endpoints: readonly EndpointOutcom
 }
 
 function connectedVerdict(endpoints: readonly EndpointOutcome[]): ReachVerdict {
-  if (endpoints.length === 0) return 'UNREACHABLE';
   let ok = 0;
   for (const e of endpoints) if (e.outcome === 'CONNECTS') ok++;
-  return ok === endpoints.length ? 'REACHABLE' : ok === 0 ? 'UNREACHABLE' : 'PARTIAL';
+  return verdictOfCounts(ok, endpoints.length);
+}
+
+/** REACHABLE when all `total` connections complete, PARTIAL when some (`ok`) do. */
+function verdictOfCounts(ok: number, total: number): ReachVerdict {
+  return total === 0 || ok === 0 ? 'UNREACHABLE' : ok === total ? 'REACHABLE' : 'PARTIAL';
+}
+
+/** A NodePort destination that is the processing node's own address is part of "which node", not of the connection scope. */
+function scopeDst(last: NodeDecision): string {
+  const { ctx, decision } = last;
+  return decision.via === 'NODE_PORT' && ctx.node.localAddresses.has(ctx.dst.text) ? '' : ctx.dst.text;
 }
 
 /**
- * What connection() may read besides the endpoint and the node (see DataPlane.connectionNodeLocal):
- * equal keys and masquerade flags = equal outcomes, except for endpoints on either node.
+ * Whether packets `a` and `b` (of one answer: same client) have the same connection scope:
+ * what connection() may read besides the endpoint and the node (see
+ * DataPlane.connectionNodeLocal). Equal scopes and masquerade flags = equal outcomes, except
+ * for endpoints on either node. Compared field by field: no key is built per packet.
  */
-function contextKey(env: Env, last: NodeDecision): string {
-  const { ctx, decision } = last;
-  const o = ctx.override;
-  // A NodePort destination is the processing node's own address: part of "which node", not of the context.
-  const dst = decision.via === 'NODE_PORT' && ctx.node.localAddresses.has(ctx.dst.text) ? '' : ctx.dst.text;
-  return `${env.client.node}|${ctx.src.text}|${dst}|${ctx.port}|${ctx.protocol}|${decision.via}|${decision.servicePort?.index}|`
-    + `${o?.externalTrafficPolicy}|${o?.internalTrafficPolicy}|${o?.allowSource}|${o?.passThrough}`;
+function sameScope(a: NodeDecision, aDst: string, b: NodeDecision, bDst: string): boolean {
+  const x = a.ctx;
+  const y = b.ctx;
+  const o = x.override;
+  const p = y.override;
+  return x.src.text === y.src.text && x.port === y.port && x.protocol === y.protocol
+    && a.decision.via === b.decision.via && a.decision.servicePort?.index === b.decision.servicePort?.index
+    && o?.externalTrafficPolicy === p?.externalTrafficPolicy && o?.internalTrafficPolicy === p?.internalTrafficPolicy
+    && o?.allowSource === p?.allowSource && o?.passThrough === p?.passThrough
+    && aDst === bDst;
 }
 
 /** Indices of a compiled candidate list's endpoints, by node (built on first use; lists are long-lived). */
@@ -152,61 +238,67 @@ function indicesByNode(candidates: readonly CompiledEndpoint[]): ReadonlyMap<num
  * node (neither the client's), only the endpoints on those two nodes can differ: only they
  * are checked. The latest, not the first: the first may come from another context (the
  * ClusterIP on the client's node, where every unmasqueraded connection completes) and then
- * match no NodePort class at all.
+ * match no NodePort class at all. The outcomes that differ are kept as changes to the latest
+ * list (OutcomeList.with), not as a copy of it. Only the Service port's cluster-wide list is
+ * remembered: a node's own endpoints (a Local choice) are decided on that node only.
  */
 function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   const { decision, ctx } = last;
   const candidates = decision.endpoints;
   const slot = decision.masquerade ? 1 : 0;
-  const memo = env.outcomes?.get(candidates);
+  // Only the Service port's cluster-wide list is decided on many nodes; a node's own (local)
+  // endpoints only on that node: remembering its outcomes would cost more than it saves.
+  const memoized = env.outcomes !== undefined && candidates.length > 0 && candidates === decision.servicePort?.categories.cluster;
+  const memo = memoized ? env.outcomes?.get(candidates) : undefined;
   const prev = memo?.[slot];
   const known = prev?.outcomes;
-  const template = known?.endpoints;
+  const template = known?.list;
   const node = ctx.node.index;
   const clientNode = env.client.node;
-  const context = env.dp.connectionNodeLocal === true && env.outcomes !== undefined && candidates.length > 0 ? contextKey(env, last) : null;
-  const q = connectionContext(env, last);
-  let fresh: EndpointOutcome[] | null = known === undefined ? [] : null;
-  const check = (i: number): void => {
+  const scoped = memoized && env.dp.connectionNodeLocal === true;
+  // Whether the latest outcomes were computed in this packet's scope (null scopes match each other).
+  const dst = scoped ? scopeDst(last) : '';
+  const sameContext = prev !== undefined && (prev.scope === null ? !scoped : scoped && prev.clientNode === clientNode && sameScope(prev.scope, prev.scopeDst, last, dst));
+  const scope = scoped ? last : null;
+  // Outcomes built from scratch (no template), or those differing from the template's.
+  const fresh: EndpointOutcome[] | null = template === undefined ? [] : null;
+  let replacedAt: number[] | null = null;
+  let replacedBy: EndpointOutcome[] | null = null;
+  // Which candidates to check: all, or (local) those on the latest outcomes' node, then those on this one.
+  const local = prev !== undefined && scoped && sameContext && clientNode !== node && clientNode !== prev.node;
+  const byNode = local ? indicesByNode(candidates) : null;
+  const before = byNode === null ? NONE : byNode.get((prev as KnownOutcomes).node) ?? NONE;
+  const here = byNode === null || node === (prev as KnownOutcomes).node ? NONE : byNode.get(node) ?? NONE;
+  const count = byNode === null ? candidates.length : before.length + here.length;
+  const q = count === 0 ? null : connectionContext(env, last);
+  for (let k = 0; k < count; k++) {
+    const i = byNode === null ? k : k < before.length ? before[k] : here[k - before.length];
     const ep = candidates[i];
     const masquerade = endpointMasquerade(decision, ctx.src, ep);
-    q.endpoint = ep;
-    q.masquerade = masquerade;
-    const c = env.dp.connection(q);
+    (q as Mutable<ConnectionContext>).endpoint = ep;
+    (q as Mutable<ConnectionContext>).masquerade = masquerade;
+    const c = env.dp.connection(q as ConnectionContext);
     const outcome = c.connects ? 'CONNECTS' : 'FAILS';
-    const same = template?.[i];
+    const same = template?.at(i);
     // Equal to the template's outcome (only when there is a template): keep that object.
-    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) return;
+    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) continue;
     const made: EndpointOutcome = { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome, rule: c.rule };
-    if (template === undefined) {
-      (fresh as EndpointOutcome[]).push(made);
-    } else {
-      // First difference from the template: copy it whole (one exact-size array), then patch.
-      fresh ??= template.slice();
-      fresh[i] = made;
+    if (fresh !== null) fresh.push(made);
+    else {
+      (replacedAt ??= []).push(i);
+      (replacedBy ??= []).push(made);
     }
-  };
-  const local = prev !== undefined && context !== null && prev.context === context && clientNode !== node && clientNode !== prev.node;
-  if (local) {
-    const byNode = indicesByNode(candidates);
-    const before = byNode.get(prev.node) ?? NONE;
-    for (let k = 0; k < before.length; k++) check(before[k]);
-    if (node !== prev.node) {
-      const here = byNode.get(node) ?? NONE;
-      for (let k = 0; k < here.length; k++) check(here[k]);
-    }
-  } else {
-    for (let i = 0; i < candidates.length; i++) check(i);
   }
-  if (fresh === null) {
+  if (fresh === null && replacedAt === null) {
     // Equal to the latest outcomes: they stay the template (still as computed on their node).
-    if (prev !== undefined && prev.context !== context) (memo as [KnownOutcomes | undefined, KnownOutcomes | undefined])[slot] = { outcomes: known as Outcomes, node, context };
+    if (prev !== undefined && !sameContext) (memo as [KnownOutcomes | undefined, KnownOutcomes | undefined])[slot] = { outcomes: known as Outcomes, node, scope, scopeDst: dst, clientNode };
     return known as Outcomes;
   }
-  const built: Outcomes = { endpoints: fresh, verdict: connectedVerdict(fresh), targets: candidateTargets(candidates), failure: failureOf(fresh) };
-  if (candidates.length > 0) {
+  const list = fresh !== null ? OutcomeList.of(fresh) : (template as OutcomeList).with(replacedAt as number[], replacedBy as EndpointOutcome[]);
+  const built = outcomesOf(list, candidates);
+  if (memoized) {
     const entry = memo ?? [undefined, undefined];
-    entry[slot] = { outcomes: built, node, context };
+    entry[slot] = { outcomes: built, node, scope, scopeDst: dst, clientNode };
     if (memo === undefined) env.outcomes?.set(candidates, entry);
   }
   return built;
@@ -215,7 +307,7 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
 export function finishPath(env: Env, hops: readonly NodeDecision[]): PathOutcome {
   const last = hops[hops.length - 1];
   const o = outcomesAt(env, last);
-  return { hops, verdict: last.decision.verdict === 'FORWARD' ? o.verdict : 'UNREACHABLE', endpoints: o.endpoints, targets: o.targets, failure: o.failure };
+  return new Path(hops, last.decision.verdict === 'FORWARD' ? o.verdict : 'UNREACHABLE', { outcomes: o.list, targets: o.targets, failure: o.failure, masquerade: o.masquerade });
 }
 
 /**
@@ -225,7 +317,7 @@ export function finishPath(env: Env, hops: readonly NodeDecision[]): PathOutcome
  */
 export function pathAt(env: Env, path: PathOutcome, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): PathOutcome {
   const ctx: PacketContext = { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override };
-  return { hops: [{ ctx, decision: path.hops[0].decision }], verdict: path.verdict, endpoints: path.endpoints, targets: path.targets, failure: path.failure };
+  return new Path([{ ctx, decision: path.hops[0].decision }], path.verdict, path);
 }
 
 /** From a pod or node: processed on the client's node; if not intercepted and addressed to another node, processed there. */
@@ -237,12 +329,46 @@ export function inClusterPath(env: Env, src: ParsedIp, dst: ParsedIp, port: numb
   return finishPath(env, [first, decideAt(env, owner.index, src, dst, port, protocol)]);
 }
 
+/**
+ * The path to `dst` on `node` of a member whose decisions equal those on `like`'s path to its
+ * own node `likeNode` (see DataPlane.decisionPlacementMatters): the same hops as
+ * inClusterPath() (from the client, when `inCluster`) or as a packet processed at `node`, each
+ * with its own packet context and its own connection outcomes, the decisions taken from `like`.
+ * `dstOwner`: the node owning `dst` (ipOwner), -1 when none. Null when the hops would not line
+ * up with `like`'s (a node address owned by another node).
+ */
+export function pathLike(env: Env, like: PathOutcome, likeNode: number, inCluster: boolean, node: number, src: ParsedIp, dst: ParsedIp, dstOwner: number, port: number, protocol: Protocol): PathOutcome | null {
+  const hops = like.hops;
+  if (!inCluster) return hops.length === 1 && hops[0].ctx.node.index === likeNode ? finishPath(env, [hopAt(env, node, src, dst, port, protocol, hops[0].decision)]) : null;
+  const first = hopAt(env, env.client.node, src, dst, port, protocol, hops[0].decision);
+  // inClusterPath's second hop: at the node owning the address, when not intercepted on the client's.
+  const owner = first.decision.verdict === 'NOT_INTERCEPTED' ? dstOwner : -1;
+  if (owner < 0 || owner === env.client.node) return hops.length === 1 ? finishPath(env, [first]) : null;
+  const lined = owner === node && hops.length === 2 && hops[1].ctx.node.index === likeNode;
+  return lined ? finishPath(env, [first, hopAt(env, node, src, dst, port, protocol, hops[1].decision)]) : null;
+}
+
+/** `decision`, taken for the packet at `node` (as decideAt() would take it). */
+function hopAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol, decision: Decision): NodeDecision {
+  return { ctx: { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override }, decision };
+}
+
 /** Steps of the last hop rendered for `ctx` (which may be another member of the same node class). */
 export function lastHopSteps(path: PathOutcome, ctx: PacketContext): Step[] {
   const last = path.hops[path.hops.length - 1];
   const steps = decisionSteps(last.decision, ctx, path.endpoints, path.targets);
   if (path.failure !== null) steps.push({ at: ctx.node.at, rule: path.failure.rule, description: path.failure.description });
   return steps;
+}
+
+/**
+ * The rules of lastHopSteps(path, ctx), for any ctx of the path's class, in order, without
+ * rendering the steps: appended to `out` unless there already.
+ */
+export function lastHopRules(path: PathOutcome, out: RuleId[]): void {
+  const last = path.hops[path.hops.length - 1];
+  decisionStepRules(last.decision, reachesItself(last.decision.endpoints, last.ctx.src), out);
+  if (path.failure !== null) addRule(out, path.failure.rule);
 }
 
 /** Steps of every hop but the last: node-agnostic notes, so shareable across a class. */

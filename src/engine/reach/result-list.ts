@@ -1,55 +1,111 @@
 // The results of one reachability answer. Most are plain AddressResults; a NodePort's results
 // (one per node address: 10,000 in a 5,000-node cluster) are stored compactly as a run of
-// (node, address, class) rows and turned into AddressResults when read. The answer's
-// `results` is then an array (a Proxy over one) whose elements are full results when read,
+// rows (see node-rows.ts) whose classes are kept sparsely, and turned into AddressResults when
+// read. The answer's `results` is then an array (a Proxy over one) whose elements are full results when read,
 // iterated or serialised — only their construction is deferred, never their evaluation:
 // every node's class has been decided before the answer is returned.
 import type { CompiledCluster, CompiledServicePort } from '../compiled';
 import type { AddressResult } from '../results';
-import { atNodeEip, memberResult, type NodeClass } from './build';
+import * as build from './build';
+import type { NodeClass } from './build';
+import * as nodeRows from './node-rows';
+import type { OrdinaryRows, RowLayout } from './node-rows';
 
-/** Row address kind: one of the node's internal IPs (its index in parsedIps), or its EIP. */
-const EIP = -1;
+// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
+// modules to CommonJS, every read of an imported name is a getter call, and results are read
+// by the thousand.
+const { atNodeEip, memberResult } = build;
+const { EIP } = nodeRows;
+
 /** Row class for an EIP the client cannot be answered for (see MemberRun.unknownEip). */
 export const UNKNOWN_CLASS = -1;
 
-/** NodePort results of one Service port, in node order, three int32 per row (no objects). */
+/**
+ * NodePort results of one Service port: a row per node address (a layout shared across
+ * answers) and each row's class, stored sparsely. Rows of the nodes the traffic singles out
+ * have a class each (by row); every other row is answered by the class of its ordinary key
+ * (by kind of address and key). No object and no per-row storage per answer.
+ */
 export class MemberRun {
   readonly #cc: CompiledCluster;
   readonly #sp: CompiledServicePort;
   readonly #classes: NodeClass[] = [];
-  readonly #classIds = new Map<NodeClass, number>();
   /** The shared answer of rows with UNKNOWN_CLASS; only their via differs. */
   readonly #unknownEip: AddressResult | null;
-  #rows: Int32Array;
-  #length = 0;
+  readonly #layout: RowLayout;
+  readonly #ordinary: OrdinaryRows;
+  /** Whether EIP rows are answered at all (else every one is UNKNOWN_CLASS). */
+  readonly #eipsAnswered: boolean;
+  /** Class id of each ordinary class of the layout (ordinary.classes[k]), -1 when none. */
+  readonly #ordinaryIds: Int32Array;
+  /** The rows of the nodes singled out (ascending) and the class id of each. */
+  #rows: readonly number[] = [];
+  #rowIds: Int32Array = new Int32Array(0);
 
-  constructor(cc: CompiledCluster, sp: CompiledServicePort, unknownEip: AddressResult | null, capacity: number) {
+  constructor(cc: CompiledCluster, sp: CompiledServicePort, unknownEip: AddressResult | null, layout: RowLayout, ordinary: OrdinaryRows, eipsAnswered: boolean) {
     this.#cc = cc;
     this.#sp = sp;
     this.#unknownEip = unknownEip;
-    this.#rows = new Int32Array(Math.max(capacity, 1) * 3);
+    this.#layout = layout;
+    this.#ordinary = ordinary;
+    this.#eipsAnswered = eipsAnswered;
+    this.#ordinaryIds = new Int32Array(ordinary.classes.length).fill(-1);
   }
 
   get length(): number {
-    return this.#length;
+    return this.#layout.length;
   }
 
-  /** A node's internal IP (parsedIps[ipIndex]), answered by `cls`. */
-  addInternal(node: number, ipIndex: number, cls: NodeClass): void {
-    this.#add(node, ipIndex, this.#classId(cls));
+  /** A new class's id. */
+  add(cls: NodeClass): number {
+    this.#classes.push(cls);
+    return this.#classes.length - 1;
   }
 
-  /** A node's EIP, answered by `cls`, or by the shared unknown answer when null. */
-  addEip(node: number, cls: NodeClass | null): void {
-    this.#add(node, EIP, cls === null ? UNKNOWN_CLASS : this.#classId(cls));
+  /** The class with id `id`. */
+  classAt(id: number): NodeClass {
+    return this.#classes[id];
+  }
+
+  /** Rows of kind `eip` with ordinary key `key` (and no class by row) are answered by class `classId`. */
+  setByKey(eip: boolean, key: number, classId: number): void {
+    const k = this.#ordinaryClass(eip, key);
+    if (k >= 0) this.#ordinaryIds[k] = classId;
+  }
+
+  /** The index of (eip, key) in the layout's ordinary classes (a handful), or -1. */
+  #ordinaryClass(eip: boolean, key: number): number {
+    const classes = this.#ordinary.classes;
+    for (let k = 0; k < classes.length; k++) if (classes[k].key === key && classes[k].eip === eip) return k;
+    return -1;
+  }
+
+  /** Rows `rows` (of the nodes singled out, ascending) are answered by classes `classIds`. */
+  setRows(rows: readonly number[], classIds: Int32Array): void {
+    this.#rows = rows;
+    this.#rowIds = classIds;
+  }
+
+  /** Whether row `row` is an EIP that is not answered (UNKNOWN_CLASS). */
+  unanswered(row: number): boolean {
+    return this.#layout.addresses[row] === EIP && (!this.#eipsAnswered || this.#layout.dsts[row] < 0);
+  }
+
+  #classId(row: number): number {
+    if (this.unanswered(row)) return UNKNOWN_CLASS;
+    const r = rowIndex(this.#rows, row);
+    if (r >= 0) return this.#rowIds[r];
+    const k = this.#ordinaryClass(this.#layout.addresses[row] === EIP, this.#ordinary.keys[row]);
+    const id = k < 0 ? -1 : this.#ordinaryIds[k];
+    if (id < 0) throw new Error(`NodePort row ${row} has no class`);
+    return id;
   }
 
   /** The full AddressResult of row i (built on each call; ResultList caches it). */
   result(i: number): AddressResult {
-    const node = this.#cc.nodes[this.#rows[i * 3]];
-    const address = this.#rows[i * 3 + 1];
-    const classId = this.#rows[i * 3 + 2];
+    const node = this.#cc.nodes[this.#layout.nodes[i]];
+    const address = this.#layout.addresses[i];
+    const classId = this.#classId(i);
     if (address !== EIP) return memberResult(this.#classes[classId], node, node.parsedIps[address], null, 'PRIVATE');
     const eip = node.parsedExternalIp;
     if (eip === null) throw new Error(`node ${node.name} has no EIP`);
@@ -58,29 +114,18 @@ export class MemberRun {
     if (dst === null) throw new Error(`node ${node.name} has no primary IPv${eip.family} address`);
     return memberResult(this.#classes[classId], node, dst, eip.text, 'PUBLIC');
   }
+}
 
-  #classId(cls: NodeClass): number {
-    let id = this.#classIds.get(cls);
-    if (id === undefined) {
-      id = this.#classes.length;
-      this.#classes.push(cls);
-      this.#classIds.set(cls, id);
-    }
-    return id;
+/** The position of `row` in ascending `rows`, or -1. */
+function rowIndex(rows: readonly number[], row: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid] < row) lo = mid + 1;
+    else hi = mid;
   }
-
-  #add(node: number, address: number, classId: number): void {
-    if ((this.#length + 1) * 3 > this.#rows.length) {
-      const grown = new Int32Array(this.#rows.length * 2);
-      grown.set(this.#rows);
-      this.#rows = grown;
-    }
-    const at = this.#length * 3;
-    this.#rows[at] = node;
-    this.#rows[at + 1] = address;
-    this.#rows[at + 2] = classId;
-    this.#length++;
-  }
+  return lo < rows.length && rows[lo] === row ? lo : -1;
 }
 
 type Part = AddressResult | MemberRun;
@@ -139,38 +184,58 @@ function partAt(parts: readonly Part[], index: number): AddressResult {
  * so an unread answer costs no per-result memory; writes throw, as for a frozen array.
  */
 function lazyArray(parts: readonly Part[], length: number): readonly AddressResult[] {
-  let cache: (AddressResult | undefined)[] | null = null;
-  const element = (i: number): AddressResult => {
-    cache ??= new Array<AddressResult | undefined>(length);
-    return (cache[i] ??= partAt(parts, i));
-  };
-  const inRange = (i: number): boolean => i >= 0 && i < length;
-  const readOnly = (): never => {
-    throw new TypeError('reachability results are read-only: copy them first ([...results])');
-  };
-  return new Proxy<AddressResult[]>([], {
-    get(t, key, receiver) {
-      if (key === 'length') return length;
-      const i = arrayIndex(key);
-      return inRange(i) ? element(i) : Reflect.get(t, key, receiver);
-    },
-    has(t, key) {
-      return inRange(arrayIndex(key)) || Reflect.has(t, key);
-    },
-    getOwnPropertyDescriptor(t, key) {
-      if (key === 'length') return { value: length, writable: true, enumerable: false, configurable: false };
-      const i = arrayIndex(key);
-      return inRange(i) ? { value: element(i), writable: false, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(t, key);
-    },
-    ownKeys() {
-      const keys: (string | symbol)[] = [];
-      for (let i = 0; i < length; i++) keys.push(String(i));
-      keys.push('length');
-      return keys;
-    },
-    set: readOnly,
-    defineProperty: readOnly,
-    deleteProperty: readOnly,
-    setPrototypeOf: readOnly,
-  });
+  return new Proxy<AddressResult[]>([], new LazyResults(parts, length));
+}
+
+const readOnly = (): never => {
+  throw new TypeError('reachability results are read-only: copy them first ([...results])');
+};
+
+/** The proxy handler of lazyArray(): its traps are methods (no closures made per answer). */
+class LazyResults implements ProxyHandler<AddressResult[]> {
+  readonly #parts: readonly Part[];
+  readonly #length: number;
+  #cache: (AddressResult | undefined)[] | null = null;
+
+  constructor(parts: readonly Part[], length: number) {
+    this.#parts = parts;
+    this.#length = length;
+  }
+
+  #inRange(i: number): boolean {
+    return i >= 0 && i < this.#length;
+  }
+
+  #element(i: number): AddressResult {
+    this.#cache ??= new Array<AddressResult | undefined>(this.#length);
+    return (this.#cache[i] ??= partAt(this.#parts, i));
+  }
+
+  get(t: AddressResult[], key: string | symbol, receiver: unknown): unknown {
+    if (key === 'length') return this.#length;
+    const i = arrayIndex(key);
+    return this.#inRange(i) ? this.#element(i) : Reflect.get(t, key, receiver);
+  }
+
+  has(t: AddressResult[], key: string | symbol): boolean {
+    return this.#inRange(arrayIndex(key)) || Reflect.has(t, key);
+  }
+
+  getOwnPropertyDescriptor(t: AddressResult[], key: string | symbol): PropertyDescriptor | undefined {
+    if (key === 'length') return { value: this.#length, writable: true, enumerable: false, configurable: false };
+    const i = arrayIndex(key);
+    return this.#inRange(i) ? { value: this.#element(i), writable: false, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(t, key);
+  }
+
+  ownKeys(): (string | symbol)[] {
+    const keys: (string | symbol)[] = [];
+    for (let i = 0; i < this.#length; i++) keys.push(String(i));
+    keys.push('length');
+    return keys;
+  }
+
+  set = readOnly;
+  defineProperty = readOnly;
+  deleteProperty = readOnly;
+  setPrototypeOf = readOnly;
 }

@@ -1,0 +1,207 @@
+// Node classes: which nodes get equal decisions for one client's traffic to one Service port
+// (upstream kube-proxy facts; the CCE data planes use the same). A NodePort answer asks for the
+// class of every node address (10,000 in a 5,000-node cluster) and a load balancer for the
+// class of every target node, so the keys come in two forms that always agree:
+//  - nodeClassKey(q): one node, for the few single questions of an answer;
+//  - nodeClasses(q) and ordinaryNodeClassKey(cc, node, address): every node of an answer.
+//    Only a few nodes are singled out by the client or the Service (the client's node, nodes
+//    hosting endpoints...); every other node's key depends on the cluster only, so answers
+//    share those keys (see reach/node-rows.ts) and key only the few nodes singled out.
+import type { CompiledCluster, CompiledNode, CompiledServicePort } from '../compiled';
+import * as ip from '../ip';
+import type { ParsedIp } from '../ip';
+import type { NodeClasses, NodeClassQuery, PlacementQuery } from './dataplane';
+import * as modes from './modes';
+
+// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
+// modules to CommonJS, every read of an imported name is a getter call.
+const { isLoopback, prefixOf } = ip;
+const { modeBehavior } = modes;
+
+/** NodePorts answer only on addresses selected by nodePortAddresses (and localhost in iptables/IPv4). */
+export function nodePortAddressAccepted(cc: CompiledCluster, node: CompiledNode, dst: ParsedIp): boolean {
+  if (isLoopback(dst)) {
+    const enabled = modeBehavior(cc.model.proxyMode).localhostNodePorts && dst.family === 4 && cc.model.kubeProxy.localhostNodePorts;
+    return enabled && !cc.nodePortPrimaryOnly && (cc.nodePortAddresses.size === 0 || cc.nodePortAddresses.contains(dst));
+  }
+  if (cc.nodePortPrimaryOnly) return node.primaryIp[dst.family] === dst.text;
+  let sawFamily = false;
+  for (const c of cc.nodePortAddresses.cidrs) {
+    if (c.family !== dst.family) continue;
+    if (c.contains(dst)) return true;
+    sawFamily = true;
+  }
+  // No CIDR of this family configured: every address of the family accepts NodePorts.
+  return !sawFamily;
+}
+
+/** Addresses a per-node bit mask can describe (node.parsedIps[0..30]); others are computed. */
+const MASK_BITS = 31;
+
+/** What node classes read per node that depends on the compiled cluster only. */
+interface ClusterNodeFacts {
+  /** Bit i of accepts[n]: nodePortAddressAccepted(cc, nodes[n], nodes[n].parsedIps[i]). */
+  readonly accepts: Int32Array;
+  /** Pod CIDRs by family and prefix length, then prefix: the nodes owning them, ascending. */
+  readonly podCidrs: readonly { readonly family: 4 | 6; readonly bits: number; readonly owners: ReadonlyMap<number | bigint, readonly number[]> }[];
+}
+
+const FACTS = new WeakMap<CompiledCluster, ClusterNodeFacts>();
+
+function buildFacts(cc: CompiledCluster): ClusterNodeFacts {
+  const accepts = new Int32Array(cc.nodes.length);
+  const groups = new Map<string, { family: 4 | 6; bits: number; owners: Map<number | bigint, number[]> }>();
+  for (const node of cc.nodes) {
+    let mask = 0;
+    for (let i = 0; i < node.parsedIps.length && i < MASK_BITS; i++) {
+      if (nodePortAddressAccepted(cc, node, node.parsedIps[i])) mask |= 1 << i;
+    }
+    accepts[node.index] = mask;
+    for (const c of node.podCidrs.cidrs) {
+      const id = `${c.family}/${c.bits}`;
+      let g = groups.get(id);
+      if (g === undefined) groups.set(id, (g = { family: c.family, bits: c.bits, owners: new Map() }));
+      const list = g.owners.get(c.prefix);
+      // Nodes are visited in index order, once each: lists come out ascending, without repeats.
+      if (list === undefined) g.owners.set(c.prefix, [node.index]);
+      else if (list[list.length - 1] !== node.index) list.push(node.index);
+    }
+  }
+  return { accepts, podCidrs: [...groups.values()] };
+}
+
+/** The cluster's node facts, built on the first NodePort or load-balancer answer and kept with it. */
+function clusterNodeFacts(cc: CompiledCluster): ClusterNodeFacts {
+  let facts = FACTS.get(cc);
+  if (facts === undefined) {
+    facts = buildFacts(cc);
+    FACTS.set(cc, facts);
+  }
+  return facts;
+}
+
+const NO_NODES: readonly number[] = Object.freeze([]);
+
+/** Nodes whose pod CIDRs contain `ip` (node.podCidrs.contains(ip)), ascending: usually none or one. */
+function podCidrOwners(facts: ClusterNodeFacts, ip: ParsedIp): readonly number[] {
+  let out: number[] | null = null;
+  let only: readonly number[] = NO_NODES;
+  for (const g of facts.podCidrs) {
+    if (g.family !== ip.family) continue;
+    const owners = g.owners.get(prefixOf(ip, g.bits));
+    if (owners === undefined) continue;
+    if (only.length === 0) { only = owners; continue; }
+    // Nodes with CIDRs of several lengths containing ip: merge (rare).
+    out ??= [...only];
+    for (const n of owners) if (!out.includes(n)) out.push(n);
+  }
+  return out === null ? only : out.sort((a, b) => a - b);
+}
+
+const podHereDetector = (cc: CompiledCluster): boolean => cc.model.kubeProxy.localDetector === 'NODE_CIDR';
+
+/**
+ * The key from the node's facts: being the client's own node, the detector calling the client
+ * a pod there, whether it hosts usable endpoints, and whether the addressed IP accepts
+ * NodePorts. Nodes with equal keys get equal decisions (only names and addresses differ), so
+ * reachability evaluates one. A node hosting endpoints is a class of its own unless `separate`
+ * is false (see endpointPlacementMatters in kubernetes.ts), and even then when the client is a
+ * pod there by the node-CIDR detector (an eTP Local what-if would short-circuit) or the
+ * addressed IP is also a Service IP.
+ */
+function classKey(cc: CompiledCluster, node: CompiledNode, address: ParsedIp | null, clientNode: number, podHere: boolean, accepted: boolean, hosts: boolean, separate: boolean): number {
+  const flags = (podHere ? 1 : 0) + (accepted ? 2 : 0);
+  if (node.index === clientNode) return 8 + node.index * 8 + flags;
+  if (!hosts) return flags;
+  const unique = separate || podHere || (address !== null && cc.boundServiceIps.has(address.text));
+  return unique ? 8 + node.index * 8 + flags : 4 + flags;
+}
+
+/** The class key of one node (see classKey). */
+export function nodeClassKey(q: NodeClassQuery): number {
+  const { cc, sp, node, address, clientNode, clientIp } = q;
+  const podHere = podHereDetector(cc) && clientIp !== null && node.podCidrs.contains(clientIp);
+  const accepted = address === null || nodePortAddressAccepted(cc, node, address);
+  return classKey(cc, node, address, clientNode, podHere, accepted, sp.categories.localByNode.has(node.index), q.separateEndpointNodes !== false);
+}
+
+/** Nodes hosting usable endpoints (localByNode's keys) in index order, per Service port. */
+const HOSTING = new WeakMap<CompiledServicePort, readonly number[]>();
+
+export function hostingNodes(sp: CompiledServicePort): readonly number[] {
+  let nodes = HOSTING.get(sp);
+  if (nodes === undefined) {
+    // A typed array sorts numbers without a comparator call per comparison.
+    nodes = Array.from(Int32Array.from(sp.categories.localByNode.keys()).sort());
+    HOSTING.set(sp, nodes);
+  }
+  return nodes;
+}
+
+/**
+ * The node classes of one answer's traffic. The nodes singled out are the client's node, the
+ * nodes whose pod CIDRs hold the client's address (node-CIDR detector) and the nodes hosting
+ * usable endpoints; every other node gets its ordinary key (ordinaryNodeClassKey). key() is
+ * nodeClassKey, with what every node shares (the pod-CIDR owners, the cluster's node facts)
+ * worked out once.
+ */
+class KubernetesNodeClasses implements NodeClasses {
+  readonly singled: readonly number[];
+  readonly #cc: CompiledCluster;
+  readonly #sp: CompiledServicePort;
+  readonly #clientNode: number;
+  readonly #podNodes: readonly number[];
+  readonly #accepts: Int32Array;
+  readonly #separate: boolean;
+
+  constructor(q: PlacementQuery, separate: boolean) {
+    const { cc, sp, clientNode, clientIp } = q;
+    const facts = clusterNodeFacts(cc);
+    this.#cc = cc;
+    this.#sp = sp;
+    this.#clientNode = clientNode;
+    this.#podNodes = podHereDetector(cc) && clientIp !== null ? podCidrOwners(facts, clientIp) : NO_NODES;
+    this.#accepts = facts.accepts;
+    this.#separate = separate;
+    this.singled = mergeNodes(clientNode, this.#podNodes, hostingNodes(sp));
+  }
+
+  key(n: number, a: number): number {
+    const cc = this.#cc;
+    const node = cc.nodes[n];
+    const address = a < 0 ? null : node.parsedIps[a];
+    const podHere = this.#podNodes.length > 0 && this.#podNodes.includes(n);
+    const accepted = address === null || (a < MASK_BITS ? ((this.#accepts[n] >>> a) & 1) === 1 : nodePortAddressAccepted(cc, node, address));
+    return classKey(cc, node, address, this.#clientNode, podHere, accepted, this.#sp.categories.localByNode.has(n), this.#separate);
+  }
+}
+
+/** The client's node (when >= 0), `a` and `b` (each ascending): ascending, without repeats. */
+function mergeNodes(client: number, a: readonly number[], b: readonly number[]): readonly number[] {
+  if (client < 0 && a.length === 0) return b;
+  const all = Int32Array.from(client >= 0 ? [client, ...a, ...b] : [...a, ...b]).sort();
+  const out: number[] = [];
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+  return out;
+}
+
+/** The node classes of this traffic (see KubernetesNodeClasses). */
+export function nodeClasses(q: PlacementQuery, separateEndpointNodes: boolean): NodeClasses {
+  return new KubernetesNodeClasses(q, separateEndpointNodes);
+}
+
+/**
+ * The class key of node `node` reached at its parsedIps[address] (at no node address when
+ * `address` is negative) for traffic that does not single it out (see KubernetesNodeClasses): it
+ * depends on the cluster only (whether the address accepts NodePorts).
+ */
+export function ordinaryNodeClassKey(cc: CompiledCluster, node: number, address: number): number {
+  const n = cc.nodes[node];
+  let accepted = true;
+  if (address >= 0) {
+    accepted = address < MASK_BITS
+      ? ((clusterNodeFacts(cc).accepts[node] >>> address) & 1) === 1
+      : nodePortAddressAccepted(cc, n, n.parsedIps[address]);
+  }
+  return classKey(cc, n, address < 0 ? null : n.parsedIps[address], -1, false, accepted, false, true);
+}
