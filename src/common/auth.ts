@@ -92,14 +92,18 @@ export class ApiKeyAuthenticator {
 
   /** The key if this instance accepted it less than KEY_TTL_MS ago (and it was not revoked since), else null; no I/O. */
   cached(secret: string): KeyRecord | null {
-    const hit = this.cache.get(hashApiKey(secret));
+    return this.fresh(hashApiKey(secret));
+  }
+
+  private fresh(hash: string): KeyRecord | null {
+    const hit = this.cache.get(hash);
     return hit !== undefined && hit.expires > Date.now() ? hit.key : null;
   }
 
   async authenticate(secret: string): Promise<KeyRecord | null> {
     const hash = hashApiKey(secret);
-    const hit = this.cache.get(hash);
-    if (hit && hit.expires > Date.now()) return hit.key;
+    const hit = this.fresh(hash);
+    if (hit !== null) return hit;
     const key = await this.prisma.findKeyByHash(hash);
     if (key && !key.revokedAt) {
       if (this.cache.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.cache.clear();

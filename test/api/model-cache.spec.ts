@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCache } from '../../src/modules/analysis/model-cache';
-import { bearer, createTenant, startSecondInstance, startTestApp, TestApp, TestTenant } from '../support/test-app';
+import { bearer, createTenant, startSecondInstance, startTestApp, TestApp, TestTenant, within } from '../support/test-app';
 
 /**
  * The compiled model is never silently stale: a committed change shows in the next analysis on the
@@ -19,15 +19,6 @@ const ask = (app: TestApp, key = tenant.apiKey) => app.http.post(`/v1/clusters/$
 async function endpointsOn(app: TestApp): Promise<string[]> {
   const res = await ask(app).expect(200);
   return (res.body.endpoints as { ip: string }[]).map((e) => e.ip).sort();
-}
-
-async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (await check()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`not within ${ms} ms`);
 }
 
 beforeAll(async () => {

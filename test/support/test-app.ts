@@ -59,6 +59,16 @@ export async function startSecondInstance(first: TestApp, options: Partial<Creat
   return { app, http: request(app.getHttpServer()), adminUrl: first.adminUrl, runtimeUrl: first.runtimeUrl, close: () => app.close() };
 }
 
+/** Polls `check` every 25 ms until it holds; returns how long that took, or throws after `ms`. */
+export async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    if (await check()) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`not within ${ms} ms`);
+}
+
 export interface TestTenant { id: string; name: string; apiKey: string }
 
 export async function createTenant(t: TestApp, name = `t-${randomBytes(3).toString('hex')}`): Promise<TestTenant> {

@@ -10,6 +10,7 @@ import * as paths from './paths';
 import type { Env, PathOutcome } from './paths';
 import * as suggestions from './suggestions';
 import type { Answer } from './suggestions';
+import * as sorted from '../sorted';
 
 // Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
 // modules to CommonJS, every read of an imported name is a getter call, and these run for
@@ -18,6 +19,7 @@ const { masqueradeAddress } = trace;
 const { rulesOf } = build;
 const { decideAt, finishPath, lastHopSteps, pathAt, withOverride } = paths;
 const { suggestionsFor } = suggestions;
+const { sortedIndexOf } = sorted;
 
 export interface DeliveryPlan {
   readonly mode: 'VIP' | 'PROXY';
@@ -107,14 +109,8 @@ function positionsOf(targets: readonly number[], list: TargetList, n: number): n
     for (let i = 0; i < targets.length; i++) if (targets[i] === n) out.push(i);
     return out;
   }
-  let lo = 0;
-  let hi = targets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (targets[mid] < n) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < targets.length && targets[lo] === n) out.push(lo);
+  const at = sortedIndexOf(targets, n);
+  if (at >= 0) out.push(at);
   return out;
 }
 

@@ -11,12 +11,14 @@ import type { Scope } from './classes';
 import * as nodeRows from './node-rows';
 import type { OrdinaryRows, RowLayout } from './node-rows';
 import { MemberRun } from './result-list';
+import * as sorted from '../sorted';
 
 // Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
 // which compiles modules to CommonJS, every read of an imported name is a getter call.
 const { unknownResult, viaFor } = build;
 const { atNode, evaluateClassOf, inCluster, SharedWhatIfs, SimilarClasses } = classes;
 const { EIP, nodePortRows, ordinaryRows } = nodeRows;
+const { sortedIndexOf } = sorted;
 
 /** A class of a NodePort answer: its kind of row (EIP or internal IP), key, first row (its representative) and, once made, id. */
 interface RowClass {
@@ -102,21 +104,9 @@ function rowPosition(order: readonly RowClass[], row: number): number {
 /** The first row from `from` on with this ordinary key and kind on a node not singled out (`singled`: ascending), or -1. */
 function firstOrdinaryRow(rows: RowLayout, ordinary: OrdinaryRows, eip: boolean, key: number, from: number, singled: readonly number[]): number {
   for (let r = from; r < rows.length; r += 1) {
-    if (ordinary.keys[r] === key && (rows.addresses[r] === EIP) === eip && !sortedHas(singled, rows.nodes[r])) return r;
+    if (ordinary.keys[r] === key && (rows.addresses[r] === EIP) === eip && sortedIndexOf(singled, rows.nodes[r]) < 0) return r;
   }
   return -1;
-}
-
-/** Whether ascending `list` holds `n`. */
-function sortedHas(list: readonly number[], n: number): boolean {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < n) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length && list[lo] === n;
 }
 
 /**

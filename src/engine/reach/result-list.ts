@@ -10,12 +10,14 @@ import * as build from './build';
 import type { NodeClass } from './build';
 import * as nodeRows from './node-rows';
 import type { OrdinaryRows, RowLayout } from './node-rows';
+import * as sorted from '../sorted';
 
 // Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
 // modules to CommonJS, every read of an imported name is a getter call, and results are read
 // by the thousand.
 const { atNodeEip, memberResult } = build;
 const { EIP } = nodeRows;
+const { sortedIndexOf } = sorted;
 
 /** Row class for an EIP the client cannot be answered for (see MemberRun.unknownEip). */
 export const UNKNOWN_CLASS = -1;
@@ -93,7 +95,7 @@ export class MemberRun {
 
   #classId(row: number): number {
     if (this.unanswered(row)) return UNKNOWN_CLASS;
-    const r = rowIndex(this.#rows, row);
+    const r = sortedIndexOf(this.#rows, row);
     if (r >= 0) return this.#rowIds[r];
     const k = this.#ordinaryClass(this.#layout.addresses[row] === EIP, this.#ordinary.keys[row]);
     const id = k < 0 ? -1 : this.#ordinaryIds[k];
@@ -116,17 +118,6 @@ export class MemberRun {
   }
 }
 
-/** The position of `row` in ascending `rows`, or -1. */
-function rowIndex(rows: readonly number[], row: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid] < row) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < rows.length && rows[lo] === row ? lo : -1;
-}
 
 type Part = AddressResult | MemberRun;
 

@@ -22,7 +22,12 @@ const GRAPHQL_ROUTE = 'POST /graphql';
 /** GraphQL root fields answered purely from one compiled model (each records its source). */
 const GRAPHQL_FIELDS = new Set(['reachability', 'trace', 'matrix', 'namespaceMatrix']);
 
-type MemoRequest = FastifyRequest & { answerSources?: CompiledTopology[]; answeredFromMemo?: boolean };
+type MemoRequest = FastifyRequest & {
+  /** This request's question (set in preHandler when it may be answered from, or kept in, the memo). */
+  memoQuestion?: string;
+  answerSources?: CompiledTopology[];
+  answeredFromMemo?: boolean;
+};
 
 /**
  * Whole responses of the read-only analyses, remembered by question and served again while the
@@ -54,13 +59,15 @@ export class AnswerMemo {
     if (this.options.answerBytes <= 0) return;
     fastify.addHook('preHandler', (request: MemoRequest, reply, done) => {
       const question = this.question(request);
-      const remembered = question === null ? undefined : this.entries.get(question);
+      if (question === null) return done();
+      request.memoQuestion = question;
+      const remembered = this.entries.get(question);
       if (remembered === undefined) return done();
       const serve = (current: boolean): void => {
         if (!current) return done();
-        if (this.entries.get(question as string) === remembered) { // still held: now the most recently used
-          this.entries.delete(question as string);
-          this.entries.set(question as string, remembered);
+        if (this.entries.get(question) === remembered) { // still held: now the most recently used
+          this.entries.delete(question);
+          this.entries.set(question, remembered);
         }
         request.answeredFromMemo = true;
         void reply.type('application/json; charset=utf-8').send(remembered.json);
@@ -79,7 +86,11 @@ export class AnswerMemo {
     return { answers: this.entries.size, bytes: this.size };
   }
 
-  /** Tenant + route + path parameters + body: the question, as asked by this caller; null if not memoised. */
+  /**
+   * Tenant + route + path parameters + body: the question, as asked by this caller; null if the
+   * route is not memoised or the caller's key is not in the authenticator's cache (then the
+   * guard looks it up, and the next request has it).
+   */
   private question(request: MemoRequest): string | null {
     const route = `${request.method} ${request.routeOptions.url}`;
     if (!REST_ROUTES.has(route) && route !== GRAPHQL_ROUTE) return null;
@@ -109,11 +120,11 @@ export class AnswerMemo {
 
   private remember(request: MemoRequest, json: string): void {
     const sources = request.answerSources;
-    if (sources === undefined || sources.length === 0) return;
-    const route = `${request.method} ${request.routeOptions.url}`;
-    if (route === GRAPHQL_ROUTE ? !graphqlAnswersOnly(request.body, sources.length) : !REST_ROUTES.has(route)) return;
-    const question = this.question(request);
-    if (question === null || json.length > this.options.answerBytes / 4) return;
+    if (sources === undefined || sources.length === 0 || json.length > this.options.answerBytes / 4) return;
+    if (request.routeOptions.url === '/graphql' && !graphqlAnswersOnly(request.body, sources.length)) return;
+    // Asked in preHandler unless the key was not cached then (the guard has cached it since).
+    const question = request.memoQuestion ?? this.question(request);
+    if (question === null) return;
     const old = this.entries.get(question);
     if (old !== undefined) this.size -= old.json.length;
     this.entries.delete(question);

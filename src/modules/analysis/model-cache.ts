@@ -63,9 +63,10 @@ export class ModelCache {
   }
 
   async get(tenantId: string, clusterId: string): Promise<CompiledTopology> {
+    const fresh = this.peek(tenantId, clusterId);
+    if (fresh !== null) return fresh;
     const k = key(tenantId, clusterId);
     const entry = this.entries.get(k);
-    if (entry && Date.now() - entry.checkedAt < this.options.freshMs) return this.touch(k, entry);
     const pending = this.loading.get(k);
     if (pending) return pending;
     const load = this.revalidate(tenantId, clusterId, entry).finally(() => this.loading.delete(k));
