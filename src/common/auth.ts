@@ -84,6 +84,12 @@ export class ApiKeyAuthenticator {
   static readonly KEY_TTL_MS = 2_000;
   private static readonly MAX_ENTRIES = 10_000;
   private readonly cache = new Map<string, { key: KeyRecord; expires: number }>();
+  /**
+   * The hash of each key presented recently, so a busy client's repeated requests are not hashed
+   * again each time (SHA-256 and its native object were a measurable part of a remembered answer).
+   * It only maps a secret to its hash; whether the key is accepted is still decided by `cache`.
+   */
+  private readonly hashes = new Map<string, string>();
 
   constructor(private readonly prisma: PrismaService, feed: ChangeFeed) {
     feed.subscribe((change) => { if (change.kind === 'api-key') this.cache.delete(change.keyHash); });
@@ -92,7 +98,17 @@ export class ApiKeyAuthenticator {
 
   /** The key if this instance accepted it less than KEY_TTL_MS ago (and it was not revoked since), else null; no I/O. */
   cached(secret: string): KeyRecord | null {
-    return this.fresh(hashApiKey(secret));
+    return this.fresh(this.hashOf(secret));
+  }
+
+  private hashOf(secret: string): string {
+    let hash = this.hashes.get(secret);
+    if (hash === undefined) {
+      hash = hashApiKey(secret);
+      if (this.hashes.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.hashes.clear();
+      this.hashes.set(secret, hash);
+    }
+    return hash;
   }
 
   private fresh(hash: string): KeyRecord | null {
@@ -101,7 +117,7 @@ export class ApiKeyAuthenticator {
   }
 
   async authenticate(secret: string): Promise<KeyRecord | null> {
-    const hash = hashApiKey(secret);
+    const hash = this.hashOf(secret);
     const hit = this.fresh(hash);
     if (hit !== null) return hit;
     const key = await this.prisma.findKeyByHash(hash);

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Observable, tap } from 'rxjs';
 import { ApiKeyAuthenticator, bearerToken } from '../../common/auth';
@@ -54,11 +54,25 @@ export class AnswerMemo {
     private readonly keys: ApiKeyAuthenticator,
   ) {}
 
-  /** Serves remembered responses (preHandler) and remembers new ones (onSend). */
+  /**
+   * Serves remembered responses (preHandler) and remembers new ones (onSend), as hooks of the
+   * memoised routes only (added as each route is registered, so call this before the routes are),
+   * so no other route pays for them and the route is known without looking at the request.
+   */
   install(fastify: FastifyInstance): void {
     if (this.options.answerBytes <= 0) return;
-    fastify.addHook('preHandler', (request: MemoRequest, reply, done) => {
-      const question = this.question(request);
+    fastify.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const name = methods.map((m) => `${m} ${route.url}`).find((n) => REST_ROUTES.has(n) || n === GRAPHQL_ROUTE);
+      if (name === undefined) return;
+      route.preHandler = [...hooksOf(route.preHandler), this.serveHook(name)];
+      route.onSend = [...hooksOf(route.onSend), this.rememberHook(name)];
+    });
+  }
+
+  private serveHook(route: string): preHandlerHookHandler {
+    return (request: MemoRequest, reply, done) => {
+      const question = this.question(request, route);
       if (question === null) return done();
       request.memoQuestion = question;
       const remembered = this.entries.get(question);
@@ -75,11 +89,14 @@ export class AnswerMemo {
       const current = this.current(remembered.sources);
       if (typeof current === 'boolean') serve(current);
       else current.then(serve, () => done());
-    });
-    fastify.addHook('onSend', (request: MemoRequest, reply, payload, done) => {
-      if (!request.answeredFromMemo && reply.statusCode === 200 && typeof payload === 'string') this.remember(request, payload);
+    };
+  }
+
+  private rememberHook(route: string): onSendHookHandler {
+    return (request: MemoRequest, reply, payload, done) => {
+      if (!request.answeredFromMemo && reply.statusCode === 200 && typeof payload === 'string') this.remember(request, route, payload);
       done(null, payload);
-    });
+    };
   }
 
   stats(): { answers: number; bytes: number } {
@@ -88,12 +105,10 @@ export class AnswerMemo {
 
   /**
    * Tenant + route + path parameters + body: the question, as asked by this caller; null if the
-   * route is not memoised or the caller's key is not in the authenticator's cache (then the
-   * guard looks it up, and the next request has it).
+   * caller's key is not in the authenticator's cache (then the guard looks it up, and the next
+   * request has it).
    */
-  private question(request: MemoRequest): string | null {
-    const route = `${request.method} ${request.routeOptions.url}`;
-    if (!REST_ROUTES.has(route) && route !== GRAPHQL_ROUTE) return null;
+  private question(request: MemoRequest, route: string): string | null {
     const token = bearerToken(request.headers.authorization);
     const key = token === null ? null : this.keys.cached(token);
     if (key === null) return null;
@@ -118,12 +133,12 @@ export class AnswerMemo {
       .then((topologies) => topologies.every((t, i) => t.cluster.version === (stale as Source[])[i].version));
   }
 
-  private remember(request: MemoRequest, json: string): void {
+  private remember(request: MemoRequest, route: string, json: string): void {
     const sources = request.answerSources;
     if (sources === undefined || sources.length === 0 || json.length > this.options.answerBytes / 4) return;
-    if (request.routeOptions.url === '/graphql' && !graphqlAnswersOnly(request.body, sources.length)) return;
+    if (route === GRAPHQL_ROUTE && !graphqlAnswersOnly(request.body, sources.length)) return;
     // Asked in preHandler unless the key was not cached then (the guard has cached it since).
-    const question = request.memoQuestion ?? this.question(request);
+    const question = request.memoQuestion ?? this.question(request, route);
     if (question === null) return;
     const old = this.entries.get(question);
     if (old !== undefined) this.size -= old.json.length;
@@ -136,6 +151,11 @@ export class AnswerMemo {
       this.size -= v.json.length;
     }
   }
+}
+
+/** A route option that may hold one hook, several, or none, as a list. */
+function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
 
 /**

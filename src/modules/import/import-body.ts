@@ -25,11 +25,12 @@ export class ImportBodyParsers implements OnModuleInit {
     if (!fastify || typeof fastify.addContentTypeParser !== 'function') return;
     // Only imports may be large (a 150,000-pod dump is hundreds of MB); every other route is held
     // to REQUEST_LIMIT before its body is read, when it declares its length.
-    fastify.addHook('onRequest', async (req) => {
+    fastify.addHook('onRequest', (req, _reply, done) => {
       const length = Number(req.headers['content-length'] ?? 0);
       if (length > REQUEST_LIMIT && !wantsRaw(req)) {
-        throw Object.assign(new Error(`Request body is too large (${length} bytes; at most ${REQUEST_LIMIT} here, imports excepted)`), { statusCode: 413 });
+        return done(Object.assign(new Error(`Request body is too large (${length} bytes; at most ${REQUEST_LIMIT} here, imports excepted)`), { statusCode: 413 }));
       }
+      done();
     });
     const { bodyLimit, onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
     const json = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
