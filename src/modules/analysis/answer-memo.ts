@@ -4,12 +4,27 @@ import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerHook
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Observable, tap } from 'rxjs';
 import { ApiKeyAuthenticator, bearerToken } from '../../common/auth';
+import { CompressedSlot, gzipJsonHook } from '../../common/compression';
 import { AnalysisService } from './analysis.service';
 import { CACHE_OPTIONS, CacheOptions, CompiledTopology, ModelCache } from './model-cache';
 
 /** A compiled model an answer was computed from. */
 interface Source { readonly tenantId: string; readonly clusterId: string; readonly version: number }
-interface Remembered { readonly json: string; readonly sources: readonly Source[] }
+/** A remembered response: its JSON, the models it came from, and its gzip form once a client asked for it. */
+class Remembered implements CompressedSlot {
+  gzip: Buffer | undefined = undefined;
+
+  constructor(readonly question: string, readonly json: string, readonly sources: readonly Source[], private readonly memo: AnswerMemo) {}
+
+  get size(): number {
+    return this.json.length + (this.gzip?.length ?? 0);
+  }
+
+  /** Kept only while the memo holds this response (and counted against its bound). */
+  keepGzip(body: Buffer): void {
+    if (this.gzip === undefined) this.memo.grew(this, body);
+  }
+}
 
 /** The REST analyses that are answered from AnswerMemo (all read-only, any key scope). */
 const REST_ROUTES = new Set([
@@ -19,12 +34,16 @@ const REST_ROUTES = new Set([
   'GET /v1/clusters/:clusterId/namespaces/:namespace/matrix',
 ]);
 const GRAPHQL_ROUTE = 'POST /graphql';
+/** Not remembered (its answer is for a proposed change), but its answers are as large: compressed too. */
+const WHAT_IF_ROUTE = 'POST /v1/clusters/:clusterId/what-if';
 /** GraphQL root fields answered purely from one compiled model (each records its source). */
 const GRAPHQL_FIELDS = new Set(['reachability', 'trace', 'matrix', 'namespaceMatrix']);
 
 type MemoRequest = FastifyRequest & {
   /** This request's question (set in preHandler when it may be answered from, or kept in, the memo). */
   memoQuestion?: string;
+  /** The remembered response this request was answered from, or that it was just remembered as. */
+  memoEntry?: Remembered;
   answerSources?: CompiledTopology[];
   answeredFromMemo?: boolean;
 };
@@ -58,15 +77,20 @@ export class AnswerMemo {
    * Serves remembered responses (preHandler) and remembers new ones (onSend), as hooks of the
    * memoised routes only (added as each route is registered, so call this before the routes are),
    * so no other route pays for them and the route is known without looking at the request.
+   * The analysis routes (and what-if) also send large answers gzip-compressed to clients that
+   * accept it; a remembered answer keeps its compressed form, so it is compressed once.
    */
   install(fastify: FastifyInstance): void {
-    if (this.options.answerBytes <= 0) return;
+    const compress = gzipJsonHook((request: MemoRequest) => request.memoEntry);
     fastify.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const name = methods.map((m) => `${m} ${route.url}`).find((n) => REST_ROUTES.has(n) || n === GRAPHQL_ROUTE);
-      if (name === undefined) return;
-      route.preHandler = [...hooksOf(route.preHandler), this.serveHook(name)];
-      route.onSend = [...hooksOf(route.onSend), this.rememberHook(name)];
+      const names = methods.map((m) => `${m} ${route.url}`);
+      const memoised = names.find((n) => REST_ROUTES.has(n) || n === GRAPHQL_ROUTE);
+      if (memoised !== undefined && this.options.answerBytes > 0) {
+        route.preHandler = [...hooksOf(route.preHandler), this.serveHook(memoised)];
+        route.onSend = [...hooksOf(route.onSend), this.rememberHook(memoised)];
+      }
+      if (memoised !== undefined || names.includes(WHAT_IF_ROUTE)) route.onSend = [...hooksOf(route.onSend), compress];
     });
   }
 
@@ -84,6 +108,7 @@ export class AnswerMemo {
           this.entries.set(question, remembered);
         }
         request.answeredFromMemo = true;
+        request.memoEntry = remembered;
         void reply.type('application/json; charset=utf-8').send(remembered.json);
       };
       const current = this.current(remembered.sources);
@@ -141,14 +166,29 @@ export class AnswerMemo {
     const question = request.memoQuestion ?? this.question(request, route);
     if (question === null) return;
     const old = this.entries.get(question);
-    if (old !== undefined) this.size -= old.json.length;
+    if (old !== undefined) this.size -= old.size;
+    const entry = new Remembered(question, json, sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })), this);
     this.entries.delete(question);
-    this.entries.set(question, { json, sources: sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })) });
-    this.size += json.length;
+    this.entries.set(question, entry);
+    request.memoEntry = entry;
+    this.size += entry.size;
+    this.evict();
+  }
+
+  /** A remembered response got its compressed form: kept, and counted, while the response is held. */
+  grew(entry: Remembered, gzip: Buffer): void {
+    if (this.entries.get(entry.question) !== entry) return;
+    entry.gzip = gzip;
+    this.size += gzip.length;
+    this.evict();
+  }
+
+  /** Drops least recently used responses until the total is within `answerBytes`. */
+  private evict(): void {
     for (const [k, v] of this.entries) {
       if (this.size <= this.options.answerBytes) break;
       this.entries.delete(k);
-      this.size -= v.json.length;
+      this.size -= v.size;
     }
   }
 }

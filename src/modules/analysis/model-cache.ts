@@ -13,7 +13,7 @@ export interface CacheOptions {
   readonly perTenantBudget: number;
   /** How long a model is served without asking the database for its cluster's version. */
   readonly freshMs: number;
-  /** Total size of the remembered analysis responses (AnswerMemo), in UTF-16 code units; 0 = none. */
+  /** Total size of the remembered analysis responses (AnswerMemo): characters of JSON plus bytes of their gzip forms; 0 = none. */
   readonly answerBytes: number;
 }
 
