@@ -86,14 +86,15 @@ export class ApiKeyAuthenticator {
   private readonly cache = new Map<string, { key: KeyRecord; expires: number }>();
   /**
    * The hash of each key presented recently, so a busy client's repeated requests are not hashed
-   * again each time (SHA-256 and its native object were a measurable part of a remembered answer).
+   * again each time.
    * It only maps a secret to its hash; whether the key is accepted is still decided by `cache`.
    */
   private readonly hashes = new Map<string, string>();
+  private readonly lookups = new Map<string, Promise<KeyRecord | null>>();
 
   constructor(private readonly prisma: PrismaService, feed: ChangeFeed) {
-    feed.subscribe((change) => { if (change.kind === 'api-key') this.cache.delete(change.keyHash); });
-    prisma.onCommitted((committed) => committed.keyHashes.forEach((hash) => this.cache.delete(hash)));
+    feed.subscribe((change) => { if (change.kind === 'api-key') this.invalidate(change.keyHash); });
+    prisma.onCommitted((committed) => committed.keyHashes.forEach((hash) => this.invalidate(hash)));
   }
 
   /** The key if this instance accepted it less than KEY_TTL_MS ago (and it was not revoked since), else null; no I/O. */
@@ -116,18 +117,39 @@ export class ApiKeyAuthenticator {
     return hit !== undefined && hit.expires > Date.now() ? hit.key : null;
   }
 
-  async authenticate(secret: string): Promise<KeyRecord | null> {
+  /**
+   * The key a secret names (null if none), from the cache while it is fresh, else from the
+   * database: one lookup per key at a time, shared by every request presenting it meanwhile. A
+   * revocation during a lookup detaches it: its result is not cached, and later requests look again.
+   */
+  authenticate(secret: string): Promise<KeyRecord | null> {
     const hash = this.hashOf(secret);
     const hit = this.fresh(hash);
-    if (hit !== null) return hit;
-    const key = await this.prisma.findKeyByHash(hash);
-    if (key && !key.revokedAt) {
-      if (this.cache.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.cache.clear();
-      this.cache.set(hash, { key, expires: Date.now() + ApiKeyAuthenticator.KEY_TTL_MS });
-    } else {
-      this.cache.delete(hash);
-    }
-    return key;
+    if (hit !== null) return Promise.resolve(hit);
+    const pending = this.lookups.get(hash);
+    if (pending !== undefined) return pending;
+    const lookup: Promise<KeyRecord | null> = this.prisma.findKeyByHash(hash).then((key) => {
+      if (this.lookups.get(hash) !== lookup) return key; // invalidated meanwhile
+      this.lookups.delete(hash);
+      if (key && !key.revokedAt) {
+        if (this.cache.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.cache.clear();
+        this.cache.set(hash, { key, expires: Date.now() + ApiKeyAuthenticator.KEY_TTL_MS });
+      } else {
+        this.cache.delete(hash);
+      }
+      return key;
+    }, (error: unknown) => {
+      if (this.lookups.get(hash) === lookup) this.lookups.delete(hash);
+      throw error;
+    });
+    this.lookups.set(hash, lookup);
+    return lookup;
+  }
+
+  /** A key changed (revoked): forget what this instance knows of it, and any lookup under way. */
+  private invalidate(hash: string): void {
+    this.cache.delete(hash);
+    this.lookups.delete(hash);
   }
 }
 

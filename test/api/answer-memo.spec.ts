@@ -1,7 +1,9 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiKeyAuthenticator } from '../../src/common/auth';
 import { AnalysisService } from '../../src/modules/analysis/analysis.service';
 import { AnswerMemo } from '../../src/modules/analysis/answer-memo';
+import { PrismaService } from '../../src/prisma/prisma.service';
 import { bearer, createTenant, gql, startSecondInstance, startTestApp, TestApp, TestTenant, within } from '../support/test-app';
 
 /**
@@ -95,6 +97,44 @@ describe('remembered analysis answers', () => {
     await ask(one, QUESTION, key.apiKey).expect(401);
     await ask(one, QUESTION, 'svc_not_a_key').expect(401);
     await one.http.post(`/v1/clusters/${clusterId}/reachability`).send(QUESTION).expect(401);
+  });
+
+  it('when the key\'s cache entry lapses, concurrent askers share one key lookup and still get the remembered answer', async () => {
+    const first = await ask(one).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, ApiKeyAuthenticator.KEY_TTL_MS + 100));
+    const computed = vi.spyOn(one.app.get(AnalysisService), 'reachability');
+    const lookups = vi.spyOn(one.app.get(PrismaService), 'findKeyByHash');
+    try {
+      const answers = await Promise.all(Array.from({ length: 16 }, () => ask(one).expect(200)));
+      for (const answer of answers) expect(answer.text).toBe(first.text);
+      expect(lookups).toHaveBeenCalledTimes(1);
+      expect(computed).not.toHaveBeenCalled();
+    } finally {
+      computed.mockRestore();
+      lookups.mockRestore();
+    }
+  });
+
+  it('a key revoked while its lookup is under way is not kept by that lookup', async () => {
+    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201)).body as { id: string; apiKey: string };
+    const keys = one.app.get(ApiKeyAuthenticator);
+    const prisma = one.app.get(PrismaService);
+    // The lookup reads the key before the revocation commits and answers after it.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const read = prisma.findKeyByHash.bind(prisma);
+    const slow = vi.spyOn(prisma, 'findKeyByHash').mockImplementationOnce(async (hash) => { const found = await read(hash); await gate; return found; });
+    try {
+      const lookup = keys.authenticate(key.apiKey);
+      await within(2_000, async () => slow.mock.calls.length === 1);
+      await one.http.delete(`/v1/api-keys/${key.id}`).set(bearer(tenant.apiKey)).expect(200);
+      release();
+      expect((await lookup)?.revokedAt).toBeNull(); // what it read, before the revocation
+      expect(keys.cached(key.apiKey)).toBeNull();
+      await ask(one, QUESTION, key.apiKey).expect(401);
+    } finally {
+      slow.mockRestore();
+    }
   });
 
   it('remembers no error: a bad or unanswerable question fails the same way every time', async () => {

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Observable, tap } from 'rxjs';
 import { ApiKeyAuthenticator, bearerToken } from '../../common/auth';
@@ -96,25 +96,38 @@ export class AnswerMemo {
 
   private serveHook(route: string): preHandlerHookHandler {
     return (request: MemoRequest, reply, done) => {
-      const question = this.question(request, route);
-      if (question === null) return done();
-      request.memoQuestion = question;
-      const remembered = this.entries.get(question);
-      if (remembered === undefined) return done();
-      const serve = (current: boolean): void => {
-        if (!current) return done();
-        if (this.entries.get(question) === remembered) { // still held: now the most recently used
-          this.entries.delete(question);
-          this.entries.set(question, remembered);
-        }
-        request.answeredFromMemo = true;
-        request.memoEntry = remembered;
-        void reply.type('application/json; charset=utf-8').send(remembered.json);
-      };
-      const current = this.current(remembered.sources);
-      if (typeof current === 'boolean') serve(current);
-      else current.then(serve, () => done());
+      const token = bearerToken(request.headers.authorization);
+      if (token === null) return done(); // the guard answers 401
+      const cached = this.keys.cached(token);
+      if (cached !== null) return this.answer(request, reply, route, cached.tenantId, done);
+      // The key's cache entry lapsed (every few seconds): look it up once for all the requests
+      // presenting it, rather than sending each of them through the whole pipeline meanwhile.
+      this.keys.authenticate(token).then(
+        (key) => (key === null || key.revokedAt !== null ? done() : this.answer(request, reply, route, key.tenantId, done)),
+        () => done(),
+      );
     };
+  }
+
+  /** Sends the remembered answer to this question if there is a current one, else lets the request through. */
+  private answer(request: MemoRequest, reply: FastifyReply, route: string, tenantId: string, done: HookHandlerDoneFunction): void {
+    const question = this.question(request, route, tenantId);
+    request.memoQuestion = question;
+    const remembered = this.entries.get(question);
+    if (remembered === undefined) return done();
+    const serve = (current: boolean): void => {
+      if (!current) return done();
+      if (this.entries.get(question) === remembered) { // still held: now the most recently used
+        this.entries.delete(question);
+        this.entries.set(question, remembered);
+      }
+      request.answeredFromMemo = true;
+      request.memoEntry = remembered;
+      void reply.type('application/json; charset=utf-8').send(remembered.json);
+    };
+    const current = this.current(remembered.sources);
+    if (typeof current === 'boolean') serve(current);
+    else current.then(serve, () => done());
   }
 
   private rememberHook(route: string): onSendHookHandler {
@@ -128,16 +141,9 @@ export class AnswerMemo {
     return { answers: this.entries.size, bytes: this.size };
   }
 
-  /**
-   * Tenant + route + path parameters + body: the question, as asked by this caller; null if the
-   * caller's key is not in the authenticator's cache (then the guard looks it up, and the next
-   * request has it).
-   */
-  private question(request: MemoRequest, route: string): string | null {
-    const token = bearerToken(request.headers.authorization);
-    const key = token === null ? null : this.keys.cached(token);
-    if (key === null) return null;
-    return `${key.tenantId}\n${route}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`;
+  /** Tenant + route + path parameters + body: the question, as asked by this caller. */
+  private question(request: MemoRequest, route: string, tenantId: string): string {
+    return `${tenantId}\n${route}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`;
   }
 
   /**
@@ -162,9 +168,9 @@ export class AnswerMemo {
     const sources = request.answerSources;
     if (sources === undefined || sources.length === 0 || json.length > this.options.answerBytes / 4) return;
     if (route === GRAPHQL_ROUTE && !graphqlAnswersOnly(request.body, sources.length)) return;
-    // Asked in preHandler unless the key was not cached then (the guard has cached it since).
-    const question = request.memoQuestion ?? this.question(request, route);
-    if (question === null) return;
+    // Set in preHandler for every request whose key was accepted there (all that can succeed).
+    const question = request.memoQuestion;
+    if (question === undefined) return;
     const old = this.entries.get(question);
     if (old !== undefined) this.size -= old.size;
     const entry = new Remembered(question, json, sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })), this);
