@@ -130,9 +130,12 @@ async function main(): Promise<void> {
     const client = model.pods[0];
     const byType = (type: string) => model.services.find((s) => s.type === type && s.clusterIps.length > 0)!;
     const questions = [['ClusterIP', byType('ClusterIP')], ['NodePort', byType('NodePort')]] as const;
-    /** Bytes on the wire of one answer (fetch would decompress it, so the length header is read). */
+    /**
+     * Bytes on the wire of one answer. fetch offers gzip unless told otherwise, and decompresses
+     * what it gets, so it is told what autocannon sends, and the length header is read.
+     */
     const sizeOf = async (r: { path: string; headers: Record<string, string>; body: string }): Promise<number> => {
-      const res = await fetch(`${base}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });
+      const res = await fetch(`${base}${r.path}`, { method: 'POST', headers: { 'accept-encoding': 'identity', ...r.headers }, body: r.body });
       const length = Number(res.headers.get('content-length'));
       await res.arrayBuffer();
       return length;

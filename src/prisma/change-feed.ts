@@ -3,18 +3,21 @@ import { Client, Notification } from 'pg';
 import { DATABASE_URL } from './prisma.service';
 
 export type Change =
-  | { readonly kind: 'cluster'; readonly tenantId: string; readonly clusterId: string }
+  /** `version`: the cluster's version after the change, when the announcer knew it. */
+  | { readonly kind: 'cluster'; readonly tenantId: string; readonly clusterId: string; readonly version?: number }
   | { readonly kind: 'api-key'; readonly keyHash: string };
 
 export const CHANGE_CHANNEL = 'svcpath_changes';
 
 export function encodeChange(change: Change): string {
-  return change.kind === 'cluster' ? `cluster:${change.tenantId}:${change.clusterId}` : `api-key:${change.keyHash}`;
+  if (change.kind === 'api-key') return `api-key:${change.keyHash}`;
+  return `cluster:${change.tenantId}:${change.clusterId}${change.version === undefined ? '' : `:${change.version}`}`;
 }
 
-function decodeChange(payload: string): Change | null {
-  const [kind, a, b] = payload.split(':');
-  if (kind === 'cluster' && a && b) return { kind, tenantId: a, clusterId: b };
+export function decodeChange(payload: string): Change | null {
+  const [kind, a, b, c] = payload.split(':');
+  const version = c === undefined ? undefined : Number(c);
+  if (kind === 'cluster' && a && b) return { kind, tenantId: a, clusterId: b, ...(Number.isSafeInteger(version) ? { version } : {}) };
   if (kind === 'api-key' && a) return { kind, keyHash: a };
   return null;
 }

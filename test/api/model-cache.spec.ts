@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCache } from '../../src/modules/analysis/model-cache';
+import { ChangeFeed, decodeChange, encodeChange } from '../../src/prisma/change-feed';
 import { bearer, createTenant, startSecondInstance, startTestApp, TestApp, TestTenant, within } from '../support/test-app';
 
 /**
@@ -56,6 +57,28 @@ describe('compiled-model cache', () => {
     await admin.end();
     const took = await within(1_000, async () => (await endpointsOn(two)).length === 1);
     expect(took).toBeLessThan(1_000);
+  });
+
+  it('keeps a model on hearing of the version it already is (its own write), drops it on hearing of a newer one', async () => {
+    const cache = two.app.get(ModelCache);
+    await endpointsOn(two);
+    const held = cache.peek(tenant.id, clusterId)!;
+    const feed = two.app.get(ChangeFeed);
+    feed.publishLocal({ kind: 'cluster', tenantId: tenant.id, clusterId, version: held.cluster.version });
+    expect(cache.peek(tenant.id, clusterId)).toBe(held);
+    feed.publishLocal({ kind: 'cluster', tenantId: tenant.id, clusterId, version: held.cluster.version + 1 });
+    expect(cache.peek(tenant.id, clusterId)).toBeNull();
+    await endpointsOn(two);
+    feed.publishLocal({ kind: 'cluster', tenantId: tenant.id, clusterId }); // an announcement without a version: dropped
+    expect(cache.peek(tenant.id, clusterId)).toBeNull();
+  });
+
+  it('announces the version a change made', () => {
+    const change = { kind: 'cluster' as const, tenantId: tenant.id, clusterId, version: 42 };
+    expect(encodeChange(change)).toBe(`cluster:${tenant.id}:${clusterId}:42`);
+    expect(decodeChange(encodeChange(change))).toEqual(change);
+    expect(decodeChange(`cluster:${tenant.id}:${clusterId}`)).toEqual({ kind: 'cluster', tenantId: tenant.id, clusterId });
+    expect(decodeChange(`cluster:${tenant.id}:${clusterId}:x`)).toEqual({ kind: 'cluster', tenantId: tenant.id, clusterId });
   });
 
   it('never answers one tenant from another tenant\'s model', async () => {

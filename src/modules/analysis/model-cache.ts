@@ -50,6 +50,10 @@ function weightOf(model: ClusterModel): number {
 export class ModelCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
+  /** Models a write has just stored whole (an import), being compiled from its own data (see adopt). */
+  private readonly adopting = new Map<string, Promise<Entry | null>>();
+  /** Counts invalidations: an adopted model compiled across one is confirmed by version before use. */
+  private invalidations = 0;
   private readonly logger = new Logger('ModelCache');
 
   constructor(
@@ -58,18 +62,24 @@ export class ModelCache {
     feed: ChangeFeed,
     @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
   ) {
-    feed.subscribe((change) => { if (change.kind === 'cluster') this.entries.delete(key(change.tenantId, change.clusterId)); });
-    prisma.onCommitted((c) => c.clusterIds.forEach((clusterId) => this.entries.delete(key(c.tenantId, clusterId))));
+    feed.subscribe((change) => { if (change.kind === 'cluster') this.invalidate(key(change.tenantId, change.clusterId), change.version); });
+    prisma.onCommitted((c) => c.clusterIds.forEach((clusterId) => this.invalidate(key(c.tenantId, clusterId))));
   }
 
   async get(tenantId: string, clusterId: string): Promise<CompiledTopology> {
     const fresh = this.peek(tenantId, clusterId);
     if (fresh !== null) return fresh;
     const k = key(tenantId, clusterId);
+    const adopting = this.adopting.get(k);
+    if (adopting !== undefined) {
+      const adopted = await adopting;
+      if (adopted !== null && this.isFresh(adopted)) return adopted;
+      return this.get(tenantId, clusterId); // confirmed by version (or loaded) as any entry
+    }
     const entry = this.entries.get(k);
     const pending = this.loading.get(k);
     if (pending) return pending;
-    const load = this.revalidate(tenantId, clusterId, entry).finally(() => this.loading.delete(k));
+    const load: Promise<Entry> = this.revalidate(tenantId, clusterId, entry).finally(() => { if (this.loading.get(k) === load) this.loading.delete(k); });
     this.loading.set(k, load);
     return load;
   }
@@ -82,7 +92,41 @@ export class ModelCache {
   peek(tenantId: string, clusterId: string): CompiledTopology | null {
     const k = key(tenantId, clusterId);
     const entry = this.entries.get(k);
-    return entry !== undefined && Date.now() - entry.checkedAt < this.options.freshMs ? this.touch(k, entry) : null;
+    return entry !== undefined && this.isFresh(entry) ? this.touch(k, entry) : null;
+  }
+
+  /**
+   * Takes the model a write has just committed whole (an import knows every object of the cluster
+   * as it left it), so the next analysis does not read the cluster back: `build` runs and the model
+   * is compiled right after the current request, and analyses asking meanwhile wait for it. Its
+   * version was known at commit, so it counts as confirmed then: served without a version check
+   * only until `freshMs` after the commit, and only if nothing invalidated the cluster meanwhile.
+   */
+  adopt(cluster: ClusterRow, build: () => ClusterModel): void {
+    const k = key(cluster.tenantId, cluster.id);
+    const committedAt = Date.now();
+    const invalidations = this.invalidations;
+    const work = new Promise<Entry | null>((resolve) => setImmediate(() => {
+      try {
+        const held = this.entries.get(k);
+        if (held !== undefined && held.cluster.version >= cluster.version) return resolve(null); // a newer one was loaded meanwhile
+        const model = build();
+        const built = Date.now();
+        const entry: Entry = {
+          tenantId: cluster.tenantId, cluster, model, compiled: compile(model), weight: weightOf(model),
+          checkedAt: this.invalidations === invalidations ? committedAt : -Infinity,
+        };
+        this.logger.log({ message: 'compiled cluster model', clusterId: cluster.id, version: cluster.version, pods: model.pods.length,
+          adoptedFromWrite: true, buildMs: built - committedAt, compileMs: Date.now() - built });
+        this.store(k, entry);
+        resolve(entry);
+      } catch (error) {
+        this.logger.warn(`could not adopt the model of cluster ${cluster.id}: ${error instanceof Error ? error.message : String(error)}`);
+        resolve(null);
+      }
+    }));
+    this.adopting.set(k, work);
+    void work.then(() => { if (this.adopting.get(k) === work) this.adopting.delete(k); });
   }
 
   /** Applies a topology that never leaves memory (what-if): compiled fresh, not cached. */
@@ -120,6 +164,22 @@ export class ModelCache {
     return fresh;
   }
 
+  private isFresh(entry: Entry): boolean {
+    return Date.now() - entry.checkedAt < this.options.freshMs;
+  }
+
+  /**
+   * A cluster changed: its model is dropped, unless the announcement says which version the change
+   * made and the model already is that version or newer (an instance hearing of its own write).
+   */
+  private invalidate(k: string, version?: number): void {
+    const entry = this.entries.get(k);
+    if (version !== undefined && entry !== undefined && entry.cluster.version >= version) return;
+    this.entries.delete(k);
+    this.loading.delete(k); // a load under way may predate the change: later requests start their own
+    this.invalidations += 1;
+  }
+
   private touch(k: string, entry: Entry): Entry {
     // Map iteration order is insertion order: re-inserting makes it the most recently used.
     this.entries.delete(k);
@@ -128,6 +188,8 @@ export class ModelCache {
   }
 
   private store(k: string, entry: Entry): void {
+    const held = this.entries.get(k);
+    if (held !== undefined && held.cluster.version > entry.cluster.version) return; // never replace a newer model
     this.entries.delete(k);
     if (entry.weight > this.options.perTenantBudget) return; // too big to keep: served, not cached
     this.evict((e) => e.tenantId === entry.tenantId, this.options.perTenantBudget - entry.weight);

@@ -27,7 +27,7 @@ const SQL = {
   slices: `SELECT namespace, name, service_name AS "serviceName", address_type AS "addressType", ports, endpoints FROM endpoint_slices ${SCOPE}`,
 };
 
-type ServiceRow = Omit<ServiceModel, 'ports' | 'loadBalancerIngress'> & { ports: ServicePortModel[]; loadBalancerIngress: LoadBalancerIngressModel[] };
+export type ServiceRow = Omit<ServiceModel, 'ports' | 'loadBalancerIngress'> & { ports: ServicePortModel[]; loadBalancerIngress: LoadBalancerIngressModel[] };
 
 /** One read of every table of a cluster (each an index range scan on (tenant_id, cluster_id, ...)), mapped onto the engine's model. */
 async function readModel(query: Query, cluster: ClusterRow): Promise<ClusterModel> {
@@ -36,16 +36,25 @@ async function readModel(query: Query, cluster: ClusterRow): Promise<ClusterMode
   const pods = await query<PodModel & { phase: PodPhase; containerPorts: ContainerPortModel[]; labels: Labels }>(SQL.pods, params);
   const services = await query<ServiceRow>(SQL.services, params);
   const endpointSlices = await query<EndpointSliceModel>(SQL.slices, params);
+  return assembleModel(cluster, { nodes, pods, services, endpointSlices });
+}
+
+/**
+ * The engine's model of a cluster from its stored rows (as read above, or as a write just stored
+ * them): headless Services (clusterIPs "None") have no ClusterIP, Services without any are left out.
+ */
+export function assembleModel(
+  cluster: ClusterRow,
+  rows: { nodes: NodeModel[]; pods: PodModel[]; services: ServiceRow[]; endpointSlices: EndpointSliceModel[] },
+): ClusterModel {
   return {
     name: cluster.name, profile: cluster.profile, kubernetesVersion: cluster.kubernetesVersion, networkModel: cluster.networkModel,
     proxyMode: cluster.proxyMode, clusterCidrs: cluster.clusterCidrs, serviceCidrs: cluster.serviceCidrs,
     nodePortRange: { min: cluster.nodePortMin, max: cluster.nodePortMax },
     kubeProxy: { masqueradeAll: cluster.masqueradeAll, localDetector: cluster.localDetector, nodePortAddresses: cluster.nodePortAddresses, localhostNodePorts: cluster.localhostNodePorts },
-    nodes, pods,
-    // clusterIps [] = not allocated yet (an imported manifest): not forwardable, so left out of the model
-    // (the import reported it); ['None'] = headless, the engine's [].
-    services: services.filter((s) => s.clusterIps.length > 0).map((s) => (s.clusterIps[0] === 'None' ? { ...s, clusterIps: [] } : s)),
-    endpointSlices,
+    nodes: rows.nodes, pods: rows.pods,
+    services: rows.services.filter((s) => s.clusterIps.length > 0).map((s) => (s.clusterIps[0] === 'None' ? { ...s, clusterIps: [] } : s)),
+    endpointSlices: rows.endpointSlices,
   };
 }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { checkCceServiceConstraints, normaliseCceAnnotations } from '../../engine';
+import { checkCceServiceConstraints, ClusterModel, normaliseCceAnnotations } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
+import { ModelCache } from '../analysis/model-cache';
 import { TopologyLoader } from '../analysis/topology-loader';
 import { toServiceModel } from '../services/cce-constraints';
 import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
@@ -15,12 +16,11 @@ import {
   same, serviceAnnotations, serviceInput, serviceRowSpec, SliceData, sliceData, sliceRowData,
 } from './import-records';
 import { Change, claimAll, WriteBatch, writeAll } from './import-writes';
+import { ExistingRows, modelAfterImport } from './import-model';
 import type { ParsedImport } from './parse';
 
 /** An import writes up to hundreds of thousands of rows in one transaction: more time than a request's 60 s default, yet bounded. */
 const IMPORT_TIMEOUT_MS = 300_000;
-
-interface Existing { nodes: Map<string, Node>; pods: Map<string, Pod>; services: Map<string, Service>; slices: Map<string, EndpointSlice> }
 
 
 /**
@@ -30,20 +30,25 @@ interface Existing { nodes: Map<string, Node>; pods: Map<string, Pod>; services:
  */
 @Injectable()
 export class ImportService {
-  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader) {}
+  constructor(
+    private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader, private readonly cache: ModelCache,
+  ) {}
 
   async importDocument(tenantId: string, clusterId: string, text: string, format: ParserFormat): Promise<ImportReportView> {
     const parsed = parseOrFail(text, format);
     const doc = new DocumentIndex(text, format);
     try {
-      return await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc), { timeoutMs: IMPORT_TIMEOUT_MS });
+      const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc), { timeoutMs: IMPORT_TIMEOUT_MS });
+      // Committed: the analyses take the cluster as the import left it from memory, not by reading it back.
+      if (after !== null) this.cache.adopt(after.cluster, after.model);
+      return report;
     } catch (error) {
       if (error instanceof ItemFailure) throw error.toDomainError(doc);
       throw error;
     }
   }
 
-  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex): Promise<ImportReportView> {
+  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex): Promise<{ report: ImportReportView; after: { cluster: ClusterRow; model: () => ClusterModel } | null }> {
     // Lock the cluster row (writes to a cluster are serialised) without bumping its version yet.
     await tx.$queryRaw`SELECT 1 FROM clusters WHERE tenant_id = ${tenantId}::uuid AND id = ${clusterId}::uuid FOR UPDATE`;
     let cluster = await this.store.require(tx, tenantId, clusterId);
@@ -69,7 +74,7 @@ export class ImportService {
     const clusterChanged = kubeProxy !== null && changesCluster(cluster, kubeProxy.data);
     report.kubeProxy = kubeProxy?.applied ?? null;
     report.warnings.sort((a, b) => a.index - b.index);
-    if (pending.length === 0 && !clusterChanged) return report;
+    if (pending.length === 0 && !clusterChanged) return { report, after: null };
 
     if (clusterChanged) cluster = await tx.cluster.update({ where: { tenantId_id: { tenantId, id: clusterId } }, data: kubeProxy!.data as KubeProxyData });
     // Claims first (a clash fails before anything is written), then the rows; sent back to back, awaited together.
@@ -79,11 +84,12 @@ export class ImportService {
     await batch.drain();
     for (const change of pending) report[change.row ? 'updated' : 'created'][change.kind] += 1;
     await this.checkCce(tx, cluster, changes.filter((c) => c.kind === 'services') as Change<Service, ServiceSpec>[]);
-    report.clusterVersion = (await this.store.lock(tx, tenantId, clusterId)).version;
-    return report;
+    const locked = await this.store.lock(tx, tenantId, clusterId);
+    report.clusterVersion = locked.version;
+    return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes) } };
   }
 
-  private async existing(tx: TenantTx, cluster: ClusterRow): Promise<Existing> {
+  private async existing(tx: TenantTx, cluster: ClusterRow): Promise<ExistingRows> {
     const where = { tenantId: cluster.tenantId, clusterId: cluster.id };
     const [nodes, pods, services, slices] = await Promise.all([
       tx.node.findMany({ where }), tx.pod.findMany({ where }), tx.service.findMany({ where }), tx.endpointSlice.findMany({ where }),
@@ -95,7 +101,7 @@ export class ImportService {
     };
   }
 
-  private planNodes(parsed: ParsedImport, existing: Existing): Change<Node, NodeData>[] {
+  private planNodes(parsed: ParsedImport, existing: ExistingRows): Change<Node, NodeData>[] {
     return parsed.nodes.map((rec) => {
       checkLabels('Node', rec.name, rec.labels);
       const data = nodeData(rec);
@@ -104,7 +110,7 @@ export class ImportService {
     });
   }
 
-  private planPods(parsed: ParsedImport, existing: Existing, warn: (kind: string, name: string, message: string) => void): Change<Pod, PodData>[] {
+  private planPods(parsed: ParsedImport, existing: ExistingRows, warn: (kind: string, name: string, message: string) => void): Change<Pod, PodData>[] {
     // The cluster's nodes after this import: the stored ones, as the document leaves or changes them.
     const nodeIps = new Map([...existing.nodes.values()].map((n) => [n.name, n.internalIps]));
     for (const n of parsed.nodes) nodeIps.set(n.name, n.internalIps);
@@ -121,7 +127,7 @@ export class ImportService {
     });
   }
 
-  private async planServices(parsed: ParsedImport, existing: Existing, cluster: ClusterRow, warn: (kind: string, name: string, message: string) => void): Promise<Change<Service, ServiceSpec>[]> {
+  private async planServices(parsed: ParsedImport, existing: ExistingRows, cluster: ClusterRow, warn: (kind: string, name: string, message: string) => void): Promise<Change<Service, ServiceSpec>[]> {
     const out: Change<Service, ServiceSpec>[] = [];
     for (const rec of parsed.services) {
       const key = `${rec.namespace}/${rec.name}`;
@@ -138,7 +144,7 @@ export class ImportService {
     return out;
   }
 
-  private planSlices(parsed: ParsedImport, existing: Existing): Change<EndpointSlice, SliceData>[] {
+  private planSlices(parsed: ParsedImport, existing: ExistingRows): Change<EndpointSlice, SliceData>[] {
     return parsed.endpointSlices.map((rec) => {
       const key = `${rec.namespace}/${rec.name}`;
       const row = existing.slices.get(key);

@@ -38,7 +38,7 @@ export class ClusterStore {
         data: { version: { increment: 1 } },
       });
       // Other instances hear of it at commit (NOTIFY is transactional); this one right after.
-      await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'cluster', tenantId, clusterId })})`;
+      await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'cluster', tenantId, clusterId, version: row.version })})`;
       this.prisma.markChanged(tx, { clusterId });
       return row;
     } catch (error) {

@@ -1,0 +1,75 @@
+import type { ClusterModel } from '../../engine';
+import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
+import type { ServiceSpec } from '../services/service-spec';
+import { assembleModel } from '../analysis/topology-loader';
+import { ClusterRow } from '../topology/cluster-store';
+import { NodeData, nodeRowData, PodData, podRowData, serviceRowSpec, SliceData, sliceRowData } from './import-records';
+import { Change } from './import-writes';
+
+/** The cluster's stored objects before an import, by the import's keys (`name`, `namespace/name`). */
+export interface ExistingRows { nodes: Map<string, Node>; pods: Map<string, Pod>; services: Map<string, Service>; slices: Map<string, EndpointSlice> }
+
+/**
+ * The engine's model of a cluster as an import leaves it, from what the import already holds (the
+ * rows it read, and the document's objects, which it writes or finds unchanged), without reading
+ * the cluster back: exactly what TopologyLoader would read after the commit (a test compares
+ * them), so the first analysis after an import need not wait for that read.
+ */
+export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, changes: readonly Change[]): ClusterModel {
+  const nodes = new Map<string, NodeData>([...existing.nodes].map(([k, row]) => [k, nodeRowData(row)]));
+  const pods = new Map<string, PodData>([...existing.pods].map(([k, row]) => [k, podRowData(row)]));
+  const services = new Map<string, ServiceSpec>([...existing.services].map(([k, row]) => [k, serviceRowSpec(row)]));
+  const slices = new Map<string, SliceData>([...existing.slices].map(([k, row]) => [k, sliceRowData(row)]));
+  for (const change of changes) {
+    switch (change.kind) {
+      case 'nodes': nodes.set(change.key, change.data as NodeData); break;
+      case 'pods': pods.set(change.key, change.data as PodData); break;
+      case 'services': services.set(change.key, change.data as ServiceSpec); break;
+      case 'endpointSlices': slices.set(change.key, change.data as SliceData); break;
+    }
+  }
+  // Field order as TopologyLoader's columns; jsonb columns as PostgreSQL gives them back.
+  return assembleModel(cluster, {
+    nodes: [...nodes].map(([name, d]) => ({ name, internalIps: d.internalIps, externalIp: d.externalIp, podCidrs: d.podCidrs, labels: asJsonb(d.labels) })),
+    pods: [...pods].map(([key, d]) => ({
+      ...namespaced(key), labels: asJsonb(d.labels), nodeName: d.nodeName, ips: d.ips, hostNetwork: d.hostNetwork, phase: d.phase as never,
+      ready: d.ready, terminating: d.terminating, containerPorts: asJsonb(d.containerPorts),
+    })),
+    services: [...services].map(([key, s]) => ({
+      ...namespaced(key), type: s.type, selector: asJsonb(s.selector), ports: asJsonb(s.ports) as never, clusterIps: s.clusterIps, externalIps: s.externalIps,
+      loadBalancerIngress: asJsonb(s.loadBalancerIngress) as never, loadBalancerSourceRanges: s.loadBalancerSourceRanges,
+      externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy, healthCheckNodePort: s.healthCheckNodePort,
+      publishNotReadyAddresses: s.publishNotReadyAddresses, labels: asJsonb(s.labels), annotations: asJsonb(s.annotations),
+    })),
+    endpointSlices: [...slices].map(([key, d]) => ({
+      ...namespaced(key), serviceName: d.serviceName, addressType: d.addressType, ports: asJsonb(d.ports) as never, endpoints: asJsonb(d.endpoints) as never,
+    })),
+  });
+}
+
+function namespaced(key: string): { namespace: string; name: string } {
+  const slash = key.indexOf('/');
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/**
+ * A value as a jsonb column returns it: what JSON.stringify keeps of it (no undefined properties,
+ * undefined in arrays as null), objects' keys in jsonb's order (shorter first, then bytewise).
+ * A row read back from PostgreSQL already is in this form, and stays as it is.
+ */
+function asJsonb<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : asJsonb(v))) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(source).filter((k) => source[k] !== undefined).sort(jsonbKeyOrder)) out[k] = asJsonb(source[k]);
+  return out as T;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+function jsonbKeyOrder(a: string, b: string): number {
+  if (ASCII.test(a) && ASCII.test(b)) return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length !== y.length ? x.length - y.length : Buffer.compare(x, y);
+}
