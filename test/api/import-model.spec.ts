@@ -75,6 +75,15 @@ describe('the model of an imported cluster', () => {
     expect(canonical(adopted)).toBe(canonical(stored));
   });
 
+  it('is what the database holds on a CCE cluster (annotations stored as the CCE rules normalise them)', async () => {
+    const clusterId = await newCluster({ profile: 'CCE', networkModel: 'VPC' });
+    const res = await importDoc(clusterId, readFileSync(join(FIXTURES, 'realistic-list.json'), 'utf8'), 'application/json');
+    expect(res.status).toBe(200);
+    const { adopted, stored } = await adoptedAndStored(clusterId);
+    expect(stored.services.length).toBeGreaterThan(0);
+    expect(canonical(adopted)).toBe(canonical(stored));
+  });
+
   it.each(SHARED_DOCS)('is what the database holds after importing %s', async (name) => {
     const clusterId = await newCluster();
     await importDoc(clusterId, readFileSync(join(SHARED, name), 'utf8'), name.endsWith('.json') ? 'application/json' : 'application/yaml').expect(200);
