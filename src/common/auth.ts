@@ -84,12 +84,6 @@ export class ApiKeyAuthenticator {
   static readonly KEY_TTL_MS = 2_000;
   private static readonly MAX_ENTRIES = 10_000;
   private readonly cache = new Map<string, { key: KeyRecord; expires: number }>();
-  /**
-   * The hash of each key presented recently, so a busy client's repeated requests are not hashed
-   * again each time.
-   * It only maps a secret to its hash; whether the key is accepted is still decided by `cache`.
-   */
-  private readonly hashes = new Map<string, string>();
   private readonly lookups = new Map<string, Promise<KeyRecord | null>>();
 
   constructor(private readonly prisma: PrismaService, feed: ChangeFeed) {
@@ -99,17 +93,7 @@ export class ApiKeyAuthenticator {
 
   /** The key if this instance accepted it less than KEY_TTL_MS ago (and it was not revoked since), else null; no I/O. */
   cached(secret: string): KeyRecord | null {
-    return this.fresh(this.hashOf(secret));
-  }
-
-  private hashOf(secret: string): string {
-    let hash = this.hashes.get(secret);
-    if (hash === undefined) {
-      hash = hashApiKey(secret);
-      if (this.hashes.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.hashes.clear();
-      this.hashes.set(secret, hash);
-    }
-    return hash;
+    return this.fresh(hashApiKey(secret));
   }
 
   private fresh(hash: string): KeyRecord | null {
@@ -123,7 +107,7 @@ export class ApiKeyAuthenticator {
    * revocation during a lookup detaches it: its result is not cached, and later requests look again.
    */
   authenticate(secret: string): Promise<KeyRecord | null> {
-    const hash = this.hashOf(secret);
+    const hash = hashApiKey(secret);
     const hit = this.fresh(hash);
     if (hit !== null) return Promise.resolve(hit);
     const pending = this.lookups.get(hash);

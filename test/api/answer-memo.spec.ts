@@ -4,7 +4,7 @@ import { ApiKeyAuthenticator } from '../../src/common/auth';
 import { AnalysisService } from '../../src/modules/analysis/analysis.service';
 import { AnswerMemo } from '../../src/modules/analysis/answer-memo';
 import { PrismaService } from '../../src/prisma/prisma.service';
-import { bearer, createTenant, gql, startSecondInstance, startTestApp, TestApp, TestTenant, within } from '../support/test-app';
+import { bearer, createTenant, gql, startSecondInstance, TestApp, TestTenant, twoInstancesWithOneService, within } from '../support/test-app';
 
 /**
  * Repeated analyses are answered from the response they were first given (AnswerMemo), and
@@ -24,14 +24,7 @@ const REACH_QUERY = `query($c: String!, $input: ReachabilityInput!) {
   reachability(clusterId: $c, input: $input) { service results { verdict endpoints { ip } } } }`;
 
 beforeAll(async () => {
-  one = await startTestApp();
-  two = await startSecondInstance(one);
-  tenant = await createTenant(one);
-  clusterId = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id;
-  const post = (path: string, body: object) => one.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
-  await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] });
-  await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } });
-  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] });
+  ({ one, two, tenant, clusterId } = await twoInstancesWithOneService());
 });
 afterAll(async () => {
   await two?.close();

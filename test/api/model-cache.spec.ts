@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCache } from '../../src/modules/analysis/model-cache';
 import { ChangeFeed, decodeChange, encodeChange } from '../../src/prisma/change-feed';
-import { bearer, createTenant, startSecondInstance, startTestApp, TestApp, TestTenant, within } from '../support/test-app';
+import { bearer, createTenant, startSecondInstance, TestApp, TestTenant, twoInstancesWithOneService, within } from '../support/test-app';
 
 /**
  * The compiled model is never silently stale: a committed change shows in the next analysis on the
@@ -23,14 +23,7 @@ async function endpointsOn(app: TestApp): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  one = await startTestApp();
-  two = await startSecondInstance(one);
-  tenant = await createTenant(one);
-  clusterId = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id;
-  const post = (path: string, body: object) => one.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
-  await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] });
-  await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } });
-  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] });
+  ({ one, two, tenant, clusterId } = await twoInstancesWithOneService());
 });
 afterAll(async () => {
   await two?.close();

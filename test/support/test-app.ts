@@ -76,6 +76,22 @@ export async function createTenant(t: TestApp, name = `t-${randomBytes(3).toStri
   return res.body as TestTenant;
 }
 
+/**
+ * Two app instances on one database, a tenant, and its cluster: node n1, pod default/a
+ * (10.244.0.1, app=x) behind Service default/x (ClusterIP 10.96.0.10, port 80).
+ */
+export async function twoInstancesWithOneService(): Promise<{ one: TestApp; two: TestApp; tenant: TestTenant; clusterId: string }> {
+  const one = await startTestApp();
+  const two = await startSecondInstance(one);
+  const tenant = await createTenant(one);
+  const clusterId = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id as string;
+  const post = (path: string, body: object) => one.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
+  await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] });
+  await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } });
+  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] });
+  return { one, two, tenant, clusterId };
+}
+
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
   data: T | null;

@@ -42,10 +42,9 @@ const GRAPHQL_FIELDS = new Set(['reachability', 'trace', 'matrix', 'namespaceMat
 type MemoRequest = FastifyRequest & {
   /** This request's question (set in preHandler when it may be answered from, or kept in, the memo). */
   memoQuestion?: string;
-  /** The remembered response this request was answered from, or that it was just remembered as. */
+  /** The remembered response this request was answered from (set in preHandler), or that it was just remembered as (onSend). */
   memoEntry?: Remembered;
   answerSources?: CompiledTopology[];
-  answeredFromMemo?: boolean;
 };
 
 /**
@@ -59,8 +58,8 @@ type MemoRequest = FastifyRequest & {
  *   2 s cache, invalidated on revocation), of the same tenant (the key holds the tenant);
  * - and only while every source is the model ModelCache.peek would serve now (same version,
  *   confirmed within `freshMs`): the same freshness guarantee as any analysis.
- * Anything else (no cached key, a stale or unloaded model, a new question) goes through the
- * normal pipeline. Bounded: least recently used responses go beyond `answerBytes` in all.
+ * Anything else (an unknown or revoked key, a stale or unloaded model, a new question) goes
+ * through the normal pipeline. Bounded: least recently used responses go beyond `answerBytes` in all.
  */
 @Injectable()
 export class AnswerMemo {
@@ -121,7 +120,6 @@ export class AnswerMemo {
         this.entries.delete(question);
         this.entries.set(question, remembered);
       }
-      request.answeredFromMemo = true;
       request.memoEntry = remembered;
       void reply.type('application/json; charset=utf-8').send(remembered.json);
     };
@@ -132,7 +130,7 @@ export class AnswerMemo {
 
   private rememberHook(route: string): onSendHookHandler {
     return (request: MemoRequest, reply, payload, done) => {
-      if (!request.answeredFromMemo && reply.statusCode === 200 && typeof payload === 'string') this.remember(request, route, payload);
+      if (request.memoEntry === undefined && reply.statusCode === 200 && typeof payload === 'string') this.remember(request, route, payload);
       done(null, payload);
     };
   }
