@@ -1,8 +1,9 @@
 // API benchmark: the app (dist/main.js, as `npm start` runs it) in a child process, autocannon in
 // this one, on loopback. A generated 5,000-pod cluster (fixed seed) is written straight into the
 // database, then: /health/live vs REST reachability vs GraphQL reachability, same load generator
-// (64 connections, no pipelining). Prints the figures. BENCH_DATABASE_URL selects a server;
-// default: an embedded PostgreSQL in a temporary folder.
+// (64 connections, no pipelining). Then the import of a 150,000-pod kubectl document. Prints the
+// figures. BENCH_DATABASE_URL selects a server; default: an embedded PostgreSQL in a temporary
+// folder. BENCH_ONLY=import runs the import alone.
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,14 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { generateCluster } from '../engine/generate';
+import { asKubectlList } from './kubectl-list';
 import type { ClusterModel } from '../../src/engine';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 
 const ADMIN = 'bench-operator-token-0123456789';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+/** BENCH_ONLY=import: only the import of the 150,000-pod document and the first analysis after it. */
+const ONLY = process.env.BENCH_ONLY;
 const root = join(__dirname, '..', '..');
 
 function withDatabase(url: string, db: string): string {
@@ -37,8 +41,8 @@ async function startApp(databaseUrl: string, port: number, env: Record<string, s
   let out = '';
   child.stdout?.on('data', (c: Buffer) => {
     out += c.toString();
-    // The app's own account of each model it compiles (load and compile times).
-    for (const line of c.toString().split('\n')) if (line.includes('compiled cluster model')) console.log(`  app: ${line.trim()}`);
+    // The app's own account of each model it compiles (load and compile times) and of each import (its phases).
+    for (const line of c.toString().split('\n')) if (line.includes('compiled cluster model') || line.includes('"message":"imported"')) console.log(`  app: ${line.trim()}`);
   });
   child.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
   await new Promise<void>((resolve, reject) => {
@@ -73,25 +77,6 @@ async function insertTopology(adminUrl: string, tenantId: string, clusterId: str
   await c.end();
 }
 
-/** The generated cluster as `kubectl get nodes,pods,services -A -o json` would print it. */
-function asKubectlList(model: ClusterModel): string {
-  const items = [
-    ...model.nodes.map((n) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: n.labels }, spec: { podCIDRs: n.podCidrs },
-      status: { addresses: [...n.internalIps.map((address) => ({ type: 'InternalIP', address })), ...(n.externalIp ? [{ type: 'ExternalIP', address: n.externalIp }] : [])] } })),
-    ...model.pods.map((p) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: p.namespace, name: p.name, labels: p.labels },
-      spec: { nodeName: p.nodeName, hostNetwork: p.hostNetwork, containers: [{ name: 'main', ports: p.containerPorts.map((c) => ({ ...(c.name ? { name: c.name } : {}), containerPort: c.containerPort, protocol: c.protocol })) }] },
-      status: { phase: p.phase, podIP: p.ips[0], podIPs: p.ips.map((ip) => ({ ip })), conditions: [{ type: 'Ready', status: p.ready ? 'True' : 'False' }] } })),
-    ...model.services.map((s) => ({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: s.namespace, name: s.name, labels: s.labels, annotations: s.annotations },
-      spec: { type: s.type, selector: s.selector ?? undefined, clusterIP: s.clusterIps[0] ?? 'None', clusterIPs: s.clusterIps.length ? s.clusterIps : ['None'],
-        ports: s.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), protocol: p.protocol, port: p.port, targetPort: p.targetPort, ...(p.nodePort ? { nodePort: p.nodePort } : {}) })),
-        externalIPs: s.externalIps.length ? s.externalIps : undefined, loadBalancerSourceRanges: s.loadBalancerSourceRanges.length ? s.loadBalancerSourceRanges : undefined,
-        ...(s.type !== 'ClusterIP' ? { externalTrafficPolicy: s.externalTrafficPolicy } : {}), internalTrafficPolicy: s.internalTrafficPolicy,
-        ...(s.healthCheckNodePort ? { healthCheckNodePort: s.healthCheckNodePort } : {}) },
-      status: { loadBalancer: s.loadBalancerIngress.length ? { ingress: s.loadBalancerIngress.map((i) => ({ ip: i.ip, ipMode: i.ipMode })) } : {} } })),
-  ];
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
-}
-
 /** CPU time (user + system) the process has used so far, in µs (from /proc: Linux). */
 function cpuUs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -121,10 +106,23 @@ async function main(): Promise<void> {
   try {
     const tenant = await (await fetch(`${base}/v1/tenants`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json() as { id: string; apiKey: string };
     const auth = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' };
+    if (ONLY !== 'import') await loadRuns(adminUrl, base, port, app, tenant.id, auth);
+    await importRun(base, auth);
+  } finally {
+    app.kill('SIGTERM');
+    await new Promise((r) => app.once('exit', r));
+    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await admin.end();
+    await pg.stop();
+  }
+}
+
+/** The load runs on a 5,000-pod cluster: remembered answers (ClusterIP, NodePort), then every answer computed on a second instance. */
+async function loadRuns(adminUrl: string, base: string, port: number, app: ChildProcess, tenantId: string, auth: Record<string, string>): Promise<void> {
     const model = generateCluster({ nodes: 170, pods: 5000, services: 340, seed: 7 });
     const cluster = await (await fetch(`${base}/v1/clusters`, { method: 'POST', headers: auth, body: JSON.stringify({
       name: 'bench', clusterCidrs: model.clusterCidrs, serviceCidrs: model.serviceCidrs, nodePortRange: model.nodePortRange }) })).json() as { id: string };
-    await insertTopology(adminUrl, tenant.id, cluster.id, model);
+    await insertTopology(adminUrl, tenantId, cluster.id, model);
     console.log(`cluster: ${model.nodes.length} nodes, ${model.pods.length} pods, ${model.services.length} Services (seed 7); ${DURATION} s per run, 64 connections`);
 
     const client = model.pods[0];
@@ -193,13 +191,15 @@ async function main(): Promise<void> {
       computing.kill('SIGTERM');
       await new Promise((r) => computing.once('exit', r));
     }
+}
 
-    // A cluster at the scalability thresholds, imported as a kubectl document, then its first analysis.
+/** A cluster at the scalability thresholds, imported as a kubectl document, then its first analysis. */
+async function importRun(base: string, auth: Record<string, string>): Promise<void> {
     const big = generateCluster({ seed: 42 });
     const bigCluster = await (await fetch(`${base}/v1/clusters`, { method: 'POST', headers: auth, body: JSON.stringify({
       name: 'big', clusterCidrs: big.clusterCidrs, serviceCidrs: big.serviceCidrs, nodePortRange: big.nodePortRange }) })).json() as { id: string };
     const document = asKubectlList(big);
-    t0 = Date.now();
+    let t0 = Date.now();
     const imported = await fetch(`${base}/v1/clusters/${bigCluster.id}/import`, { method: 'POST', headers: auth, body: document });
     const report = await imported.json() as { created?: Record<string, number>; detail?: string };
     console.log(`import of ${(document.length / 1e6).toFixed(0)} MB kubectl JSON (${big.nodes.length} nodes, ${big.pods.length} pods, ${big.services.length} Services): ${Date.now() - t0} ms (status ${imported.status}, target ≤ 15000) ${JSON.stringify(report.created ?? report.detail)}`);
@@ -209,13 +209,6 @@ async function main(): Promise<void> {
     const bigFirst = await fetch(`${base}/v1/clusters/${bigCluster.id}/reachability`, { method: 'POST', headers: auth,
       body: JSON.stringify({ client: { pod: `${bigClient.namespace}/${bigClient.name}` }, service: `${bigSvc.namespace}/${bigSvc.name}` }) });
     console.log(`${big.nodes.length} nodes / ${big.pods.length} pods / ${big.services.length} Services: first analysis (the model the import left, compiled) ${Date.now() - t0} ms (status ${bigFirst.status}; target ≤ 2000 after an import)`);
-  } finally {
-    app.kill('SIGTERM');
-    await new Promise((r) => app.once('exit', r));
-    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.end();
-    await pg.stop();
-  }
 }
 
 void main().catch((error: unknown) => { console.error(error); process.exit(1); });

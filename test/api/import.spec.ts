@@ -207,6 +207,22 @@ describe('errors: nothing is stored', () => {
     expect(await snapshot(t)).toEqual(before);
   });
 
+  it('of several clashes, the 409 names the first object in document order, as one object at a time would', async () => {
+    const pod = (name: string, ip: string) => ['apiVersion: v1', 'kind: Pod', `metadata: {name: ${name}, namespace: shop}`,
+      'spec: {nodeName: worker-1, containers: [{name: c, image: x}]}', `status: {phase: Running, podIP: ${ip}, podIPs: [{ip: ${ip}}]}`].join('\n');
+    const intruder = pod('intruder', '10.244.1.14'); // held by a stored pod
+    const twins = [pod('twin-a', '10.244.9.1'), pod('twin-b', '10.244.9.1')]; // clash with each other
+    const before = await snapshot(t);
+    const first = await importDoc(clusterId, [intruder, ...twins].join('\n---\n'), 'application/yaml').expect(409);
+    expect(first.body.errors[0].field).toBe('items[0].status.podIPs[0]');
+    expect(first.body.detail).toContain('pod shop/web-6b7f9c8d5-abx2k');
+    const second = await importDoc(clusterId, [...twins, intruder].join('\n---\n'), 'application/yaml').expect(409);
+    expect(second.body.errors[0].field).toBe('items[1].status.podIPs[0]');
+    expect(second.body.detail).toContain('Pod shop/twin-b');
+    expect(second.body.detail).toContain('pod shop/twin-a');
+    expect(await snapshot(t)).toEqual(before);
+  });
+
   it('other content types are 415; a read-scoped key is 403; an unknown cluster is 404', async () => {
     await importDoc(clusterId, realisticJson, 'text/plain').expect(415);
     const xml = await importDoc(clusterId, '<List/>', 'application/xml').expect(415);

@@ -60,11 +60,16 @@ export class WriteBatch {
 
 interface Holder { key: string; ownerKind: string; ownerName: string; ownerId: string }
 
+/** The savepoint before an import's claims: a claim refused by the database is rolled back to it, then explained (claimAll). */
+const CLAIMS_SAVEPOINT = 'svcpath_import_claims';
+
 /**
  * The claims of every changing object, as ClusterStore.claim takes them one object at a time, in
  * bulk: the claims of the objects that change are given back first (so addresses may move between
- * them), then a claim held by anything else, or by an earlier object of the document, is a 409
- * naming the item and the holder (ClusterStore.claim's wording).
+ * them), then the new ones are inserted after a savepoint, sent with the rows' writes. The
+ * database's primary key refuses an address that is taken; when it does (rarely: the document
+ * clashes with the cluster or with itself), `explainClash` rolls back to the savepoint and finds
+ * the clash as ClusterStore.claim would have. So the usual import never looks the addresses up.
  */
 export async function claimAll(tx: TenantTx, batch: WriteBatch, cluster: ClusterRow, changes: Change[]): Promise<void> {
   const { tenantId, id: clusterId } = cluster;
@@ -73,6 +78,48 @@ export async function claimAll(tx: TenantTx, batch: WriteBatch, cluster: Cluster
   for (const ids of chunks(moving)) {
     await tx.$executeRawUnsafe('DELETE FROM address_claims WHERE tenant_id = $1::uuid AND owner_id = ANY($2::uuid[])', tenantId, pgArray(ids));
   }
+  const rows: { key: string; ownerKind: string; ownerId: string; ownerName: string }[] = [];
+  const mine = new Map<string, string>();
+  for (const change of owned) {
+    const ownerKind = OWNER_KIND[change.kind]!;
+    for (const claim of change.claims) {
+      const owner = mine.get(claim.key);
+      if (owner === change.id) continue; // the same address twice in one object
+      // Two objects of the document claim one address: found (with any earlier clash) as it is named.
+      if (owner !== undefined) {
+        await explainClash(tx, cluster, changes);
+        throw new Error(`claimAll: ${claim.key} is claimed twice, yet no clash was found`);
+      }
+      mine.set(claim.key, change.id);
+      rows.push({ key: claim.key, ownerKind, ownerId: change.id, ownerName: change.key });
+    }
+  }
+  await batch.send(`SAVEPOINT ${CLAIMS_SAVEPOINT}`);
+  for (const part of chunks(rows, 50_000)) {
+    await batch.send(
+      `INSERT INTO address_claims (tenant_id, cluster_id, key, owner_kind, owner_id, owner_name)
+        SELECT $1::uuid, $2::uuid, u.key, u.kind, u.id, u.name FROM unnest($3::text[], $4::text[], $5::uuid[], $6::text[]) AS u(key, kind, id, name)`,
+      tenantId, clusterId, pgArray(part.map((r) => r.key)), pgArray(part.map((r) => r.ownerKind)), pgArray(part.map((r) => r.ownerId)), pgArray(part.map((r) => r.ownerName)));
+  }
+}
+
+/**
+ * After claimAll's writes failed: if an address was taken (the savepoint can be rolled back to),
+ * throws the clash as ClusterStore.claim names it: the first changing object, in document order,
+ * that claims an address held by anything else or by an earlier object of the document.
+ */
+export async function explainFailedClaims(tx: TenantTx, cluster: ClusterRow, changes: Change[]): Promise<void> {
+  try {
+    await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${CLAIMS_SAVEPOINT}`);
+  } catch {
+    return; // the failure came before the claims: not theirs to explain
+  }
+  await explainClash(tx, cluster, changes);
+}
+
+async function explainClash(tx: TenantTx, cluster: ClusterRow, changes: Change[]): Promise<void> {
+  const { tenantId, id: clusterId } = cluster;
+  const owned = changes.filter((c) => OWNER_KIND[c.kind]);
   const keys = [...new Set(owned.flatMap((c) => c.claims.map((claim) => claim.key)))];
   const taken = new Map<string, Omit<Holder, 'key'>>();
   for (const part of chunks(keys)) {
@@ -81,7 +128,6 @@ export async function claimAll(tx: TenantTx, batch: WriteBatch, cluster: Cluster
         WHERE tenant_id = $1::uuid AND cluster_id = $2::uuid AND key = ANY($3::text[])`, tenantId, clusterId, pgArray(part));
     for (const h of held) taken.set(h.key, h);
   }
-  const rows: { key: string; ownerKind: string; ownerId: string; ownerName: string }[] = [];
   for (const change of owned) {
     const ownerKind = OWNER_KIND[change.kind]!;
     for (const claim of change.claims) {
@@ -93,14 +139,7 @@ export async function claimAll(tx: TenantTx, batch: WriteBatch, cluster: Cluster
           `${what} is already used by ${holder.ownerKind} ${holder.ownerName} in this cluster`);
       }
       taken.set(claim.key, { ownerKind, ownerName: change.key, ownerId: change.id });
-      rows.push({ key: claim.key, ownerKind, ownerId: change.id, ownerName: change.key });
     }
-  }
-  for (const part of chunks(rows, 50_000)) {
-    await batch.send(
-      `INSERT INTO address_claims (tenant_id, cluster_id, key, owner_kind, owner_id, owner_name)
-        SELECT $1::uuid, $2::uuid, u.key, u.kind, u.id, u.name FROM unnest($3::text[], $4::text[], $5::uuid[], $6::text[]) AS u(key, kind, id, name)`,
-      tenantId, clusterId, pgArray(part.map((r) => r.key)), pgArray(part.map((r) => r.ownerKind)), pgArray(part.map((r) => r.ownerId)), pgArray(part.map((r) => r.ownerName)));
   }
 }
 

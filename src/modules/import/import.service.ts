@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { checkCceServiceConstraints, ClusterModel, normaliseCceAnnotations } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
@@ -15,7 +15,7 @@ import {
   checkLabels, LAST_APPLIED, NodeData, nodeClaims, nodeData, nodeRowData, PodData, podClaims, podPlacement, podPorts, podRowData,
   same, serviceAnnotations, serviceInput, serviceRowSpec, SliceData, sliceData, sliceRowData,
 } from './import-records';
-import { Change, claimAll, WriteBatch, writeAll } from './import-writes';
+import { Change, claimAll, explainFailedClaims, WriteBatch, writeAll } from './import-writes';
 import { ExistingRows, modelAfterImport } from './import-model';
 import type { ParsedImport } from './parse';
 
@@ -30,17 +30,23 @@ const IMPORT_TIMEOUT_MS = 300_000;
  */
 @Injectable()
 export class ImportService {
+  private readonly logger = new Logger('ImportService');
+
   constructor(
     private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader, private readonly cache: ModelCache,
   ) {}
 
   async importDocument(tenantId: string, clusterId: string, text: string, format: ParserFormat): Promise<ImportReportView> {
+    const phases = new Phases();
     const parsed = parseOrFail(text, format);
+    phases.end('parse');
     const doc = new DocumentIndex(text, format);
     try {
-      const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc), { timeoutMs: IMPORT_TIMEOUT_MS });
+      const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc, phases), { timeoutMs: IMPORT_TIMEOUT_MS });
+      phases.end('commit');
       // Committed: the analyses take the cluster as the import left it from memory, not by reading it back.
       if (after !== null) this.cache.adopt(after.cluster, after.model);
+      this.logger.log({ message: 'imported', clusterId, bytes: text.length, created: report.created, updated: report.updated, ms: phases.ms });
       return report;
     } catch (error) {
       if (error instanceof ItemFailure) throw error.toDomainError(doc);
@@ -48,7 +54,7 @@ export class ImportService {
     }
   }
 
-  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex): Promise<{ report: ImportReportView; after: { cluster: ClusterRow; model: () => ClusterModel } | null }> {
+  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex, phases: Phases): Promise<{ report: ImportReportView; after: { cluster: ClusterRow; model: () => ClusterModel } | null }> {
     // Lock the cluster row (writes to a cluster are serialised) without bumping its version yet.
     await tx.$queryRaw`SELECT 1 FROM clusters WHERE tenant_id = ${tenantId}::uuid AND id = ${clusterId}::uuid FOR UPDATE`;
     let cluster = await this.store.require(tx, tenantId, clusterId);
@@ -60,6 +66,7 @@ export class ImportService {
 
     const kubeProxy = parsed.kubeProxy ? kubeProxySettings(cluster, parsed.kubeProxy) : null;
     const existing = await this.existing(tx, cluster);
+    phases.end('read');
     const changes = [
       ...this.planNodes(parsed, existing),
       ...this.planPods(parsed, existing, warn),
@@ -74,16 +81,26 @@ export class ImportService {
     const clusterChanged = kubeProxy !== null && changesCluster(cluster, kubeProxy.data);
     report.kubeProxy = kubeProxy?.applied ?? null;
     report.warnings.sort((a, b) => a.index - b.index);
+    phases.end('plan');
     if (pending.length === 0 && !clusterChanged) return { report, after: null };
 
     if (clusterChanged) cluster = await tx.cluster.update({ where: { tenantId_id: { tenantId, id: clusterId } }, data: kubeProxy!.data as KubeProxyData });
     // Claims first (a clash fails before anything is written), then the rows; sent back to back, awaited together.
     const batch = new WriteBatch(tx);
     await claimAll(tx, batch, cluster, pending);
+    phases.end('claims');
     await writeAll(batch, cluster, pending);
-    await batch.drain();
+    phases.end('send');
+    try {
+      await batch.drain();
+    } catch (error) {
+      await explainFailedClaims(tx, cluster, pending); // a 409 if an address was taken
+      throw error;
+    }
+    phases.end('write');
     for (const change of pending) report[change.row ? 'updated' : 'created'][change.kind] += 1;
     await this.checkCce(tx, cluster, changes.filter((c) => c.kind === 'services') as Change<Service, ServiceSpec>[]);
+    phases.end('check');
     const locked = await this.store.lock(tx, tenantId, clusterId);
     report.clusterVersion = locked.version;
     return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes) } };
@@ -172,5 +189,17 @@ export class ImportService {
       const [first] = checkCceServiceConstraints({ ...model, services: others }, service);
       if (first) throw new ItemFailure('UNPROCESSABLE', 'Service', change.key, first.field, `${first.message} (rule ${first.ruleId})`, first.ruleId);
     }
+  }
+}
+
+/** Milliseconds spent in each phase of an import, for its log line. */
+class Phases {
+  readonly ms: Record<string, number> = {};
+  private last = performance.now();
+
+  end(phase: string): void {
+    const now = performance.now();
+    this.ms[phase] = Math.round(now - this.last);
+    this.last = now;
   }
 }
