@@ -73,9 +73,25 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** One value inside the object, with its path. Absent means undefined or null (JSON null = Go zero value). */
+const NO_PATH: readonly Segment[] = [];
+
+/**
+ * One value inside the object, with its path. Absent means undefined or null (JSON null = Go zero
+ * value). A field below another holds its parent and its own key, not a copy of the path: a
+ * document has millions of fields and the path is wanted only for a complaint.
+ */
 export class Field {
-  constructor(readonly ctx: ItemContext, readonly path: readonly Segment[], readonly value: unknown) {}
+  constructor(
+    readonly ctx: ItemContext,
+    private readonly base: readonly Segment[],
+    readonly value: unknown,
+    private readonly parent: Field | null = null,
+    private readonly segment: Segment = '',
+  ) {}
+
+  get path(): readonly Segment[] {
+    return this.parent === null ? this.base : [...this.parent.path, this.segment];
+  }
 
   get field(): string {
     return formatPath(this.path);
@@ -88,7 +104,7 @@ export class Field {
   at(key: Segment): Field {
     const v = this.value as Record<string | number, unknown> | undefined;
     const child = isObject(this.value) || Array.isArray(this.value) ? v?.[key] : undefined;
-    return new Field(this.ctx, [...this.path, key], child);
+    return new Field(this.ctx, NO_PATH, child, this, key);
   }
 
   /** A path below this one, e.g. `f.get('spec', 'ports')`. */
