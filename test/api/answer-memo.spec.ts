@@ -171,6 +171,30 @@ describe('remembered analysis answers', () => {
     }
   });
 
+  it('drops the least recently used answer first, not the oldest remembered', async () => {
+    // Five questions whose answers have one size (ports the Service does not have): four fit.
+    const questions = [81, 82, 83, 84, 85].map((port) => ({ ...QUESTION, port }));
+    const sizes = await Promise.all(questions.map(async (q) => (await ask(one, q).expect(200)).text.length));
+    expect(new Set(sizes).size).toBe(1);
+    const small = await startSecondInstance(one, { cache: { answerBytes: 4 * sizes[0] } });
+    try {
+      const computed = vi.spyOn(small.app.get(AnalysisService), 'reachability');
+      for (const q of questions.slice(0, 4)) await ask(small, q).expect(200);
+      await ask(small, questions[0]).expect(200); // remembered, and now the most recently used
+      await ask(small, questions[0]).expect(200);
+      await ask(small, questions[4]).expect(200); // the fifth answer pushes out the second question's
+      expect(small.app.get(AnswerMemo).stats().answers).toBe(4);
+      computed.mockClear();
+      await ask(small, questions[0]).expect(200);
+      await ask(small, questions[2]).expect(200);
+      expect(computed).not.toHaveBeenCalled();
+      await ask(small, questions[1]).expect(200);
+      expect(computed).toHaveBeenCalledTimes(1);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('is bounded, and SVCPATH_ANSWER_MEMO_MB=0 turns it off', async () => {
     const small = await startSecondInstance(one, { cache: { answerBytes: 4_000 } });
     const off = await startSecondInstance(one, { cache: { answerBytes: 0 } });

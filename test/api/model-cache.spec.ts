@@ -111,4 +111,39 @@ describe('compiled-model cache', () => {
       await small.close();
     }
   });
+
+  it('evicts the least recently used model, not the oldest loaded', async () => {
+    // Models stay fresh for the whole test, so peek shows what is held without a version check.
+    const small = await startSecondInstance(one, { cache: { budget: 10, perTenantBudget: 10, freshMs: 60_000 } });
+    try {
+      const ids: string[] = [];
+      for (const name of ['l1', 'l2', 'l3']) {
+        const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body.id as string;
+        await one.http.post(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n', internalIps: ['192.168.9.1'] }).expect(201);
+        for (const p of [1, 2]) {
+          await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] }).expect(201);
+        }
+        ids.push(id);
+      }
+      const trace = (id: string) => small.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey))
+        .send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } }).expect(200);
+      const cache = small.app.get(ModelCache);
+      // Which models it holds, read without using them (peek would make them the most recent).
+      const entries = (cache as unknown as { entries: Map<string, unknown> }).entries;
+      const held = () => ids.map((id) => entries.has(`${tenant.id}/${id}`));
+      // Weight 4 each (1 + 1 node + 2 pods): two fit in 10, so each further load evicts one.
+      await trace(ids[0]);
+      await trace(ids[1]);
+      await trace(ids[0]); // l1 used again: l2 is now the least recently used
+      await trace(ids[0]);
+      await trace(ids[2]);
+      expect(held()).toEqual([true, false, true]);
+      await trace(ids[2]);
+      await trace(ids[0]);
+      await trace(ids[1]); // l3 is the least recently used now
+      expect(held()).toEqual([true, true, false]);
+    } finally {
+      await small.close();
+    }
+  });
 });

@@ -64,6 +64,8 @@ type MemoRequest = FastifyRequest & {
 @Injectable()
 export class AnswerMemo {
   private readonly entries = new Map<string, Remembered>();
+  /** The most recently used question (the last in `entries`), or undefined. */
+  private newest: string | undefined;
   private size = 0;
 
   constructor(
@@ -116,9 +118,10 @@ export class AnswerMemo {
     if (remembered === undefined) return done();
     const serve = (current: boolean): void => {
       if (!current) return done();
-      if (this.entries.get(question) === remembered) { // still held: now the most recently used
+      if (this.newest !== question && this.entries.get(question) === remembered) { // still held: now the most recently used
         this.entries.delete(question);
         this.entries.set(question, remembered);
+        this.newest = question;
       }
       request.memoEntry = remembered;
       void reply.type('application/json; charset=utf-8').send(remembered.json);
@@ -174,6 +177,7 @@ export class AnswerMemo {
     const entry = new Remembered(question, json, sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })), this);
     this.entries.delete(question);
     this.entries.set(question, entry);
+    this.newest = question;
     request.memoEntry = entry;
     this.size += entry.size;
     this.evict();
@@ -192,6 +196,7 @@ export class AnswerMemo {
     for (const [k, v] of this.entries) {
       if (this.size <= this.options.answerBytes) break;
       this.entries.delete(k);
+      if (this.newest === k) this.newest = undefined;
       this.size -= v.size;
     }
   }

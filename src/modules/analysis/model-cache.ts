@@ -49,6 +49,8 @@ function weightOf(model: ClusterModel): number {
 @Injectable()
 export class ModelCache {
   private readonly entries = new Map<string, Entry>();
+  /** The key of the most recently used entry (the last in `entries`), or undefined. */
+  private newest: string | undefined;
   private readonly loading = new Map<string, Promise<Entry>>();
   /** Models a write has just stored whole (an import), being compiled from its own data (see adopt). */
   private readonly adopting = new Map<string, Promise<Entry | null>>();
@@ -153,7 +155,7 @@ export class ModelCache {
     const started = Date.now();
     const snapshot = await this.loader.snapshot(tenantId, clusterId);
     if (!snapshot) {
-      this.entries.delete(k);
+      this.drop(k);
       throw DomainError.notFound(`cluster ${clusterId}`);
     }
     const loaded = Date.now();
@@ -175,26 +177,35 @@ export class ModelCache {
   private invalidate(k: string, version?: number): void {
     const entry = this.entries.get(k);
     if (version !== undefined && entry !== undefined && entry.cluster.version >= version) return;
-    this.entries.delete(k);
+    this.drop(k);
     this.loading.delete(k); // a load under way may predate the change: later requests start their own
     this.invalidations += 1;
   }
 
   private touch(k: string, entry: Entry): Entry {
-    // Map iteration order is insertion order: re-inserting makes it the most recently used.
+    // Map iteration order is insertion order: re-inserting makes it the most recently used (unless
+    // it already is: a busy cluster is touched by every request).
+    if (this.newest === k) return entry;
     this.entries.delete(k);
     this.entries.set(k, entry);
+    this.newest = k;
     return entry;
+  }
+
+  private drop(k: string): void {
+    this.entries.delete(k);
+    if (this.newest === k) this.newest = undefined;
   }
 
   private store(k: string, entry: Entry): void {
     const held = this.entries.get(k);
     if (held !== undefined && held.cluster.version > entry.cluster.version) return; // never replace a newer model
-    this.entries.delete(k);
+    this.drop(k);
     if (entry.weight > this.options.perTenantBudget) return; // too big to keep: served, not cached
     this.evict((e) => e.tenantId === entry.tenantId, this.options.perTenantBudget - entry.weight);
     this.evict(() => true, this.options.budget - entry.weight);
     this.entries.set(k, entry);
+    this.newest = k;
   }
 
   /** Drops least recently used entries matching `which` until their total weight fits `room`. */
@@ -204,7 +215,7 @@ export class ModelCache {
     for (const [k, e] of this.entries) {
       if (total <= room) break;
       if (!which(e)) continue;
-      this.entries.delete(k);
+      this.drop(k);
       total -= e.weight;
     }
   }
