@@ -22,6 +22,25 @@ async function endpointsOn(app: TestApp): Promise<string[]> {
   return (res.body.endpoints as { ip: string }[]).map((e) => e.ip).sort();
 }
 
+/** Clusters of one node `n` and two pods (a model of weight 4 each), made through instance one; their ids. */
+async function smallClusters(names: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body.id as string;
+    await one.http.post(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n', internalIps: ['192.168.9.1'] }).expect(201);
+    for (const p of [1, 2]) {
+      await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] }).expect(201);
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** An analysis on one of those clusters (so `app` loads and compiles its model). */
+function traceOn(app: TestApp, id: string) {
+  return app.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey)).send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } }).expect(200);
+}
+
 beforeAll(async () => {
   ({ one, two, tenant, clusterId } = await twoInstancesWithOneService());
 });
@@ -92,19 +111,9 @@ describe('compiled-model cache', () => {
   it('is bounded: least recently used models are evicted past the budget', async () => {
     const small = await startSecondInstance(one, { cache: { budget: 10, perTenantBudget: 10 } });
     try {
-      const ids: string[] = [];
-      for (const name of ['b1', 'b2', 'b3']) {
-        const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body.id as string;
-        await one.http.post(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n', internalIps: ['192.168.9.1'] }).expect(201);
-        for (const p of [1, 2]) {
-          await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] }).expect(201);
-        }
-        ids.push(id);
-      }
+      const ids = await smallClusters(['b1', 'b2', 'b3']);
       const cache = small.app.get(ModelCache);
-      for (const id of ids) {
-        await small.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey)).send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } }).expect(200);
-      }
+      for (const id of ids) await traceOn(small, id);
       // Each model weighs 4 (1 + 1 node + 2 pods): only two fit in a budget of 10.
       expect(cache.stats()).toEqual({ entries: 2, weight: 8 });
     } finally {
@@ -116,17 +125,8 @@ describe('compiled-model cache', () => {
     // Models stay fresh for the whole test, so peek shows what is held without a version check.
     const small = await startSecondInstance(one, { cache: { budget: 10, perTenantBudget: 10, freshMs: 60_000 } });
     try {
-      const ids: string[] = [];
-      for (const name of ['l1', 'l2', 'l3']) {
-        const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body.id as string;
-        await one.http.post(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n', internalIps: ['192.168.9.1'] }).expect(201);
-        for (const p of [1, 2]) {
-          await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] }).expect(201);
-        }
-        ids.push(id);
-      }
-      const trace = (id: string) => small.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey))
-        .send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } }).expect(200);
+      const ids = await smallClusters(['l1', 'l2', 'l3']);
+      const trace = (id: string) => traceOn(small, id);
       const cache = small.app.get(ModelCache);
       // Which models it holds, read without using them (peek would make them the most recent).
       const entries = (cache as unknown as { entries: Map<string, unknown> }).entries;

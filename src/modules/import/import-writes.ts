@@ -67,9 +67,9 @@ const CLAIMS_SAVEPOINT = 'svcpath_import_claims';
  * The claims of every changing object, as ClusterStore.claim takes them one object at a time, in
  * bulk: the claims of the objects that change are given back first (so addresses may move between
  * them), then the new ones are inserted after a savepoint, sent with the rows' writes. The
- * database's primary key refuses an address that is taken; when it does (rarely: the document
- * clashes with the cluster or with itself), `explainClash` rolls back to the savepoint and finds
- * the clash as ClusterStore.claim would have. So the usual import never looks the addresses up.
+ * database's primary key refuses an address that is taken, by the cluster or by another object of
+ * the document; when it does, `explainFailedClaims` rolls back to the savepoint and finds the
+ * clash as ClusterStore.claim would have. So the usual import never looks the addresses up.
  */
 export async function claimAll(tx: TenantTx, batch: WriteBatch, cluster: ClusterRow, changes: Change[]): Promise<void> {
   const { tenantId, id: clusterId } = cluster;
@@ -78,22 +78,8 @@ export async function claimAll(tx: TenantTx, batch: WriteBatch, cluster: Cluster
   for (const ids of chunks(moving)) {
     await tx.$executeRawUnsafe('DELETE FROM address_claims WHERE tenant_id = $1::uuid AND owner_id = ANY($2::uuid[])', tenantId, pgArray(ids));
   }
-  const rows: { key: string; ownerKind: string; ownerId: string; ownerName: string }[] = [];
-  const mine = new Map<string, string>();
-  for (const change of owned) {
-    const ownerKind = OWNER_KIND[change.kind]!;
-    for (const claim of change.claims) {
-      const owner = mine.get(claim.key);
-      if (owner === change.id) continue; // the same address twice in one object
-      // Two objects of the document claim one address: found (with any earlier clash) as it is named.
-      if (owner !== undefined) {
-        await explainClash(tx, cluster, changes);
-        throw new Error(`claimAll: ${claim.key} is claimed twice, yet no clash was found`);
-      }
-      mine.set(claim.key, change.id);
-      rows.push({ key: claim.key, ownerKind, ownerId: change.id, ownerName: change.key });
-    }
-  }
+  // An object's claims name each address once (nodeClaims, podClaims and serviceClaims see to it).
+  const rows = owned.flatMap((c) => c.claims.map((claim) => ({ key: claim.key, ownerKind: OWNER_KIND[c.kind]!, ownerId: c.id, ownerName: c.key })));
   await batch.send(`SAVEPOINT ${CLAIMS_SAVEPOINT}`);
   for (const part of chunks(rows, 50_000)) {
     await batch.send(

@@ -85,7 +85,8 @@ export class ImportService {
     if (pending.length === 0 && !clusterChanged) return { report, after: null };
 
     if (clusterChanged) cluster = await tx.cluster.update({ where: { tenantId_id: { tenantId, id: clusterId } }, data: kubeProxy!.data as KubeProxyData });
-    // Claims first (a clash fails before anything is written), then the rows; sent back to back, awaited together.
+    // Claims, then the rows: sent back to back, awaited together. A taken address fails the claims
+    // (and with them the rest); it is then explained as a 409.
     const batch = new WriteBatch(tx);
     await claimAll(tx, batch, cluster, pending);
     phases.end('claims');
