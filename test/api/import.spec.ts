@@ -15,7 +15,7 @@ import { bearer, createTenant, gql, snapshot, startSecondInstance, startTestApp,
  * REST mutations, and the model the analyses take from an import against the one read back.
  */
 const FIXTURES = join(__dirname, '..', 'import', 'fixtures');
-const SHARED = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'kubectl');
+const SHARED = join(__dirname, '..', 'fixtures', 'kubectl');
 const realisticJson = readFileSync(join(FIXTURES, 'realistic-list.json'), 'utf8');
 const realisticYaml = readFileSync(join(FIXTURES, 'realistic-list.yaml'), 'utf8');
 

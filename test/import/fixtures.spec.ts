@@ -3,9 +3,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseKubectl, ParsedImport } from '../../src/modules/import/parse';
 
-/** One test per file in shared/fixtures/kubectl, each checking what its README entry says an importer does. */
+/** One test per file in test/fixtures/kubectl, each checking what its README entry says an importer does. */
 
-const DIR = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'kubectl');
+const DIR = join(__dirname, '..', 'fixtures', 'kubectl');
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
@@ -237,7 +237,7 @@ describe("D. Kubernetes' own kubectl test data", () => {
   });
 });
 
-it('covers every fixture file in shared/fixtures/kubectl', () => {
+it('covers every fixture file in test/fixtures/kubectl', () => {
   const all = files(DIR).map((f) => relative(DIR, f)).filter((f) => f !== 'README.md').sort();
   expect(all.length).toBeGreaterThan(0);
   expect([...tested].sort()).toEqual(all);
