@@ -129,7 +129,7 @@ describe('importing the realistic dump', () => {
     const other = await newCluster();
     const res = await gql<{ importManifests: Record<string, unknown> }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
       importManifests(clusterId: $c, document: $d, format: JSON) {
-        created { nodes pods services endpointSlices } updated { nodes pods services endpointSlices } unchanged { nodes pods services endpointSlices }
+        created { nodes pods services endpointSlices } updated { nodes pods services endpointSlices } unchanged { nodes pods services endpointSlices } deleted { nodes pods services endpointSlices }
         skipped { index kind apiVersion name reason } warnings { index kind name message }
         kubeProxy { proxyMode clusterCidrs localDetector masqueradeAll localhostNodePorts nodePortAddresses } clusterVersion } }`, { c: other, d: realisticJson });
     expect(res.errors).toBeUndefined();

@@ -4,7 +4,7 @@ import type { ServiceSpec } from '../services/service-spec';
 import { assembleModel, ServiceRow } from '../analysis/topology-loader';
 import { ClusterRow } from '../topology/cluster-store';
 import { NodeData, nodeRowData, PodData, podRowData, serviceRowSpec, SliceData, sliceRowData } from './import-records';
-import { Change } from './import-writes';
+import { Change, Deletions } from './import-writes';
 
 /** The cluster's stored objects before an import, by the import's keys (`name`, `namespace/name`). */
 export interface ExistingRows { nodes: Map<string, Node>; pods: Map<string, Pod>; services: Map<string, Service>; slices: Map<string, EndpointSlice> }
@@ -15,11 +15,15 @@ export interface ExistingRows { nodes: Map<string, Node>; pods: Map<string, Pod>
  * the cluster back: exactly what TopologyLoader would read after the commit (a test compares
  * them), so the first analysis after an import need not wait for that read.
  */
-export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, changes: readonly Change[]): ClusterModel {
+export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, changes: readonly Change[], deletions: Deletions): ClusterModel {
   const nodes = new Map<string, NodeData>([...existing.nodes].map(([k, row]) => [k, nodeRowData(row)]));
   const pods = new Map<string, PodData>([...existing.pods].map(([k, row]) => [k, podRowData(row)]));
   const services = new Map<string, ServiceSpec>([...existing.services].map(([k, row]) => [k, serviceRowSpec(row)]));
   const slices = new Map<string, SliceData>([...existing.slices].map(([k, row]) => [k, sliceRowData(row)]));
+  for (const d of deletions.nodes) nodes.delete(d.key);
+  for (const d of deletions.pods) pods.delete(d.key);
+  for (const d of deletions.services) services.delete(d.key);
+  for (const d of deletions.endpointSlices) slices.delete(d.key);
   for (const change of changes) {
     switch (change.kind) {
       case 'nodes': nodes.set(change.key, change.data as NodeData); break;

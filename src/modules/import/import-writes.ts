@@ -129,6 +129,22 @@ async function explainClash(tx: TenantTx, cluster: ClusterRow, changes: Change[]
   }
 }
 
+/** Stored objects a replace import deletes, per kind: their ids. */
+export type Deletions = Record<Kind, { id: string; key: string }[]>;
+
+export const noDeletions = (): Deletions => ({ nodes: [], pods: [], services: [], endpointSlices: [] });
+
+/** Deletes the objects and gives their claims back first, so the import's new claims may take the addresses. */
+export async function deleteAll(tx: TenantTx, cluster: ClusterRow, deletions: Deletions): Promise<void> {
+  for (const kind of Object.keys(TABLES) as Kind[]) {
+    for (const part of chunks(deletions[kind].map((d) => d.id))) {
+      const ids = pgArray(part);
+      if (OWNER_KIND[kind]) await tx.$executeRawUnsafe('DELETE FROM address_claims WHERE tenant_id = $1::uuid AND owner_id = ANY($2::uuid[])', cluster.tenantId, ids);
+      await tx.$executeRawUnsafe(`DELETE FROM ${TABLES[kind].table} WHERE tenant_id = $1::uuid AND cluster_id = $2::uuid AND id = ANY($3::uuid[])`, cluster.tenantId, cluster.id, ids);
+    }
+  }
+}
+
 /** A column the document sets: its name in the change's data (and so in the JSON rows), its column and type. */
 interface Column { key: string; column: string; type: string }
 

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
@@ -6,7 +6,7 @@ import { ApiProblems, ProblemView } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { DomainError } from '../../common/domain-error';
 import { UuidParam } from '../../common/params';
-import { ImportReportView, JSON_TYPES, YAML_TYPES } from './import.dto';
+import { ImportQuery, ImportReportView, JSON_TYPES, YAML_TYPES } from './import.dto';
 import { RAW_BODY } from './import-body';
 import { ImportService } from './import.service';
 
@@ -35,13 +35,18 @@ export class ImportController {
     description: 'The output of `kubectl get nodes,pods,services,endpointslices -A -o json` (a v1 List), or multi-document YAML of the same kinds, '
       + 'optionally with a KubeProxyConfiguration (or the kube-system/kube-proxy ConfigMap). Objects are upserted by name (namespace/name); '
       + 'other kinds are skipped and listed. An invalid object is a 400 whose `errors[0].field` is `items[N].<path>` (N counts every object of the document, Lists unwrapped); '
-      + 'an address or NodePort held by another object is a 409. Nothing is stored unless everything is.',
+      + 'an address or NodePort held by another object is a 409. Nothing is stored unless everything is. '
+      + 'With `mode=replace` the document is a snapshot: for every kind it carries (nodes, pods, services, endpointSlices: a kind with at least one object in the document), '
+      + 'stored objects of that kind that it lacks are deleted, in the same transaction, before any address is claimed (a new pod may take a deleted pod\'s IP). '
+      + 'Deleting a Service deletes its EndpointSlices; a node that a stored pod the document does not carry still runs on is refused with a 409 naming both.',
   })
   @ApiConsumes(...JSON_TYPES, ...YAML_TYPES)
   @ApiBody({ description: 'The document.', schema: { type: 'string', example: '{"apiVersion":"v1","kind":"List","items":[]}' } })
   @ApiOkResponse({ type: ImportReportView })
   @ApiResponse({ status: 415, description: 'Not JSON or YAML.', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) } } } })
-  importDocument(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Req() req: FastifyRequest): Promise<ImportReportView> {
-    return this.service.importDocument(auth.tenantId, clusterId, ...documentOf(req));
+  importDocument(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() query: ImportQuery, @Req() req: FastifyRequest,
+  ): Promise<ImportReportView> {
+    return this.service.importDocument(auth.tenantId, clusterId, ...documentOf(req), query.mode ?? 'merge');
   }
 }

@@ -1,4 +1,6 @@
 import { ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import { Prop } from '../../common/prop';
 import { E, LocalDetector, ProxyMode } from '../topology/enums';
 
@@ -6,6 +8,24 @@ import { E, LocalDetector, ProxyMode } from '../topology/enums';
 export const ImportFormat = { JSON: 'JSON', YAML: 'YAML' } as const;
 export type ImportFormat = (typeof ImportFormat)[keyof typeof ImportFormat];
 registerEnumType(ImportFormat, { name: 'ImportFormat', description: 'JSON = a `kubectl get ... -o json` document (a v1 List); YAML = a multi-document YAML stream' });
+
+/**
+ * merge: upsert what the document holds, touch nothing else. replace: the document is the whole
+ * truth for every kind it carries (a snapshot): stored objects of those kinds it lacks are deleted.
+ */
+export const ImportMode = { MERGE: 'merge', REPLACE: 'replace' } as const;
+export type ImportMode = (typeof ImportMode)[keyof typeof ImportMode];
+registerEnumType(ImportMode, {
+  name: 'ImportMode',
+  description: 'MERGE = upsert what the document holds (the default); REPLACE = the document is a snapshot: for every kind it carries, stored objects of that kind it lacks are deleted',
+});
+
+/** The import's query string (REST). */
+export class ImportQuery {
+  @ApiPropertyOptional({ enum: Object.values(ImportMode), enumName: 'ImportMode', default: 'merge', description: 'merge = upsert what the document holds; replace = the document is a snapshot: for every kind it carries, stored objects of that kind it lacks are deleted.' })
+  @IsOptional() @IsIn(Object.values(ImportMode), { message: 'mode must be merge or replace' })
+  mode?: ImportMode;
+}
 
 /** The media types the import route accepts, by what the parser reads. */
 export const JSON_TYPES = ['application/json'];
@@ -51,6 +71,7 @@ export class ImportReportView {
   @Prop(ImportCounts) created!: ImportCounts;
   @Prop(ImportCounts) updated!: ImportCounts;
   @Prop(ImportCounts, { description: 'Already stored exactly as the document has them.' }) unchanged!: ImportCounts;
+  @Prop(ImportCounts, { description: 'Deleted by a replace import: stored objects of a kind the document carries that it does not hold (always 0 in merge mode). EndpointSlices include those of deleted Services.' }) deleted!: ImportCounts;
   @Prop(ImportSkippedItemView, { array: true, description: 'Objects not imported (unsupported kinds and versions), with the reason.' }) skipped!: ImportSkippedItemView[];
   @Prop(ImportWarningView, { array: true }) warnings!: ImportWarningView[];
   @Prop(ImportKubeProxyView, { nullable: true, description: 'null when the document has no KubeProxyConfiguration.' }) kubeProxy!: ImportKubeProxyView | null;

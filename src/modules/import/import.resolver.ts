@@ -1,7 +1,7 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidArg } from '../../common/params';
-import { ImportFormat, ImportReportView } from './import.dto';
+import { ImportFormat, ImportMode, ImportReportView } from './import.dto';
 import { ImportService } from './import.service';
 
 @Resolver()
@@ -14,7 +14,8 @@ export class ImportResolver {
     @UuidArg('clusterId') clusterId: string,
     @Args('document', { type: () => String }) document: string,
     @Args('format', { type: () => ImportFormat }) format: ImportFormat,
+    @Args('mode', { type: () => ImportMode, defaultValue: ImportMode.MERGE }) mode: ImportMode,
   ): Promise<ImportReportView> {
-    return this.service.importDocument(auth.tenantId, clusterId, document, format === 'JSON' ? 'application/json' : 'application/yaml');
+    return this.service.importDocument(auth.tenantId, clusterId, document, format === 'JSON' ? 'application/json' : 'application/yaml', mode);
   }
 }

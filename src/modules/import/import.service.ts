@@ -8,14 +8,15 @@ import { TopologyLoader } from '../analysis/topology-loader';
 import { toServiceModel } from '../services/cce-constraints';
 import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
-import { ImportReportView, zeroCounts } from './import.dto';
+import { ImportMode, ImportReportView, zeroCounts } from './import.dto';
 import { DocumentIndex, forItem, ItemFailure, parseOrFail, ParserFormat, SERVICE_FIELDS } from './import-errors';
 import { changesCluster, KubeProxyData, kubeProxySettings } from './import-kube-proxy';
 import {
   checkLabels, LAST_APPLIED, NodeData, nodeClaims, nodeData, nodeRowData, PodData, podClaims, podPlacement, podPorts, podRowData,
   same, serviceAnnotations, serviceInput, serviceRowSpec, SliceData, sliceData, sliceRowData,
 } from './import-records';
-import { Change, claimAll, explainFailedClaims, WriteBatch, writeAll } from './import-writes';
+import { Change, claimAll, deleteAll, Deletions, explainFailedClaims, noDeletions, WriteBatch, writeAll } from './import-writes';
+import { planDeletions } from './import-replace';
 import { ExistingRows, modelAfterImport } from './import-model';
 import type { ParsedImport } from './parse';
 
@@ -36,17 +37,17 @@ export class ImportService {
     private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader, private readonly cache: ModelCache,
   ) {}
 
-  async importDocument(tenantId: string, clusterId: string, text: string, format: ParserFormat): Promise<ImportReportView> {
+  async importDocument(tenantId: string, clusterId: string, text: string, format: ParserFormat, mode: ImportMode = 'merge'): Promise<ImportReportView> {
     const phases = new Phases();
     const parsed = parseOrFail(text, format);
     phases.end('parse');
     const doc = new DocumentIndex(text, format);
     try {
-      const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc, phases), { timeoutMs: IMPORT_TIMEOUT_MS });
+      const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc, phases, mode), { timeoutMs: IMPORT_TIMEOUT_MS });
       phases.end('commit');
       // Committed: the analyses take the cluster as the import left it from memory, not by reading it back.
       if (after !== null) this.cache.adopt(after.cluster, after.model);
-      this.logger.log({ message: 'imported', clusterId, bytes: text.length, created: report.created, updated: report.updated, ms: phases.ms });
+      this.logger.log({ message: 'imported', clusterId, mode, bytes: text.length, created: report.created, updated: report.updated, deleted: report.deleted, ms: phases.ms });
       return report;
     } catch (error) {
       if (error instanceof ItemFailure) throw error.toDomainError(doc);
@@ -54,12 +55,12 @@ export class ImportService {
     }
   }
 
-  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex, phases: Phases): Promise<{ report: ImportReportView; after: { cluster: ClusterRow; model: () => ClusterModel } | null }> {
+  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex, phases: Phases, mode: ImportMode): Promise<{ report: ImportReportView; after: { cluster: ClusterRow; model: () => ClusterModel } | null }> {
     // Lock the cluster row (writes to a cluster are serialised) without bumping its version yet.
     await tx.$queryRaw`SELECT 1 FROM clusters WHERE tenant_id = ${tenantId}::uuid AND id = ${clusterId}::uuid FOR UPDATE`;
     let cluster = await this.store.require(tx, tenantId, clusterId);
     const report: ImportReportView = {
-      created: zeroCounts(), updated: zeroCounts(), unchanged: zeroCounts(),
+      created: zeroCounts(), updated: zeroCounts(), unchanged: zeroCounts(), deleted: zeroCounts(),
       skipped: parsed.skipped.map((s) => ({ ...s })), warnings: parsed.warnings.map((w) => ({ ...w })), kubeProxy: null, clusterVersion: cluster.version,
     };
     const warn = (kind: string, name: string, message: string) => report.warnings.push({ index: doc.indexOf(kind, name), kind, name, message });
@@ -67,9 +68,10 @@ export class ImportService {
     const kubeProxy = parsed.kubeProxy ? kubeProxySettings(cluster, parsed.kubeProxy) : null;
     const existing = await this.existing(tx, cluster);
     phases.end('read');
+    const deletions = mode === 'replace' ? planDeletions(parsed, existing) : noDeletions();
     const changes = [
       ...this.planNodes(parsed, existing),
-      ...this.planPods(parsed, existing, warn),
+      ...this.planPods(parsed, existing, deletions, warn),
       ...await this.planServices(parsed, existing, cluster, warn),
       ...this.planSlices(parsed, existing),
     ];
@@ -82,11 +84,15 @@ export class ImportService {
     report.kubeProxy = kubeProxy?.applied ?? null;
     report.warnings.sort((a, b) => a.index - b.index);
     phases.end('plan');
-    if (pending.length === 0 && !clusterChanged) return { report, after: null };
+    for (const kind of Object.keys(deletions) as (keyof Deletions)[]) report.deleted[kind] = deletions[kind].length;
+    const deleting = Object.values(deletions).some((d) => d.length > 0);
+    if (pending.length === 0 && !deleting && !clusterChanged) return { report, after: null };
 
     if (clusterChanged) cluster = await tx.cluster.update({ where: { tenantId_id: { tenantId, id: clusterId } }, data: kubeProxy!.data as KubeProxyData });
     // Claims, then the rows: sent back to back, awaited together. A taken address fails the claims
     // (and with them the rest); it is then explained as a 409.
+    // Deleted objects give their addresses back before anything is claimed (a new pod may take a deleted pod's IP).
+    await deleteAll(tx, cluster, deletions);
     const batch = new WriteBatch(tx);
     await claimAll(tx, batch, cluster, pending);
     phases.end('claims');
@@ -104,7 +110,7 @@ export class ImportService {
     phases.end('check');
     const locked = await this.store.lock(tx, tenantId, clusterId);
     report.clusterVersion = locked.version;
-    return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes) } };
+    return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes, deletions) } };
   }
 
   private async existing(tx: TenantTx, cluster: ClusterRow): Promise<ExistingRows> {
@@ -128,9 +134,10 @@ export class ImportService {
     });
   }
 
-  private planPods(parsed: ParsedImport, existing: ExistingRows, warn: (kind: string, name: string, message: string) => void): Change<Pod, PodData>[] {
-    // The cluster's nodes after this import: the stored ones, as the document leaves or changes them.
-    const nodeIps = new Map([...existing.nodes.values()].map((n) => [n.name, n.internalIps]));
+  private planPods(parsed: ParsedImport, existing: ExistingRows, deletions: Deletions, warn: (kind: string, name: string, message: string) => void): Change<Pod, PodData>[] {
+    // The cluster's nodes after this import: the stored ones the import keeps, as the document leaves or changes them.
+    const deletedNodes = new Set(deletions.nodes.map((d) => d.key));
+    const nodeIps = new Map([...existing.nodes.values()].filter((n) => !deletedNodes.has(n.name)).map((n) => [n.name, n.internalIps]));
     for (const n of parsed.nodes) nodeIps.set(n.name, n.internalIps);
     return parsed.pods.map((rec) => {
       const key = `${rec.namespace}/${rec.name}`;
