@@ -153,8 +153,12 @@ describe('C. kube-proxy configuration', () => {
   it('C1 kubeadm kube-proxy ConfigMap: config.conf unwrapped, mode nftables, nulls mean defaults', () => {
     const r = load('kubeproxy-configmap-nftables-kubeadm-v1.31.yaml');
     expect(counts(r)).toEqual({ nodes: 0, pods: 0, services: 0, endpointSlices: 0, skipped: 0 });
-    // nodePortAddresses: null and iptables.localhostNodePorts: null stay unset (kube-proxy defaults).
-    expect(r.kubeProxy).toEqual({ proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'], masqueradeAll: false });
+    // The whole configuration, nulls as kube-proxy defaults them: localhostNodePorts true (v1alpha1), and
+    // nodePortAddresses "primary" in nftables mode (the README's oracle: nodeport-ips = {10.128.0.25}, the node's IP).
+    expect(r.kubeProxy).toEqual({
+      proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'], localDetector: 'CLUSTER_CIDR', masqueradeAll: false,
+      localhostNodePorts: true, nodePortAddresses: ['primary'],
+    });
     expect(r.warnings).toEqual([]);
   });
 
@@ -166,7 +170,10 @@ describe('C. kube-proxy configuration', () => {
       reason: 'unsupported kind ClusterConfiguration (kubeadm.k8s.io/v1beta2)',
     }]);
     // The KubeProxyConfiguration has no clusterCIDR; kubeadm fills it from podSubnet, and so do we, saying so.
-    expect(r.kubeProxy).toEqual({ proxyMode: 'IPVS', clusterCidrs: ['192.168.180.0/24'] });
+    expect(r.kubeProxy).toEqual({
+      proxyMode: 'IPVS', clusterCidrs: ['192.168.180.0/24'], localDetector: 'CLUSTER_CIDR', masqueradeAll: false,
+      localhostNodePorts: true, nodePortAddresses: [],
+    });
     expect(messages(r)).toEqual([
       "networking.podSubnet 192.168.180.0/24 used as kube-proxy's clusterCIDR, which the KubeProxyConfiguration leaves empty (kubeadm fills it the same way)",
       "networking.serviceSubnet 192.168.185.0/24 is the cluster's Service CIDR (a hint; not imported)",
@@ -181,23 +188,30 @@ describe('C. kube-proxy configuration', () => {
       [1, 'ClusterConfiguration', 'kubeadm.k8s.io/v1beta3'],
       [3, 'KubeletConfiguration', 'kubelet.config.k8s.io/v1beta1'],
     ]);
-    expect(r.kubeProxy).toEqual({ proxyMode: 'IPVS', clusterCidrs: ['10.233.64.0/18'] });
+    expect(r.kubeProxy).toEqual({
+      proxyMode: 'IPVS', clusterCidrs: ['10.233.64.0/18'], localDetector: 'CLUSTER_CIDR', masqueradeAll: false,
+      localhostNodePorts: true, nodePortAddresses: [],
+    });
     // podSubnet equals the quoted clusterCIDR: only the serviceSubnet hint is reported.
     expect(messages(r)).toEqual(["networking.serviceSubnet 10.233.0.0/18 is the cluster's Service CIDR (a hint; not imported)"]);
   });
 
-  it('C5 v1alpha1 after defaulting: empty mode = platform default (left unset)', () => {
+  it('C5 v1alpha1 after defaulting: empty mode = iptables; every field known; no clusterCIDR = no local-traffic detector', () => {
     const r = load('k8s-testdata/kubeproxy-v1alpha1-after-defaulting.yaml');
     expect(counts(r)).toEqual({ nodes: 0, pods: 0, services: 0, endpointSlices: 0, skipped: 0 });
-    expect(r.kubeProxy).toEqual({ masqueradeAll: false, localhostNodePorts: true });
-    expect(r.warnings).toEqual([]);
+    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [] });
+    expect(messages(r)).toEqual([
+      'clusterCIDR is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector',
+    ]);
   });
 
-  it('C6 v1alpha2 after defaulting: recognised, linux.masqueradeAll, no mode = default', () => {
+  it('C6 v1alpha2 after defaulting: recognised, every field known, linux.masqueradeAll, no mode = iptables', () => {
     const r = load('k8s-testdata/kubeproxy-v1alpha2-after-defaulting.yaml');
     expect(counts(r)).toEqual({ nodes: 0, pods: 0, services: 0, endpointSlices: 0, skipped: 0 });
-    expect(r.kubeProxy).toEqual({ masqueradeAll: false, localhostNodePorts: false });
-    expect(r.warnings).toEqual([]);
+    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: false, nodePortAddresses: [] });
+    expect(messages(r)).toEqual([
+      'detectLocal.clusterCIDRs is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector',
+    ]);
   });
 });
 

@@ -188,9 +188,51 @@ ipvs: {strictARP: True}
 `);
     expect(r.pods[0]).toMatchObject({ hostNetwork: true, ready: true });
     expect(r.services[0].publishNotReadyAddresses).toBe(true);
-    expect(r.kubeProxy).toEqual({ masqueradeAll: true, localhostNodePorts: false });
+    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: true, localhostNodePorts: false, nodePortAddresses: [] });
     const e = importError(() => json(service('s', { publishNotReadyAddresses: 'yes' })));
     expect(e.field).toBe('spec.publishNotReadyAddresses');
+  });
+
+  describe('a bare array is an implicit v1 List (support bundles write json.Marshal(list.Items))', () => {
+    const bareWarning = (message: string) => ({ index: -1, kind: 'List', name: null, message });
+    const cases: [string, string, 'application/json' | 'application/yaml', string[], unknown[]][] = [
+      ['JSON array of objects', JSON.stringify([node('n1', '10.0.0.1'), pod('p', { spec: { nodeName: 'n2' } }), node('n2', '10.0.0.2')]), 'application/json',
+        ['n1', 'n2'], [bareWarning('the document is a bare JSON array: read as a v1 List')]],
+      ['empty JSON array', '[]', 'application/json', [], [bareWarning('the document is a bare JSON array: read as a v1 List')]],
+      ['YAML top-level sequence', stringify([node('n1', '10.0.0.1'), node('n2', '10.0.0.2')]), 'application/yaml',
+        ['n1', 'n2'], [bareWarning('YAML document 1 is a bare sequence: read as a v1 List')]],
+      ['YAML stream: a mapping, then a sequence', `${stringify(node('n1', '10.0.0.1'))}---\n${stringify([node('n2', '10.0.0.2')])}`, 'application/yaml',
+        ['n1', 'n2'], [bareWarning('YAML document 2 is a bare sequence: read as a v1 List')]],
+      ['JSON array holding a List: unwrapped too', JSON.stringify([{ apiVersion: 'v1', kind: 'List', items: [node('n1', '10.0.0.1')] }, node('n2', '10.0.0.2')]), 'application/json',
+        ['n1', 'n2'], [bareWarning('the document is a bare JSON array: read as a v1 List')]],
+    ];
+    it.each(cases)('%s', (_, text, format, nodes, warnings) => {
+      const r = parseKubectl(text, format);
+      expect(r.nodes.map((n) => n.name)).toEqual(nodes);
+      expect(r.warnings).toEqual(warnings);
+    });
+
+    it("numbers the objects as a List's items (items[N] over the unwrapped objects)", () => {
+      const r = parseKubectl(JSON.stringify([node('n1', '10.0.0.1'), { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'x' } }, [1, 2]]), 'application/json');
+      expect(r.skipped).toEqual([
+        { index: 1, kind: 'Deployment', apiVersion: 'apps/v1', name: 'x/d', reason: 'unsupported kind Deployment (apps/v1)' },
+        { index: 2, kind: '', apiVersion: '', name: null, reason: 'not a Kubernetes object (expected a mapping with apiVersion and kind)' },
+      ]);
+      const e = importError(() => parseKubectl(JSON.stringify([node('n1', '10.0.0.1'), node('n2', '10.0.0.300')]), 'application/json'));
+      expect([e.item, e.field]).toEqual([1, 'status.addresses[0].address']);
+    });
+  });
+
+  it('a dump of internal Go types (capitalised field names) is skipped with a reason that says so', () => {
+    const go = 'looks like a dump of internal Go types (capitalised field names), not Kubernetes JSON';
+    const r = parseKubectl(JSON.stringify([
+      { TypeMeta: { Kind: '', APIVersion: '' }, ObjectMeta: { Name: 'web-1', Namespace: 'shop' }, Spec: {}, Status: { PodIP: '10.244.1.5' } },
+      { kind: '', name: 'web-2', namespace: 'shop', Spec: {}, Status: {} }, // json.Marshal flattens the embedded metav1 structs
+      { TypeMeta: {}, ListMeta: {}, Items: [{ ObjectMeta: { Name: 'n' } }] },
+      { apiVersion: 'v1', kind: 'Pod', Spec: {}, Status: {} },
+    ]), 'application/json');
+    expect(r.skipped.map((s) => [s.index, s.reason])).toEqual([[0, go], [1, go], [2, go], [3, go]]);
+    expect(r.pods).toEqual([]);
   });
 
   it('malformed JSON or YAML is an ImportError for the document (item null)', () => {
@@ -438,45 +480,7 @@ describe('legacy v1 Endpoints', () => {
   });
 });
 
-describe('KubeProxyConfiguration', () => {
-  const kpc = (body: Record<string, unknown>, version = 'v1alpha1') => json({ apiVersion: `kubeproxy.config.k8s.io/${version}`, kind: 'KubeProxyConfiguration', ...body });
-
-  it('maps mode, comma-separated clusterCIDR, detectLocalMode, masqueradeAll, localhostNodePorts, nodePortAddresses', () => {
-    expect(kpc({
-      mode: 'ipvs', clusterCIDR: '10.244.0.0/16,fd00:10:244::/56', detectLocalMode: 'NodeCIDR',
-      iptables: { masqueradeAll: true, localhostNodePorts: false }, nodePortAddresses: ['192.168.0.0/16', 'primary'],
-    }).kubeProxy).toEqual({
-      proxyMode: 'IPVS', clusterCidrs: ['10.244.0.0/16', 'fd00:10:244::/56'], localDetector: 'NODE_CIDR',
-      masqueradeAll: true, localhostNodePorts: false, nodePortAddresses: ['192.168.0.0/16', 'primary'],
-    });
-    expect(kpc({ mode: 'iptables', detectLocalMode: 'ClusterCIDR' }).kubeProxy).toEqual({ proxyMode: 'IPTABLES', localDetector: 'CLUSTER_CIDR' });
-  });
-
-  it('empty or absent mode and null nodePortAddresses mean the defaults (unset); nftables mode reads nftables.masqueradeAll', () => {
-    expect(kpc({ mode: '', nodePortAddresses: null, clusterCIDR: '' }).kubeProxy).toEqual({});
-    expect(kpc({ mode: 'nftables', iptables: { masqueradeAll: false }, nftables: { masqueradeAll: true } }).kubeProxy).toEqual({ proxyMode: 'NFTABLES', masqueradeAll: true });
-  });
-
-  it('v1alpha2: linux.masqueradeAll and detectLocal.clusterCIDRs', () => {
-    expect(kpc({ mode: 'nftables', linux: { masqueradeAll: true }, detectLocal: { clusterCIDRs: ['10.244.0.0/16'] } }, 'v1alpha2').kubeProxy)
-      .toEqual({ proxyMode: 'NFTABLES', masqueradeAll: true, clusterCidrs: ['10.244.0.0/16'] });
-  });
-
-  it('modes and detectors that are not modelled are warned, invalid ones rejected', () => {
-    const r = kpc({ mode: 'kernelspace', detectLocalMode: 'InterfaceNamePrefix' });
-    expect(r.kubeProxy).toEqual({});
-    expect(r.warnings).toHaveLength(2);
-    const e = importError(() => kpc({ mode: 'ebpf' }));
-    expect([e.item, e.kind, e.name, e.field]).toEqual([0, 'KubeProxyConfiguration', null, 'mode']);
-  });
-
-  it('the kube-system/kube-proxy ConfigMap is read through data["config.conf"], with errors pointing inside it', () => {
-    const cm = (conf: string) => json({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': conf } });
-    expect(cm('apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n').kubeProxy).toEqual({ proxyMode: 'IPVS' });
-    const e = importError(() => cm('apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nclusterCIDR: 10.244.0.0/33\n'));
-    expect([e.item, e.kind, e.name, e.field]).toEqual([0, 'ConfigMap', 'kube-system/kube-proxy', 'data["config.conf"].clusterCIDR']);
-  });
-});
+// KubeProxyConfiguration: test/import/kubeproxy.spec.ts. Redacted values: test/import/redaction.spec.ts.
 
 describe('invalid items throw an ImportError naming the item, kind, name and field', () => {
   const cases: [string, unknown[], number, string, string | null, string][] = [

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance, FastifyRequest } from 'fastify';
-import { YAML_TYPES } from './import.dto';
+import { ARCHIVE_TYPES, YAML_TYPES } from './import.dto';
 
 /** Route config key (`@RouteConfig({ [RAW_BODY]: true })`): the route gets its JSON or YAML body as the raw text. */
 export const RAW_BODY = 'svcpathRawBody';
@@ -13,7 +13,7 @@ const wantsRaw = (req: FastifyRequest): boolean => (req.routeOptions?.config as 
 
 /**
  * Body parsing for the import route: its document reaches the import parser as text (so its own
- * errors, with positions, are reported), in JSON or YAML. Every other route parses JSON exactly as
+ * errors, with positions, are reported), in JSON or YAML; a dump archive as bytes. Every other route parses JSON exactly as
  * before (Fastify's default JSON parser, as Nest installs it) and still answers YAML with a 415.
  */
 @Injectable()
@@ -38,6 +38,10 @@ export class ImportBodyParsers implements OnModuleInit {
     fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
       if (wantsRaw(req)) done(null, (body as Buffer).toString('utf8'));
       else json(req, body as never, done);
+    });
+    fastify.addContentTypeParser(ARCHIVE_TYPES, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+      if (wantsRaw(req)) return done(null, body);
+      return done(Object.assign(new Error(`Unsupported Media Type: ${req.headers['content-type'] ?? ''}`), { statusCode: 415 }), undefined);
     });
     fastify.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit }, (req, body, done) => {
       if (wantsRaw(req)) return done(null, body);

@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { ImportError, parseKubectl, ParsedImport } from './parse';
+import { ImportError, KubectlSource, parseKubectl, parseKubectlSources, ParsedImport } from './parse';
 import { readDocument } from './parse/documents';
 import { isObject } from './parse/field';
 
@@ -8,62 +8,72 @@ export type ParserFormat = 'application/json' | 'application/yaml';
 /** Kinds stored by name alone (the rest by namespace/name). */
 const CLUSTER_SCOPED = new Set(['Node', 'KubeProxyConfiguration']);
 
-/** `items[3].spec.ports[0].port`: the object's position in the document, then the path inside it. */
-export function itemField(index: number | null, field: string): string {
-  if (index === null || index < 0) return field || 'document';
-  if (!field) return `items[${index}]`;
-  return field.startsWith('[') ? `items[${index}]${field}` : `items[${index}].${field}`;
+/**
+ * `items[3].spec.ports[0].port`: the object's position in the document, then the path inside it;
+ * with a source (one file of a multi-file import), `files["ns1/pods.json"].items[3].status.podIP`.
+ */
+export function itemField(index: number | null, field: string, source?: string): string {
+  const join = (base: string, rest: string) => (!rest ? base : !base ? rest : rest.startsWith('[') ? `${base}${rest}` : `${base}.${rest}`);
+  const file = source === undefined ? '' : `files[${JSON.stringify(source)}]`;
+  if (index === null || index < 0) return join(file, field) || 'document';
+  return join(join(file, `items[${index}]`), field);
 }
 
-function describe(index: number | null, kind: string, name: string | null): string {
+function describe(at: Position, kind: string, name: string | null): string {
   const what = `${kind}${name && name !== '*' ? ` ${name}` : ''}`;
-  return index === null || index < 0 ? what : `item ${index} (${what})`;
+  const item = at.index < 0 ? what : `item ${at.index} (${what})`;
+  return at.source === undefined ? item : `file ${JSON.stringify(at.source)}, ${item}`;
 }
 
-/** The parser's verdict on the document as a 400 naming the item and field. */
-export function parseOrFail(text: string, format: ParserFormat): ParsedImport {
+/** The parser's verdict on the sources (one document, or the files of a dump) as a 400 naming the file, item and field. */
+export function parseOrFail(sources: readonly KubectlSource[]): ParsedImport {
   try {
-    return parseKubectl(text, format);
+    // One document without a name (a plain upload) is read as such: its errors name `items[N]`, not a file.
+    return sources.length === 1 && !sources[0].name ? parseKubectl(sources[0].text, sources[0].format) : parseKubectlSources(sources);
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
-    return failImport(error);
+    throw new DomainError('VALIDATION_FAILED', error.message, [{ field: itemField(error.item, error.field, error.source), message: error.detail }]);
   }
 }
 
-function failImport(error: ImportError): never {
-  throw new DomainError('VALIDATION_FAILED', error.message, [{ field: itemField(error.item, error.field), message: error.detail }]);
-}
+/** Where an object sits: its position among the objects of its document (-1: not found), and the document's file in a dump. */
+export interface Position { index: number; source?: string }
 
 /**
- * Where each object sits in the document. The parser's records carry no position, so it is found
+ * Where each object sits in the documents. The parser's records carry no position, so it is found
  * again (lazily, once: only an error or a warning of the import itself needs it) by kind and name.
  */
 export class DocumentIndex {
-  private positions: Map<string, number> | null = null;
+  private positions: Map<string, Position> | null = null;
 
-  constructor(private readonly text: string, private readonly format: ParserFormat) {}
+  constructor(private readonly sources: readonly KubectlSource[]) {}
 
-  indexOf(kind: string, name: string | null): number {
-    if (name === null) return -1;
+  locate(kind: string, name: string | null): Position {
+    if (name === null) return { index: -1 };
     this.positions ??= this.read();
-    return this.positions.get(`${kind} ${name}`) ?? -1;
+    return this.positions.get(`${kind} ${name}`) ?? { index: -1 };
   }
 
-  private read(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const obj of readDocument(this.text, this.format).objects) {
+  private read(): Map<string, Position> {
+    const out = new Map<string, Position>();
+    for (const source of this.sources) this.readOne(source, out);
+    return out;
+  }
+
+  private readOne(source: KubectlSource, out: Map<string, Position>): void {
+    const at = (index: number): Position => (source.name ? { index, source: source.name } : { index });
+    for (const obj of readDocument(source.text, source.format).objects) {
       if (!isObject(obj.value)) continue;
       const meta = isObject(obj.value.metadata) ? obj.value.metadata : {};
       const name = typeof meta.name === 'string' ? meta.name : '';
       const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
       if (obj.kind === 'KubeProxyConfiguration' || (obj.kind === 'ConfigMap' && ns === 'kube-system' && name === 'kube-proxy')) {
-        out.set('KubeProxyConfiguration *', obj.index); // the last one wins, as in the parser
+        out.set('KubeProxyConfiguration *', at(obj.index)); // the last one wins, as in the parser
       }
       if (!name) continue;
       const key = `${obj.kind} ${CLUSTER_SCOPED.has(obj.kind) ? name : `${ns}/${name}`}`;
-      if (!out.has(key)) out.set(key, obj.index);
+      if (!out.has(key)) out.set(key, at(obj.index));
     }
-    return out;
   }
 }
 
@@ -87,11 +97,11 @@ export class ItemFailure extends Error {
   }
 
   toDomainError(doc: DocumentIndex): DomainError {
-    let index = doc.indexOf(this.kind, this.itemName);
-    if (index < 0 && this.fallback) index = doc.indexOf(this.fallback.kind, this.fallback.name);
-    const where = describe(index, this.kind, this.itemName);
+    let at = doc.locate(this.kind, this.itemName);
+    if (at.index < 0 && this.fallback) at = doc.locate(this.fallback.kind, this.fallback.name);
+    const where = describe(at, this.kind, this.itemName);
     const message = `${where}: ${this.field ? `${this.field}: ` : ''}${this.detail}`;
-    return new DomainError(this.code, message, [{ field: itemField(index, this.field), message: this.detail }], this.rule);
+    return new DomainError(this.code, message, [{ field: itemField(at.index, this.field, at.source), message: this.detail }], this.rule);
   }
 }
 
@@ -103,11 +113,24 @@ export async function forItem<T>(kind: string, name: string, mapField: (field: s
   try {
     return await fn();
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    const issue = error.issues[0];
-    const field = issue ? mapField(issue.field) : '';
-    throw new ItemFailure(error.code, kind, name, field, issue ? issue.message : error.message, error.rule);
+    throw asItemFailure(error, kind, name, mapField);
   }
+}
+
+/** forItem for a synchronous write rule. */
+export function forItemSync<T>(kind: string, name: string, mapField: (field: string) => string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw asItemFailure(error, kind, name, mapField);
+  }
+}
+
+function asItemFailure(error: unknown, kind: string, name: string, mapField: (field: string) => string): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const issue = error.issues[0];
+  const field = issue ? mapField(issue.field) : '';
+  return new ItemFailure(error.code, kind, name, field, issue ? issue.message : error.message, error.rule);
 }
 
 /** `ports[0].nodePort` → `spec.ports[0].nodePort`, by the leading name. */

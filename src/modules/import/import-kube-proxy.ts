@@ -17,15 +17,15 @@ function documentField(settingsField: string): string {
 }
 
 /**
- * What the document's kube-proxy configuration sets on the cluster: only the keys it gives (the
- * others leave the cluster as it is), with the local-traffic detector defaulted to ClusterCIDR
- * when cluster CIDRs are given without one (kube-proxy's default). Checked by the same rules as a
- * cluster update (`checkSettings`).
+ * What the document's kube-proxy configuration sets on the cluster: the whole configuration (the
+ * parser states every modelled option, with kube-proxy's defaults for what the document leaves
+ * empty), except cluster CIDRs it does not give and redacted values, which leave the cluster's as
+ * they are. Checked by the same rules as a cluster update (`checkSettings`).
  */
 export function kubeProxySettings(cluster: ClusterRow, record: KubeProxyRecord): { applied: ImportKubeProxyView; data: KubeProxyData } {
-  const applied: KubeProxyData = { ...record };
-  if (record.clusterCidrs?.length && record.localDetector === undefined) applied.localDetector = 'CLUSTER_CIDR';
-  const data = Object.fromEntries(Object.entries(applied).filter(([, v]) => v !== undefined)) as KubeProxyData;
+  const { unknown, ...given } = record;
+  const unknownFields = new Set<string>(unknown ?? []);
+  const data = Object.fromEntries(Object.entries(given).filter(([k, v]) => v !== undefined && !unknownFields.has(k))) as KubeProxyData;
   try {
     checkSettings({ ...cluster, ...data });
   } catch (error) {

@@ -6,18 +6,20 @@ import { ApiProblems, ProblemView } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { DomainError } from '../../common/domain-error';
 import { UuidParam } from '../../common/params';
-import { ImportQuery, ImportReportView, JSON_TYPES, YAML_TYPES } from './import.dto';
+import { ARCHIVE_TYPES, ImportQuery, ImportReportView, JSON_TYPES, YAML_TYPES } from './import.dto';
+import { ImportInput } from './import-input';
 import { RAW_BODY } from './import-body';
 import { ImportService } from './import.service';
 
-/** The document and its format, from the body and its Content-Type. */
-function documentOf(req: FastifyRequest): [string, 'application/json' | 'application/yaml'] {
+/** The document and its format, or the dump archive, from the body and its Content-Type. */
+function inputOf(req: FastifyRequest): ImportInput {
   const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (ARCHIVE_TYPES.includes(type) && Buffer.isBuffer(req.body)) return { kind: 'archive', data: req.body };
   const format = JSON_TYPES.includes(type) ? 'application/json' : YAML_TYPES.includes(type) ? 'application/yaml' : null;
   if (format === null || typeof req.body !== 'string') {
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `send the document as ${[...JSON_TYPES, ...YAML_TYPES].join(', ')}${type ? `, not ${type}` : ''}`);
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `send the document as ${[...JSON_TYPES, ...YAML_TYPES, ...ARCHIVE_TYPES].join(', ')}${type ? `, not ${type}` : ''}`);
   }
-  return [req.body, format];
+  return { kind: 'document', text: req.body, format };
 }
 
 @ApiTags('import')
@@ -38,15 +40,18 @@ export class ImportController {
       + 'an address or NodePort held by another object is a 409. Nothing is stored unless everything is. '
       + 'With `mode=replace` the document is a snapshot: for every kind it carries (nodes, pods, services, endpointSlices: a kind with at least one object in the document), '
       + 'stored objects of that kind that it lacks are deleted, in the same transaction, before any address is claimed (a new pod may take a deleted pod\'s IP). '
-      + 'Deleting a Service deletes its EndpointSlices; a node that a stored pod the document does not carry still runs on is refused with a 409 naming both.',
+      + 'Deleting a Service deletes its EndpointSlices; a node that a stored pod the document does not carry still runs on is refused with a 409 naming both. '
+      + 'A whole dump directory (`kubectl cluster-info dump --output-directory`, a sonobuoy results tarball, a troubleshoot support bundle) may come as one .tar.gz '
+      + '(`application/gzip`): its JSON and YAML files are read as one document, in any order; errors name `files["path"].items[N].<path>`. '
+      + 'An archive with links or paths outside it, more than 100,000 entries or 512 MiB unpacked is refused (422, 413). A document with nothing to import is a 422 saying what it holds.',
   })
-  @ApiConsumes(...JSON_TYPES, ...YAML_TYPES)
-  @ApiBody({ description: 'The document.', schema: { type: 'string', example: '{"apiVersion":"v1","kind":"List","items":[]}' } })
+  @ApiConsumes(...JSON_TYPES, ...YAML_TYPES, ...ARCHIVE_TYPES)
+  @ApiBody({ description: 'The document, or a dump directory as one .tar.gz (application/gzip).', schema: { type: 'string', example: '{"apiVersion":"v1","kind":"List","items":[]}' } })
   @ApiOkResponse({ type: ImportReportView })
   @ApiResponse({ status: 415, description: 'Not JSON or YAML.', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) } } } })
   importDocument(
     @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() query: ImportQuery, @Req() req: FastifyRequest,
   ): Promise<ImportReportView> {
-    return this.service.importDocument(auth.tenantId, clusterId, ...documentOf(req), query.mode ?? 'merge');
+    return this.service.importDocument(auth.tenantId, clusterId, inputOf(req), query.mode ?? 'merge');
   }
 }

@@ -30,6 +30,8 @@ export class ImportQuery {
 /** The media types the import route accepts, by what the parser reads. */
 export const JSON_TYPES = ['application/json'];
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+/** A whole dump directory (kubectl cluster-info dump, sonobuoy, a support bundle) as one .tar.gz (or .tar). */
+export const ARCHIVE_TYPES = ['application/gzip', 'application/x-gzip', 'application/x-tar', 'application/x-gtar'];
 
 @ObjectType('ImportCounts')
 export class ImportCounts {
@@ -42,6 +44,7 @@ export class ImportCounts {
 @ObjectType('ImportSkippedItem')
 export class ImportSkippedItemView {
   @Prop('int', { description: 'Position of the object in the document, counted over every object after Lists are unwrapped (0-based).' }) index!: number;
+  @Prop('string', { nullable: true, description: 'The file of the dump archive the object is in (archives only).' }) source?: string | null;
   @Prop('string') kind!: string;
   @Prop('string') apiVersion!: string;
   @Prop('string', { nullable: true, description: '"namespace/name", or "name" for cluster-scoped objects.' }) name!: string | null;
@@ -51,12 +54,13 @@ export class ImportSkippedItemView {
 @ObjectType('ImportWarning')
 export class ImportWarningView {
   @Prop('int', { description: 'As ImportSkippedItem.index; -1 for the document itself.' }) index!: number;
+  @Prop('string', { nullable: true, description: 'The file of the dump archive (archives only).' }) source?: string | null;
   @Prop('string') kind!: string;
   @Prop('string', { nullable: true }) name!: string | null;
   @Prop('string') message!: string;
 }
 
-@ObjectType('ImportKubeProxy', { description: 'The kube-proxy options the document set on the cluster; an absent field was left as it was.' })
+@ObjectType('ImportKubeProxy', { description: 'The kube-proxy options the document set on the cluster. A KubeProxyConfiguration is the whole configuration: what it leaves empty takes kube-proxy\'s default (mode "" = iptables). Only cluster CIDRs it does not give (kube-proxy does not own them) and redacted values are left as they were (null here).' })
 export class ImportKubeProxyView {
   @Prop(E.ProxyMode, { nullable: true }) proxyMode?: ProxyMode;
   @Prop('string', { nullable: true, array: true }) clusterCidrs?: string[];
@@ -64,6 +68,19 @@ export class ImportKubeProxyView {
   @Prop('boolean', { nullable: true }) masqueradeAll?: boolean;
   @Prop('boolean', { nullable: true }) localhostNodePorts?: boolean;
   @Prop('string', { nullable: true, array: true }) nodePortAddresses?: string[];
+}
+
+@ObjectType('ImportArchiveFile')
+export class ImportArchiveFileView {
+  @Prop('string') path!: string;
+  @Prop('string', { nullable: true, description: 'Why the file was not read (null: it was read).' }) skipped!: string | null;
+}
+
+@ObjectType('ImportArchive', { description: 'What an uploaded dump archive held.' })
+export class ImportArchiveView {
+  @Prop('string', { description: 'cluster-info-dump (kubectl cluster-info dump), sonobuoy, support-bundle (troubleshoot), or unknown (every JSON/YAML file read).' }) layout!: string;
+  @Prop('string', { array: true, description: 'The files read, as their paths in the archive.' }) read!: string[];
+  @Prop(ImportArchiveFileView, { array: true, description: 'Every other file, with the reason (at most 1,000, then one entry counting the rest).' }) skipped!: ImportArchiveFileView[];
 }
 
 @ObjectType('ImportReport')
@@ -76,6 +93,7 @@ export class ImportReportView {
   @Prop(ImportWarningView, { array: true }) warnings!: ImportWarningView[];
   @Prop(ImportKubeProxyView, { nullable: true, description: 'null when the document has no KubeProxyConfiguration.' }) kubeProxy!: ImportKubeProxyView | null;
   @Prop('int', { description: 'The cluster\'s version after the import (unchanged when the import changed nothing).' }) clusterVersion!: number;
+  @Prop(ImportArchiveView, { nullable: true, description: 'null unless a dump archive (.tar.gz) was uploaded.' }) archive?: ImportArchiveView | null;
 }
 
 export const zeroCounts = (): ImportCounts => ({ nodes: 0, pods: 0, services: 0, endpointSlices: 0 });

@@ -16,6 +16,6 @@ export class ImportResolver {
     @Args('format', { type: () => ImportFormat }) format: ImportFormat,
     @Args('mode', { type: () => ImportMode, defaultValue: ImportMode.MERGE }) mode: ImportMode,
   ): Promise<ImportReportView> {
-    return this.service.importDocument(auth.tenantId, clusterId, document, format === 'JSON' ? 'application/json' : 'application/yaml', mode);
+    return this.service.importDocument(auth.tenantId, clusterId, { kind: 'document', text: document, format: format === 'JSON' ? 'application/json' : 'application/yaml' }, mode);
   }
 }

@@ -5,7 +5,8 @@ import { ImportError, ImportWarning } from './types';
 /**
  * Text → the flat sequence of objects it holds: JSON (one value) or a YAML stream (many
  * documents, empty ones ignored), with every List (`kind: List`, or a typed list such as
- * `PodList`) unwrapped in place, so objects keep document order.
+ * `PodList`) unwrapped in place, so objects keep document order. A document that is a bare array
+ * (support bundles write `json.Marshal(list.Items)`) is read as a v1 List, with a warning.
  */
 
 export interface RawObject {
@@ -106,7 +107,8 @@ function isList(value: Record<string, unknown>): boolean {
   return typeof kind === 'string' && kind.length > 4 && kind.endsWith('List') && (Array.isArray(value.items) || value.items == null) && 'items' in value;
 }
 
-interface Root { value: unknown; duplicates: Duplicate[] }
+/** A document of the text: its value, its duplicate keys, and what to call it in a warning. */
+interface Root { value: unknown; duplicates: Duplicate[]; bareArray: string }
 
 export function readDocument(text: string, contentType: 'application/json' | 'application/yaml'): ReadDocument {
   const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -114,7 +116,7 @@ export function readDocument(text: string, contentType: 'application/json' | 'ap
   if (contentType === 'application/json') {
     if (src.trim() === '') throw new ImportError(null, null, null, '', 'the document is empty');
     try {
-      roots.push({ value: JSON.parse(src) as unknown, duplicates: [] });
+      roots.push({ value: JSON.parse(src) as unknown, duplicates: [], bareArray: 'the document is a bare JSON array' });
     } catch (e) {
       throw new ImportError(null, null, null, '', `invalid JSON: ${(e as Error).message}`);
     }
@@ -126,7 +128,7 @@ export function readDocument(text: string, contentType: 'application/json' | 'ap
       if (value === null || value === undefined) return; // an empty document (or only comments)
       const duplicates: Duplicate[] = [];
       findDuplicateKeys(doc.contents as Node, [], duplicates);
-      roots.push({ value, duplicates });
+      roots.push({ value, duplicates, bareArray: `YAML document ${n + 1} is a bare sequence` });
     });
   }
 
@@ -161,7 +163,13 @@ export function readDocument(text: string, contentType: 'application/json' | 'ap
       paths.push(path);
     };
     const first = objects.length;
-    flatten(root.value, [], null, null);
+    if (Array.isArray(root.value)) {
+      // Unwrapped exactly like a v1 List's items (which sit at ['items', i] rather than [i]).
+      warnings.push({ index: -1, kind: 'List', name: null, message: `${root.bareArray}: read as a v1 List` });
+      root.value.forEach((item, i) => flatten(item, [i], null, null));
+    } else {
+      flatten(root.value, [], null, null);
+    }
     for (const dup of root.duplicates) {
       // The innermost object whose path is a prefix of the duplicate's path owns it.
       let owner = -1;

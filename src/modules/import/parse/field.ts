@@ -19,8 +19,31 @@ export function formatPath(path: readonly Segment[]): string {
   return out;
 }
 
-/** The object being read: its index in the document, kind and display name, and where warnings go. */
+/**
+ * Values that support-bundle tools put where they removed a secret or an address. `***HIDDEN***` is
+ * replicatedhq/troubleshoot's MASK_TEXT (pkg/redact/redact.go; its early default redactors masked
+ * every IPv4 address, so a CIDR became `***HIDDEN***` followed by `/16`); `***TOKEN_<TYPE>_<12 hex>***` is its
+ * optional tokenizer (pkg/redact/tokenizer.go). The others are common hand-made markers.
+ */
+const REDACTION = /^(\*\*\*HIDDEN\*\*\*|\*\*\*REDACTED\*\*\*|<redacted>|REDACTED|\*\*\*TOKEN_[A-Z0-9_]+_[0-9A-F]{12}\*\*\*)(\/\d{1,3})?$/;
+
+/** The value when it is a redaction marker, optionally followed by a CIDR prefix length (`/16`), else null. */
+export function redactionMarker(value: unknown): string | null {
+  // Every marker is 8 characters or more and starts with '*', '<' or 'R' (or a space): most values are out at once.
+  if (typeof value !== 'string' || value.length < 8) return null;
+  const first = value.charCodeAt(0);
+  if (first !== 42 && first !== 60 && first !== 82 && first > 32) return null;
+  return REDACTION.test(value.trim()) ? value : null;
+}
+
+/**
+ * The object being read: the file it comes from (absent for a single unnamed document), its index
+ * there, kind and display name, and where warnings go. It also collects the record fields whose
+ * value was redacted (markUnknown).
+ */
 export class ItemContext {
+  private redacted: Set<string> | null = null;
+
   constructor(
     readonly index: number,
     readonly kind: string,
@@ -28,10 +51,31 @@ export class ItemContext {
     private readonly sink: ImportWarning[],
     /** YAML input: YAML 1.1 boolean words (yes/no/on/off) are read as booleans where a boolean is expected. */
     readonly yaml: boolean,
+    readonly source?: string,
   ) {}
 
   warn(message: string): void {
-    this.sink.push({ index: this.index, kind: this.kind, name: this.name, message });
+    const w: ImportWarning = { index: this.index, kind: this.kind, name: this.name, message };
+    if (this.source !== undefined) w.source = this.source;
+    this.sink.push(w);
+  }
+
+  /** The record field `model` is unknown (its value, or one of its values, was redacted). */
+  markUnknown(model: string): void {
+    (this.redacted ??= new Set()).add(model);
+  }
+
+  isUnknown(model: string): boolean {
+    return this.redacted?.has(model) ?? false;
+  }
+
+  /**
+   * The record, with `unknown` (sorted) when some field was redacted: records carry the key only
+   * when it says something. (Set afterwards rather than spread in: this runs for every object.)
+   */
+  withUnknown<R extends { unknown?: string[] }>(record: R): R {
+    if (this.redacted) record.unknown = [...this.redacted].sort();
+    return record;
   }
 }
 
@@ -113,7 +157,23 @@ export class Field {
   }
 
   fail(message: string): never {
-    throw new ImportError(this.ctx.index, this.ctx.kind, this.ctx.name, this.field, message);
+    throw new ImportError(this.ctx.index, this.ctx.kind, this.ctx.name, this.field, message, this.ctx.source);
+  }
+
+  /** The value is a redaction marker (see REDACTION), or null. */
+  get marker(): string | null {
+    return redactionMarker(this.value);
+  }
+
+  /**
+   * True when the value is a redaction marker: then the record field `model` is unknown, and a
+   * warning names this field. The caller leaves the value out.
+   */
+  redactedAs(model: string, marker = this.marker): boolean {
+    if (marker === null) return false;
+    this.ctx.markUnknown(model);
+    this.ctx.warn(`${this.field}: redacted (${JSON.stringify(marker)}): unknown`);
+    return true;
   }
 
   /** Requires an object (or absent); returns whether it is present. */
@@ -243,11 +303,22 @@ export class Field {
     return this.oneOf(['TCP', 'UDP', 'SCTP'] as const, 'TCP');
   }
 
-  /** Labels: qualified-name keys, values of at most 63 characters (letters, digits, '-', '_', '.'), or ''. */
-  labels(): Record<string, string> {
+  /**
+   * Labels: qualified-name keys, values of at most 63 characters (letters, digits, '-', '_', '.'), or ''.
+   * A redacted key or value (a marker, which is no valid label) is left out with a warning and
+   * makes the record field `model` unknown; a marker that is a valid label value (`REDACTED`) is a value.
+   */
+  labels(model = 'labels'): Record<string, string> {
     return this.stringMap((k, v, f) => {
-      if (!isQualifiedName(k)) f.fail(`is not a valid label key`);
-      if (v.length > 63 || !LABEL_VALUE.test(v)) f.fail(`must be a label value (at most 63 letters, digits, '-', '_', '.'), got ${show(v)}`);
+      if (!isQualifiedName(k)) {
+        if (f.redactedAs(model, redactionMarker(k))) return false;
+        f.fail(`is not a valid label key`);
+      }
+      if (v.length > 63 || !LABEL_VALUE.test(v)) {
+        if (f.redactedAs(model)) return false;
+        f.fail(`must be a label value (at most 63 letters, digits, '-', '_', '.'), got ${show(v)}`);
+      }
+      return true;
     });
   }
 
@@ -255,17 +326,18 @@ export class Field {
   annotations(): Record<string, string> {
     return this.stringMap((k, _v, f) => {
       if (!isQualifiedName(k)) f.fail('is not a valid annotation key');
+      return true;
     });
   }
 
-  private stringMap(check: (key: string, value: string, field: Field) => void): Record<string, string> {
+  /** A map of strings; `check` may refuse an entry (it is then left out). */
+  private stringMap(check: (key: string, value: string, field: Field) => boolean): Record<string, string> {
     const out: Record<string, string> = {};
     for (const key of this.keys()) {
       const f = this.at(key);
       const value = f.value;
       if (typeof value !== 'string') return f.fail(`must be a string (quote it in YAML), got ${typeName(value)}`);
-      check(key, value, f);
-      out[key] = value;
+      if (check(key, value, f)) out[key] = value;
     }
     return out;
   }

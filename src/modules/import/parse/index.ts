@@ -1,11 +1,14 @@
 /**
  * Parser half of "import from kubectl": a pure function from a `kubectl get
  * nodes,pods,services,endpointslices -A -o json|yaml` document (plus an optional
- * KubeProxyConfiguration) to normalised records and a report. No framework, no database.
+ * KubeProxyConfiguration), or from several such files read as one, to normalised records and a
+ * report. No framework, no database.
  */
-export { parseKubectl } from './parse';
+export { parseKubectl, parseKubectlSources } from './parse';
+export type { KubectlFormat, KubectlSource } from './parse';
 export { ImportError } from './types';
 export type {
-  ContainerPortRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, ImportWarning, KubeProxyRecord,
-  LoadBalancerIngressRecord, NodeRecord, ParsedImport, PodRecord, ServicePortRecord, ServiceRecord, SkippedItem,
+  ContainerPortRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, EndpointSliceUnknownField, ImportWarning,
+  KubeProxyRecord, KubeProxyUnknownField, LoadBalancerIngressRecord, NodeRecord, NodeUnknownField, ParsedImport, PodRecord,
+  PodUnknownField, ServicePortRecord, ServiceRecord, ServiceUnknownField, SkippedItem,
 } from './types';

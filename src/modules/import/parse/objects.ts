@@ -1,18 +1,31 @@
 import type { PodPhase, ServiceType } from '../../../engine/model';
 import { ipFamily } from '../../../common/net';
-import { Field } from './field';
+import { Field, redactionMarker } from './field';
 import {
   ContainerPortRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, LoadBalancerIngressRecord,
   NodeRecord, PodRecord, ServicePortRecord, ServiceRecord,
 } from './types';
 
-/** The supported kinds, one reader each. Each takes the object as a Field at path [] and returns a record, or a Skip. */
+/**
+ * The supported kinds, one reader each. Each takes the object as a Field at path [] and returns a
+ * record, or a Skip. A redacted value (see field.ts REDACTION) is left out and its record field
+ * listed in `unknown`; where a list holds redacted and real entries, the real ones are kept.
+ */
 
 export class Skip {
   constructor(readonly reason: string) {}
 }
 
 const STANDARD_ADDRESS_TYPES = new Set(['Hostname', 'InternalIP', 'ExternalIP', 'InternalDNS', 'ExternalDNS']);
+
+/** Why an object cannot be imported at all: its name or namespace is redacted. Null otherwise. */
+export function redactedIdentity(o: Field): string | null {
+  for (const key of ['name', 'namespace']) {
+    const marker = o.get('metadata', key).marker;
+    if (marker !== null) return `metadata.${key} is redacted (${JSON.stringify(marker)}): an object cannot be imported without its ${key}`;
+  }
+  return null;
+}
 
 export function namespaceOf(o: Field): string {
   const ns = o.get('metadata', 'namespace');
@@ -35,9 +48,11 @@ export function readNode(o: Field): NodeRecord {
   for (const a of o.get('status', 'addresses').list()) {
     const type = a.at('type').string();
     if (type === 'InternalIP') {
+      if (a.at('address').redactedAs('internalIps')) continue;
       const ip = a.at('address').ip();
       if (!internalIps.includes(ip)) internalIps.push(ip);
     } else if (type === 'ExternalIP') {
+      if (a.at('address').redactedAs('externalIp')) continue;
       const ip = a.at('address').ip();
       if (externalIp === null) externalIp = ip;
       else if (ip !== externalIp) o.ctx.warn(`${a.field}: a further ExternalIP ${ip} is ignored; the node's public IP is ${externalIp}`);
@@ -45,13 +60,15 @@ export function readNode(o: Field): NodeRecord {
       o.ctx.warn(`${a.field}: address type "${type}" is not a standard Kubernetes address type (InternalIP, ExternalIP, Hostname, InternalDNS, ExternalDNS); ignored`);
     }
   }
-  if (internalIps.length === 0) o.ctx.warn('status.addresses has no InternalIP: the node has no address to reach it on');
+  if (internalIps.length === 0 && !o.ctx.isUnknown('internalIps')) o.ctx.warn('status.addresses has no InternalIP: the node has no address to reach it on');
   const spec = o.at('spec');
   const cidrList = spec.at('podCIDRs').list();
-  const podCidrs = cidrList.length
-    ? cidrList.map((c) => c.cidr())
-    : spec.at('podCIDR').optString() !== null ? [spec.at('podCIDR').cidr()] : [];
-  return { name, internalIps, externalIp, podCidrs, labels: meta.at('labels').labels() };
+  const single = spec.at('podCIDR');
+  const podCidrs = (cidrList.length ? cidrList : single.optString() !== null ? [single] : [])
+    .filter((c) => !c.redactedAs('podCidrs'))
+    .map((c) => c.cidr());
+  const labels = meta.at('labels').labels();
+  return o.ctx.withUnknown<NodeRecord>({ name, internalIps, externalIp, podCidrs, labels });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +92,9 @@ export function readPod(o: Field): PodRecord {
   const status = o.at('status');
 
   const podIps = status.at('podIPs').list();
-  const ips = podIps.length ? podIps.map((p) => p.at('ip').ip()) : status.at('podIP').optString() !== null ? [status.at('podIP').ip()] : [];
+  const ips = (podIps.length ? podIps.map((p) => p.at('ip')) : status.at('podIP').optString() !== null ? [status.at('podIP')] : [])
+    .filter((f) => !f.redactedAs('ips'))
+    .map((f) => f.ip());
   if (new Set(ips).size !== ips.length) status.at('podIPs').fail('lists the same address twice');
   if (ips.length > 2 || (ips.length === 2 && ipFamily(ips[0]) === ipFamily(ips[1]))) {
     status.at('podIPs').fail('holds at most one address per IP family');
@@ -102,18 +121,19 @@ export function readPod(o: Field): PodRecord {
     if (init.at('restartPolicy').value === 'Always') ports.push(...containerPorts(init));
   }
 
-  return {
+  const nodeNameField = spec.at('nodeName');
+  return o.ctx.withUnknown<PodRecord>({
     namespace,
     name,
     labels: meta.at('labels').labels(),
-    nodeName: spec.at('nodeName').optDnsSubdomain(),
+    nodeName: nodeNameField.redactedAs('nodeName') ? null : nodeNameField.optDnsSubdomain(),
     ips,
     hostNetwork: spec.at('hostNetwork').bool(false),
     phase,
     ready,
     terminating,
     containerPorts: ports,
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,10 +169,12 @@ function clusterIpsOf(spec: Field, type: ServiceType): { clusterIps: string[]; h
   let raw: { text: string; field: Field }[];
   if (list.length) {
     raw = list.map((f) => ({ text: f.string(), field: f }));
-    if (single !== null && single !== raw[0].text) spec.at('clusterIP').fail(`must equal clusterIPs[0] (${raw[0].text}), got "${single}"`);
+    const redacted = spec.at('clusterIP').marker !== null || raw[0].field.marker !== null;
+    if (single !== null && single !== raw[0].text && !redacted) spec.at('clusterIP').fail(`must equal clusterIPs[0] (${raw[0].text}), got "${single}"`);
   } else {
     raw = single === null ? [] : [{ text: single, field: spec.at('clusterIP') }];
   }
+  raw = raw.filter((r) => !r.field.redactedAs('clusterIps'));
   if (raw.length && raw[0].text === 'None') {
     if (raw.length > 1) listField.fail('"None" (headless) must be the only entry');
     if (type !== 'ClusterIP') raw[0].field.fail(`a ${type} Service cannot be headless (clusterIP None)`);
@@ -162,13 +184,20 @@ function clusterIpsOf(spec: Field, type: ServiceType): { clusterIps: string[]; h
   if (ips.length > 2 || (ips.length === 2 && ipFamily(ips[0]) === ipFamily(ips[1]))) {
     listField.fail('holds at most one address per IP family (dual-stack: one IPv4 and one IPv6)');
   }
-  if (ips.length === 0) spec.ctx.warn('no clusterIP: not forwardable until allocated');
+  if (ips.length === 0 && !spec.ctx.isUnknown('clusterIps')) spec.ctx.warn('no clusterIP: not forwardable until allocated');
   return { clusterIps: ips, headless: false };
 }
 
 function loadBalancerIngress(o: Field, type: ServiceType): LoadBalancerIngressRecord[] {
   const ingress: LoadBalancerIngressRecord[] = [];
+  // Redacted IPs matter only where load-balancer IPs are read (a LoadBalancer Service).
+  const unknownIf = (f: Field) => (type === 'LoadBalancer' ? f.redactedAs('loadBalancerIngress') : f.marker !== null);
+  let redacted = false;
   for (const i of o.get('status', 'loadBalancer', 'ingress').list()) {
+    if (unknownIf(i.at('ip'))) {
+      redacted = true;
+      continue;
+    }
     if (i.at('ip').optString() === null) {
       const host = i.at('hostname').optString();
       o.ctx.warn(`${i.field} has no ip${host ? ` (hostname ${host})` : ''}: a load balancer known only by name is not modelled; ignored`);
@@ -184,7 +213,7 @@ function loadBalancerIngress(o: Field, type: ServiceType): LoadBalancerIngressRe
     if (specIp.optString() !== null) o.ctx.warn(`spec.loadBalancerIP ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`);
     return [];
   }
-  if (ingress.length === 0 && specIp.optString() !== null) {
+  if (ingress.length === 0 && !redacted && specIp.optString() !== null && !unknownIf(specIp)) {
     const ip = specIp.ip();
     o.ctx.warn(`load-balancer IP ${ip} comes only from spec.loadBalancerIP (no status.loadBalancer.ingress): unconfirmed`);
     ingress.push({ ip, ipMode: 'VIP' });
@@ -194,12 +223,14 @@ function loadBalancerIngress(o: Field, type: ServiceType): LoadBalancerIngressRe
 
 function sourceRanges(o: Field, type: ServiceType, annotations: Record<string, string>): string[] {
   const field = o.get('spec', 'loadBalancerSourceRanges');
-  const ranges = field.list().map((r) => r.cidr());
-  if (ranges.length && type !== 'LoadBalancer') field.fail('only a LoadBalancer Service takes source ranges');
+  const entries = field.list();
+  if (entries.length && type !== 'LoadBalancer') field.fail('only a LoadBalancer Service takes source ranges');
+  const ranges = entries.filter((r) => !r.redactedAs('loadBalancerSourceRanges')).map((r) => r.cidr());
   const annotation = annotations[SOURCE_RANGES_ANNOTATION];
-  if (ranges.length === 0 && type === 'LoadBalancer' && annotation !== undefined && annotation.trim() !== '') {
+  if (entries.length === 0 && type === 'LoadBalancer' && annotation !== undefined && annotation.trim() !== '') {
     const af = o.get('metadata', 'annotations', SOURCE_RANGES_ANNOTATION);
-    const out = annotation.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => af.cidr(s));
+    const out = annotation.split(',').map((s) => s.trim()).filter((s) => s !== '' && !af.redactedAs('loadBalancerSourceRanges', redactionMarker(s)))
+      .map((s) => af.cidr(s));
     o.ctx.warn(`loadBalancerSourceRanges taken from the annotation ${SOURCE_RANGES_ANNOTATION}, as kube-proxy does when the field is empty`);
     return [...new Set(out)];
   }
@@ -216,7 +247,9 @@ export function readService(o: Field): ServiceRecord | Skip {
   const type = spec.at('type').oneOf(SERVICE_TYPES, 'ClusterIP');
 
   const selectorField = spec.at('selector');
-  const selector = selectorField.keys().length ? selectorField.labels() : null;
+  let selector = selectorField.keys().length ? selectorField.labels('selector') : null;
+  // A selector missing one of its terms would select too many pods: with a term redacted, none is used.
+  if (o.ctx.isUnknown('selector')) selector = null;
 
   const allocatesNodePorts = !(type === 'LoadBalancer' && spec.at('allocateLoadBalancerNodePorts').optBool() === false);
   const ports = spec.at('ports').list().map((p) => servicePort(p, type, allocatesNodePorts));
@@ -231,7 +264,7 @@ export function readService(o: Field): ServiceRecord | Skip {
     }
   });
 
-  const externalIps = [...new Set(spec.at('externalIPs').list().map((f) => f.ip()))];
+  const externalIps = [...new Set(spec.at('externalIPs').list().filter((f) => !f.redactedAs('externalIps')).map((f) => f.ip()))];
   const annotations = meta.at('annotations').annotations();
   const external = type !== 'ClusterIP' || externalIps.length > 0;
   const etpField = spec.at('externalTrafficPolicy');
@@ -250,7 +283,7 @@ export function readService(o: Field): ServiceRecord | Skip {
     hcField.fail(`must differ from the Service's node ports (${healthCheckNodePort} is also a nodePort)`);
   }
 
-  return {
+  return o.ctx.withUnknown<ServiceRecord>({
     namespace,
     name,
     type,
@@ -267,7 +300,7 @@ export function readService(o: Field): ServiceRecord | Skip {
     publishNotReadyAddresses: spec.at('publishNotReadyAddresses').bool(false),
     labels: meta.at('labels').labels(),
     annotations,
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +330,9 @@ export function readEndpointSlice(o: Field, beta: boolean): EndpointSliceRecord 
   const namespace = namespaceOf(o);
   const name = meta.at('name').dnsSubdomain();
   const serviceLabel = meta.get('labels', SERVICE_NAME_LABEL);
+  if (serviceLabel.marker !== null) {
+    return new Skip(`the label ${SERVICE_NAME_LABEL} is redacted (${JSON.stringify(serviceLabel.marker)}): the slice's Service is unknown`);
+  }
   if (serviceLabel.optString() === null) {
     return new Skip(`EndpointSlice without the label ${SERVICE_NAME_LABEL}: it belongs to no Service (kube-proxy ignores it)`);
   }
@@ -307,23 +343,29 @@ export function readEndpointSlice(o: Field, beta: boolean): EndpointSliceRecord 
   const addressType = addressTypeField.oneOf(['IPv4', 'IPv6'] as const, 'IPv4');
   const family = addressType === 'IPv4' ? 4 : 6;
 
-  const endpoints: EndpointRecord[] = o.at('endpoints').list().map((e) => {
-    const addresses = [...new Set(e.at('addresses').list().map((a) => a.ip(family)))];
-    if (addresses.length === 0) e.at('addresses').fail('must hold at least one address');
+  const endpoints: EndpointRecord[] = [];
+  for (const e of o.at('endpoints').list()) {
+    const listed = e.at('addresses').list();
+    const addresses = [...new Set(listed.filter((a) => !a.redactedAs('endpoints')).map((a) => a.ip(family)))];
+    if (addresses.length === 0) {
+      if (listed.length === 0) e.at('addresses').fail('must hold at least one address');
+      o.ctx.warn(`${e.field}: every address is redacted: the endpoint is left out`);
+      continue;
+    }
     const c = e.at('conditions');
-    let nodeName = e.at('nodeName').optDnsSubdomain();
-    if (nodeName === null && beta) nodeName = e.get('topology', HOSTNAME_TOPOLOGY).optDnsSubdomain();
+    const nodeField = e.at('nodeName').optString() === null && beta ? e.get('topology', HOSTNAME_TOPOLOGY) : e.at('nodeName');
     const ref = e.at('targetRef');
-    return {
+    const podField = ref.at('name');
+    endpoints.push({
       addresses,
-      nodeName,
+      nodeName: nodeField.redactedAs('endpoints') ? null : nodeField.optDnsSubdomain(),
       ready: c.at('ready').optBool(),
       serving: c.at('serving').optBool(),
       terminating: c.at('terminating').optBool(),
-      podName: ref.at('kind').value === 'Pod' ? ref.at('name').optString() : null,
-    };
-  });
-  return { namespace, name, serviceName, addressType, ports: slicePorts(o), endpoints };
+      podName: ref.at('kind').value !== 'Pod' || podField.redactedAs('endpoints') ? null : podField.optString(),
+    });
+  }
+  return o.ctx.withUnknown<EndpointSliceRecord>({ namespace, name, serviceName, addressType, ports: slicePorts(o), endpoints });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,6 +375,8 @@ export interface LegacyEndpoints {
   namespace: string;
   name: string;
   subsets: { ports: EndpointSlicePortRecord[]; addresses: { ip: string; nodeName: string | null; podName: string | null; ready: boolean }[] }[];
+  /** An address, node name or pod name was redacted (and left out). */
+  redacted: boolean;
 }
 
 export function readEndpoints(o: Field): LegacyEndpoints {
@@ -343,17 +387,21 @@ export function readEndpoints(o: Field): LegacyEndpoints {
       const ref = a.at('targetRef');
       return {
         ip: a.at('ip').ip(),
-        nodeName: a.at('nodeName').optDnsSubdomain(),
-        podName: ref.at('kind').value === 'Pod' ? ref.at('name').optString() : null,
+        nodeName: a.at('nodeName').redactedAs('endpoints') ? null : a.at('nodeName').optDnsSubdomain(),
+        podName: ref.at('kind').value !== 'Pod' || ref.at('name').redactedAs('endpoints') ? null : ref.at('name').optString(),
         ready,
       };
     };
+    const known = (a: Field) => !a.at('ip').redactedAs('endpoints');
     return {
       ports: slicePorts(s),
-      addresses: [...s.at('addresses').list().map((a) => address(a, true)), ...s.at('notReadyAddresses').list().map((a) => address(a, false))],
+      addresses: [
+        ...s.at('addresses').list().filter(known).map((a) => address(a, true)),
+        ...s.at('notReadyAddresses').list().filter(known).map((a) => address(a, false)),
+      ],
     };
   });
-  return { namespace, name, subsets };
+  return { namespace, name, subsets, redacted: o.ctx.isUnknown('endpoints') };
 }
 
 /**
@@ -376,6 +424,7 @@ export function endpointsToSlices(ep: LegacyEndpoints, service: ServiceRecord): 
         endpoints: addresses.map((a) => ({
           addresses: [a.ip], nodeName: a.nodeName, ready: a.ready, serving: null, terminating: null, podName: a.podName,
         })),
+        ...(ep.redacted ? { unknown: ['endpoints' as const] } : {}),
       });
     }
   });
@@ -388,6 +437,7 @@ export function endpointsToSlices(ep: LegacyEndpoints, service: ServiceRecord): 
       addressType: primary && ipFamily(primary) === 6 ? 'IPv6' : 'IPv4',
       ports: [],
       endpoints: [],
+      ...(ep.redacted ? { unknown: ['endpoints' as const] } : {}),
     });
   }
   return slices;

@@ -7,7 +7,19 @@ import type {
  * (`src/engine/model.ts`: NodeModel, PodModel, ServiceModel, EndpointSliceModel) and onto the
  * REST/GraphQL create inputs, keyed by `namespace`/`name`. They are plain mutable data; the
  * engine's readonly models accept them as they are (see test/import/types.spec.ts).
+ *
+ * `unknown` (absent when empty) names the record fields the document redacted (a support bundle's
+ * `***HIDDEN***`): such a field holds only the values that were not redacted (often none), so it is
+ * incomplete, not "none". The object's warnings name each redacted field.
  */
+
+export type NodeUnknownField = 'internalIps' | 'externalIp' | 'podCidrs' | 'labels';
+export type PodUnknownField = 'ips' | 'nodeName' | 'labels';
+/** `selector`: a redacted selector value; the selector is then null (endpoints only from EndpointSlices), never wider. */
+export type ServiceUnknownField = 'clusterIps' | 'externalIps' | 'loadBalancerIngress' | 'loadBalancerSourceRanges' | 'selector' | 'labels';
+/** `endpoints`: an endpoint address (the endpoint is left out when all its addresses are), nodeName or pod name. */
+export type EndpointSliceUnknownField = 'endpoints';
+export type KubeProxyUnknownField = 'clusterCidrs' | 'nodePortAddresses';
 
 export interface NodeRecord {
   name: string;
@@ -18,6 +30,7 @@ export interface NodeRecord {
   /** spec.podCIDRs, else [spec.podCIDR], else []. */
   podCidrs: string[];
   labels: Record<string, string>;
+  unknown?: NodeUnknownField[];
 }
 
 export interface ContainerPortRecord {
@@ -41,6 +54,7 @@ export interface PodRecord {
   terminating: boolean;
   /** spec.containers[].ports, then the ports of sidecar (restartPolicy Always) init containers. */
   containerPorts: ContainerPortRecord[];
+  unknown?: PodUnknownField[];
 }
 
 export interface ServicePortRecord {
@@ -86,6 +100,7 @@ export interface ServiceRecord {
   labels: Record<string, string>;
   /** Kept as they are (opaque), e.g. the CCE `kubernetes.io/elb.*` ones. */
   annotations: Record<string, string>;
+  unknown?: ServiceUnknownField[];
 }
 
 export interface EndpointSlicePortRecord {
@@ -116,20 +131,33 @@ export interface EndpointSliceRecord {
   addressType: 'IPv4' | 'IPv6';
   ports: EndpointSlicePortRecord[];
   endpoints: EndpointRecord[];
+  unknown?: EndpointSliceUnknownField[];
 }
 
-/** kube-proxy options found in a KubeProxyConfiguration; a key is absent when the document leaves it at kube-proxy's default. */
-export type KubeProxyRecord = Partial<{
+/**
+ * A KubeProxyConfiguration is kube-proxy's whole configuration: every setting is stated, with
+ * kube-proxy's own default for what the document leaves empty, absent or null (see kubeproxy.ts
+ * for each default and its upstream source). The one exception is `clusterCidrs`: absent when the
+ * configuration gives none, because the cluster's pod CIDRs are not kube-proxy's to clear.
+ */
+export interface KubeProxyRecord {
+  /** mode; "" = iptables (the Linux default). */
   proxyMode: ProxyMode;
-  clusterCidrs: string[];
+  /** clusterCIDR (v1alpha1, comma-separated) or detectLocal.clusterCIDRs (v1alpha2); absent when empty. */
+  clusterCidrs?: string[];
+  /** detectLocalMode ("" = ClusterCIDR); NONE when ClusterCIDR has no CIDR to detect with. */
   localDetector: LocalDetector;
   masqueradeAll: boolean;
   localhostNodePorts: boolean;
+  /** CIDRs, or ["primary"]; [] = all node IPs. */
   nodePortAddresses: string[];
-}>;
+  unknown?: KubeProxyUnknownField[];
+}
 
 export interface SkippedItem {
-  /** Position of the object in the document, counted over every object after Lists are unwrapped (0-based). */
+  /** The file (parseKubectlSources' source name) the object comes from; absent for a single unnamed document. */
+  source?: string;
+  /** Position of the object in the document (its file), counted over every object after Lists are unwrapped (0-based). */
   index: number;
   kind: string;
   apiVersion: string;
@@ -139,6 +167,8 @@ export interface SkippedItem {
 }
 
 export interface ImportWarning {
+  /** As SkippedItem.source. */
+  source?: string;
   /** As SkippedItem.index; -1 for a warning about the document itself rather than one object. */
   index: number;
   kind: string;
@@ -156,8 +186,10 @@ export interface ParsedImport {
   warnings: ImportWarning[];
 }
 
-function describe(item: number | null, kind: string | null, name: string | null, field: string, message: string): string {
-  const where = item === null ? 'document' : `item ${item}${kind ? ` (${kind}${name ? ` ${name}` : ''})` : ''}`;
+function describe(source: string | undefined, item: number | null, kind: string | null, name: string | null, field: string, message: string): string {
+  const object = item === null ? null : `item ${item}${kind ? ` (${kind}${name ? ` ${name}` : ''})` : ''}`;
+  const file = source === undefined ? null : `file ${JSON.stringify(source)}`;
+  const where = [file, object].filter((s) => s !== null).join(', ') || 'document';
   return `${where}: ${field ? `${field}: ` : ''}${message}`;
 }
 
@@ -169,14 +201,17 @@ function describe(item: number | null, kind: string | null, name: string | null,
 const ErrorWithoutName = Error as unknown as new (message: string) => Omit<Error, 'name'>;
 
 /**
- * An invalid document or object. `item` is the object's index (as in SkippedItem), null when the
- * document as a whole is malformed; `kind` and `name` identify the object (`name` as in
+ * An invalid document or object. `source` is the file (parseKubectlSources' source name; absent
+ * for a single unnamed document); `item` is the object's index there (as in SkippedItem), null
+ * when the document as a whole is malformed; `kind` and `name` identify the object (`name` as in
  * SkippedItem, so not the usual Error name); `field` is the path inside the object, e.g.
  * `spec.ports[0].port` ('' for the document itself). `message` is the full sentence
- * ("item 3 (Service default/web): spec.ports[0].port: must be ..."); `detail` only the complaint.
+ * ("item 3 (Service default/web): spec.ports[0].port: must be ...", with a source
+ * `file "ns1/svc.json", item 3 (...)`); `detail` only the complaint.
  */
 export class ImportError extends ErrorWithoutName {
   readonly detail: string;
+  readonly source?: string;
 
   constructor(
     readonly item: number | null,
@@ -184,8 +219,15 @@ export class ImportError extends ErrorWithoutName {
     readonly name: string | null,
     readonly field: string,
     message: string,
+    source?: string,
   ) {
-    super(describe(item, kind, name, field, message));
+    super(describe(source, item, kind, name, field, message));
     this.detail = message;
+    if (source !== undefined) this.source = source;
+  }
+
+  /** The same complaint, about the file `source` (a document-level error raised before the file was known). */
+  inSource(source: string | undefined): ImportError {
+    return source === undefined || this.source !== undefined ? this : new ImportError(this.item, this.kind, this.name, this.field, this.detail, source);
   }
 }
