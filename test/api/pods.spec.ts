@@ -70,16 +70,23 @@ describe('pods over REST', () => {
     const unscheduled = await t.http.patch(`${base}/${created.body.id}`).set(auth()).send({ nodeName: null }).expect(200);
     expect(unscheduled.body).toMatchObject({ nodeName: null, ips: ['172.16.0.50'] });
     expect((await t.http.get(`${base}/${created.body.id}`).set(auth()).expect(200)).body).toEqual(unscheduled.body);
-    // The old addresses are free again, the new one is not.
+    // The old addresses are free again. A finished (Succeeded) pod holds no address (pod-rules, as on import):
+    // its IP is released and may be taken; running again, it must take it back and cannot.
     await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'web-4', ips: ['172.16.0.5', 'fd00:10::5'] }).expect(201);
-    await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'web-5', ips: ['172.16.0.50'] }).expect(409);
+    await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'web-5', ips: ['172.16.0.50'] }).expect(201);
+    const rerun = await t.http.patch(`${base}/${created.body.id}`).set(auth()).send({ phase: 'Running' }).expect(409);
+    expect(rerun.body.errors[0]).toMatchObject({ field: 'ips[0]', message: '172.16.0.50 is already used by pod shop/web-5 in this cluster' });
 
     await t.http.delete(`${base}/${created.body.id}`).set(auth()).expect(204);
     const gone = await t.http.get(`${base}/${created.body.id}`).set(auth()).expect(404);
     expect(gone.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(gone.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     await t.http.delete(`${base}/${created.body.id}`).set(auth()).expect(404);
-    await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'web-5', ips: ['172.16.0.50'] }).expect(201);
+    // Deleting web-5 frees its address.
+    await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'web-6', ips: ['172.16.0.50'] }).expect(409);
+    const web5 = (await t.http.get(`${base}?namespace=shop&limit=50`).set(auth()).expect(200)).body.items.find((p: { name: string }) => p.name === 'web-5');
+    await t.http.delete(`${base}/${web5.id}`).set(auth()).expect(204);
+    await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'web-6', ips: ['172.16.0.50'] }).expect(201);
   });
 
   it('gives a hostNetwork pod its node\'s IPs (one per family) and keeps them in step with its node', async () => {

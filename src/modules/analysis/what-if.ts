@@ -1,10 +1,11 @@
 import type { ClusterModel, NodeModel, PodModel, ServiceModel } from '../../engine';
 import { normaliseCceAnnotations } from '../../engine';
 import { DomainError } from '../../common/domain-error';
-import { canonicalIp } from '../../common/net';
-import { ClusterRow } from '../topology/cluster-store';
-import { toServiceModel } from '../services/cce-constraints';
-import { resolveSpec, ServiceSpec } from '../services/service-spec';
+import { ClusterRow, Claim } from '../topology/cluster-store';
+import { nodeAddresses, nodeClaims } from '../nodes/node-rules';
+import { placePod, podClaims, PodRuleContext, podPorts } from '../pods/pod-rules';
+import { cceServiceRules, toServiceModel } from '../services/cce-constraints';
+import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
 import { ChangeInput } from './what-if.dto';
 
 /** Prefixes the field of a validation error raised while applying one part of a change. */
@@ -30,52 +31,113 @@ function findIndex<T>(items: readonly T[], match: (t: T) => boolean, field: stri
   return i;
 }
 
-function changeServices(model: ClusterModel, cluster: ClusterRow, change: ChangeInput): ServiceModel[] {
+/** Services as the change sets them (resolveSpec: the same checks as a write), CCE rules applied against the changed cluster below. */
+function changeServices(model: ClusterModel, cluster: ClusterRow, change: ChangeInput): { services: ServiceModel[]; changed: number[] } {
   const services = [...model.services];
+  const changed: number[] = [];
   change.services?.forEach((c, n) => {
     const i = findIndex(services, (s) => `${s.namespace}/${s.name}` === c.service, `change.services[${n}].service`, `Service ${c.service}`);
     const current = services[i];
     const spec = under(`change.services[${n}].set`, () => resolveSpec(c.set, specOfModel(current), cluster));
-    services[i] = normaliseCceAnnotations(toServiceModel(current.namespace, current.name, spec));
+    services[i] = toServiceModel(current.namespace, current.name, spec);
+    changed.push(n);
   });
-  return services;
+  return { services, changed };
 }
 
-function changePods(model: ClusterModel, change: ChangeInput): PodModel[] {
+/** Pods as the change sets them, through the pod rules of every write (pod-rules), placed on the changed cluster's nodes. */
+function changePods(model: ClusterModel, nodes: readonly NodeModel[], change: ChangeInput): PodModel[] {
   const pods = [...model.pods];
+  const nodeIps = new Map(nodes.map((n) => [n.name, n.internalIps]));
+  const ctx: PodRuleContext = { nodeIps: (name) => nodeIps.get(name) };
   change.pods?.forEach((c, n) => {
-    const field = `change.pods[${n}]`;
-    const i = findIndex(pods, (p) => `${p.namespace}/${p.name}` === c.pod, `${field}.pod`, `pod ${c.pod}`);
+    const i = findIndex(pods, (p) => `${p.namespace}/${p.name}` === c.pod, `change.pods[${n}].pod`, `pod ${c.pod}`);
     const { set } = c;
-    if (set.nodeName) findIndex(model.nodes, (node) => node.name === set.nodeName, `${field}.set.nodeName`, `node ${set.nodeName}`);
     const p = pods[i];
-    pods[i] = {
-      ...p, labels: set.labels ?? p.labels, nodeName: set.nodeName === undefined ? p.nodeName : set.nodeName,
-      ips: set.ips ? set.ips.map((ip) => canonicalIp(ip) ?? ip) : p.ips, hostNetwork: set.hostNetwork ?? p.hostNetwork,
-      phase: set.phase ?? p.phase, ready: set.ready ?? p.ready, terminating: set.terminating ?? p.terminating,
-      containerPorts: set.containerPorts ? set.containerPorts.map((cp) => ({ name: cp.name ?? null, containerPort: cp.containerPort, protocol: cp.protocol ?? 'TCP' })) : p.containerPorts,
-    };
+    const hostNetwork = set.hostNetwork ?? p.hostNetwork;
+    pods[i] = under(`change.pods[${n}].set`, () => ({
+      ...p, labels: set.labels ?? p.labels, phase: set.phase ?? p.phase, ready: set.ready ?? p.ready, terminating: set.terminating ?? p.terminating,
+      ...placePod({
+        nodeName: set.nodeName === undefined ? p.nodeName : set.nodeName, hostNetwork,
+        ips: set.ips ?? (hostNetwork || p.hostNetwork ? [] : p.ips), ipsGiven: set.ips !== undefined,
+      }, ctx),
+      containerPorts: set.containerPorts ? podPorts(set.containerPorts, ctx) : p.containerPorts,
+    }));
   });
   return pods;
 }
 
+/** Nodes as the change sets them, through the node rules of every write (node-rules). */
 function changeNodes(model: ClusterModel, change: ChangeInput): NodeModel[] {
   const nodes = [...model.nodes];
   change.nodes?.forEach((c, n) => {
     const i = findIndex(nodes, (node) => node.name === c.node, `change.nodes[${n}].node`, `node ${c.node}`);
     const node = nodes[i];
-    nodes[i] = {
-      ...node, internalIps: c.set.internalIps ? c.set.internalIps.map((ip) => canonicalIp(ip) ?? ip) : node.internalIps,
-      externalIp: c.set.externalIp === undefined ? node.externalIp : c.set.externalIp, podCidrs: c.set.podCidrs ?? node.podCidrs,
-      labels: c.set.labels ?? node.labels,
-    };
+    const addresses = under(`change.nodes[${n}].set`, () => nodeAddresses({
+      internalIps: c.set.internalIps ?? node.internalIps, externalIp: c.set.externalIp === undefined ? node.externalIp : c.set.externalIp,
+      podCidrs: c.set.podCidrs ?? node.podCidrs,
+    }));
+    nodes[i] = { ...node, ...addresses, labels: c.set.labels ?? node.labels };
   });
   return nodes;
 }
 
+/** The proposed change as a write would store it: each changed object's addresses free (else a 409, as the write), CCE rules held. */
+function checkChanged(after: ClusterModel, change: ChangeInput, changedServices: readonly number[]): ClusterModel {
+  const holders = new ClaimHolders(after);
+  change.nodes?.forEach((c, n) => under(`change.nodes[${n}].set`, () => holders.check(`node ${c.node}`)));
+  change.pods?.forEach((c, n) => under(`change.pods[${n}].set`, () => holders.check(`pod ${c.pod}`)));
+  changedServices.forEach((n) => under(`change.services[${n}].set`, () => holders.check(`service ${change.services![n].service}`)));
+  const services = [...after.services];
+  for (const n of changedServices) {
+    const key = change.services![n].service;
+    const i = services.findIndex((s) => `${s.namespace}/${s.name}` === key);
+    const [namespace, name] = key.split('/');
+    const spec = under(`change.services[${n}].set`, () => cceServiceRules({ ...after, services }, namespace, name, specOfModel(services[i])));
+    services[i] = normaliseCceAnnotations(toServiceModel(namespace, name, spec));
+  }
+  return { ...after, services };
+}
+
+/**
+ * Who holds each address of a model, by the claim rules of every write (a pod's, a node's and a
+ * Service's claims): a changed object that claims an address another object holds is a 409.
+ */
+class ClaimHolders {
+  private readonly holders = new Map<string, string[]>();
+  private readonly claims = new Map<string, Claim[]>();
+
+  constructor(model: ClusterModel) {
+    for (const n of model.nodes) this.add(`node ${n.name}`, nodeClaims(n));
+    for (const p of model.pods) this.add(`pod ${p.namespace}/${p.name}`, podClaims(p));
+    for (const s of model.services) this.add(`service ${s.namespace}/${s.name}`, serviceClaims(specOfModel(s)));
+  }
+
+  check(owner: string): void {
+    for (const claim of this.claims.get(owner) ?? []) {
+      const other = this.holders.get(claim.key)?.find((h) => h !== owner);
+      if (other !== undefined) {
+        const what = claim.key.startsWith('ip/') ? claim.key.slice(3) : `NodePort ${claim.key.slice('nodeport/'.length)}`;
+        throw DomainError.conflict(claim.field, `${what} is already used by ${other} in this cluster`);
+      }
+    }
+  }
+
+  private add(owner: string, claims: Claim[]): void {
+    this.claims.set(owner, claims);
+    for (const c of claims) {
+      const list = this.holders.get(c.key);
+      if (list === undefined) this.holders.set(c.key, [owner]);
+      else list.push(owner);
+    }
+  }
+}
+
 /** The cluster with the proposed change applied, in memory only; validated like a real write. */
 export function applyChange(model: ClusterModel, cluster: ClusterRow, change: ChangeInput): ClusterModel {
-  return {
+  const nodes = changeNodes(model, change);
+  const { services, changed } = changeServices(model, cluster, change);
+  const after: ClusterModel = {
     ...model,
     proxyMode: change.proxyMode ?? model.proxyMode,
     kubeProxy: {
@@ -84,8 +146,9 @@ export function applyChange(model: ClusterModel, cluster: ClusterRow, change: Ch
       nodePortAddresses: change.kubeProxy?.nodePortAddresses ?? model.kubeProxy.nodePortAddresses,
       localhostNodePorts: change.kubeProxy?.localhostNodePorts ?? model.kubeProxy.localhostNodePorts,
     },
-    services: changeServices(model, cluster, change),
-    pods: changePods(model, change),
-    nodes: changeNodes(model, change),
+    services,
+    pods: changePods(model, nodes, change),
+    nodes,
   };
+  return checkChanged(after, change, changed);
 }

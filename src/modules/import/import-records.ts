@@ -1,9 +1,8 @@
-import { ipFamily } from '../../common/net';
 import { Node, Pod, Service, EndpointSlice } from '../../generated/prisma/client';
 import { ServiceSpec } from '../services/service-spec';
 import { UpdateServiceInput } from '../services/service.dto';
 import { ItemFailure } from './import-errors';
-import type { ContainerPortRecord, EndpointSliceRecord, NodeRecord, PodRecord, ServiceRecord } from './parse';
+import type { ContainerPortRecord, EndpointSliceRecord, ServiceRecord } from './parse';
 
 /** Pure helpers of the import: record → row data, the limits of the API, and change detection. */
 
@@ -52,17 +51,8 @@ export function serviceAnnotations(rec: ServiceRecord, onDrop: () => void): Reco
 
 export type NodeData = Pick<Node, 'internalIps' | 'externalIp' | 'podCidrs'> & { labels: Record<string, string> };
 
-export function nodeData(rec: NodeRecord): NodeData {
-  return { internalIps: rec.internalIps, externalIp: rec.externalIp, podCidrs: rec.podCidrs, labels: rec.labels };
-}
 
 export const nodeRowData = (row: Node): NodeData => ({ internalIps: row.internalIps, externalIp: row.externalIp, podCidrs: row.podCidrs, labels: row.labels as Record<string, string> });
-
-/** As NodesService: a public IP that is also an internal IP is claimed once. */
-export function nodeClaims(data: NodeData) {
-  const own = data.externalIp && !data.internalIps.includes(data.externalIp) ? [{ key: `ip/${data.externalIp}`, field: 'externalIp' }] : [];
-  return [...data.internalIps.map((ip, i) => ({ key: `ip/${ip}`, field: `internalIps[${i}]` })), ...own];
-}
 
 // ---------------------------------------------------------------- pods
 
@@ -74,47 +64,6 @@ export const podRowData = (row: Pod): PodData => ({
   labels: row.labels as Record<string, string>, nodeName: row.nodeName, ips: row.ips, hostNetwork: row.hostNetwork, phase: row.phase,
   ready: row.ready, terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortRecord[],
 });
-
-/** Container ports as the API stores them: a port/protocol or a name once (the first one kept). */
-export function podPorts(ports: ContainerPortRecord[], warn: (message: string) => void): ContainerPortRecord[] {
-  const seen = new Set<string>();
-  return ports.filter((p) => {
-    const keys = [`${p.containerPort}/${p.protocol}`, ...(p.name ? [`name ${p.name}`] : [])];
-    const repeated = keys.find((k) => seen.has(k));
-    if (repeated) {
-      warn(`container port ${p.name ?? p.containerPort} repeats ${repeated} (in another container?): the first one is kept`);
-      return false;
-    }
-    keys.forEach((k) => seen.add(k));
-    return true;
-  });
-}
-
-/**
- * Where the pod sits, as PodsService places it, except that a node this cluster does not have is
- * not fatal (a partial dump): the pod is kept without a node, and `warn` says so.
- */
-export function podPlacement(rec: PodRecord, nodeIps: Map<string, string[]>, warn: (message: string) => void): Pick<PodData, 'nodeName' | 'ips'> {
-  let nodeName = rec.nodeName;
-  const node = nodeName === null ? undefined : nodeIps.get(nodeName);
-  if (nodeName !== null && !node) {
-    warn(`spec.nodeName ${nodeName} is not a node of this cluster: the pod is stored without a node`);
-    nodeName = null;
-  }
-  if (!rec.hostNetwork || !node) return { nodeName, ips: rec.ips };
-  if (rec.ips.length === 0) {
-    return { nodeName, ips: [4, 6].map((f) => node.find((ip) => ipFamily(ip) === f)).filter((ip): ip is string => !!ip) };
-  }
-  const foreign = rec.ips.find((ip) => !node.includes(ip));
-  if (foreign) warn(`hostNetwork pod with IP ${foreign}, which is not an InternalIP of node ${nodeName}`);
-  return { nodeName, ips: rec.ips };
-}
-
-/** The IPs a pod holds exclusively: not a hostNetwork pod's (its node's), not a finished pod's (released, often reused). */
-export function podClaims(data: PodData) {
-  if (data.hostNetwork || data.phase === 'Succeeded' || data.phase === 'Failed') return [];
-  return data.ips.map((ip, i) => ({ key: `ip/${ip}`, field: `ips[${i}]` }));
-}
 
 // ---------------------------------------------------------------- services
 

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
-import { ipFamily } from '../../common/net';
 import { Pod } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
-import { canonicalIps, ipClaims } from '../topology/canonical';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
-import { PodPhase, Protocol } from '../topology/enums';
+import { podChange } from '../topology/model-changes';
+import { PodPhase } from '../topology/enums';
 import { Page, PageArgs, namespacedPageQuery } from '../topology/paging';
-import { ContainerPort } from '../topology/port.dto';
 import { ContainerPortView, CreatePodInput, PodView, UpdatePodInput } from './pod.dto';
+import { Placement, placePod, podClaims, PodRuleContext, podPorts } from './pod-rules';
+
+/** REST and GraphQL writes: every finding is an error. */
+const STRICT: PodRuleContext = { nodeIps: () => undefined };
 
 export function toPodView(row: Pod): PodView {
   return {
@@ -20,26 +22,12 @@ export function toPodView(row: Pod): PodView {
   };
 }
 
-function containerPorts(ports: ContainerPort[]): ContainerPortView[] {
-  const out = ports.map((p) => ({ name: p.name ?? null, containerPort: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol }));
-  const seen = new Set<string>();
-  out.forEach((p, i) => {
-    for (const key of [`${p.containerPort}/${p.protocol}`, ...(p.name ? [`name:${p.name}`] : [])]) {
-      if (seen.has(key)) throw DomainError.invalid(`containerPorts[${i}]`, `repeats ${key.startsWith('name:') ? `the port name ${p.name}` : key}`);
-      seen.add(key);
-    }
-  });
-  return out;
-}
-
-interface Network { nodeName: string | null; hostNetwork: boolean; ips: string[] }
-
 @Injectable()
 export class PodsService {
   constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
 
   async create(tenantId: string, clusterId: string, input: CreatePodInput): Promise<PodView> {
-    const ports = containerPorts(input.containerPorts ?? []);
+    const ports = podPorts(input.containerPorts ?? [], STRICT);
     return this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const { namespace, name } = input;
@@ -47,14 +35,16 @@ export class PodsService {
         throw DomainError.conflict('name', `a pod ${namespace}/${name} already exists in this cluster`);
       }
       const id = randomUUID();
-      const network = await this.network(tx, cluster, { nodeName: input.nodeName ?? null, hostNetwork: input.hostNetwork ?? false, ips: input.ips ?? [] }, input.ips !== undefined);
-      await this.store.claim(tx, cluster, { kind: 'pod', id, name: `${namespace}/${name}` }, network.hostNetwork ? [] : ipClaims('ips', network.ips));
+      const network = await this.place(tx, cluster, { nodeName: input.nodeName ?? null, hostNetwork: input.hostNetwork ?? false, ips: input.ips ?? [], ipsGiven: input.ips !== undefined });
+      const phase = input.phase ?? 'Running';
+      await this.store.claim(tx, cluster, { kind: 'pod', id, name: `${namespace}/${name}` }, podClaims({ ...network, phase }));
       const row = await tx.pod.create({
         data: {
-          tenantId, clusterId, id, namespace, name, labels: input.labels ?? {}, ...network, phase: input.phase ?? 'Running',
+          tenantId, clusterId, id, namespace, name, labels: input.labels ?? {}, ...network, phase,
           ready: input.ready ?? true, terminating: input.terminating ?? false, containerPorts: ports as unknown as object[],
         },
       });
+      this.store.changed(tx, cluster, podChange(`${namespace}/${name}`, row));
       return toPodView(row);
     });
   }
@@ -77,17 +67,17 @@ export class PodsService {
   }
 
   async update(tenantId: string, clusterId: string, id: string, input: UpdatePodInput): Promise<PodView> {
-    const ports = input.containerPorts ? containerPorts(input.containerPorts) : undefined;
+    const ports = input.containerPorts ? podPorts(input.containerPorts, STRICT) : undefined;
     return this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const current = await this.find(tx, tenantId, clusterId, id);
       const hostNetwork = input.hostNetwork ?? current.hostNetwork;
       // A hostNetwork pod's IPs follow its node unless given; other pods keep theirs unless given.
       const keptIps = hostNetwork || current.hostNetwork ? [] : current.ips;
-      const network = await this.network(tx, cluster, {
-        nodeName: input.nodeName === undefined ? current.nodeName : input.nodeName, hostNetwork, ips: input.ips ?? keptIps,
-      }, input.ips !== undefined);
-      await this.store.claim(tx, cluster, { kind: 'pod', id, name: `${current.namespace}/${current.name}` }, network.hostNetwork ? [] : ipClaims('ips', network.ips));
+      const network = await this.place(tx, cluster, {
+        nodeName: input.nodeName === undefined ? current.nodeName : input.nodeName, hostNetwork, ips: input.ips ?? keptIps, ipsGiven: input.ips !== undefined,
+      });
+      await this.store.claim(tx, cluster, { kind: 'pod', id, name: `${current.namespace}/${current.name}` }, podClaims({ ...network, phase: input.phase ?? current.phase }));
       const row = await tx.pod.update({
         where: { tenantId_id: { tenantId, id } },
         data: {
@@ -96,6 +86,7 @@ export class PodsService {
           containerPorts: ports as unknown as object[] | undefined,
         },
       });
+      this.store.changed(tx, cluster, podChange(`${row.namespace}/${row.name}`, row));
       return toPodView(row);
     });
   }
@@ -103,31 +94,19 @@ export class PodsService {
   async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
-      await this.find(tx, tenantId, clusterId, id);
+      const pod = await this.find(tx, tenantId, clusterId, id);
       await this.store.release(tx, cluster, id);
       await tx.pod.delete({ where: { tenantId_id: { tenantId, id } } });
+      this.store.changed(tx, cluster, podChange(`${pod.namespace}/${pod.name}`, null));
     });
   }
 
-  /**
-   * Where the pod sits: its node must exist; a hostNetwork pod has its node's IPs (by default all
-   * of them, one per family; given ones must belong to the node); other pods' IPs are their own.
-   */
-  private async network(tx: TenantTx, cluster: ClusterRow, wanted: Network, ipsExplicit: boolean): Promise<Network> {
+  /** The pod's placement (pod-rules), with its node's addresses read in this transaction. */
+  private async place(tx: TenantTx, cluster: ClusterRow, wanted: Parameters<typeof placePod>[0]): Promise<Placement> {
     const node = wanted.nodeName
       ? await tx.node.findUnique({ where: { tenantId_clusterId_name: { tenantId: cluster.tenantId, clusterId: cluster.id, name: wanted.nodeName } }, select: { internalIps: true } })
       : null;
-    if (wanted.nodeName && !node) throw new DomainError('UNPROCESSABLE', `nodeName: no node named "${wanted.nodeName}" in this cluster`, [{ field: 'nodeName', message: `no node named "${wanted.nodeName}" in this cluster` }]);
-    const ips = canonicalIps('ips', wanted.ips, { dualStack: true });
-    if (!wanted.hostNetwork) return { ...wanted, ips };
-    if (!node) throw DomainError.invalid('nodeName', 'a hostNetwork pod must name the node it runs on');
-    if (!ipsExplicit || ips.length === 0) {
-      const perFamily = [4, 6].map((f) => node.internalIps.find((ip) => ipFamily(ip) === f)).filter((ip): ip is string => !!ip);
-      return { ...wanted, ips: perFamily };
-    }
-    const foreign = ips.findIndex((ip) => !node.internalIps.includes(ip));
-    if (foreign >= 0) throw DomainError.invalid(`ips[${foreign}]`, `a hostNetwork pod has its node's IPs; ${ips[foreign]} is not an IP of node ${wanted.nodeName}`);
-    return { ...wanted, ips };
+    return placePod(wanted, { nodeIps: (name) => (node && name === wanted.nodeName ? node.internalIps : undefined) });
   }
 
   private async find(tx: TenantTx, tenantId: string, clusterId: string, id: string): Promise<Pod> {

@@ -1,4 +1,4 @@
-import { checkCceServiceConstraints, normaliseCceAnnotations, ServiceModel } from '../../engine';
+import { checkCceServiceConstraints, ClusterModel, normaliseCceAnnotations, ServiceModel } from '../../engine';
 import { DomainError } from '../../common/domain-error';
 import { TenantTx } from '../../prisma/prisma.service';
 import { TopologyLoader } from '../analysis/topology-loader';
@@ -15,14 +15,14 @@ function apiField(field: string): string {
 }
 
 /**
- * The CCE page's constraints on a Service about to be stored (checked against the rest of the
- * cluster as it is in this transaction), and its annotation normalisation: with
+ * The CCE page's constraints on a Service about to be stored, checked against the rest of the
+ * cluster (`model`, the Service itself left out), and its annotation normalisation: with
  * externalTrafficPolicy Local, `kubernetes.io/elb.pass-through: "true"` reads back as "onlyLocal".
- * Returns the spec to store; a violation is a 422 naming the rule. KUBERNETES clusters pass through.
+ * Returns the spec to store; a violation is a 422 naming the rule. The one home of these rules:
+ * REST and GraphQL (applyCceRules), the import and what-if all call it. KUBERNETES clusters pass through.
  */
-export async function applyCceRules(tx: TenantTx, loader: TopologyLoader, cluster: ClusterRow, namespace: string, name: string, spec: ServiceSpec): Promise<ServiceSpec> {
-  if (cluster.profile === 'KUBERNETES') return spec;
-  const model = await loader.load(tx, cluster);
+export function cceServiceRules(model: ClusterModel, namespace: string, name: string, spec: ServiceSpec): ServiceSpec {
+  if (model.profile === 'KUBERNETES') return spec;
   const service = normaliseCceAnnotations(toServiceModel(namespace, name, spec));
   const others = model.services.filter((s) => !(s.namespace === namespace && s.name === name));
   const violations = checkCceServiceConstraints({ ...model, services: others }, service);
@@ -32,4 +32,10 @@ export async function applyCceRules(tx: TenantTx, loader: TopologyLoader, cluste
       violations.map((v) => ({ field: apiField(v.field), message: `${v.message} (rule ${v.ruleId})` })), first.ruleId);
   }
   return { ...spec, annotations: { ...service.annotations } };
+}
+
+/** cceServiceRules against the cluster as it is in this transaction (a REST or GraphQL write). */
+export async function applyCceRules(tx: TenantTx, loader: TopologyLoader, cluster: ClusterRow, namespace: string, name: string, spec: ServiceSpec): Promise<ServiceSpec> {
+  if (cluster.profile === 'KUBERNETES') return spec;
+  return cceServiceRules(await loader.load(tx, cluster), namespace, name, spec);
 }

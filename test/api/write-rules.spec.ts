@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTenant, gql, startTestApp, TestApp, TestTenant } from '../support/test-app';
+
+/**
+ * One home for write rules (pod-rules, node-rules, service-spec, cce-constraints): the same invalid
+ * or conflicting object, sent through every way in — REST, GraphQL, the import and what-if — gets
+ * the same verdict on the same field (each way names the field as its input does). Where a live
+ * cluster can hold what the API refuses (a partial dump), the import keeps the object and warns on
+ * that field: the one, documented leniency.
+ *
+ * The cluster: node n1 (192.168.1.1) and n2, pod shop/a (10.244.1.1, app=a) on n1, pod shop/done
+ * (Succeeded, 10.244.1.9), Service shop/a (NodePort 30080 → app=a).
+ */
+let t: TestApp;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  tenant = await createTenant(t);
+});
+afterAll(async () => t?.close());
+
+let seq = 0;
+async function cluster(profile = 'KUBERNETES'): Promise<string> {
+  const body = { name: `rules-${++seq}`, profile, ...(profile === 'KUBERNETES' ? {} : { networkModel: profile === 'CCE_TURBO' ? 'CLOUD_NATIVE_2' : 'VPC' }), clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] };
+  const id = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send(body).expect(201)).body.id as string;
+  const post = (path: string, b: object) => t.http.post(`/v1/clusters/${id}${path}`).set(bearer(tenant.apiKey)).send(b).expect(201);
+  await post('/nodes', { name: 'n1', internalIps: ['192.168.1.1'] });
+  await post('/nodes', { name: 'n2', internalIps: ['192.168.1.2'] });
+  await post('/pods', { namespace: 'shop', name: 'a', nodeName: 'n1', ips: ['10.244.1.1'], labels: { app: 'a' } });
+  await post('/pods', { namespace: 'shop', name: 'done', nodeName: 'n1', ips: ['10.244.1.9'], phase: 'Succeeded' });
+  await post('/services', { namespace: 'shop', name: 'a', type: 'NodePort', selector: { app: 'a' }, ports: [{ port: 80, nodePort: 30080 }] });
+  return id;
+}
+
+interface Verdict { status: number; field: string | null }
+
+const rest = async (id: string, path: string, body: object): Promise<Verdict> => {
+  const res = await t.http.post(`/v1/clusters/${id}${path}`).set(bearer(tenant.apiKey)).send(body);
+  return { status: res.status, field: res.body.errors?.[0]?.field ?? null };
+};
+const graphql = async (id: string, mutation: string, input: object): Promise<Verdict> => {
+  const res = await gql(t, tenant.apiKey, `mutation($c: String!, $i: ${mutation[0].toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(clusterId: $c, input: $i) { id } }`, { c: id, i: input });
+  const error = res.errors?.[0];
+  return { status: error ? error.extensions.status ?? 0 : 200, field: error?.extensions.errors?.[0]?.field ?? null };
+};
+const importOne = async (id: string, item: object): Promise<Verdict & { warnings: string[] }> => {
+  const res = await t.http.post(`/v1/clusters/${id}/import`).set(bearer(tenant.apiKey)).set('content-type', 'application/json')
+    .send(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [item] }));
+  return { status: res.status, field: res.body.errors?.[0]?.field ?? null, warnings: (res.body.warnings ?? []).map((w: { message: string }) => w.message) };
+};
+const whatIf = async (id: string, change: object): Promise<Verdict> => {
+  const res = await t.http.post(`/v1/clusters/${id}/what-if`).set(bearer(tenant.apiKey))
+    .send({ change, reachability: { client: { node: 'n2' }, service: 'shop/a' } });
+  return { status: res.status, field: res.body.errors?.[0]?.field ?? null };
+};
+
+const kubePod = (name: string, spec: object, status: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'shop', name }, spec, status: { phase: 'Running', ...status } });
+
+describe('the same rule, whichever way the object comes in', () => {
+  it('a pod taking an address another pod holds: 409 on the IP', async () => {
+    const id = await cluster();
+    const pod = { namespace: 'shop', name: 'b', nodeName: 'n2', ips: ['10.244.1.1'] };
+    expect(await rest(id, '/pods', pod)).toEqual({ status: 409, field: 'ips[0]' });
+    expect(await graphql(id, 'createPod', pod)).toEqual({ status: 409, field: 'ips[0]' });
+    expect(await importOne(id, kubePod('b', { nodeName: 'n2' }, { podIP: '10.244.1.1' }))).toMatchObject({ status: 409, field: 'items[0].status.podIPs[0]' });
+    expect(await whatIf(id, { pods: [{ pod: 'shop/done', set: { phase: 'Running', ips: ['10.244.1.1'] } }] })).toEqual({ status: 409, field: 'change.pods[0].set.ips[0]' });
+  });
+
+  it('a finished pod holds no address: a new pod may take it, every way', async () => {
+    const id = await cluster();
+    expect(await whatIf(id, { pods: [{ pod: 'shop/a', set: { ips: ['10.244.1.9'] } }] })).toEqual({ status: 200, field: null });
+    expect(await importOne(id, kubePod('c', { nodeName: 'n2' }, { podIP: '10.244.1.9' }))).toMatchObject({ status: 200, field: null });
+    const other = await cluster();
+    expect(await rest(other, '/pods', { namespace: 'shop', name: 'c', nodeName: 'n2', ips: ['10.244.1.9'] })).toEqual({ status: 201, field: null });
+    const third = await cluster();
+    expect(await graphql(third, 'createPod', { namespace: 'shop', name: 'c', nodeName: 'n2', ips: ['10.244.1.9'] })).toEqual({ status: 200, field: null });
+  });
+
+  it('two addresses of one family: 400 on the list', async () => {
+    const id = await cluster();
+    const pod = { namespace: 'shop', name: 'b', ips: ['10.244.2.1', '10.244.2.2'] };
+    expect(await rest(id, '/pods', pod)).toEqual({ status: 400, field: 'ips' });
+    expect(await graphql(id, 'createPod', pod)).toEqual({ status: 400, field: 'ips' });
+    expect(await importOne(id, kubePod('b', {}, { podIPs: [{ ip: '10.244.2.1' }, { ip: '10.244.2.2' }] }))).toMatchObject({ status: 400, field: 'items[0].status.podIPs' });
+    expect(await whatIf(id, { pods: [{ pod: 'shop/a', set: { ips: ['10.244.2.1', '10.244.2.2'] } }] })).toEqual({ status: 400, field: 'change.pods[0].set.ips' });
+  });
+
+  it('a node the cluster does not have: 422 on nodeName; the import keeps the pod without it and warns on spec.nodeName', async () => {
+    const id = await cluster();
+    const pod = { namespace: 'shop', name: 'b', nodeName: 'nowhere', ips: ['10.244.2.1'] };
+    expect(await rest(id, '/pods', pod)).toEqual({ status: 422, field: 'nodeName' });
+    expect(await graphql(id, 'createPod', pod)).toEqual({ status: 422, field: 'nodeName' });
+    expect(await whatIf(id, { pods: [{ pod: 'shop/a', set: { nodeName: 'nowhere' } }] })).toEqual({ status: 422, field: 'change.pods[0].set.nodeName' });
+    const imported = await importOne(id, kubePod('b', { nodeName: 'nowhere' }, { podIP: '10.244.2.1' }));
+    expect(imported).toMatchObject({ status: 200 });
+    expect(imported.warnings).toEqual(['spec.nodeName nowhere is not a node of this cluster: the pod is stored without a node']);
+  });
+
+  it('a hostNetwork pod with an address that is not its node\'s: 400 on the IP; the import keeps it and warns on that IP', async () => {
+    const id = await cluster();
+    const pod = { namespace: 'shop', name: 'h', nodeName: 'n1', hostNetwork: true, ips: ['192.168.1.2'] };
+    expect(await rest(id, '/pods', pod)).toEqual({ status: 400, field: 'ips[0]' });
+    expect(await graphql(id, 'createPod', pod)).toEqual({ status: 400, field: 'ips[0]' });
+    expect(await whatIf(id, { pods: [{ pod: 'shop/a', set: { hostNetwork: true, ips: ['192.168.1.2'] } }] })).toEqual({ status: 400, field: 'change.pods[0].set.ips[0]' });
+    const imported = await importOne(id, kubePod('h', { nodeName: 'n1', hostNetwork: true }, { podIP: '192.168.1.2' }));
+    expect(imported.status).toBe(200);
+    expect(imported.warnings).toEqual([expect.stringMatching(/^status\.podIPs\[0\] a hostNetwork pod has its node's IPs; 192\.168\.1\.2 is not an IP of node n1: kept as given$/)]);
+  });
+
+  it('a node taking an address a pod holds: 409 on the address', async () => {
+    const id = await cluster();
+    const node = { name: 'n3', internalIps: ['10.244.1.1'] };
+    expect(await rest(id, '/nodes', node)).toEqual({ status: 409, field: 'internalIps[0]' });
+    expect(await graphql(id, 'createNode', node)).toEqual({ status: 409, field: 'internalIps[0]' });
+    expect(await importOne(id, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' }, status: { addresses: [{ type: 'InternalIP', address: '10.244.1.1' }] } }))
+      .toMatchObject({ status: 409, field: 'items[0].status.addresses' });
+    expect(await whatIf(id, { nodes: [{ node: 'n2', set: { internalIps: ['10.244.1.1'] } }] })).toEqual({ status: 409, field: 'change.nodes[0].set.internalIps[0]' });
+  });
+
+  it('a NodePort outside the cluster\'s range: 400 on the port', async () => {
+    const id = await cluster();
+    const svc = { namespace: 'shop', name: 'b', type: 'NodePort', selector: { app: 'a' }, ports: [{ port: 80, nodePort: 40000 }] };
+    expect(await rest(id, '/services', svc)).toEqual({ status: 400, field: 'ports[0].nodePort' });
+    expect(await graphql(id, 'createService', svc)).toEqual({ status: 400, field: 'ports[0].nodePort' });
+    expect(await importOne(id, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'shop', name: 'b' }, spec: { type: 'NodePort', clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80, nodePort: 40000 }] } }))
+      .toMatchObject({ status: 400, field: 'items[0].spec.ports[0].nodePort' });
+    expect(await whatIf(id, { services: [{ service: 'shop/a', set: { ports: [{ port: 80, nodePort: 40000 }] } }] })).toEqual({ status: 400, field: 'change.services[0].set.ports[0].nodePort' });
+  });
+
+  it('a CCE Turbo Service with externalTrafficPolicy Local over non-hostNetwork pods: 422 naming the rule', async () => {
+    const id = await cluster('CCE_TURBO');
+    const svc = { namespace: 'shop', name: 'b', type: 'NodePort', selector: { app: 'a' }, ports: [{ port: 80 }], externalTrafficPolicy: 'Local' };
+    expect(await rest(id, '/services', svc)).toEqual({ status: 422, field: 'externalTrafficPolicy' });
+    expect(await graphql(id, 'createService', svc)).toEqual({ status: 422, field: 'externalTrafficPolicy' });
+    expect(await importOne(id, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'shop', name: 'b' }, spec: { type: 'NodePort', clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80, nodePort: 30081 }], externalTrafficPolicy: 'Local' } }))
+      .toMatchObject({ status: 422, field: 'items[0].spec.externalTrafficPolicy' });
+    expect(await whatIf(id, { services: [{ service: 'shop/a', set: { externalTrafficPolicy: 'Local' } }] })).toEqual({ status: 422, field: 'change.services[0].set.externalTrafficPolicy' });
+  });
+});
