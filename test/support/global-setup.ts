@@ -45,9 +45,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await provisionRuntimeRole(withDatabase(serverUrl, template));
   project.provide('db', { serverUrl, template, embedded: !given });
   return async () => {
-    // Drop every database this run made (test files drop their own; this catches leftovers).
+    // Drop every database this run made (test files drop their own; this catches leftovers), and no other run's.
     const { rows } = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'svcpath_t_%' OR datname = $1", [template]);
+      'SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2', [`svcpath_t_${template.slice('svcpath_tpl_'.length)}_%`, template]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.end();
     await stop();

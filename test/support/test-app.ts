@@ -24,7 +24,8 @@ export interface TestApp {
 /** A database of its own (a clone of the migrated template) and the app built as main.ts builds it. */
 export async function createTestDatabase(): Promise<{ adminUrl: string; runtimeUrl: string; drop(): Promise<void> }> {
   const { serverUrl, template } = inject('db');
-  const name = `svcpath_t_${randomBytes(5).toString('hex')}`;
+  // Named after this run's template: a run cleans up only its own databases, never a concurrent run's.
+  const name = `svcpath_t_${template.slice('svcpath_tpl_'.length)}_${randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
