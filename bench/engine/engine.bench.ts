@@ -16,6 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { compile, reachability, trace, type CompiledCluster, type TraceRequest } from '../../src/engine';
 import type { ReachabilityRequest } from '../../src/engine';
 import { generateCluster, rng } from './generate';
+import { goldenReplay, kindMedians, timeWrites } from './patch-bench';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -29,6 +30,12 @@ const REACH_WARMUP = 100;
 const REACH_STEADY_WARMUP = 3_000;
 const SERIALISED = 20;
 const WARM_COMPILES = 3;
+const POD_WRITES = 250;
+/** Writes made (untimed) before the timed ones, so that V8 has compiled the patch code, as in a service that has been running. */
+const WRITE_WARMUP = 100;
+const SERVICE_WRITES = 120;
+/** The golden replay compiles from scratch every this many writes. */
+const GOLDEN_EVERY = 10;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -59,7 +66,7 @@ function traceInputs(cc: CompiledCluster, count: number, rand: () => number): Tr
   const out: TraceRequest[] = [];
   while (out.length < count) {
     const sp = cc.servicePorts[Math.floor(rand() * cc.servicePorts.length)];
-    const pod = cc.pods[Math.floor(rand() * cc.pods.length)];
+    const pod = cc.pods.get(Math.floor(rand() * cc.pods.length));
     const node = cc.nodes[Math.floor(rand() * cc.nodes.length)];
     const u = rand();
     if (u < 0.5) out.push({ source: { pod: pod.key }, destination: { ip: sp.clusterIp, port: sp.port, protocol: sp.protocol } });
@@ -75,7 +82,7 @@ function reachInputs(cc: CompiledCluster, count: number, rand: () => number): Re
   const external = cc.services.filter((s) => s.model.type !== 'ClusterIP');
   return Array.from({ length: count }, (_, i) => {
     const svc = external[Math.floor(rand() * external.length)];
-    const client = i % 3 === 0 ? { external: { network: 'PUBLIC' as const } } : i % 3 === 1 ? { pod: cc.pods[Math.floor(rand() * cc.pods.length)].key } : { external: { network: 'PRIVATE' as const } };
+    const client = i % 3 === 0 ? { external: { network: 'PUBLIC' as const } } : i % 3 === 1 ? { pod: cc.pods.get(Math.floor(rand() * cc.pods.length)).key } : { external: { network: 'PRIVATE' as const } };
     return { client, service: svc.key, port: svc.model.ports[0].port };
   });
 }
@@ -144,9 +151,38 @@ function main(): void {
   const jsonUs = timeEach(reach.slice(0, SERIALISED), (r) => { bytes = Math.max(bytes, JSON.stringify(reachability(cc, r)).length); });
   console.log(`reachability + JSON.stringify of the answer (every per-address result rendered in full; up to ${(bytes / 2 ** 20).toFixed(1)} MB): ${summary(jsonUs, 'ms')}`);
 
+  const patchLines = writeBench(cc, percentile(steadyUs, 0.5));
+
   const [lazyMs, lazyMb] = buildLazyParts(cc);
   console.log(`lazily built per-node endpoint buckets, all ${cc.servicePorts.length} ports at once (normally on first use, within the trace/reachability numbers above): ${lazyMs.toFixed(0)} ms, heap +${lazyMb.toFixed(0)} MB`);
   console.log(`load average at end ${load()}`);
+  console.log(`\nsummary (this run, ${model.pods.length} pods):\n  full compile: p50 ${median(warm).toFixed(0)} ms (${WARM_COMPILES} warm calls)`);
+  console.log(`  warm reachability on a Service (steady state): p50 ${(percentile(steadyUs, 0.5) / 1000).toFixed(3)} ms, p99 ${(percentile(steadyUs, 0.99) / 1000).toFixed(3)} ms`);
+  for (const line of patchLines) console.log(`  ${line}`);
+}
+
+/**
+ * Writes, each patched (patchCompiled) and followed at once by a question on another Service
+ * (timed together), then replayed and checked against compile() from scratch. Returns the
+ * summary lines; `warmP50Us` is the steady-state reachability p50 the pod writes are compared to.
+ */
+function writeBench(cc: CompiledCluster, warmP50Us: number): string[] {
+  const warmup = timeWrites(cc, WRITE_WARMUP, rng(INPUT_SEED + 5), false);
+  gc();
+  const pods = timeWrites(warmup.end, POD_WRITES, rng(INPUT_SEED + 3), false);
+  const podP50 = percentile(pods.us, 0.5);
+  const podLine = `pod write -> patchCompiled -> reachability on another Service (after ${WRITE_WARMUP} untimed writes): ${summary(pods.us, 'ms')}; p50 ${(podP50 / warmP50Us).toFixed(1)}x the warm p50   (targets p50 <= 3x warm, p99 100 ms); p50 by kind (ms): ${kindMedians(pods.byKind)}; patchCompiled alone: p50 ${(percentile(pods.patchUs, 0.5) / 1000).toFixed(3)} ms, p99 ${(percentile(pods.patchUs, 0.99) / 1000).toFixed(3)} ms`;
+  console.log(podLine);
+  gc();
+  const services = timeWrites(pods.end, SERVICE_WRITES, rng(INPUT_SEED + 4), true);
+  const serviceLine = `Service write -> patchCompiled -> reachability on another Service: ${summary(services.us, 'ms')}; p50 by kind (ms): ${kindMedians(services.byKind)}`;
+  console.log(serviceLine);
+  const writes = [...warmup.writes, ...pods.writes, ...services.writes];
+  const [compared, mismatches] = goldenReplay(cc, writes, GOLDEN_EVERY);
+  const goldenLine = `golden: patched vs compile() from scratch after every ${GOLDEN_EVERY}th of those ${writes.length} writes (warm-up included): ${compared} answers compared, ${mismatches} mismatches`;
+  console.log(goldenLine);
+  if (mismatches > 0) process.exitCode = 1;
+  return [podLine, serviceLine, goldenLine];
 }
 
 main();

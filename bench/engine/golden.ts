@@ -170,6 +170,16 @@ const VARIANTS: readonly Variant[] = [
   },
 ];
 
+/** The compiled pods as an array (CompiledCluster.pods is a lookup), made once per cluster. */
+const POD_ARRAYS = new WeakMap<CompiledCluster, readonly CompiledPodOf[]>();
+type CompiledPodOf = ReturnType<CompiledCluster['pods']['get']>;
+
+function podsOf(cc: CompiledCluster): readonly CompiledPodOf[] {
+  let pods = POD_ARRAYS.get(cc);
+  if (pods === undefined) POD_ARRAYS.set(cc, (pods = Array.from({ length: cc.pods.length }, (_, i) => cc.pods.get(i))));
+  return pods;
+}
+
 /** A pod on the Service's endpoints (hairpin, same-node cases), or any pod. */
 function clientPod(cc: CompiledCluster, rand: Rand, svcIndex: number): string {
   const svc = cc.services[svcIndex];
@@ -177,16 +187,16 @@ function clientPod(cc: CompiledCluster, rand: Rand, svcIndex: number): string {
   const u = rand();
   if (sp !== undefined && sp.endpoints.length > 0 && u < 0.25) {
     const ep = pick(rand, sp.endpoints);
-    if (ep.podKey !== null && cc.podByKey.has(ep.podKey) && cc.pods[cc.podByKey.get(ep.podKey) as number].nodeIndex >= 0) return ep.podKey;
+    if (ep.podKey !== null && cc.podByKey.has(ep.podKey) && cc.pods.get(cc.podByKey.get(ep.podKey) as number).nodeIndex >= 0) return ep.podKey;
   }
   if (sp !== undefined && sp.endpoints.length > 0 && u < 0.5) {
     // A pod on a node hosting an endpoint.
     const node = pick(rand, sp.endpoints).nodeIndex;
-    const onNode = cc.pods.filter((p) => p.nodeIndex === node && p.nodeIndex >= 0);
+    const onNode = podsOf(cc).filter((p) => p.nodeIndex === node && p.nodeIndex >= 0);
     if (onNode.length > 0) return pick(rand, onNode).key;
   }
   for (;;) {
-    const p = pick(rand, cc.pods);
+    const p = pick(rand, podsOf(cc));
     if (p.nodeIndex >= 0) return p.key;
   }
 }
@@ -202,7 +212,7 @@ function reachInputs(cc: CompiledCluster, count: number, rand: Rand): Reachabili
   for (let i = 0; out.length < count; i++) {
     const svc = i < largest.length * 4 ? largest[i >> 2] : rand() < 0.8 ? pick(rand, external) : pick(rand, cc.services);
     const kind = i < largest.length * 4 ? i & 3 : Math.floor(rand() * 9);
-    const anyPod = cc.pods[Math.floor(rand() * cc.pods.length)];
+    const anyPod = cc.pods.get(Math.floor(rand() * cc.pods.length));
     const ports = svc.model.ports.map((p) => p.port);
     const u = rand();
     const port = u < 0.15 ? undefined : u < 0.17 ? 9999 : pick(rand, ports);
@@ -235,7 +245,7 @@ function traceInputs(cc: CompiledCluster, count: number, rand: Rand): TraceReque
   const ext = { external: { ip: '198.51.100.7' } };
   while (out.length < count) {
     const sp = pick(rand, cc.servicePorts);
-    const pod = pick(rand, cc.pods);
+    const pod = pick(rand, podsOf(cc));
     const node = pick(rand, cc.nodes);
     const podSrc = pod.nodeIndex >= 0 ? { pod: pod.key } : { node: node.name };
     const nodePort = sp.nodePort ?? sp.port;

@@ -1,28 +1,16 @@
 // compile(): ClusterModel -> CompiledCluster. Runs once per topology change; everything the
 // hot path needs is indexed here. Input order never matters: conflicts resolve by name.
-import type {
-  CompiledCluster, CompiledNode, CompiledPod, CompiledService, CompiledServicePort, FrontendRef, IpOwner,
-  NodePortRef, ProxyIngressRef,
-} from './compiled';
-import { frontendKey, nodePortKey } from './compiled';
-import { categorizeEndpoints, deriveEndpoints, podCanBackService, SelectorIndex, type EndpointSources } from './endpoints';
-import { canonicalIp, CidrSet, ipFamilyOf, parseIp, type IpFamily, type ParsedIp } from './ip';
-import type { ClusterModel, EndpointSliceModel, ServiceModel } from './model';
-import {
-  excludedFromLoadBalancers, externallyAccessible, externalPolicyLocal, ignoredByLabel, internalPolicyLocal, isHeadless,
-} from './predicates';
+import type { CompiledCluster, CompiledNode, CompiledPod, CompiledService, CompiledServicePort, IpOwner, KeyLookup } from './compiled';
+import { appendPorts, buildFrontends, canonicalList, compileServicePorts, ignoredIps, ignoredReason, slotEndpoints } from './compile-services';
+import { podCanBackService, SelectorIndex, type EndpointSources } from './endpoints';
+import { canonicalIp, CidrSet, ipFamilyOf, parseIp, type ParsedIp } from './ip';
+import type { ClusterModel, EndpointSliceModel, NodeModel, PodModel } from './model';
+import { LayeredList } from './patch/layered-map';
+import { rememberClaims, rememberLabels, rememberSlices } from './patch/state';
+import { excludedFromLoadBalancers } from './predicates';
 
-const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function canonicalList(values: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const v of values) {
-    const c = canonicalIp(v);
-    if (c !== null && !out.includes(c)) out.push(c);
-  }
-  return out;
-}
+export const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** canonicalList(values), but the input array itself when it is canonical already (no copy per pod). */
 function canonicalIps(values: readonly string[]): readonly string[] {
@@ -30,53 +18,72 @@ function canonicalIps(values: readonly string[]): readonly string[] {
   return canonicalList(values);
 }
 
+/** One node, at its index in name order. */
+export function compileNode(n: NodeModel, index: number): CompiledNode {
+  const internalIps = canonicalList(n.internalIps);
+  const parsedIps = internalIps.map((ip) => parseIp(ip)).filter((ip): ip is ParsedIp => ip !== null);
+  const local = new Set<string>([...internalIps, '127.0.0.1', '::1']);
+  const eip = n.externalIp === null ? null : parseIp(n.externalIp);
+  return {
+    index, name: n.name, at: `node/${n.name}`, internalIps, parsedIps,
+    primaryIp: { 4: internalIps.find((ip) => ipFamilyOf(ip) === 4) ?? null, 6: internalIps.find((ip) => ipFamilyOf(ip) === 6) ?? null },
+    parsedPrimary: { 4: parsedIps.find((ip) => ip.family === 4) ?? null, 6: parsedIps.find((ip) => ip.family === 6) ?? null },
+    externalIp: eip === null ? null : eip.text, parsedExternalIp: eip,
+    podCidrs: new CidrSet(n.podCidrs),
+    localAddresses: local,
+    excludedFromLoadBalancers: excludedFromLoadBalancers(n.labels),
+  };
+}
+
 function compileNodes(model: ClusterModel): CompiledNode[] {
-  return [...model.nodes].sort(byName).map((n, index) => {
-    const internalIps = canonicalList(n.internalIps);
-    const parsedIps = internalIps.map((ip) => parseIp(ip)).filter((ip): ip is ParsedIp => ip !== null);
-    const local = new Set<string>([...internalIps, '127.0.0.1', '::1']);
-    const eip = n.externalIp === null ? null : parseIp(n.externalIp);
-    return {
-      index, name: n.name, at: `node/${n.name}`, internalIps, parsedIps,
-      primaryIp: { 4: internalIps.find((ip) => ipFamilyOf(ip) === 4) ?? null, 6: internalIps.find((ip) => ipFamilyOf(ip) === 6) ?? null },
-      parsedPrimary: { 4: parsedIps.find((ip) => ip.family === 4) ?? null, 6: parsedIps.find((ip) => ip.family === 6) ?? null },
-      externalIp: eip === null ? null : eip.text, parsedExternalIp: eip,
-      podCidrs: new CidrSet(n.podCidrs),
-      localAddresses: local,
-      excludedFromLoadBalancers: excludedFromLoadBalancers(n.labels),
-    };
-  });
+  return [...model.nodes].sort(byName).map((n, index) => compileNode(n, index));
 }
 
 /** A compiled pod that is also its own IpOwner entry: one object per pod, not two. */
-type OwningPod = CompiledPod & { readonly kind: 'POD' };
+export type OwningPod = CompiledPod & { readonly kind: 'POD' };
+
+/** One pod, at its index in model.pods. */
+export function compilePod(p: PodModel, index: number, nodeByName: ReadonlyMap<string, number>): OwningPod {
+  const nodeIndex = p.nodeName === null ? -1 : nodeByName.get(p.nodeName) ?? -1;
+  return { kind: 'POD', index, key: `${p.namespace}/${p.name}`, namespace: p.namespace, name: p.name, nodeIndex, ips: canonicalIps(p.ips), hostNetwork: p.hostNetwork };
+}
 
 function compilePods(model: ClusterModel, nodeByName: ReadonlyMap<string, number>): OwningPod[] {
   const pods: OwningPod[] = [];
-  for (let index = 0; index < model.pods.length; index++) {
-    const p = model.pods[index];
-    const nodeIndex = p.nodeName === null ? -1 : nodeByName.get(p.nodeName) ?? -1;
-    pods.push({ kind: 'POD', index, key: `${p.namespace}/${p.name}`, namespace: p.namespace, name: p.name, nodeIndex, ips: canonicalIps(p.ips), hostNetwork: p.hostNetwork });
-  }
+  for (let index = 0; index < model.pods.length; index++) pods.push(compilePod(model.pods[index], index, nodeByName));
   return pods;
+}
+
+/** Record that `pod` claims `ip` too (already owned by `prev`): see patch/state.ts CLAIMS. */
+function addClaim(claims: Map<string, number[]>, ip: string, prev: IpOwner, pod: number): void {
+  let list = claims.get(ip);
+  if (list === undefined) claims.set(ip, (list = prev.kind === 'POD' ? [prev.index] : []));
+  list.push(pod);
 }
 
 function ownerMaps(nodes: readonly CompiledNode[], pods: readonly OwningPod[]) {
   const ipOwner = new Map<string, IpOwner>();
-  const eipOwner = new Map<string, number>();
+  const claims = new Map<string, number[]>();
   for (const n of nodes) {
     for (const ip of n.internalIps) if (!ipOwner.has(ip)) ipOwner.set(ip, { kind: 'NODE', index: n.index });
-    if (n.externalIp !== null && !eipOwner.has(n.externalIp)) eipOwner.set(n.externalIp, n.index);
   }
   for (const p of pods) {
     if (p.hostNetwork) continue;
     for (const ip of p.ips) {
       const prev = ipOwner.get(ip);
+      if (prev !== undefined) addClaim(claims, ip, prev, p.index);
       // Two pods claiming one IP: the smaller key wins, whatever the input order.
       if (prev === undefined || (prev.kind === 'POD' && pods[prev.index].key > p.key)) ipOwner.set(ip, p);
     }
   }
-  return { ipOwner, eipOwner };
+  return { ipOwner, eipOwner: eipOwners(nodes), claims };
+}
+
+/** EIP -> node index (the first node in name order wins). */
+export function eipOwners(nodes: readonly CompiledNode[]): Map<string, number> {
+  const eipOwner = new Map<string, number>();
+  for (const n of nodes) if (n.externalIp !== null && !eipOwner.has(n.externalIp)) eipOwner.set(n.externalIp, n.index);
+  return eipOwner;
 }
 
 function buildSelectorIndex(model: ClusterModel): SelectorIndex {
@@ -89,7 +96,7 @@ function buildSelectorIndex(model: ClusterModel): SelectorIndex {
   return index;
 }
 
-function groupSlices(model: ClusterModel): Map<string, EndpointSliceModel[]> {
+export function groupSlices(model: ClusterModel): Map<string, EndpointSliceModel[]> {
   const out = new Map<string, EndpointSliceModel[]>();
   for (const s of model.endpointSlices) {
     const key = `${s.namespace}/${s.serviceName}`;
@@ -100,44 +107,6 @@ function groupSlices(model: ClusterModel): Map<string, EndpointSliceModel[]> {
   for (const list of out.values()) list.sort(byName);
   return out;
 }
-
-function compareEndpoints(a: { ip: string; port: number }, b: { ip: string; port: number }): number {
-  return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.port - b.port;
-}
-
-function compileServicePorts(svc: ServiceModel, key: string, serviceIndex: number, src: EndpointSources, out: CompiledServicePort[]): number[] {
-  const indices: number[] = [];
-  const externalIps = canonicalList(svc.externalIps);
-  const ingress = svc.loadBalancerIngress.map((i) => ({ ip: canonicalIp(i.ip), ipMode: i.ipMode }));
-  const ranges = svc.loadBalancerSourceRanges.length > 0 ? new CidrSet(svc.loadBalancerSourceRanges) : null;
-  const seenFamilies = new Set<IpFamily>();
-  for (const clusterIp of canonicalList(svc.clusterIps)) {
-    const family = ipFamilyOf(clusterIp);
-    if (seenFamilies.has(family)) continue;
-    seenFamilies.add(family);
-    const ofFamily = (ip: string | null): ip is string => ip !== null && ipFamilyOf(ip) === family;
-    for (const port of svc.ports) {
-      const endpoints = deriveEndpoints(src, svc, key, port, family).sort(compareEndpoints);
-      const base = {
-        nodePort: svc.type === 'ClusterIP' ? null : port.nodePort,
-        externalIps: externalIps.filter(ofFamily),
-        loadBalancerVips: svc.type === 'LoadBalancer' ? ingress.filter((i) => i.ipMode === 'VIP').map((i) => i.ip).filter(ofFamily) : [],
-      };
-      indices.push(out.length);
-      out.push({
-        index: out.length, serviceIndex, serviceKey: key, portName: port.name, protocol: port.protocol, port: port.port,
-        family, clusterIp, ...base,
-        loadBalancerProxyIps: svc.type === 'LoadBalancer' ? ingress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip).filter(ofFamily) : [],
-        sourceRanges: ranges, externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
-        externallyAccessible: externallyAccessible(base),
-        healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal(svc) ? svc.healthCheckNodePort : null,
-        endpoints, categories: categorizeEndpoints(endpoints),
-      });
-    }
-  }
-  return indices;
-}
-
 function compileServices(model: ClusterModel, src: EndpointSources) {
   const services: CompiledService[] = [];
   const servicePorts: CompiledServicePort[] = [];
@@ -147,73 +116,12 @@ function compileServices(model: ClusterModel, src: EndpointSources) {
   order.forEach((i, index) => {
     const svc = model.services[i];
     const key = keys[i];
-    const ignored = isHeadless(svc) ? 'HEADLESS' : ignoredByLabel(svc) ? 'PROXY_LABEL' : null;
-    const ports = ignored === null ? compileServicePorts(svc, key, index, src, servicePorts) : [];
+    const ignored = ignoredReason(svc);
+    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(svc, key, index, servicePorts.length, (slot) => slotEndpoints(src, svc, key, slot))) : [];
     services.push({ index, key, model: svc, ignored, ports });
   });
   return { services, servicePorts };
 }
-
-interface FrontendTables {
-  readonly frontends: Map<string, FrontendRef>;
-  readonly proxyIngress: Map<string, ProxyIngressRef>;
-  readonly proxyIngressIps: Set<string>;
-  readonly nodePorts: Map<string, NodePortRef>;
-  readonly healthCheckNodePorts: Map<number, number[]>;
-  readonly allocatedClusterIps: Set<string>;
-  readonly boundServiceIps: Set<string>;
-}
-
-function addFrontend(t: FrontendTables, ip: string, sp: CompiledServicePort, kind: FrontendRef['kind'], warnings: string[]): void {
-  const key = frontendKey(ip, sp.port, sp.protocol);
-  const prev = t.frontends.get(key);
-  // Services are visited in key order, so the first claim is the deterministic winner.
-  if (prev !== undefined) warnings.push(`${key} claimed by several Service ports; ${kind} of ${sp.serviceKey} ignored`);
-  else t.frontends.set(key, { servicePort: sp.index, kind });
-  t.boundServiceIps.add(ip);
-}
-
-function indexServicePort(t: FrontendTables, sp: CompiledServicePort, warnings: string[]): void {
-  t.allocatedClusterIps.add(sp.clusterIp);
-  addFrontend(t, sp.clusterIp, sp, 'CLUSTER_IP', warnings);
-  for (const ip of sp.externalIps) addFrontend(t, ip, sp, 'EXTERNAL_IP', warnings);
-  for (const ip of sp.loadBalancerVips) addFrontend(t, ip, sp, 'LOAD_BALANCER', warnings);
-  for (const ip of sp.loadBalancerProxyIps) {
-    const key = frontendKey(ip, sp.port, sp.protocol);
-    if (!t.proxyIngress.has(key)) t.proxyIngress.set(key, { servicePort: sp.index, ipMode: 'Proxy' });
-    t.proxyIngressIps.add(ip);
-  }
-  if (sp.nodePort !== null) {
-    const key = nodePortKey(sp.nodePort, sp.protocol);
-    const prev = t.nodePorts.get(key) ?? { 4: -1, 6: -1 };
-    if (prev[sp.family] >= 0) warnings.push(`NodePort ${key} claimed by several Service ports`);
-    else t.nodePorts.set(key, sp.family === 4 ? { 4: sp.index, 6: prev[6] } : { 4: prev[4], 6: sp.index });
-  }
-  if (sp.healthCheckNodePort !== null) {
-    const list = t.healthCheckNodePorts.get(sp.healthCheckNodePort);
-    if (list === undefined) t.healthCheckNodePorts.set(sp.healthCheckNodePort, [sp.index]);
-    else list.push(sp.index);
-  }
-}
-
-function buildFrontends(servicePorts: readonly CompiledServicePort[], warnings: string[]): FrontendTables {
-  const t: FrontendTables = {
-    frontends: new Map(), proxyIngress: new Map(), proxyIngressIps: new Set(), nodePorts: new Map(), healthCheckNodePorts: new Map(),
-    allocatedClusterIps: new Set(), boundServiceIps: new Set(),
-  };
-  for (const sp of servicePorts) indexServicePort(t, sp, warnings);
-  return t;
-}
-
-function ignoredIps(services: readonly CompiledService[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const s of services) {
-    if (s.ignored === null) continue;
-    for (const ip of canonicalList(s.model.clusterIps)) if (!out.has(ip)) out.set(ip, s.index);
-  }
-  return out;
-}
-
 /** Compile a cluster model into an immutable, indexed structure for trace() and reachability(). */
 export function compile(model: ClusterModel): CompiledCluster {
   const warnings: string[] = [];
@@ -223,23 +131,40 @@ export function compile(model: ClusterModel): CompiledCluster {
   const pods = compilePods(model, nodeByName);
   const podByKey = new Map<string, number>();
   for (const p of pods) if (!podByKey.has(p.key)) podByKey.set(p.key, p.index);
-  const { ipOwner, eipOwner } = ownerMaps(nodes, pods);
+  const { ipOwner, eipOwner, claims } = ownerMaps(nodes, pods);
   const sources: EndpointSources = {
-    slicesByService: groupSlices(model), pods: model.pods, compiledPods: pods,
-    selectorIndex: buildSelectorIndex(model), nodeByName,
-    podKeyOfIp: (ip) => {
-      const owner = ipOwner.get(ip);
-      return owner?.kind === 'POD' ? pods[owner.index].key : null;
-    },
+    slicesByService: groupSlices(model), pods: model.pods, compiledPods: new LayeredList(pods),
+    selectorIndex: buildSelectorIndex(model), nodeByName, podKeyOfIp: podKeyOfIp(ipOwner),
   };
   const { services, servicePorts } = compileServices(model, sources);
   const tables = buildFrontends(servicePorts, warnings);
   const primary = model.kubeProxy.nodePortAddresses.includes('primary');
-  return Object.freeze({
+  const cc: CompiledCluster = Object.freeze({
     model, clusterCidrs: new CidrSet(model.clusterCidrs), serviceCidrs: new CidrSet(model.serviceCidrs),
     nodePortAddresses: new CidrSet(model.kubeProxy.nodePortAddresses.filter((a) => a !== 'primary')),
-    nodePortPrimaryOnly: primary, nodes, nodeByName, pods, podByKey, ipOwner, eipOwner, services,
+    nodePortPrimaryOnly: primary, nodes, nodeByName, pods: sources.compiledPods, podByKey, ipOwner, eipOwner, services,
     serviceByKey: new Map(services.map((s) => [s.key, s.index])), servicePorts, ...tables,
     ignoredServiceIps: ignoredIps(services), warnings,
   });
+  // Kept for patchCompiled() (patch.ts): built here anyway, and costly to rebuild.
+  rememberLabels(model.pods, sources.selectorIndex);
+  rememberSlices(model.endpointSlices, sources.slicesByService);
+  // A model with duplicate keys (compile() tolerates them) is not patched: patch.ts recompiles it.
+  if (uniqueKeys(model, nodeByName, podByKey, cc.serviceByKey)) rememberClaims(cc, claims);
+  return cc;
+}
+
+/** Whether every node name, pod, Service and EndpointSlice key occurs once. */
+function uniqueKeys(model: ClusterModel, nodeByName: ReadonlyMap<string, number>, podByKey: ReadonlyMap<string, number>, serviceByKey: ReadonlyMap<string, number>): boolean {
+  const slices = new Set(model.endpointSlices.map((s) => `${s.namespace}/${s.name}`));
+  return nodeByName.size === model.nodes.length && podByKey.size === model.pods.length
+    && serviceByKey.size === model.services.length && slices.size === model.endpointSlices.length;
+}
+
+/** EndpointSources.podKeyOfIp over an ipOwner table: the key of the pod owning the IP. */
+export function podKeyOfIp(ipOwner: KeyLookup<string, IpOwner>): (ip: string) => string | null {
+  return (ip) => {
+    const owner = ipOwner.get(ip);
+    return owner?.kind === 'POD' ? (owner as OwningPod).key : null;
+  };
 }

@@ -114,18 +114,39 @@ export interface NodePortRef {
   readonly 6: number;
 }
 
+/**
+ * What the engine reads of its large lookup tables (get and has only): compile() gives Maps,
+ * patchCompiled() layered versions sharing one base Map between versions (see patch/layered-map.ts).
+ */
+export interface KeyLookup<K, V> {
+  get(key: K): V | undefined;
+  has(key: K): boolean;
+}
+
+/** What the engine reads of the compiled pods: how many, and the pod at an index (see KeyLookup). */
+export interface ListLookup<T> {
+  readonly length: number;
+  get(index: number): T;
+}
+
 export interface CompiledCluster {
   readonly model: ClusterModel;
   readonly clusterCidrs: CidrSet;
   readonly serviceCidrs: CidrSet;
   readonly nodePortAddresses: CidrSet;
   readonly nodePortPrimaryOnly: boolean;
+  /**
+   * Sorted by name. patchCompiled() shares this array between versions only while the nodes and
+   * the settings (every ClusterModel field but the four lists) are unchanged: caches of what
+   * depends on nodes and settings only key on it, and stay warm across pod and Service writes.
+   */
   readonly nodes: readonly CompiledNode[];
   readonly nodeByName: ReadonlyMap<string, number>;
-  readonly pods: readonly CompiledPod[];
-  readonly podByKey: ReadonlyMap<string, number>;
+  /** Same order as model.pods (pod i is model.pods[i]). */
+  readonly pods: ListLookup<CompiledPod>;
+  readonly podByKey: KeyLookup<string, number>;
   /** Canonical IP -> owner. Node IPs (incl. hostNetwork pods) belong to the node. */
-  readonly ipOwner: ReadonlyMap<string, IpOwner>;
+  readonly ipOwner: KeyLookup<string, IpOwner>;
   /** EIP -> node index. */
   readonly eipOwner: ReadonlyMap<string, number>;
   readonly services: readonly CompiledService[];

@@ -1,24 +1,43 @@
 // Endpoints of a Service port, and their categorisation for traffic policies.
-import type { CompiledEndpoint, CompiledPod, EndpointCategories, LocalChoice } from './compiled';
+import type { CompiledEndpoint, CompiledPod, EndpointCategories, KeyLookup, ListLookup, LocalChoice } from './compiled';
 import { canonicalIp, type IpFamily } from './ip';
 import type { EndpointSliceModel, PodModel, ServiceModel, ServicePortModel } from './model';
 
 const NO_PODS: readonly number[] = Object.freeze([]);
 
+/** Pods that can back a Service, by namespace, label key and label value (indices, ascending). */
+export interface PodLabelIndex {
+  get(namespace: string, key: string, value: string): readonly number[];
+}
+
+/** One list of a PodLabelIndex: the pods labelled key=value in the namespace. */
+export interface LabelList {
+  readonly namespace: string;
+  readonly key: string;
+  readonly value: string;
+  readonly pods: readonly number[];
+}
+
+type ByNamespace = Map<string, Map<string, Map<string, readonly number[]>>>;
+
 /**
- * Pods that can back a Service, by namespace, label key and label value. Nested maps rather
- * than one map keyed by a built string: compile() indexes every label of 150k pods, and the
- * key strings were most of that cost.
+ * The PodLabelIndex compile() builds. Nested maps rather than one map keyed by a built string:
+ * compile() indexes every label of 150k pods, and the key strings were most of that cost.
+ * Never changed once published: add() only while compile() builds it; withLists() copies.
  */
-export class SelectorIndex {
-  readonly #byNamespace = new Map<string, Map<string, Map<string, number[]>>>();
+export class SelectorIndex implements PodLabelIndex {
+  readonly #byNamespace: ByNamespace;
+
+  constructor(byNamespace: ByNamespace = new Map()) {
+    this.#byNamespace = byNamespace;
+  }
 
   add(namespace: string, key: string, value: string, pod: number): void {
     let byKey = this.#byNamespace.get(namespace);
     if (byKey === undefined) this.#byNamespace.set(namespace, (byKey = new Map()));
     let byValue = byKey.get(key);
     if (byValue === undefined) byKey.set(key, (byValue = new Map()));
-    const list = byValue.get(value);
+    const list = byValue.get(value) as number[] | undefined;
     if (list === undefined) byValue.set(value, [pod]);
     else list.push(pod);
   }
@@ -27,15 +46,36 @@ export class SelectorIndex {
   get(namespace: string, key: string, value: string): readonly number[] {
     return this.#byNamespace.get(namespace)?.get(key)?.get(value) ?? NO_PODS;
   }
+
+  /** A new index with these lists replaced (empty: removed), sharing every map they do not touch. */
+  withLists(lists: Iterable<LabelList>): SelectorIndex {
+    const top: ByNamespace = new Map(this.#byNamespace);
+    const copied = new Set<object>();
+    const own = <T extends Map<string, unknown>>(map: T): T => {
+      if (copied.has(map)) return map;
+      const copy = new Map(map) as T;
+      copied.add(copy);
+      return copy;
+    };
+    for (const l of lists) {
+      const byKey = own(top.get(l.namespace) ?? new Map<string, Map<string, readonly number[]>>());
+      top.set(l.namespace, byKey);
+      const byValue = own(byKey.get(l.key) ?? new Map<string, readonly number[]>());
+      byKey.set(l.key, byValue);
+      if (l.pods.length > 0) byValue.set(l.value, l.pods);
+      else byValue.delete(l.value);
+    }
+    return new SelectorIndex(top);
+  }
 }
 
 /** What endpoint derivation needs from the compiler's indexes. */
 export interface EndpointSources {
-  readonly slicesByService: ReadonlyMap<string, readonly EndpointSliceModel[]>;
+  readonly slicesByService: KeyLookup<string, readonly EndpointSliceModel[]>;
   readonly pods: readonly PodModel[];
   /** The same pods compiled (canonical IPs, node index, key), same order as pods. */
-  readonly compiledPods: readonly CompiledPod[];
-  readonly selectorIndex: SelectorIndex;
+  readonly compiledPods: ListLookup<CompiledPod>;
+  readonly selectorIndex: PodLabelIndex;
   readonly nodeByName: ReadonlyMap<string, number>;
   /** Key of the pod owning this IP (the owner compile() settled on), or null. */
   podKeyOfIp(ip: string): string | null;
@@ -106,7 +146,7 @@ function fromSelector(src: EndpointSources, svc: ServiceModel, sp: ServicePortMo
   const out: CompiledEndpoint[] = [];
   for (const i of matchSelector(src, svc.namespace, selector)) {
     const pod = src.pods[i];
-    const compiled = src.compiledPods[i];
+    const compiled = src.compiledPods.get(i);
     const ip = addressOfFamily(compiled.ips, family);
     const port = resolveTargetPort(pod, sp);
     if (ip === undefined || port === null) continue;

@@ -43,6 +43,8 @@ export interface NodeModel {
   readonly externalIp: string | null;
   readonly podCidrs: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
+  /** Fields whose value is not known (redacted in an imported dump): absent when every field is known. */
+  readonly unknown?: readonly string[];
 }
 
 export interface ContainerPortModel {
@@ -62,6 +64,8 @@ export interface PodModel {
   readonly ready: boolean;
   readonly terminating: boolean;
   readonly containerPorts: readonly ContainerPortModel[];
+  /** Fields whose value is not known (redacted in an imported dump), e.g. `ips`: absent when every field is known. */
+  readonly unknown?: readonly string[];
 }
 
 export interface ServicePortModel {
@@ -96,6 +100,8 @@ export interface ServiceModel {
   readonly publishNotReadyAddresses: boolean;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** Fields whose value is not known (redacted in an imported dump), e.g. `externalIps`: absent when every field is known. */
+  readonly unknown?: readonly string[];
 }
 
 export interface EndpointSlicePortModel {
@@ -120,4 +126,6 @@ export interface EndpointSliceModel {
   readonly addressType: 'IPv4' | 'IPv6';
   readonly ports: readonly EndpointSlicePortModel[];
   readonly endpoints: readonly EndpointModel[];
+  /** `endpoints` when some endpoint's address was redacted in an imported dump: absent when every field is known. */
+  readonly unknown?: readonly string[];
 }

@@ -1,6 +1,6 @@
 // reachability(): every way a client can address a Service, each answered from trace()
 // decisions (the same data-plane `decide`), composed into paths.
-import type { CompiledCluster, CompiledNode, CompiledServicePort } from './compiled';
+import type { CompiledCluster, CompiledNode, CompiledService, CompiledServicePort } from './compiled';
 import * as select from './dataplane/select';
 import { EngineInputError } from './errors';
 import * as ip from './ip';
@@ -16,6 +16,7 @@ import type { DeliveryPlan } from './reach/lb';
 import * as nodePortResults from './reach/node-ports';
 import * as paths from './reach/paths';
 import type { Env } from './reach/paths';
+import { redactedFacts, redactedResult } from './reach/redacted';
 import { ResultList } from './reach/result-list';
 import * as trace from './trace';
 import type { AddressResult, ReachabilityResult, Via } from './results';
@@ -105,6 +106,21 @@ function servicePortResults(env: Env, sp: CompiledServicePort, out: ResultList):
   externalIps(s);
 }
 
+/**
+ * The answers, UNKNOWN where they depend on values an imported dump redacted (reach/redacted.ts);
+ * a client pod whose own address is redacted gets one UNKNOWN answer per ClusterIP.
+ */
+function withRedacted(env: Env, svc: CompiledService, req: ReachabilityRequest, results: readonly AddressResult[]): readonly AddressResult[] {
+  const { cc } = env;
+  const clientIndex = 'pod' in req.client ? cc.podByKey.get(req.client.pod) : undefined;
+  const facts = redactedFacts(cc, svc, clientIndex === undefined ? null : cc.model.pods[clientIndex]);
+  if (facts.length === 0) return results;
+  const rule = RULES['IMPORT-REDACTED-VALUE'];
+  if (results.length > 0) return results.map((r) => redactedResult(r, facts, rule));
+  const ports = svc.ports.map((i) => cc.servicePorts[i]).filter((sp) => req.port === undefined || sp.port === req.port);
+  return ports.map((sp) => redactedResult(unknownResult(env, viaFor(sp, 'CLUSTER_IP', sp.clusterIp), 'REDACTED_VALUE'), facts, rule));
+}
+
 /** Can this client reach this Service, by each way of addressing it, and will its source IP survive? */
 export function reachability(cc: CompiledCluster, req: ReachabilityRequest): ReachabilityResult {
   const index = cc.serviceByKey.get(req.service);
@@ -115,7 +131,7 @@ export function reachability(cc: CompiledCluster, req: ReachabilityRequest): Rea
   if (svc.ignored === null) {
     for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);
   }
-  const results = list.toArray();
+  const results = withRedacted(env, svc, req, list.toArray());
   const ignoredBy = svc.ignored === null ? null : RULES[svc.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL'];
   const first = svc.ports.find((i) => req.port === undefined || cc.servicePorts[i].port === req.port);
   const affinity = first === undefined ? null : env.dp.affinity?.(cc, cc.servicePorts[first]) ?? null;

@@ -75,7 +75,7 @@ export interface TraceResult {
 
 export type ReachVerdict = 'REACHABLE' | 'PARTIAL' | 'UNREACHABLE' | 'UNKNOWN';
 
-export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT';
+export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT' | 'REDACTED_VALUE';
 
 export interface Via {
   readonly kind: ViaKind;

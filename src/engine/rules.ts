@@ -127,6 +127,8 @@ const KUBERNETES_RULES = {
     { source: SOURCE_IP_DOC, case: 'Source IP for Services with Type=NodePort' }),
   'K8S-EIP-NAT': inference('A node\'s public EIP is 1:1 NATed to its primary internal IP before the packet reaches the node.',
     { source: 'https://kubernetes.io/docs/concepts/architecture/nodes/#addresses', case: 'ExternalIP' }),
+  'IMPORT-REDACTED-VALUE': inference('A value the imported dump redacted (a support bundle writes ***HIDDEN***) is unknown: an answer that depends on it cannot be given.',
+    { source: 'https://troubleshoot.sh/docs/redact/', case: 'MASK_TEXT ***HIDDEN***' }),
   'K8S-EXTERNAL-IP-ROUTING': inference('Which node receives traffic for an externalIP from outside the cluster depends on routing the cluster does not describe.',
     { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#external-ips' }),
   'K8S-INTERNET-EGRESS': inference('Reaching a public address from inside the VPC needs internet egress (NAT gateway or EIP) the model does not describe.',

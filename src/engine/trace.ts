@@ -65,7 +65,7 @@ function resolveSource(cc: CompiledCluster, source: TraceSource, family: IpFamil
   if ('pod' in source) {
     const i = cc.podByKey.get(source.pod);
     if (i === undefined) throw new EngineInputError('UNKNOWN_POD', `pod ${source.pod} is not in cluster ${cc.model.name}`);
-    const pod = cc.pods[i];
+    const pod = cc.pods.get(i);
     return { ip: mustParse(pickFamily(pod.ips, family, `pod ${pod.key}`), 'pod IP'), node: pod.nodeIndex };
   }
   if ('node' in source) {
@@ -81,7 +81,7 @@ function defaultNode(cc: CompiledCluster, src: SourceInfo, source: TraceSource, 
   if ('pod' in source) throw new EngineInputError('POD_NOT_SCHEDULED', `pod ${source.pod} is not on a node`);
   const owner = cc.ipOwner.get(dst.text);
   if (owner?.kind === 'NODE') return owner.index;
-  if (owner?.kind === 'POD' && cc.pods[owner.index].nodeIndex >= 0) return cc.pods[owner.index].nodeIndex;
+  if (owner?.kind === 'POD' && cc.pods.get(owner.index).nodeIndex >= 0) return cc.pods.get(owner.index).nodeIndex;
   throw new EngineInputError('PROCESSING_NODE_REQUIRED', `say which node processes traffic to ${dst.text} (e.g. the node the load balancer delivers to)`);
 }
 

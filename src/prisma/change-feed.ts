@@ -1,23 +1,52 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Client, Notification } from 'pg';
-import { DATABASE_URL } from './prisma.service';
+import { DATABASE_URL } from './database-url';
+
+/** An object of a cluster's topology, as a change names it: `settings` (the cluster's own fields) has key ''. */
+export interface ObjectRef { readonly kind: ObjectKind; readonly key: string }
+export type ObjectKind = 'node' | 'pod' | 'service' | 'endpointSlice' | 'settings';
 
 export type Change =
-  /** `version`: the cluster's version after the change, when the announcer knew it. */
-  | { readonly kind: 'cluster'; readonly tenantId: string; readonly clusterId: string; readonly version?: number }
+  /**
+   * `version`: the cluster's version after the change, when the announcer knew it. `objects`: what
+   * the change touched, when it was announced (a listener may read just those and patch its model).
+   */
+  | { readonly kind: 'cluster'; readonly tenantId: string; readonly clusterId: string; readonly version?: number; readonly objects?: readonly ObjectRef[] }
   | { readonly kind: 'api-key'; readonly keyHash: string };
 
 export const CHANGE_CHANNEL = 'svcpath_changes';
+/** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more: a change naming more is announced without its objects. */
+const MAX_PAYLOAD = 7_900;
 
+const LETTER: Record<ObjectKind, string> = { node: 'n', pod: 'p', service: 's', endpointSlice: 'e', settings: 'c' };
+const KIND_OF = new Map(Object.entries(LETTER).map(([kind, letter]) => [letter, kind as ObjectKind]));
+
+/** `cluster:<tenant>:<cluster>:<version>[:<objects>]`, objects as `<letter><key>` joined by commas (names hold neither ':' nor ','). */
 export function encodeChange(change: Change): string {
   if (change.kind === 'api-key') return `api-key:${change.keyHash}`;
-  return `cluster:${change.tenantId}:${change.clusterId}${change.version === undefined ? '' : `:${change.version}`}`;
+  const base = `cluster:${change.tenantId}:${change.clusterId}${change.version === undefined ? '' : `:${change.version}`}`;
+  if (change.version === undefined || change.objects === undefined) return base;
+  const full = `${base}:${change.objects.map((o) => `${LETTER[o.kind]}${o.key}`).join(',')}`;
+  return full.length < MAX_PAYLOAD ? full : base;
+}
+
+function decodeObjects(text: string): ObjectRef[] | undefined {
+  const out: ObjectRef[] = [];
+  for (const part of text === '' ? [] : text.split(',')) {
+    const kind = KIND_OF.get(part[0]);
+    if (kind === undefined) return undefined;
+    out.push({ kind, key: part.slice(1) });
+  }
+  return out;
 }
 
 export function decodeChange(payload: string): Change | null {
-  const [kind, a, b, c] = payload.split(':');
+  const [kind, a, b, c, d] = payload.split(':');
   const version = c === undefined ? undefined : Number(c);
-  if (kind === 'cluster' && a && b) return { kind, tenantId: a, clusterId: b, ...(Number.isSafeInteger(version) ? { version } : {}) };
+  const objects = d === undefined || !Number.isSafeInteger(version) ? undefined : decodeObjects(d);
+  if (kind === 'cluster' && a && b) {
+    return { kind, tenantId: a, clusterId: b, ...(Number.isSafeInteger(version) ? { version } : {}), ...(objects ? { objects } : {}) };
+  }
   if (kind === 'api-key' && a) return { kind, keyHash: a };
   return null;
 }

@@ -115,7 +115,7 @@ describe('compiled-model cache', () => {
       const cache = small.app.get(ModelCache);
       for (const id of ids) await traceOn(small, id);
       // Each model weighs 4 (1 + 1 node + 2 pods): only two fit in a budget of 10.
-      expect(cache.stats()).toEqual({ entries: 2, weight: 8 });
+      expect(cache.stats()).toMatchObject({ entries: 2, weight: 8 });
     } finally {
       await small.close();
     }

@@ -44,7 +44,7 @@ export function clientLocation(cc: CompiledCluster, src: ParsedIp): ClientLocati
   const owner = cc.ipOwner.get(src.text);
   if (owner === undefined) return null;
   if (owner.kind === 'NODE') return { kind: 'HOST', node: owner.index, pod: null };
-  const pod = cc.pods[owner.index];
+  const pod = cc.pods.get(owner.index);
   return pod.nodeIndex < 0 ? null : { kind: 'CONTAINER', node: pod.nodeIndex, pod: pod.key };
 }
 

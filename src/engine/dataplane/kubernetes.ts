@@ -1,6 +1,6 @@
 // Upstream kube-proxy semantics (profile KUBERNETES), ground truth: kube-proxy's own tests.
 import * as compiled from '../compiled';
-import type { CompiledCluster, CompiledServicePort, FrontendKind } from '../compiled';
+import type { CompiledCluster, CompiledNode, CompiledServicePort, FrontendKind } from '../compiled';
 import * as ip from '../ip';
 import * as predicates from '../predicates';
 import type { ViaKind } from '../results';
@@ -190,16 +190,16 @@ function connection(ctx: ConnectionContext): ConnectionOutcome {
   return symmetric ? CONNECTS : ASYMMETRIC_RETURN;
 }
 
-/** Every node not excluded from load balancers, in index order, per cluster (shared, frozen). */
-const ELIGIBLE_NODES = new WeakMap<CompiledCluster, readonly number[]>();
+/** Every node not excluded from load balancers, in index order, per nodes array (shared by patched versions; frozen). */
+const ELIGIBLE_NODES = new WeakMap<readonly CompiledNode[], readonly number[]>();
 
 function eligibleNodes(cc: CompiledCluster): readonly number[] {
-  let out = ELIGIBLE_NODES.get(cc);
+  let out = ELIGIBLE_NODES.get(cc.nodes);
   if (out === undefined) {
     const list: number[] = [];
     for (const n of cc.nodes) if (!n.excludedFromLoadBalancers) list.push(n.index);
     out = Object.freeze(list);
-    ELIGIBLE_NODES.set(cc, out);
+    ELIGIBLE_NODES.set(cc.nodes, out);
   }
   return out;
 }
@@ -210,20 +210,23 @@ function eligibleNodes(cc: CompiledCluster): readonly number[] {
  */
 function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): readonly number[] {
   if (!etpLocal(cc, sp, override)) return eligibleNodes(cc);
-  let out = LOCAL_TARGETS.get(sp);
-  if (out === undefined) {
-    const list: number[] = [];
-    for (const n of hostingNodes(sp)) {
-      if (!cc.nodes[n].excludedFromLoadBalancers && passesLoadBalancerHealthCheck(sp, n, true)) list.push(n);
-    }
-    out = Object.freeze(list);
-    LOCAL_TARGETS.set(sp, out);
+  const known = LOCAL_TARGETS.get(sp);
+  if (known !== undefined && known.nodes === cc.nodes) return known.targets;
+  const list: number[] = [];
+  for (const n of hostingNodes(sp)) {
+    if (!cc.nodes[n].excludedFromLoadBalancers && passesLoadBalancerHealthCheck(sp, n, true)) list.push(n);
   }
-  return out;
+  const targets = Object.freeze(list);
+  LOCAL_TARGETS.set(sp, { nodes: cc.nodes, targets });
+  return targets;
 }
 
-/** eTP Local targets per Service port (shared, frozen; in index order like the nodes hosting endpoints). */
-const LOCAL_TARGETS = new WeakMap<CompiledServicePort, readonly number[]>();
+/**
+ * eTP Local targets per Service port (shared, frozen; in index order like the nodes hosting
+ * endpoints), with the nodes array they were found for: a patched version may share the port
+ * but not the nodes (a node update can exclude a node from load balancers).
+ */
+const LOCAL_TARGETS = new WeakMap<CompiledServicePort, { readonly nodes: readonly CompiledNode[]; readonly targets: readonly number[] }>();
 
 /**
  * Whether a node hosting endpoints (not the client's node) can answer differently from the

@@ -46,7 +46,11 @@ interface ClusterNodeFacts {
   readonly podCidrs: readonly { readonly family: 4 | 6; readonly bits: number; readonly owners: ReadonlyMap<number | bigint, readonly number[]> }[];
 }
 
-const FACTS = new WeakMap<CompiledCluster, ClusterNodeFacts>();
+/**
+ * Per nodes array: the facts read nodes and settings only, and CompiledCluster.nodes is shared
+ * between versions only while both are unchanged, so a pod or Service patch keeps them.
+ */
+const FACTS = new WeakMap<readonly CompiledNode[], ClusterNodeFacts>();
 
 function buildFacts(cc: CompiledCluster): ClusterNodeFacts {
   const accepts = new Int32Array(cc.nodes.length);
@@ -72,10 +76,10 @@ function buildFacts(cc: CompiledCluster): ClusterNodeFacts {
 
 /** The cluster's node facts, built on the first NodePort or load-balancer answer and kept with it. */
 function clusterNodeFacts(cc: CompiledCluster): ClusterNodeFacts {
-  let facts = FACTS.get(cc);
+  let facts = FACTS.get(cc.nodes);
   if (facts === undefined) {
     facts = buildFacts(cc);
-    FACTS.set(cc, facts);
+    FACTS.set(cc.nodes, facts);
   }
   return facts;
 }

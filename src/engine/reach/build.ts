@@ -247,6 +247,7 @@ const MISSING: Record<MissingFact, { rule: RuleId; text: string }> = {
   EXTERNAL_IP_ROUTING: { rule: 'K8S-EXTERNAL-IP-ROUTING', text: 'which node the network routes this externalIP to is not modelled' },
   CLIENT_IP: { rule: 'K8S-LB-SOURCE-RANGES-ALLOW', text: 'loadBalancerSourceRanges apply: the client IP is needed' },
   LB_NODE_PORT: { rule: 'K8S-LB-PROXY-DELIVERY', text: 'a Proxy-mode load balancer needs a NodePort to reach the nodes; this port has none' },
+  REDACTED_VALUE: { rule: 'IMPORT-REDACTED-VALUE', text: 'the imported dump redacted a value this answer needs' },
 };
 
 export function unknownResult(env: Env, via: Via, fact: MissingFact): AddressResult {

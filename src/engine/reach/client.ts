@@ -79,7 +79,11 @@ function representative(cc: CompiledCluster, network: 'PUBLIC' | 'PRIVATE', fami
   return null;
 }
 
-/** Outside clients that gave no IP, per cluster and network: the same for every answer (and immutable). */
+/**
+ * Outside clients that gave no IP, per cluster and network: the same for every answer (and
+ * immutable). Per CompiledCluster, not per nodes array: the stand-in must be an address no pod
+ * owns (ipOwner), and pod writes change that; it costs a few parses to find again.
+ */
 const STAND_INS = new WeakMap<CompiledCluster, { PUBLIC?: Client; PRIVATE?: Client }>();
 
 function externalClient(cc: CompiledCluster, network: 'PUBLIC' | 'PRIVATE', ip: string | undefined): ClientInfo {
@@ -100,7 +104,7 @@ export function resolveClient(cc: CompiledCluster, client: ReachabilityClient): 
   if ('pod' in client) {
     const i = cc.podByKey.get(client.pod);
     if (i === undefined) throw new EngineInputError('UNKNOWN_POD', `pod ${client.pod} is not in cluster ${cc.model.name}`);
-    const pod = cc.pods[i];
+    const pod = cc.pods.get(i);
     if (pod.nodeIndex < 0) throw new EngineInputError('POD_NOT_SCHEDULED', `pod ${pod.key} is not on a node`);
     return new Client('POD', pod.nodeIndex, null, true, byFamily(pod.ips), pod.key);
   }

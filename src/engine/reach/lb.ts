@@ -42,14 +42,14 @@ export function classKeyCache(): Map<readonly number[], Int32Array> {
   return new Map();
 }
 
-/** Every node's name by index, per cluster: delivery groups list up to every node by name. */
-const NODE_NAMES = new WeakMap<CompiledCluster, readonly string[]>();
+/** Every node's name by index, per nodes array (shared by patched versions): delivery groups list up to every node by name. */
+const NODE_NAMES = new WeakMap<readonly CompiledNode[], readonly string[]>();
 
 function nodeNames(cc: CompiledCluster): readonly string[] {
-  let names = NODE_NAMES.get(cc);
+  let names = NODE_NAMES.get(cc.nodes);
   if (names === undefined) {
     names = cc.nodes.map((n) => n.name);
-    NODE_NAMES.set(cc, names);
+    NODE_NAMES.set(cc.nodes, names);
   }
   return names;
 }

@@ -3,7 +3,7 @@
 // (and the shape of the answer), not on the Service or the client, so they are built once per
 // cluster and shared by every answer: an answer then keys, and stores a class for, only the
 // few nodes the data plane singles out for its traffic (DataPlane.singledOutNodes).
-import type { CompiledCluster } from '../compiled';
+import type { CompiledCluster, CompiledNode } from '../compiled';
 import type { DataPlane } from '../dataplane/dataplane';
 import type { IpFamily } from '../ip';
 
@@ -32,7 +32,11 @@ export interface RowLayout {
   readonly rowStart: Int32Array;
 }
 
-const LAYOUTS = new WeakMap<CompiledCluster, Map<string, RowLayout>>();
+/**
+ * Per nodes array (shared by patched versions while nodes and settings are unchanged): a layout
+ * reads the nodes, and ipOwner only for node addresses, which pods never take from a node.
+ */
+const LAYOUTS = new WeakMap<readonly CompiledNode[], Map<string, RowLayout>>();
 
 function buildLayout(cc: CompiledCluster, family: IpFamily, internalIps: boolean, eips: boolean): RowLayout {
   const nodes: number[] = [];
@@ -65,8 +69,8 @@ function buildLayout(cc: CompiledCluster, family: IpFamily, internalIps: boolean
 
 /** The (shared, cached) rows of a NodePort answer over `family` addresses: internal IPs and/or EIPs. */
 export function nodePortRows(cc: CompiledCluster, family: IpFamily, internalIps: boolean, eips: boolean): RowLayout {
-  let byShape = LAYOUTS.get(cc);
-  if (byShape === undefined) LAYOUTS.set(cc, (byShape = new Map()));
+  let byShape = LAYOUTS.get(cc.nodes);
+  if (byShape === undefined) LAYOUTS.set(cc.nodes, (byShape = new Map()));
   const shape = `${family}|${internalIps}|${eips}`;
   let layout = byShape.get(shape);
   if (layout === undefined) byShape.set(shape, (layout = buildLayout(cc, family, internalIps, eips)));

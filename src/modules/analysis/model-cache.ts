@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ClusterModel, compile, CompiledCluster } from '../../engine';
-import { ChangeFeed } from '../../prisma/change-feed';
-import { PrismaService } from '../../prisma/prisma.service';
+import { ClusterModel, compile, CompiledCluster, ModelChange, patchCompiled } from '../../engine';
+import { ChangeFeed, ObjectRef } from '../../prisma/change-feed';
+import { ClusterChange, PrismaService } from '../../prisma/prisma.service';
 import { DomainError } from '../../common/domain-error';
 import { ClusterRow } from '../topology/cluster-store';
 import { TopologyLoader } from './topology-loader';
@@ -39,8 +39,10 @@ function weightOf(model: ClusterModel): number {
 
 /**
  * Compiled topologies per (tenant, cluster), never silently stale:
- * - a change committed on this instance drops the entry at once;
- * - a change on another instance drops it when the NOTIFY arrives;
+ * - a change committed on this instance patches the entry at once with the objects it wrote (or
+ *   drops it, when the write did not say what it changed or the entry is not the version before);
+ * - a change on another instance does the same when its NOTIFY arrives: the objects it names are
+ *   read (one snapshot) and patched in, and requests meanwhile wait for that;
  * - and whatever happens to notifications, an entry older than `freshMs` is served only after its
  *   cluster's version has been read again (the guarantee; NOTIFY only makes it sooner).
  * The key holds the tenant and every load runs in that tenant's transaction (row-level security),
@@ -57,6 +59,8 @@ export class ModelCache {
   /** Counts invalidations: an adopted model compiled across one is confirmed by version before use. */
   private invalidations = 0;
   private readonly logger = new Logger('ModelCache');
+  /** Models patched with a write's changes instead of reloaded, and the time it took (stats()). */
+  private readonly patchStats = { count: 0, ms: 0 };
 
   constructor(
     private readonly prisma: PrismaService,
@@ -64,8 +68,8 @@ export class ModelCache {
     feed: ChangeFeed,
     @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
   ) {
-    feed.subscribe((change) => { if (change.kind === 'cluster') this.invalidate(key(change.tenantId, change.clusterId), change.version); });
-    prisma.onCommitted((c) => c.clusterIds.forEach((clusterId) => this.invalidate(key(c.tenantId, clusterId))));
+    feed.subscribe((change) => { if (change.kind === 'cluster') this.heard(change.tenantId, change.clusterId, change.version, change.objects); });
+    prisma.onCommitted((c) => c.clusters.forEach((change) => this.committed(c.tenantId, change)));
   }
 
   async get(tenantId: string, clusterId: string): Promise<CompiledTopology> {
@@ -131,15 +135,79 @@ export class ModelCache {
     void work.then(() => { if (this.adopting.get(k) === work) this.adopting.delete(k); });
   }
 
+  /** Whether the model of this version of the cluster is held (a write need not hand over a whole model). */
+  holds(tenantId: string, clusterId: string, version: number): boolean {
+    return this.entries.get(key(tenantId, clusterId))?.cluster.version === version;
+  }
+
+  /** A write of this instance committed: patch the model it changed, if held at the version before. */
+  private committed(tenantId: string, change: ClusterChange): void {
+    const k = key(tenantId, change.clusterId);
+    const entry = this.entries.get(k);
+    const { version, changes, row } = change;
+    if (entry !== undefined && version !== undefined && entry.cluster.version >= version) return; // its NOTIFY came first and patched it
+    if (entry === undefined || version === undefined || changes === null || row === undefined || entry.cluster.version !== version - 1) {
+      this.invalidate(k);
+      return;
+    }
+    this.invalidations += 1; // an adoption or load under way predates this change
+    this.loading.delete(k);
+    this.patch(k, entry, row, changes, Date.now());
+  }
+
+  /**
+   * Another instance (or this one: NOTIFY reaches every listener) announced a change. Held at the
+   * version before, with the objects named: read them and patch (requests wait for it); else drop.
+   */
+  private heard(tenantId: string, clusterId: string, version: number | undefined, objects: readonly ObjectRef[] | undefined): void {
+    const k = key(tenantId, clusterId);
+    const entry = this.entries.get(k);
+    if (version !== undefined && entry !== undefined && entry.cluster.version >= version) return; // already seen (our own write)
+    if (version === undefined || objects === undefined || entry === undefined || entry.cluster.version !== version - 1) {
+      this.invalidate(k, version);
+      return;
+    }
+    this.invalidations += 1;
+    entry.checkedAt = -Infinity; // not served until patched (or reloaded)
+    const invalidations = this.invalidations;
+    const load: Promise<Entry> = this.loader.changes(tenantId, clusterId, objects).then((read) => {
+      const current = this.entries.get(k);
+      if (read === null || read.cluster.version !== version || current !== entry || this.invalidations !== invalidations) {
+        return this.revalidate(tenantId, clusterId, this.entries.get(k)); // moved on meanwhile: load as usual
+      }
+      return this.patch(k, entry, read.cluster, read.changes, Date.now()) ?? this.revalidate(tenantId, clusterId, undefined);
+    }).finally(() => { if (this.loading.get(k) === load) this.loading.delete(k); });
+    load.catch(() => undefined); // a request waiting for it gets the error
+    this.loading.set(k, load);
+  }
+
+  /** Patches a held model with committed changes into the next version's entry; on any failure the entry is dropped (then loaded). */
+  private patch(k: string, entry: Entry, cluster: ClusterRow, changes: readonly ModelChange[], checkedAt: number): Entry | null {
+    try {
+      const started = performance.now();
+      const compiled = patchCompiled(entry.compiled, changes);
+      const model = compiled.model;
+      const next: Entry = { tenantId: entry.tenantId, cluster, model, compiled, weight: weightOf(model), checkedAt };
+      this.patchStats.count += 1;
+      this.patchStats.ms += performance.now() - started;
+      this.store(k, next);
+      return next;
+    } catch (error) {
+      this.logger.warn(`could not patch the model of cluster ${cluster.id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.drop(k);
+      return null;
+    }
+  }
+
   /** Applies a topology that never leaves memory (what-if): compiled fresh, not cached. */
   compileVariant(base: CompiledTopology, model: ClusterModel): CompiledTopology {
     return { cluster: base.cluster, model, compiled: compile(model) };
   }
 
-  stats(): { entries: number; weight: number } {
+  stats(): { entries: number; weight: number; patches: number; patchMs: number } {
     let weight = 0;
     for (const e of this.entries.values()) weight += e.weight;
-    return { entries: this.entries.size, weight };
+    return { entries: this.entries.size, weight, patches: this.patchStats.count, patchMs: Math.round(this.patchStats.ms) };
   }
 
   private async revalidate(tenantId: string, clusterId: string, entry: Entry | undefined): Promise<Entry> {

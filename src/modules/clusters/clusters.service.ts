@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error';
 import { cidrContains, parseCidr } from '../../common/net';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
+import { settingsChange } from '../topology/model-changes';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
 
@@ -138,6 +139,7 @@ export class ClustersService {
       if (settings.name !== current.name) await this.ensureNameFree(tx, settings.name, id);
       await this.store.checkContentsFit(tx, current, settings);
       const row = await tx.cluster.update({ where: { tenantId_id: { tenantId, id } }, data: settings });
+      this.store.changed(tx, row, settingsChange(row));
       return toClusterView(row);
     });
   }

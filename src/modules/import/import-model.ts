@@ -1,9 +1,9 @@
-import type { ClusterModel, ContainerPortModel, EndpointSliceModel, PodPhase } from '../../engine';
+import type { ClusterModel, ContainerPortModel, EndpointSliceModel, ModelChange, NodeModel, PodModel, PodPhase } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import type { ServiceSpec } from '../services/service-spec';
-import { assembleModel, ServiceRow } from '../analysis/topology-loader';
+import { assembleModel, serviceModelOf, ServiceRow } from '../analysis/topology-loader';
 import { ClusterRow } from '../topology/cluster-store';
-import { NodeData, nodeRowData, PodData, podRowData, serviceRowSpec, SliceData, sliceRowData } from './import-records';
+import { NodeData, nodeRowData, PodData, podRowData, ServiceData, serviceRowSpec, SliceData, sliceRowData } from './import-records';
 import { Change, Deletions } from './import-writes';
 
 /** The cluster's stored objects before an import, by the import's keys (`name`, `namespace/name`). */
@@ -18,7 +18,7 @@ export interface ExistingRows { nodes: Map<string, Node>; pods: Map<string, Pod>
 export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, changes: readonly Change[], deletions: Deletions): ClusterModel {
   const nodes = new Map<string, NodeData>([...existing.nodes].map(([k, row]) => [k, nodeRowData(row)]));
   const pods = new Map<string, PodData>([...existing.pods].map(([k, row]) => [k, podRowData(row)]));
-  const services = new Map<string, ServiceSpec>([...existing.services].map(([k, row]) => [k, serviceRowSpec(row)]));
+  const services = new Map<string, ServiceData>([...existing.services].map(([k, row]) => [k, serviceRowSpec(row)]));
   const slices = new Map<string, SliceData>([...existing.slices].map(([k, row]) => [k, sliceRowData(row)]));
   for (const d of deletions.nodes) nodes.delete(d.key);
   for (const d of deletions.pods) pods.delete(d.key);
@@ -28,38 +28,82 @@ export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, ch
     switch (change.kind) {
       case 'nodes': nodes.set(change.key, change.data as NodeData); break;
       case 'pods': pods.set(change.key, change.data as PodData); break;
-      case 'services': services.set(change.key, change.data as ServiceSpec); break;
+      case 'services': services.set(change.key, change.data as ServiceData); break;
       case 'endpointSlices': slices.set(change.key, change.data as SliceData); break;
     }
   }
   // Field order as TopologyLoader's columns (objects built whole, one shape each, no spreads: a
   // 150,000-pod model is built in a few hundred milliseconds); jsonb columns as PostgreSQL returns them.
   return assembleModel(cluster, {
-    nodes: [...nodes].map(([name, d]) => ({ name, internalIps: d.internalIps, externalIp: d.externalIp, podCidrs: d.podCidrs, labels: asJsonb(d.labels) })),
-    pods: [...pods].map(([key, d]) => {
-      const slash = key.indexOf('/');
-      return {
-        namespace: key.slice(0, slash), name: key.slice(slash + 1), labels: asJsonb(d.labels), nodeName: d.nodeName, ips: d.ips, hostNetwork: d.hostNetwork,
-        phase: d.phase as PodPhase, ready: d.ready, terminating: d.terminating, containerPorts: asJsonb(d.containerPorts) as ContainerPortModel[],
-      };
-    }),
-    services: [...services].map(([key, s]) => {
-      const slash = key.indexOf('/');
-      return {
-        namespace: key.slice(0, slash), name: key.slice(slash + 1), type: s.type, selector: asJsonb(s.selector), ports: asJsonb(s.ports) as ServiceRow['ports'],
-        clusterIps: s.clusterIps, externalIps: s.externalIps, loadBalancerIngress: asJsonb(s.loadBalancerIngress) as ServiceRow['loadBalancerIngress'],
-        loadBalancerSourceRanges: s.loadBalancerSourceRanges, externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
-        healthCheckNodePort: s.healthCheckNodePort, publishNotReadyAddresses: s.publishNotReadyAddresses, labels: asJsonb(s.labels), annotations: asJsonb(s.annotations),
-      };
-    }),
-    endpointSlices: [...slices].map(([key, d]) => {
-      const slash = key.indexOf('/');
-      return {
-        namespace: key.slice(0, slash), name: key.slice(slash + 1), serviceName: d.serviceName, addressType: d.addressType,
-        ports: asJsonb(d.ports) as EndpointSliceModel['ports'], endpoints: asJsonb(d.endpoints) as EndpointSliceModel['endpoints'],
-      };
-    }),
+    nodes: [...nodes].map(([name, d]) => nodeModel(name, d)),
+    pods: [...pods].map(([key, d]) => podModel(key, d)),
+    services: [...services].map(([key, s]) => serviceRow(key, s)),
+    endpointSlices: [...slices].map(([key, d]) => sliceModel(key, d)),
   });
+}
+
+/** What an import changed, as the engine applies it (ModelChange): its writes and deletions, built as modelAfterImport builds them. */
+export function importChanges(changes: readonly Change[], deletions: Deletions): ModelChange[] {
+  const out: ModelChange[] = [];
+  for (const d of deletions.nodes) out.push({ kind: 'node', name: d.key, after: null });
+  for (const d of deletions.pods) out.push({ kind: 'pod', key: d.key, after: null });
+  for (const d of deletions.services) out.push({ kind: 'service', key: d.key, after: null });
+  for (const d of deletions.endpointSlices) out.push({ kind: 'endpointSlice', key: d.key, after: null });
+  for (const c of changes) {
+    switch (c.kind) {
+      case 'nodes': out.push({ kind: 'node', name: c.key, after: nodeModel(c.key, c.data as NodeData) }); break;
+      case 'pods': out.push({ kind: 'pod', key: c.key, after: podModel(c.key, c.data as PodData) }); break;
+      case 'services': out.push({ kind: 'service', key: c.key, after: serviceModelOf(serviceRow(c.key, c.data as ServiceData)) }); break;
+      case 'endpointSlices': out.push({ kind: 'endpointSlice', key: c.key, after: sliceModel(c.key, c.data as SliceData) }); break;
+    }
+  }
+  return out;
+}
+
+function split(key: string): [string, string] {
+  const slash = key.indexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+/** `unknown` only on the (rare) objects with redacted fields, as TopologyLoader reads them: the others keep one shape. */
+const unknownOf = (fields: readonly string[]) => (fields.length === 0 ? null : { unknown: fields });
+
+function nodeModel(name: string, d: NodeData): NodeModel {
+  const model: NodeModel = { name, internalIps: d.internalIps, externalIp: d.externalIp, podCidrs: d.podCidrs, labels: asJsonb(d.labels) };
+  const unknown = unknownOf(d.unknownFields);
+  return unknown === null ? model : { ...model, ...unknown };
+}
+
+function podModel(key: string, d: PodData): PodModel {
+  const [namespace, name] = split(key);
+  const model: PodModel = {
+    namespace, name, labels: asJsonb(d.labels), nodeName: d.nodeName, ips: d.ips, hostNetwork: d.hostNetwork,
+    phase: d.phase as PodPhase, ready: d.ready, terminating: d.terminating, containerPorts: asJsonb(d.containerPorts) as ContainerPortModel[],
+  };
+  const unknown = unknownOf(d.unknownFields);
+  return unknown === null ? model : { ...model, ...unknown };
+}
+
+function serviceRow(key: string, s: ServiceData): ServiceRow {
+  const [namespace, name] = split(key);
+  const unknown = unknownOf(s.unknownFields);
+  const row: ServiceRow = {
+    namespace, name, type: s.type, selector: asJsonb(s.selector), ports: asJsonb(s.ports) as ServiceRow['ports'],
+    clusterIps: s.clusterIps, externalIps: s.externalIps, loadBalancerIngress: asJsonb(s.loadBalancerIngress) as ServiceRow['loadBalancerIngress'],
+    loadBalancerSourceRanges: s.loadBalancerSourceRanges, externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
+    healthCheckNodePort: s.healthCheckNodePort, publishNotReadyAddresses: s.publishNotReadyAddresses, labels: asJsonb(s.labels), annotations: asJsonb(s.annotations),
+  };
+  return unknown === null ? row : { ...row, ...unknown };
+}
+
+function sliceModel(key: string, d: SliceData): EndpointSliceModel {
+  const [namespace, name] = split(key);
+  const model: EndpointSliceModel = {
+    namespace, name, serviceName: d.serviceName, addressType: d.addressType,
+    ports: asJsonb(d.ports) as EndpointSliceModel['ports'], endpoints: asJsonb(d.endpoints) as EndpointSliceModel['endpoints'],
+  };
+  const unknown = unknownOf(d.unknownFields);
+  return unknown === null ? model : { ...model, ...unknown };
 }
 
 /**

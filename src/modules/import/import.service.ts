@@ -1,24 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { checkCceServiceConstraints, ClusterModel, normaliseCceAnnotations } from '../../engine';
+import { ClusterModel, normaliseCceAnnotations } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { ModelCache } from '../analysis/model-cache';
 import { TopologyLoader } from '../analysis/topology-loader';
-import { toServiceModel } from '../services/cce-constraints';
+import { cceServiceRules, toServiceModel } from '../services/cce-constraints';
 import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ImportMode, ImportReportView, zeroCounts } from './import.dto';
-import { DocumentIndex, forItem, ItemFailure, parseOrFail, ParserFormat, SERVICE_FIELDS } from './import-errors';
+import { checkImportable, ImportInput, readInput } from './import-input';
+import { DocumentIndex, forItem, forItemSync, ItemFailure, parseOrFail, NODE_FIELDS, POD_FIELDS, SERVICE_FIELDS } from './import-errors';
+import { placePod, podClaims, PodRuleContext, podPorts } from '../pods/pod-rules';
+import { nodeAddresses, nodeClaims } from '../nodes/node-rules';
 import { changesCluster, KubeProxyData, kubeProxySettings } from './import-kube-proxy';
 import {
-  checkLabels, LAST_APPLIED, NodeData, nodeClaims, nodeData, nodeRowData, PodData, podClaims, podPlacement, podPorts, podRowData,
-  same, serviceAnnotations, serviceInput, serviceRowSpec, SliceData, sliceData, sliceRowData,
+  checkLabels, LAST_APPLIED, NodeData, nodeRowData, PodData, podRowData,
+  same, serviceAnnotations, ServiceData, serviceInput, serviceRowSpec, SliceData, sliceData, sliceRowData,
 } from './import-records';
 import { Change, claimAll, deleteAll, Deletions, explainFailedClaims, noDeletions, WriteBatch, writeAll } from './import-writes';
 import { planDeletions } from './import-replace';
-import { ExistingRows, modelAfterImport } from './import-model';
+import { ExistingRows, importChanges, modelAfterImport } from './import-model';
+import { settingsChange } from '../topology/model-changes';
 import type { ParsedImport } from './parse';
+
+/** Up to this many changed objects, the analyses patch their model with the import's changes; beyond, they take the whole model (adopt). */
+const PATCH_LIMIT = 10_000;
 
 /** An import writes up to hundreds of thousands of rows in one transaction: more time than a request's 60 s default, yet bounded. */
 const IMPORT_TIMEOUT_MS = 300_000;
@@ -37,17 +44,21 @@ export class ImportService {
     private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader, private readonly cache: ModelCache,
   ) {}
 
-  async importDocument(tenantId: string, clusterId: string, text: string, format: ParserFormat, mode: ImportMode = 'merge'): Promise<ImportReportView> {
+  async importDocument(tenantId: string, clusterId: string, input: ImportInput, mode: ImportMode = 'merge'): Promise<ImportReportView> {
     const phases = new Phases();
-    const parsed = parseOrFail(text, format);
+    const { sources, archive, bytes } = await readInput(input);
+    const parsed = parseOrFail(sources);
+    checkImportable(parsed);
     phases.end('parse');
-    const doc = new DocumentIndex(text, format);
+    const doc = new DocumentIndex(sources);
     try {
       const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc, phases, mode), { timeoutMs: IMPORT_TIMEOUT_MS });
+      report.archive = archive;
       phases.end('commit');
-      // Committed: the analyses take the cluster as the import left it from memory, not by reading it back.
-      if (after !== null) this.cache.adopt(after.cluster, after.model);
-      this.logger.log({ message: 'imported', clusterId, mode, bytes: text.length, created: report.created, updated: report.updated, deleted: report.deleted, ms: phases.ms });
+      // Committed: a cached model was patched with the import's changes (a small diff); if none
+      // was held at the version before, the analyses take the whole model from memory instead of reading it back.
+      if (after !== null && !this.cache.holds(tenantId, clusterId, after.cluster.version)) this.cache.adopt(after.cluster, after.model);
+      this.logger.log({ message: 'imported', clusterId, mode, bytes, layout: archive?.layout, created: report.created, updated: report.updated, deleted: report.deleted, ms: phases.ms });
       return report;
     } catch (error) {
       if (error instanceof ItemFailure) throw error.toDomainError(doc);
@@ -63,7 +74,7 @@ export class ImportService {
       created: zeroCounts(), updated: zeroCounts(), unchanged: zeroCounts(), deleted: zeroCounts(),
       skipped: parsed.skipped.map((s) => ({ ...s })), warnings: parsed.warnings.map((w) => ({ ...w })), kubeProxy: null, clusterVersion: cluster.version,
     };
-    const warn = (kind: string, name: string, message: string) => report.warnings.push({ index: doc.indexOf(kind, name), kind, name, message });
+    const warn = (kind: string, name: string, message: string) => report.warnings.push({ ...doc.locate(kind, name), kind, name, message });
 
     const kubeProxy = parsed.kubeProxy ? kubeProxySettings(cluster, parsed.kubeProxy) : null;
     const existing = await this.existing(tx, cluster);
@@ -82,7 +93,7 @@ export class ImportService {
     });
     const clusterChanged = kubeProxy !== null && changesCluster(cluster, kubeProxy.data);
     report.kubeProxy = kubeProxy?.applied ?? null;
-    report.warnings.sort((a, b) => a.index - b.index);
+    report.warnings.sort((a, b) => (a.source ?? '').localeCompare(b.source ?? '') || a.index - b.index);
     phases.end('plan');
     for (const kind of Object.keys(deletions) as (keyof Deletions)[]) report.deleted[kind] = deletions[kind].length;
     const deleting = Object.values(deletions).some((d) => d.length > 0);
@@ -110,6 +121,8 @@ export class ImportService {
     phases.end('check');
     const locked = await this.store.lock(tx, tenantId, clusterId);
     report.clusterVersion = locked.version;
+    const diff = pending.length + Object.values(deletions).reduce((n, d) => n + d.length, 0);
+    if (diff <= PATCH_LIMIT) this.store.changed(tx, locked, ...importChanges(pending, deletions), ...(clusterChanged ? [settingsChange(locked)] : []));
     return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes, deletions) } };
   }
 
@@ -128,7 +141,7 @@ export class ImportService {
   private planNodes(parsed: ParsedImport, existing: ExistingRows): Change<Node, NodeData>[] {
     return parsed.nodes.map((rec) => {
       checkLabels('Node', rec.name, rec.labels);
-      const data = nodeData(rec);
+      const data: NodeData = { ...forItemSync('Node', rec.name, NODE_FIELDS, () => nodeAddresses(rec)), labels: rec.labels, unknownFields: rec.unknown ?? [] };
       const row = existing.nodes.get(rec.name);
       return { kind: 'nodes', key: rec.name, id: row?.id ?? randomUUID(), row, data, claims: nodeClaims(data) };
     });
@@ -142,18 +155,19 @@ export class ImportService {
     return parsed.pods.map((rec) => {
       const key = `${rec.namespace}/${rec.name}`;
       checkLabels('Pod', key, rec.labels);
-      const say = (message: string) => warn('Pod', key, message);
-      const data: PodData = {
-        labels: rec.labels, ...podPlacement(rec, nodeIps, say), hostNetwork: rec.hostNetwork, phase: rec.phase, ready: rec.ready,
-        terminating: rec.terminating, containerPorts: podPorts(rec.containerPorts, say),
-      };
+      // A live cluster's pod is kept as the cluster has it; what the API would refuse is a warning (pod-rules).
+      const ctx: PodRuleContext = { nodeIps: (name) => nodeIps.get(name), tolerate: (field, message) => warn('Pod', key, `${POD_FIELDS(field)} ${message}`) };
+      const data: PodData = forItemSync('Pod', key, POD_FIELDS, () => ({
+        labels: rec.labels, ...placePod({ nodeName: rec.nodeName, hostNetwork: rec.hostNetwork, ips: rec.ips, ipsGiven: rec.ips.length > 0 }, ctx),
+        phase: rec.phase, ready: rec.ready, terminating: rec.terminating, containerPorts: podPorts(rec.containerPorts, ctx), unknownFields: rec.unknown ?? [],
+      }));
       const row = existing.pods.get(key);
       return { kind: 'pods', key, id: row?.id ?? randomUUID(), row, data, claims: podClaims(data) };
     });
   }
 
-  private async planServices(parsed: ParsedImport, existing: ExistingRows, cluster: ClusterRow, warn: (kind: string, name: string, message: string) => void): Promise<Change<Service, ServiceSpec>[]> {
-    const out: Change<Service, ServiceSpec>[] = [];
+  private async planServices(parsed: ParsedImport, existing: ExistingRows, cluster: ClusterRow, warn: (kind: string, name: string, message: string) => void): Promise<Change<Service, ServiceData>[]> {
+    const out: Change<Service, ServiceData>[] = [];
     for (const rec of parsed.services) {
       const key = `${rec.namespace}/${rec.name}`;
       checkLabels('Service', key, rec.labels);
@@ -164,7 +178,7 @@ export class ImportService {
       if (cluster.profile !== 'KUBERNETES') spec = { ...spec, annotations: { ...normaliseCceAnnotations(toServiceModel(rec.namespace, rec.name, spec)).annotations } };
       const claims = await forItem('Service', key, SERVICE_FIELDS, () => serviceClaims(spec));
       const row = existing.services.get(key);
-      out.push({ kind: 'services', key, id: row?.id ?? randomUUID(), row, data: spec, claims });
+      out.push({ kind: 'services', key, id: row?.id ?? randomUUID(), row, data: { ...spec, unknownFields: rec.unknown ?? [] }, claims });
     }
     return out;
   }
@@ -186,16 +200,13 @@ export class ImportService {
     }
   }
 
-  /** The CCE page's constraints on every Service of the document, against the cluster as the import leaves it (as applyCceRules checks one). */
+  /** The CCE page's rules (cceServiceRules) on every Service of the document, against the cluster as the import leaves it. */
   private async checkCce(tx: TenantTx, cluster: ClusterRow, services: Change<Service, ServiceSpec>[]): Promise<void> {
     if (cluster.profile === 'KUBERNETES' || services.length === 0) return;
     const model = await this.loader.load(tx, cluster);
     for (const change of services) {
       const [namespace, name] = change.key.split('/');
-      const service = normaliseCceAnnotations(toServiceModel(namespace, name, change.data));
-      const others = model.services.filter((s) => !(s.namespace === namespace && s.name === name));
-      const [first] = checkCceServiceConstraints({ ...model, services: others }, service);
-      if (first) throw new ItemFailure('UNPROCESSABLE', 'Service', change.key, first.field, `${first.message} (rule ${first.ruleId})`, first.ruleId);
+      forItemSync('Service', change.key, SERVICE_FIELDS, () => cceServiceRules(model, namespace, name, change.data));
     }
   }
 }

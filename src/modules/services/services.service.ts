@@ -6,6 +6,8 @@ import { Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { TopologyLoader } from '../analysis/topology-loader';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
+import { stillUnknown } from '../topology/canonical';
+import { serviceChange } from '../topology/model-changes';
 import { applyCceRules } from './cce-constraints';
 import { NamespacedPageArgs, Page, namespacedPageQuery } from '../topology/paging';
 import { CreateServiceInput, ServiceView, UpdateServiceInput } from './service.dto';
@@ -25,7 +27,7 @@ export function toServiceView(row: Service): ServiceView {
   const spec = specOf(row);
   return {
     id: row.id, clusterId: row.clusterId, namespace: row.namespace, name: row.name, ...spec,
-    headless: isHeadless(spec), clusterIps: isHeadless(spec) ? [] : spec.clusterIps,
+    headless: isHeadless(spec), clusterIps: isHeadless(spec) ? [] : spec.clusterIps, unknownFields: row.unknownFields,
     createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -49,6 +51,7 @@ export class ServicesService {
       const id = randomUUID();
       await this.store.claim(tx, cluster, { kind: 'service', id, name: `${namespace}/${name}` }, serviceClaims(spec));
       const row = await tx.service.create({ data: { tenantId, clusterId, id, namespace, name, ...columns(spec), selector: spec.selector ?? undefined } });
+      this.store.changed(tx, cluster, serviceChange(`${namespace}/${name}`, row));
       return toServiceView(row);
     });
   }
@@ -79,7 +82,8 @@ export class ServicesService {
       if (input.clusterIps === undefined && isHeadless(before) !== isHeadless(resolved)) resolved.clusterIps = [];
       const spec = await applyCceRules(tx, this.loader, cluster, current.namespace, current.name, await this.allocate(tx, cluster, resolved));
       await this.store.claim(tx, cluster, { kind: 'service', id, name: `${current.namespace}/${current.name}` }, serviceClaims(spec));
-      const row = await tx.service.update({ where: { tenantId_id: { tenantId, id } }, data: { ...columns(spec), selector: spec.selector ?? (null as never) } });
+      const row = await tx.service.update({ where: { tenantId_id: { tenantId, id } }, data: { ...columns(spec), selector: spec.selector ?? (null as never), unknownFields: stillUnknown(current.unknownFields, input) } });
+      this.store.changed(tx, cluster, serviceChange(`${row.namespace}/${row.name}`, row));
       return toServiceView(row);
     });
   }
@@ -87,9 +91,10 @@ export class ServicesService {
   async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
-      await this.find(tx, tenantId, clusterId, id);
+      const service = await this.find(tx, tenantId, clusterId, id);
       await this.store.release(tx, cluster, id);
       await tx.service.delete({ where: { tenantId_id: { tenantId, id } } });
+      this.store.changed(tx, cluster, serviceChange(`${service.namespace}/${service.name}`, null));
     });
   }
 

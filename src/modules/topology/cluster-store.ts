@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
 import { cidrContains, parseCidr } from '../../common/net';
 import { Cluster, Prisma } from '../../generated/prisma/client';
-import { CHANGE_CHANNEL, encodeChange } from '../../prisma/change-feed';
+import type { ModelChange } from '../../engine';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 
 export type ClusterRow = Cluster;
@@ -37,9 +37,9 @@ export class ClusterStore {
         where: { tenantId_id: { tenantId, id: clusterId } },
         data: { version: { increment: 1 } },
       });
-      // Other instances hear of it at commit (NOTIFY is transactional); this one right after.
-      await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'cluster', tenantId, clusterId, version: row.version })})`;
-      this.prisma.markChanged(tx, { clusterId });
+      // Other instances hear of it at commit (PrismaService sends the NOTIFY, with what the write
+      // records as changed: see changed()); this one right after.
+      this.prisma.markChanged(tx, { clusterId, version: row.version, row });
       return row;
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
@@ -47,6 +47,11 @@ export class ClusterStore {
       }
       throw error;
     }
+  }
+
+  /** Says what a write under lock() changed, so the analyses patch their model instead of reloading the cluster. */
+  changed(tx: TenantTx, cluster: ClusterRow, ...changes: ModelChange[]): void {
+    this.prisma.recordChanges(tx, cluster, changes);
   }
 
   /** Takes the claims for `owner`, replacing the ones it held; a claim held by another object is a 409. */

@@ -1,0 +1,57 @@
+// Answers that need values an imported dump redacted (a support bundle writes ***HIDDEN***): the
+// model marks such fields `unknown`, and an answer that depends on one is UNKNOWN, naming it.
+import type { CompiledCluster, CompiledService } from '../compiled';
+import type { EndpointSliceModel, PodModel } from '../model';
+import type { AddressResult } from '../results';
+
+/** The pods and slices with unknown fields, found once per list (usually none). */
+const UNKNOWN_PODS = new WeakMap<readonly PodModel[], readonly PodModel[]>();
+const UNKNOWN_SLICES = new WeakMap<readonly EndpointSliceModel[], readonly EndpointSliceModel[]>();
+
+function withUnknown<T extends { readonly unknown?: readonly string[] }>(cache: WeakMap<readonly T[], readonly T[]>, list: readonly T[]): readonly T[] {
+  let found = cache.get(list);
+  if (found === undefined) {
+    found = list.filter((o) => o.unknown !== undefined && o.unknown.length > 0);
+    cache.set(list, found);
+  }
+  return found;
+}
+
+/** Whether the pod may back the Service: it runs in its namespace and its labels match the selector (unknown labels may). */
+function mayBack(pod: PodModel, namespace: string, selector: Readonly<Record<string, string>>): boolean {
+  if (pod.namespace !== namespace || pod.phase !== 'Running') return false;
+  if (pod.unknown?.includes('labels')) return true;
+  return Object.keys(selector).every((k) => pod.labels[k] === selector[k]);
+}
+
+/**
+ * What an answer about `svc` from `client` needs but was redacted: the Service's own unknown
+ * fields, its possible backends' unknown addresses or labels, its slices' unknown endpoints, and
+ * the client pod's unknown address; each as `<object>: <fields>`.
+ */
+export function redactedFacts(cc: CompiledCluster, svc: CompiledService, client: PodModel | null): string[] {
+  const facts: string[] = [];
+  const say = (what: string, fields: readonly string[]) => facts.push(`${what}: ${fields.join(', ')}`);
+  if (client?.unknown !== undefined) say(`client pod ${client.namespace}/${client.name}`, client.unknown);
+  const { model } = svc;
+  if (model.unknown !== undefined) say(`Service ${svc.key}`, model.unknown);
+  if (model.selector !== null) {
+    for (const pod of withUnknown(UNKNOWN_PODS, cc.model.pods)) {
+      const fields = pod.unknown!.filter((f) => f === 'ips' || f === 'labels');
+      if (fields.length > 0 && mayBack(pod, model.namespace, model.selector)) say(`pod ${pod.namespace}/${pod.name}`, fields);
+    }
+  }
+  for (const slice of withUnknown(UNKNOWN_SLICES, cc.model.endpointSlices)) {
+    if (slice.namespace === model.namespace && slice.serviceName === model.name) say(`EndpointSlice ${slice.namespace}/${slice.name}`, slice.unknown!);
+  }
+  return facts;
+}
+
+/** The answer for the same address, UNKNOWN: it depends on redacted values, named in its one step. */
+export function redactedResult(r: AddressResult, facts: readonly string[], rule: AddressResult['rules'][number]): AddressResult {
+  const path = [{ at: 'client', rule: rule.id, description: `the imported dump redacted values this answer needs: ${facts.join('; ')}` }];
+  return {
+    via: r.via, verdict: 'UNKNOWN', missingFact: 'REDACTED_VALUE', sourceIp: { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' },
+    endpoints: [], path, hops: [], deliveries: null, rules: [rule], suggestions: [],
+  };
+}
