@@ -49,20 +49,23 @@ export function serviceAnnotations(rec: ServiceRecord, onDrop: () => void): Reco
 
 // ---------------------------------------------------------------- nodes
 
-export type NodeData = Pick<Node, 'internalIps' | 'externalIp' | 'podCidrs'> & { labels: Record<string, string> };
+/** Every kind's data carries `unknownFields`: the fields the document redacted (stored without their value). */
+export type NodeData = Pick<Node, 'internalIps' | 'externalIp' | 'podCidrs'> & { labels: Record<string, string>; unknownFields: string[] };
 
 
-export const nodeRowData = (row: Node): NodeData => ({ internalIps: row.internalIps, externalIp: row.externalIp, podCidrs: row.podCidrs, labels: row.labels as Record<string, string> });
+export const nodeRowData = (row: Node): NodeData => ({
+  internalIps: row.internalIps, externalIp: row.externalIp, podCidrs: row.podCidrs, labels: row.labels as Record<string, string>, unknownFields: row.unknownFields,
+});
 
 // ---------------------------------------------------------------- pods
 
 export type PodData = Pick<Pod, 'nodeName' | 'ips' | 'hostNetwork' | 'phase' | 'ready' | 'terminating'> & {
-  labels: Record<string, string>; containerPorts: ContainerPortRecord[];
+  labels: Record<string, string>; containerPorts: ContainerPortRecord[]; unknownFields: string[];
 };
 
 export const podRowData = (row: Pod): PodData => ({
   labels: row.labels as Record<string, string>, nodeName: row.nodeName, ips: row.ips, hostNetwork: row.hostNetwork, phase: row.phase,
-  ready: row.ready, terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortRecord[],
+  ready: row.ready, terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortRecord[], unknownFields: row.unknownFields,
 });
 
 // ---------------------------------------------------------------- services
@@ -84,15 +87,18 @@ const SPEC_KEYS = [
   'internalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'labels', 'annotations',
 ] as const satisfies readonly (keyof ServiceSpec)[];
 
-export const serviceRowSpec = (row: Service): ServiceSpec => Object.fromEntries(SPEC_KEYS.map((k) => [k, row[k]])) as unknown as ServiceSpec;
+/** A Service's data in an import: its spec, and the fields the document redacted. */
+export type ServiceData = ServiceSpec & { unknownFields: string[] };
+
+export const serviceRowSpec = (row: Service): ServiceData => ({ ...(Object.fromEntries(SPEC_KEYS.map((k) => [k, row[k]])) as unknown as ServiceSpec), unknownFields: row.unknownFields });
 
 // ---------------------------------------------------------------- EndpointSlices
 
-export type SliceData = Pick<EndpointSliceRecord, 'serviceName' | 'addressType' | 'ports' | 'endpoints'>;
+export type SliceData = Pick<EndpointSliceRecord, 'serviceName' | 'addressType' | 'ports' | 'endpoints'> & { unknownFields: string[] };
 
-export const sliceData = (rec: EndpointSliceRecord): SliceData => ({ serviceName: rec.serviceName, addressType: rec.addressType, ports: rec.ports, endpoints: rec.endpoints });
+export const sliceData = (rec: EndpointSliceRecord): SliceData => ({ serviceName: rec.serviceName, addressType: rec.addressType, ports: rec.ports, endpoints: rec.endpoints, unknownFields: rec.unknown ?? [] });
 
 export const sliceRowData = (row: EndpointSlice): SliceData => ({
   serviceName: row.serviceName, addressType: row.addressType as SliceData['addressType'],
-  ports: row.ports as unknown as SliceData['ports'], endpoints: row.endpoints as unknown as SliceData['endpoints'],
+  ports: row.ports as unknown as SliceData['ports'], endpoints: row.endpoints as unknown as SliceData['endpoints'], unknownFields: row.unknownFields,
 });

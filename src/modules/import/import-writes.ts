@@ -149,18 +149,20 @@ export async function deleteAll(tx: TenantTx, cluster: ClusterRow, deletions: De
 interface Column { key: string; column: string; type: string }
 
 const col = (key: string, column: string, type: string): Column => ({ key, column, type });
+/** The fields the document redacted (every kind has them). */
+const UNKNOWN = col('unknownFields', 'unknown_fields', 'text[]');
 
 /** Per kind: the table, and the columns besides the keys (tenant, cluster, id, namespace, name). */
 const TABLES: Record<Kind, { table: string; namespaced: boolean; columns: Column[] }> = {
   nodes: {
     table: 'nodes', namespaced: false,
-    columns: [col('internalIps', 'internal_ips', 'text[]'), col('externalIp', 'external_ip', 'text'), col('podCidrs', 'pod_cidrs', 'text[]'), col('labels', 'labels', 'jsonb')],
+    columns: [col('internalIps', 'internal_ips', 'text[]'), col('externalIp', 'external_ip', 'text'), col('podCidrs', 'pod_cidrs', 'text[]'), col('labels', 'labels', 'jsonb'), UNKNOWN],
   },
   pods: {
     table: 'pods', namespaced: true,
     columns: [
       col('labels', 'labels', 'jsonb'), col('nodeName', 'node_name', 'text'), col('ips', 'ips', 'text[]'), col('hostNetwork', 'host_network', 'boolean'),
-      col('phase', 'phase', 'text'), col('ready', 'ready', 'boolean'), col('terminating', 'terminating', 'boolean'), col('containerPorts', 'container_ports', 'jsonb'),
+      col('phase', 'phase', 'text'), col('ready', 'ready', 'boolean'), col('terminating', 'terminating', 'boolean'), col('containerPorts', 'container_ports', 'jsonb'), UNKNOWN,
     ],
   },
   services: {
@@ -170,12 +172,12 @@ const TABLES: Record<Kind, { table: string; namespaced: boolean; columns: Column
       col('externalIps', 'external_ips', 'text[]'), col('loadBalancerIngress', 'load_balancer_ingress', 'jsonb'),
       col('loadBalancerSourceRanges', 'load_balancer_source_ranges', 'text[]'), col('externalTrafficPolicy', 'external_traffic_policy', '"TrafficPolicy"'),
       col('internalTrafficPolicy', 'internal_traffic_policy', '"TrafficPolicy"'), col('healthCheckNodePort', 'health_check_node_port', 'integer'),
-      col('publishNotReadyAddresses', 'publish_not_ready_addresses', 'boolean'), col('labels', 'labels', 'jsonb'), col('annotations', 'annotations', 'jsonb'),
+      col('publishNotReadyAddresses', 'publish_not_ready_addresses', 'boolean'), col('labels', 'labels', 'jsonb'), col('annotations', 'annotations', 'jsonb'), UNKNOWN,
     ],
   },
   endpointSlices: {
     table: 'endpoint_slices', namespaced: true,
-    columns: [col('serviceName', 'service_name', 'text'), col('addressType', 'address_type', 'text'), col('ports', 'ports', 'jsonb'), col('endpoints', 'endpoints', 'jsonb')],
+    columns: [col('serviceName', 'service_name', 'text'), col('addressType', 'address_type', 'text'), col('ports', 'ports', 'jsonb'), col('endpoints', 'endpoints', 'jsonb'), UNKNOWN],
   },
 };
 

@@ -40,6 +40,7 @@ export class NodeView {
   @Prop('string', { nullable: true }) externalIp!: string | null;
   @Prop('string', { array: true }) podCidrs!: string[];
   @Prop('stringMap') labels!: Record<string, string>;
+  @Prop('string', { array: true, description: 'Fields whose value is not known: an imported dump redacted them. Analyses that need one answer UNKNOWN. A write that sets the field makes it known.' }) unknownFields!: string[];
   @Prop('string') createdAt!: string;
   @Prop('string') updatedAt!: string;
 }

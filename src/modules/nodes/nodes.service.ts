@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error';
 import { Node } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { ClusterStore } from '../topology/cluster-store';
+import { stillUnknown } from '../topology/canonical';
 import { nodeChange } from '../topology/model-changes';
 import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
 import { CreateNodeInput, NodeView, UpdateNodeInput } from './node.dto';
@@ -12,7 +13,7 @@ import { checkHostNetworkPods, nodeAddresses, nodeClaims } from './node-rules';
 export function toNodeView(row: Node): NodeView {
   return {
     id: row.id, clusterId: row.clusterId, name: row.name, internalIps: row.internalIps, externalIp: row.externalIp,
-    podCidrs: row.podCidrs, labels: row.labels as Record<string, string>,
+    podCidrs: row.podCidrs, labels: row.labels as Record<string, string>, unknownFields: row.unknownFields,
     createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -67,7 +68,7 @@ export class NodesService {
       await this.store.claim(tx, cluster, { kind: 'node', id, name: current.name }, nodeClaims({ internalIps, externalIp }));
       const hostNetworkPods = await tx.pod.findMany({ where: { tenantId, clusterId, nodeName: current.name, hostNetwork: true }, select: { namespace: true, name: true, ips: true } });
       checkHostNetworkPods(internalIps, hostNetworkPods);
-      const row = await tx.node.update({ where: { tenantId_id: { tenantId, id } }, data: { internalIps, externalIp, podCidrs, labels: input.labels ?? undefined } });
+      const row = await tx.node.update({ where: { tenantId_id: { tenantId, id } }, data: { internalIps, externalIp, podCidrs, labels: input.labels ?? undefined, unknownFields: stillUnknown(current.unknownFields, input) } });
       this.store.changed(tx, cluster, nodeChange(row.name, row));
       return toNodeView(row);
     });

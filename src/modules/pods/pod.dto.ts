@@ -69,6 +69,7 @@ export class PodView {
   @Prop('boolean') ready!: boolean;
   @Prop('boolean') terminating!: boolean;
   @Prop(ContainerPortView, { array: true }) containerPorts!: ContainerPortView[];
+  @Prop('string', { array: true, description: 'Fields whose value is not known: an imported dump redacted them. Analyses that need one answer UNKNOWN. A write that sets the field makes it known.' }) unknownFields!: string[];
   @Prop('string') createdAt!: string;
   @Prop('string') updatedAt!: string;
 }

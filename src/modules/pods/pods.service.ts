@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error';
 import { Pod } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
+import { stillUnknown } from '../topology/canonical';
 import { podChange } from '../topology/model-changes';
 import { PodPhase } from '../topology/enums';
 import { Page, PageArgs, namespacedPageQuery } from '../topology/paging';
@@ -17,7 +18,7 @@ export function toPodView(row: Pod): PodView {
   return {
     id: row.id, clusterId: row.clusterId, namespace: row.namespace, name: row.name, labels: row.labels as Record<string, string>,
     nodeName: row.nodeName, ips: row.ips, hostNetwork: row.hostNetwork, phase: row.phase as PodPhase, ready: row.ready,
-    terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortView[],
+    terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortView[], unknownFields: row.unknownFields,
     createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -83,7 +84,7 @@ export class PodsService {
         data: {
           // null (allowed by the optional fields) means "not given", as for the other fields.
           labels: input.labels ?? undefined, ...network, phase: input.phase ?? undefined, ready: input.ready ?? undefined, terminating: input.terminating ?? undefined,
-          containerPorts: ports as unknown as object[] | undefined,
+          containerPorts: ports as unknown as object[] | undefined, unknownFields: stillUnknown(current.unknownFields, input),
         },
       });
       this.store.changed(tx, cluster, podChange(`${row.namespace}/${row.name}`, row));

@@ -123,6 +123,7 @@ export class ServiceView {
   @Prop('boolean') publishNotReadyAddresses!: boolean;
   @Prop('stringMap') labels!: Record<string, string>;
   @Prop('stringMap') annotations!: Record<string, string>;
+  @Prop('string', { array: true, description: 'Fields whose value is not known: an imported dump redacted them. Analyses that need one answer UNKNOWN. A write that sets the field makes it known.' }) unknownFields!: string[];
   @Prop('string') createdAt!: string;
   @Prop('string') updatedAt!: string;
 }

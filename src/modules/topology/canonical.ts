@@ -27,3 +27,8 @@ export function canonicalCidrList(field: string, cidrs: readonly string[]): stri
 export function ipClaims(field: string, ips: readonly string[]): { key: string; field: string }[] {
   return ips.map((ip, i) => ({ key: `ip/${ip}`, field: `${field}[${i}]` }));
 }
+
+/** The fields still unknown (redacted in an import) after a write: those it does not set. */
+export function stillUnknown(unknown: readonly string[], input: object): string[] {
+  return unknown.filter((field) => (input as Record<string, unknown>)[field] === undefined);
+}
