@@ -172,6 +172,7 @@ export class ModelCache {
     const invalidations = this.invalidations;
     const load: Promise<Entry> = this.loader.changes(tenantId, clusterId, objects).then((read) => {
       const current = this.entries.get(k);
+      if (current !== undefined && current !== entry && current.cluster.version >= version) return current; // this instance's commit patched it meanwhile
       if (read === null || read.cluster.version !== version || current !== entry || this.invalidations !== invalidations) {
         return this.revalidate(tenantId, clusterId, this.entries.get(k)); // moved on meanwhile: load as usual
       }
@@ -215,9 +216,12 @@ export class ModelCache {
     if (entry) {
       const current = await this.prisma.forTenant(tenantId, (tx) => tx.cluster.findUnique({
         where: { tenantId_id: { tenantId, id: clusterId } }, select: { version: true } }));
-      if (current?.version === entry.cluster.version) {
-        entry.checkedAt = Date.now();
-        return this.touch(k, entry);
+      // The version read may be a write's whose commit this instance is about to patch in (the
+      // read raced the commit's callback): a model held at that version by now is as good.
+      const held = this.entries.get(k) ?? entry;
+      if (current !== null && held.cluster.version === current.version) {
+        held.checkedAt = Date.now();
+        return this.touch(k, held);
       }
     }
     const started = Date.now();
@@ -229,7 +233,7 @@ export class ModelCache {
     const loaded = Date.now();
     const fresh: Entry = { tenantId, ...snapshot, compiled: compile(snapshot.model), weight: weightOf(snapshot.model), checkedAt: Date.now() };
     this.logger.log({ message: 'compiled cluster model', clusterId, version: snapshot.cluster.version, pods: snapshot.model.pods.length,
-      loadMs: loaded - started, compileMs: fresh.checkedAt - loaded });
+      loadMs: loaded - started, compileMs: fresh.checkedAt - loaded, held: entry?.cluster.version ?? null });
     this.store(k, fresh);
     return fresh;
   }

@@ -20,7 +20,7 @@ import {
 } from './import-records';
 import { Change, claimAll, deleteAll, Deletions, explainFailedClaims, noDeletions, WriteBatch, writeAll } from './import-writes';
 import { planDeletions } from './import-replace';
-import { ExistingRows, importChanges, modelAfterImport } from './import-model';
+import { ExistingRows, importChanges, modelAfterImport, readExisting } from './import-model';
 import { settingsChange } from '../topology/model-changes';
 import type { ParsedImport } from './parse';
 
@@ -77,7 +77,7 @@ export class ImportService {
     const warn = (kind: string, name: string, message: string) => report.warnings.push({ ...doc.locate(kind, name), kind, name, message });
 
     const kubeProxy = parsed.kubeProxy ? kubeProxySettings(cluster, parsed.kubeProxy) : null;
-    const existing = await this.existing(tx, cluster);
+    const existing = await readExisting(tx, cluster);
     phases.end('read');
     const deletions = mode === 'replace' ? planDeletions(parsed, existing) : noDeletions();
     const changes = [
@@ -124,18 +124,6 @@ export class ImportService {
     const diff = pending.length + Object.values(deletions).reduce((n, d) => n + d.length, 0);
     if (diff <= PATCH_LIMIT) this.store.changed(tx, locked, ...importChanges(pending, deletions), ...(clusterChanged ? [settingsChange(locked)] : []));
     return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes, deletions) } };
-  }
-
-  private async existing(tx: TenantTx, cluster: ClusterRow): Promise<ExistingRows> {
-    const where = { tenantId: cluster.tenantId, clusterId: cluster.id };
-    const [nodes, pods, services, slices] = await Promise.all([
-      tx.node.findMany({ where }), tx.pod.findMany({ where }), tx.service.findMany({ where }), tx.endpointSlice.findMany({ where }),
-    ]);
-    const nsName = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
-    return {
-      nodes: new Map(nodes.map((r) => [r.name, r])), pods: new Map(pods.map((r) => [nsName(r), r])),
-      services: new Map(services.map((r) => [nsName(r), r])), slices: new Map(slices.map((r) => [nsName(r), r])),
-    };
   }
 
   private planNodes(parsed: ParsedImport, existing: ExistingRows): Change<Node, NodeData>[] {
