@@ -42,6 +42,7 @@ export async function writeThenAsk(base: string, auth: Auth, clusterId: string, 
     const change = i % 2 === 0 ? { ready: !pod.ready } : { labels: { ...pod.labels, 'bench.svcpath.dev/round': String(i) } };
     writes.push(await timed(() => fetch(`${base}/v1/clusters/${clusterId}/pods/${pod.id}`, { method: 'PATCH', headers: auth, body: JSON.stringify(change) })));
     if (i % 2 === 0) pod.ready = !pod.ready;
+    if (process.env.BENCH_PAUSE_MS) await new Promise((r) => setTimeout(r, Number(process.env.BENCH_PAUSE_MS)));
     afterWrite.push(await timed(() => ask(services[(20 + rounds + i) % services.length])));
   }
   const w = summary(warm);

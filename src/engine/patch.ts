@@ -32,6 +32,7 @@ import { PodDraft } from './patch/pods';
 import { patchedServices, ServiceDraft } from './patch/services';
 import { SliceDraft } from './patch/slices';
 import { claimsOf, labelsOf, rememberClaims, rememberLabels, slicesOf } from './patch/state';
+import { carryUnknownPods } from './reach/redacted';
 
 export { applyModelChanges, type ClusterSettings, type ModelChange } from './patch/model-changes';
 
@@ -69,7 +70,11 @@ class ClusterDraft {
     }
   }
 
+  /** The pods written, by the key written (for caches carried to the next version). */
+  readonly #writtenPods: [string, PodModel | null][] = [];
+
   #pod(key: string, after: PodModel | null): void {
+    this.#writtenPods.push([key, after]);
     if (after === null || keyOf(after) !== key) this.pods.remove(key);
     if (after !== null) this.pods.upsert(keyOf(after), after);
   }
@@ -101,6 +106,7 @@ class ClusterDraft {
       pods: src.compiledPods, podByKey: pods.positions.finish(), ipOwner, ...patchedServices(prev, this.#services, src, affected),
     });
     rememberLabels(model.pods, labels);
+    carryUnknownPods(prev.model.pods, model.pods, this.#writtenPods);
     rememberClaims(cc, pods.owners.claims.finish());
     return cc;
   }

@@ -6,7 +6,7 @@ import type { ClusterModel, ContainerPortModel, PodModel, PodPhase } from '../mo
 import type { ModelChange } from '../patch';
 import { nodeWrite, serviceWrite, settingsWrite, sliceWrite } from './model-writes-more';
 
-const POD_KINDS = ['pod-labels', 'pod-ip', 'pod-node', 'pod-state', 'pod-ports', 'pod-host-network', 'pod-add', 'pod-delete', 'pod-rename'] as const;
+const POD_KINDS = ['pod-labels', 'pod-ip', 'pod-node', 'pod-state', 'pod-ports', 'pod-host-network', 'pod-add', 'pod-delete', 'pod-rename', 'pod-redacted'] as const;
 const OTHER_KINDS = ['service-update', 'service-add', 'service-delete', 'slice-write', 'slice-delete', 'node-update', 'node-add', 'node-delete', 'settings'] as const;
 export type WriteKind = (typeof POD_KINDS)[number] | (typeof OTHER_KINDS)[number];
 
@@ -84,6 +84,8 @@ function editedPod(m: ClusterModel, p: PodModel, kind: WriteKind, n: readonly nu
     case 'pod-node': return { ...p, nodeName: pick([some(m.nodes, n[2])?.name ?? null, null, 'ghost-node'], n[1]) };
     case 'pod-state': return { ...p, phase: pick(PHASES, n[1]), ready: n[2] % 3 !== 0, terminating: n[3] % 4 === 0 };
     case 'pod-ports': return { ...p, containerPorts: pick(PORT_SETS, n[1]) };
+    // An imported dump redacted its address (or, one time in three, gave it back): answers naming it go UNKNOWN.
+    case 'pod-redacted': return n[1] % 3 === 0 ? { ...p, ips: podIps(m, n), unknown: undefined } : { ...p, ips: [], unknown: n[2] % 2 === 0 ? ['ips'] : ['ips', 'labels'] };
     case 'pod-host-network': {
       const node = m.nodes.find((x) => x.name === p.nodeName);
       return p.hostNetwork ? { ...p, hostNetwork: false, ips: podIps(m, n) } : { ...p, hostNetwork: true, ips: node === undefined ? p.ips : node.internalIps.slice(0, 1) };
