@@ -60,7 +60,8 @@ function describeProblem(res: Response, text: string): string {
 
 /** POSTs the document; the response body (a JSON import report) when the server took it. */
 async function postImport(options: SyncOptions, document: string): Promise<string> {
-  const url = `${options.url}/v1/clusters/${encodeURIComponent(options.cluster)}/import?mode=replace`;
+  // The four kinds asked of kubectl are declared carried: one the cluster emptied is emptied here too.
+  const url = `${options.url}/v1/clusters/${encodeURIComponent(options.cluster)}/import?mode=replace&kinds=nodes,pods,services,endpointslices`;
   let res: Response;
   let text: string;
   try {

@@ -118,6 +118,21 @@ describe('import ?mode=replace', () => {
     expect(await names(id, 'nodes')).toEqual(['cp-1', 'worker-1']);
   });
 
+  it('kinds declares what the snapshot carries even when it holds none of them: a kind the cluster emptied is emptied', async () => {
+    const id = await clusterWithRealisticDump();
+    const noPods: Doc = { ...doc(), items: doc().items.filter((o) => o.kind !== 'Pod') };
+    // Without the declaration pods are not carried (none in the document): kept.
+    expect((await importDoc(id, noPods, 'replace').expect(200)).body.deleted).toEqual(ZERO);
+    const res = await t.http.post(`/v1/clusters/${id}/import?mode=replace&kinds=nodes,pods,services,endpointslices`).set(bearer(tenant.apiKey))
+      .set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(200);
+    expect(res.body.deleted).toEqual(counts(0, 10, 0, 0));
+    expect(await names(id, 'pods')).toEqual([]);
+    const bad = await t.http.post(`/v1/clusters/${id}/import?mode=replace&kinds=pods,deployments`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);
+    expect(bad.body.errors[0].field).toBe('kinds');
+    const withMerge = await t.http.post(`/v1/clusters/${id}/import?kinds=pods`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);
+    expect(withMerge.body.errors[0].field).toBe('kinds');
+  });
+
   it('an unknown mode is a 400 naming the parameter', async () => {
     const id = await clusterWithRealisticDump();
     const res = await importDoc(id, doc(), 'overwrite').expect(400);
@@ -127,7 +142,7 @@ describe('import ?mode=replace', () => {
   it('the GraphQL mutation takes mode: REPLACE and reports the deletions', async () => {
     const id = await clusterWithRealisticDump();
     const res = await gql<{ importManifests: { deleted: unknown } }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
-      importManifests(clusterId: $c, document: $d, format: JSON, mode: REPLACE) { deleted { nodes pods services endpointSlices } } }`,
+      importManifests(clusterId: $c, document: $d, format: JSON, mode: REPLACE, kinds: [PODS]) { deleted { nodes pods services endpointSlices } } }`,
     { c: id, d: JSON.stringify(without(doc(), 'coredns-7c65d6cfc9-2xkqp')) });
     expect(res.errors).toBeUndefined();
     expect(res.data!.importManifests.deleted).toEqual(counts(0, 1, 0, 0));

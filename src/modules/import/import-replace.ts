@@ -5,18 +5,19 @@ import type { ParsedImport } from './parse';
 
 /**
  * What a replace import (a snapshot of the cluster) deletes: for every kind the document carries
- * (at least one object of it), the stored objects of that kind it lacks. References are kept whole:
+ * (at least one object of it, or declared: `kinds`), the stored objects of that kind it lacks. References are kept whole:
  * a deleted Service takes its EndpointSlices with it (as Kubernetes' garbage collector does with
  * the slices it owns), and a node that a stored pod still runs on is refused, naming both, unless
  * the snapshot carries the pods too (then it says where each pod runs).
  */
-export function planDeletions(parsed: ParsedImport, existing: ExistingRows): Deletions {
+export function planDeletions(parsed: ParsedImport, existing: ExistingRows, declared: readonly Kind[] = []): Deletions {
   const nsName = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
   const inDocument: Record<Kind, Set<string>> = {
     nodes: new Set(parsed.nodes.map((n) => n.name)), pods: new Set(parsed.pods.map(nsName)),
     services: new Set(parsed.services.map(nsName)), endpointSlices: new Set(parsed.endpointSlices.map(nsName)),
   };
-  const lacking = (kind: Kind, rows: Map<string, { id: string }>) => (inDocument[kind].size === 0 ? []
+  const carried = (kind: Kind) => inDocument[kind].size > 0 || declared.includes(kind);
+  const lacking = (kind: Kind, rows: Map<string, { id: string }>) => (!carried(kind) ? []
     : [...rows].filter(([key]) => !inDocument[kind].has(key)).map(([key, row]) => ({ id: row.id, key })));
   const out = noDeletions();
   out.nodes = lacking('nodes', existing.nodes);
@@ -30,7 +31,7 @@ export function planDeletions(parsed: ParsedImport, existing: ExistingRows): Del
       out.endpointSlices.push({ id: slice.id, key });
     }
   }
-  if (out.nodes.length > 0 && inDocument.pods.size === 0) checkNoPodLeftOn(new Set(out.nodes.map((d) => d.key)), existing);
+  if (out.nodes.length > 0 && !carried('pods')) checkNoPodLeftOn(new Set(out.nodes.map((d) => d.key)), existing);
   return out;
 }
 

@@ -6,7 +6,7 @@ import { ApiProblems, ProblemView } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { DomainError } from '../../common/domain-error';
 import { UuidParam } from '../../common/params';
-import { ARCHIVE_TYPES, ImportQuery, ImportReportView, JSON_TYPES, YAML_TYPES } from './import.dto';
+import { ARCHIVE_TYPES, ImportQuery, ImportReportView, JSON_TYPES, kindsOf, YAML_TYPES } from './import.dto';
 import { ImportInput } from './import-input';
 import { RAW_BODY } from './import-body';
 import { ImportService } from './import.service';
@@ -52,6 +52,6 @@ export class ImportController {
   importDocument(
     @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() query: ImportQuery, @Req() req: FastifyRequest,
   ): Promise<ImportReportView> {
-    return this.service.importDocument(auth.tenantId, clusterId, inputOf(req), query.mode ?? 'merge');
+    return this.service.importDocument(auth.tenantId, clusterId, inputOf(req), query.mode ?? 'merge', kindsOf(query.kinds));
   }
 }

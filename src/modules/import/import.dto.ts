@@ -1,6 +1,6 @@
 import { ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { Prop } from '../../common/prop';
 import { E, LocalDetector, ProxyMode } from '../topology/enums';
 
@@ -20,11 +20,27 @@ registerEnumType(ImportMode, {
   description: 'MERGE = upsert what the document holds (the default); REPLACE = the document is a snapshot: for every kind it carries, stored objects of that kind it lacks are deleted',
 });
 
+/** The kinds a replace import may declare it carries (even with no object of them: a kind the cluster emptied). */
+export const IMPORT_KINDS = { nodes: 'nodes', pods: 'pods', services: 'services', endpointslices: 'endpointSlices' } as const;
+export const ImportKind = { NODES: 'nodes', PODS: 'pods', SERVICES: 'services', ENDPOINT_SLICES: 'endpointSlices' } as const;
+export type ImportKind = (typeof ImportKind)[keyof typeof ImportKind];
+registerEnumType(ImportKind, { name: 'ImportKind', description: 'A kind a replace import declares it carries: what the snapshot lacks of it is deleted, even when it holds none.' });
+
 /** The import's query string (REST). */
 export class ImportQuery {
   @ApiPropertyOptional({ enum: Object.values(ImportMode), enumName: 'ImportMode', default: 'merge', description: 'merge = upsert what the document holds; replace = the document is a snapshot: for every kind it carries, stored objects of that kind it lacks are deleted.' })
   @IsOptional() @IsIn(Object.values(ImportMode), { message: 'mode must be merge or replace' })
   mode?: ImportMode;
+
+  @ApiPropertyOptional({ description: 'With mode=replace: kinds the snapshot carries even if it holds none of them (comma-separated: nodes, pods, services, endpointslices), so that a kind the cluster emptied is emptied here too. The kinds with objects in the document are carried anyway.', example: 'nodes,pods,services,endpointslices' })
+  @IsOptional() @IsString() @Matches(/^((nodes|pods|services|endpointslices)(,|$))+$/i, { message: 'kinds must be a comma-separated list of nodes, pods, services, endpointslices' })
+  kinds?: string;
+}
+
+/** The kinds a query names, as the import's counts name them. */
+export function kindsOf(list: string | undefined): ImportKind[] {
+  if (!list) return [];
+  return [...new Set(list.split(',').filter(Boolean).map((k) => IMPORT_KINDS[k.toLowerCase() as keyof typeof IMPORT_KINDS]))];
 }
 
 /** The media types the import route accepts, by what the parser reads. */

@@ -1,7 +1,7 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidArg } from '../../common/params';
-import { ImportFormat, ImportMode, ImportReportView } from './import.dto';
+import { ImportFormat, ImportKind, ImportMode, ImportReportView } from './import.dto';
 import { ImportService } from './import.service';
 
 @Resolver()
@@ -15,7 +15,8 @@ export class ImportResolver {
     @Args('document', { type: () => String }) document: string,
     @Args('format', { type: () => ImportFormat }) format: ImportFormat,
     @Args('mode', { type: () => ImportMode, defaultValue: ImportMode.MERGE }) mode: ImportMode,
+    @Args('kinds', { type: () => [ImportKind], nullable: true, description: 'With mode REPLACE: kinds the snapshot carries even if it holds none of them.' }) kinds: ImportKind[] | null,
   ): Promise<ImportReportView> {
-    return this.service.importDocument(auth.tenantId, clusterId, { kind: 'document', text: document, format: format === 'JSON' ? 'application/json' : 'application/yaml' }, mode);
+    return this.service.importDocument(auth.tenantId, clusterId, { kind: 'document', text: document, format: format === 'JSON' ? 'application/json' : 'application/yaml' }, mode, kinds ?? []);
   }
 }

@@ -8,7 +8,8 @@ import { TopologyLoader } from '../analysis/topology-loader';
 import { cceServiceRules, toServiceModel } from '../services/cce-constraints';
 import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
-import { ImportMode, ImportReportView, zeroCounts } from './import.dto';
+import { ImportKind, ImportMode, ImportReportView, zeroCounts } from './import.dto';
+import { DomainError } from '../../common/domain-error';
 import { checkImportable, ImportInput, readInput } from './import-input';
 import { DocumentIndex, forItem, forItemSync, ItemFailure, parseOrFail, NODE_FIELDS, POD_FIELDS, SERVICE_FIELDS } from './import-errors';
 import { placePod, podClaims, PodRuleContext, podPorts } from '../pods/pod-rules';
@@ -44,7 +45,8 @@ export class ImportService {
     private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader, private readonly cache: ModelCache,
   ) {}
 
-  async importDocument(tenantId: string, clusterId: string, input: ImportInput, mode: ImportMode = 'merge'): Promise<ImportReportView> {
+  async importDocument(tenantId: string, clusterId: string, input: ImportInput, mode: ImportMode = 'merge', kinds: readonly ImportKind[] = []): Promise<ImportReportView> {
+    if (kinds.length > 0 && mode !== 'replace') throw DomainError.invalid('kinds', 'declares the kinds a replace import carries: use it with mode=replace');
     const phases = new Phases();
     const { sources, archive, bytes } = await readInput(input);
     const parsed = parseOrFail(sources);
@@ -52,7 +54,7 @@ export class ImportService {
     phases.end('parse');
     const doc = new DocumentIndex(sources);
     try {
-      const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc, phases, mode), { timeoutMs: IMPORT_TIMEOUT_MS });
+      const { report, after } = await this.prisma.forTenant(tenantId, (tx) => this.apply(tx, tenantId, clusterId, parsed, doc, phases, mode, kinds), { timeoutMs: IMPORT_TIMEOUT_MS });
       report.archive = archive;
       phases.end('commit');
       // Committed: a cached model was patched with the import's changes (a small diff); if none
@@ -66,7 +68,7 @@ export class ImportService {
     }
   }
 
-  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex, phases: Phases, mode: ImportMode): Promise<{ report: ImportReportView; after: { cluster: ClusterRow; model: () => ClusterModel } | null }> {
+  private async apply(tx: TenantTx, tenantId: string, clusterId: string, parsed: ParsedImport, doc: DocumentIndex, phases: Phases, mode: ImportMode, kinds: readonly ImportKind[]): Promise<{ report: ImportReportView; after: { cluster: ClusterRow; model: () => ClusterModel } | null }> {
     // Lock the cluster row (writes to a cluster are serialised) without bumping its version yet.
     await tx.$queryRaw`SELECT 1 FROM clusters WHERE tenant_id = ${tenantId}::uuid AND id = ${clusterId}::uuid FOR UPDATE`;
     let cluster = await this.store.require(tx, tenantId, clusterId);
@@ -79,7 +81,7 @@ export class ImportService {
     const kubeProxy = parsed.kubeProxy ? kubeProxySettings(cluster, parsed.kubeProxy) : null;
     const existing = await readExisting(tx, cluster);
     phases.end('read');
-    const deletions = mode === 'replace' ? planDeletions(parsed, existing) : noDeletions();
+    const deletions = mode === 'replace' ? planDeletions(parsed, existing, kinds) : noDeletions();
     const changes = [
       ...this.planNodes(parsed, existing),
       ...this.planPods(parsed, existing, deletions, warn),
