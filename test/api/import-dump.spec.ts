@@ -90,6 +90,19 @@ describe('importing a dump archive', () => {
       ['nodes.json', 'pods/shop.json', 'services/shop.json'].map((f) => `support-bundle-2026/cluster-resources/${f}: the document is a bare JSON array: read as a v1 List`));
   });
 
+  it('reads an older support bundle whose arrays hold items without apiVersion or kind: the path tells the kind', async () => {
+    const id = await newCluster();
+    const bare = <T extends { apiVersion?: string; kind?: string }>(o: T) => { const { apiVersion: _a, kind: _k, ...rest } = o; return rest; };
+    const bundle = tgz([
+      { path: 'bundle/cluster-resources/nodes.json', body: JSON.stringify([bare(node('worker-1', '10.0.0.11'))]) },
+      { path: 'bundle/cluster-resources/pods/shop.json', body: JSON.stringify([bare(pod('shop', 'web-1', 'worker-1', '10.244.1.5'))]) },
+      { path: 'bundle/cluster-resources/services/shop.json', body: JSON.stringify([bare(service('shop', 'web', '10.96.0.20'))]) },
+    ]);
+    const res = await upload(id, bundle).expect(200);
+    expect(res.body).toMatchObject({ created: { nodes: 1, pods: 1, services: 1, endpointSlices: 0 }, skipped: [] });
+    expect((await podsOf(id)).map((p) => [p.name, p.nodeName])).toEqual([['web-1', 'worker-1']]);
+  });
+
   it('an invalid object is a 400 naming its file, item and field; nothing is stored', async () => {
     const id = await newCluster();
     const before = await snapshot(t);

@@ -21,7 +21,7 @@ export async function readInput(input: ImportInput): Promise<ImportSources> {
       throw new DomainError('UNPROCESSABLE', `the archive (${dump.layout} layout) holds no file the import reads: ${summary(dump.skipped.map((s) => s.reason))}`,
         [{ field: 'archive', message: `no file to read; skipped: ${summary(dump.skipped.map((s) => s.reason))}` }]);
     }
-    return { sources: dump.files.map((f) => ({ name: f.path, text: f.text, format: f.format })), archive, bytes: input.data.length };
+    return { sources: dump.files.map((f) => ({ name: f.path, text: f.text, format: f.format, ...(f.kind ? { defaults: f.kind } : {}) })), archive, bytes: input.data.length };
   } catch (error) {
     if (error instanceof DumpError) throw new DomainError(error.code, `archive: ${error.message}`, [{ field: `archive.${error.field}`, message: error.message }]);
     throw error;

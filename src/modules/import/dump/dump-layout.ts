@@ -30,9 +30,18 @@ export const SKIP = {
   empty: 'empty file',
 } as const;
 
-export type Verdict = { keep: true } | { keep: false; reason: string };
+/** Keep the file (with the resource it lists, when the path tells), or skip it with the reason. */
+export type Verdict = { keep: true; resource: string | null } | { keep: false; reason: string };
 
-const KEEP: Verdict = { keep: true };
+const KEEP: Verdict = { keep: true, resource: null };
+const keep = (resource: string): Verdict => ({ keep: true, resource });
+
+/** The kind of the items of a resource list the import reads, for items that do not say it. */
+export const KIND_OF_RESOURCE: Readonly<Record<string, { kind: string; apiVersion: string }>> = {
+  nodes: { kind: 'Node', apiVersion: 'v1' }, pods: { kind: 'Pod', apiVersion: 'v1' }, services: { kind: 'Service', apiVersion: 'v1' },
+  endpoints: { kind: 'Endpoints', apiVersion: 'v1' }, endpointslices: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1' },
+  configmaps: { kind: 'ConfigMap', apiVersion: 'v1' },
+};
 const skip = (reason: string): Verdict => ({ keep: false, reason });
 
 /** What the import reads, by lower-case resource name; configmaps only from kube-system. */
@@ -121,14 +130,14 @@ function sonobuoyResource(name: string): string | null {
 
 /** Read the resources the import reads; ConfigMaps only where kube-proxy's lives. */
 function byResource(resource: string | null, namespace: string | null): Verdict {
-  if (resource !== null && READ_RESOURCES.has(resource)) return KEEP;
-  if (resource === 'configmaps') return namespace === KUBE_PROXY_NAMESPACE ? KEEP : skip(SKIP.configMapNamespace);
+  if (resource !== null && READ_RESOURCES.has(resource)) return keep(resource);
+  if (resource === 'configmaps') return namespace === KUBE_PROXY_NAMESPACE ? keep(resource) : skip(SKIP.configMapNamespace);
   return skip(SKIP.notReadKind);
 }
 
 function clusterInfoDump(s: readonly string[]): Verdict {
   const name = stem(s[s.length - 1]);
-  if (s.length === 1 && name === 'nodes') return KEEP;
+  if (s.length === 1 && name === 'nodes') return keep('nodes');
   if (s.length === 2 && name !== 'nodes' && (READ_RESOURCES.has(name) || CLUSTER_INFO_LISTS.has(name))) return byResource(name, s[0]);
   return skip(SKIP.notResourceList);
 }
@@ -137,7 +146,7 @@ function sonobuoy(s: readonly string[]): Verdict {
   if (SONOBUOY_OTHER_DIRS.has(s[0]) && s.length > 1) return skip(`sonobuoy ${s[0]}/ is not read`);
   if (s[0] !== 'resources') return skip(SKIP.notResourceList);
   const resource = sonobuoyResource(stem(s[s.length - 1]));
-  if (s.length === 3 && s[1] === 'cluster') return resource === 'nodes' ? KEEP : skip(SKIP.notReadKind);
+  if (s.length === 3 && s[1] === 'cluster') return resource === 'nodes' ? keep('nodes') : skip(SKIP.notReadKind);
   if (s.length === 4 && s[1] === 'ns') return resource === 'nodes' ? skip(SKIP.notReadKind) : byResource(resource, s[2]);
   return skip(SKIP.notResourceList);
 }
@@ -146,7 +155,7 @@ function supportBundle(s: readonly string[]): Verdict {
   if (s[0] !== 'cluster-resources') return skip(SKIP.notResourceList);
   const name = stem(s[s.length - 1]);
   if (s.length === 2 && name.endsWith('-errors')) return skip(SKIP.collectorErrors);
-  if (s.length === 2) return name === 'nodes' ? KEEP : skip(SKIP.notReadKind);
+  if (s.length === 2) return name === 'nodes' ? keep('nodes') : skip(SKIP.notReadKind);
   if (s.length === 3 && s[1] !== 'nodes') return byResource(s[1], name);
   return skip(SKIP.notReadKind);
 }

@@ -1,4 +1,4 @@
-import { detectLayout, selectFile, SKIP } from './dump-layout';
+import { detectLayout, KIND_OF_RESOURCE, selectFile, SKIP } from './dump-layout';
 import { notArchive, Scan, scanArchive, ScannedFile } from './dump-scan';
 import { DEFAULT_DUMP_LIMITS, DumpContents, DumpError, DumpFile, DumpLimits, DumpSkipped, SKIPPED_LIST_LIMIT } from './dump-types';
 
@@ -83,7 +83,7 @@ function selectContents(scan: Scan): DumpContents {
     }
     const read = decode(f.path, f.chunks);
     if ('reason' in read) skipped.push({ path: f.path, reason: read.reason });
-    else files.push({ path: f.path, format: f.format, text: read.text });
+    else files.push(verdict.resource === null ? { path: f.path, format: f.format, text: read.text } : { path: f.path, format: f.format, text: read.text, kind: KIND_OF_RESOURCE[verdict.resource] });
   }
   return { layout, files, skipped: capSkipped(skipped) };
 }

@@ -10,6 +10,12 @@ export interface DumpFile {
   readonly path: string;
   readonly format: DumpFormat;
   readonly text: string;
+  /**
+   * The kind the layout says the file lists (`cluster-resources/pods/<ns>.json` holds Pods), for
+   * objects that do not say it themselves (older support bundles write bare arrays of items
+   * without apiVersion and kind); absent when the layout does not tell.
+   */
+  readonly kind?: { readonly kind: string; readonly apiVersion: string };
 }
 
 export interface DumpSkipped {

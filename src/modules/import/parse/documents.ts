@@ -110,7 +110,7 @@ function isList(value: Record<string, unknown>): boolean {
 /** A document of the text: its value, its duplicate keys, and what to call it in a warning. */
 interface Root { value: unknown; duplicates: Duplicate[]; bareArray: string }
 
-export function readDocument(text: string, contentType: 'application/json' | 'application/yaml'): ReadDocument {
+export function readDocument(text: string, contentType: 'application/json' | 'application/yaml', defaults: { kind: string; apiVersion: string } | null = null): ReadDocument {
   const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const roots: Root[] = [];
   if (contentType === 'application/json') {
@@ -166,9 +166,9 @@ export function readDocument(text: string, contentType: 'application/json' | 'ap
     if (Array.isArray(root.value)) {
       // Unwrapped exactly like a v1 List's items (which sit at ['items', i] rather than [i]).
       warnings.push({ index: -1, kind: 'List', name: null, message: `${root.bareArray}: read as a v1 List` });
-      root.value.forEach((item, i) => flatten(item, [i], null, null));
+      root.value.forEach((item, i) => flatten(item, [i], defaults, null));
     } else {
-      flatten(root.value, [], null, null);
+      flatten(root.value, [], defaults, null);
     }
     for (const dup of root.duplicates) {
       // The innermost object whose path is a prefix of the duplicate's path owns it.

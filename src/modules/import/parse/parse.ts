@@ -16,6 +16,8 @@ export interface KubectlSource {
   name: string;
   text: string;
   format: KubectlFormat;
+  /** What an object that names neither its kind nor its apiVersion is (a dump's layout may tell it from the file's path). */
+  defaults?: { kind: string; apiVersion: string };
 }
 
 /** Kinds this importer reads, by kind → the apiVersions it accepts. Matching is always on both. */
@@ -171,7 +173,7 @@ function readItem(c: Collected, obj: RawObject, at: At, yaml: boolean): void {
 }
 
 /** Reads one source's objects into `c`. */
-function readSource(c: Collected, source: { name?: string; text: string; format: KubectlFormat }, rank: number): void {
+function readSource(c: Collected, source: { name?: string; text: string; format: KubectlFormat; defaults?: { kind: string; apiVersion: string } }, rank: number): void {
   const { name: sourceName, text, format } = source;
   const fail = (message: string) => new ImportError(null, null, null, '', message, sourceName);
   if (format !== 'application/json' && format !== 'application/yaml') {
@@ -180,7 +182,7 @@ function readSource(c: Collected, source: { name?: string; text: string; format:
   if (typeof text !== 'string') throw fail('the document must be text');
   let doc: ReadDocument;
   try {
-    doc = readDocument(text, format);
+    doc = readDocument(text, format, source.defaults ?? null);
   } catch (error) {
     throw error instanceof ImportError ? error.inSource(sourceName) : error;
   }
@@ -192,7 +194,7 @@ function readSource(c: Collected, source: { name?: string; text: string; format:
   }
 }
 
-function parseAll(sources: readonly { name?: string; text: string; format: KubectlFormat }[]): ParsedImport {
+function parseAll(sources: readonly { name?: string; text: string; format: KubectlFormat; defaults?: { kind: string; apiVersion: string } }[]): ParsedImport {
   const c = new Collected();
   sources.forEach((source, rank) => readSource(c, source, rank));
   resolve(c);
