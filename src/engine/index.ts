@@ -7,7 +7,7 @@ export type { TraceRequest, TraceSource, TraceDestination } from './trace';
 export type { ReachabilityRequest, ReachabilityClient } from './reachability';
 export type { DataPlane } from './dataplane/dataplane';
 export { compile } from './compile';
-export { applyModelChanges, patchCompiled, type ClusterSettings, type ModelChange } from './patch';
+export { applyModelChanges, patchCompiled, patchRecompiles, type ClusterSettings, type ModelChange } from './patch';
 export { trace } from './trace';
 export { reachability } from './reachability';
 export { RULES } from './rules';

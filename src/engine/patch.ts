@@ -112,6 +112,11 @@ class ClusterDraft {
   }
 }
 
+/** Whether patchCompiled(prev, changes) compiles the whole model again (node additions, deletions, renames, settings): a caller may rather defer it. */
+export function patchRecompiles(prev: CompiledCluster, changes: readonly ModelChange[]): boolean {
+  return claimsOf(prev) === undefined || labelsOf(prev.model.pods) === undefined || changes.some((c) => needsRecompile(prev, c));
+}
+
 /**
  * The compiled form of applyModelChanges(prev.model, changes), reusing what the changes do not
  * touch (see the top of this file); `prev` itself is not changed. Node additions and deletions,

@@ -112,6 +112,7 @@ function servicePortResults(env: Env, sp: CompiledServicePort, out: ResultList):
  */
 function withRedacted(env: Env, svc: CompiledService, req: ReachabilityRequest, results: readonly AddressResult[]): readonly AddressResult[] {
   const { cc } = env;
+  if (svc.ignored !== null) return results; // no kube-proxy rules at all: nothing depends on the values
   const clientIndex = 'pod' in req.client ? cc.podByKey.get(req.client.pod) : undefined;
   const facts = redactedFacts(cc, svc, clientIndex === undefined ? null : cc.model.pods[clientIndex]);
   if (facts.length === 0) return results;

@@ -32,7 +32,41 @@ async function importRedacted(): Promise<{ id: string; body: { warnings: { index
 
 const pod = async (id: string, name: string) => ((await t.http.get(`/v1/clusters/${id}/pods?namespace=shop&limit=100`).set(bearer(tenant.apiKey)).expect(200)).body.items as { id: string; name: string; ips: string[]; unknownFields: string[] }[]).find((p) => p.name === name)!;
 
+async function importWith(edit: (doc: { items: Record<string, any>[] }) => void): Promise<string> {
+  const id = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: `redacted-${Date.now()}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
+  const doc = JSON.parse(realistic);
+  edit(doc);
+  await t.http.post(`/v1/clusters/${id}/import`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(doc)).expect(200);
+  return id;
+}
+
 describe('importing redacted values', () => {
+  it('a node whose address is hidden makes the answers of traffic from outside UNKNOWN, not the in-cluster ones', async () => {
+    const id = await importWith((doc) => {
+      doc.items[2].status.addresses = doc.items[2].status.addresses.map((a: { type: string; address: string }) => (a.type === 'InternalIP' ? { ...a, address: '***HIDDEN***' } : a));
+    });
+    const nodes = (await t.http.get(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).expect(200)).body.items as { name: string; internalIps: string[]; unknownFields: string[] }[];
+    expect(nodes.find((n) => n.name === 'worker-2')).toMatchObject({ internalIps: [], unknownFields: ['internalIps'] });
+    const ask = async (client: object, service: string) => (await t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(tenant.apiKey)).send({ client, service }).expect(200)).body.results as
+      { verdict: string; missingFact: string | null; path: { description: string }[] }[];
+    const lb = await ask({ external: { network: 'PUBLIC' } }, 'shop/web-public');
+    expect(lb.length).toBeGreaterThan(0);
+    expect(lb.every((r) => r.missingFact === 'REDACTED_VALUE' && r.path[0].description.includes('node worker-2: internalIps'))).toBe(true);
+    expect((await ask({ pod: 'shop/api-5d9c7b6f48-h2v7n' }, 'kube-system/kube-dns')).map((r) => r.missingFact)).not.toContain('REDACTED_VALUE');
+  });
+
+  it('a Service whose ClusterIP is hidden keeps none made up: a write to its labels allocates nothing', async () => {
+    const id = await importWith((doc) => {
+      doc.items[16].spec.clusterIP = '***HIDDEN***';
+      doc.items[16].spec.clusterIPs = ['***HIDDEN***'];
+    });
+    const services = (await t.http.get(`/v1/clusters/${id}/services?namespace=shop`).set(bearer(tenant.apiKey)).expect(200)).body.items as { id: string; name: string; clusterIps: string[]; unknownFields: string[] }[];
+    const api = services.find((s) => s.name === 'api')!;
+    expect(api).toMatchObject({ clusterIps: [], unknownFields: ['clusterIps'] });
+    const res = await t.http.patch(`/v1/clusters/${id}/services/${api.id}`).set(bearer(tenant.apiKey)).send({ labels: { team: 'a' } }).expect(200);
+    expect(res.body).toMatchObject({ clusterIps: [], unknownFields: ['clusterIps'], labels: { team: 'a' } });
+  });
+
   it('imports the object without the value, names the field in a warning, and shows it as unknown', async () => {
     const { id, body } = await importRedacted();
     expect(body.warnings.filter((w) => w.index === 9).map((w) => w.message)).toEqual(['status.podIPs[0].ip: redacted ("***HIDDEN***"): unknown']);

@@ -127,6 +127,11 @@ describe('import ?mode=replace', () => {
       .set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(200);
     expect(res.body.deleted).toEqual(counts(0, 10, 0, 0));
     expect(await names(id, 'pods')).toEqual([]);
+    // A snapshot with nothing in it, declaring pods: the cluster has none left.
+    const id2 = await clusterWithRealisticDump();
+    const empty = await t.http.post(`/v1/clusters/${id2}/import?mode=replace&kinds=pods`).set(bearer(tenant.apiKey)).set('content-type', 'application/json')
+      .send(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] })).expect(200);
+    expect(empty.body.deleted).toEqual(counts(0, 10, 0, 0));
     const bad = await t.http.post(`/v1/clusters/${id}/import?mode=replace&kinds=pods,deployments`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);
     expect(bad.body.errors[0].field).toBe('kinds');
     const withMerge = await t.http.post(`/v1/clusters/${id}/import?kinds=pods`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ModelCache } from '../../src/modules/analysis/model-cache';
+import { TopologyLoader } from '../../src/modules/analysis/topology-loader';
 import { ChangeFeed, decodeChange, encodeChange } from '../../src/prisma/change-feed';
 import { bearer, createTenant, startSecondInstance, TestApp, TestTenant, twoInstancesWithOneService, within } from '../support/test-app';
 
@@ -144,6 +145,33 @@ describe('compiled-model cache', () => {
       expect(held()).toEqual([true, true, false]);
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe('a load that a write overtakes', () => {
+  it('is answered to the request that started it, but not kept as fresh: the next analysis sees the write', async () => {
+    const cache = one.app.get(ModelCache);
+    const loader = one.app.get(TopologyLoader);
+    const [id] = await smallClusters([`overtaken-${Date.now()}`]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const original = loader.snapshot.bind(loader);
+    const slow = vi.spyOn(loader, 'snapshot').mockImplementationOnce(async (...args) => {
+      const read = await original(...args); // read before the write below
+      await gate;
+      return read;
+    });
+    try {
+      const first = cache.get(tenant.id, id);
+      await within(1_000, async () => slow.mock.calls.length === 1);
+      await new Promise((r) => setTimeout(r, 50)); // let the read finish
+      await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: 'late', nodeName: 'n', ips: ['10.244.9.3'] }).expect(201);
+      release();
+      expect((await first).model.pods.map((p) => p.name)).not.toContain('late');
+      expect((await cache.get(tenant.id, id)).model.pods.map((p) => p.name)).toContain('late');
+    } finally {
+      slow.mockRestore();
     }
   });
 });

@@ -61,7 +61,12 @@ const WRITES: Record<string, Write> = {
   'create a pod behind shop/web': (id, n) => api(id).send('post', '/pods', { namespace: 'shop', name: `extra-${n}`, nodeName: 'worker-1', ips: [`10.244.1.${100 + (n % 100)}`], labels: { app: 'web' }, containerPorts: [{ name: 'http', containerPort: 8080 }] }),
   'relabel a pod out of its Service': async (id, n) => api(id).send('patch', `/pods/${await idOf(id, 'pods', 'web-6b7f9c8d5-k9zfr')}`, { labels: { app: n % 2 ? 'other' : 'web' } }),
   'flip a pod\'s readiness': async (id, n) => api(id).send('patch', `/pods/${await idOf(id, 'pods', 'api-5d9c7b6f48-h2v7n')}`, { ready: n % 2 === 0 }),
-  'delete a pod': async (id) => api(id).send('delete', `/pods/${await idOf(id, 'pods', 'web-6b7f9c8d5-tq5mw')}`),
+  'delete a pod': async (id) => {
+    // The first extra pod, else tq5mw; once both are gone there is nothing left to delete (a no-op step).
+    const pods = (await api(id).get('/pods?namespace=shop&limit=500')).items as { id: string; name: string }[];
+    const victim = pods.find((p) => p.name.startsWith('extra-')) ?? pods.find((p) => p.name === 'web-6b7f9c8d5-tq5mw');
+    return victim ? api(id).send('delete', `/pods/${victim.id}`) : { status: 204, text: '' };
+  },
   'set a Service\'s externalTrafficPolicy': async (id, n) => api(id).send('patch', `/services/${await idOf(id, 'services', 'web-public')}`, { externalTrafficPolicy: n % 2 ? 'Cluster' : 'Local' }),
   'create a Service': (id, n) => api(id).send('post', '/services', { namespace: 'shop', name: `svc-${n}`, selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }], type: 'NodePort' }),
   'relabel a node': async (id, n) => api(id).send('patch', `/nodes/${await idOf(id, 'nodes', 'worker-2')}`, { labels: { 'topology.kubernetes.io/zone': `z${n % 3}` } }),

@@ -106,6 +106,12 @@ describe('the same rule, whichever way the object comes in', () => {
     const imported = await importOne(id, kubePod('h', { nodeName: 'n1', hostNetwork: true }, { podIP: '192.168.1.2' }));
     expect(imported.status).toBe(200);
     expect(imported.warnings).toEqual([expect.stringMatching(/^status\.podIPs\[0\] a hostNetwork pod has its node's IPs; 192\.168\.1\.2 is not an IP of node n1: kept as given$/)]);
+    // Kept as the cluster has it, it can still be relabelled (REST and what-if place a pod again only when a write moves it).
+    const pods = (await t.http.get(`/v1/clusters/${id}/pods?namespace=shop`).set(bearer(tenant.apiKey)).expect(200)).body.items as { id: string; name: string }[];
+    const h = pods.find((p) => p.name === 'h')!;
+    const relabelled = await t.http.patch(`/v1/clusters/${id}/pods/${h.id}`).set(bearer(tenant.apiKey)).send({ labels: { app: 'h' } }).expect(200);
+    expect(relabelled.body).toMatchObject({ hostNetwork: true, ips: ['192.168.1.2'], labels: { app: 'h' } });
+    expect(await whatIf(id, { pods: [{ pod: 'shop/h', set: { labels: { app: 'x' } } }] })).toEqual({ status: 200, field: null });
   });
 
   it('a node taking an address a pod holds: 409 on the address', async () => {

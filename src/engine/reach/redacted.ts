@@ -1,12 +1,17 @@
 // Answers that need values an imported dump redacted (a support bundle writes ***HIDDEN***): the
 // model marks such fields `unknown`, and an answer that depends on one is UNKNOWN, naming it.
 import type { CompiledCluster, CompiledService } from '../compiled';
-import type { EndpointSliceModel, PodModel } from '../model';
+import type { EndpointSliceModel, NodeModel, PodModel } from '../model';
 import type { AddressResult } from '../results';
 
 /** The pods and slices with unknown fields, found once per list (usually none). */
 const UNKNOWN_PODS = new WeakMap<readonly PodModel[], readonly PodModel[]>();
 const UNKNOWN_SLICES = new WeakMap<readonly EndpointSliceModel[], readonly EndpointSliceModel[]>();
+const UNKNOWN_NODES = new WeakMap<readonly NodeModel[], readonly NodeModel[]>();
+/** The fields of a backend pod an answer depends on: its address, whether it is selected, where it runs. */
+const BACKEND_FIELDS = new Set(['ips', 'labels', 'nodeName']);
+/** The fields of a node a NodePort, load-balancer or externalIP answer depends on. */
+const NODE_FIELDS = new Set(['internalIps', 'externalIp']);
 
 function withUnknown<T extends { readonly unknown?: readonly string[] }>(cache: WeakMap<readonly T[], readonly T[]>, list: readonly T[]): readonly T[] {
   let found = cache.get(list);
@@ -41,8 +46,9 @@ function mayBack(pod: PodModel, namespace: string, selector: Readonly<Record<str
 
 /**
  * What an answer about `svc` from `client` needs but was redacted: the Service's own unknown
- * fields, its possible backends' unknown addresses or labels, its slices' unknown endpoints, and
- * the client pod's unknown address; each as `<object>: <fields>`.
+ * fields, its possible backends' unknown addresses, labels or nodes, its slices' unknown
+ * endpoints, the nodes' unknown addresses (for traffic from outside), and the client pod's
+ * unknown fields; each as `<object>: <fields>`.
  */
 export function redactedFacts(cc: CompiledCluster, svc: CompiledService, client: PodModel | null): string[] {
   const facts: string[] = [];
@@ -52,8 +58,15 @@ export function redactedFacts(cc: CompiledCluster, svc: CompiledService, client:
   if (model.unknown !== undefined) say(`Service ${svc.key}`, model.unknown);
   if (model.selector !== null) {
     for (const pod of withUnknown(UNKNOWN_PODS, cc.model.pods)) {
-      const fields = pod.unknown!.filter((f) => f === 'ips' || f === 'labels');
+      const fields = pod.unknown!.filter((f) => BACKEND_FIELDS.has(f));
       if (fields.length > 0 && mayBack(pod, model.namespace, model.selector)) say(`pod ${pod.namespace}/${pod.name}`, fields);
+    }
+  }
+  // Traffic from outside (NodePorts, load balancers, externalIPs) reaches nodes by their addresses.
+  if (model.type !== 'ClusterIP' || model.externalIps.length > 0) {
+    for (const node of withUnknown(UNKNOWN_NODES, cc.model.nodes)) {
+      const fields = node.unknown!.filter((f) => NODE_FIELDS.has(f));
+      if (fields.length > 0) say(`node ${node.name}`, fields);
     }
   }
   for (const slice of withUnknown(UNKNOWN_SLICES, cc.model.endpointSlices)) {

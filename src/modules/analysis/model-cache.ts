@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ClusterModel, compile, CompiledCluster, ModelChange, patchCompiled } from '../../engine';
+import { applyModelChanges, ClusterModel, compile, CompiledCluster, ModelChange, patchCompiled, patchRecompiles } from '../../engine';
 import { ChangeFeed, ObjectRef } from '../../prisma/change-feed';
 import { ClusterChange, PrismaService } from '../../prisma/prisma.service';
 import { DomainError } from '../../common/domain-error';
@@ -170,13 +170,17 @@ export class ModelCache {
     this.invalidations += 1;
     entry.checkedAt = -Infinity; // not served until patched (or reloaded)
     const invalidations = this.invalidations;
-    const load: Promise<Entry> = this.loader.changes(tenantId, clusterId, objects).then((read) => {
+    const readAt = Date.now();
+    const load: Promise<Entry> = this.loader.changes(tenantId, clusterId, objects).then(async (read) => {
       const current = this.entries.get(k);
       if (current !== undefined && current !== entry && current.cluster.version >= version) return current; // this instance's commit patched it meanwhile
       if (read === null || read.cluster.version !== version || current !== entry || this.invalidations !== invalidations) {
         return this.revalidate(tenantId, clusterId, this.entries.get(k)); // moved on meanwhile: load as usual
       }
-      return this.patch(k, entry, read.cluster, read.changes, Date.now()) ?? this.revalidate(tenantId, clusterId, undefined);
+      const next = this.patch(k, entry, read.cluster, read.changes, readAt);
+      if (next !== null) return next;
+      const adopted = await this.adopting.get(k); // a deferred whole compile
+      return adopted ?? this.revalidate(tenantId, clusterId, undefined);
     }).finally(() => { if (this.loading.get(k) === load) this.loading.delete(k); });
     load.catch(() => undefined); // a request waiting for it gets the error
     this.loading.set(k, load);
@@ -184,6 +188,13 @@ export class ModelCache {
 
   /** Patches a held model with committed changes into the next version's entry; on any failure the entry is dropped (then loaded). */
   private patch(k: string, entry: Entry, cluster: ClusterRow, changes: readonly ModelChange[], checkedAt: number): Entry | null {
+    if (patchRecompiles(entry.compiled, changes)) {
+      // A whole compile (a node added or deleted, settings): after the current request, as an
+      // import's model is adopted, not in the writer's response; analyses meanwhile wait for it.
+      this.drop(k);
+      this.adopt(cluster, () => applyModelChanges(entry.model, changes));
+      return null;
+    }
     try {
       const started = performance.now();
       const compiled = patchCompiled(entry.compiled, changes);
@@ -211,29 +222,38 @@ export class ModelCache {
     return { entries: this.entries.size, weight, patches: this.patchStats.count, patchMs: Math.round(this.patchStats.ms) };
   }
 
+  /**
+   * Confirms `entry` by the cluster's version, else loads the cluster. A result counts as checked
+   * at the moment its read began, and only if nothing invalidated the cluster meanwhile (the read
+   * may predate that change): otherwise it is served to the request that asked, not as fresh.
+   */
   private async revalidate(tenantId: string, clusterId: string, entry: Entry | undefined): Promise<Entry> {
     const k = key(tenantId, clusterId);
+    const startedAt = Date.now();
+    const invalidations = this.invalidations;
     if (entry) {
       const current = await this.prisma.forTenant(tenantId, (tx) => tx.cluster.findUnique({
         where: { tenantId_id: { tenantId, id: clusterId } }, select: { version: true } }));
-      // The version read may be a write's whose commit this instance is about to patch in (the
-      // read raced the commit's callback): a model held at that version by now is as good.
-      const held = this.entries.get(k) ?? entry;
-      if (current !== null && held.cluster.version === current.version) {
-        held.checkedAt = Date.now();
+      // Held at the version read: the entry checked, or one this instance's commit patched in
+      // meanwhile (the read raced the commit's callback). Never a dropped entry.
+      const held = this.entries.get(k);
+      if (current !== null && held !== undefined && held.cluster.version === current.version && (held !== entry || this.invalidations === invalidations)) {
+        if (held === entry) held.checkedAt = startedAt;
         return this.touch(k, held);
       }
     }
-    const started = Date.now();
     const snapshot = await this.loader.snapshot(tenantId, clusterId);
     if (!snapshot) {
       this.drop(k);
       throw DomainError.notFound(`cluster ${clusterId}`);
     }
     const loaded = Date.now();
-    const fresh: Entry = { tenantId, ...snapshot, compiled: compile(snapshot.model), weight: weightOf(snapshot.model), checkedAt: Date.now() };
+    const fresh: Entry = {
+      tenantId, ...snapshot, compiled: compile(snapshot.model), weight: weightOf(snapshot.model),
+      checkedAt: this.invalidations === invalidations ? startedAt : -Infinity,
+    };
     this.logger.log({ message: 'compiled cluster model', clusterId, version: snapshot.cluster.version, pods: snapshot.model.pods.length,
-      loadMs: loaded - started, compileMs: fresh.checkedAt - loaded, held: entry?.cluster.version ?? null });
+      loadMs: loaded - startedAt, compileMs: Date.now() - loaded, held: entry?.cluster.version ?? null });
     this.store(k, fresh);
     return fresh;
   }

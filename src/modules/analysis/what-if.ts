@@ -55,12 +55,15 @@ function changePods(model: ClusterModel, nodes: readonly NodeModel[], change: Ch
     const { set } = c;
     const p = pods[i];
     const hostNetwork = set.hostNetwork ?? p.hostNetwork;
+    // The pod is placed again only when the change moves it (its node, network or addresses): a
+    // pod the import kept as the cluster has it stays as it is otherwise.
+    const moved = set.nodeName !== undefined || set.hostNetwork !== undefined || set.ips !== undefined;
     pods[i] = under(`change.pods[${n}].set`, () => ({
       ...p, labels: set.labels ?? p.labels, phase: set.phase ?? p.phase, ready: set.ready ?? p.ready, terminating: set.terminating ?? p.terminating,
-      ...placePod({
+      ...(moved ? placePod({
         nodeName: set.nodeName === undefined ? p.nodeName : set.nodeName, hostNetwork,
         ips: set.ips ?? (hostNetwork || p.hostNetwork ? [] : p.ips), ipsGiven: set.ips !== undefined,
-      }, ctx),
+      }, ctx) : {}),
       containerPorts: set.containerPorts ? podPorts(set.containerPorts, ctx) : p.containerPorts,
     }));
   });

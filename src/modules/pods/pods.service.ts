@@ -75,9 +75,12 @@ export class PodsService {
       const hostNetwork = input.hostNetwork ?? current.hostNetwork;
       // A hostNetwork pod's IPs follow its node unless given; other pods keep theirs unless given.
       const keptIps = hostNetwork || current.hostNetwork ? [] : current.ips;
-      const network = await this.place(tx, cluster, {
+      // Placed again only when the write moves the pod (node, network, addresses): a pod an import
+      // kept as its cluster has it (pod-rules' tolerated findings) can still be relabelled.
+      const moved = input.nodeName !== undefined || input.hostNetwork != null || input.ips !== undefined;
+      const network = moved ? await this.place(tx, cluster, {
         nodeName: input.nodeName === undefined ? current.nodeName : input.nodeName, hostNetwork, ips: input.ips ?? keptIps, ipsGiven: input.ips !== undefined,
-      });
+      }) : { nodeName: current.nodeName, hostNetwork: current.hostNetwork, ips: current.ips };
       await this.store.claim(tx, cluster, { kind: 'pod', id, name: `${current.namespace}/${current.name}` }, podClaims({ ...network, phase: input.phase ?? current.phase }));
       const row = await tx.pod.update({
         where: { tenantId_id: { tenantId, id } },

@@ -80,7 +80,7 @@ export class ServicesService {
       const before = specOf(current);
       const resolved = resolveSpec(input, before, cluster);
       if (input.clusterIps === undefined && isHeadless(before) !== isHeadless(resolved)) resolved.clusterIps = [];
-      const spec = await applyCceRules(tx, this.loader, cluster, current.namespace, current.name, await this.allocate(tx, cluster, resolved));
+      const spec = await applyCceRules(tx, this.loader, cluster, current.namespace, current.name, await this.allocate(tx, cluster, resolved, stillUnknown(current.unknownFields, input)));
       await this.store.claim(tx, cluster, { kind: 'service', id, name: `${current.namespace}/${current.name}` }, serviceClaims(spec));
       const row = await tx.service.update({ where: { tenantId_id: { tenantId, id } }, data: { ...columns(spec), selector: spec.selector ?? (null as never), unknownFields: stillUnknown(current.unknownFields, input) } });
       this.store.changed(tx, cluster, serviceChange(`${row.namespace}/${row.name}`, row));
@@ -98,9 +98,12 @@ export class ServicesService {
     });
   }
 
-  /** Fills in what was left out: a ClusterIP from the first Service CIDR, NodePorts from the range. */
-  private async allocate(tx: TenantTx, cluster: ClusterRow, spec: ServiceSpec): Promise<ServiceSpec> {
-    const needsIp = spec.clusterIps.length === 0;
+  /**
+   * Fills in what was left out: a ClusterIP from the first Service CIDR, NodePorts from the range;
+   * never a ClusterIP an imported dump redacted (`unknown`): it has one, only not known here.
+   */
+  private async allocate(tx: TenantTx, cluster: ClusterRow, spec: ServiceSpec, unknown: readonly string[] = []): Promise<ServiceSpec> {
+    const needsIp = spec.clusterIps.length === 0 && !unknown.includes('clusterIps');
     const needsPorts = spec.ports.some((p) => p.nodePort === null && spec.type !== 'ClusterIP')
       || (spec.healthCheckNodePort === null && spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local');
     if (!needsIp && !needsPorts) return spec;
