@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTenant, snapshot, startTestApp, TestApp, TestTenant } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { appWithTenant, bearer, snapshot } from '../support/test-app';
 import { dir, Entry, tgz } from '../support/tarball';
 
 /**
@@ -8,22 +8,15 @@ import { dir, Entry, tgz } from '../support/tarball';
  * are resolved (a pod before nodes.json keeps its node), the report says what the archive held,
  * errors name the file, and a hostile archive is refused with nothing stored.
  */
-let t: TestApp;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  tenant = await createTenant(t);
-});
-afterAll(async () => t?.close());
+const ctx = appWithTenant();
 
 let seq = 0;
 async function newCluster(): Promise<string> {
-  return (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey))
+  return (await ctx.t.http.post('/v1/clusters').set(bearer(ctx.tenant.apiKey))
     .send({ name: `dump-${++seq}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
 }
-const upload = (clusterId: string, body: Buffer, mode = 'merge') => t.http.post(`/v1/clusters/${clusterId}/import?mode=${mode}`)
-  .set(bearer(tenant.apiKey)).set('content-type', 'application/gzip').send(body);
+const upload = (clusterId: string, body: Buffer, mode = 'merge') => ctx.t.http.post(`/v1/clusters/${clusterId}/import?mode=${mode}`)
+  .set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/gzip').send(body);
 
 const list = (kind: string, items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind, metadata: { resourceVersion: '1' }, items });
 const node = (name: string, ip: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } });
@@ -50,7 +43,7 @@ function clusterInfoDump(pods: unknown[] = [pod('shop', 'web-1', 'worker-1', '10
   ];
 }
 
-const podsOf = async (clusterId: string) => ((await t.http.get(`/v1/clusters/${clusterId}/pods`).set(bearer(tenant.apiKey)).expect(200)).body.items as { name: string; nodeName: string | null }[]);
+const podsOf = async (clusterId: string) => ((await ctx.t.http.get(`/v1/clusters/${clusterId}/pods`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { name: string; nodeName: string | null }[]);
 
 describe('importing a dump archive', () => {
   it('reads a cluster-info dump in any order: pods before nodes.json keep their nodes', async () => {
@@ -62,7 +55,7 @@ describe('importing a dump archive', () => {
     expect(res.body.archive.skipped).toContainEqual({ path: 'dump/shop/web-1/logs.txt', skipped: 'not JSON or YAML' });
     expect((await podsOf(id)).map((p) => [p.name, p.nodeName]).sort()).toEqual([['web-1', 'worker-1'], ['web-2', 'worker-2']]);
     // The analyses see the Service's two backends.
-    const trace = await t.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey)).send({ source: { node: 'worker-1' }, destination: { ip: '10.96.0.20', port: 80 } }).expect(200);
+    const trace = await ctx.t.http.post(`/v1/clusters/${id}/trace`).set(bearer(ctx.tenant.apiKey)).send({ source: { node: 'worker-1' }, destination: { ip: '10.96.0.20', port: 80 } }).expect(200);
     expect(trace.body.endpoints.map((e: { ip: string }) => e.ip).sort()).toEqual(['10.244.1.5', '10.244.2.5']);
   });
 
@@ -105,11 +98,11 @@ describe('importing a dump archive', () => {
 
   it('an invalid object is a 400 naming its file, item and field; nothing is stored', async () => {
     const id = await newCluster();
-    const before = await snapshot(t);
+    const before = await snapshot(ctx.t);
     const entries = clusterInfoDump([pod('shop', 'web-1', 'worker-1', '10.244.1.5'), pod('shop', 'web-2', 'worker-2', 'not-an-ip')]);
     const res = await upload(id, tgz(entries)).expect(400);
     expect(res.body.errors[0].field).toBe('files["dump/shop/pods.json"].items[1].status.podIP');
-    expect(await snapshot(t)).toEqual(before);
+    expect(await snapshot(ctx.t)).toEqual(before);
   });
 
   it.each([
@@ -118,11 +111,11 @@ describe('importing a dump archive', () => {
     ['a hard link', [{ path: 'dump/pods.json', type: 'Link', linkpath: 'dump/nodes.json' }], 422, 'archive.type'],
   ] as [string, Entry[], number, string][])('refuses %s, storing nothing', async (_what, bad, status, field) => {
     const id = await newCluster();
-    const before = await snapshot(t);
+    const before = await snapshot(ctx.t);
     const res = await upload(id, tgz([...clusterInfoDump(), ...bad])).expect(status);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors[0].field).toBe(field);
-    expect(await snapshot(t)).toEqual(before);
+    expect(await snapshot(ctx.t)).toEqual(before);
   });
 
   it('refuses more than 100,000 entries with a 413', async () => {

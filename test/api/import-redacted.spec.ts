@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTenant, startTestApp, TestApp, TestTenant } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { appWithTenant, bearer } from '../support/test-app';
 
 /**
  * A redacted support bundle (troubleshoot writes ***HIDDEN*** for addresses) is never refused
@@ -11,32 +11,25 @@ import { bearer, createTenant, startTestApp, TestApp, TestTenant } from '../supp
  */
 const realistic = readFileSync(join(__dirname, '..', 'import', 'fixtures', 'realistic-list.json'), 'utf8');
 
-let t: TestApp;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  tenant = await createTenant(t);
-});
-afterAll(async () => t?.close());
+const ctx = appWithTenant();
 
 async function importRedacted(): Promise<{ id: string; body: { warnings: { index: number; message: string }[] } }> {
-  const id = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: `redacted-${Date.now()}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
+  const id = (await ctx.t.http.post('/v1/clusters').set(bearer(ctx.tenant.apiKey)).send({ name: `redacted-${Date.now()}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
   const doc = JSON.parse(realistic);
   // shop/web-6b7f9c8d5-k9zfr (item 9), a backend of shop/web: its address hidden.
   doc.items[9].status.podIP = '***HIDDEN***';
   doc.items[9].status.podIPs = [{ ip: '***HIDDEN***' }];
-  const res = await t.http.post(`/v1/clusters/${id}/import`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(doc)).expect(200);
+  const res = await ctx.t.http.post(`/v1/clusters/${id}/import`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(doc)).expect(200);
   return { id, body: res.body };
 }
 
-const pod = async (id: string, name: string) => ((await t.http.get(`/v1/clusters/${id}/pods?namespace=shop&limit=100`).set(bearer(tenant.apiKey)).expect(200)).body.items as { id: string; name: string; ips: string[]; unknownFields: string[] }[]).find((p) => p.name === name)!;
+const pod = async (id: string, name: string) => ((await ctx.t.http.get(`/v1/clusters/${id}/pods?namespace=shop&limit=100`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { id: string; name: string; ips: string[]; unknownFields: string[] }[]).find((p) => p.name === name)!;
 
 async function importWith(edit: (doc: { items: Record<string, any>[] }) => void): Promise<string> {
-  const id = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: `redacted-${Date.now()}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
+  const id = (await ctx.t.http.post('/v1/clusters').set(bearer(ctx.tenant.apiKey)).send({ name: `redacted-${Date.now()}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
   const doc = JSON.parse(realistic);
   edit(doc);
-  await t.http.post(`/v1/clusters/${id}/import`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(doc)).expect(200);
+  await ctx.t.http.post(`/v1/clusters/${id}/import`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(doc)).expect(200);
   return id;
 }
 
@@ -45,9 +38,9 @@ describe('importing redacted values', () => {
     const id = await importWith((doc) => {
       doc.items[2].status.addresses = doc.items[2].status.addresses.map((a: { type: string; address: string }) => (a.type === 'InternalIP' ? { ...a, address: '***HIDDEN***' } : a));
     });
-    const nodes = (await t.http.get(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).expect(200)).body.items as { name: string; internalIps: string[]; unknownFields: string[] }[];
+    const nodes = (await ctx.t.http.get(`/v1/clusters/${id}/nodes`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { name: string; internalIps: string[]; unknownFields: string[] }[];
     expect(nodes.find((n) => n.name === 'worker-2')).toMatchObject({ internalIps: [], unknownFields: ['internalIps'] });
-    const ask = async (client: object, service: string) => (await t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(tenant.apiKey)).send({ client, service }).expect(200)).body.results as
+    const ask = async (client: object, service: string) => (await ctx.t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(ctx.tenant.apiKey)).send({ client, service }).expect(200)).body.results as
       { verdict: string; missingFact: string | null; path: { description: string }[] }[];
     const lb = await ask({ external: { network: 'PUBLIC' } }, 'shop/web-public');
     expect(lb.length).toBeGreaterThan(0);
@@ -60,10 +53,10 @@ describe('importing redacted values', () => {
       doc.items[16].spec.clusterIP = '***HIDDEN***';
       doc.items[16].spec.clusterIPs = ['***HIDDEN***'];
     });
-    const services = (await t.http.get(`/v1/clusters/${id}/services?namespace=shop`).set(bearer(tenant.apiKey)).expect(200)).body.items as { id: string; name: string; clusterIps: string[]; unknownFields: string[] }[];
+    const services = (await ctx.t.http.get(`/v1/clusters/${id}/services?namespace=shop`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { id: string; name: string; clusterIps: string[]; unknownFields: string[] }[];
     const api = services.find((s) => s.name === 'api')!;
     expect(api).toMatchObject({ clusterIps: [], unknownFields: ['clusterIps'] });
-    const res = await t.http.patch(`/v1/clusters/${id}/services/${api.id}`).set(bearer(tenant.apiKey)).send({ labels: { team: 'a' } }).expect(200);
+    const res = await ctx.t.http.patch(`/v1/clusters/${id}/services/${api.id}`).set(bearer(ctx.tenant.apiKey)).send({ labels: { team: 'a' } }).expect(200);
     expect(res.body).toMatchObject({ clusterIps: [], unknownFields: ['clusterIps'], labels: { team: 'a' } });
   });
 
@@ -77,7 +70,7 @@ describe('importing redacted values', () => {
 
   it('answers UNKNOWN where the analysis needs the hidden value, naming it, and only there', async () => {
     const { id } = await importRedacted();
-    const ask = async (client: object, service: string) => (await t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(tenant.apiKey)).send({ client, service }).expect(200)).body.results as
+    const ask = async (client: object, service: string) => (await ctx.t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(ctx.tenant.apiKey)).send({ client, service }).expect(200)).body.results as
       { verdict: string; missingFact: string | null; path: { rule: string; description: string }[] }[];
     const web = await ask({ pod: 'shop/api-5d9c7b6f48-h2v7n' }, 'shop/web');
     expect(web.length).toBeGreaterThan(0);
@@ -96,11 +89,11 @@ describe('importing redacted values', () => {
   it('a write that sets the value makes it known again', async () => {
     const { id } = await importRedacted();
     const hidden = await pod(id, 'web-6b7f9c8d5-k9zfr');
-    const res = await t.http.patch(`/v1/clusters/${id}/pods/${hidden.id}`).set(bearer(tenant.apiKey)).send({ ips: ['10.244.2.21'] }).expect(200);
+    const res = await ctx.t.http.patch(`/v1/clusters/${id}/pods/${hidden.id}`).set(bearer(ctx.tenant.apiKey)).send({ ips: ['10.244.2.21'] }).expect(200);
     expect(res.body).toMatchObject({ ips: ['10.244.2.21'], unknownFields: [] });
-    const web = await t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(tenant.apiKey)).send({ client: { pod: 'shop/api-5d9c7b6f48-h2v7n' }, service: 'shop/web' }).expect(200);
+    const web = await ctx.t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(ctx.tenant.apiKey)).send({ client: { pod: 'shop/api-5d9c7b6f48-h2v7n' }, service: 'shop/web' }).expect(200);
     expect(web.body.results.map((r: { missingFact: string | null }) => r.missingFact)).not.toContain('REDACTED_VALUE');
-    const labelsOnly = await t.http.patch(`/v1/clusters/${id}/pods/${hidden.id}`).set(bearer(tenant.apiKey)).send({ labels: { app: 'web' } }).expect(200);
+    const labelsOnly = await ctx.t.http.patch(`/v1/clusters/${id}/pods/${hidden.id}`).set(bearer(ctx.tenant.apiKey)).send({ labels: { app: 'web' } }).expect(200);
     expect(labelsOnly.body.unknownFields).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTenant, gql, snapshot, startTestApp, TestApp, TestTenant } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { appWithTenant, bearer, gql, snapshot } from '../support/test-app';
 
 /**
  * Snapshot sync: POST /v1/clusters/{id}/import?mode=replace (and importManifests(mode: REPLACE))
@@ -16,18 +16,11 @@ const without = (d: Doc, ...names: string[]): Doc => ({ ...d, items: d.items.fil
 const counts = (nodes: number, pods: number, services: number, endpointSlices: number) => ({ nodes, pods, services, endpointSlices });
 const ZERO = counts(0, 0, 0, 0);
 
-let t: TestApp;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  tenant = await createTenant(t);
-});
-afterAll(async () => t?.close());
+const ctx = appWithTenant();
 
 let seq = 0;
 async function clusterWithRealisticDump(): Promise<string> {
-  const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey))
+  const res = await ctx.t.http.post('/v1/clusters').set(bearer(ctx.tenant.apiKey))
     .send({ name: `replace-${++seq}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201);
   const id = res.body.id as string;
   await importDoc(id, doc(), 'replace').expect(200);
@@ -35,12 +28,12 @@ async function clusterWithRealisticDump(): Promise<string> {
 }
 
 function importDoc(clusterId: string, body: Doc, mode?: string) {
-  return t.http.post(`/v1/clusters/${clusterId}/import${mode ? `?mode=${mode}` : ''}`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(body));
+  return ctx.t.http.post(`/v1/clusters/${clusterId}/import${mode ? `?mode=${mode}` : ''}`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(body));
 }
 
-const list = async (clusterId: string, kind: string) => ((await t.http.get(`/v1/clusters/${clusterId}/${kind}?limit=500`).set(bearer(tenant.apiKey)).expect(200)).body.items as { name: string; namespace?: string; ips?: string[] }[]);
+const list = async (clusterId: string, kind: string) => ((await ctx.t.http.get(`/v1/clusters/${clusterId}/${kind}?limit=500`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { name: string; namespace?: string; ips?: string[] }[]);
 const names = async (clusterId: string, kind: string) => (await list(clusterId, kind)).map((o) => (o.namespace ? `${o.namespace}/${o.name}` : o.name)).sort();
-const version = async (clusterId: string) => (await t.http.get(`/v1/clusters/${clusterId}`).set(bearer(tenant.apiKey)).expect(200)).body.version as number;
+const version = async (clusterId: string) => (await ctx.t.http.get(`/v1/clusters/${clusterId}`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.version as number;
 
 describe('import ?mode=replace', () => {
   it('a later snapshot deletes what it lacks, and a new pod may take a deleted pod\'s IP', async () => {
@@ -57,7 +50,7 @@ describe('import ?mode=replace', () => {
     expect(pods.map((p) => p.name)).not.toContain('web-6b7f9c8d5-abx2k');
     expect(pods.find((p) => p.name === 'web-6b7f9c8d5-new01')?.ips).toEqual(['10.244.1.14']);
     // The analyses see the new pod behind the Service (the model the import left, not a stale one).
-    const trace = await t.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey))
+    const trace = await ctx.t.http.post(`/v1/clusters/${id}/trace`).set(bearer(ctx.tenant.apiKey))
       .send({ source: { pod: 'shop/api-5d9c7b6f48-h2v7n' }, destination: { ip: '10.244.1.14', port: 8080 } }).expect(200);
     expect(JSON.stringify(trace.body)).not.toContain('abx2k');
   });
@@ -65,10 +58,10 @@ describe('import ?mode=replace', () => {
   it('an unchanged snapshot changes nothing, not even the cluster version', async () => {
     const id = await clusterWithRealisticDump();
     const v = await version(id);
-    const before = await snapshot(t);
+    const before = await snapshot(ctx.t);
     const res = await importDoc(id, doc(), 'replace').expect(200);
     expect(res.body).toMatchObject({ created: ZERO, updated: ZERO, deleted: ZERO, unchanged: counts(3, 10, 5, 5), clusterVersion: v });
-    expect(await snapshot(t)).toEqual(before);
+    expect(await snapshot(ctx.t)).toEqual(before);
     expect(await version(id)).toBe(v);
   });
 
@@ -90,7 +83,7 @@ describe('import ?mode=replace', () => {
     const noApi: Doc = { ...doc(), items: doc().items.filter((o) => o.kind === 'Service' && o.metadata.name !== 'api') };
     const res = await importDoc(id, noApi, 'replace').expect(200);
     expect(res.body).toMatchObject({ deleted: counts(0, 0, 1, 1) });
-    const { endpoint_slices: slices } = await snapshot(t, ['endpoint_slices']);
+    const { endpoint_slices: slices } = await snapshot(ctx.t, ['endpoint_slices']);
     const ofCluster = (slices as { cluster_id: string; service_name: string }[]).filter((s) => s.cluster_id === id).map((s) => s.service_name).sort();
     expect(ofCluster).toEqual(['kube-dns', 'kubernetes', 'web', 'web-public']);
   });
@@ -98,13 +91,13 @@ describe('import ?mode=replace', () => {
   it('refuses to delete a node a stored pod still runs on when the snapshot carries no pods, and changes nothing', async () => {
     const id = await clusterWithRealisticDump();
     const v = await version(id);
-    const before = await snapshot(t);
+    const before = await snapshot(ctx.t);
     const nodes: Doc = { ...doc(), items: doc().items.filter((o) => o.kind === 'Node' && o.metadata.name !== 'worker-2') };
     const res = await importDoc(id, nodes, 'replace').expect(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors[0].field).toBe('nodes');
     expect(res.body.errors[0].message).toMatch(/node worker-2 .*pod shop\/web-6b7f9c8d5-k9zfr|node worker-2 .*pod kube-system\/kube-proxy-x4m9c|node worker-2 .*pod shop\//);
-    expect(await snapshot(t)).toEqual(before);
+    expect(await snapshot(ctx.t)).toEqual(before);
     expect(await version(id)).toBe(v);
   });
 
@@ -123,18 +116,18 @@ describe('import ?mode=replace', () => {
     const noPods: Doc = { ...doc(), items: doc().items.filter((o) => o.kind !== 'Pod') };
     // Without the declaration pods are not carried (none in the document): kept.
     expect((await importDoc(id, noPods, 'replace').expect(200)).body.deleted).toEqual(ZERO);
-    const res = await t.http.post(`/v1/clusters/${id}/import?mode=replace&kinds=nodes,pods,services,endpointslices`).set(bearer(tenant.apiKey))
+    const res = await ctx.t.http.post(`/v1/clusters/${id}/import?mode=replace&kinds=nodes,pods,services,endpointslices`).set(bearer(ctx.tenant.apiKey))
       .set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(200);
     expect(res.body.deleted).toEqual(counts(0, 10, 0, 0));
     expect(await names(id, 'pods')).toEqual([]);
     // A snapshot with nothing in it, declaring pods: the cluster has none left.
     const id2 = await clusterWithRealisticDump();
-    const empty = await t.http.post(`/v1/clusters/${id2}/import?mode=replace&kinds=pods`).set(bearer(tenant.apiKey)).set('content-type', 'application/json')
+    const empty = await ctx.t.http.post(`/v1/clusters/${id2}/import?mode=replace&kinds=pods`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json')
       .send(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] })).expect(200);
     expect(empty.body.deleted).toEqual(counts(0, 10, 0, 0));
-    const bad = await t.http.post(`/v1/clusters/${id}/import?mode=replace&kinds=pods,deployments`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);
+    const bad = await ctx.t.http.post(`/v1/clusters/${id}/import?mode=replace&kinds=pods,deployments`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);
     expect(bad.body.errors[0].field).toBe('kinds');
-    const withMerge = await t.http.post(`/v1/clusters/${id}/import?kinds=pods`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);
+    const withMerge = await ctx.t.http.post(`/v1/clusters/${id}/import?kinds=pods`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json').send(JSON.stringify(noPods)).expect(400);
     expect(withMerge.body.errors[0].field).toBe('kinds');
   });
 
@@ -146,7 +139,7 @@ describe('import ?mode=replace', () => {
 
   it('the GraphQL mutation takes mode: REPLACE and reports the deletions', async () => {
     const id = await clusterWithRealisticDump();
-    const res = await gql<{ importManifests: { deleted: unknown } }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
+    const res = await gql<{ importManifests: { deleted: unknown } }>(ctx.t, ctx.tenant.apiKey, `mutation($c: String!, $d: String!) {
       importManifests(clusterId: $c, document: $d, format: JSON, mode: REPLACE, kinds: [PODS]) { deleted { nodes pods services endpointSlices } } }`,
     { c: id, d: JSON.stringify(without(doc(), 'coredns-7c65d6cfc9-2xkqp')) });
     expect(res.errors).toBeUndefined();

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTenant, gql, startTestApp, TestApp, TestTenant } from '../support/test-app';
+import { describe, expect, it } from 'vitest';
+import { appWithTenant, bearer, gql } from '../support/test-app';
 
 /**
  * One home for write rules (pod-rules, node-rules, service-spec, cce-constraints): the same invalid
@@ -11,20 +11,13 @@ import { bearer, createTenant, gql, startTestApp, TestApp, TestTenant } from '..
  * The cluster: node n1 (192.168.1.1) and n2, pod shop/a (10.244.1.1, app=a) on n1, pod shop/done
  * (Succeeded, 10.244.1.9), Service shop/a (NodePort 30080 → app=a).
  */
-let t: TestApp;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  tenant = await createTenant(t);
-});
-afterAll(async () => t?.close());
+const ctx = appWithTenant();
 
 let seq = 0;
 async function cluster(profile = 'KUBERNETES'): Promise<string> {
   const body = { name: `rules-${++seq}`, profile, ...(profile === 'KUBERNETES' ? {} : { networkModel: profile === 'CCE_TURBO' ? 'CLOUD_NATIVE_2' : 'VPC' }), clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] };
-  const id = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send(body).expect(201)).body.id as string;
-  const post = (path: string, b: object) => t.http.post(`/v1/clusters/${id}${path}`).set(bearer(tenant.apiKey)).send(b).expect(201);
+  const id = (await ctx.t.http.post('/v1/clusters').set(bearer(ctx.tenant.apiKey)).send(body).expect(201)).body.id as string;
+  const post = (path: string, b: object) => ctx.t.http.post(`/v1/clusters/${id}${path}`).set(bearer(ctx.tenant.apiKey)).send(b).expect(201);
   await post('/nodes', { name: 'n1', internalIps: ['192.168.1.1'] });
   await post('/nodes', { name: 'n2', internalIps: ['192.168.1.2'] });
   await post('/pods', { namespace: 'shop', name: 'a', nodeName: 'n1', ips: ['10.244.1.1'], labels: { app: 'a' } });
@@ -36,21 +29,21 @@ async function cluster(profile = 'KUBERNETES'): Promise<string> {
 interface Verdict { status: number; field: string | null }
 
 const rest = async (id: string, path: string, body: object): Promise<Verdict> => {
-  const res = await t.http.post(`/v1/clusters/${id}${path}`).set(bearer(tenant.apiKey)).send(body);
+  const res = await ctx.t.http.post(`/v1/clusters/${id}${path}`).set(bearer(ctx.tenant.apiKey)).send(body);
   return { status: res.status, field: res.body.errors?.[0]?.field ?? null };
 };
 const graphql = async (id: string, mutation: string, input: object): Promise<Verdict> => {
-  const res = await gql(t, tenant.apiKey, `mutation($c: String!, $i: ${mutation[0].toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(clusterId: $c, input: $i) { id } }`, { c: id, i: input });
+  const res = await gql(ctx.t, ctx.tenant.apiKey, `mutation($c: String!, $i: ${mutation[0].toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(clusterId: $c, input: $i) { id } }`, { c: id, i: input });
   const error = res.errors?.[0];
   return { status: error ? error.extensions.status ?? 0 : 200, field: error?.extensions.errors?.[0]?.field ?? null };
 };
 const importOne = async (id: string, item: object): Promise<Verdict & { warnings: string[] }> => {
-  const res = await t.http.post(`/v1/clusters/${id}/import`).set(bearer(tenant.apiKey)).set('content-type', 'application/json')
+  const res = await ctx.t.http.post(`/v1/clusters/${id}/import`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json')
     .send(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [item] }));
   return { status: res.status, field: res.body.errors?.[0]?.field ?? null, warnings: (res.body.warnings ?? []).map((w: { message: string }) => w.message) };
 };
 const whatIf = async (id: string, change: object): Promise<Verdict> => {
-  const res = await t.http.post(`/v1/clusters/${id}/what-if`).set(bearer(tenant.apiKey))
+  const res = await ctx.t.http.post(`/v1/clusters/${id}/what-if`).set(bearer(ctx.tenant.apiKey))
     .send({ change, reachability: { client: { node: 'n2' }, service: 'shop/a' } });
   return { status: res.status, field: res.body.errors?.[0]?.field ?? null };
 };
@@ -107,9 +100,9 @@ describe('the same rule, whichever way the object comes in', () => {
     expect(imported.status).toBe(200);
     expect(imported.warnings).toEqual([expect.stringMatching(/^status\.podIPs\[0\] a hostNetwork pod has its node's IPs; 192\.168\.1\.2 is not an IP of node n1: kept as given$/)]);
     // Kept as the cluster has it, it can still be relabelled (REST and what-if place a pod again only when a write moves it).
-    const pods = (await t.http.get(`/v1/clusters/${id}/pods?namespace=shop`).set(bearer(tenant.apiKey)).expect(200)).body.items as { id: string; name: string }[];
+    const pods = (await ctx.t.http.get(`/v1/clusters/${id}/pods?namespace=shop`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { id: string; name: string }[];
     const h = pods.find((p) => p.name === 'h')!;
-    const relabelled = await t.http.patch(`/v1/clusters/${id}/pods/${h.id}`).set(bearer(tenant.apiKey)).send({ labels: { app: 'h' } }).expect(200);
+    const relabelled = await ctx.t.http.patch(`/v1/clusters/${id}/pods/${h.id}`).set(bearer(ctx.tenant.apiKey)).send({ labels: { app: 'h' } }).expect(200);
     expect(relabelled.body).toMatchObject({ hostNetwork: true, ips: ['192.168.1.2'], labels: { app: 'h' } });
     expect(await whatIf(id, { pods: [{ pod: 'shop/h', set: { labels: { app: 'x' } } }] })).toEqual({ status: 200, field: null });
   });

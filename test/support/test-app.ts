@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp, CreateAppOptions } from '../../src/app.factory';
 import { provisionRuntimeRole } from '../../src/db/runtime-role';
 import { withDatabase } from './global-setup';
@@ -71,6 +71,20 @@ export async function within(ms: number, check: () => Promise<boolean>): Promise
 }
 
 export interface TestTenant { id: string; name: string; apiKey: string }
+
+/**
+ * A test file's app and tenant, started before its tests and closed after them: read `ctx.t` and
+ * `ctx.tenant` inside the tests (they are set once the file's beforeAll has run).
+ */
+export function appWithTenant(options: Partial<CreateAppOptions> = {}): { t: TestApp; tenant: TestTenant } {
+  const ctx = {} as { t: TestApp; tenant: TestTenant };
+  beforeAll(async () => {
+    ctx.t = await startTestApp(options);
+    ctx.tenant = await createTenant(ctx.t);
+  });
+  afterAll(async () => ctx.t?.close());
+  return ctx;
+}
 
 export async function createTenant(t: TestApp, name = `t-${randomBytes(3).toString('hex')}`): Promise<TestTenant> {
   const res = await t.http.post('/v1/tenants').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ name }).expect(201);
