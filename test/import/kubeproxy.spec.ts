@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImportError, KubeProxyRecord, parseKubectl, ParsedImport } from '../../src/modules/import/parse';
+import { importError } from '../support/import-error';
 
 /**
  * A KubeProxyConfiguration is kube-proxy's whole configuration: every modelled setting is stated,
@@ -15,15 +16,6 @@ const configMap = (conf: string): ParsedImport => parseKubectl(JSON.stringify({
 }), 'application/json');
 const messages = (r: ParsedImport) => r.warnings.map((w) => w.message);
 
-function importError(fn: () => unknown): ImportError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    return e as ImportError;
-  }
-  throw new Error('expected an ImportError');
-}
 
 const NO_DETECTOR = (field: string) => `${field} is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector`;
 const base: KubeProxyRecord = { proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [] };

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { itemField } from '../../src/modules/import/import-errors';
 import { ImportError, KubectlSource, parseKubectl, parseKubectlSources, ParsedImport } from '../../src/modules/import/parse';
+import { importError } from '../support/import-error';
 
 /** Many files, one import: a support bundle's cluster-resources/ read as one document. */
 
@@ -11,15 +12,6 @@ type Obj = { kind: string; metadata: { name: string; namespace?: string } };
 const realistic = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'realistic-list.json'), 'utf8')) as { items: Obj[] };
 const single = parseKubectl(JSON.stringify(realistic), 'application/json');
 
-function importError(fn: () => unknown): ImportError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    return e as ImportError;
-  }
-  throw new Error('expected an ImportError');
-}
 
 const json = (name: string, value: unknown): KubectlSource => ({ name, text: JSON.stringify(value), format: 'application/json' });
 const listOf = (items: unknown[]) => ({ apiVersion: 'v1', kind: 'List', items });

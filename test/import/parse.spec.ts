@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ImportError, parseKubectl, ParsedImport } from '../../src/modules/import/parse';
+import { importError } from '../support/import-error';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const realisticJson = readFileSync(join(FIXTURES, 'realistic-list.json'), 'utf8');
@@ -12,17 +13,6 @@ const json = (...items: unknown[]) => parseKubectl(JSON.stringify({ apiVersion: 
 const yaml = (text: string) => parseKubectl(text, 'application/yaml');
 const messages = (r: ParsedImport) => r.warnings.map((w) => w.message);
 
-/** The ImportError a call throws (fails the test when it throws nothing or something else). */
-function importError(fn: () => unknown): ImportError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ImportError);
-    expect(e).toBeInstanceOf(Error);
-    return e as ImportError;
-  }
-  throw new Error('expected an ImportError');
-}
 
 const node = (name: string, ip: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] }, ...extra,
