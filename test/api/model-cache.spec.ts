@@ -94,6 +94,20 @@ describe('compiled-model cache', () => {
     expect(decodeChange(`cluster:${tenant.id}:${clusterId}:x`)).toEqual({ kind: 'cluster', tenantId: tenant.id, clusterId });
   });
 
+  it('names the objects a change touched, unless that would not fit in a NOTIFY payload', () => {
+    const objects = [{ kind: 'pod' as const, key: 'shop/web-1' }, { kind: 'node' as const, key: 'worker-1' }, { kind: 'service' as const, key: 'shop/web' },
+      { kind: 'endpointSlice' as const, key: 'shop/web-abcde' }, { kind: 'settings' as const, key: '' }];
+    const change = { kind: 'cluster' as const, tenantId: tenant.id, clusterId, version: 7, objects };
+    expect(encodeChange(change)).toBe(`cluster:${tenant.id}:${clusterId}:7:pshop/web-1,nworker-1,sshop/web,eshop/web-abcde,c`);
+    expect(decodeChange(encodeChange(change))).toEqual(change);
+    expect(decodeChange(encodeChange({ ...change, objects: [] }))).toEqual({ ...change, objects: [] });
+    // PostgreSQL refuses payloads of 8,000 bytes: too many objects are announced without them (listeners reload).
+    const many = Array.from({ length: 400 }, (_, i) => ({ kind: 'pod' as const, key: `shop/pod-with-a-long-name-${i}` }));
+    expect(encodeChange({ ...change, objects: many })).toBe(`cluster:${tenant.id}:${clusterId}:7`);
+    // An unknown object letter makes the list unreadable: the change is still heard, without objects.
+    expect(decodeChange(`cluster:${tenant.id}:${clusterId}:7:xfoo`)).toEqual({ kind: 'cluster', tenantId: tenant.id, clusterId, version: 7 });
+  });
+
   it('never answers one tenant from another tenant\'s model', async () => {
     const other = await createTenant(one);
     await ask(one, other.apiKey).expect(404);

@@ -67,7 +67,7 @@ export class AnalysisService {
 
   async trace(tenantId: string, clusterId: string, input: TraceInput): Promise<TraceAnswer> {
     const topology = await this.cache.get(tenantId, clusterId);
-    return this.from(topology, await runTrace(topology.compiled, input, ipOwners(topology.model)));
+    return this.from(topology, await runTrace(topology.compiled, input, ipOwners(topology.compiled)));
   }
 
   async matrix(tenantId: string, clusterId: string, namespace: string, name: string): Promise<Matrix> {
@@ -95,8 +95,8 @@ export class AnalysisService {
       const after = await runReachability(variant.compiled, input.reachability);
       return { before: { reachability: before }, after: { reachability: after }, differences: reachabilityDifferences(before, after) };
     }
-    const before = await runTrace(base.compiled, input.trace!, ipOwners(base.model));
-    const after = await runTrace(variant.compiled, input.trace!, ipOwners(variant.model));
+    const before = await runTrace(base.compiled, input.trace!, ipOwners(base.compiled));
+    const after = await runTrace(variant.compiled, input.trace!, ipOwners(variant.compiled));
     return { before: { trace: before }, after: { trace: after }, differences: traceDifferences(before, after) };
   }
 }

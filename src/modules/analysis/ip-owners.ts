@@ -1,21 +1,20 @@
-import type { ClusterModel } from '../../engine';
+import type { CompiledCluster } from '../../engine';
 import { canonicalIp } from '../../common/net';
 
 export interface IpOwner { readonly kind: 'pod' | 'node'; readonly name: string }
 export interface IpOwners { get(ip: string): IpOwner | undefined }
 
-const cache = new WeakMap<ClusterModel, IpOwners>();
-
-/** Who owns each address of a topology (a node's IP is the node's, even if a hostNetwork pod shares it), built once per model. */
-export function ipOwners(model: ClusterModel): IpOwners {
-  const known = cache.get(model);
-  if (known) return known;
-  const owners = new Map<string, IpOwner>();
-  for (const pod of model.pods) {
-    if (!pod.hostNetwork) for (const ip of pod.ips) owners.set(ip, { kind: 'pod', name: `${pod.namespace}/${pod.name}` });
-  }
-  for (const node of model.nodes) for (const ip of node.internalIps) owners.set(ip, { kind: 'node', name: node.name });
-  const lookup: IpOwners = { get: (ip) => owners.get(canonicalIp(ip) ?? ip) };
-  cache.set(model, lookup);
-  return lookup;
+/**
+ * Who owns an address (a node's IP is the node's, even if a hostNetwork pod shares it): the
+ * compiled model's own owner index, not a map rebuilt per model version (a patched write makes
+ * a new version; rebuilding meant a scan of every pod on the next trace).
+ */
+export function ipOwners(cc: CompiledCluster): IpOwners {
+  return {
+    get: (ip) => {
+      const owner = cc.ipOwner.get(canonicalIp(ip) ?? ip);
+      if (owner === undefined) return undefined;
+      return owner.kind === 'NODE' ? { kind: 'node', name: cc.nodes[owner.index].name } : { kind: 'pod', name: cc.pods.get(owner.index).key };
+    },
+  };
 }

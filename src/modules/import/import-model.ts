@@ -1,6 +1,5 @@
 import type { ClusterModel, ContainerPortModel, EndpointSliceModel, ModelChange, NodeModel, PodModel, PodPhase } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
-import type { ServiceSpec } from '../services/service-spec';
 import { assembleModel, serviceModelOf, ServiceRow } from '../analysis/topology-loader';
 import { ClusterRow } from '../topology/cluster-store';
 import { TenantTx } from '../../prisma/prisma.service';

@@ -21,7 +21,6 @@ registerEnumType(ImportMode, {
 });
 
 /** The kinds a replace import may declare it carries (even with no object of them: a kind the cluster emptied). */
-export const IMPORT_KINDS = { nodes: 'nodes', pods: 'pods', services: 'services', endpointslices: 'endpointSlices' } as const;
 export const ImportKind = { NODES: 'nodes', PODS: 'pods', SERVICES: 'services', ENDPOINT_SLICES: 'endpointSlices' } as const;
 export type ImportKind = (typeof ImportKind)[keyof typeof ImportKind];
 registerEnumType(ImportKind, { name: 'ImportKind', description: 'A kind a replace import declares it carries: what the snapshot lacks of it is deleted, even when it holds none.' });
@@ -40,7 +39,8 @@ export class ImportQuery {
 /** The kinds a query names, as the import's counts name them. */
 export function kindsOf(list: string | undefined): ImportKind[] {
   if (!list) return [];
-  return [...new Set(list.split(',').filter(Boolean).map((k) => IMPORT_KINDS[k.toLowerCase() as keyof typeof IMPORT_KINDS]))];
+  const byQueryName = new Map(Object.values(ImportKind).map((k) => [k.toLowerCase(), k]));
+  return [...new Set(list.split(',').filter(Boolean).map((k) => byQueryName.get(k.toLowerCase())!))];
 }
 
 /** The media types the import route accepts, by what the parser reads. */

@@ -37,14 +37,11 @@ export const sliceModelOf = (row: EndpointSlice): EndpointSliceModel => withUnkn
   ports: row.ports as unknown as EndpointSliceModel['ports'], endpoints: row.endpoints as unknown as EndpointSliceModel['endpoints'],
 }, row.unknownFields);
 
-const nsName = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
-
 export const nodeChange = (name: string, row: Node | null): ModelChange => ({ kind: 'node', name, after: row === null ? null : nodeModelOf(row) });
 export const podChange = (key: string, row: Pod | null): ModelChange => ({ kind: 'pod', key, after: row === null ? null : podModelOf(row) });
 /** A Service without a ClusterIP is not in the model (assembleModel): stored, it is still "absent". */
 export const serviceChange = (key: string, row: Service | null): ModelChange => ({ kind: 'service', key, after: row === null ? null : serviceModelOf(serviceRowOf(row)) });
 export const sliceChange = (key: string, row: EndpointSlice | null): ModelChange => ({ kind: 'endpointSlice', key, after: row === null ? null : sliceModelOf(row) });
-export const keyOf = nsName;
 
 /** The cluster's own fields changed (settings, kube-proxy options). */
 export const settingsChange = (cluster: ClusterRow): ModelChange => ({ kind: 'settings', after: settingsOf(cluster) });
