@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth, ReadOnlyOperation } from '../../common/auth';
 import { UuidParam } from '../../common/params';
-import { ReachabilityInput, ReachabilityView, TraceInput, TraceView } from './analysis.dto';
+import { ReachabilityInput, TraceInput } from './analysis.dto';
+import { ReachabilityView, TraceView } from './answer.views';
 import { AnalysisService } from './analysis.service';
 import { AnswerSourceInterceptor } from './answer-memo';
 import { MatrixView, NamespaceMatrixView, WhatIfInput, WhatIfView } from './what-if.dto';

@@ -7,7 +7,8 @@ import { UpdateNodeInput } from '../nodes/node.dto';
 import { UpdatePodInput } from '../pods/pod.dto';
 import { UpdateServiceInput } from '../services/service.dto';
 import { E, ProxyMode } from '../topology/enums';
-import { ReachabilityInput, ReachabilityView, TraceInput, TraceView, ViaView } from './analysis.dto';
+import { ReachabilityInput, TraceInput } from './analysis.dto';
+import { ReachabilityView, TraceView, ViaView } from './answer.views';
 
 const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
