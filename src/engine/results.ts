@@ -14,14 +14,18 @@ export type SourceIpReason =
   | 'NODE_SOURCE_MASQUERADE'
   | 'NON_POD_SOURCE_MASQUERADE'
   | 'LB_PROXY'
-  | 'NOT_DELIVERED';
+  /** The packet is never forwarded (refused, dropped, not intercepted, or not answered). */
+  | 'NOT_DELIVERED'
+  /** Forwarded, but no connection completes: no backend sees any source address. */
+  | 'NO_CONNECTION';
 
 export type SeenAsKind = 'CLIENT' | 'NODE' | 'LOAD_BALANCER';
 
+/** The source-IP fate, judged on the connections that complete (all null when none does). */
 export interface SourceIp {
-  /** null when the packet is not delivered. */
+  /** null when no connection completes (NOT_DELIVERED, NO_CONNECTION). */
   readonly preserved: boolean | null;
-  /** The address the backend sees; null when not delivered or when it depends on the receiving node. */
+  /** The address the backend sees; null when no connection completes or when it depends on the receiving node. */
   readonly seenAs: string | null;
   readonly seenAsKind: SeenAsKind | null;
   readonly reason: SourceIpReason;
@@ -47,6 +51,10 @@ export interface TraceEndpoint {
   readonly pod: string | null;
   readonly node: string | null;
   readonly masquerade: boolean;
+  /** Whether the connection to this endpoint completes (DataPlane.connection(), as reachability asks it). */
+  readonly outcome: EndpointOutcomeCode;
+  /** The rule that decided the outcome (null: plain upstream forwarding). */
+  readonly rule: RuleId | null;
 }
 
 export type ViaKind = 'CLUSTER_IP' | 'NODE_PORT' | 'LOAD_BALANCER' | 'EXTERNAL_IP';
@@ -68,6 +76,11 @@ export interface TraceResult {
   readonly endpoints: readonly TraceEndpoint[];
   /** True when masqueraded towards at least one candidate endpoint; null unless FORWARD. */
   readonly masquerade: boolean | null;
+  /**
+   * The connection's fate, null unless FORWARD: COMPLETES when every candidate endpoint's
+   * connection completes, PARTIAL when some do, FAILS when none does.
+   */
+  readonly connection: 'COMPLETES' | 'PARTIAL' | 'FAILS' | null;
   readonly sourceIp: SourceIp;
   readonly steps: readonly Step[];
   readonly rules: readonly RuleId[];

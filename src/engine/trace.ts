@@ -1,12 +1,15 @@
-// trace(): one packet through one node.
+// trace(): one packet through one node, and whether the connections it starts complete.
 import type { CompiledCluster, CompiledEndpoint, CompiledNode } from './compiled';
-import type { Decision, PacketContext, PolicyOverride } from './dataplane/dataplane';
+import type { ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from './dataplane/dataplane';
 import * as select from './dataplane/select';
 import { EngineInputError } from './errors';
 import * as ip from './ip';
 import type { IpFamily, ParsedIp } from './ip';
 import type { Protocol } from './model';
-import type { SourceIp, Step, TraceEndpoint, TraceResult } from './results';
+import { OutcomeList } from './reach/outcome-list';
+import type { EndpointOutcome, SourceIp, Step, TraceEndpoint, TraceResult } from './results';
+import { cellReason } from './cce/table';
+import * as rules from './rules';
 import type { RuleId } from './rules';
 
 // Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
@@ -113,22 +116,133 @@ export function endpointMasquerade(decision: Decision, src: ParsedIp, ep: Compil
   return decision.masquerade || ep.ip === src.text;
 }
 
-function traceEndpoints(decision: Decision, src: ParsedIp): TraceEndpoint[] {
-  return decision.endpoints.map((ep) => ({ ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade: endpointMasquerade(decision, src, ep) }));
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The context DataPlane.connection() is asked with for packet `ctx`, processed with `decision`
+ * (clientNode: the client's node, -1 outside the cluster): trace and reachability both ask it
+ * so, so they cannot disagree. One per packet, re-pointed at each endpoint (endpoint,
+ * masquerade): data planes read it synchronously.
+ */
+export function connectionContext(ctx: PacketContext, decision: Decision, clientNode: number): Mutable<ConnectionContext> {
+  return { cc: ctx.cc, processingNode: ctx.node.index, clientNode, endpoint: decision.endpoints[0], masquerade: false, packet: ctx, decision };
 }
 
+/** One candidate's outcome, as trace and reachability both report it (one object shape for all). */
+export function endpointOutcome(ep: CompiledEndpoint, masquerade: boolean, c: ConnectionOutcome): EndpointOutcome {
+  return { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome: c.connects ? 'CONNECTS' : 'FAILS', rule: c.rule };
+}
+
+/** Every candidate's outcome: whether its connection completes, asked of the data plane per endpoint. */
+function connectionOutcomes(dp: DataPlane, ctx: PacketContext, decision: Decision, clientNode: number): EndpointOutcome[] {
+  const eps = decision.endpoints;
+  if (eps.length === 0) return [];
+  const q = connectionContext(ctx, decision, clientNode);
+  const out: EndpointOutcome[] = [];
+  for (let i = 0; i < eps.length; i++) {
+    q.endpoint = eps[i];
+    q.masquerade = endpointMasquerade(decision, ctx.src, eps[i]);
+    out.push(endpointOutcome(eps[i], q.masquerade, dp.connection(q)));
+  }
+  return out;
+}
+
+/**
+ * Why, in a step's words: the failure-table cell as the CCE page names it. Other rules are named
+ * by the step's rule id alone: their statement is in the answer's rule table, sent once.
+ */
+function failureWhy(rule: RuleId): string {
+  const cell = cellReason(rule);
+  return cell === null ? '' : ` (${cell})`;
+}
+
+/**
+ * Why some connections fail: the rule of the first failing one, and a description naming the
+ * first five (`first`) of `count`. The description is written when first read (a step is
+ * rendered): a NodePort answer has a path per node class, and most are never rendered.
+ */
+export class FailureSummary {
+  readonly rule: RuleId;
+  readonly #first: readonly EndpointOutcome[];
+  readonly #count: number;
+  #description: string | null = null;
+
+  constructor(first: readonly EndpointOutcome[], count: number) {
+    this.rule = first[0].rule as RuleId;
+    this.#first = first;
+    this.#count = count;
+  }
+
+  get description(): string {
+    if (this.#description === null) {
+      const shown = this.#first.map((e) => e.ip).join(', ');
+      const more = this.#count > 5 ? ` and ${this.#count - 5} more` : '';
+      this.#description = this.rule === 'K8S-ASYMMETRIC-RETURN'
+        ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
+        : `connections to ${shown}${more} fail${failureWhy(this.rule)}`;
+    }
+    return this.#description;
+  }
+}
+
+/**
+ * new FailureSummary(first, count), as a function: modules that bind trace's names at load may
+ * load inside an import cycle through trace.ts (select -> cce -> suggestions -> reach), where
+ * only its function declarations are initialised yet.
+ */
+export function failureSummary(first: readonly EndpointOutcome[], count: number): FailureSummary {
+  return new FailureSummary(first, count);
+}
+
+/** Why some of `list`'s connections fail: the first five failing with a rule and how many do; null when none does. */
+export function failureOf(list: OutcomeList): FailureSummary | null {
+  return list.failing === 0 ? null : failureSummary(list.firstFailing(5), list.failing);
+}
+
+/**
+ * Whether any connection of `list` (the outcomes of `candidates` for a packet from `src`) that
+ * completes is masqueraded, without a pass over the list: none completes, none is masqueraded,
+ * or all are; otherwise (a Service that does not masquerade) only the hairpins are, and only
+ * they are looked at.
+ */
+export function completesMasqueraded(list: OutcomeList, candidates: readonly CompiledEndpoint[], src: ParsedIp): boolean {
+  if (list.connects === 0 || list.masqueraded === 0) return false;
+  if (list.masqueraded === list.length) return true;
+  const at = hairpins(candidates, src);
+  for (let k = 0; k < at.length; k++) {
+    const e = list.at(at[k]);
+    if (e.masquerade && e.outcome === 'CONNECTS') return true;
+  }
+  return false;
+}
+
+/** A connection's fate from its counts: COMPLETES when all `total` complete, PARTIAL when some (`connects`) do. */
+export function connectionFate(connects: number, total: number): 'COMPLETES' | 'PARTIAL' | 'FAILS' {
+  return total === 0 || connects === 0 ? 'FAILS' : connects === total ? 'COMPLETES' : 'PARTIAL';
+}
+
+// Shared (never changed once made), in the shape of every other SourceIp.
 const NOT_DELIVERED: SourceIp = { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' };
+const NO_CONNECTION: SourceIp = { preserved: null, seenAs: null, seenAsKind: null, reason: 'NO_CONNECTION' };
 
-export function traceSourceIp(decision: Decision, ctx: PacketContext, endpoints: readonly TraceEndpoint[]): SourceIp {
-  return sourceIpOfDecision(decision, ctx, endpoints.some((e) => e.masquerade));
-}
-
-/** traceSourceIp(), given whether any of the endpoints is masqueraded (callers that know it already). */
-export function sourceIpOfDecision(decision: Decision, ctx: Pick<PacketContext, 'src' | 'node' | 'dst'>, anyMasq: boolean): SourceIp {
+/**
+ * The source-IP fate of a packet processed at ctx.node with `decision`, judged on the
+ * connections that complete (the one place trace and reachability both take it from; load
+ * balancers adapt it to their deliveries, see reach/lb.ts): nothing when the packet is not
+ * forwarded (NOT_DELIVERED) or no connection completes (NO_CONNECTION); else kept unless a
+ * connection that completes is masqueraded (`masqueraded`; a hairpin that fails loses nothing).
+ */
+export function sourceIpFate(decision: Decision, ctx: Pick<PacketContext, 'src' | 'node' | 'dst'>, completes: boolean, masqueraded: boolean): SourceIp {
   if (decision.verdict !== 'FORWARD') return NOT_DELIVERED;
-  if (!anyMasq) return { preserved: true, seenAs: ctx.src.text, seenAsKind: 'CLIENT', reason: decision.masqueradeReason };
+  if (!completes) return NO_CONNECTION;
+  if (!masqueraded) return { preserved: true, seenAs: ctx.src.text, seenAsKind: 'CLIENT', reason: decision.masqueradeReason };
   const reason = decision.masquerade ? decision.masqueradeReason : 'HAIRPIN_MASQUERADE';
   return { preserved: false, seenAs: masqueradeAddress(ctx.node, ctx.dst.family), seenAsKind: 'NODE', reason };
+}
+
+/** sourceIpFate() when nothing completes for want of a forwarded packet or of a connection (`forwarded`). */
+export function noSourceIp(forwarded: boolean): SourceIp {
+  return forwarded ? NO_CONNECTION : NOT_DELIVERED;
 }
 
 export function endpointTargets(endpoints: readonly { readonly ip: string; readonly port: number }[]): string {
@@ -186,19 +300,26 @@ export function addRule(out: RuleId[], rule: RuleId): void {
   if (!out.includes(rule)) out.push(rule);
 }
 
-const REACHES_ITSELF = new WeakMap<readonly CompiledEndpoint[], { readonly src: string; readonly hit: boolean }>();
+const HAIRPINS = new WeakMap<readonly CompiledEndpoint[], { readonly src: string; readonly at: readonly number[] }>();
+const NO_HAIRPIN: readonly number[] = Object.freeze([]);
 
 /**
- * Whether `src` is one of the candidate endpoints (a hairpin), remembered per compiled
- * candidate list for the latest source: every node class of an answer asks it of one list.
+ * The indices of the candidate endpoints that are `src` itself (hairpins), remembered per
+ * compiled candidate list for the latest source: every node class of an answer asks it of one list.
  */
+export function hairpins(candidates: readonly CompiledEndpoint[], src: ParsedIp): readonly number[] {
+  const known = HAIRPINS.get(candidates);
+  if (known !== undefined && known.src === src.text) return known.at;
+  let at: number[] | null = null;
+  for (let i = 0; i < candidates.length; i++) if (candidates[i].ip === src.text) (at ??= []).push(i);
+  const found = at ?? NO_HAIRPIN;
+  if (candidates.length > 0) HAIRPINS.set(candidates, { src: src.text, at: found });
+  return found;
+}
+
+/** Whether `src` is one of the candidate endpoints (a hairpin). */
 export function reachesItself(candidates: readonly CompiledEndpoint[], src: ParsedIp): boolean {
-  const known = REACHES_ITSELF.get(candidates);
-  if (known !== undefined && known.src === src.text) return known.hit;
-  let hit = false;
-  for (let i = 0; i < candidates.length && !hit; i++) hit = candidates[i].ip === src.text;
-  if (candidates.length > 0) REACHES_ITSELF.set(candidates, { src: src.text, hit });
-  return hit;
+  return hairpins(candidates, src).length > 0;
 }
 
 export function uniqueRules(steps: readonly Step[], notes: readonly RuleId[]): RuleId[] {
@@ -208,26 +329,40 @@ export function uniqueRules(steps: readonly Step[], notes: readonly RuleId[]): R
   return out;
 }
 
-export function renderTrace(resolved: ResolvedPacket, decision: Decision, notes: readonly RuleId[]): TraceResult {
+/**
+ * The steps of a forwarded packet's decision at ctx.node, then the step naming why some
+ * connections fail (`failure`), if any: what trace and reachability's last hop both render.
+ */
+export function connectionSteps(decision: Decision, ctx: PacketContext, endpoints: readonly TraceEndpoint[], targets: string, failure: FailureSummary | null): Step[] {
+  const steps = decisionSteps(decision, ctx, endpoints, targets);
+  if (failure !== null) steps.push({ at: ctx.node.at, rule: failure.rule, description: failure.description });
+  return steps;
+}
+
+export function renderTrace(resolved: ResolvedPacket, decision: Decision, dp: DataPlane): TraceResult {
   const { ctx } = resolved;
-  const endpoints = traceEndpoints(decision, ctx.src);
-  const steps = [...resolved.preSteps, ...decisionSteps(decision, ctx, endpoints, candidateTargets(decision.endpoints))];
+  const forwarded = decision.verdict === 'FORWARD';
+  const endpoints = forwarded ? connectionOutcomes(dp, ctx, decision, resolved.clientNode) : [];
+  // Counted and summarised as reachability does its paths' outcomes (reach/paths.ts outcomesOf).
+  const list = OutcomeList.of(endpoints);
+  const steps = [...resolved.preSteps, ...connectionSteps(decision, ctx, endpoints, candidateTargets(decision.endpoints), failureOf(list))];
   const sp = decision.servicePort;
   return {
     verdict: decision.verdict,
     node: ctx.node.name,
     service: sp === null || decision.via === null ? null : { service: sp.serviceKey, portName: sp.portName, port: sp.port, protocol: sp.protocol, via: decision.via },
     endpoints,
-    masquerade: decision.verdict === 'FORWARD' ? endpoints.some((e) => e.masquerade) : null,
-    sourceIp: traceSourceIp(decision, ctx, endpoints),
+    masquerade: forwarded ? endpoints.some((e) => e.masquerade) : null,
+    connection: forwarded ? connectionFate(list.connects, list.length) : null,
+    sourceIp: sourceIpFate(decision, ctx, list.connects > 0, completesMasqueraded(list, decision.endpoints, ctx.src)),
     steps,
-    rules: uniqueRules(steps, notes),
+    rules: uniqueRules(steps, dp.notes),
   };
 }
 
-/** Trace one packet: what the node's data plane does with it, and why. */
+/** Trace one packet: what the node's data plane does with it, whether its connections complete, and why. */
 export function trace(cc: CompiledCluster, req: TraceRequest): TraceResult {
   const dp = dataPlaneFor(cc.model.profile);
   const resolved = resolvePacket(cc, req);
-  return renderTrace(resolved, dp.decide(resolved.ctx), dp.notes);
+  return renderTrace(resolved, dp.decide(resolved.ctx), dp);
 }

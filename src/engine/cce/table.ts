@@ -139,3 +139,14 @@ export function cellRuleSpecs(): Record<CceCellRuleId, CellRuleSpec> {
   }
   return out as Record<CceCellRuleId, CellRuleSpec>;
 }
+
+const COLUMN_SHORT: Readonly<Record<CceColumn, string>> = {
+  'TUNNEL-IPVS': 'tunnel + IPVS', 'VPC-IPVS': 'VPC + IPVS', 'TUNNEL-IPTABLES': 'tunnel + iptables', 'VPC-IPTABLES': 'VPC + iptables',
+};
+
+/** A failure-table cell named the way a person reads it ("CCE failure table, tunnel + iptables, row '…'"), or null for other rules. */
+export function cellReason(rule: string): string | null {
+  const cell = CELL_BY_RULE.get(rule);
+  if (cell === undefined) return null;
+  return `CCE failure table, ${COLUMN_SHORT[cell.column]}, row '${ROW_TITLE[cell.row].who}'`;
+}

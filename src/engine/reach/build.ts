@@ -13,16 +13,17 @@ import type { Env, PathOutcome } from './paths';
 // which compiles modules to CommonJS, every read of an imported name is a getter call, and
 // this module runs for every node class of an answer.
 const { RULES } = rules;
-const { addRule, sourceIpOfDecision, uniqueRules } = trace;
+const { addRule, sourceIpFate, uniqueRules } = trace;
 const { lastHopRules, lastHopSteps, leadingSteps } = paths;
 
 export function rulesOf(steps: readonly Step[], notes: readonly RuleId[]): Rule[] {
   return uniqueRules(steps, notes).map((id) => RULES[id]);
 }
 
+/** The path's source-IP fate (trace.sourceIpFate, judged on the connections that complete) for a member at `node`, addressed at `dst`. */
 function sourceIpOf(path: PathOutcome, node: CompiledNode, dst: ParsedIp): SourceIp {
   const last = path.hops[path.hops.length - 1];
-  return sourceIpOfDecision(last.decision, { src: last.ctx.src, node, dst }, path.masquerade);
+  return sourceIpFate(last.decision, { src: last.ctx.src, node, dst }, path.outcomes.connects > 0, path.masquerade);
 }
 
 function hopsOf(path: PathOutcome, node: CompiledNode, hopExtra: Partial<Hop>): Hop[] {
@@ -38,7 +39,7 @@ export interface NodeClass {
   readonly lead: readonly Step[];
   readonly rules: readonly Rule[];
   readonly suggestions: readonly Suggestion[];
-  /** Same for all members unless the source is masqueraded to the member node's address. */
+  /** Same for all members unless a connection that completes is masqueraded to the member node's address. */
   readonly sharedSourceIp: SourceIp | null;
 }
 

@@ -15,7 +15,7 @@ import * as sorted from '../sorted';
 // Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
 // modules to CommonJS, every read of an imported name is a getter call, and these run for
 // every delivery group of an answer.
-const { masqueradeAddress } = trace;
+const { noSourceIp, sourceIpFate } = trace;
 const { rulesOf } = build;
 const { decideAt, finishPath, lastHopSteps, pathAt, withOverride } = paths;
 const { suggestionsFor } = suggestions;
@@ -215,24 +215,31 @@ function unionEndpoints(groups: readonly Group[]): EndpointOutcome[] {
   return out;
 }
 
+/**
+ * The source-IP fate of the deliveries, judged (trace.sourceIpFate) on the connections that
+ * complete: on the first group whose completing connections are masqueraded, else on the first
+ * where any completes; nothing when none completes. Then as the deliveries make it: the node
+ * address seen is named only when one node is delivered to, and a Proxy-mode load balancer's
+ * own connection is what the backend sees when the nodes keep it.
+ */
 function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceIp {
-  // The first group forwarding, and the first forwarding group that masquerades.
-  let forwarded: Group | null = null;
-  let masq: Group | null = null;
+  let forwarded = false;
+  let completing: PathOutcome | null = null;
+  let masq: PathOutcome | null = null;
   for (let k = 0; k < groups.length && masq === null; k++) {
-    const g = groups[k];
-    if (g.path?.hops[0].decision.verdict !== 'FORWARD') continue;
-    forwarded ??= g;
-    if (g.path.masquerade) masq = g;
+    const path = groups[k].path;
+    if (path?.hops[0].decision.verdict !== 'FORWARD') continue;
+    forwarded = true;
+    if (path.outcomes.connects === 0) continue;
+    completing ??= path;
+    if (path.masquerade) masq = path;
   }
-  if (forwarded === null) return { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' };
-  if (masq !== null) {
-    const single = groups.length === 1 && groups[0].nodes.length === 1;
-    const reason = masq.path?.hops[0].decision.masqueradeReason ?? 'SNAT_ETP_CLUSTER';
-    return { preserved: false, seenAs: single ? masqueradeAddress(masq.rep, plan.lbIp.family) : null, seenAsKind: 'NODE', reason };
-  }
-  if (plan.mode === 'PROXY') return { preserved: false, seenAs: plan.src.text, seenAsKind: 'LOAD_BALANCER', reason: 'LB_PROXY' };
-  return { preserved: true, seenAs: plan.src.text, seenAsKind: 'CLIENT', reason: forwarded.path?.hops[0].decision.masqueradeReason ?? 'NOT_MASQUERADED' };
+  const judged = masq ?? completing;
+  if (judged === null) return noSourceIp(forwarded);
+  const hop = judged.hops[0];
+  const fate = sourceIpFate(hop.decision, hop.ctx, true, judged.masquerade);
+  if (fate.preserved === false) return groups.length === 1 && groups[0].nodes.length === 1 ? fate : { ...fate, seenAs: null };
+  return plan.mode === 'PROXY' ? { preserved: false, seenAs: plan.src.text, seenAsKind: 'LOAD_BALANCER', reason: 'LB_PROXY' } : fate;
 }
 
 /**

@@ -5,17 +5,16 @@ import type { ConnectionContext, DataPlane, Decision, PacketContext, PolicyOverr
 import type { ParsedIp } from '../ip';
 import type { Protocol } from '../model';
 import type { EndpointOutcome, ReachVerdict, Step } from '../results';
-import * as rules from '../rules';
 import type { RuleId } from '../rules';
 import * as trace from '../trace';
+import type { FailureSummary } from '../trace';
 import type { ClientInfo } from './client';
 import { OutcomeList } from './outcome-list';
 
 // Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
 // which compiles modules to CommonJS, every read of an imported name is a getter call, and
 // this module runs for every node class of an answer.
-const { RULES } = rules;
-const { addRule, candidateTargets, decisionStepRules, decisionSteps, endpointMasquerade, reachesItself } = trace;
+const { addRule, candidateTargets, completesMasqueraded, connectionContext, connectionSteps, decisionStepRules, decisionSteps, endpointMasquerade, endpointOutcome, failureOf, reachesItself } = trace;
 
 export interface Env {
   readonly cc: CompiledCluster;
@@ -40,17 +39,17 @@ export interface Outcomes {
   /** The path verdict when the decision is FORWARD. */
   readonly verdict: ReachVerdict;
   readonly targets: string;
-  readonly failure: PathOutcome['failure'];
-  /** Whether any connection is masqueraded (endpoints.some(e => e.masquerade)). */
+  readonly failure: FailureSummary | null;
+  /** Whether any connection that completes is masqueraded (see PathOutcome.masquerade). */
   readonly masquerade: boolean;
 }
 
-function outcomesOf(list: OutcomeList, candidates: readonly CompiledEndpoint[]): Outcomes {
+/** `src`: the packet's source (whose hairpins are the only masqueraded endpoints when not all are). */
+function outcomesOf(list: OutcomeList, candidates: readonly CompiledEndpoint[], src: ParsedIp): Outcomes {
   return {
     list, verdict: verdictOfCounts(list.connects, list.length), targets: candidateTargets(candidates),
-    // The first five failing endpoints and how many fail.
-    failure: list.failing === 0 ? null : new FailureSummary(list.firstFailing(5), list.failing),
-    masquerade: list.masqueraded > 0,
+    failure: failureOf(list),
+    masquerade: completesMasqueraded(list, candidates, src),
   };
 }
 
@@ -96,8 +95,11 @@ export interface PathOutcome {
   /** endpointTargets(endpoints), computed once per path. */
   readonly targets: string;
   /** Why some connections fail, summarised once per path. */
-  readonly failure: { readonly rule: RuleId; readonly description: string } | null;
-  /** Whether any connection is masqueraded (endpoints.some(e => e.masquerade)), found once per path. */
+  readonly failure: FailureSummary | null;
+  /**
+   * Whether any connection that completes is masqueraded, found once per path: the source-IP
+   * fate is judged on those (trace.sourceIpFate), so a failing hairpin does not count.
+   */
   readonly masquerade: boolean;
 }
 
@@ -123,47 +125,12 @@ class Path implements PathOutcome {
   }
 }
 
-/**
- * Why some connections of a path fail: the rule of the first failing one, and a description
- * naming the first five. The description is written when first read (a step is rendered): a
- * NodePort answer has a path per node class, and most are never rendered.
- */
-class FailureSummary {
-  readonly rule: RuleId;
-  readonly #first: readonly EndpointOutcome[];
-  readonly #count: number;
-  #description: string | null = null;
-
-  constructor(first: readonly EndpointOutcome[], count: number) {
-    this.rule = first[0].rule as RuleId;
-    this.#first = first;
-    this.#count = count;
-  }
-
-  get description(): string {
-    if (this.#description === null) {
-      const shown = this.#first.map((e) => e.ip).join(', ');
-      const more = this.#count > 5 ? ` and ${this.#count - 5} more` : '';
-      this.#description = this.rule === 'K8S-ASYMMETRIC-RETURN'
-        ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
-        : `connections to ${shown}${more} fail: ${RULES[this.rule].statement}`;
-    }
-    return this.#description;
-  }
-}
-
 export function decideAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): NodeDecision {
   const ctx: PacketContext = { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override };
   return { ctx, decision: env.dp.decide(ctx) };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** One connection context per path, re-pointed at each endpoint (data planes read it synchronously). */
-function connectionContext(env: Env, last: NodeDecision): Mutable<ConnectionContext> {
-  const { decision, ctx } = last;
-  return { cc: env.cc, processingNode: ctx.node.index, clientNode: env.client.node, endpoint: decision.endpoints[0], masquerade: false, packet: ctx, decision };
-}
 
 /** REACHABLE when every candidate connection completes, PARTIAL when some do. */
 export function verdictOf(decision: Decision, endpoints: readonly EndpointOutcome[]): ReachVerdict {
@@ -270,7 +237,7 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   const before = byNode === null ? NONE : byNode.get((prev as KnownOutcomes).node) ?? NONE;
   const here = byNode === null || node === (prev as KnownOutcomes).node ? NONE : byNode.get(node) ?? NONE;
   const count = byNode === null ? candidates.length : before.length + here.length;
-  const q = count === 0 ? null : connectionContext(env, last);
+  const q = count === 0 ? null : connectionContext(ctx, decision, clientNode);
   for (let k = 0; k < count; k++) {
     const i = byNode === null ? k : k < before.length ? before[k] : here[k - before.length];
     const ep = candidates[i];
@@ -282,7 +249,7 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
     const same = template?.at(i);
     // Equal to the template's outcome (only when there is a template): keep that object.
     if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) continue;
-    const made: EndpointOutcome = { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome, rule: c.rule };
+    const made = endpointOutcome(ep, masquerade, c);
     if (fresh !== null) fresh.push(made);
     else {
       (replacedAt ??= []).push(i);
@@ -295,7 +262,7 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
     return known as Outcomes;
   }
   const list = fresh !== null ? OutcomeList.of(fresh) : (template as OutcomeList).with(replacedAt as number[], replacedBy as EndpointOutcome[]);
-  const built = outcomesOf(list, candidates);
+  const built = outcomesOf(list, candidates, ctx.src);
   if (memoized) {
     const entry = memo ?? [undefined, undefined];
     entry[slot] = { outcomes: built, node, scope, scopeDst: dst, clientNode };
@@ -356,9 +323,7 @@ function hopAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: numbe
 /** Steps of the last hop rendered for `ctx` (which may be another member of the same node class). */
 export function lastHopSteps(path: PathOutcome, ctx: PacketContext): Step[] {
   const last = path.hops[path.hops.length - 1];
-  const steps = decisionSteps(last.decision, ctx, path.endpoints, path.targets);
-  if (path.failure !== null) steps.push({ at: ctx.node.at, rule: path.failure.rule, description: path.failure.description });
-  return steps;
+  return connectionSteps(last.decision, ctx, path.endpoints, path.targets, path.failure);
 }
 
 /**

@@ -1,0 +1,102 @@
+// Clusters for the one-truth property test (truth.spec.ts): every profile with every network
+// model and proxy mode it allows, each with NodePort and LoadBalancer Services of both external
+// traffic policies over multi-pod backends placed at random (some HostNetwork, some not ready,
+// two on a node), built on cce.ts's three nodes and addresses. A spec is a small record, so a
+// failing case prints briefly and replays.
+import fc from 'fast-check';
+import type { ClusterModel, LocalDetector, NetworkModel, PodModel, Profile, ProxyMode, ServiceModel, TrafficPolicy } from '../model';
+import { cceCluster, pod, webService } from './cce';
+
+export interface Setup {
+  readonly profile: Profile;
+  readonly network: NetworkModel;
+  readonly proxy: ProxyMode;
+}
+
+/** Every profile × network model × proxy mode the profile allows (the API's cluster settings rules). */
+export const SETUPS: readonly Setup[] = [
+  ...(['TUNNEL', 'VPC'] as const).flatMap((network) => (['IPTABLES', 'IPVS', 'NFTABLES'] as const).map((proxy) => ({ profile: 'KUBERNETES' as const, network, proxy }))),
+  ...(['TUNNEL', 'VPC'] as const).flatMap((network) => (['IPTABLES', 'IPVS'] as const).map((proxy) => ({ profile: 'CCE' as const, network, proxy }))),
+  ...(['IPTABLES', 'IPVS'] as const).map((proxy) => ({ profile: 'CCE_TURBO' as const, network: 'CLOUD_NATIVE_2' as const, proxy })),
+];
+
+type NodeName = 'server' | 'other' | 'third';
+const NODES: readonly NodeName[] = ['server', 'other', 'third'];
+
+export interface Backend {
+  readonly node: NodeName;
+  /** A HostNetwork pod (its node's address): at most one per node. */
+  readonly hostNetwork: boolean;
+  readonly ready: boolean;
+}
+
+export interface TruthSpec {
+  readonly setup: Setup;
+  readonly backends: readonly Backend[];
+  readonly detector: LocalDetector;
+  /** The load balancers' ingress mode. */
+  readonly ipMode: 'VIP' | 'Proxy';
+  /** ELB pass-through requested on the LoadBalancer Services. */
+  readonly passThrough: boolean;
+  /** A dedicated ELB (kubernetes.io/elb.class: performance), else a shared one. */
+  readonly dedicated: boolean;
+}
+
+const backend: fc.Arbitrary<Backend> = fc.record({
+  node: fc.constantFrom(...NODES), hostNetwork: fc.boolean(), ready: fc.constantFrom(true, true, true, false),
+});
+
+/** Specs for one setup: one to four backends, the first always ready (so most answers forward). */
+export function truthSpec(setup: Setup): fc.Arbitrary<TruthSpec> {
+  return fc.record({
+    setup: fc.constant(setup),
+    backends: fc.array(backend, { minLength: 1, maxLength: 4 }).map((bs) => bs.map((b, i) => (i === 0 ? { ...b, ready: true } : b))),
+    detector: fc.constantFrom<LocalDetector>('CLUSTER_CIDR', 'CLUSTER_CIDR', 'NODE_CIDR', 'NONE'),
+    ipMode: fc.constantFrom('VIP' as const, 'VIP' as const, 'Proxy' as const),
+    passThrough: fc.boolean(),
+    dedicated: fc.constantFrom(true, true, false),
+  });
+}
+
+const NODE_INDEX: Readonly<Record<NodeName, number>> = { server: 0, other: 1, third: 2 };
+
+function backendPods(backends: readonly Backend[]): PodModel[] {
+  const hostTaken = new Set<NodeName>();
+  return backends.map((b, k) => {
+    // A second HostNetwork backend on a node would be the same endpoint: make it a container.
+    const hostNetwork = b.hostNetwork && !hostTaken.has(b.node);
+    if (hostNetwork) hostTaken.add(b.node);
+    const p = pod(`web-${k}`, b.node, `172.16.${NODE_INDEX[b.node]}.${20 + k}`, { app: 'web' }, hostNetwork);
+    return { ...p, ready: b.ready };
+  });
+}
+
+/** A Service over the web pods: NodePort or LoadBalancer, eTP Local or Cluster; `i` keeps its ports and addresses apart. */
+function service(spec: TruthSpec, type: 'NodePort' | 'LoadBalancer', etp: TrafficPolicy, i: number): ServiceModel {
+  const lb = type === 'LoadBalancer';
+  const annotations: Record<string, string> = lb ? { 'kubernetes.io/elb.class': spec.dedicated ? 'performance' : 'union' } : {};
+  if (lb && spec.passThrough) annotations['kubernetes.io/elb.pass-through'] = 'true';
+  return webService({ type, etp, annotations }, {
+    name: `${type === 'NodePort' ? 'np' : 'lb'}-${etp.toLowerCase()}`,
+    ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 80, nodePort: 30080 + i }],
+    clusterIps: [`10.247.0.${10 + i}`],
+    loadBalancerIngress: lb ? [{ ip: `192.168.0.${200 + i}`, ipMode: spec.ipMode }, { ip: `121.36.9.${10 + i}`, ipMode: spec.ipMode }] : [],
+    healthCheckNodePort: lb && etp === 'Local' ? 32000 + i : null,
+  });
+}
+
+/** cceCluster()'s nodes and client pods (client-s on server, client-o on other), plus client-t on third, the backends and four Services. */
+export function truthCluster(spec: TruthSpec): ClusterModel {
+  const { profile, network, proxy } = spec.setup;
+  const base = cceCluster({ profile: profile === 'KUBERNETES' ? 'CCE' : profile, network, proxy });
+  const clients = base.pods.filter((p) => p.name.startsWith('client-'));
+  return {
+    ...base, profile, name: `truth-${profile.toLowerCase()}`,
+    kubeProxy: { ...base.kubeProxy, localDetector: spec.detector },
+    pods: [...clients, pod('client-t', 'third', '172.16.2.9'), ...backendPods(spec.backends)],
+    services: [
+      service(spec, 'NodePort', 'Local', 0), service(spec, 'NodePort', 'Cluster', 1),
+      service(spec, 'LoadBalancer', 'Local', 2), service(spec, 'LoadBalancer', 'Cluster', 3),
+    ],
+  };
+}
