@@ -18,6 +18,7 @@ import * as paths from './reach/paths';
 import type { Env } from './reach/paths';
 import { redactedFacts, redactedResult } from './reach/redacted';
 import { ResultList } from './reach/result-list';
+import { askQuestionsWith } from './reach/suggestions';
 import * as trace from './trace';
 import type { AddressResult, ReachabilityResult, Via } from './results';
 import * as rules from './rules';
@@ -95,10 +96,10 @@ function externalIps(s: Scope): void {
 function servicePortResults(env: Env, sp: CompiledServicePort, out: ResultList): void {
   const src = env.client.ips[sp.family];
   if (src === null) return;
-  const s: Scope = { env, sp, src, out, clusterIpVerdict: null, lastSuggestions: null };
+  const s: Scope = { env, sp, src, out, clusterIp: null, lastSuggestions: null };
   if (env.client.kind !== 'EXTERNAL') {
     const r = single(s, viaFor(sp, 'CLUSTER_IP', sp.clusterIp), clientNode(env), parseIp(sp.clusterIp) as ParsedIp, inCluster);
-    s.clusterIpVerdict = r.verdict;
+    s.clusterIp = { verdict: r.verdict, sourceIpPreserved: r.sourceIp.preserved };
     out.push(r);
   }
   nodePorts(s);
@@ -138,3 +139,6 @@ export function reachability(cc: CompiledCluster, req: ReachabilityRequest): Rea
   const affinity = first === undefined ? null : env.dp.affinity?.(cc, cc.servicePorts[first]) ?? null;
   return affinity === null ? { service: svc.key, results, ignoredBy } : { service: svc.key, results, ignoredBy, affinity };
 }
+
+// ADD_READY_ENDPOINTS promises what this question answers on the cluster with the pods made ready.
+askQuestionsWith(reachability);

@@ -1,8 +1,9 @@
 // The CCE page's remedies, worded as the page gives them and each offered only where re-running
 // the analysis with the remedy applied changes the answer.
-import { WHAT_IF, type SuggestionInput } from '../reach/suggestions';
+import { changeAccepted, WHAT_IF, whatIf, type SuggestionInput } from '../reach/suggestions';
 import type { ReachVerdict, Suggestion, SuggestionCode } from '../results';
-import { passThroughRequested, passThroughUnsupported, servicesSharingLoadBalancer } from './annotations';
+import type { ServiceModel } from '../model';
+import { ELB_PASS_THROUGH, passThroughRequested, passThroughUnsupported, servicesSharingLoadBalancer } from './annotations';
 
 const RANK: Record<ReachVerdict, number> = { UNKNOWN: 0, UNREACHABLE: 1, PARTIAL: 2, REACHABLE: 3 };
 
@@ -26,13 +27,26 @@ function passThroughLimits(q: SuggestionInput): string {
   return notes.join(' ');
 }
 
+/**
+ * Whether what-if accepts the annotation written (on every Service of the load balancer in IPVS
+ * mode, as the message asks: one alone is refused there).
+ */
+function passThroughAccepted(q: SuggestionInput): boolean {
+  const cc = q.env.cc;
+  const svc = cc.services[q.sp.serviceIndex].model;
+  const on = (s: ServiceModel): ServiceModel => ({ ...s, annotations: { ...s.annotations, [ELB_PASS_THROUGH]: 'true' } });
+  return changeAccepted(cc, `${q.sp.serviceIndex} ENABLE_ELB_PASS_THROUGH`, () => [
+    on(svc), ...(cc.model.proxyMode === 'IPVS' ? servicesSharingLoadBalancer(cc.model.services, svc).map(on) : []),
+  ]);
+}
+
 function passThrough(q: SuggestionInput): Suggestion | null {
   const cc = q.env.cc;
   const svc = cc.services[q.sp.serviceIndex].model;
   if (q.via !== 'LOAD_BALANCER' || q.env.client.kind === 'EXTERNAL' || svc.type !== 'LoadBalancer') return null;
   if (q.verdict === 'REACHABLE' || q.verdict === 'UNKNOWN' || passThroughRequested(svc) || passThroughUnsupported(cc.model.kubernetesVersion)) return null;
-  const a = q.reevaluate(WHAT_IF.PASS_THROUGH);
-  if (RANK[a.verdict] <= RANK[q.verdict]) return null;
+  const a = whatIf(q, WHAT_IF.PASS_THROUGH);
+  if (RANK[a.verdict] <= RANK[q.verdict] || !passThroughAccepted(q)) return null;
   const limits = passThroughLimits(q);
   return { code: 'ENABLE_ELB_PASS_THROUGH', message: limits === '' ? REMEDY_TEXT.ENABLE_ELB_PASS_THROUGH : `${REMEDY_TEXT.ENABLE_ELB_PASS_THROUGH} ${limits}`, expected: a };
 }

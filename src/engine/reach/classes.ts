@@ -3,10 +3,10 @@
 // has a class per node address that answers differently: hundreds when hundreds of nodes
 // host endpoints, so what is the same from class to class is taken once (SharedWhatIfs,
 // SimilarClasses).
-import type { CompiledServicePort } from '../compiled';
+import type { CompiledCluster, CompiledServicePort } from '../compiled';
 import type { Decision, NodeClasses, PlacementQuery, PolicyOverride } from '../dataplane/dataplane';
 import type { ParsedIp } from '../ip';
-import type { ReachVerdict, Suggestion } from '../results';
+import type { Suggestion } from '../results';
 import * as trace from '../trace';
 import * as build from './build';
 import type { Member, NodeClass } from './build';
@@ -21,7 +21,7 @@ import type { Answer } from './suggestions';
 // every node class of an answer.
 const { reachesItself } = trace;
 const { classSourceIp, makeClass } = build;
-const { decideAt, finishPath, inClusterPath, pathLike, withOverride } = paths;
+const { decideAt, finishPath, inClusterPath, outcomeMemo, pathLike, withOverride } = paths;
 const { answerOf, suggestionsFor } = suggestions;
 
 /** How a member's path is taken: from the client (inCluster) or at the member's node (atNode). */
@@ -33,7 +33,8 @@ export interface Scope {
   readonly sp: CompiledServicePort;
   readonly src: ParsedIp;
   readonly out: ResultList;
-  clusterIpVerdict: ReachVerdict | null;
+  /** The ClusterIP answer of this Service port for an in-cluster client (USE_CLUSTER_IP promises it), once answered. */
+  clusterIp: Answer | null;
   /** The suggestions of the latest class evaluated (see sameSuggestions). */
   lastSuggestions: readonly Suggestion[] | null;
 }
@@ -114,9 +115,19 @@ class MemberWhatIf {
     if (k === null) this.specific = true;
     const shared = k === null ? undefined : this.#shared?.get(override, k);
     if (shared !== undefined) return shared;
-    const a = answerOf(this.#evaluate(withOverride(this.#env, override), m));
+    const path = this.#evaluate(withOverride(this.#env, override), m);
+    const a = answerOf(path, classSourceIp(path, m));
     if (k !== null) this.#shared?.set(override, k, a);
     return a;
+  }
+
+  /** This member's answer on `cc`, another version of the cluster with the same nodes and Service ports (SuggestionInput.reevaluateOn). */
+  answerOn(cc: CompiledCluster): Answer {
+    this.specific = true;
+    const env = this.#env;
+    const m = { ...this.#member, sp: cc.servicePorts[this.#member.sp.index] };
+    const path = this.#evaluate({ cc, dp: env.dp, client: env.client, override: undefined, outcomes: outcomeMemo() }, m);
+    return answerOf(path, classSourceIp(path, m));
   }
 }
 
@@ -132,10 +143,10 @@ export function evaluateClassOf(s: Scope, m: Member, evaluate: Evaluate, whatIfs
   const whatIf = new MemberWhatIf(env, m, evaluate, whatIfs);
   const sourceIp = classSourceIp(path, m);
   const suggestions = suggestionsFor({
-    env, sp, via: m.kind, path, verdict: path.verdict, sourceIp,
+    env, sp, via: m.kind, eip: m.eip !== null, path, verdict: path.verdict, sourceIp,
     // A bound method, not an arrow: this runs per node class, and loaders that keep function
     // names (tsx) wrap every arrow stored in a property with a defineProperty call.
-    clusterIpVerdict: s.clusterIpVerdict, reevaluate: whatIf.answer.bind(whatIf),
+    clusterIp: s.clusterIp, reevaluate: whatIf.answer.bind(whatIf), reevaluateOn: whatIf.answerOn.bind(whatIf),
   });
   return { cls: makeClass(env, path, m, sameSuggestions(s, suggestions), sourceIp), sharedWhatIfs: !whatIf.specific };
 }

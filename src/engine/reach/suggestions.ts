@@ -1,10 +1,26 @@
-// Suggestions, each verified by re-evaluating the same path with the change applied: only
-// those that would change the answer are returned.
-import type { CompiledServicePort } from '../compiled';
+// Suggestions that keep their word: each one's `expected` is what the answer for the same way of
+// addressing becomes once its change is made (what-if: the model changed, compiled, asked again),
+// found by re-evaluating that address with the change applied — a policy override on the same
+// path (whatIf), or the path on the cluster as the change compiles it (readyVariant) — plus what
+// decides an answer before any path (an in-cluster client's EIP, see insideToEip). A change the
+// write rules refuse is not offered (changeAccepted), nor one that does not better the answer.
+// suggestions-keep-word.spec.ts checks the promises against compile() + reachability().
+import * as annotations from '../cce/annotations';
+import * as constraints from '../cce/constraints';
+import type { CompiledCluster, CompiledServicePort } from '../compiled';
 import type { PolicyOverride } from '../dataplane/dataplane';
-import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
+import * as endpointsOf from '../endpoints';
+import type { PodModel, ServiceModel } from '../model';
+import * as predicates from '../predicates';
+import type { ReachabilityClient, ReachabilityRequest } from '../reachability';
+import type { ReachabilityResult, ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
 import type { RuleId } from '../rules';
 import type { Env, PathOutcome } from './paths';
+
+const { normaliseCceAnnotations } = annotations;
+const { checkCceServiceConstraints } = constraints;
+const { externalPolicyLocalOf } = predicates;
+const { categorizeEndpoints } = endpointsOf;
 
 export interface Answer {
   readonly verdict: ReachVerdict;
@@ -31,9 +47,61 @@ function better(a: Answer, than: ReachVerdict): boolean {
   return RANK[a.verdict] > RANK[than];
 }
 
-export function answerOf(path: PathOutcome): Answer {
-  if (path.verdict === 'UNREACHABLE' && path.outcomes.length === 0) return { verdict: path.verdict, sourceIpPreserved: null };
-  return { verdict: path.verdict, sourceIpPreserved: !path.masquerade };
+/**
+ * The answer of a path whose AddressResult reports `sourceIp` (the caller's classSourceIp, the
+ * result's own): a promise then reads exactly like the answer it predicts.
+ */
+export function answerOf(path: PathOutcome, sourceIp: SourceIp): Answer {
+  return { verdict: path.verdict, sourceIpPreserved: sourceIp.preserved };
+}
+
+type Ask = (cc: CompiledCluster, req: ReachabilityRequest) => ReachabilityResult;
+
+/**
+ * How a question is asked again on another compiled cluster: reachability() itself, handed over
+ * by reachability.ts when it loads (it imports this module through the data planes; importing it
+ * back here would be a cycle).
+ */
+let askAgain: Ask | null = null;
+
+export function askQuestionsWith(ask: Ask): void {
+  askAgain = ask;
+}
+
+/** What-if answers with no fact to go on: the answer the after-cluster gives where it is UNKNOWN. */
+const UNKNOWN_ANSWER: Answer = Object.freeze({ verdict: 'UNKNOWN', sourceIpPreserved: null });
+
+/**
+ * Service port `sp` as the what-if `override` would compile it, as far as its policy flags go
+ * (compile-services.ts sets them from the Service): for the answer-level questions a data plane
+ * asks of a port (e.g. DataPlane.eipFromCluster), which take no override.
+ */
+function portUnder(q: SuggestionInput, override: PolicyOverride): CompiledServicePort {
+  const { sp } = q;
+  const type = q.env.cc.services[sp.serviceIndex].model.type;
+  const external = override.externalTrafficPolicy === undefined ? sp.externalPolicyLocal : externalPolicyLocalOf(type, override.externalTrafficPolicy);
+  const internal = override.internalTrafficPolicy === undefined ? sp.internalPolicyLocal : override.internalTrafficPolicy === 'Local';
+  return external === sp.externalPolicyLocal && internal === sp.internalPolicyLocal ? sp : { ...sp, externalPolicyLocal: external, internalPolicyLocal: internal };
+}
+
+/**
+ * The answer this address gets with the change `override` stands for, the way the answer after
+ * the change is made: an in-cluster client's node EIP is answered only where the profile answers
+ * EIPs like private IPs (node-ports.ts asks DataPlane.eipFromCluster of the port as compiled then),
+ * else it is UNKNOWN whatever the path; every other answer is q.reevaluate's (the same path, re-run
+ * with the override).
+ */
+export function whatIf(q: SuggestionInput, override: PolicyOverride): Answer {
+  if (insideToEip(q) && !eipAnswered(q, q.env.cc, portUnder(q, override))) return UNKNOWN_ANSWER;
+  return q.reevaluate(override);
+}
+
+/** An in-cluster client addressing a node's EIP: answered only where the profile says so (else UNKNOWN, CLUSTER_INTERNET_EGRESS). */
+const insideToEip = (q: SuggestionInput): boolean => q.eip === true && q.env.client.kind !== 'EXTERNAL';
+
+/** Whether this address is answered on `cc` with Service port `sp` as compiled there (see insideToEip). */
+function eipAnswered(q: SuggestionInput, cc: CompiledCluster, sp: CompiledServicePort): boolean {
+  return !insideToEip(q) || q.env.dp.eipFromCluster?.(cc, sp) === true;
 }
 
 function acted(path: PathOutcome, rule: RuleId): boolean {
@@ -60,40 +128,199 @@ function verified(code: SuggestionCode, message: string, a: Answer): Suggestion 
   return made;
 }
 
-/** Worded the same for every Service: one object (suggestions are never changed once made). */
-const USE_CLUSTER_IP: Suggestion = { code: 'USE_CLUSTER_IP', message: 'inside the cluster, use the ClusterIP or the Service DNS name', expected: { verdict: 'REACHABLE', sourceIpPreserved: null } };
+const USE_CLUSTER_IP_TEXT = 'inside the cluster, use the ClusterIP or the Service DNS name';
 
 export interface SuggestionInput {
   readonly env: Env;
   readonly sp: CompiledServicePort;
   readonly via: ViaKind;
+  /** Whether the address is a node's EIP (NodePort on the public network). */
+  readonly eip?: boolean;
   readonly path: PathOutcome | null;
   readonly verdict: ReachVerdict;
   readonly sourceIp: SourceIp;
-  readonly clusterIpVerdict: ReachVerdict | null;
+  /** Superseded by clusterIp (read no more); callers may still pass it. */
+  readonly clusterIpVerdict?: ReachVerdict | null;
+  /** The ClusterIP answer of the same Service port for this client (USE_CLUSTER_IP promises it); none outside the cluster. */
+  readonly clusterIp?: Answer | null;
+  /** The same path re-run with a what-if override: ask it through whatIf(), which adds what the path alone does not decide. */
   readonly reevaluate: Reevaluate;
+  /**
+   * The same address's path taken on another compiled version of the cluster with the same
+   * nodes and Service ports (e.g. readyVariant's); absent where the caller cannot (then the
+   * question is asked again whole).
+   */
+  readonly reevaluateOn?: (cc: CompiledCluster) => Answer;
+}
+
+const serviceKeyOf = (s: ServiceModel): string => `${s.namespace}/${s.name}`;
+
+/** Per compiled cluster: whether the change of one suggestion code on one Service is accepted (see changeAccepted). */
+const ACCEPTED = new WeakMap<CompiledCluster, Map<string, boolean>>();
+
+/**
+ * Whether what-if accepts a change writing the Services `changed()` gives (each as it will read
+ * once written), the way a write does: CCE annotations normalised, the profile's write rules
+ * held by each (checkCceServiceConstraints; none on KUBERNETES). A refused change gives no
+ * answer, so its suggestion is not offered. `key` names the change within the cluster (asked
+ * by every node class of every answer: found once).
+ */
+export function changeAccepted(cc: CompiledCluster, key: string, changed: () => readonly ServiceModel[]): boolean {
+  if (cc.model.profile === 'KUBERNETES') return true;
+  let known = ACCEPTED.get(cc);
+  if (known === undefined) ACCEPTED.set(cc, (known = new Map()));
+  let ok = known.get(key);
+  if (ok === undefined) {
+    const after = changed().map((svc) => normaliseCceAnnotations(svc));
+    const keys = new Set(after.map(serviceKeyOf));
+    const services = [...cc.model.services.filter((x) => !keys.has(serviceKeyOf(x))), ...after];
+    ok = after.every((svc) => checkCceServiceConstraints({ ...cc.model, services: services.filter((x) => x !== svc) }, svc).length === 0);
+    known.set(key, ok);
+  }
+  return ok;
+}
+
+/** changeAccepted() for suggestion `code`, setting `set` on the answer's Service. */
+function serviceChangeAccepted(q: SuggestionInput, code: SuggestionCode, set: Partial<ServiceModel>): boolean {
+  const svc = q.env.cc.services[q.sp.serviceIndex].model;
+  return changeAccepted(q.env.cc, `${q.sp.serviceIndex} ${code}`, () => [{ ...svc, ...set }]);
+}
+
+/**
+ * The pods ADD_READY_ENDPOINTS makes ready: the backends of Service port `sp` (its endpoints
+ * derive from the pods its selector picks that run with an address) that are on a node and not
+ * ready, each once. Read from the port's endpoints, not from every pod of the cluster.
+ */
+export function unreadyBackends(cc: CompiledCluster, sp: CompiledServicePort): PodModel[] {
+  const out: PodModel[] = [];
+  const seen = new Set<string>();
+  for (const ep of sp.endpoints) {
+    if (ep.podKey === null || seen.has(ep.podKey)) continue;
+    seen.add(ep.podKey);
+    const i = cc.podByKey.get(ep.podKey);
+    const pod = i === undefined ? undefined : cc.model.pods[i];
+    if (pod !== undefined && pod.nodeName !== null && pod.phase === 'Running' && pod.ips.length > 0 && !pod.ready) out.push(pod);
+  }
+  return out;
+}
+
+/** Per compiled cluster and Service port: readyVariant()'s answer, found on the first ask (every node class of every answer asks). */
+const READY_VARIANTS = new WeakMap<CompiledCluster, Map<number, CompiledCluster | null>>();
+
+/**
+ * `cc` with Service port `sp`'s unready backends (unreadyBackends) ready: what compile() makes
+ * of the model with `ready: true` on each of those pods (the what-if of ADD_READY_ENDPOINTS).
+ * A pod's readiness reaches the compiled cluster only through the endpoints the Service derives
+ * from its selector (endpoints.ts fromSelector: serving = ready, ready = serving and not
+ * terminating), so only this port is rebuilt; endpoints from EndpointSlices do not follow pods.
+ * Null when no pod is to be made ready, or when that still gives the port no usable endpoint.
+ */
+function readyVariant(cc: CompiledCluster, sp: CompiledServicePort): CompiledCluster | null {
+  let byPort = READY_VARIANTS.get(cc);
+  if (byPort === undefined) READY_VARIANTS.set(cc, (byPort = new Map()));
+  let variant = byPort.get(sp.index);
+  if (variant !== undefined) return variant;
+  variant = null;
+  const svc = cc.services[sp.serviceIndex].model;
+  const sliced = cc.model.endpointSlices.some((x) => x.namespace === svc.namespace && x.serviceName === svc.name);
+  const pods = sliced ? [] : unreadyBackends(cc, sp);
+  if (pods.length > 0) {
+    const keys = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
+    const endpoints = sp.endpoints.map((ep) => (ep.podKey !== null && keys.has(ep.podKey) ? { ...ep, serving: true, ready: !ep.terminating } : ep));
+    const categories = categorizeEndpoints(endpoints);
+    if (categories.hasAnyEndpoints) {
+      const servicePorts = cc.servicePorts.slice();
+      servicePorts[sp.index] = { ...sp, endpoints, categories };
+      variant = Object.freeze({ ...cc, servicePorts });
+    }
+  }
+  byPort.set(sp.index, variant);
+  return variant;
+}
+
+/** The request that asks this client's question again (an outside client without an address keeps its stand-in). */
+function requestClient(c: Env['client']): ReachabilityClient {
+  if (c.kind !== 'EXTERNAL') return c.source(4) as ReachabilityClient;
+  const ip = c.ipKnown ? (c.ips[4] ?? c.ips[6])?.text : undefined;
+  const network = c.network ?? 'PUBLIC';
+  return { external: ip === undefined ? { network } : { network, ip } };
+}
+
+const sameAnswer = (a: Answer, b: Answer): boolean => a.verdict === b.verdict && a.sourceIpPreserved === b.sourceIpPreserved;
+
+/**
+ * A load balancer's answer (reach/lb.ts gives no reevaluateOn) on `variant`: the question asked
+ * again there, and the answers of this port's addresses of the same kind, which must agree (the
+ * address itself is not known here). They come after the port's NodePort rows, which are not
+ * read (up to one per node address). Null when none, or when they differ.
+ */
+function askedAgain(q: SuggestionInput, variant: CompiledCluster): Answer | null {
+  if (askAgain === null) return null;
+  const { sp } = q;
+  const results = askAgain(variant, { client: requestClient(q.env.client), service: sp.serviceKey, port: sp.port }).results;
+  let found: Answer | null = null;
+  for (let i = results.length - 1; i >= 0; i--) {
+    const r = results[i];
+    if (r.via.kind === 'NODE_PORT' || r.via.kind === 'CLUSTER_IP') break;
+    const family = r.via.address.includes(':') ? 6 : 4;
+    if (r.via.kind !== q.via || r.via.protocol !== sp.protocol || r.via.portName !== sp.portName || family !== sp.family || r.missingFact !== null) continue;
+    const a: Answer = { verdict: r.verdict, sourceIpPreserved: r.sourceIp.preserved };
+    if (found !== null && !sameAnswer(found, a)) return null;
+    found = a;
+  }
+  return found;
+}
+
+/**
+ * What this address answers with the Service's backends ready. A NodePort class stands for
+ * many node addresses that answer alike here (no endpoint anywhere) but may not once endpoints
+ * exist: its promise is made only where the data plane says that which endpoints a node hosts
+ * cannot set its answer apart (endpointPlacementMatters on the variant), every other answer is
+ * one address's own.
+ */
+function readyAnswer(q: SuggestionInput, variant: CompiledCluster): Answer | null {
+  const { env, sp } = q;
+  if (q.reevaluateOn === undefined) return askedAgain(q, variant);
+  if (q.via === 'NODE_PORT') {
+    const placement = { cc: variant, sp: variant.servicePorts[sp.index], clientNode: env.client.node, clientIp: env.client.ips[sp.family] };
+    if (env.dp.endpointPlacementMatters(placement)) return null;
+  }
+  if (!eipAnswered(q, variant, variant.servicePorts[sp.index])) return UNKNOWN_ANSWER;
+  return q.reevaluateOn(variant);
+}
+
+/** ADD_READY_ENDPOINTS where making the Service's selected pods ready gives this address a better answer. */
+function readyEndpoints(q: SuggestionInput, out: Suggestion[]): void {
+  const variant = readyVariant(q.env.cc, q.sp);
+  const a = variant === null ? null : readyAnswer(q, variant);
+  if (a === null || !better(a, q.verdict)) return;
+  const names = unreadyBackends(q.env.cc, q.sp).map((p) => `${p.namespace}/${p.name}`);
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+  out.push(verified('ADD_READY_ENDPOINTS', `${q.sp.serviceKey} has no ready endpoint: make its selected pods ready (${shown})`, a));
 }
 
 function whenUnreachable(q: SuggestionInput, out: Suggestion[]): void {
   const { sp, via, path } = q;
   if (path !== null && acted(path, 'K8S-NO-ENDPOINTS-REJECT')) {
-    out.push({ code: 'ADD_READY_ENDPOINTS', message: `${sp.serviceKey} has no ready endpoint: fix its selector or readiness`, expected: { verdict: 'REACHABLE', sourceIpPreserved: null } });
+    readyEndpoints(q, out);
     return;
   }
   if (via === 'CLUSTER_IP' && sp.internalPolicyLocal) {
-    const a = q.reevaluate(WHAT_IF.ITP_CLUSTER);
-    if (better(a, q.verdict)) out.push(verified('SET_ITP_CLUSTER', 'set internalTrafficPolicy: Cluster so ClusterIP traffic may use endpoints on other nodes', a));
+    const a = whatIf(q, WHAT_IF.ITP_CLUSTER);
+    if (better(a, q.verdict) && serviceChangeAccepted(q, 'SET_ITP_CLUSTER', WHAT_IF.ITP_CLUSTER)) out.push(verified('SET_ITP_CLUSTER', 'set internalTrafficPolicy: Cluster so ClusterIP traffic may use endpoints on other nodes', a));
   }
   if (via !== 'CLUSTER_IP' && sp.externalPolicyLocal) {
-    const a = q.reevaluate(WHAT_IF.ETP_CLUSTER);
-    if (better(a, q.verdict)) out.push(verified('SET_ETP_CLUSTER', 'set externalTrafficPolicy: Cluster; note that the client source IP is then not preserved', a));
+    const a = whatIf(q, WHAT_IF.ETP_CLUSTER);
+    if (better(a, q.verdict) && serviceChangeAccepted(q, 'SET_ETP_CLUSTER', WHAT_IF.ETP_CLUSTER)) out.push(verified('SET_ETP_CLUSTER', 'set externalTrafficPolicy: Cluster; note that the client source IP is then not preserved', a));
   }
   if (path !== null && acted(path, 'K8S-LB-SOURCE-RANGES-DROP')) {
-    const a = q.reevaluate(WHAT_IF.ALLOW_SOURCE);
-    if (better(a, q.verdict)) out.push(verified('ADD_SOURCE_RANGE', 'add the client\'s address to loadBalancerSourceRanges', a));
+    const a = whatIf(q, WHAT_IF.ALLOW_SOURCE);
+    // The rules read no source range: the Service as it is must pass them.
+    if (better(a, q.verdict) && serviceChangeAccepted(q, 'ADD_SOURCE_RANGE', {})) out.push(verified('ADD_SOURCE_RANGE', 'add the client\'s address to loadBalancerSourceRanges', a));
   }
-  if (q.env.client.kind !== 'EXTERNAL' && via !== 'CLUSTER_IP' && q.clusterIpVerdict === 'REACHABLE') {
-    out.push(USE_CLUSTER_IP);
+  const cip = q.clusterIp ?? null;
+  if (q.env.client.kind !== 'EXTERNAL' && via !== 'CLUSTER_IP' && cip !== null && cip.verdict === 'REACHABLE') {
+    out.push(verified('USE_CLUSTER_IP', USE_CLUSTER_IP_TEXT, cip));
   }
 }
 
@@ -105,8 +332,8 @@ export function suggestionsFor(q: SuggestionInput): Suggestion[] {
   const svcType = q.env.cc.services[q.sp.serviceIndex].model.type;
   const canBeLocal = svcType === 'NodePort' || svcType === 'LoadBalancer';
   if (q.env.client.kind === 'EXTERNAL' && q.via !== 'CLUSTER_IP' && canBeLocal && !q.sp.externalPolicyLocal && q.sourceIp.preserved === false) {
-    const a = q.reevaluate(WHAT_IF.ETP_LOCAL);
-    if (a.sourceIpPreserved === true && RANK[a.verdict] >= RANK[q.verdict]) {
+    const a = whatIf(q, WHAT_IF.ETP_LOCAL);
+    if (a.sourceIpPreserved === true && RANK[a.verdict] >= RANK[q.verdict] && serviceChangeAccepted(q, 'SET_ETP_LOCAL', WHAT_IF.ETP_LOCAL)) {
       out.push(verified('SET_ETP_LOCAL', 'set externalTrafficPolicy: Local to preserve the client source IP (only nodes with local endpoints then serve it)', a));
     }
   }
