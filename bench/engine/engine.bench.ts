@@ -13,7 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { compile, reachability, trace, type CompiledCluster, type TraceRequest } from '../../src/engine';
+import { compile, reachability, reachabilityAnswer, serviceMatrix, trace, type CompiledCluster, type TraceRequest } from '../../src/engine';
 import type { ReachabilityRequest } from '../../src/engine';
 import { generateCluster, rng } from './generate';
 import { goldenReplay, kindMedians, timeWrites } from './patch-bench';
@@ -151,6 +151,8 @@ function main(): void {
   const jsonUs = timeEach(reach.slice(0, SERIALISED), (r) => { bytes = Math.max(bytes, JSON.stringify(reachability(cc, r)).length); });
   console.log(`reachability + JSON.stringify of the answer (every per-address result rendered in full; up to ${(bytes / 2 ** 20).toFixed(1)} MB): ${summary(jsonUs, 'ms')}`);
 
+  const answerLines = answerBench(cc, reach);
+
   const patchLines = writeBench(cc, percentile(steadyUs, 0.5));
 
   const [lazyMs, lazyMb] = buildLazyParts(cc);
@@ -158,7 +160,40 @@ function main(): void {
   console.log(`load average at end ${load()}`);
   console.log(`\nsummary (this run, ${model.pods.length} pods):\n  full compile: p50 ${median(warm).toFixed(0)} ms (${WARM_COMPILES} warm calls)`);
   console.log(`  warm reachability on a Service (steady state): p50 ${(percentile(steadyUs, 0.5) / 1000).toFixed(3)} ms, p99 ${(percentile(steadyUs, 0.99) / 1000).toFixed(3)} ms`);
-  for (const line of patchLines) console.log(`  ${line}`);
+  for (const line of [...answerLines, ...patchLines]) console.log(`  ${line}`);
+}
+
+const COMPACT_ANSWERS = 200;
+const MATRICES = 50;
+
+/**
+ * The answers as sent (issue 12): reachability() grouped into the compact answer and serialised,
+ * on the NodePort/LoadBalancer questions (the largest); and the matrix of NodePort/LoadBalancer
+ * Services, each built afresh (the API memoises it per model version; this is the first ask).
+ */
+function answerBench(cc: CompiledCluster, reach: readonly ReachabilityRequest[]): string[] {
+  gc();
+  const questions = reach.slice(0, COMPACT_ANSWERS);
+  timeEach(questions.slice(0, 20), (r) => JSON.stringify(reachabilityAnswer(reachability(cc, r))));
+  let bytes = 0;
+  const compactUs = timeEach(questions, (r) => { bytes = Math.max(bytes, JSON.stringify(reachabilityAnswer(reachability(cc, r))).length); });
+  const computed = questions.map((r) => reachability(cc, r));
+  const groupUs = timeEach(computed, (result) => JSON.stringify(reachabilityAnswer(result)));
+  const compactLine = `compact answer (reachability + grouping + JSON.stringify, ${COMPACT_ANSWERS} NodePort/LB questions): ${summary(compactUs, 'ms')}, up to ${(bytes / 1024).toFixed(1)} KB; grouping + JSON.stringify alone: ${summary(groupUs, 'ms')}   (targets <= 64 KB, serialised p50 <= 10 ms)`;
+  console.log(compactLine);
+  gc();
+  const services = cc.services.filter((s) => s.model.type !== 'ClusterIP').slice(0, MATRICES).map((s) => s.key);
+  for (const s of services.slice(0, 5)) serviceMatrix(cc, s);
+  let matrixBytes = 0;
+  let rows = 0;
+  const matrixUs = timeEach(services, (s) => {
+    const m = serviceMatrix(cc, s);
+    rows = Math.max(rows, m.rows.length);
+    matrixBytes = Math.max(matrixBytes, JSON.stringify(m).length);
+  });
+  const matrixLine = `Service matrix, built afresh (${MATRICES} NodePort/LB Services, up to ${rows} rows, JSON.stringify included): ${summary(matrixUs, 'ms')}, up to ${(matrixBytes / 1024).toFixed(1)} KB   (targets warm <= 50 ms, <= 64 KB)`;
+  console.log(matrixLine);
+  return [compactLine, matrixLine];
 }
 
 /**

@@ -16,3 +16,7 @@ export { dataPlaneFor } from './dataplane/select';
 // CCE write-time constraints and annotation normalisation (called by the API layer before storing a Service).
 export { checkCceServiceConstraints, selectedPods, type CceConstraintViolation, type CceClusterFacts } from './cce/constraints';
 export { normaliseCceAnnotations, servicesSharingLoadBalancer } from './cce/annotations';
+// The answers as sent: grouped, summarised, each rule once (docs/answers.md).
+export { reachabilityAnswer, type ReachabilityAnswer, type Detail } from './answer/compact';
+export { traceSummary, type Summary } from './answer/summary';
+export { serviceMatrix, type ServiceMatrix } from './answer/matrix';

@@ -1,0 +1,276 @@
+// The answer a person reads: reachability() results grouped by outcome, each rule listed once
+// and referenced by id, with a summary on top (summary.ts). Complete detail on request.
+import type { Protocol } from '../model';
+import type {
+  AddressResult, Delivery, EndpointOutcome, Hop, MissingFact, ReachabilityResult, ReachVerdict, ServiceAffinity, SourceIp, Step, Suggestion,
+  TraceVerdict, ViaKind,
+} from '../results';
+import type { Rule, RuleId } from '../rules';
+import { RULES } from '../rules';
+import { reachabilitySummary, type Summary } from './summary';
+
+export type Detail = 'COMPACT' | 'FULL';
+
+/** How many addresses, endpoints and deliveries a group shows (the counts say how many there are). */
+export const SHOWN = { addresses: 20, endpoints: 20, deliveries: 10, deliveryNodes: 20 } as const;
+
+export interface GroupAddress {
+  readonly address: string;
+  readonly node: string | null;
+  readonly network: 'PUBLIC' | 'PRIVATE' | null;
+}
+
+export interface EndpointCount {
+  readonly total: number;
+  readonly connects: number;
+  readonly fails: number;
+}
+
+/** Load-balancer deliveries of a group's first address, each capped like the group. */
+export interface CompactDelivery {
+  readonly nodes: readonly string[];
+  readonly nodeCount: number;
+  readonly verdict: TraceVerdict;
+  readonly endpointCount: EndpointCount;
+  readonly endpoints: readonly EndpointOutcome[];
+}
+
+/** Ways of addressing the Service that share one outcome. */
+export interface AddressGroup {
+  readonly id: string;
+  readonly kind: ViaKind;
+  /** The networks of its addresses (none for a ClusterIP). */
+  readonly networks: readonly ('PUBLIC' | 'PRIVATE')[];
+  /** The port the client uses (the NodePort for NODE_PORT). */
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly portName: string | null;
+  readonly count: number;
+  /** How many nodes its addresses belong to (NodePorts; 0 for other kinds). */
+  readonly nodeCount: number;
+  /** The first SHOWN.addresses addresses, in answer order. */
+  readonly addresses: readonly GroupAddress[];
+  readonly verdict: ReachVerdict;
+  readonly missingFact: MissingFact | null;
+  readonly sourceIp: SourceIp;
+  /** The rule that decided the outcome: the first failing connection's, else the last step's. */
+  readonly rule: RuleId | null;
+  /** Every rule any of its addresses cites. */
+  readonly rules: readonly RuleId[];
+  readonly endpointCount: EndpointCount;
+  /** The first address's endpoint outcomes, failing first, at most SHOWN.endpoints. */
+  readonly endpoints: readonly EndpointOutcome[];
+  /** The first address's path and hops. */
+  readonly path: readonly Step[];
+  readonly hops: readonly Hop[];
+  readonly deliveries: readonly CompactDelivery[] | null;
+  readonly deliveryCount: number;
+  readonly suggestions: readonly Suggestion[];
+}
+
+/** A per-address result whose rules are ids into the answer's rule table. */
+export type AddressResultRef = Omit<AddressResult, 'rules'> & { readonly rules: readonly RuleId[] };
+
+export type AffinityRef = Omit<ServiceAffinity, 'rules'> & { readonly rules: readonly RuleId[] };
+
+export interface ReachabilityAnswer {
+  readonly service: string;
+  readonly detail: Detail;
+  readonly summary: Summary;
+  readonly groups: readonly AddressGroup[];
+  /** FULL only: every per-address result (a page of them when a limit is given). */
+  readonly results: readonly AddressResultRef[] | null;
+  /** FULL with a limit: the offset of the next page, null on the last. */
+  readonly nextOffset: number | null;
+  /** Every rule the answer cites, once. */
+  readonly rules: readonly Rule[];
+  readonly ignoredBy: RuleId | null;
+  readonly affinity?: AffinityRef;
+}
+
+export interface AnswerOptions {
+  readonly detail?: Detail;
+  /** FULL: the first result of the page. */
+  readonly offset?: number;
+  /** FULL: at most this many results. */
+  readonly limit?: number;
+}
+
+const ids = new WeakMap<readonly Rule[], readonly RuleId[]>();
+const keys = new WeakMap<readonly object[], string>();
+
+/** Rule ids of a result's rule list; results of one node class share the list, so it is mapped once. */
+function ruleIds(rules: readonly Rule[]): readonly RuleId[] {
+  let out = ids.get(rules);
+  if (out === undefined) {
+    out = rules.map((r) => r.id);
+    ids.set(rules, out);
+  }
+  return out;
+}
+
+function listKey(list: readonly object[], text: () => string): string {
+  let key = keys.get(list);
+  if (key === undefined) {
+    key = text();
+    keys.set(list, key);
+  }
+  return key;
+}
+
+function decidingRule(r: AddressResult): RuleId | null {
+  for (const e of r.endpoints) if (e.outcome === 'FAILS' && e.rule !== null) return e.rule;
+  const path = r.path;
+  return path.length === 0 ? null : path[path.length - 1].rule;
+}
+
+/**
+ * What makes two results one group: the kind of address and Service port, and the outcome
+ * (verdict, missing fact, source-IP fate, deciding rule, suggestions). Not the network, nor the
+ * other rules cited on the way (an EIP's NAT step): a reader asks what happens, not how.
+ */
+function groupKey(r: AddressResult, rule: RuleId | null): string {
+  const v = r.via;
+  const s = r.sourceIp;
+  const suggestions = listKey(r.suggestions, () => r.suggestions.map((x) => `${x.code}:${x.expected.verdict}:${x.expected.sourceIpPreserved}`).join(' '));
+  return `${v.kind}|${v.port}|${v.protocol}|${v.portName ?? ''}|${r.verdict}|${r.missingFact ?? ''}|${s.preserved}|${s.reason}|${s.seenAsKind ?? ''}|${rule ?? ''}|${suggestions}`;
+}
+
+function countOf(endpoints: readonly EndpointOutcome[]): EndpointCount {
+  let connects = 0;
+  for (const e of endpoints) if (e.outcome === 'CONNECTS') connects++;
+  return { total: endpoints.length, connects, fails: endpoints.length - connects };
+}
+
+/** Failing endpoints first (they are what a reader looks for), at most SHOWN.endpoints. */
+function shownEndpoints(endpoints: readonly EndpointOutcome[]): EndpointOutcome[] {
+  const out: EndpointOutcome[] = [];
+  for (const e of endpoints) if (e.outcome === 'FAILS' && out.length < SHOWN.endpoints) out.push(e);
+  for (const e of endpoints) if (e.outcome === 'CONNECTS' && out.length < SHOWN.endpoints) out.push(e);
+  return out;
+}
+
+function compactDelivery(d: Delivery): CompactDelivery {
+  return { nodes: d.nodes.slice(0, SHOWN.deliveryNodes), nodeCount: d.nodes.length, verdict: d.verdict, endpointCount: countOf(d.endpoints), endpoints: shownEndpoints(d.endpoints) };
+}
+
+class GroupBuilder {
+  readonly addresses: GroupAddress[] = [];
+  readonly networks: ('PUBLIC' | 'PRIVATE')[] = [];
+  /** The members' rule lists (most members share one), by identity. */
+  readonly ruleLists = new Set<readonly Rule[]>();
+  readonly nodes = new Set<string>();
+  count = 0;
+
+  constructor(readonly first: AddressResult, readonly rule: RuleId | null) {}
+
+  add(r: AddressResult): void {
+    const v = r.via;
+    if (this.addresses.length < SHOWN.addresses) this.addresses.push({ address: v.address, node: v.node ?? null, network: v.network ?? null });
+    if (v.network !== undefined && !this.networks.includes(v.network)) this.networks.push(v.network);
+    this.ruleLists.add(r.rules);
+    if (v.node !== undefined) this.nodes.add(v.node);
+    this.count++;
+  }
+
+  rules(): RuleId[] {
+    const out = new Set<RuleId>();
+    for (const list of this.ruleLists) for (const id of ruleIds(list)) out.add(id);
+    return [...out];
+  }
+
+  build(id: string): AddressGroup {
+    const r = this.first;
+    const v = r.via;
+    const deliveries = r.deliveries;
+    return {
+      id, kind: v.kind, networks: this.networks, port: v.port, protocol: v.protocol, portName: v.portName, count: this.count, nodeCount: this.nodes.size, addresses: this.addresses,
+      verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, rule: this.rule, rules: this.rules(),
+      endpointCount: countOf(r.endpoints), endpoints: shownEndpoints(r.endpoints), path: r.path, hops: r.hops,
+      deliveries: deliveries === null ? null : deliveries.slice(0, SHOWN.deliveries).map(compactDelivery), deliveryCount: deliveries?.length ?? 0,
+      suggestions: r.suggestions,
+    };
+  }
+}
+
+/** Results with the same outcome, in the order their first member appears. */
+export function groupResults(results: readonly AddressResult[]): AddressGroup[] {
+  const groups = new Map<string, GroupBuilder>();
+  for (const r of results) {
+    const rule = decidingRule(r);
+    const key = groupKey(r, rule);
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = new GroupBuilder(r, rule)));
+    g.add(r);
+  }
+  let n = 0;
+  return [...groups.values()].map((g) => g.build(`g${++n}`));
+}
+
+/** The rule table: every rule cited by a step, endpoint, group or the answer, once, in first-cited order. */
+class RuleTable {
+  readonly #seen = new Set<RuleId>();
+
+  add(id: RuleId | null): void {
+    if (id !== null) this.#seen.add(id);
+  }
+
+  addAll(list: readonly RuleId[]): void {
+    for (const id of list) this.#seen.add(id);
+  }
+
+  addSteps(steps: readonly Step[]): void {
+    for (const s of steps) this.#seen.add(s.rule);
+  }
+
+  addEndpoints(endpoints: readonly EndpointOutcome[]): void {
+    for (const e of endpoints) this.add(e.rule);
+  }
+
+  rules(): Rule[] {
+    return [...this.#seen].map((id) => RULES[id]);
+  }
+}
+
+function refOf(r: AddressResult): AddressResultRef {
+  return { via: r.via, verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, endpoints: r.endpoints, path: r.path, hops: r.hops, deliveries: r.deliveries, rules: ruleIds(r.rules), suggestions: r.suggestions };
+}
+
+/** The answer to send: grouped (and complete when asked for), summarised, each rule once. */
+export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOptions = {}): ReachabilityAnswer {
+  const detail = options.detail ?? 'COMPACT';
+  const groups = groupResults(result.results);
+  const table = new RuleTable();
+  for (const g of groups) {
+    table.addAll(g.rules);
+    table.add(g.rule);
+    table.addSteps(g.path);
+    table.addEndpoints(g.endpoints);
+    for (const d of g.deliveries ?? []) table.addEndpoints(d.endpoints);
+  }
+  let results: AddressResultRef[] | null = null;
+  let nextOffset: number | null = null;
+  if (detail === 'FULL') {
+    const start = Math.min(options.offset ?? 0, result.results.length);
+    const end = options.limit === undefined ? result.results.length : Math.min(start + options.limit, result.results.length);
+    results = [];
+    for (let i = start; i < end; i++) {
+      const r = result.results[i];
+      const ref = refOf(r);
+      table.addAll(ref.rules);
+      table.addSteps(r.path);
+      table.addEndpoints(r.endpoints);
+      for (const d of r.deliveries ?? []) table.addEndpoints(d.endpoints);
+      results.push(ref);
+    }
+    nextOffset = end < result.results.length ? end : null;
+  }
+  const ignoredBy = result.ignoredBy?.id ?? null;
+  table.add(ignoredBy);
+  const summary = reachabilitySummary(result.service, groups, result.ignoredBy);
+  const base = { service: result.service, detail, summary, groups, results, nextOffset };
+  if (result.affinity === undefined) return { ...base, rules: table.rules(), ignoredBy };
+  const affinity: AffinityRef = { ...result.affinity, rules: result.affinity.rules.map((r) => r.id) };
+  table.addAll(affinity.rules);
+  return { ...base, rules: table.rules(), ignoredBy, affinity };
+}
