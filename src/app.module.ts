@@ -37,6 +37,7 @@ import { ImportBodyParsers } from './modules/import/import-body';
 import { ImportController } from './modules/import/import.controller';
 import { ImportResolver } from './modules/import/import.resolver';
 import { ImportService } from './modules/import/import.service';
+import { UiModule } from './modules/ui/ui.module';
 
 export interface AppOptions {
   /** Runtime database URL: a role subject to row-level security. */
@@ -52,6 +53,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        UiModule,
         GraphQLModule.forRoot<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           autoSchemaFile: true,

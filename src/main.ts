@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     `  REST docs (Swagger UI):  ${base}/docs`,
     `  OpenAPI document:        ${base}/docs/openapi.yaml`,
     `  GraphiQL playground:     ${base}/graphiql   (GraphQL endpoint ${base}/graphql)`,
+    `  The page:                ${base}/ui   (summary, path diagram, matrix)`,
     `  Health:                  ${base}/health/live, ${base}/health/ready`,
     ...(demo ? [`  Demo tenant "${demo.tenantName}", cluster "${demo.clusterName}" (${demo.clusterId})`,
       `  Demo API key:            ${demo.apiKey}`] : []),
