@@ -24,8 +24,10 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('svcpath')
     .setDescription('Can client X reach Kubernetes Service Y, and will its source IP survive? '
-      + 'Every route but /health and the docs needs "Authorization: Bearer <API key>". '
-      + 'Errors are application/problem+json (RFC 9457).')
+      + 'Every route but /health and the docs needs the header `Authorization: Bearer <API key>` '
+      + '(POST /v1/tenants: `Authorization: Bearer <operator token>`). '
+      + 'Errors are `application/problem+json` (RFC 9457). '
+      + 'The examples run as shown against the demo cluster `cce-demo`; an id in a path is a placeholder: put the real id in its place.')
     .setVersion('1')
     .addBearerAuth()
     .build();

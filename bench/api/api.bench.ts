@@ -145,7 +145,11 @@ async function loadRuns(adminUrl: string, base: string, port: number, app: Child
   const first = await fetch(`${base}/v1/clusters/${cluster.id}/reachability`, { method: 'POST', headers: auth, body: JSON.stringify({ client: { pod: `${client.namespace}/${client.name}` }, service: `${questions[0][1].namespace}/${questions[0][1].name}` }) });
   console.log(`first analysis (load + compile): ${Date.now() - t0} ms (status ${first.status})`);
 
-  const query = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) { service results { via { kind address port node network } verdict missingFact sourceIp { preserved seenAs reason } endpoints { ip port pod node outcome rule } path { at rule description } rules { id statement inferred evidence { source case } } suggestions { code message } } } }`;
+  // The compact answer, as REST sends it by default.
+  const query = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) { service detail summary { verdict sourceIpPreserved text }
+    rules { id statement inferred evidence { source case } } ignoredBy
+    groups { id kind networks port protocol count nodeCount addresses { address node network } verdict missingFact sourceIp { preserved seenAs reason } rule rules
+      endpointCount { total connects fails } endpoints { ip port pod node outcome rule } path { at rule description } suggestions { code message } } } }`;
   // What curl --compressed, browsers, Go's and Python's HTTP clients and fetch send.
   const gzip = { 'accept-encoding': 'gzip, deflate, br' };
   const restOf = (body: string, extra = {}) => ({ method: 'POST' as const, path: `/v1/clusters/${cluster.id}/reachability`, headers: { ...auth, ...extra }, body });
@@ -189,7 +193,7 @@ async function loadRuns(adminUrl: string, base: string, port: number, app: Child
     const health2 = await load('GET /health/live (memo off)', computing, { url: `${base2}/health/live` });
     const rest = await load(`REST reachability (ClusterIP), ${bodies.length} questions, memo off`, computing, { url: base2, requests: bodies.map((b) => restOf(b)) });
     const graph = await load(`GraphQL reachability (ClusterIP), ${bodies.length} questions, memo off`, computing, { url: base2, requests: bodies.map((b) => graphOf(b)) });
-    console.log(`  ClusterIP, every answer computed: REST throughput ${(100 * rest.requests.average / health2.requests.average).toFixed(0)}% of /health/live, REST p99 ${rest.latency.p99} ms, GraphQL p99 / REST p99 = ${(graph.latency.p99 / Math.max(rest.latency.p99, 1)).toFixed(2)}`);
+    console.log(`  ClusterIP, every answer computed: REST throughput ${(100 * rest.requests.average / health2.requests.average).toFixed(0)}% of /health/live (goal ≥ 50%), REST p99 ${rest.latency.p99} ms, GraphQL p99 / REST p99 = ${(graph.latency.p99 / Math.max(rest.latency.p99, 1)).toFixed(2)}`);
   } finally {
     computing.kill('SIGTERM');
     await new Promise((r) => computing.once('exit', r));

@@ -52,3 +52,17 @@ export const IntOrStringScalar = new GraphQLScalarType({
   parseValue: (value) => asIntOrString(value),
   parseLiteral: (node) => asIntOrString(literalToJs(node)),
 });
+
+function asSourceIpFate(value: unknown): boolean | 'MIXED' | null {
+  if (value === null || typeof value === 'boolean' || value === 'MIXED') return value;
+  throw new GraphQLError('SourceIpFate must be true, false, "MIXED" or null');
+}
+
+/** Whether the client's source IP survives: true, false, "MIXED" (kept on some ways, lost on others) or null (nothing connects). */
+export const SourceIpFateScalar = new GraphQLScalarType({
+  name: 'SourceIpFate',
+  description: 'true (the backend sees the client\'s own address), false (it sees another), "MIXED" (kept on some ways of addressing, lost on others) or null (nothing connects).',
+  serialize: (value) => asSourceIpFate(value),
+  parseValue: (value) => asSourceIpFate(value),
+  parseLiteral: (node) => asSourceIpFate(literalToJs(node)),
+});

@@ -2,13 +2,13 @@ import { applyDecorators, Type } from '@nestjs/common';
 import { Field, Float, Int } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import { GraphQLScalarType } from 'graphql';
-import { IntOrStringScalar, StringMapScalar } from './graphql-scalars';
+import { IntOrStringScalar, SourceIpFateScalar, StringMapScalar } from './graphql-scalars';
 
 /**
  * One declaration of a field for both GraphQL (code-first) and OpenAPI, so the two descriptions of
  * an input or output cannot drift apart. Validation stays explicit (class-validator decorators).
  */
-type Kind = 'string' | 'int' | 'float' | 'boolean' | 'stringMap' | 'intOrString' | { enum: Record<string, string>; name: string } | Type<unknown>;
+type Kind = 'string' | 'int' | 'float' | 'boolean' | 'stringMap' | 'intOrString' | 'sourceIpFate' | { enum: Record<string, string>; name: string } | Type<unknown>;
 
 interface PropOptions {
   readonly description?: string;
@@ -26,6 +26,7 @@ function graphqlType(kind: Kind): Type<unknown> | GraphQLScalarType | object {
   if (kind === 'boolean') return Boolean;
   if (kind === 'stringMap') return StringMapScalar;
   if (kind === 'intOrString') return IntOrStringScalar;
+  if (kind === 'sourceIpFate') return SourceIpFateScalar;
   if (typeof kind === 'object' && 'enum' in kind) return kind.enum;
   return kind;
 }
@@ -41,6 +42,7 @@ function openApi(kind: Kind, options: PropOptions): ApiOptions {
   if (kind === 'boolean') return { ...common, type: Boolean };
   if (kind === 'stringMap') return { ...common, type: 'object', additionalProperties: { type: 'string' } } as unknown as ApiOptions;
   if (kind === 'intOrString') return { ...common, oneOf: [{ type: 'integer' }, { type: 'string' }] };
+  if (kind === 'sourceIpFate') return { ...common, oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['MIXED'] }] };
   if (typeof kind === 'object' && 'enum' in kind) return { ...common, enum: Object.values(kind.enum), enumName: kind.name };
   return { ...common, type: kind };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RuleIdEnum } from '../../src/modules/analysis/answer.enums';
 import { bearer, createTenant, gql, startTestApp, TestApp, TestTenant } from '../support/test-app';
 
 /**
@@ -31,13 +32,17 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-interface Result { via: { kind: string; address: string; port: number; node?: string }; verdict: string; sourceIp: { preserved: boolean | null; reason: string }; endpoints: { ip: string; port: number; outcome: string }[]; rules: { id: string; evidence: unknown[] }[] }
+interface Result { via: { kind: string; address: string; port: number; node?: string }; verdict: string; sourceIp: { preserved: boolean | null; reason: string }; endpoints: { ip: string; port: number; outcome: string }[]; rules: string[] }
+interface Rule { id: string; statement: string; evidence: unknown[] }
 const byVia = (results: Result[], kind: string, address: string) => results.find((r) => r.via.kind === kind && r.via.address === address)!;
 
 describe('reachability over REST', () => {
-  it('answers per way of addressing the Service, with endpoints, source IP and cited rules', async () => {
-    const res = await post('/reachability', { client: { pod: 'web/client' }, service: 'web/backend' }).expect(200);
+  it('answers per way of addressing the Service (detail=full), with endpoints, source IP and cited rules, each rule once', async () => {
+    const res = await post('/reachability?detail=full', { client: { pod: 'web/client' }, service: 'web/backend' }).expect(200);
+    expect(res.body.detail).toBe('FULL');
     const results = res.body.results as Result[];
+    const table = new Map((res.body.rules as Rule[]).map((r) => [r.id, r]));
+    expect(table.size).toBe(res.body.rules.length);
     expect(results.map((r) => `${r.via.kind} ${r.via.address}:${r.via.port}`).sort()).toEqual([
       'CLUSTER_IP 10.96.0.50:80', 'NODE_PORT 192.168.0.1:30080', 'NODE_PORT 192.168.0.2:30080']);
     const clusterIp = byVia(results, 'CLUSTER_IP', '10.96.0.50');
@@ -45,17 +50,50 @@ describe('reachability over REST', () => {
     expect(clusterIp.endpoints.map((e) => `${e.ip}:${e.port}`).sort()).toEqual(['10.244.1.10:8080', '10.244.1.11:8080']);
     expect(clusterIp.sourceIp.preserved).toBe(true);
     expect(clusterIp.rules.length).toBeGreaterThan(0);
-    expect(clusterIp.rules.every((r) => r.evidence.length > 0)).toBe(true);
+    // Rules are cited by id; the answer's table holds each one with its evidence.
+    expect(clusterIp.rules.every((id) => (table.get(id)?.evidence.length ?? 0) > 0)).toBe(true);
+    for (const r of results) for (const step of (r as unknown as { path: { rule: string }[] }).path) expect(table.has(step.rule)).toBe(true);
     for (const nodePort of results.filter((r) => r.via.kind === 'NODE_PORT')) {
       expect(nodePort.sourceIp).toMatchObject({ preserved: false, reason: 'SNAT_ETP_CLUSTER' });
     }
   });
 
   it('with externalTrafficPolicy Local, a node without a backend answers nothing, the backend node keeps the source IP', async () => {
-    const res = await post('/reachability', { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' }).expect(200);
+    const res = await post('/reachability?detail=full', { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' }).expect(200);
     const results = res.body.results as Result[];
     expect(byVia(results, 'NODE_PORT', '192.168.0.1')).toMatchObject({ verdict: 'REACHABLE', sourceIp: { preserved: true, reason: 'PRESERVED_ETP_LOCAL' } });
     expect(byVia(results, 'NODE_PORT', '192.168.0.2').verdict).toBe('UNREACHABLE');
+  });
+
+  it('is compact by default: ways of addressing with one outcome are one group, under a summary', async () => {
+    const res = await post('/reachability', { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' }).expect(200);
+    expect(res.body).toMatchObject({ detail: 'COMPACT', results: null, nextCursor: null });
+    const groups = res.body.groups as { kind: string; count: number; addresses: { address: string }[]; verdict: string; rule: string | null; rules: string[] }[];
+    expect(groups.map((g) => `${g.kind} ${g.verdict} ${g.addresses.map((a) => a.address).join(',')}`)).toEqual([
+      'NODE_PORT REACHABLE 192.168.0.1', 'NODE_PORT UNREACHABLE 192.168.0.2']);
+    expect(groups[1].rule).toBe('K8S-ETP-LOCAL-DROP');
+    expect(res.body.summary).toEqual({
+      verdict: 'PARTIAL', sourceIpPreserved: true,
+      text: expect.stringMatching(/^Reaches backend-local through node-1's NodePort \(private IP\) with its source IP kept\. Through node-2's NodePort \(private IP\) every connection fails \(/),
+    });
+    // Each rule once, and every id the answer cites is in the table.
+    const ids = (res.body.rules as Rule[]).map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const g of groups) for (const id of [...g.rules, ...(g.rule ? [g.rule] : [])]) expect(ids).toContain(id);
+  });
+
+  it('pages through every per-address result with detail=full, limit and cursor; a bad cursor or detail names its field', async () => {
+    const ask = (query: string) => post(`/reachability${query}`, { client: { pod: 'web/client' }, service: 'web/backend' });
+    const all = (await ask('?detail=full').expect(200)).body.results as Result[];
+    const first = (await ask('?detail=full&limit=2').expect(200)).body;
+    expect(first.results).toEqual(all.slice(0, 2));
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await ask(`?detail=full&limit=2&cursor=${first.nextCursor}`).expect(200)).body;
+    expect(second.results).toEqual(all.slice(2));
+    expect(second.nextCursor).toBeNull();
+    expect((await ask('?detail=everything').expect(400)).body.errors[0].field).toBe('detail');
+    expect((await ask('?detail=full&cursor=nope').expect(400)).body.errors[0].field).toBe('cursor');
+    expect((await ask('?detail=full&limit=0').expect(400)).body.errors[0].field).toBe('limit');
   });
 
   it('rejects bad input naming the field', async () => {
@@ -83,31 +121,48 @@ describe('trace over REST', () => {
     expect(res.body.node).toBe('node-2');
     expect(res.body.endpoints.map((e: { ip: string }) => e.ip).sort()).toEqual(['10.244.1.10', '10.244.1.11']);
     expect(res.body.masquerade).toBe(false);
+    expect(res.body.connection).toBe('COMPLETES');
+    expect(res.body.endpoints.every((e: { outcome: string }) => e.outcome === 'CONNECTS')).toBe(true);
+    expect(res.body.summary).toEqual({ verdict: 'REACHABLE', sourceIpPreserved: true, text: 'node-2 forwards it (web/backend port 80/TCP by its ClusterIP) to 2 endpoints; every connection completes with its source IP kept.' });
     expect(res.body.rules[0]).toHaveProperty('statement');
   });
 
   it('drops eTP Local NodePort traffic on a node with no local endpoint, and does not intercept other traffic', async () => {
     const drop = await post('/trace', { source: { ip: '203.0.113.9' }, destination: { ip: '192.168.0.2', port: 30081 } }).expect(200);
     expect(drop.body.verdict).toBe('DROP');
+    expect(drop.body).toMatchObject({ connection: null, sourceIp: { preserved: null, reason: 'NOT_DELIVERED' }, summary: { verdict: 'UNREACHABLE', sourceIpPreserved: null } });
     const pass = await post('/trace', { source: { pod: 'web/client' }, destination: { ip: '10.244.1.10', port: 8080 } }).expect(200);
     expect(pass.body.verdict).toBe('NOT_INTERCEPTED');
   });
 });
 
-const REACHABILITY_QUERY = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) {
-  service ignoredBy { id }
+const GROUP_FIELDS = `id kind networks port protocol portName count nodeCount addresses { address node network } verdict missingFact
+    sourceIp { preserved seenAs seenAsKind reason } rule rules endpointCount { total connects fails }
+    endpoints { ip port pod node masquerade outcome rule }
+    path { at rule description before { source destination } after { source destination } }
+    hops { node verdict source destination { ip port } }
+    deliveries { nodes nodeCount verdict endpointCount { total connects fails } endpoints { ip port pod node masquerade outcome rule } } deliveryCount
+    suggestions { code message expected { verdict sourceIpPreserved } }`;
+const REACHABILITY_QUERY = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input, detail: FULL) {
+  service detail nextCursor ignoredBy summary { verdict sourceIpPreserved text }
+  rules { id statement evidence { source case } inferred profiles }
+  groups { ${GROUP_FIELDS} }
   results { via { kind address port protocol portName node network } verdict missingFact
     sourceIp { preserved seenAs seenAsKind reason }
     endpoints { ip port pod node masquerade outcome rule }
     path { at rule description before { source destination } after { source destination } }
     hops { node verdict source destination { ip port } }
     deliveries { nodes verdict endpoints { ip port pod node masquerade outcome rule } }
-    rules { id statement evidence { source case } inferred profiles }
+    rules
     suggestions { code message expected { verdict sourceIpPreserved } } } } }`;
 
-/** REST leaves an absent optional field out where GraphQL reports null: treat the two alike. */
+/**
+ * REST leaves an absent optional field out where GraphQL reports null: treat the two alike. GraphQL
+ * spells rule ids with underscores (enum names cannot hold hyphens): read them back as the ids.
+ */
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
+  if (typeof value === 'string') return RuleIdEnum[value] ?? value;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, dropNulls(v)]));
   }
@@ -120,7 +175,7 @@ describe('REST and GraphQL give the same answer', () => {
     [{ client: { node: 'node-1' }, service: 'web/backend-local', port: 80 }],
     [{ client: { external: { network: 'PRIVATE', ip: '192.168.7.7' } }, service: 'web/backend-local' }],
   ])('reachability %j', async (input) => {
-    const rest = (await post('/reachability', input).expect(200)).body;
+    const rest = (await post('/reachability?detail=full', input).expect(200)).body;
     const graph = await gql<{ reachability: unknown }>(t, tenant.apiKey, REACHABILITY_QUERY, { c: clusterId, input });
     expect(graph.errors).toBeUndefined();
     expect((rest as { results: unknown[] }).results.length).toBeGreaterThan(0);
@@ -129,19 +184,28 @@ describe('REST and GraphQL give the same answer', () => {
 });
 
 describe('matrix', () => {
-  it('gives every client location × every way of addressing the Service, agreeing with reachability', async () => {
+  it('rows are real client locations per class of node, columns every way of addressing; each cell agrees with reachability', async () => {
     const res = await t.http.get(`/v1/clusters/${clusterId}/services/web/backend-local/matrix`).set(bearer(tenant.apiKey)).expect(200);
-    const m = res.body as { addresses: { kind: string; address: string }[]; rows: { client: { kind: string; name: string }; cells: { verdict: string; sourceIpPreserved: boolean | null }[] }[] };
-    expect(m.rows.map((r) => `${r.client.kind} ${r.client.name}`)).toEqual([
-      'NODE node-1', 'POD web/backend-a', 'NODE node-2', 'POD web/client', 'EXTERNAL PUBLIC', 'EXTERNAL PRIVATE']);
-    for (const row of m.rows) expect(row.cells).toHaveLength(m.addresses.length);
-    // Each cell is what reachability answers for that client and address.
+    type Cell = { verdict: string; sourceIpPreserved: boolean | 'MIXED' | null; rule: string | null; count: number };
+    const m = res.body as { columns: { id: string; kind: string; role: string | null; address: string | null; network: string | null }[]; rows: { client: { kind: string; name: string; nodeClass: string | null }; cells: Cell[] }[]; rules: Rule[]; summary: { verdict: string; text: string } };
+    // node-1 runs the backends: its host is a client, but no pod on it is (both are backends). node-2 has the client pod.
+    expect(m.rows.map((r) => `${r.client.kind} ${r.client.name} ${r.client.nodeClass}`)).toEqual([
+      'NODE node-1 BACKEND_NODES', 'NODE node-2 OTHER_NODES', 'POD web/client OTHER_NODES', 'EXTERNAL PUBLIC null', 'EXTERNAL PRIVATE null']);
+    expect(m.columns.map((c) => `${c.kind} ${c.role ?? c.address}`)).toEqual([
+      'CLUSTER_IP 10.96.0.51', 'NODE_PORT CLIENT_NODE', 'NODE_PORT OTHER_NODES', 'NODE_PORT BACKEND_NODES']);
+    for (const row of m.rows) expect(row.cells).toHaveLength(m.columns.length);
+    const ids = m.rules.map((r) => r.id);
+    for (const row of m.rows) for (const cell of row.cells) if (cell.rule !== null) expect(ids).toContain(cell.rule);
+    // The client pod's cells are what reachability answers for it, address by address.
     const client = m.rows.find((r) => r.client.name === 'web/client')!;
-    const direct = (await post('/reachability', { client: { pod: 'web/client' }, service: 'web/backend-local' }).expect(200)).body.results as Result[];
-    for (const [i, via] of m.addresses.entries()) {
-      const answer = direct.find((r) => r.via.kind === via.kind && r.via.address === via.address);
-      if (answer) expect(client.cells[i]).toEqual({ verdict: answer.verdict, sourceIpPreserved: answer.sourceIp.preserved });
-    }
+    const direct = (await post('/reachability?detail=full', { client: { pod: 'web/client' }, service: 'web/backend-local' }).expect(200)).body.results as Result[];
+    const column = (r: Result) => m.columns.findIndex((c) => c.kind === r.via.kind && (r.via.kind !== 'NODE_PORT'
+      ? c.address === r.via.address : c.role === (r.via.node === 'node-2' ? 'CLIENT_NODE' : 'BACKEND_NODES')));
+    for (const r of direct) expect(client.cells[column(r)]).toMatchObject({ verdict: r.verdict, sourceIpPreserved: r.sourceIp.preserved, count: 1 });
+    const external = m.rows.find((r) => r.client.name === 'PRIVATE')!;
+    expect(external.cells[1]).toEqual({ verdict: 'NOT_APPLICABLE', sourceIpPreserved: null, rule: null, count: 0 });
+    expect(external.cells[2]).toMatchObject({ verdict: 'UNREACHABLE', rule: 'K8S-ETP-LOCAL-DROP' });
+    expect(m.summary.verdict).toBe('PARTIAL');
   });
 
   it('covers a whole namespace, and 404s an unknown Service', async () => {
@@ -161,14 +225,18 @@ describe('what-if', () => {
       reachability: { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' },
     }).expect(200);
     const node2 = 'NODE_PORT 192.168.0.2:30081/TCP PRIVATE';
+    // Typed values on both sides, never JSON text.
     expect(res.body.differences).toEqual(expect.arrayContaining([
-      { subject: node2, field: 'verdict', before: '"UNREACHABLE"', after: '"REACHABLE"' },
-      { subject: 'NODE_PORT 192.168.0.1:30081/TCP PRIVATE', field: 'sourceIp.preserved', before: 'true', after: 'false' },
+      expect.objectContaining({ subject: node2, changed: expect.arrayContaining(['verdict']), before: expect.objectContaining({ verdict: 'UNREACHABLE' }), after: expect.objectContaining({ verdict: 'REACHABLE' }) }),
+      expect.objectContaining({ subject: 'NODE_PORT 192.168.0.1:30081/TCP PRIVATE', changed: ['sourceIp.preserved', 'sourceIp.reason'],
+        before: expect.objectContaining({ sourceIpPreserved: true }), after: expect.objectContaining({ sourceIpPreserved: false }) }),
     ]));
-    expect(byVia(res.body.after.reachability.results, 'NODE_PORT', '192.168.0.2').verdict).toBe('REACHABLE');
-    expect(byVia(res.body.before.reachability.results, 'NODE_PORT', '192.168.0.2').verdict).toBe('UNREACHABLE');
+    const group = (answer: { groups: { kind: string; verdict: string; addresses: { address: string }[] }[] }, address: string) =>
+      answer.groups.find((g) => g.kind === 'NODE_PORT' && g.addresses.some((a) => a.address === address))!;
+    expect(group(res.body.after.reachability, '192.168.0.2').verdict).toBe('REACHABLE');
+    expect(group(res.body.before.reachability, '192.168.0.2').verdict).toBe('UNREACHABLE');
     expect((await t.http.get(`/v1/clusters/${clusterId}`).set(bearer(tenant.apiKey))).body.version).toBe(before);
-    const stored = await post('/reachability', { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' }).expect(200);
+    const stored = await post('/reachability?detail=full', { client: { external: { network: 'PRIVATE', ip: '192.168.5.5' } }, service: 'web/backend-local' }).expect(200);
     expect(byVia(stored.body.results, 'NODE_PORT', '192.168.0.2').verdict).toBe('UNREACHABLE');
   });
 
@@ -190,7 +258,7 @@ describe('what-if', () => {
       reachability: { client: { node: 'node-2' }, service: 'web/backend-local' } };
     const rest = (await post('/what-if', input).expect(200)).body;
     const graph = await gql<{ whatIf: { differences: unknown[] } }>(t, tenant.apiKey,
-      'query($c: String!, $input: WhatIfInput!) { whatIf(clusterId: $c, input: $input) { differences { subject field before after } } }', { c: clusterId, input });
+      'query($c: String!, $input: WhatIfInput!) { whatIf(clusterId: $c, input: $input) { differences { subject via { kind address port protocol portName node network } changed before { verdict sourceIpPreserved sourceIpReason endpoints } after { verdict sourceIpPreserved sourceIpReason endpoints } } } }', { c: clusterId, input });
     expect(graph.errors).toBeUndefined();
     expect(graph.data!.whatIf.differences).toEqual(rest.differences);
   });

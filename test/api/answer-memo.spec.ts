@@ -17,11 +17,11 @@ let clusterId: string;
 
 const QUESTION = { client: { pod: 'default/a' }, service: 'default/x' };
 const ask = (app: TestApp, body: object = QUESTION, key = tenant.apiKey) =>
-  app.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(key)).send(body);
+  app.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).set(bearer(key)).send(body);
 const endpointsOf = (text: string): string[] =>
   (JSON.parse(text) as { results: { endpoints: { ip: string }[] }[] }).results[0].endpoints.map((e) => e.ip).sort();
 const REACH_QUERY = `query($c: String!, $input: ReachabilityInput!) {
-  reachability(clusterId: $c, input: $input) { service results { verdict endpoints { ip } } } }`;
+  reachability(clusterId: $c, input: $input, detail: FULL) { service results { verdict endpoints { ip } } } }`;
 
 beforeAll(async () => {
   ({ one, two, tenant, clusterId } = await twoInstancesWithOneService());
@@ -89,7 +89,7 @@ describe('remembered analysis answers', () => {
     await one.http.delete(`/v1/api-keys/${key.id}`).set(bearer(tenant.apiKey)).expect(200);
     await ask(one, QUESTION, key.apiKey).expect(401);
     await ask(one, QUESTION, 'svc_not_a_key').expect(401);
-    await one.http.post(`/v1/clusters/${clusterId}/reachability`).send(QUESTION).expect(401);
+    await one.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).send(QUESTION).expect(401);
   });
 
   it('when the key\'s cache entry lapses, concurrent askers share one key lookup and still get the remembered answer', async () => {
@@ -200,7 +200,7 @@ describe('remembered analysis answers', () => {
     const off = await startSecondInstance(one, { cache: { answerBytes: 0 } });
     try {
       for (const port of [undefined, 80, 81, 82, 83]) {
-        await small.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(tenant.apiKey)).send({ ...QUESTION, ...(port ? { port } : {}) }).expect(200);
+        await small.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).set(bearer(tenant.apiKey)).send({ ...QUESTION, ...(port ? { port } : {}) }).expect(200);
       }
       const stats = small.app.get(AnswerMemo).stats();
       expect(stats.bytes).toBeLessThanOrEqual(4_000);

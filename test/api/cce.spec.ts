@@ -21,10 +21,11 @@ afterAll(async () => {
 });
 
 interface Rule { id: string; evidence: { source: string; case?: string }[]; inferred: boolean }
-interface Result { via: { kind: string; address: string; node?: string }; verdict: string; rules: Rule[]; suggestions: { code: string; expected: { verdict: string } }[]; sourceIp: { preserved: boolean | null } }
+interface Result { via: { kind: string; address: string; node?: string }; verdict: string; rules: string[]; suggestions: { code: string; expected: { verdict: string } }[]; sourceIp: { preserved: boolean | null } }
 
-const reach = (body: object) => t.http.post(`/v1/clusters/${demo.clusterId}/reachability`).set(bearer(demo.apiKey)).send(body).expect(200);
-const cites = (r: Result, text: string) => r.rules.some((rule) => rule.evidence.some((e) => `${e.source} ${e.case ?? ''}`.includes(text)));
+const reach = (body: object) => t.http.post(`/v1/clusters/${demo.clusterId}/reachability?detail=full`).set(bearer(demo.apiKey)).send(body).expect(200);
+/** Whether result `r` cites a rule whose evidence mentions `text` (rules are ids into the answer's table). */
+const cites = (body: { rules: Rule[] }, r: Result, text: string) => r.rules.some((id) => body.rules.find((rule) => rule.id === id)!.evidence.some((e) => `${e.source} ${e.case ?? ''}`.includes(text)));
 
 describe('the CCE demo cluster (frontend/backend example of the CCE page)', () => {
   it('states Table 1 for the Local NodePort Service, with the expected share per backend pod', async () => {
@@ -42,8 +43,8 @@ describe('the CCE demo cluster (frontend/backend example of the CCE page)', () =
     expect(clusterIp.verdict).toBe('REACHABLE');
     const node3 = results.find((r) => r.via.kind === 'NODE_PORT' && r.via.address === '192.168.0.12')!; // node-3: no backend
     expect(node3.verdict).toBe('UNREACHABLE');
-    expect(cites(node3, 'Other containers on different nodes from the service pod')).toBe(true);
-    expect(cites(node3, 'Tunnel Network Cluster (iptables)')).toBe(true);
+    expect(cites(res.body, node3, 'Other containers on different nodes from the service pod')).toBe(true);
+    expect(cites(res.body, node3, 'Tunnel Network Cluster (iptables)')).toBe(true);
     const remedy = node3.suggestions.find((s) => s.code === 'USE_CLUSTER_IP');
     expect(remedy?.expected.verdict).toBe('REACHABLE');
     // The public EIP of a node without a backend fails the same way ("Public/Private network").
@@ -51,11 +52,26 @@ describe('the CCE demo cluster (frontend/backend example of the CCE page)', () =
     expect(eip3.verdict).toBe('UNREACHABLE');
   });
 
+  it('the compact answer reads at a glance: one summary, ways grouped by outcome, each rule once', async () => {
+    const res = await t.http.post(`/v1/clusters/${demo.clusterId}/reachability`).set(bearer(demo.apiKey)).set('accept-encoding', 'identity')
+      .send({ client: { pod: 'default/frontend-1' }, service: 'default/backend-nodeport' }).expect(200);
+    expect(res.body.summary.verdict).toBe('PARTIAL');
+    expect(res.body.summary.text).toBe("Reaches backend-nodeport through its ClusterIP with its source IP kept. "
+      + "Through the NodePort on 2 nodes (node-1 and node-2) some connections fail (CCE failure table, tunnel + iptables, row 'a container on a node not running the backend pod'); "
+      + "through node-3's NodePort every connection fails (CCE failure table, tunnel + iptables, row 'a container on a node not running the backend pod').");
+    const groups = res.body.groups as { kind: string; verdict: string; count: number; networks: string[] }[];
+    expect(groups.map((g) => `${g.kind} ${g.verdict} ${g.count} ${g.networks.join('+')}`)).toEqual([
+      'CLUSTER_IP REACHABLE 1 ', 'NODE_PORT PARTIAL 2 PRIVATE', 'NODE_PORT PARTIAL 2 PUBLIC', 'NODE_PORT UNREACHABLE 1 PRIVATE', 'NODE_PORT UNREACHABLE 1 PUBLIC']);
+    // Each rule's statement is sent once, however many results cite it.
+    for (const rule of res.body.rules as { statement: string }[]) expect(res.text.split(rule.statement).length - 1).toBe(1);
+    expect(res.text.length).toBeLessThan(24_000); // 40,518 bytes before grouping and the rule table (20,606 now)
+  });
+
   it('the dedicated ELB\'s private IP cannot be reached from the server node', async () => {
     const res = await reach({ client: { node: 'node-2' }, service: 'default/backend-elb' });
     const elb = (res.body.results as Result[]).find((r) => r.via.kind === 'LOAD_BALANCER' && r.via.address === '192.168.0.133')!;
     expect(['UNREACHABLE', 'PARTIAL']).toContain(elb.verdict);
-    expect(cites(elb, 'LoadBalancer Service using a dedicated load balancer')).toBe(true);
+    expect(cites(res.body, elb, 'LoadBalancer Service using a dedicated load balancer')).toBe(true);
   });
 });
 

@@ -29,7 +29,7 @@ async function send(app: TestApp, method: 'GET' | 'POST', url: string, payload: 
   });
   return { status: res.statusCode, headers: res.headers, body: res.rawPayload };
 }
-const reach = (app: TestApp, question: object, encoding?: string) => send(app, 'POST', `/v1/clusters/${clusterId}/reachability`, question, encoding);
+const reach = (app: TestApp, question: object, encoding?: string) => send(app, 'POST', `/v1/clusters/${clusterId}/reachability?detail=full`, question, encoding);
 const text = (sent: Sent): string => (sent.headers['content-encoding'] === 'gzip' ? gunzipSync(sent.body) : sent.body).toString('utf8');
 
 beforeAll(async () => {
@@ -140,7 +140,7 @@ describe('compressed analysis answers', () => {
     } finally {
       await off.close();
     }
-    const query = 'query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) { results { via { kind address node } verdict path { at rule description } } } }';
+    const query = 'query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input, detail: FULL) { results { via { kind address node } verdict path { at rule description } } } }';
     const graph = await send(t, 'POST', '/graphql', { query, variables: { c: clusterId, input: NODE_PORT_QUESTION } }, 'gzip');
     expect(graph.status).toBe(200);
     expect(graph.headers['content-encoding']).toBe('gzip');

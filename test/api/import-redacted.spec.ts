@@ -40,7 +40,7 @@ describe('importing redacted values', () => {
     });
     const nodes = (await ctx.t.http.get(`/v1/clusters/${id}/nodes`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { name: string; internalIps: string[]; unknownFields: string[] }[];
     expect(nodes.find((n) => n.name === 'worker-2')).toMatchObject({ internalIps: [], unknownFields: ['internalIps'] });
-    const ask = async (client: object, service: string) => (await ctx.t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(ctx.tenant.apiKey)).send({ client, service }).expect(200)).body.results as
+    const ask = async (client: object, service: string) => (await ctx.t.http.post(`/v1/clusters/${id}/reachability?detail=full`).set(bearer(ctx.tenant.apiKey)).send({ client, service }).expect(200)).body.results as
       { verdict: string; missingFact: string | null; path: { description: string }[] }[];
     const lb = await ask({ external: { network: 'PUBLIC' } }, 'shop/web-public');
     expect(lb.length).toBeGreaterThan(0);
@@ -70,7 +70,7 @@ describe('importing redacted values', () => {
 
   it('answers UNKNOWN where the analysis needs the hidden value, naming it, and only there', async () => {
     const { id } = await importRedacted();
-    const ask = async (client: object, service: string) => (await ctx.t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(ctx.tenant.apiKey)).send({ client, service }).expect(200)).body.results as
+    const ask = async (client: object, service: string) => (await ctx.t.http.post(`/v1/clusters/${id}/reachability?detail=full`).set(bearer(ctx.tenant.apiKey)).send({ client, service }).expect(200)).body.results as
       { verdict: string; missingFact: string | null; path: { rule: string; description: string }[] }[];
     const web = await ask({ pod: 'shop/api-5d9c7b6f48-h2v7n' }, 'shop/web');
     expect(web.length).toBeGreaterThan(0);
@@ -91,7 +91,7 @@ describe('importing redacted values', () => {
     const hidden = await pod(id, 'web-6b7f9c8d5-k9zfr');
     const res = await ctx.t.http.patch(`/v1/clusters/${id}/pods/${hidden.id}`).set(bearer(ctx.tenant.apiKey)).send({ ips: ['10.244.2.21'] }).expect(200);
     expect(res.body).toMatchObject({ ips: ['10.244.2.21'], unknownFields: [] });
-    const web = await ctx.t.http.post(`/v1/clusters/${id}/reachability`).set(bearer(ctx.tenant.apiKey)).send({ client: { pod: 'shop/api-5d9c7b6f48-h2v7n' }, service: 'shop/web' }).expect(200);
+    const web = await ctx.t.http.post(`/v1/clusters/${id}/reachability?detail=full`).set(bearer(ctx.tenant.apiKey)).send({ client: { pod: 'shop/api-5d9c7b6f48-h2v7n' }, service: 'shop/web' }).expect(200);
     expect(web.body.results.map((r: { missingFact: string | null }) => r.missingFact)).not.toContain('REDACTED_VALUE');
     const labelsOnly = await ctx.t.http.patch(`/v1/clusters/${id}/pods/${hidden.id}`).set(bearer(ctx.tenant.apiKey)).send({ labels: { app: 'web' } }).expect(200);
     expect(labelsOnly.body.unknownFields).toEqual([]);

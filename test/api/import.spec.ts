@@ -400,7 +400,7 @@ describe('the analyses agree: imported vs built by REST mutations', () => {
   ];
 
   it.each(cases)('%s', async (_what, client, service) => {
-    const ask = async (clusterId: string) => (await t.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(tenant.apiKey))
+    const ask = async (clusterId: string) => (await t.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).set(bearer(tenant.apiKey))
       .send({ client, service }).expect(200)).body;
     const a = await ask(imported);
     const b = await ask(built);
@@ -485,8 +485,8 @@ describe('the model of an imported cluster', () => {
       expect(services.length).toBeGreaterThan(0);
       for (const s of services) {
         const question = { client: { pod: `${pods[0].namespace}/${pods[0].name}` }, service: `${s.namespace}/${s.name}` };
-        const here = await t.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(tenant.apiKey)).set('accept-encoding', 'identity').send(question);
-        const there = await reading.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(tenant.apiKey)).set('accept-encoding', 'identity').send(question);
+        const here = await t.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).set(bearer(tenant.apiKey)).set('accept-encoding', 'identity').send(question);
+        const there = await reading.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).set(bearer(tenant.apiKey)).set('accept-encoding', 'identity').send(question);
         expect(here.status).toBe(there.status);
         expect(here.text).toBe(there.text);
       }

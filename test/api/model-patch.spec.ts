@@ -88,7 +88,7 @@ async function answers(app: TestApp, id: string): Promise<string[]> {
   const out: string[] = [];
   for (const service of ['shop/web', 'shop/web-public', 'shop/api', 'kube-system/kube-dns']) {
     for (const client of [{ pod: 'shop/api-5d9c7b6f48-p8w3s' }, { node: 'cp-1' }, { external: { network: 'PUBLIC' } }]) {
-      const res = await app.http.post(`/v1/clusters/${id}/reachability`).set(bearer(tenant.apiKey)).set('accept-encoding', 'identity').send({ client, service });
+      const res = await app.http.post(`/v1/clusters/${id}/reachability?detail=full`).set(bearer(tenant.apiKey)).set('accept-encoding', 'identity').send({ client, service });
       out.push(`${res.status} ${res.text}`);
     }
   }

@@ -17,7 +17,7 @@ export class ExternalClientInput {
   @Prop('string', { description: 'PUBLIC (the internet) or PRIVATE (the VPC network).', example: 'PUBLIC' })
   @IsIn(['PUBLIC', 'PRIVATE']) network!: 'PUBLIC' | 'PRIVATE';
 
-  @Prop('string', { nullable: true, description: 'The client\'s address, when known.' })
+  @Prop('string', { nullable: true, example: '198.51.100.7', description: 'The client\'s address, when known.' })
   @IsOptional() @IsIpAddress() ip?: string;
 }
 
@@ -50,10 +50,10 @@ export class TraceSourceInput {
   @Prop('string', { nullable: true, example: 'default/frontend-1' })
   @IsOptional() @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('pod')) pod?: string;
 
-  @Prop('string', { nullable: true, description: 'A node\'s host network (with ip: which of its addresses).' })
+  @Prop('string', { nullable: true, example: 'node-3', description: 'A node\'s host network (with ip: which of its addresses).' })
   @IsOptional() @IsString() @MaxLength(253) node?: string;
 
-  @Prop('string', { nullable: true, description: 'A source address; alone, it is resolved to the pod or node that owns it, else it is external.' })
+  @Prop('string', { nullable: true, example: '198.51.100.7', description: 'A source address; alone, it is resolved to the pod or node that owns it, else it is external.' })
   @IsOptional() @IsIpAddress() ip?: string;
 }
 
@@ -69,7 +69,7 @@ export class TraceDestinationInput {
 export class TraceInput {
   @Prop(TraceSourceInput) @ValidateNested() @Type(() => TraceSourceInput) source!: TraceSourceInput;
   @Prop(TraceDestinationInput) @ValidateNested() @Type(() => TraceDestinationInput) destination!: TraceDestinationInput;
-  @Prop('string', { nullable: true, description: 'The node that processes the packet (needed for LB/externalIP traffic).' })
+  @Prop('string', { nullable: true, example: 'node-1', description: 'The node that processes the packet (needed for LB/externalIP traffic).' })
   @IsOptional() @IsString() @MaxLength(253) node?: string;
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ClusterModel, CompiledCluster, ReachabilityClient, ReachabilityResult, RULES, Rule, RuleId, trace, TraceResult, TraceSource, reachability,
+  CompiledCluster, ReachabilityAnswer, ReachabilityClient, ReachabilityResult, RULES, Rule, RuleId, Summary, trace, TraceResult, TraceSource,
+  reachability, reachabilityAnswer, traceSummary,
 } from '../../engine';
 import { DomainError } from '../../common/domain-error';
 import { CompiledTopology, ModelCache } from './model-cache';
@@ -11,11 +12,27 @@ import { Matrix, serviceMatrix } from './matrix';
 import { applyChange } from './what-if';
 import { WhatIfInput } from './what-if.dto';
 import { Difference, reachabilityDifferences, traceDifferences } from './differences';
+import { decodeCursor, encodeCursor } from '../topology/paging';
+import { AnswerArgs } from './answer.args';
 
-export interface Answer { reachability?: ReachabilityResult; trace?: TraceAnswer }
+/** A reachability answer as sent: nextOffset becomes an opaque cursor. */
+export type ReachabilityReply = Omit<ReachabilityAnswer, 'nextOffset'> & { nextCursor: string | null };
+
+export interface Answer { reachability?: ReachabilityReply; trace?: TraceAnswer }
 export interface WhatIf { before: Answer; after: Answer; differences: Difference[] }
 
-export type TraceAnswer = Omit<TraceResult, 'rules'> & { rules: Rule[] };
+export type TraceAnswer = Omit<TraceResult, 'rules'> & { rules: Rule[]; summary: Summary };
+
+const MAX_LIMIT = 10_000;
+
+/** The reply for a reachability result: compact by default; FULL pages with limit and cursor. */
+export function replyOf(result: ReachabilityResult, args: AnswerArgs = {}): ReachabilityReply {
+  if (args.limit !== undefined && (args.limit < 1 || args.limit > MAX_LIMIT)) throw DomainError.invalid('limit', `must be between 1 and ${MAX_LIMIT}`);
+  const offset = args.cursor === undefined ? 0 : Number((decodeCursor(args.cursor, 1) as string[])[0]);
+  if (!Number.isSafeInteger(offset) || offset < 0) throw DomainError.invalid('cursor', 'is not a cursor this API returned');
+  const { nextOffset, ...answer } = reachabilityAnswer(result, { detail: args.detail ?? 'COMPACT', offset, ...(args.limit === undefined ? {} : { limit: args.limit }) });
+  return { ...answer, nextCursor: nextOffset === null ? null : encodeCursor([String(nextOffset)]) };
+}
 
 function clientOf(input: ClientInput, field = 'client'): ReachabilityClient {
   const given = [input.pod, input.node, input.external].filter((v) => v !== undefined && v !== null);
@@ -60,9 +77,9 @@ export class AnalysisService {
     return answer;
   }
 
-  async reachability(tenantId: string, clusterId: string, input: ReachabilityInput): Promise<ReachabilityResult> {
+  async reachability(tenantId: string, clusterId: string, input: ReachabilityInput, args: AnswerArgs = {}): Promise<ReachabilityReply> {
     const topology = await this.cache.get(tenantId, clusterId);
-    return this.from(topology, await runReachability(topology.compiled, input));
+    return this.from(topology, replyOf(await runReachability(topology.compiled, input), args));
   }
 
   async trace(tenantId: string, clusterId: string, input: TraceInput): Promise<TraceAnswer> {
@@ -72,17 +89,15 @@ export class AnalysisService {
 
   async matrix(tenantId: string, clusterId: string, namespace: string, name: string): Promise<Matrix> {
     const topology = await this.cache.get(tenantId, clusterId);
-    const { compiled, model } = topology;
     const service = `${namespace}/${name}`;
-    if (!model.services.some((s) => s.namespace === namespace && s.name === name)) throw DomainError.notFound(`Service ${service}`);
-    return this.from(topology, matrixOf(compiled, model, service));
+    if (!topology.compiled.serviceByKey.has(service)) throw DomainError.notFound(`Service ${service}`);
+    return this.from(topology, serviceMatrix(topology.compiled, service));
   }
 
   async namespaceMatrix(tenantId: string, clusterId: string, namespace: string): Promise<{ namespace: string; services: Matrix[] }> {
     const topology = await this.cache.get(tenantId, clusterId);
-    const { compiled, model } = topology;
-    const names = model.services.filter((s) => s.namespace === namespace).map((s) => s.name).sort();
-    return this.from(topology, { namespace, services: names.map((name) => matrixOf(compiled, model, `${namespace}/${name}`)) });
+    const names = topology.model.services.filter((s) => s.namespace === namespace).map((s) => s.name).sort();
+    return this.from(topology, { namespace, services: names.map((name) => serviceMatrix(topology.compiled, `${namespace}/${name}`)) });
   }
 
   /** The same question against the cluster with the change applied in memory; nothing is written. */
@@ -93,22 +108,11 @@ export class AnalysisService {
     if (input.reachability) {
       const before = await runReachability(base.compiled, input.reachability);
       const after = await runReachability(variant.compiled, input.reachability);
-      return { before: { reachability: before }, after: { reachability: after }, differences: reachabilityDifferences(before, after) };
+      return { before: { reachability: replyOf(before) }, after: { reachability: replyOf(after) }, differences: reachabilityDifferences(before, after) };
     }
     const before = await runTrace(base.compiled, input.trace!, ipOwners(base.compiled));
     const after = await runTrace(variant.compiled, input.trace!, ipOwners(variant.compiled));
     return { before: { trace: before }, after: { trace: after }, differences: traceDifferences(before, after) };
-  }
-}
-
-function matrixOf(compiled: CompiledCluster, model: ClusterModel, service: string): Matrix {
-  try {
-    return serviceMatrix(compiled, model, service);
-  } catch (error) {
-    if (error instanceof RangeError) {
-      throw new DomainError('UNPROCESSABLE', `the matrix of ${service} is too large (${error.message}); ask reachability per client instead`);
-    }
-    throw error;
   }
 }
 
@@ -127,5 +131,5 @@ export async function runTrace(compiled: CompiledCluster, input: TraceInput, own
     source, destination: { ip: input.destination.ip, port: input.destination.port, protocol: input.destination.protocol ?? 'TCP' },
     ...(input.node ? { node: input.node } : {}),
   }));
-  return { ...result, rules: result.rules.map(ruleOf) };
+  return { ...result, rules: result.rules.map(ruleOf), summary: traceSummary(result) };
 }

@@ -142,9 +142,9 @@ export class AnswerMemo {
     return { answers: this.entries.size, bytes: this.size };
   }
 
-  /** Tenant + route + path parameters + body: the question, as asked by this caller. */
+  /** Tenant + route + path and query parameters + body: the question, as asked by this caller. */
   private question(request: MemoRequest, route: string, tenantId: string): string {
-    return `${tenantId}\n${route}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.body ?? null)}`;
+    return `${tenantId}\n${route}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.query ?? null)}\n${JSON.stringify(request.body ?? null)}`;
   }
 
   /**

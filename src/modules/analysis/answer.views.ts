@@ -1,8 +1,10 @@
 import { ObjectType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
 import { E } from '../topology/enums';
+import { A } from './answer.enums';
 
-// ---------------------------------------------------------------- outputs (engine results)
+// The answers' shapes for OpenAPI and GraphQL (docs/answers.md). Each rule is listed once per
+// answer, in `rules`; everything else cites it by id.
 
 @ObjectType('Evidence')
 export class EvidenceView {
@@ -12,11 +14,18 @@ export class EvidenceView {
 
 @ObjectType('Rule')
 export class RuleView {
-  @Prop('string', { example: 'K8S-ETP-LOCAL-DROP' }) id!: string;
+  @Prop(A.RuleId, { example: 'K8S-ETP-LOCAL-DROP' }) id!: string;
   @Prop('string') statement!: string;
   @Prop(EvidenceView, { array: true }) evidence!: EvidenceView[];
   @Prop('boolean', { description: 'True when the rule is an inference, not documented fact.' }) inferred!: boolean;
-  @Prop('string', { array: true }) profiles!: string[];
+  @Prop(E.Profile, { array: true }) profiles!: string[];
+}
+
+@ObjectType('Summary')
+export class SummaryView {
+  @Prop(A.ReachVerdict, { description: 'REACHABLE when every way of addressing succeeds for every connection, UNREACHABLE when none does, PARTIAL when some do and some fail, UNKNOWN when a missing fact could change that.' }) verdict!: string;
+  @Prop('sourceIpFate', { nullable: true, description: 'true, false, "MIXED" (kept on some ways, lost on others) or null (nothing connects).' }) sourceIpPreserved!: boolean | 'MIXED' | null;
+  @Prop('string', { description: 'One or two plain sentences: what works, what fails and why.' }) text!: string;
 }
 
 @ObjectType('PacketAddresses')
@@ -27,45 +36,48 @@ export class PacketAddressesView {
 
 @ObjectType('Step')
 export class StepView {
-  @Prop('string', { description: 'client, node/<name>, lb/<ip>, cloud/eip' }) at!: string;
-  @Prop('string') rule!: string;
+  @Prop('string', { description: 'Where it happened: `client`, `node/<name>`, `lb/<ip>` or `cloud/eip`.' }) at!: string;
+  @Prop(A.RuleId, { description: 'The rule that acted (see the answer\'s rules).' }) rule!: string;
   @Prop('string') description!: string;
-  @Prop(PacketAddressesView, { nullable: true }) before?: PacketAddressesView;
-  @Prop(PacketAddressesView, { nullable: true }) after?: PacketAddressesView;
+  @Prop(PacketAddressesView, { nullable: true, description: 'The packet before this step\'s address translation.' }) before?: PacketAddressesView;
+  @Prop(PacketAddressesView, { nullable: true, description: 'The packet after it.' }) after?: PacketAddressesView;
 }
 
 @ObjectType('SourceIp')
 export class SourceIpView {
-  @Prop('boolean', { nullable: true, description: 'null when nothing is delivered.' }) preserved!: boolean | null;
+  @Prop('boolean', { nullable: true, description: 'null when no connection completes.' }) preserved!: boolean | null;
   @Prop('string', { nullable: true, description: 'The address the backend sees.' }) seenAs!: string | null;
-  @Prop('string', { nullable: true, description: 'CLIENT, NODE or LOAD_BALANCER.' }) seenAsKind!: string | null;
-  @Prop('string', { example: 'SNAT_ETP_CLUSTER' }) reason!: string;
+  @Prop(A.SeenAsKind, { nullable: true }) seenAsKind!: string | null;
+  @Prop(A.SourceIpReason, { example: 'SNAT_ETP_CLUSTER' }) reason!: string;
 }
 
-@ObjectType('TraceEndpoint')
-export class TraceEndpointView {
+@ObjectType('EndpointOutcome')
+export class EndpointOutcomeView {
   @Prop('string') ip!: string;
   @Prop('int') port!: number;
   @Prop('string', { nullable: true }) pod!: string | null;
   @Prop('string', { nullable: true }) node!: string | null;
-  @Prop('boolean') masquerade!: boolean;
+  @Prop('boolean', { description: 'Whether the connection to this endpoint is masqueraded.' }) masquerade!: boolean;
+  @Prop(A.EndpointOutcomeCode) outcome!: string;
+  @Prop(A.RuleId, { nullable: true, description: 'The rule that decided this connection, when one did.' }) rule!: string | null;
 }
 
-@ObjectType('EndpointOutcome')
-export class EndpointOutcomeView extends TraceEndpointView {
-  @Prop('string', { description: 'CONNECTS or FAILS' }) outcome!: string;
-  @Prop('string', { nullable: true }) rule!: string | null;
+@ObjectType('EndpointCount')
+export class EndpointCountView {
+  @Prop('int') total!: number;
+  @Prop('int') connects!: number;
+  @Prop('int') fails!: number;
 }
 
 @ObjectType('Via')
 export class ViaView {
-  @Prop('string', { description: 'CLUSTER_IP, NODE_PORT, LOAD_BALANCER or EXTERNAL_IP' }) kind!: string;
+  @Prop(A.ViaKind) kind!: string;
   @Prop('string') address!: string;
-  @Prop('int') port!: number;
+  @Prop('int', { description: 'The port the client uses (the NodePort for NODE_PORT).' }) port!: number;
   @Prop(E.Protocol) protocol!: string;
   @Prop('string', { nullable: true }) portName!: string | null;
   @Prop('string', { nullable: true }) node?: string;
-  @Prop('string', { nullable: true, description: 'PUBLIC or PRIVATE' }) network?: string;
+  @Prop(A.Network, { nullable: true }) network?: string;
 }
 
 @ObjectType('HopDestination')
@@ -77,7 +89,7 @@ export class HopDestinationView {
 @ObjectType('Hop')
 export class HopView {
   @Prop('string') node!: string;
-  @Prop('string') verdict!: string;
+  @Prop(A.TraceVerdict) verdict!: string;
   @Prop('string', { nullable: true }) source?: string;
   @Prop(HopDestinationView, { nullable: true }) destination?: HopDestinationView;
 }
@@ -85,34 +97,75 @@ export class HopView {
 @ObjectType('Delivery')
 export class DeliveryView {
   @Prop('string', { array: true }) nodes!: string[];
-  @Prop('string') verdict!: string;
+  @Prop(A.TraceVerdict) verdict!: string;
   @Prop(EndpointOutcomeView, { array: true }) endpoints!: EndpointOutcomeView[];
+}
+
+@ObjectType('CompactDelivery')
+export class CompactDeliveryView {
+  @Prop('string', { array: true, description: 'The first 20 nodes the load balancer delivers to with this outcome.' }) nodes!: string[];
+  @Prop('int') nodeCount!: number;
+  @Prop(A.TraceVerdict) verdict!: string;
+  @Prop(EndpointCountView) endpointCount!: EndpointCountView;
+  @Prop(EndpointOutcomeView, { array: true, description: 'Failing first, at most 20.' }) endpoints!: EndpointOutcomeView[];
 }
 
 @ObjectType('ExpectedOutcome')
 export class ExpectedOutcomeView {
-  @Prop('string') verdict!: string;
+  @Prop(A.ReachVerdict) verdict!: string;
   @Prop('boolean', { nullable: true }) sourceIpPreserved!: boolean | null;
 }
 
 @ObjectType('Suggestion')
 export class SuggestionView {
-  @Prop('string', { example: 'USE_CLUSTER_IP' }) code!: string;
+  @Prop(A.SuggestionCode) code!: string;
   @Prop('string') message!: string;
-  @Prop(ExpectedOutcomeView, { description: 'What the answer becomes with the change.' }) expected!: ExpectedOutcomeView;
+  @Prop(ExpectedOutcomeView, { description: 'What what-if answers for this way of addressing with the change applied.' }) expected!: ExpectedOutcomeView;
+}
+
+@ObjectType('GroupAddress')
+export class GroupAddressView {
+  @Prop('string') address!: string;
+  @Prop('string', { nullable: true }) node!: string | null;
+  @Prop(A.Network, { nullable: true }) network!: string | null;
+}
+
+@ObjectType('AddressGroup')
+export class AddressGroupView {
+  @Prop('string', { example: 'g1' }) id!: string;
+  @Prop(A.ViaKind) kind!: string;
+  @Prop(A.Network, { array: true, description: 'The networks of its addresses (none for a ClusterIP).' }) networks!: string[];
+  @Prop('int', { description: 'The port the client uses (the NodePort for NODE_PORT).' }) port!: number;
+  @Prop(E.Protocol) protocol!: string;
+  @Prop('string', { nullable: true }) portName!: string | null;
+  @Prop('int', { description: 'How many ways of addressing the group holds.' }) count!: number;
+  @Prop('int', { description: 'How many nodes its addresses belong to (NodePorts).' }) nodeCount!: number;
+  @Prop(GroupAddressView, { array: true, description: 'The first 20 addresses (all of them with detail=full).' }) addresses!: GroupAddressView[];
+  @Prop(A.ReachVerdict) verdict!: string;
+  @Prop(A.MissingFact, { nullable: true, description: 'For UNKNOWN: the fact the model lacks.' }) missingFact!: string | null;
+  @Prop(SourceIpView) sourceIp!: SourceIpView;
+  @Prop(A.RuleId, { nullable: true, description: 'The rule that decided the outcome: the first failing connection\'s, else the last step\'s.' }) rule!: string | null;
+  @Prop(A.RuleId, { array: true, description: 'Every rule its addresses cite.' }) rules!: string[];
+  @Prop(EndpointCountView) endpointCount!: EndpointCountView;
+  @Prop(EndpointOutcomeView, { array: true, description: 'The first address\'s endpoints, failing first, at most 20.' }) endpoints!: EndpointOutcomeView[];
+  @Prop(StepView, { array: true, description: 'The first address\'s path.' }) path!: StepView[];
+  @Prop(HopView, { array: true }) hops!: HopView[];
+  @Prop(CompactDeliveryView, { array: true, nullable: true, description: 'Load balancers: the first 10 groups of nodes it delivers to with one outcome.' }) deliveries!: CompactDeliveryView[] | null;
+  @Prop('int') deliveryCount!: number;
+  @Prop(SuggestionView, { array: true }) suggestions!: SuggestionView[];
 }
 
 @ObjectType('AddressResult')
 export class AddressResultView {
   @Prop(ViaView) via!: ViaView;
-  @Prop('string', { description: 'REACHABLE, PARTIAL, UNREACHABLE or UNKNOWN' }) verdict!: string;
-  @Prop('string', { nullable: true, description: 'For UNKNOWN: the fact the model lacks.' }) missingFact!: string | null;
+  @Prop(A.ReachVerdict) verdict!: string;
+  @Prop(A.MissingFact, { nullable: true, description: 'For UNKNOWN: the fact the model lacks.' }) missingFact!: string | null;
   @Prop(SourceIpView) sourceIp!: SourceIpView;
   @Prop(EndpointOutcomeView, { array: true }) endpoints!: EndpointOutcomeView[];
   @Prop(StepView, { array: true }) path!: StepView[];
   @Prop(HopView, { array: true }) hops!: HopView[];
   @Prop(DeliveryView, { array: true, nullable: true }) deliveries!: DeliveryView[] | null;
-  @Prop(RuleView, { array: true }) rules!: RuleView[];
+  @Prop(A.RuleId, { array: true }) rules!: string[];
   @Prop(SuggestionView, { array: true }) suggestions!: SuggestionView[];
 }
 
@@ -126,22 +179,27 @@ export class PodShareView {
 
 @ObjectType('ServiceAffinity')
 export class ServiceAffinityView {
-  @Prop('string', { description: 'externalTrafficPolicy: Cluster or Local' }) policy!: string;
+  @Prop(A.AffinityPolicy, { description: 'externalTrafficPolicy' }) policy!: string;
   @Prop('int') port!: number;
   @Prop(E.Protocol) protocol!: string;
   @Prop('boolean') sourceIpPreserved!: boolean;
   @Prop('boolean', { description: 'A request may be redirected to another node (route redirection).' }) extraHop!: boolean;
-  @Prop('string', { description: 'BALANCED or RISK_OF_IMBALANCE' }) balance!: string;
+  @Prop(A.Balance) balance!: string;
   @Prop('string', { array: true, description: 'Nodes whose IP:NodePort reaches the workload from outside.' }) servingNodes!: string[];
   @Prop(PodShareView, { array: true, description: 'Expected share of traffic per backend pod.' }) shares!: PodShareView[];
-  @Prop(RuleView, { array: true }) rules!: RuleView[];
+  @Prop(A.RuleId, { array: true }) rules!: string[];
 }
 
 @ObjectType('Reachability')
 export class ReachabilityView {
   @Prop('string') service!: string;
-  @Prop(AddressResultView, { array: true, description: 'One per way of addressing the Service.' }) results!: AddressResultView[];
-  @Prop(RuleView, { nullable: true, description: 'Set when kube-proxy ignores the Service (headless, another proxy).' }) ignoredBy!: RuleView | null;
+  @Prop(A.Detail) detail!: string;
+  @Prop(SummaryView) summary!: SummaryView;
+  @Prop(AddressGroupView, { array: true, description: 'Ways of addressing the Service, grouped by outcome.' }) groups!: AddressGroupView[];
+  @Prop(AddressResultView, { array: true, nullable: true, description: 'detail=FULL: one per way of addressing (a page of them when limit is set).' }) results!: AddressResultView[] | null;
+  @Prop('string', { nullable: true, description: 'detail=FULL with a limit: pass as cursor for the next page; null on the last.' }) nextCursor!: string | null;
+  @Prop(RuleView, { array: true, description: 'Every rule the answer cites, once.' }) rules!: RuleView[];
+  @Prop(A.RuleId, { nullable: true, description: 'Set when kube-proxy ignores the Service (headless, another proxy).' }) ignoredBy!: string | null;
   @Prop(ServiceAffinityView, { nullable: true, description: 'CCE Table 1 for NodePort/LoadBalancer Services: source IP, extra hop, balance, shares per pod.' }) affinity?: ServiceAffinityView | null;
 }
 
@@ -151,17 +209,19 @@ export class MatchedServicePortView {
   @Prop('string', { nullable: true }) portName!: string | null;
   @Prop('int') port!: number;
   @Prop(E.Protocol) protocol!: string;
-  @Prop('string') via!: string;
+  @Prop(A.ViaKind) via!: string;
 }
 
 @ObjectType('Trace')
 export class TraceView {
-  @Prop('string', { description: 'FORWARD, REJECT, DROP, NOT_INTERCEPTED or ACCEPT_LOCAL' }) verdict!: string;
+  @Prop(A.TraceVerdict, { description: 'What the node does with the packet.' }) verdict!: string;
+  @Prop(A.Connection, { nullable: true, description: 'FORWARD only: whether the connection completes (every endpoint), partly, or fails (return path, CCE failure table, hairpins).' }) connection!: string | null;
+  @Prop(SummaryView) summary!: SummaryView;
   @Prop('string', { description: 'The node that processed the packet.' }) node!: string;
   @Prop(MatchedServicePortView, { nullable: true }) service!: MatchedServicePortView | null;
-  @Prop(TraceEndpointView, { array: true, description: 'The exact candidate endpoints (FORWARD only).' }) endpoints!: TraceEndpointView[];
+  @Prop(EndpointOutcomeView, { array: true, description: 'The exact candidate endpoints (FORWARD only), each with its connection outcome.' }) endpoints!: EndpointOutcomeView[];
   @Prop('boolean', { nullable: true }) masquerade!: boolean | null;
   @Prop(SourceIpView) sourceIp!: SourceIpView;
   @Prop(StepView, { array: true }) steps!: StepView[];
-  @Prop(RuleView, { array: true }) rules!: RuleView[];
+  @Prop(RuleView, { array: true, description: 'Every rule the trace cites, once.' }) rules!: RuleView[];
 }

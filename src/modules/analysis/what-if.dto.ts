@@ -8,7 +8,8 @@ import { UpdatePodInput } from '../pods/pod.dto';
 import { UpdateServiceInput } from '../services/service.dto';
 import { E, ProxyMode } from '../topology/enums';
 import { ReachabilityInput, TraceInput } from './analysis.dto';
-import { ReachabilityView, TraceView, ViaView } from './answer.views';
+import { ReachabilityView, TraceView } from './answer.views';
+import { DifferenceView } from './differences.views';
 
 const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -60,14 +61,6 @@ export class WhatIfInput {
   @IsOptional() @ValidateNested() @Type(() => TraceInput) trace?: TraceInput;
 }
 
-@ObjectType('Difference')
-export class DifferenceView {
-  @Prop('string', { description: 'Which answer: "trace", or the way of addressing (e.g. "NODE_PORT 192.168.0.10:30000/TCP").' }) subject!: string;
-  @Prop('string', { example: 'verdict' }) field!: string;
-  @Prop('string', { nullable: true, description: 'JSON of the value before.' }) before!: string | null;
-  @Prop('string', { nullable: true, description: 'JSON of the value after.' }) after!: string | null;
-}
-
 @ObjectType('Answer')
 export class AnswerView {
   @Prop(ReachabilityView, { nullable: true }) reachability?: ReachabilityView | null;
@@ -81,35 +74,3 @@ export class WhatIfView {
   @Prop(DifferenceView, { array: true }) differences!: DifferenceView[];
 }
 
-@ObjectType('MatrixClient')
-export class MatrixClientView {
-  @Prop('string', { description: 'NODE (host network), POD or EXTERNAL' }) kind!: string;
-  @Prop('string', { description: 'Node name, "namespace/name", or PUBLIC / PRIVATE' }) name!: string;
-  @Prop('string', { nullable: true }) node!: string | null;
-}
-
-@ObjectType('MatrixCell')
-export class MatrixCellView {
-  @Prop('string') verdict!: string;
-  @Prop('boolean', { nullable: true }) sourceIpPreserved!: boolean | null;
-}
-
-@ObjectType('MatrixRow')
-export class MatrixRowView {
-  @Prop(MatrixClientView) client!: MatrixClientView;
-  @Prop(MatrixCellView, { array: true, description: 'One per address, in the order of addresses (verdict NOT_APPLICABLE where it does not apply).' }) cells!: MatrixCellView[];
-}
-
-@ObjectType('Matrix')
-export class MatrixView {
-  @Prop('string') service!: string;
-  @Prop(ViaView, { array: true }) addresses!: ViaView[];
-  @Prop(MatrixRowView, { array: true }) rows!: MatrixRowView[];
-  @Prop('string', { nullable: true, description: 'Rule id when kube-proxy ignores the Service.' }) ignoredBy!: string | null;
-}
-
-@ObjectType('NamespaceMatrix')
-export class NamespaceMatrixView {
-  @Prop('string') namespace!: string;
-  @Prop(MatrixView, { array: true }) services!: MatrixView[];
-}

@@ -1,8 +1,9 @@
 import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
-import { ApiProblems, ProblemView } from '../../common/api-problems';
+import { ApiIdParam, IMPORT_EXAMPLES, IMPORT_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
+import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { DomainError } from '../../common/domain-error';
 import { UuidParam } from '../../common/params';
@@ -25,6 +26,7 @@ function inputOf(req: FastifyRequest): ImportInput {
 @ApiTags('import')
 @ApiBearerAuth()
 @ApiProblems()
+@ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
 @Controller('v1/clusters/:clusterId')
 export class ImportController {
   constructor(private readonly service: ImportService) {}
@@ -46,9 +48,9 @@ export class ImportController {
       + 'An archive with links or paths outside it, more than 100,000 entries or 512 MiB unpacked is refused (422, 413). A document with nothing to import is a 422 saying what it holds.',
   })
   @ApiConsumes(...JSON_TYPES, ...YAML_TYPES, ...ARCHIVE_TYPES)
-  @ApiBody({ description: 'The document, or a dump directory as one .tar.gz (application/gzip).', schema: { type: 'string', example: '{"apiVersion":"v1","kind":"List","items":[]}' } })
+  @ApiBody({ description: 'The document, or a dump directory as one .tar.gz (application/gzip).', schema: { type: 'string' }, examples: IMPORT_EXAMPLES.document })
   @ApiOkResponse({ type: ImportReportView })
-  @ApiResponse({ status: 415, description: 'Not JSON or YAML.', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) } } } })
+  @ApiProblems(IMPORT_PROBLEMS.document)
   importDocument(
     @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() query: ImportQuery, @Req() req: FastifyRequest,
   ): Promise<ImportReportView> {

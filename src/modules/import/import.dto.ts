@@ -31,7 +31,7 @@ export class ImportQuery {
   @IsOptional() @IsIn(Object.values(ImportMode), { message: 'mode must be merge or replace' })
   mode?: ImportMode;
 
-  @ApiPropertyOptional({ description: 'With mode=replace: kinds the snapshot carries even if it holds none of them (comma-separated: nodes, pods, services, endpointslices), so that a kind the cluster emptied is emptied here too. The kinds with objects in the document are carried anyway.', example: 'nodes,pods,services,endpointslices' })
+  @ApiPropertyOptional({ description: 'With mode=replace: kinds the snapshot carries even if it holds none of them (comma-separated: nodes, pods, services, endpointslices), so that a kind the cluster emptied is emptied here too. The kinds with objects in the document are carried anyway. E.g. `nodes,pods,services,endpointslices`.' })
   @IsOptional() @IsString() @Matches(/^((nodes|pods|services|endpointslices)(,|$))+$/i, { message: 'kinds must be a comma-separated list of nodes, pods, services, endpointslices' })
   kinds?: string;
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBodyExamples, ApiIdParam, NODE_EXAMPLES, NODE_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidParam } from '../../common/params';
@@ -10,29 +11,38 @@ import { NodesService } from './nodes.service';
 @ApiTags('nodes')
 @ApiBearerAuth()
 @ApiProblems()
+@ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
 @Controller('v1/clusters/:clusterId/nodes')
 export class NodesController {
   constructor(private readonly service: NodesService) {}
 
   @Post()
+  @ApiBodyExamples(CreateNodeInput, NODE_EXAMPLES.create)
+  @ApiProblems(NODE_PROBLEMS.create)
   @ApiCreatedResponse({ type: NodeView })
   create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNodeInput): Promise<NodeView> {
     return this.service.create(auth.tenantId, clusterId, input);
   }
 
   @Get()
+  @ApiProblems(NODE_PROBLEMS.list)
   @ApiOkResponse({ type: NodePage })
   list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: PageArgs) {
     return this.service.list(auth.tenantId, clusterId, page);
   }
 
   @Get(':nodeId')
+  @ApiIdParam('nodeId', PLACEHOLDER.node1)
+  @ApiProblems(NODE_PROBLEMS.get)
   @ApiOkResponse({ type: NodeView })
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string): Promise<NodeView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
   @Patch(':nodeId')
+  @ApiIdParam('nodeId', PLACEHOLDER.node1)
+  @ApiBodyExamples(UpdateNodeInput, NODE_EXAMPLES.update)
+  @ApiProblems(NODE_PROBLEMS.update)
   @ApiOkResponse({ type: NodeView })
   update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string, @Body() input: UpdateNodeInput): Promise<NodeView> {
     return this.service.update(auth.tenantId, clusterId, id, input);
@@ -40,6 +50,8 @@ export class NodesController {
 
   @Delete(':nodeId')
   @HttpCode(204)
+  @ApiIdParam('nodeId', PLACEHOLDER.newNode)
+  @ApiProblems(NODE_PROBLEMS.remove)
   @ApiNoContentResponse()
   remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string): Promise<void> {
     return this.service.remove(auth.tenantId, clusterId, id);

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBodyExamples, ApiIdParam, POD_EXAMPLES, POD_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { UuidParam } from '../../common/params';
@@ -10,29 +11,38 @@ import { PodsService } from './pods.service';
 @ApiTags('pods')
 @ApiBearerAuth()
 @ApiProblems()
+@ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
 @Controller('v1/clusters/:clusterId/pods')
 export class PodsController {
   constructor(private readonly service: PodsService) {}
 
   @Post()
+  @ApiBodyExamples(CreatePodInput, POD_EXAMPLES.create)
+  @ApiProblems(POD_PROBLEMS.create)
   @ApiCreatedResponse({ type: PodView })
   create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreatePodInput): Promise<PodView> {
     return this.service.create(auth.tenantId, clusterId, input);
   }
 
   @Get()
+  @ApiProblems(POD_PROBLEMS.list)
   @ApiOkResponse({ type: PodPage })
   list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: NamespacedPageArgs) {
     return this.service.list(auth.tenantId, clusterId, page);
   }
 
   @Get(':podId')
+  @ApiIdParam('podId', PLACEHOLDER.backend1)
+  @ApiProblems(POD_PROBLEMS.get)
   @ApiOkResponse({ type: PodView })
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string): Promise<PodView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
   @Patch(':podId')
+  @ApiIdParam('podId', PLACEHOLDER.backend3)
+  @ApiBodyExamples(UpdatePodInput, POD_EXAMPLES.update)
+  @ApiProblems(POD_PROBLEMS.update)
   @ApiOkResponse({ type: PodView })
   update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string, @Body() input: UpdatePodInput): Promise<PodView> {
     return this.service.update(auth.tenantId, clusterId, id, input);
@@ -40,6 +50,8 @@ export class PodsController {
 
   @Delete(':podId')
   @HttpCode(204)
+  @ApiIdParam('podId', PLACEHOLDER.newPod)
+  @ApiProblems(POD_PROBLEMS.remove)
   @ApiNoContentResponse()
   remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string): Promise<void> {
     return this.service.remove(auth.tenantId, clusterId, id);

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBodyExamples, ApiIdParam, PLACEHOLDER, TENANT_EXAMPLES, TENANT_PROBLEMS } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth, OperatorOnly } from '../../common/auth';
 import { UuidParam } from '../../common/params';
@@ -15,6 +16,8 @@ export class TenantsController {
 
   @Post('tenants')
   @OperatorOnly()
+  @ApiBodyExamples(CreateTenantInput, TENANT_EXAMPLES.createTenant)
+  @ApiProblems(TENANT_PROBLEMS.createTenant)
   @ApiOperation({ summary: 'Create a tenant and its first API key (operator token: Bearer SVCPATH_ADMIN_TOKEN).' })
   @ApiCreatedResponse({ type: CreatedTenantView })
   createTenant(@Body() input: CreateTenantInput): Promise<CreatedTenantView> {
@@ -35,12 +38,16 @@ export class TenantsController {
   }
 
   @Post('api-keys')
+  @ApiBodyExamples(CreateApiKeyInput, TENANT_EXAMPLES.createKey)
+  @ApiProblems(TENANT_PROBLEMS.createKey)
   @ApiCreatedResponse({ type: CreatedApiKeyView })
   createKey(@CurrentAuth() auth: AuthContext, @Body() input: CreateApiKeyInput): Promise<CreatedApiKeyView> {
     return this.service.createKey(auth.tenantId, input);
   }
 
   @Delete('api-keys/:keyId')
+  @ApiIdParam('keyId', PLACEHOLDER.newKey)
+  @ApiProblems(TENANT_PROBLEMS.revokeKey)
   @ApiOperation({ summary: 'Revoke a key (it stops working at once; it stays listed with revokedAt).' })
   @ApiOkResponse({ type: ApiKeyView })
   revokeKey(@CurrentAuth() auth: AuthContext, @UuidParam('keyId') keyId: string): Promise<ApiKeyView> {

@@ -54,7 +54,7 @@ export function Paginated<T>(item: Type<T>, name: string): Type<Page<T>> {
 @ArgsType()
 export class NamespacedPageArgs extends PageArgs {
   @Field({ nullable: true, description: 'Only this namespace.' })
-  @ApiPropertyOptional({ description: 'Only this namespace.' })
+  @ApiPropertyOptional({ description: 'Only this namespace.', example: 'default' })
   @IsOptional() @IsString() @MaxLength(63)
   namespace?: string;
 }
