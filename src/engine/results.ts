@@ -152,6 +152,8 @@ export interface AddressResult {
   /** Load-balancer paths, one per group of nodes with the same outcome. */
   readonly deliveries: readonly Delivery[] | null;
   readonly rules: readonly Rule[];
+  /** The rule that decided it: the first failing connection's, else the last step's (decidingRule()). */
+  readonly rule: RuleId | null;
   readonly suggestions: readonly Suggestion[];
 }
 

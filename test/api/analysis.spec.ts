@@ -153,7 +153,7 @@ const REACHABILITY_QUERY = `query($c: String!, $input: ReachabilityInput!) { rea
     path { at rule description before { source destination } after { source destination } }
     hops { node verdict source destination { ip port } }
     deliveries { nodes verdict endpoints { ip port pod node masquerade outcome rule } }
-    rules
+    rules rule
     suggestions { code message expected { verdict sourceIpPreserved } } } } }`;
 
 /**

@@ -8,6 +8,8 @@ import { reachability, type ReachabilityClient } from '../reachability';
 import type { AddressResult, ReachVerdict } from '../results';
 import { cceCluster } from '../testing/cce';
 import { demoCluster } from '../testing/demo';
+import { decidingRule } from '../reach/build';
+import { fold } from '../reach/result-list';
 import { smallCluster } from '../testing/small-cluster';
 import { reachabilityAnswer, SHOWN, type ReachabilityAnswer } from './compact';
 import { serviceMatrix } from './matrix';
@@ -98,6 +100,18 @@ const CCE_VARIANTS = [
 ];
 
 function checkAnswer(answer: ReachabilityAnswer, results: readonly AddressResult[]): void {
+  // Each result's deciding rule (found per node class, without rendering) is the one its rendered steps and outcomes show.
+  for (const r of results) expect(r.rule).toBe(decidingRule(r.path, r.endpoints));
+  // fold() hands out, for every result in order, one with the same outcome, and the result's own node and network.
+  const outcomeOf = (r: AddressResult) => JSON.stringify([r.via.kind, r.via.port, r.via.protocol, r.via.portName, r.verdict, r.missingFact, r.sourceIp.preserved,
+    r.sourceIp.reason, r.sourceIp.seenAsKind, r.rule, r.rules.map((x) => x.id), r.suggestions, r.endpoints.length]);
+  let seen = 0;
+  fold(results, (o, node, network, index) => {
+    expect(index).toBe(seen++);
+    const r = results[index];
+    expect([outcomeOf(o), node, network]).toEqual([outcomeOf(r), r.via.node, r.via.network]);
+  });
+  expect(seen).toBe(results.length);
   // The groups partition the results: counts add up, and each shown address has its group's outcome.
   expect(answer.groups.reduce((n, g) => n + g.count, 0)).toBe(results.length);
   const byAddress = new Map(results.map((r) => [`${r.via.kind} ${r.via.address}:${r.via.port}`, r]));

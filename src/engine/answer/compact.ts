@@ -3,16 +3,17 @@
 import type { Protocol } from '../model';
 import type {
   AddressResult, Delivery, EndpointOutcome, Hop, MissingFact, ReachabilityResult, ReachVerdict, ServiceAffinity, SourceIp, Step, Suggestion,
-  TraceVerdict, ViaKind,
+  TraceVerdict, Via, ViaKind,
 } from '../results';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
+import { fold } from '../reach/result-list';
 import { reachabilitySummary, type Summary } from './summary';
 
 export type Detail = 'COMPACT' | 'FULL';
 
 /** How many addresses, endpoints and deliveries a group shows (the counts say how many there are). */
-export const SHOWN = { addresses: 20, endpoints: 20, deliveries: 10, deliveryNodes: 20 } as const;
+export const SHOWN = { addresses: 20, endpoints: 20, deliveries: 5, deliveryNodes: 20, deliveryEndpoints: 5, targets: 5 } as const;
 
 export interface GroupAddress {
   readonly address: string;
@@ -26,7 +27,7 @@ export interface EndpointCount {
   readonly fails: number;
 }
 
-/** Load-balancer deliveries of a group's first address, each capped like the group. */
+/** Load-balancer deliveries of a group's first address: the first 20 nodes and 5 endpoints of each. */
 export interface CompactDelivery {
   readonly nodes: readonly string[];
   readonly nodeCount: number;
@@ -60,7 +61,7 @@ export interface AddressGroup {
   readonly endpointCount: EndpointCount;
   /** The first address's endpoint outcomes, failing first, at most SHOWN.endpoints. */
   readonly endpoints: readonly EndpointOutcome[];
-  /** The first address's path and hops. */
+  /** The first address's path (a DNAT names its first 5 targets and counts the rest) and hops. */
   readonly path: readonly Step[];
   readonly hops: readonly Hop[];
   readonly deliveries: readonly CompactDelivery[] | null;
@@ -118,23 +119,36 @@ function listKey(list: readonly object[], text: () => string): string {
   return key;
 }
 
-function decidingRule(r: AddressResult): RuleId | null {
-  for (const e of r.endpoints) if (e.outcome === 'FAILS' && e.rule !== null) return e.rule;
-  const path = r.path;
-  return path.length === 0 ? null : path[path.length - 1].rule;
-}
-
 /**
  * What makes two results one group: the kind of address and Service port, and the outcome
  * (verdict, missing fact, source-IP fate, deciding rule, suggestions). Not the network, nor the
  * other rules cited on the way (an EIP's NAT step): a reader asks what happens, not how.
  */
-function groupKey(r: AddressResult, rule: RuleId | null): string {
-  const v = r.via;
-  const s = r.sourceIp;
-  const suggestions = listKey(r.suggestions, () => r.suggestions.map((x) => `${x.code}:${x.expected.verdict}:${x.expected.sourceIpPreserved}`).join(' '));
-  return `${v.kind}|${v.port}|${v.protocol}|${v.portName ?? ''}|${r.verdict}|${r.missingFact ?? ''}|${s.preserved}|${s.reason}|${s.seenAsKind ?? ''}|${rule ?? ''}|${suggestions}`;
+interface Outcome {
+  readonly kind: ViaKind;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly portName: string | null;
+  readonly verdict: ReachVerdict;
+  readonly missingFact: MissingFact | null;
+  readonly preserved: boolean | null;
+  readonly reason: SourceIp['reason'];
+  readonly seenAsKind: SourceIp['seenAsKind'];
+  readonly rule: RuleId | null;
+  readonly suggestions: string;
 }
+
+function outcomeOf(r: AddressResult, v: Via, s: SourceIp): Outcome {
+  const list = r.suggestions;
+  const suggestions = listKey(list, () => list.map((x) => `${x.code}:${x.expected.verdict}:${x.expected.sourceIpPreserved}`).join(' '));
+  return {
+    kind: v.kind, port: v.port, protocol: v.protocol, portName: v.portName, verdict: r.verdict, missingFact: r.missingFact,
+    preserved: s.preserved, reason: s.reason, seenAsKind: s.seenAsKind, rule: r.rule, suggestions,
+  };
+}
+
+const keyOf = (o: Outcome): string =>
+  `${o.kind}|${o.port}|${o.protocol}|${o.portName ?? ''}|${o.verdict}|${o.missingFact ?? ''}|${o.preserved}|${o.reason}|${o.seenAsKind ?? ''}|${o.rule ?? ''}|${o.suggestions}`;
 
 function countOf(endpoints: readonly EndpointOutcome[]): EndpointCount {
   let connects = 0;
@@ -143,15 +157,31 @@ function countOf(endpoints: readonly EndpointOutcome[]): EndpointCount {
 }
 
 /** Failing endpoints first (they are what a reader looks for), at most SHOWN.endpoints. */
-function shownEndpoints(endpoints: readonly EndpointOutcome[]): EndpointOutcome[] {
+function shownEndpoints(endpoints: readonly EndpointOutcome[], max: number = SHOWN.endpoints): EndpointOutcome[] {
   const out: EndpointOutcome[] = [];
-  for (const e of endpoints) if (e.outcome === 'FAILS' && out.length < SHOWN.endpoints) out.push(e);
-  for (const e of endpoints) if (e.outcome === 'CONNECTS' && out.length < SHOWN.endpoints) out.push(e);
+  for (const e of endpoints) if (e.outcome === 'FAILS' && out.length < max) out.push(e);
+  for (const e of endpoints) if (e.outcome === 'CONNECTS' && out.length < max) out.push(e);
   return out;
 }
 
 function compactDelivery(d: Delivery): CompactDelivery {
-  return { nodes: d.nodes.slice(0, SHOWN.deliveryNodes), nodeCount: d.nodes.length, verdict: d.verdict, endpointCount: countOf(d.endpoints), endpoints: shownEndpoints(d.endpoints) };
+  return {
+    nodes: d.nodes.slice(0, SHOWN.deliveryNodes), nodeCount: d.nodes.length, verdict: d.verdict, endpointCount: countOf(d.endpoints),
+    endpoints: shownEndpoints(d.endpoints, SHOWN.deliveryEndpoints),
+  };
+}
+
+/**
+ * A step as a group shows it: a DNAT to many endpoints names the first few and counts the rest
+ * (the group's endpoints list them; detail=full gives every one).
+ */
+function compactStep(step: Step): Step {
+  const after = step.after;
+  if (after === undefined) return step;
+  const targets = after.destination.split(', ');
+  if (targets.length <= SHOWN.targets) return step;
+  const short = `${targets.slice(0, SHOWN.targets).join(', ')} and ${targets.length - SHOWN.targets} more`;
+  return { ...step, description: step.description.replace(after.destination, short), after: { source: after.source, destination: short } };
 }
 
 class GroupBuilder {
@@ -162,14 +192,18 @@ class GroupBuilder {
   readonly nodes = new Set<string>();
   count = 0;
 
-  constructor(readonly first: AddressResult, readonly rule: RuleId | null) {}
+  constructor(readonly results: readonly AddressResult[], readonly firstIndex: number, readonly outcome: Outcome) {}
 
-  add(r: AddressResult): void {
-    const v = r.via;
-    if (this.addresses.length < SHOWN.addresses) this.addresses.push({ address: v.address, node: v.node ?? null, network: v.network ?? null });
-    if (v.network !== undefined && !this.networks.includes(v.network)) this.networks.push(v.network);
-    this.ruleLists.add(r.rules);
-    if (v.node !== undefined) this.nodes.add(v.node);
+  get first(): AddressResult {
+    return this.results[this.firstIndex];
+  }
+
+  /** A member: `o` has its outcome; its own via is read (by index) only for the addresses shown. */
+  add(o: AddressResult, node: string | undefined, network: Via['network'], index: number): void {
+    if (this.addresses.length < SHOWN.addresses) this.addresses.push({ address: this.results[index].via.address, node: node ?? null, network: network ?? null });
+    if (network !== undefined && !this.networks.includes(network)) this.networks.push(network);
+    this.ruleLists.add(o.rules);
+    if (node !== undefined) this.nodes.add(node);
     this.count++;
   }
 
@@ -185,8 +219,8 @@ class GroupBuilder {
     const deliveries = r.deliveries;
     return {
       id, kind: v.kind, networks: this.networks, port: v.port, protocol: v.protocol, portName: v.portName, count: this.count, nodeCount: this.nodes.size, addresses: this.addresses,
-      verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, rule: this.rule, rules: this.rules(),
-      endpointCount: countOf(r.endpoints), endpoints: shownEndpoints(r.endpoints), path: r.path, hops: r.hops,
+      verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, rule: this.outcome.rule, rules: this.rules(),
+      endpointCount: countOf(r.endpoints), endpoints: shownEndpoints(r.endpoints), path: r.path.map(compactStep), hops: r.hops,
       deliveries: deliveries === null ? null : deliveries.slice(0, SHOWN.deliveries).map(compactDelivery), deliveryCount: deliveries?.length ?? 0,
       suggestions: r.suggestions,
     };
@@ -196,13 +230,19 @@ class GroupBuilder {
 /** Results with the same outcome, in the order their first member appears. */
 export function groupResults(results: readonly AddressResult[]): AddressGroup[] {
   const groups = new Map<string, GroupBuilder>();
-  for (const r of results) {
-    const rule = decidingRule(r);
-    const key = groupKey(r, rule);
-    let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = new GroupBuilder(r, rule)));
-    g.add(r);
-  }
+  // A NodePort run hands out one outcome object per node class: its group is found once.
+  const byOutcome = new Map<AddressResult, GroupBuilder>();
+  fold(results, (o, node, network, index) => {
+    let g = byOutcome.get(o);
+    if (g === undefined) {
+      const outcome = outcomeOf(o, o.via, o.sourceIp);
+      const key = keyOf(outcome);
+      g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = new GroupBuilder(results, index, outcome)));
+      byOutcome.set(o, g);
+    }
+    g.add(o, node, network, index);
+  });
   let n = 0;
   return [...groups.values()].map((g) => g.build(`g${++n}`));
 }
@@ -233,7 +273,10 @@ class RuleTable {
 }
 
 function refOf(r: AddressResult): AddressResultRef {
-  return { via: r.via, verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, endpoints: r.endpoints, path: r.path, hops: r.hops, deliveries: r.deliveries, rules: ruleIds(r.rules), suggestions: r.suggestions };
+  return {
+    via: r.via, verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, endpoints: r.endpoints, path: r.path, hops: r.hops, deliveries: r.deliveries,
+    rules: ruleIds(r.rules), rule: r.rule, suggestions: r.suggestions,
+  };
 }
 
 /** The answer to send: grouped (and complete when asked for), summarised, each rule once. */
@@ -258,6 +301,7 @@ export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOp
       const r = result.results[i];
       const ref = refOf(r);
       table.addAll(ref.rules);
+      table.add(ref.rule);
       table.addSteps(r.path);
       table.addEndpoints(r.endpoints);
       for (const d of r.deliveries ?? []) table.addEndpoints(d.endpoints);

@@ -3,8 +3,9 @@
 // its verdict, source-IP fate and deciding rule. Built from reachability() answers.
 import type { CompiledCluster } from '../compiled';
 import type { ReachabilityClient } from '../reach/client';
+import { fold } from '../reach/result-list';
 import { reachability } from '../reachability';
-import type { AddressResult, ReachVerdict, ViaKind } from '../results';
+import type { AddressResult, ReachVerdict, Via, ViaKind } from '../results';
 import type { Protocol } from '../model';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
@@ -129,24 +130,33 @@ export function clientLocations(cc: CompiledCluster, service: number): Location[
 const KIND_WORDS: Readonly<Record<ViaKind, string>> = { CLUSTER_IP: 'ClusterIP', NODE_PORT: 'NodePort', LOAD_BALANCER: 'load balancer', EXTERNAL_IP: 'externalIP' };
 const ROLE_WORDS: Readonly<Record<NodeRole, string>> = { CLIENT_NODE: "on the client's own node", BACKEND_NODES: 'on nodes running a backend', OTHER_NODES: 'on nodes running no backend' };
 
-function columnOf(r: AddressResult, clientNode: number, backendNodes: ReadonlySet<number>, cc: CompiledCluster): Omit<MatrixColumn, 'id'> {
-  const v = r.via;
-  const network = v.network ?? null;
+/** Where a result falls: its column's parts (the label is written once per new column). */
+interface Place {
+  readonly kind: ViaKind;
+  readonly network: 'PUBLIC' | 'PRIVATE' | null;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly role: NodeRole | null;
+  readonly address: string | null;
+}
+
+function roleOf(kind: ViaKind, node: string | undefined, clientNode: number, backendNodes: ReadonlySet<number>, cc: CompiledCluster): NodeRole | null {
+  if (kind !== 'NODE_PORT') return null;
+  const n = node === undefined ? -1 : cc.nodeByName.get(node) ?? -1;
+  return n === clientNode ? 'CLIENT_NODE' : backendNodes.has(n) ? 'BACKEND_NODES' : 'OTHER_NODES';
+}
+
+const ROLE_SLOT: Readonly<Record<NodeRole | 'NONE', number>> = { NONE: 0, CLIENT_NODE: 1, BACKEND_NODES: 2, OTHER_NODES: 3 };
+const NETWORK_SLOT: Readonly<Record<'PUBLIC' | 'PRIVATE' | 'NONE', number>> = { NONE: 0, PRIVATE: 1, PUBLIC: 2 };
+
+/** The column of a result with via `v` (of its class: its address is the row's only for non-NodePorts), seen on `network`. */
+function columnOf(v: Via, network: 'PUBLIC' | 'PRIVATE' | null, role: NodeRole | null): Omit<MatrixColumn, 'id'> {
   const where = network === null ? '' : network === 'PUBLIC' ? ' (public IP)' : ' (private IP)';
-  if (v.kind === 'NODE_PORT') {
-    const n = v.node === undefined ? -1 : cc.nodeByName.get(v.node) ?? -1;
-    const role: NodeRole = n === clientNode ? 'CLIENT_NODE' : backendNodes.has(n) ? 'BACKEND_NODES' : 'OTHER_NODES';
-    return { kind: v.kind, network, port: v.port, protocol: v.protocol, portName: v.portName, role, address: null, label: `NodePort ${v.port}/${v.protocol} ${ROLE_WORDS[role]}${where}` };
-  }
+  if (role !== null) return { kind: v.kind, network, port: v.port, protocol: v.protocol, portName: v.portName, role, address: null, label: `NodePort ${v.port}/${v.protocol} ${ROLE_WORDS[role]}${where}` };
   return { kind: v.kind, network, port: v.port, protocol: v.protocol, portName: v.portName, role: null, address: v.address, label: `${KIND_WORDS[v.kind]} ${v.address}:${v.port}/${v.protocol}${where}` };
 }
 
-const columnKey = (c: Omit<MatrixColumn, 'id'>): string => `${c.kind}|${c.network ?? ''}|${c.port}|${c.protocol}|${c.role ?? ''}|${c.address ?? ''}`;
-
-function decidingRule(r: AddressResult): RuleId | null {
-  for (const e of r.endpoints) if (e.outcome === 'FAILS' && e.rule !== null) return e.rule;
-  return r.path.length === 0 ? null : r.path[r.path.length - 1].rule;
-}
+const columnKey = (c: Place): string => `${c.kind}|${c.network ?? ''}|${c.port}|${c.protocol}|${c.role ?? ''}|${c.address ?? ''}`;
 
 /** The results of one row that fall in one column, folded into a cell. */
 class CellBuilder {
@@ -156,14 +166,19 @@ class CellBuilder {
   ruleVerdict: ReachVerdict | null = null;
   count = 0;
 
+  /** The outcomes folded in so far (a NodePort run hands out one object per node class). */
+  readonly #seen = new Set<AddressResult>();
+
   add(r: AddressResult): void {
     this.count++;
+    if (this.#seen.has(r)) return;
+    this.#seen.add(r);
     const verdict = r.verdict;
     this.verdicts.add(verdict);
     if (verdict === 'REACHABLE' || verdict === 'PARTIAL') this.fates.add(r.sourceIp.preserved);
     // A failing (or unknown) address's rule says more than a working one's.
     if (this.ruleVerdict === null || (this.ruleVerdict === 'REACHABLE' && verdict !== 'REACHABLE')) {
-      this.rule = decidingRule(r);
+      this.rule = r.rule;
       this.ruleVerdict = verdict;
     }
   }
@@ -214,14 +229,26 @@ export function serviceMatrix(cc: CompiledCluster, service: string): ServiceMatr
     const answer = reachability(cc, { client: loc.request, service });
     ignoredBy = answer.ignoredBy;
     const cells = new Map<string, CellBuilder>();
-    for (const r of answer.results) {
-      const col = columnOf(r, loc.node, backendNodes, cc);
-      const key = columnKey(col);
-      if (!columns.has(key)) columns.set(key, { id: `c${columns.size + 1}`, ...col });
-      let cell = cells.get(key);
-      if (cell === undefined) cells.set(key, (cell = new CellBuilder()));
-      cell.add(r);
-    }
+    // A NodePort run hands out one outcome object per node class: its cell for each (role,
+    // network) is found once; a row then costs a lookup of its node.
+    const slots = new Map<AddressResult, { readonly via: Via; readonly cells: (CellBuilder | undefined)[] }>();
+    fold(answer.results, (o, node, network) => {
+      let known = slots.get(o);
+      if (known === undefined) slots.set(o, (known = { via: o.via, cells: [] }));
+      const { via: v, cells: perOutcome } = known;
+      const role = roleOf(v.kind, node, loc.node, backendNodes, cc);
+      const slot = ROLE_SLOT[role ?? 'NONE'] * 3 + NETWORK_SLOT[network ?? 'NONE'];
+      let cell = perOutcome[slot];
+      if (cell === undefined) {
+        const place = columnOf(v, network ?? null, role);
+        const key = columnKey(place);
+        if (!columns.has(key)) columns.set(key, { id: `c${columns.size + 1}`, ...place });
+        cell = cells.get(key);
+        if (cell === undefined) cells.set(key, (cell = new CellBuilder()));
+        perOutcome[slot] = cell;
+      }
+      cell.add(o);
+    });
     return { client: loc.client, cells };
   });
   const keys = [...columns.keys()];

@@ -2,7 +2,7 @@
 // then expand to every member exactly), and load-balancer deliveries.
 import type { CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
-import type { AddressResult, Hop, MissingFact, SourceIp, Step, Suggestion, Via } from '../results';
+import type { AddressResult, EndpointOutcome, Hop, MissingFact, SourceIp, Step, Suggestion, Via } from '../results';
 import * as rules from '../rules';
 import type { Rule, RuleId } from '../rules';
 import * as trace from '../trace';
@@ -14,7 +14,13 @@ import type { Env, PathOutcome } from './paths';
 // this module runs for every node class of an answer.
 const { RULES } = rules;
 const { addRule, sourceIpFate, uniqueRules } = trace;
-const { lastHopRules, lastHopSteps, leadingSteps } = paths;
+const { lastHopRule, lastHopRules, lastHopSteps, leadingSteps } = paths;
+
+/** The rule that decided a result: the first failing connection's, else the last step's. */
+export function decidingRule(path: readonly Step[], endpoints: readonly EndpointOutcome[]): RuleId | null {
+  for (const e of endpoints) if (e.outcome === 'FAILS' && e.rule !== null) return e.rule;
+  return path.length === 0 ? null : path[path.length - 1].rule;
+}
 
 export function rulesOf(steps: readonly Step[], notes: readonly RuleId[]): Rule[] {
   return uniqueRules(steps, notes).map((id) => RULES[id]);
@@ -39,6 +45,8 @@ export interface NodeClass {
   readonly lead: readonly Step[];
   readonly rules: readonly Rule[];
   readonly suggestions: readonly Suggestion[];
+  /** lastHopRule(path), found once for every member. */
+  readonly rule: RuleId | null;
   /** Same for all members unless a connection that completes is masqueraded to the member node's address. */
   readonly sharedSourceIp: SourceIp | null;
 }
@@ -112,6 +120,7 @@ export function makeClass(env: Env, path: PathOutcome, rep: Member, suggestions:
   return {
     sp: rep.sp, kind: rep.kind, path, lead, suggestions,
     rules: memberRules(path, lead, rep.eip !== null, env.dp.notes),
+    rule: lastHopRule(path),
     sharedSourceIp: path.masquerade ? null : sourceIp,
   };
 }
@@ -165,12 +174,15 @@ class MemberResult implements AddressResult {
   get rules(): AddressResult['rules'] {
     return this.#cls.rules;
   }
+  get rule(): AddressResult['rule'] {
+    return this.#cls.rule ?? (this.#eip !== null ? 'K8S-EIP-NAT' : null);
+  }
   get suggestions(): AddressResult['suggestions'] {
     return this.#cls.suggestions;
   }
   toJSON(): AddressResult {
-    const { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, suggestions } = this;
-    return { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, suggestions };
+    const { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, rule, suggestions } = this;
+    return { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, rule, suggestions };
   }
 }
 
@@ -227,12 +239,15 @@ class SharedAnswerResult implements AddressResult {
   get rules(): AddressResult['rules'] {
     return this.#shared.rules;
   }
+  get rule(): AddressResult['rule'] {
+    return this.#shared.rule;
+  }
   get suggestions(): AddressResult['suggestions'] {
     return this.#shared.suggestions;
   }
   toJSON(): AddressResult {
-    const { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, suggestions } = this;
-    return { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, suggestions };
+    const { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, rule, suggestions } = this;
+    return { via, verdict, missingFact, sourceIp, endpoints, path, hops, deliveries, rules, rule, suggestions };
   }
 }
 
@@ -256,7 +271,7 @@ export function unknownResult(env: Env, via: Via, fact: MissingFact): AddressRes
   const path: Step[] = [{ at: 'client', rule: m.rule, description: m.text }];
   return {
     via, verdict: 'UNKNOWN', missingFact: fact, sourceIp: UNKNOWN_SOURCE, endpoints: [], path, hops: [], deliveries: null,
-    rules: rulesOf(path, env.dp.notes), suggestions: [],
+    rules: rulesOf(path, env.dp.notes), rule: m.rule, suggestions: [],
   };
 }
 

@@ -21,7 +21,7 @@ import type { Answer } from './suggestions';
 // every node class of an answer.
 const { reachesItself } = trace;
 const { classSourceIp, makeClass } = build;
-const { decideAt, finishPath, inClusterPath, outcomeMemo, pathLike, withOverride } = paths;
+const { decideAt, finishPath, inClusterPath, lastHopRule, outcomeMemo, pathLike, withOverride } = paths;
 const { answerOf, suggestionsFor } = suggestions;
 
 /** How a member's path is taken: from the client (inCluster) or at the member's node (atNode). */
@@ -174,7 +174,7 @@ export function classLike(m: Member, path: PathOutcome, like: NodeClass, sharedW
   const a = path.hops[last];
   const b = was.hops[last];
   if (!sameDecisionParts(a.decision, b.decision) || reachesItself(a.decision.endpoints, a.ctx.src) !== reachesItself(b.decision.endpoints, b.ctx.src)) return null;
-  return { sp: m.sp, kind: m.kind, path, lead: like.lead, rules: like.rules, suggestions: like.suggestions, sharedSourceIp: path.masquerade ? null : like.sharedSourceIp };
+  return { sp: m.sp, kind: m.kind, path, lead: like.lead, rules: like.rules, rule: lastHopRule(path), suggestions: like.suggestions, sharedSourceIp: path.masquerade ? null : like.sharedSourceIp };
 }
 
 /** Decisions alike but for their endpoints (and identity): the same verdict, Service port, masquerade and acts. */

@@ -16,7 +16,7 @@ import * as sorted from '../sorted';
 // modules to CommonJS, every read of an imported name is a getter call, and these run for
 // every delivery group of an answer.
 const { noSourceIp, sourceIpFate } = trace;
-const { rulesOf } = build;
+const { decidingRule, rulesOf } = build;
 const { decideAt, finishPath, lastHopSteps, pathAt, withOverride } = paths;
 const { suggestionsFor } = suggestions;
 const { sortedIndexOf } = sorted;
@@ -307,5 +307,6 @@ export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: Deli
     env, sp, via: via.kind, path: first ?? null, verdict, sourceIp, clusterIpVerdict: null,
     reevaluate: (override) => lbAnswer(withOverride(env, override), sp, plan),
   });
-  return { via, verdict, missingFact: null, sourceIp, endpoints: unionEndpoints(groups), path: steps, hops, deliveries, rules: rulesOf(steps, env.dp.notes), suggestions };
+  const endpoints = unionEndpoints(groups);
+  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops, deliveries, rules: rulesOf(steps, env.dp.notes), rule: decidingRule(steps, endpoints), suggestions };
 }

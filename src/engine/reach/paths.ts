@@ -336,6 +336,25 @@ export function lastHopRules(path: PathOutcome, out: RuleId[]): void {
   if (path.failure !== null) addRule(out, path.failure.rule);
 }
 
+/**
+ * The rule that decided a path, as decidingRule() reads it off its rendered steps and endpoint
+ * outcomes, without rendering them: the first failing connection's (the failure step's), else
+ * the last hop's last step (a hairpin, the masquerade decision, or its last act). Null only
+ * when the last hop took no step, for a member to fill in with its own leading step.
+ */
+export function lastHopRule(path: PathOutcome): RuleId | null {
+  if (path.failure !== null) return path.failure.rule;
+  const last = path.hops[path.hops.length - 1];
+  const d = last.decision;
+  if (d.verdict === 'FORWARD' && d.masqueradeRule !== null) return reachesItself(d.endpoints, last.ctx.src) ? 'K8S-HAIRPIN-MASQUERADE' : d.masqueradeRule;
+  if (d.acts.length > 0) return d.acts[d.acts.length - 1].rule;
+  for (let i = path.hops.length - 2; i >= 0; i--) {
+    const acts = path.hops[i].decision.acts;
+    if (acts.length > 0) return acts[acts.length - 1].rule;
+  }
+  return null;
+}
+
 /** Steps of every hop but the last: node-agnostic notes, so shareable across a class. */
 export function leadingSteps(path: PathOutcome): Step[] {
   const out: Step[] = [];

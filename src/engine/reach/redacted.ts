@@ -81,6 +81,6 @@ export function redactedResult(r: AddressResult, facts: readonly string[], rule:
   const path = [{ at: 'client', rule: rule.id, description: `the imported dump redacted values this answer needs: ${facts.join('; ')}` }];
   return {
     via: r.via, verdict: 'UNKNOWN', missingFact: 'REDACTED_VALUE', sourceIp: { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' },
-    endpoints: [], path, hops: [], deliveries: null, rules: [rule], suggestions: [],
+    endpoints: [], path, hops: [], deliveries: null, rules: [rule], rule: rule.id, suggestions: [],
   };
 }

@@ -5,7 +5,7 @@
 // iterated or serialised — only their construction is deferred, never their evaluation:
 // every node's class has been decided before the answer is returned.
 import type { CompiledCluster, CompiledServicePort } from '../compiled';
-import type { AddressResult } from '../results';
+import type { AddressResult, Via } from '../results';
 import * as build from './build';
 import type { NodeClass } from './build';
 import * as nodeRows from './node-rows';
@@ -103,6 +103,22 @@ export class MemberRun {
     return id;
   }
 
+  /** Per class id (UNKNOWN_CLASS last): a result of that class, as fold() hands it out. */
+  #outcomes: (AddressResult | undefined)[] | null = null;
+
+  /**
+   * Row i as fold() reads it: a result with the outcome of row i (any member of its class: they
+   * differ only in via address, node and network, and in sourceIp.seenAs), its node and network.
+   */
+  visitRow(i: number, index: number, visit: RowVisitor): void {
+    const classId = this.#classId(i);
+    const slot = classId === UNKNOWN_CLASS ? this.#classes.length : classId;
+    this.#outcomes ??= [];
+    const outcome = (this.#outcomes[slot] ??= this.result(i));
+    const address = this.#layout.addresses[i];
+    visit(outcome, this.#cc.nodes[this.#layout.nodes[i]].name, address === EIP ? 'PUBLIC' : 'PRIVATE', index);
+  }
+
   /** The full AddressResult of row i (built on each call; ResultList caches it). */
   result(i: number): AddressResult {
     const node = this.#cc.nodes[this.#layout.nodes[i]];
@@ -120,6 +136,43 @@ export class MemberRun {
 
 
 type Part = AddressResult | MemberRun;
+
+/**
+ * What fold() hands out per result: a result with its outcome (verdict, missing fact, source-IP
+ * fate but seenAs, rule, rules, suggestions; via kind and port), the node and network of its
+ * via, and its index in the answer's results (to read the result itself, when needed).
+ */
+export type RowVisitor = (outcome: AddressResult, node: string | undefined, network: Via['network'], index: number) => void;
+
+/** The proxied results' parts (see fold()). */
+const PARTS = Symbol('parts');
+
+/**
+ * Every result of an answer, in order, without building each one: a NodePort run's rows are
+ * handed out as one result per node class (exact for everything but the via's address, node
+ * and network, and sourceIp.seenAs, which are handed out or read by index). A NodePort answer
+ * has 10,000 results in a 5,000-node cluster; reading each through the array costs ~1 µs.
+ */
+export function fold(results: readonly AddressResult[], visit: RowVisitor): void {
+  const parts = (results as unknown as { [PARTS]?: readonly Part[] })[PARTS];
+  if (parts === undefined) {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      const v = r.via;
+      visit(r, v.node, v.network, i);
+    }
+    return;
+  }
+  let index = 0;
+  for (const part of parts) {
+    if (part instanceof MemberRun) {
+      for (let i = 0; i < part.length; i++) part.visitRow(i, index++, visit);
+    } else {
+      const v = part.via;
+      visit(part, v.node, v.network, index++);
+    }
+  }
+}
 
 /** Canonical array index (`"0"`, `"17"`, not `"01"`), or -1 for any other property key. */
 function arrayIndex(key: string | symbol): number {
@@ -204,6 +257,7 @@ class LazyResults implements ProxyHandler<AddressResult[]> {
 
   get(t: AddressResult[], key: string | symbol, receiver: unknown): unknown {
     if (key === 'length') return this.#length;
+    if (key === PARTS) return this.#parts;
     const i = arrayIndex(key);
     return this.#inRange(i) ? this.#element(i) : Reflect.get(t, key, receiver);
   }

@@ -107,7 +107,7 @@ export class CompactDeliveryView {
   @Prop('int') nodeCount!: number;
   @Prop(A.TraceVerdict) verdict!: string;
   @Prop(EndpointCountView) endpointCount!: EndpointCountView;
-  @Prop(EndpointOutcomeView, { array: true, description: 'Failing first, at most 20.' }) endpoints!: EndpointOutcomeView[];
+  @Prop(EndpointOutcomeView, { array: true, description: 'Failing first, at most 5.' }) endpoints!: EndpointOutcomeView[];
 }
 
 @ObjectType('ExpectedOutcome')
@@ -148,9 +148,9 @@ export class AddressGroupView {
   @Prop(A.RuleId, { array: true, description: 'Every rule its addresses cite.' }) rules!: string[];
   @Prop(EndpointCountView) endpointCount!: EndpointCountView;
   @Prop(EndpointOutcomeView, { array: true, description: 'The first address\'s endpoints, failing first, at most 20.' }) endpoints!: EndpointOutcomeView[];
-  @Prop(StepView, { array: true, description: 'The first address\'s path.' }) path!: StepView[];
+  @Prop(StepView, { array: true, description: 'The first address\'s path; a DNAT names its first 5 targets and counts the rest.' }) path!: StepView[];
   @Prop(HopView, { array: true }) hops!: HopView[];
-  @Prop(CompactDeliveryView, { array: true, nullable: true, description: 'Load balancers: the first 10 groups of nodes it delivers to with one outcome.' }) deliveries!: CompactDeliveryView[] | null;
+  @Prop(CompactDeliveryView, { array: true, nullable: true, description: 'Load balancers: the first 5 groups of nodes it delivers to with one outcome.' }) deliveries!: CompactDeliveryView[] | null;
   @Prop('int') deliveryCount!: number;
   @Prop(SuggestionView, { array: true }) suggestions!: SuggestionView[];
 }
@@ -166,6 +166,7 @@ export class AddressResultView {
   @Prop(HopView, { array: true }) hops!: HopView[];
   @Prop(DeliveryView, { array: true, nullable: true }) deliveries!: DeliveryView[] | null;
   @Prop(A.RuleId, { array: true }) rules!: string[];
+  @Prop(A.RuleId, { nullable: true, description: 'The rule that decided the outcome: the first failing connection\'s, else the last step\'s.' }) rule!: string | null;
   @Prop(SuggestionView, { array: true }) suggestions!: SuggestionView[];
 }
 
