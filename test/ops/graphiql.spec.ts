@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser } from '../support/browser';
 import { bearer, createTenant, startTestApp, TestApp, TestTenant } from '../support/test-app';
 
 /**
@@ -8,23 +8,16 @@ import { bearer, createTenant, startTestApp, TestApp, TestTenant } from '../supp
  * the API key into the Headers editor, type a query, press Execute, read the answer. Every request
  * the page makes to anywhere but this server is refused and recorded: the page must need none.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let t: TestApp;
 let tenant: TestTenant;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
   t = await startTestApp();
   tenant = await createTenant(t);
   await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'seen-in-the-browser', profile: 'CCE' }).expect(201);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  ({ base, browser } = await openBrowser(t));
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo/seed';
+import { openBrowser } from '../support/browser';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -13,7 +14,6 @@ import { bearer, startTestApp, TestApp } from '../support/test-app';
  * shows is compared with what the REST API answers for the same question. Every request to
  * anywhere but this server is refused and recorded: the page must need none.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CLIENT = 'default/frontend-1';
 const SERVICE = 'default/backend-nodeport';
 const GREEN = 'rgb(31, 136, 61)';
@@ -46,7 +46,6 @@ let answer: Reachability;
 let matrix: Matrix;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
   t = await startTestApp();
   dataDir = mkdtempSync(join(tmpdir(), 'svcpath-ui-demo-'));
   const demo = await seedDemo(t.app, dataDir);
@@ -55,12 +54,7 @@ beforeAll(async () => {
   answer = (await t.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(key))
     .send({ client: { pod: CLIENT }, service: SERVICE }).expect(200)).body as Reachability;
   matrix = (await t.http.get(`/v1/clusters/${clusterId}/services/default/backend-nodeport/matrix`).set(bearer(key)).expect(200)).body as Matrix;
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  ({ base, browser } = await openBrowser(t));
 });
 afterAll(async () => {
   await browser?.close();

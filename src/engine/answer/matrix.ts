@@ -9,7 +9,7 @@ import type { AddressResult, ReachVerdict, Via, ViaKind } from '../results';
 import type { Protocol } from '../model';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
-import { overallVerdict, reasonOf, sourceIpFate, type SourceIpFate, type Summary } from './summary';
+import { number, overallVerdict, reasonOf, sourceIpFate, type SourceIpFate, type Summary } from './summary';
 
 /** Where a NodePort column's nodes stand, relative to the client and the Service. */
 export type NodeRole = 'CLIENT_NODE' | 'BACKEND_NODES' | 'OTHER_NODES';
@@ -111,7 +111,7 @@ export function clientLocations(cc: CompiledCluster, service: number): Location[
   for (const cls of ['BACKEND_NODES', 'OTHER_NODES'] as const) {
     const n = host.get(cls);
     if (n === undefined) continue;
-    const of = `${count[cls] === 1 ? 'the only node' : `1 of ${count[cls].toLocaleString('en-US')} nodes`} ${CLASS_WORDS[cls]}`;
+    const of = `${count[cls] === 1 ? 'the only node' : `1 of ${number(count[cls])} nodes`} ${CLASS_WORDS[cls]}`;
     const name = cc.nodes[n].name;
     out.push({ client: { kind: 'NODE', name, node: name, nodeClass: cls, nodeCount: count[cls], label: `the host of ${name} (${of})` }, request: { node: name }, node: n });
     const p = pod.get(cls);

@@ -55,7 +55,8 @@ export function sourceIpFate(values: Iterable<boolean | null>): SourceIpFate {
   return kept ? true : lost ? false : null;
 }
 
-const number = (n: number): string => n.toLocaleString('en-US');
+/** 4997 → "4,997" (toLocaleString costs tens of µs a call: ICU). */
+export const number = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** "a, b and c", or "a, b, c and 7 more" past `max` items. */
 export function listOf(items: readonly string[], total = items.length, max = 3): string {
