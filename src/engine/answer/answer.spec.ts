@@ -177,6 +177,14 @@ describe('answer properties', () => {
       }
       expect(pages.map((r) => r.via)).toEqual(result.results.map((r) => r.via));
     }
+    // One group's results: exactly its count, each with its outcome, its shown addresses first.
+    for (const g of reachabilityAnswer(result).groups) {
+      const members = reachabilityAnswer(result, { detail: 'FULL', group: g.id }).results ?? [];
+      expect(members).toHaveLength(g.count);
+      for (const r of members) expect([r.via.kind, r.verdict, r.sourceIp.reason, r.rule]).toEqual([g.kind, g.verdict, g.sourceIp.reason, g.rule]);
+      expect(members.slice(0, g.addresses.length).map((r) => r.via.address)).toEqual(g.addresses.map((a) => a.address));
+    }
+    expect(reachabilityAnswer(result, { detail: 'FULL', group: 'g99' }).unknownGroup).toBe(true);
   });
 });
 

@@ -87,6 +87,8 @@ export interface ReachabilityAnswer {
   readonly rules: readonly Rule[];
   readonly ignoredBy: RuleId | null;
   readonly affinity?: AffinityRef;
+  /** Set when options.group names no group of the answer (no results then). */
+  readonly unknownGroup?: true;
 }
 
 export interface AnswerOptions {
@@ -95,6 +97,8 @@ export interface AnswerOptions {
   readonly offset?: number;
   /** FULL: at most this many results. */
   readonly limit?: number;
+  /** FULL: only the results of this group (its id in the same answer), paged the same way. */
+  readonly group?: string;
 }
 
 const ids = new WeakMap<readonly Rule[], readonly RuleId[]>();
@@ -190,6 +194,8 @@ class GroupBuilder {
   /** The members' rule lists (most members share one), by identity. */
   readonly ruleLists = new Set<readonly Rule[]>();
   readonly nodes = new Set<string>();
+  /** The members' indices in the results, when the caller pages through this group. */
+  indices: number[] | null = null;
   count = 0;
 
   constructor(readonly results: readonly AddressResult[], readonly firstIndex: number, readonly outcome: Outcome) {}
@@ -204,6 +210,7 @@ class GroupBuilder {
     if (network !== undefined && !this.networks.includes(network)) this.networks.push(network);
     this.ruleLists.add(o.rules);
     if (node !== undefined) this.nodes.add(node);
+    this.indices?.push(index);
     this.count++;
   }
 
@@ -229,6 +236,11 @@ class GroupBuilder {
 
 /** Results with the same outcome, in the order their first member appears. */
 export function groupResults(results: readonly AddressResult[]): AddressGroup[] {
+  return collectGroups(results).map((g, i) => g.build(`g${i + 1}`));
+}
+
+/** The groups in the order of their first member; with indices kept for all (`keepIndices`), for paging one. */
+function collectGroups(results: readonly AddressResult[], keepIndices = false): GroupBuilder[] {
   const groups = new Map<string, GroupBuilder>();
   // A NodePort run hands out one outcome object per node class: its group is found once.
   const byOutcome = new Map<AddressResult, GroupBuilder>();
@@ -238,13 +250,15 @@ export function groupResults(results: readonly AddressResult[]): AddressGroup[] 
       const outcome = outcomeOf(o, o.via, o.sourceIp);
       const key = keyOf(outcome);
       g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = new GroupBuilder(results, index, outcome)));
+      if (g === undefined) {
+        groups.set(key, (g = new GroupBuilder(results, index, outcome)));
+        if (keepIndices) g.indices = [];
+      }
       byOutcome.set(o, g);
     }
     g.add(o, node, network, index);
   });
-  let n = 0;
-  return [...groups.values()].map((g) => g.build(`g${++n}`));
+  return [...groups.values()];
 }
 
 /** The rule table: every rule cited by a step, endpoint, group or the answer, once, in first-cited order. */
@@ -282,7 +296,8 @@ function refOf(r: AddressResult): AddressResultRef {
 /** The answer to send: grouped (and complete when asked for), summarised, each rule once. */
 export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOptions = {}): ReachabilityAnswer {
   const detail = options.detail ?? 'COMPACT';
-  const groups = groupResults(result.results);
+  const builders = collectGroups(result.results, options.group !== undefined);
+  const groups = builders.map((g, i) => g.build(`g${i + 1}`));
   const table = new RuleTable();
   for (const g of groups) {
     table.addAll(g.rules);
@@ -293,12 +308,17 @@ export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOp
   }
   let results: AddressResultRef[] | null = null;
   let nextOffset: number | null = null;
+  let unknownGroup = false;
   if (detail === 'FULL') {
-    const start = Math.min(options.offset ?? 0, result.results.length);
-    const end = options.limit === undefined ? result.results.length : Math.min(start + options.limit, result.results.length);
+    // Which results: all of them, or one group's (by their indices).
+    const chosen = options.group === undefined ? null : builders[groups.findIndex((g) => g.id === options.group)]?.indices ?? null;
+    unknownGroup = options.group !== undefined && chosen === null;
+    const total = chosen?.length ?? (unknownGroup ? 0 : result.results.length);
+    const start = Math.min(options.offset ?? 0, total);
+    const end = options.limit === undefined ? total : Math.min(start + options.limit, total);
     results = [];
-    for (let i = start; i < end; i++) {
-      const r = result.results[i];
+    for (let k = start; k < end; k++) {
+      const r = result.results[chosen === null ? k : chosen[k]];
       const ref = refOf(r);
       table.addAll(ref.rules);
       table.add(ref.rule);
@@ -307,12 +327,12 @@ export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOp
       for (const d of r.deliveries ?? []) table.addEndpoints(d.endpoints);
       results.push(ref);
     }
-    nextOffset = end < result.results.length ? end : null;
+    nextOffset = end < total ? end : null;
   }
   const ignoredBy = result.ignoredBy?.id ?? null;
   table.add(ignoredBy);
   const summary = reachabilitySummary(result.service, groups, result.ignoredBy);
-  const base = { service: result.service, detail, summary, groups, results, nextOffset };
+  const base = { service: result.service, detail, summary, groups, results, nextOffset, ...(unknownGroup ? { unknownGroup: true as const } : {}) };
   if (result.affinity === undefined) return { ...base, rules: table.rules(), ignoredBy };
   const affinity: AffinityRef = { ...result.affinity, rules: result.affinity.rules.map((r) => r.id) };
   table.addAll(affinity.rules);

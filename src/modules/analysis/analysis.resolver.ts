@@ -5,7 +5,7 @@ import { UuidArg } from '../../common/params';
 import { ReachabilityInput, TraceInput } from './analysis.dto';
 import { ReachabilityView, TraceView } from './answer.views';
 import { AnalysisService } from './analysis.service';
-import { CursorArg, DetailArg, LimitArg } from './answer.args';
+import { CursorArg, DetailArg, GroupArg, LimitArg } from './answer.args';
 import type { Detail } from '../../engine';
 import { AnswerSourceInterceptor } from './answer-memo';
 import { WhatIfInput, WhatIfView } from './what-if.dto';
@@ -18,8 +18,8 @@ export class AnalysisResolver {
   @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => ReachabilityView, { description: 'Can the client reach the Service, and will its source IP survive?' })
   reachability(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: ReachabilityInput,
-    @DetailArg() detail?: Detail, @LimitArg() limit?: number, @CursorArg() cursor?: string) {
-    return this.service.reachability(auth.tenantId, clusterId, input, { detail: detail ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined });
+    @DetailArg() detail?: Detail, @LimitArg() limit?: number, @CursorArg() cursor?: string, @GroupArg() group?: string) {
+    return this.service.reachability(auth.tenantId, clusterId, input, { detail: detail ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined, group: group ?? undefined });
   }
 
   @UseInterceptors(AnswerSourceInterceptor)

@@ -15,8 +15,11 @@ import { Difference, reachabilityDifferences, traceDifferences } from './differe
 import { decodeCursor, encodeCursor } from '../topology/paging';
 import { AnswerArgs } from './answer.args';
 
-/** A reachability answer as sent: nextOffset becomes an opaque cursor. */
-export type ReachabilityReply = Omit<ReachabilityAnswer, 'nextOffset'> & { nextCursor: string | null };
+/** A group as sent: with a cursor for the rest of its addresses when it shows only some. */
+export type GroupReply = ReachabilityAnswer['groups'][number] & { cursor: string | null };
+
+/** A reachability answer as sent: offsets become opaque cursors. */
+export type ReachabilityReply = Omit<ReachabilityAnswer, 'nextOffset' | 'unknownGroup' | 'groups'> & { groups: GroupReply[]; nextCursor: string | null };
 
 export interface Answer { reachability?: ReachabilityReply; trace?: TraceAnswer }
 export interface WhatIf { before: Answer; after: Answer; differences: Difference[] }
@@ -25,13 +28,36 @@ export type TraceAnswer = Omit<TraceResult, 'rules'> & { rules: Rule[]; summary:
 
 const MAX_LIMIT = 10_000;
 
-/** The reply for a reachability result: compact by default; FULL pages with limit and cursor. */
+/** A page of FULL results: of one group (its id) or of all (''), from an offset. */
+const cursorOf = (group: string, offset: number): string => encodeCursor([group, String(offset)]);
+
+function pageOf(args: AnswerArgs): { group: string | undefined; offset: number } {
+  if (args.cursor === undefined) return { group: args.group, offset: 0 };
+  const [group, text] = decodeCursor(args.cursor, 2) as string[];
+  const offset = Number(text);
+  if (!Number.isSafeInteger(offset) || offset < 0) throw DomainError.invalid('cursor', 'is not a cursor this API returned');
+  if (args.group !== undefined && args.group !== group) throw DomainError.invalid('group', `the cursor pages group ${group || '(all results)'}, not ${args.group}`);
+  return { group: group === '' ? undefined : group, offset };
+}
+
+/**
+ * The reply for a reachability result: compact by default; FULL pages every result, or one
+ * group's (group, or a group's cursor), with limit and cursor.
+ */
 export function replyOf(result: ReachabilityResult, args: AnswerArgs = {}): ReachabilityReply {
   if (args.limit !== undefined && (args.limit < 1 || args.limit > MAX_LIMIT)) throw DomainError.invalid('limit', `must be between 1 and ${MAX_LIMIT}`);
-  const offset = args.cursor === undefined ? 0 : Number((decodeCursor(args.cursor, 1) as string[])[0]);
-  if (!Number.isSafeInteger(offset) || offset < 0) throw DomainError.invalid('cursor', 'is not a cursor this API returned');
-  const { nextOffset, ...answer } = reachabilityAnswer(result, { detail: args.detail ?? 'COMPACT', offset, ...(args.limit === undefined ? {} : { limit: args.limit }) });
-  return { ...answer, nextCursor: nextOffset === null ? null : encodeCursor([String(nextOffset)]) };
+  const { group, offset } = pageOf(args);
+  // A group's addresses are paged in FULL detail, whatever detail says.
+  const detail = group !== undefined ? 'FULL' : args.detail ?? 'COMPACT';
+  const { nextOffset, unknownGroup, groups, ...answer } = reachabilityAnswer(result, {
+    detail, offset, ...(args.limit === undefined ? {} : { limit: args.limit }), ...(group === undefined ? {} : { group }),
+  });
+  if (unknownGroup) throw new DomainError('UNPROCESSABLE', `group: ${group} is not a group of this answer`, [{ field: 'group', message: `${group} is not a group of this answer (ids are g1, g2, …)` }]);
+  return {
+    ...answer,
+    groups: groups.map((g) => ({ ...g, cursor: g.count > g.addresses.length ? cursorOf(g.id, g.addresses.length) : null })),
+    nextCursor: nextOffset === null ? null : cursorOf(group ?? '', nextOffset),
+  };
 }
 
 function clientOf(input: ClientInput, field = 'client'): ReachabilityClient {

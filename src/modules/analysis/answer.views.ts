@@ -140,7 +140,8 @@ export class AddressGroupView {
   @Prop('string', { nullable: true }) portName!: string | null;
   @Prop('int', { description: 'How many ways of addressing the group holds.' }) count!: number;
   @Prop('int', { description: 'How many nodes its addresses belong to (NodePorts).' }) nodeCount!: number;
-  @Prop(GroupAddressView, { array: true, description: 'The first 20 addresses (all of them with detail=full).' }) addresses!: GroupAddressView[];
+  @Prop(GroupAddressView, { array: true, description: 'The first 20 addresses.' }) addresses!: GroupAddressView[];
+  @Prop('string', { nullable: true, description: 'When it holds more than the addresses shown: pass as cursor for the rest, each in full detail.' }) cursor!: string | null;
   @Prop(A.ReachVerdict) verdict!: string;
   @Prop(A.MissingFact, { nullable: true, description: 'For UNKNOWN: the fact the model lacks.' }) missingFact!: string | null;
   @Prop(SourceIpView) sourceIp!: SourceIpView;
