@@ -18,7 +18,6 @@ import * as paths from './reach/paths';
 import type { Env } from './reach/paths';
 import { redactedFacts, redactedResult } from './reach/redacted';
 import { ResultList } from './reach/result-list';
-import { askQuestionsWith } from './reach/suggestions';
 import * as trace from './trace';
 import type { AddressResult, ReachabilityResult, Via } from './results';
 import * as rules from './rules';
@@ -128,7 +127,7 @@ export function reachability(cc: CompiledCluster, req: ReachabilityRequest): Rea
   const index = cc.serviceByKey.get(req.service);
   if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
   const svc = cc.services[index];
-  const env: Env = { cc, dp: dataPlaneFor(cc.model.profile), client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo() };
+  const env: Env = { cc, dp: dataPlaneFor(cc.model.profile), client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo(), ask: reachability };
   const list = new ResultList();
   if (svc.ignored === null) {
     for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);
@@ -139,6 +138,3 @@ export function reachability(cc: CompiledCluster, req: ReachabilityRequest): Rea
   const affinity = first === undefined ? null : env.dp.affinity?.(cc, cc.servicePorts[first]) ?? null;
   return affinity === null ? { service: svc.key, results, ignoredBy } : { service: svc.key, results, ignoredBy, affinity };
 }
-
-// ADD_READY_ENDPOINTS promises what this question answers on the cluster with the pods made ready.
-askQuestionsWith(reachability);

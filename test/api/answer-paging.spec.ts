@@ -14,8 +14,9 @@ let clusterId: string;
 const ask = (query: string, status = 200) => ctx.t.http.post(`/v1/clusters/${clusterId}/reachability${query}`).set(bearer(ctx.tenant.apiKey))
   .send({ client: { pod: 'web/client' }, service: 'web/backend' }).expect(status);
 
-interface Group { id: string; kind: string; count: number; addresses: { address: string }[]; cursor: string | null; verdict: string }
-interface Result { via: { kind: string; address: string }; verdict: string }
+interface SourceIp { preserved: boolean | null; reason: string }
+interface Group { id: string; kind: string; count: number; addresses: { address: string }[]; cursor: string | null; verdict: string; sourceIp: SourceIp; rule: string | null }
+interface Result { via: { kind: string; address: string }; verdict: string; sourceIp: SourceIp; rule: string | null }
 
 beforeAll(async () => {
   const { t, tenant } = ctx;
@@ -54,7 +55,9 @@ describe('paging a group', () => {
     const members = (await ask(`?group=${big.id}`)).body.results as Result[];
     expect(members.map((r) => r.via.address)).toEqual([...big.addresses.map((a) => a.address), ...rest.map((r) => r.via.address)]);
     // Exactly the results with the group's outcome, in answer order.
-    expect(members.map((r) => r.via.address)).toEqual(all.filter((r) => r.via.kind === big.kind && r.verdict === big.verdict && members.some((m) => m.via.address === r.via.address)).map((r) => r.via.address));
+    const same = (r: Result) => r.via.kind === big.kind && r.verdict === big.verdict && r.rule === big.rule
+      && r.sourceIp.preserved === big.sourceIp.preserved && r.sourceIp.reason === big.sourceIp.reason;
+    expect(members.map((r) => r.via.address)).toEqual(all.filter(same).map((r) => r.via.address));
     expect(new Set(members.map((r) => r.via.address)).size).toBe(big.count);
   });
 

@@ -31,8 +31,8 @@ describe('overall verdict', () => {
 });
 
 describe('source-IP fate', () => {
-  it.each<[(boolean | null)[], boolean | 'MIXED' | null]>([
-    [[true, true], true], [[false], false], [[true, false], 'MIXED'], [[null, true], true], [[null], null], [[], null],
+  it.each<[(boolean | 'MIXED' | null)[], boolean | 'MIXED' | null]>([
+    [[true, true], true], [[false], false], [[true, false], 'MIXED'], [[null, true], true], [[null], null], [[], null], [['MIXED', true], 'MIXED'],
   ])('%j → %j', (values, expected) => {
     expect(sourceIpFate(values)).toBe(expected);
   });

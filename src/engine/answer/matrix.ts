@@ -193,7 +193,7 @@ function matrixSummary(service: string, rows: readonly MatrixRow[], columns: rea
   if (ignoredBy !== null) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `kube-proxy ignores ${name}: ${ignoredBy.statement}` };
   const applicable = rows.flatMap((r) => r.cells.filter((c) => c.verdict !== 'NOT_APPLICABLE'));
   const verdict = overallVerdict(applicable.map((c) => c.verdict as ReachVerdict));
-  const fate = sourceIpFate(applicable.filter((c) => c.verdict === 'REACHABLE' || c.verdict === 'PARTIAL').map((c) => (c.sourceIpPreserved === 'MIXED' ? null : c.sourceIpPreserved)));
+  const sourceIpPreserved = sourceIpFate(applicable.filter((c) => c.verdict === 'REACHABLE' || c.verdict === 'PARTIAL').map((c) => c.sourceIpPreserved));
   // The worst pair is the example: a failure before a partial failure before an unknown.
   const severity: Partial<Record<MatrixVerdict, number>> = { UNREACHABLE: 0, PARTIAL: 1, UNKNOWN: 2 };
   const words: Partial<Record<MatrixVerdict, string>> = { UNREACHABLE: 'fails', PARTIAL: 'partly fails', UNKNOWN: 'is unknown' };
@@ -207,7 +207,6 @@ function matrixSummary(service: string, rows: readonly MatrixRow[], columns: rea
       if (worst === null || rank < (severity[worst.cell.verdict] as number)) worst = { row, cell, column: columns[i] };
     });
   }
-  const sourceIpPreserved = applicable.some((c) => c.sourceIpPreserved === 'MIXED') ? 'MIXED' : fate;
   const where = `${rows.length} client location${rows.length === 1 ? '' : 's'} × ${columns.length} way${columns.length === 1 ? '' : 's'} of addressing`;
   if (worst === null) return { verdict, sourceIpPreserved, text: `Every one of ${where} reaches ${name}.` };
   const w = worst as { row: MatrixRow; cell: MatrixCell; column: MatrixColumn };

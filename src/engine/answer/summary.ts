@@ -44,12 +44,13 @@ export function overallVerdict(verdicts: Iterable<ReachVerdict>): ReachVerdict {
   return ok ? 'REACHABLE' : 'UNREACHABLE';
 }
 
-export function sourceIpFate(values: Iterable<boolean | null>): SourceIpFate {
+/** The fate of several ways together; a way already MIXED counts as kept and lost. */
+export function sourceIpFate(values: Iterable<SourceIpFate>): SourceIpFate {
   let kept = false;
   let lost = false;
   for (const v of values) {
-    if (v === true) kept = true;
-    if (v === false) lost = true;
+    if (v === true || v === 'MIXED') kept = true;
+    if (v === false || v === 'MIXED') lost = true;
   }
   if (kept && lost) return 'MIXED';
   return kept ? true : lost ? false : null;

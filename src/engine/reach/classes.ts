@@ -126,7 +126,7 @@ class MemberWhatIf {
     this.specific = true;
     const env = this.#env;
     const m = { ...this.#member, sp: cc.servicePorts[this.#member.sp.index] };
-    const path = this.#evaluate({ cc, dp: env.dp, client: env.client, override: undefined, outcomes: outcomeMemo() }, m);
+    const path = this.#evaluate({ cc, dp: env.dp, client: env.client, override: undefined, outcomes: outcomeMemo(), ask: env.ask }, m);
     return answerOf(path, classSourceIp(path, m));
   }
 }

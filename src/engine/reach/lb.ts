@@ -249,7 +249,7 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
  * What-if re-evaluations (overrides) evaluate every group.
  */
 function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[] {
-  const outside: Env = { cc: env.cc, dp: env.dp, client: env.client.outside(), override: env.override, outcomes: env.outcomes };
+  const outside: Env = { cc: env.cc, dp: env.dp, client: env.client.outside(), override: env.override, outcomes: env.outcomes, ask: env.ask };
   const groups = groupTargets(env, sp, plan);
   const placement = { cc: env.cc, sp, clientNode: -1, clientIp: plan.src };
   const shareable = env.override === undefined && !env.dp.endpointPlacementMatters(placement) ? env.dp.nodeClasses(placement, false) : null;

@@ -4,7 +4,8 @@ import type { CompiledCluster, CompiledEndpoint } from '../compiled';
 import type { ConnectionContext, DataPlane, Decision, PacketContext, PolicyOverride } from '../dataplane/dataplane';
 import type { ParsedIp } from '../ip';
 import type { Protocol } from '../model';
-import type { EndpointOutcome, ReachVerdict, Step } from '../results';
+import type { EndpointOutcome, ReachabilityResult, ReachVerdict, Step } from '../results';
+import type { ReachabilityRequest } from '../reachability';
 import type { RuleId } from '../rules';
 import * as trace from '../trace';
 import type { FailureSummary } from '../trace';
@@ -23,6 +24,11 @@ export interface Env {
   readonly override?: PolicyOverride;
   /** Endpoint outcomes built so far in this answer (see outcomesAt); none when absent. */
   readonly outcomes?: OutcomeMemo;
+  /**
+   * reachability() itself, handed down by it: suggestions ask the question again on a variant of
+   * the cluster (reachability.ts imports this module; importing it back would be a cycle).
+   */
+  readonly ask: (cc: CompiledCluster, req: ReachabilityRequest) => ReachabilityResult;
 }
 
 /**
@@ -30,7 +36,7 @@ export interface Env {
  * (spreading into a literal with an extra key is slow and makes call sites polymorphic).
  */
 export function withOverride(env: Env, override: PolicyOverride | undefined): Env {
-  return { cc: env.cc, dp: env.dp, client: env.client, override, outcomes: env.outcomes };
+  return { cc: env.cc, dp: env.dp, client: env.client, override, outcomes: env.outcomes, ask: env.ask };
 }
 
 /** Endpoint outcomes of one candidate list, with what is derived from them once. */

@@ -12,8 +12,8 @@ import type { PolicyOverride } from '../dataplane/dataplane';
 import * as endpointsOf from '../endpoints';
 import type { PodModel, ServiceModel } from '../model';
 import * as predicates from '../predicates';
-import type { ReachabilityClient, ReachabilityRequest } from '../reachability';
-import type { ReachabilityResult, ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
+import type { ReachabilityClient } from '../reachability';
+import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
 import type { RuleId } from '../rules';
 import type { Env, PathOutcome } from './paths';
 
@@ -53,19 +53,6 @@ function better(a: Answer, than: ReachVerdict): boolean {
  */
 export function answerOf(path: PathOutcome, sourceIp: SourceIp): Answer {
   return { verdict: path.verdict, sourceIpPreserved: sourceIp.preserved };
-}
-
-type Ask = (cc: CompiledCluster, req: ReachabilityRequest) => ReachabilityResult;
-
-/**
- * How a question is asked again on another compiled cluster: reachability() itself, handed over
- * by reachability.ts when it loads (it imports this module through the data planes; importing it
- * back here would be a cycle).
- */
-let askAgain: Ask | null = null;
-
-export function askQuestionsWith(ask: Ask): void {
-  askAgain = ask;
 }
 
 /** What-if answers with no fact to go on: the answer the after-cluster gives where it is UNKNOWN. */
@@ -255,9 +242,8 @@ const sameAnswer = (a: Answer, b: Answer): boolean => a.verdict === b.verdict &&
  * read (up to one per node address). Null when none, or when they differ.
  */
 function askedAgain(q: SuggestionInput, variant: CompiledCluster): Answer | null {
-  if (askAgain === null) return null;
   const { sp } = q;
-  const results = askAgain(variant, { client: requestClient(q.env.client), service: sp.serviceKey, port: sp.port }).results;
+  const results = q.env.ask(variant, { client: requestClient(q.env.client), service: sp.serviceKey, port: sp.port }).results;
   let found: Answer | null = null;
   for (let i = results.length - 1; i >= 0; i--) {
     const r = results[i];
