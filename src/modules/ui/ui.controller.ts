@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth';
@@ -54,13 +54,8 @@ export class UiController {
 
   @Get()
   @Public()
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', UI_CSP)
-  @Header('x-content-type-options', 'nosniff')
-  @Header('referrer-policy', 'no-referrer')
-  @Header('cache-control', 'no-cache')
-  index(): string {
-    return this.page;
+  index(@Res() reply: FastifyReply): void {
+    void reply.headers({ ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' }).send(this.page);
   }
 
   @Get('assets/:file')
