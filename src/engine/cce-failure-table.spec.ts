@@ -1,7 +1,7 @@
 // The CCE page's failure table (cce_10_0249, "Why a Service Fail to Be Accessed from Within the
 // Cluster"), one test row per cell: every client location x target (server node / another node,
 // private IP and EIP) x column, the dedicated-ELB rows, and "not listed -> succeeds" rows.
-// The expected verdicts below are copied from the page, independently of src/engine/cce/table.ts.
+// The expected verdicts below are copied from the page, independently of src/engine/profiles/cce/table.ts.
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import type { NetworkModel, ProxyMode } from './model';

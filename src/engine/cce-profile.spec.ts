@@ -2,8 +2,8 @@
 // inferred mechanisms, remedies (each verified by re-running with the remedy applied), ELB
 // classes and pass-through, CCE Turbo, write-time constraints and annotation normalisation.
 import { describe, expect, it } from 'vitest';
-import { checkCceServiceConstraints, selectedPods } from './cce/constraints';
-import { normaliseCceAnnotations } from './cce/annotations';
+import { checkCceServiceConstraints, selectedPods } from './profiles/cce/constraints';
+import { normaliseCceAnnotations } from './profiles/cce/annotations';
 import { compile } from './compile';
 import type { ClusterModel, ServiceModel } from './model';
 import { reachability, type ReachabilityClient } from './reachability';

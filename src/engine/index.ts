@@ -6,16 +6,17 @@ export type { Rule, RuleId, Evidence } from './rules';
 export type { TraceRequest, TraceSource, TraceDestination } from './trace';
 export type { ReachabilityRequest, ReachabilityClient } from './reachability';
 export type { DataPlane } from './dataplane/dataplane';
+export type { EngineProfile } from './reach/types';
 export { compile } from './compile';
 export { applyModelChanges, patchCompiled, patchRecompiles, type ClusterSettings, type ModelChange } from './patch';
 export { trace } from './trace';
 export { reachability } from './reachability';
 export { RULES } from './rules';
 export { EngineInputError, type EngineErrorCode } from './errors';
-export { dataPlaneFor } from './dataplane/select';
+export { profileFor } from './profiles/select';
 // CCE write-time constraints and annotation normalisation (called by the API layer before storing a Service).
-export { checkCceServiceConstraints, selectedPods, type CceConstraintViolation, type CceClusterFacts } from './cce/constraints';
-export { normaliseCceAnnotations, servicesSharingLoadBalancer } from './cce/annotations';
+export { checkCceServiceConstraints, selectedPods, type CceConstraintViolation, type CceClusterFacts } from './profiles/cce/constraints';
+export { normaliseCceAnnotations, servicesSharingLoadBalancer } from './profiles/cce/annotations';
 // The answers as sent: grouped, summarised, each rule once (docs/answers.md).
 export { reachabilityAnswer, type ReachabilityAnswer, type Detail } from './answer/compact';
 export { traceSummary, type Summary } from './answer/summary';

@@ -1,6 +1,6 @@
 // Rules as data. Every decision the engine makes cites one of these ids; each carries the
 // evidence behind it and whether it is documented fact (a test or doc pins it) or inference.
-import { CCE_PAGE, cellRuleSpecs, type CceCellRuleId } from './cce/table';
+import { CCE_PAGE, cellRuleSpecs, type CceCellRuleId } from './profiles/cce/table';
 import type { Profile } from './model';
 
 export interface Evidence {

@@ -1,5 +1,5 @@
 // One overall verdict, the source-IP fate and a sentence or two a person reads at a glance.
-import { cellReason } from '../cce/table';
+import { cellReason } from '../profiles/cce/table';
 import type { ReachVerdict, TraceResult, TraceVerdict, ViaKind } from '../results';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';

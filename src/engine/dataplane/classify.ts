@@ -1,11 +1,6 @@
 // Source classification, as kube-proxy's local-traffic detector and `fib saddr type local` see it.
-import * as ip from '../ip';
+import { isLoopback } from '../ip';
 import type { PacketContext } from './dataplane';
-
-// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
-// which compiles modules to CommonJS, every read of an imported name is a getter call, and
-// this module runs for every node class of an answer.
-const { isLoopback } = ip;
 
 /** A detector is configured, so kube-proxy can tell pod traffic from the rest. */
 export function detectorImplemented(ctx: PacketContext): boolean {

@@ -1,26 +1,13 @@
 // Upstream kube-proxy semantics (profile KUBERNETES), ground truth: kube-proxy's own tests.
-import * as compiled from '../compiled';
-import type { CompiledCluster, CompiledNode, CompiledServicePort, FrontendKind } from '../compiled';
-import * as ip from '../ip';
-import * as predicates from '../predicates';
+import { frontendKey, nodePortKey, type CompiledCluster, type CompiledNode, type CompiledServicePort, type FrontendKind } from '../compiled';
+import { externalPolicyLocalOf, passesLoadBalancerHealthCheck } from '../predicates';
 import type { ViaKind } from '../results';
 import type { RuleId } from '../rules';
-import * as classify from './classify';
-import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PlacementQuery, PolicyOverride } from './dataplane';
-import * as decisions from './decision';
-import * as modes from './modes';
-import * as nodeClassing from './node-classes';
-
-// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
-// which compiles modules to CommonJS, every read of an imported name is a getter call, and
-// this module runs for every node class of an answer.
-const { frontendKey, nodePortKey } = compiled;
-const { isLoopback } = ip;
-const { externalPolicyLocalOf, passesLoadBalancerHealthCheck } = predicates;
-const { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } = classify;
-const { act, forward, stop } = decisions;
-const { modeBehavior } = modes;
-const { hostingNodes, nodeClassKey, nodePortAddressAccepted, ordinaryNodeClassKey, nodeClasses } = nodeClassing;
+import { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } from './classify';
+import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from './dataplane';
+import { act, forward, stop } from './decision';
+import { modeBehavior } from './modes';
+import { hostingNodes, nodePortAddressAccepted } from './nodes';
 
 const FRONTEND_RULE: Record<FrontendKind | 'NODE_PORT', RuleId> = {
   CLUSTER_IP: 'K8S-CLUSTERIP-FRONTEND', EXTERNAL_IP: 'K8S-EXTERNALIP-FRONTEND',
@@ -228,57 +215,9 @@ function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, overr
  */
 const LOCAL_TARGETS = new WeakMap<CompiledServicePort, { readonly nodes: readonly CompiledNode[]; readonly targets: readonly number[] }>();
 
-/**
- * Whether a node hosting endpoints (not the client's node) can answer differently from the
- * other nodes with the same class flags because of which endpoints it hosts. It cannot when
- * its external traffic goes, masqueraded, to all cluster endpoints: with eTP Cluster every
- * connection returns through the node (no K8S-ASYMMETRIC-RETURN) and no local endpoint set is
- * consulted. The what-if re-evaluations count too: an outside client may get the "set eTP Local"
- * suggestion, whose answer at such a node is "reachable, source kept" as long as the client's
- * address is neither local to a node, nor a pod (short-circuit), nor an endpoint (hairpin);
- * that answer is the same for every node hosting endpoints, so those share one class, apart
- * from the nodes hosting none (nodeClassKey keeps that bit).
- */
-export function endpointPlacementMatters(q: PlacementQuery): boolean {
-  const { cc, sp, clientNode, clientIp } = q;
-  // eTP Local: the node's own endpoints are used (or all of them, unmasqueraded, short-circuited).
-  if (etpLocal(cc, sp, q.override)) return true;
-  // loadBalancerSourceRanges may admit the traffic by the node's own address.
-  if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
-  // An in-cluster client is never offered eTP Local, so no what-if looks at local endpoints.
-  if (clientNode >= 0 || clientIp === null) return false;
-  if (isLoopback(clientIp) || cc.ipOwner.has(clientIp.text) || cc.clusterCidrs.contains(clientIp)) return true;
-  for (let i = 0; i < sp.endpoints.length; i++) if (sp.endpoints[i].ip === clientIp.text) return true;
-  return false;
-}
-
-/**
- * Decisions on a node hosting endpoints depend on which endpoints it hosts only through an
- * eTP Local choice of its own endpoints (a load balancer's source ranges aside, which read the
- * node's address). iptables and nftables skip that choice for pod sources, and with the
- * cluster-CIDR detector a source is a pod source on every node alike: then the decision (all
- * endpoints, unmasqueraded) is the same on every node, though whether each connection returns
- * still depends on the node (K8S-ASYMMETRIC-RETURN).
- */
-export function decisionPlacementMatters(q: PlacementQuery): boolean {
-  const { cc, sp, clientIp } = q;
-  if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
-  if (!etpLocal(cc, sp, q.override)) return false;
-  const mode = cc.model.proxyMode;
-  const podSourceEverywhere = cc.model.kubeProxy.localDetector === 'CLUSTER_CIDR' && clientIp !== null && cc.clusterCidrs.contains(clientIp);
-  return !((mode === 'IPTABLES' || mode === 'NFTABLES') && podSourceEverywhere);
-}
-
 export const kubernetesDataPlane: DataPlane = {
   profile: 'KUBERNETES',
   decide,
   connection,
-  connectionNodeLocal: true,
   loadBalancerTargets,
-  nodeClassKey,
-  nodeClasses,
-  ordinaryNodeClassKey,
-  endpointPlacementMatters,
-  decisionPlacementMatters,
-  notes: [],
 };

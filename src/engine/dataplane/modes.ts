@@ -1,19 +1,12 @@
 // Where iptables, nftables and IPVS kube-proxy differ. One behaviour object per proxy mode,
 // chosen by an exhaustive switch; the shared pipeline lives in kubernetes.ts.
-import * as ip from '../ip';
+import { isLoopback } from '../ip';
 import type { ProxyMode } from '../model';
-import * as classify from './classify';
+import { detectorImplemented, isLocalSource, isPodSource } from './classify';
 import type { Act, Decision, PacketContext } from './dataplane';
-import * as decisions from './decision';
+import { act, forward, stop } from './decision';
 import type { CompiledServicePort } from '../compiled';
 import type { ViaKind } from '../results';
-
-// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
-// which compiles modules to CommonJS, every read of an imported name is a getter call, and
-// this module runs for every node class of an answer.
-const { isLoopback } = ip;
-const { detectorImplemented, isLocalSource, isPodSource } = classify;
-const { act, forward, stop } = decisions;
 
 export interface ModeBehavior {
   /** Traffic to a Service IP that matched no Service port (wrong port, unallocated IP). */

@@ -3,18 +3,11 @@
 import type { CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
 import type { AddressResult, EndpointOutcome, Hop, MissingFact, SourceIp, Step, Suggestion, Via } from '../results';
-import * as rules from '../rules';
+import { RULES } from '../rules';
 import type { Rule, RuleId } from '../rules';
-import * as trace from '../trace';
-import * as paths from './paths';
-import type { Env, PathOutcome } from './paths';
-
-// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
-// which compiles modules to CommonJS, every read of an imported name is a getter call, and
-// this module runs for every node class of an answer.
-const { RULES } = rules;
-const { addRule, sourceIpFate, uniqueRules } = trace;
-const { lastHopRule, lastHopRules, lastHopSteps, leadingSteps } = paths;
+import { addRule, sourceIpFate, uniqueRules } from '../packet';
+import { lastHopRule, lastHopRules, lastHopSteps, leadingSteps } from './paths';
+import type { Env, PathOutcome } from './types';
 
 /** The rule that decided a result: the first failing connection's, else the last step's. */
 export function decidingRule(path: readonly Step[], endpoints: readonly EndpointOutcome[]): RuleId | null {
@@ -26,7 +19,7 @@ export function rulesOf(steps: readonly Step[], notes: readonly RuleId[]): Rule[
   return uniqueRules(steps, notes).map((id) => RULES[id]);
 }
 
-/** The path's source-IP fate (trace.sourceIpFate, judged on the connections that complete) for a member at `node`, addressed at `dst`. */
+/** The path's source-IP fate (packet.ts sourceIpFate, judged on the connections that complete) for a member at `node`, addressed at `dst`. */
 function sourceIpOf(path: PathOutcome, node: CompiledNode, dst: ParsedIp): SourceIp {
   const last = path.hops[path.hops.length - 1];
   return sourceIpFate(last.decision, { src: last.ctx.src, node, dst }, path.outcomes.connects > 0, path.masquerade);
@@ -119,7 +112,7 @@ export function makeClass(env: Env, path: PathOutcome, rep: Member, suggestions:
   const lead = leadingSteps(path);
   return {
     sp: rep.sp, kind: rep.kind, path, lead, suggestions,
-    rules: memberRules(path, lead, rep.eip !== null, env.dp.notes),
+    rules: memberRules(path, lead, rep.eip !== null, env.profile.notes),
     rule: lastHopRule(path),
     sharedSourceIp: path.masquerade ? null : sourceIp,
   };
@@ -271,7 +264,7 @@ export function unknownResult(env: Env, via: Via, fact: MissingFact): AddressRes
   const path: Step[] = [{ at: 'client', rule: m.rule, description: m.text }];
   return {
     via, verdict: 'UNKNOWN', missingFact: fact, sourceIp: UNKNOWN_SOURCE, endpoints: [], path, hops: [], deliveries: null,
-    rules: rulesOf(path, env.dp.notes), rule: m.rule, suggestions: [],
+    rules: rulesOf(path, env.profile.notes), rule: m.rule, suggestions: [],
   };
 }
 

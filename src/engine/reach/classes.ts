@@ -4,25 +4,18 @@
 // host endpoints, so what is the same from class to class is taken once (SharedWhatIfs,
 // SimilarClasses).
 import type { CompiledCluster, CompiledServicePort } from '../compiled';
-import type { Decision, NodeClasses, PlacementQuery, PolicyOverride } from '../dataplane/dataplane';
+import type { Decision, PolicyOverride } from '../dataplane/dataplane';
+import type { NodeClasses, PlacementQuery, Sharing } from '../sharing/sharing';
 import type { ParsedIp } from '../ip';
 import type { Suggestion } from '../results';
-import * as trace from '../trace';
-import * as build from './build';
+import { reachesItself } from '../packet';
+import { classSourceIp, makeClass } from './build';
 import type { Member, NodeClass } from './build';
-import * as paths from './paths';
-import type { Env, PathOutcome } from './paths';
+import { decideAt, finishPath, inClusterPath, lastHopRule, outcomeMemo, pathLike, withOverride } from './paths';
+import type { Env, PathOutcome } from './types';
 import type { ResultList } from './result-list';
-import * as suggestions from './suggestions';
-import type { Answer } from './suggestions';
-
-// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
-// modules to CommonJS, every read of an imported name is a getter call, and these run for
-// every node class of an answer.
-const { reachesItself } = trace;
-const { classSourceIp, makeClass } = build;
-const { decideAt, finishPath, inClusterPath, lastHopRule, outcomeMemo, pathLike, withOverride } = paths;
-const { answerOf, suggestionsFor } = suggestions;
+import { answerOf, suggestionsFor } from './suggestions';
+import type { Answer } from './types';
 
 /** How a member's path is taken: from the client (inCluster) or at the member's node (atNode). */
 export type Evaluate = (env: Env, m: Member) => PathOutcome;
@@ -47,7 +40,7 @@ export interface Scope {
  * that distinction (and whether the member is an EIP).
  */
 export class SharedWhatIfs {
-  readonly #dp: Env['dp'];
+  readonly #sharing: Sharing;
   readonly #placement: PlacementQuery;
   // Made on first use: most answers verify no suggestion.
   #placementMatters: Map<PolicyOverride, boolean> | null = null;
@@ -55,8 +48,8 @@ export class SharedWhatIfs {
   /** Node classes without separate classes for nodes hosting endpoints, made on first use. */
   #classes: NodeClasses | null = null;
 
-  constructor(dp: Env['dp'], placement: PlacementQuery) {
-    this.#dp = dp;
+  constructor(sharing: Sharing, placement: PlacementQuery) {
+    this.#sharing = sharing;
     this.#placement = placement;
   }
 
@@ -65,18 +58,18 @@ export class SharedWhatIfs {
     this.#placementMatters ??= new Map();
     let matters = this.#placementMatters.get(override);
     if (matters === undefined) {
-      matters = this.#dp.endpointPlacementMatters({ ...this.#placement, override });
+      matters = this.#sharing.endpointPlacementMatters({ ...this.#placement, override });
       this.#placementMatters.set(override, matters);
     }
     if (matters) return null;
     const a = m.node.parsedIps.indexOf(m.dst);
     let key: number;
     if (a >= 0) {
-      this.#classes ??= this.#dp.nodeClasses(this.#placement, false);
+      this.#classes ??= this.#sharing.nodeClasses(this.#placement, false);
       key = this.#classes.key(m.node.index, a);
     } else {
       const { cc, sp, clientNode, clientIp } = this.#placement;
-      key = this.#dp.nodeClassKey({ cc, sp, clientNode, clientIp, node: m.node, address: m.dst, separateEndpointNodes: false });
+      key = this.#sharing.nodeClassKey({ cc, sp, clientNode, clientIp, node: m.node, address: m.dst, separateEndpointNodes: false });
     }
     return key * 2 + (m.eip === null ? 0 : 1);
   }
@@ -126,7 +119,7 @@ class MemberWhatIf {
     this.specific = true;
     const env = this.#env;
     const m = { ...this.#member, sp: cc.servicePorts[this.#member.sp.index] };
-    const path = this.#evaluate({ cc, dp: env.dp, client: env.client, override: undefined, outcomes: outcomeMemo(), ask: env.ask }, m);
+    const path = this.#evaluate({ cc, profile: env.profile, client: env.client, override: undefined, outcomes: outcomeMemo(), ask: env.ask }, m);
     return answerOf(path, classSourceIp(path, m));
   }
 }
@@ -213,7 +206,7 @@ export const atNode: Evaluate = (env, m) => finishPath(env, [decideAt(env, m.nod
  * The classes of a NodePort answer that differ only by the endpoints their nodes host (equal
  * class keys once nodes hosting endpoints get no classes of their own), grouped so that the
  * first of each group lends the others what they share: its decisions, when those cannot
- * depend on the endpoints a node hosts (DataPlane.decisionPlacementMatters; then only each
+ * depend on the endpoints a node hosts (Sharing.decisionPlacementMatters; then only each
  * node's connections are checked, see pathLike), and its parts wherever the outcomes sum up
  * alike (classLike).
  */

@@ -3,7 +3,7 @@
 import type { CompiledCluster } from '../compiled';
 import { EngineInputError } from '../errors';
 import { isPrivateIp, parseIp, type IpFamily, type ParsedIp } from '../ip';
-import type { TraceSource } from '../trace';
+import type { TraceSource } from '../packet';
 
 export type ReachabilityClient =
   | { readonly pod: string }

@@ -4,22 +4,13 @@
 import type { CompiledCluster, CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
 import type { AddressResult, Delivery, EndpointOutcome, Hop, ReachVerdict, SourceIp, Step, Via } from '../results';
-import * as trace from '../trace';
-import * as build from './build';
-import * as paths from './paths';
-import type { Env, PathOutcome } from './paths';
-import * as suggestions from './suggestions';
-import type { Answer } from './suggestions';
-import * as sorted from '../sorted';
-
-// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
-// modules to CommonJS, every read of an imported name is a getter call, and these run for
-// every delivery group of an answer.
-const { noSourceIp, sourceIpFate } = trace;
-const { decidingRule, rulesOf } = build;
-const { decideAt, finishPath, lastHopSteps, pathAt, withOverride } = paths;
-const { suggestionsFor } = suggestions;
-const { sortedIndexOf } = sorted;
+import { noSourceIp, sourceIpFate } from '../packet';
+import { decidingRule, rulesOf } from './build';
+import { decideAt, finishPath, lastHopSteps, pathAt, withOverride } from './paths';
+import type { Env, PathOutcome } from './types';
+import { suggestionsFor } from './suggestions';
+import type { Answer } from './types';
+import { sortedIndexOf } from '../sorted';
 
 export interface DeliveryPlan {
   readonly mode: 'VIP' | 'PROXY';
@@ -66,7 +57,7 @@ function destination(plan: DeliveryPlan, sp: CompiledServicePort, node: Compiled
 interface TargetList {
   /** Whether the nodes come in index order (as loadBalancerTargets returns them): then positions are found by bisection. */
   readonly ascending: boolean;
-  /** Ordinary class keys (DataPlane.ordinaryNodeClassKey) by kind of destination. */
+  /** Ordinary class keys (Sharing.ordinaryNodeClassKey) by kind of destination. */
   readonly ordinaryKeys: Map<string, Int32Array>;
 }
 
@@ -96,7 +87,7 @@ function ordinaryTargetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPla
   let keys = list.ordinaryKeys.get(kind);
   if (keys === undefined) {
     keys = new Int32Array(targets.length);
-    for (let i = 0; i < targets.length; i++) keys[i] = env.dp.ordinaryNodeClassKey(env.cc, targets[i], targetAddress(plan, sp, env.cc.nodes[targets[i]]));
+    for (let i = 0; i < targets.length; i++) keys[i] = env.profile.sharing.ordinaryNodeClassKey(env.cc, targets[i], targetAddress(plan, sp, env.cc.nodes[targets[i]]));
     list.ordinaryKeys.set(kind, keys);
   }
   return keys;
@@ -125,7 +116,7 @@ function targetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targe
     const list = targetList(targets);
     keys = ordinaryTargetKeys(env, sp, plan, targets, list).slice();
     // Delivered traffic: keyed as from outside; each node hosting endpoints a group of its own.
-    const classing = env.dp.nodeClasses({ cc: env.cc, sp, clientNode: -1, clientIp: plan.src }, true);
+    const classing = env.profile.sharing.nodeClasses({ cc: env.cc, sp, clientNode: -1, clientIp: plan.src }, true);
     for (const n of classing.singled) {
       const a = targetAddress(plan, sp, env.cc.nodes[n]);
       for (const i of positionsOf(targets, list, n)) keys[i] = classing.key(n, a);
@@ -135,13 +126,20 @@ function targetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targe
   return keys;
 }
 
+/** The target nodes in groups, and which group each target (by position) is in. */
+interface Grouped {
+  readonly groups: Group[];
+  readonly targets: readonly number[];
+  readonly groupOf: Int32Array;
+}
+
 /**
  * The target nodes grouped by class key, in order of first appearance; each group's node list
  * allocated once at its final size (up to every node). Targets come in index order and most
  * share one key, so sizes are counted per run of equal keys, not per node.
  */
-function groupTargets(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[] {
-  const targets = env.dp.loadBalancerTargets(env.cc, sp, env.override);
+function groupTargets(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Grouped {
+  const targets = env.profile.dataPlane.loadBalancerTargets(env.cc, sp, env.override);
   const keys = targetKeys(env, sp, plan, targets);
   const sizes = new Map<number, number>();
   for (let i = 0; i < keys.length;) {
@@ -152,21 +150,79 @@ function groupTargets(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Gr
     i = end;
   }
   const names = nodeNames(env.cc);
-  const groups = new Map<number, { group: Group; filled: number }>();
+  const groups = new Map<number, { group: Group; index: number; filled: number }>();
+  const groupOf = new Int32Array(keys.length);
   for (let i = 0; i < keys.length;) {
     const key = keys[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { group: { rep: env.cc.nodes[targets[i]], nodes: new Array<string>(sizes.get(key) as number) }, filled: 0 };
+      g = { group: { rep: env.cc.nodes[targets[i]], nodes: new Array<string>(sizes.get(key) as number) }, index: groups.size, filled: 0 };
       groups.set(key, g);
     }
     const list = g.group.nodes;
     let filled = g.filled;
-    for (; i < keys.length && keys[i] === key; i++) list[filled++] = names[targets[i]];
+    for (; i < keys.length && keys[i] === key; i++) {
+      groupOf[i] = g.index;
+      list[filled++] = names[targets[i]];
+    }
     g.filled = filled;
   }
   const out: Group[] = [];
   groups.forEach((g) => out.push(g.group));
+  return { groups: out, targets, groupOf };
+}
+
+/** What a group delivers, as text: its verdict and each endpoint's fate (equal text, equal delivery). */
+function deliveryKey(g: Group, known: Map<readonly EndpointOutcome[], string>): string {
+  const path = g.path;
+  if (path === undefined) return '';
+  const endpoints = path.endpoints;
+  let key = known.get(endpoints);
+  if (key === undefined) {
+    key = '';
+    for (let i = 0; i < endpoints.length; i++) {
+      const e = endpoints[i];
+      key += `|${e.ip}|${e.port}|${e.outcome}|${e.rule ?? ''}|${e.masquerade ? 1 : 0}`;
+    }
+    known.set(endpoints, key);
+  }
+  return `${path.hops[0].decision.verdict}${key}`;
+}
+
+/**
+ * The deliveries as the answer shows them: groups that deliver alike (same verdict, same fate
+ * for each endpoint) merged, their nodes in target order, each merged group's representative
+ * its first node. How the engine shared work between nodes (the class keys) then does not show
+ * in the answer: NO_SHARING, one group per node, gives the same deliveries (sharing.spec.ts).
+ */
+function byDelivery(env: Env, grouped: Grouped): Group[] {
+  const { groups, targets, groupOf } = grouped;
+  if (groups.length < 2) return groups;
+  const known = new Map<readonly EndpointOutcome[], string>();
+  const mergedOf = new Int32Array(groups.length);
+  const firstOf = new Map<string, number>();
+  const merged: Group[] = [];
+  const sizes: number[] = [];
+  for (let k = 0; k < groups.length; k++) {
+    const key = deliveryKey(groups[k], known);
+    let m = firstOf.get(key);
+    if (m === undefined) {
+      m = merged.length;
+      firstOf.set(key, m);
+      merged.push(groups[k]);
+      sizes.push(0);
+    }
+    mergedOf[k] = m;
+    sizes[m] += groups[k].nodes.length;
+  }
+  if (merged.length === groups.length) return groups;
+  const names = nodeNames(env.cc);
+  const out: Group[] = merged.map((g, m) => ({ rep: g.rep, nodes: new Array<string>(sizes[m]), path: g.path }));
+  const filled = new Int32Array(out.length);
+  for (let i = 0; i < targets.length; i++) {
+    const m = mergedOf[groupOf[i]];
+    out[m].nodes[filled[m]++] = names[targets[i]];
+  }
   return out;
 }
 
@@ -216,7 +272,7 @@ function unionEndpoints(groups: readonly Group[]): EndpointOutcome[] {
 }
 
 /**
- * The source-IP fate of the deliveries, judged (trace.sourceIpFate) on the connections that
+ * The source-IP fate of the deliveries, judged (packet.ts sourceIpFate) on the connections that
  * complete: on the first group whose completing connections are masqueraded, else on the first
  * where any completes; nothing when none completes. Then as the deliveries make it: the node
  * address seen is named only when one node is delivered to, and a Proxy-mode load balancer's
@@ -244,15 +300,16 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
 
 /**
  * Each group's path. Groups list every node hosting endpoints on its own; when which endpoints
- * a node hosts cannot change its answer (DataPlane.endpointPlacementMatters), groups whose reps
+ * a node hosts cannot change its answer (Sharing.endpointPlacementMatters), groups whose reps
  * share a class without that distinction share one evaluation (each keeps its own hop context).
  * What-if re-evaluations (overrides) evaluate every group.
  */
-function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[] {
-  const outside: Env = { cc: env.cc, dp: env.dp, client: env.client.outside(), override: env.override, outcomes: env.outcomes, ask: env.ask };
-  const groups = groupTargets(env, sp, plan);
+function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Grouped {
+  const outside: Env = { cc: env.cc, profile: env.profile, client: env.client.outside(), override: env.override, outcomes: env.outcomes, ask: env.ask };
+  const grouped = groupTargets(env, sp, plan);
+  const groups = grouped.groups;
   const placement = { cc: env.cc, sp, clientNode: -1, clientIp: plan.src };
-  const shareable = env.override === undefined && !env.dp.endpointPlacementMatters(placement) ? env.dp.nodeClasses(placement, false) : null;
+  const shareable = env.override === undefined && !env.profile.sharing.endpointPlacementMatters(placement) ? env.profile.sharing.nodeClasses(placement, false) : null;
   const shared = new Map<number, PathOutcome>();
   for (let k = 0; k < groups.length; k++) {
     const g = groups[k];
@@ -267,11 +324,11 @@ function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Group[
     g.path = finishPath(outside, [decideAt(outside, g.rep.index, plan.src, dst.ip, dst.port, sp.protocol)]);
     if (key !== null) shared.set(key, g.path);
   }
-  return groups;
+  return grouped;
 }
 
 export function lbAnswer(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Answer {
-  const groups = evaluate(env, sp, plan);
+  const groups = evaluate(env, sp, plan).groups;
   return { verdict: combine(groups), sourceIpPreserved: combinedSourceIp(plan, groups).preserved };
 }
 
@@ -282,7 +339,7 @@ function lbStep(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: 
 }
 
 export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: DeliveryPlan): AddressResult {
-  const groups = evaluate(env, sp, plan);
+  const groups = byDelivery(env, evaluate(env, sp, plan));
   const deliveries: Delivery[] = [];
   const hops: Hop[] = [...plan.leadHops];
   let first: PathOutcome | undefined;
@@ -308,5 +365,5 @@ export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: Deli
     reevaluate: (override) => lbAnswer(withOverride(env, override), sp, plan),
   });
   const endpoints = unionEndpoints(groups);
-  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops, deliveries, rules: rulesOf(steps, env.dp.notes), rule: decidingRule(steps, endpoints), suggestions };
+  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops, deliveries, rules: rulesOf(steps, env.profile.notes), rule: decidingRule(steps, endpoints), suggestions };
 }

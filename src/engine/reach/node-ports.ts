@@ -2,23 +2,16 @@
 // 5,000-node cluster), answered by node class. Rows and the class key most of them get come
 // from tables shared by every answer (node-rows.ts); only the nodes the traffic singles out
 // are keyed here, and each class is evaluated once, at its first row.
-import type { NodeClasses, PlacementQuery } from '../dataplane/dataplane';
+import type { NodeClasses, PlacementQuery } from '../sharing/sharing';
 import type { ParsedIp } from '../ip';
-import * as build from './build';
+import { unknownResult, viaFor } from './build';
 import type { Member, NodeClass } from './build';
-import * as classes from './classes';
+import { atNode, evaluateClassOf, inCluster, SharedWhatIfs, SimilarClasses } from './classes';
 import type { Scope } from './classes';
-import * as nodeRows from './node-rows';
+import { EIP, nodePortRows, ordinaryRows } from './node-rows';
 import type { OrdinaryRows, RowLayout } from './node-rows';
 import { MemberRun } from './result-list';
-import * as sorted from '../sorted';
-
-// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
-// which compiles modules to CommonJS, every read of an imported name is a getter call.
-const { unknownResult, viaFor } = build;
-const { atNode, evaluateClassOf, inCluster, SharedWhatIfs, SimilarClasses } = classes;
-const { EIP, nodePortRows, ordinaryRows } = nodeRows;
-const { sortedIndexOf } = sorted;
+import { sortedIndexOf } from '../sorted';
 
 /** A class of a NodePort answer: its kind of row (EIP or internal IP), key, first row (its representative) and, once made, id. */
 interface RowClass {
@@ -121,7 +114,9 @@ function firstOrdinaryRow(rows: RowLayout, ordinary: OrdinaryRows, eip: boolean,
 export function nodePorts(s: Scope): void {
   const { env, sp, src } = s;
   if (sp.nodePort === null) return;
-  const { cc, dp } = env;
+  const { cc } = env;
+  const dp = env.profile.dataPlane;
+  const sharing = env.profile.sharing;
   const external = env.client.kind === 'EXTERNAL';
   // Outside clients' EIP packets are processed at the node; inside ones' cannot be answered.
   // A profile may answer in-cluster EIP access like the private IP (CCE: access type "Public/Private network").
@@ -129,14 +124,14 @@ export function nodePorts(s: Scope): void {
   const unknownEip = external || eipLikePrivate ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
   const placement: PlacementQuery = { cc, sp, clientNode: env.client.node, clientIp: src };
   const rows = nodePortRows(cc, src.family, !external || env.client.network === 'PRIVATE', !external || env.client.network === 'PUBLIC');
-  const ordinary = ordinaryRows(dp, cc, rows);
+  const ordinary = ordinaryRows(sharing, cc, rows);
   // Unanswerable EIPs all share one answer (only their via differs, set per row).
   const run = new MemberRun(cc, sp, unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS'), rows, ordinary, unknownEip === null);
   // Nodes hosting endpoints need classes of their own only when that can change their answers.
-  const separateEndpointNodes = dp.endpointPlacementMatters(placement);
-  const classes = rowClasses(dp.nodeClasses(placement, separateEndpointNodes), rows, ordinary, run);
-  const whatIfs = new SharedWhatIfs(dp, placement);
-  const similar = separateEndpointNodes ? new SimilarClasses(dp.nodeClasses(placement, false), !dp.decisionPlacementMatters(placement)) : null;
+  const separateEndpointNodes = sharing.endpointPlacementMatters(placement);
+  const classes = rowClasses(sharing.nodeClasses(placement, separateEndpointNodes), rows, ordinary, run);
+  const whatIfs = new SharedWhatIfs(sharing, placement);
+  const similar = separateEndpointNodes ? new SimilarClasses(sharing.nodeClasses(placement, false), !sharing.decisionPlacementMatters(placement)) : null;
   for (let k = 0; k < classes.order.length; k++) {
     const c = classes.order[k];
     const node = cc.nodes[rows.nodes[c.row]];

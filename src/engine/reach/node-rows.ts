@@ -4,7 +4,7 @@
 // cluster and shared by every answer: an answer then keys, and stores a class for, only the
 // few nodes the data plane singles out for its traffic (DataPlane.singledOutNodes).
 import type { CompiledCluster, CompiledNode } from '../compiled';
-import type { DataPlane } from '../dataplane/dataplane';
+import type { Sharing } from '../sharing/sharing';
 import type { IpFamily } from '../ip';
 
 /** Row address kind: one of the node's internal IPs (its index in parsedIps), or its EIP. */
@@ -84,7 +84,7 @@ export interface OrdinaryClass {
   readonly firstRow: number;
 }
 
-/** The ordinary class key of every row of a layout (DataPlane.ordinaryNodeClassKey), and which keys occur. */
+/** The ordinary class key of every row of a layout (Sharing.ordinaryNodeClassKey), and which keys occur. */
 export interface OrdinaryRows {
   /** Per row; -1 for an EIP row that reaches no node address (dsts -1: it is never answered). */
   readonly keys: Int32Array;
@@ -92,9 +92,9 @@ export interface OrdinaryRows {
   readonly classes: readonly OrdinaryClass[];
 }
 
-const ORDINARY = new WeakMap<RowLayout, Map<DataPlane, OrdinaryRows>>();
+const ORDINARY = new WeakMap<RowLayout, Map<Sharing, OrdinaryRows>>();
 
-function buildOrdinary(dp: DataPlane, cc: CompiledCluster, layout: RowLayout): OrdinaryRows {
+function buildOrdinary(sharing: Sharing, cc: CompiledCluster, layout: RowLayout): OrdinaryRows {
   const keys = new Int32Array(layout.length);
   const classes: OrdinaryClass[] = [];
   const seen = [new Set<number>(), new Set<number>()];
@@ -102,7 +102,7 @@ function buildOrdinary(dp: DataPlane, cc: CompiledCluster, layout: RowLayout): O
     const d = layout.dsts[r];
     const eip = layout.addresses[r] === EIP;
     if (eip && d < 0) { keys[r] = -1; continue; }
-    const key = dp.ordinaryNodeClassKey(cc, layout.nodes[r], d);
+    const key = sharing.ordinaryNodeClassKey(cc, layout.nodes[r], d);
     keys[r] = key;
     const kind = seen[eip ? 1 : 0];
     if (!kind.has(key)) { kind.add(key); classes.push({ eip, key, firstRow: r }); }
@@ -110,11 +110,11 @@ function buildOrdinary(dp: DataPlane, cc: CompiledCluster, layout: RowLayout): O
   return { keys, classes };
 }
 
-/** The ordinary keys of a layout's rows under data plane `dp`, built on first use and kept. */
-export function ordinaryRows(dp: DataPlane, cc: CompiledCluster, layout: RowLayout): OrdinaryRows {
+/** The ordinary keys of a layout's rows under `sharing`, built on first use and kept. */
+export function ordinaryRows(sharing: Sharing, cc: CompiledCluster, layout: RowLayout): OrdinaryRows {
   let byPlane = ORDINARY.get(layout);
   if (byPlane === undefined) ORDINARY.set(layout, (byPlane = new Map()));
-  let rows = byPlane.get(dp);
-  if (rows === undefined) byPlane.set(dp, (rows = buildOrdinary(dp, cc, layout)));
+  let rows = byPlane.get(sharing);
+  if (rows === undefined) byPlane.set(sharing, (rows = buildOrdinary(sharing, cc, layout)));
   return rows;
 }

@@ -1,53 +1,21 @@
 // Paths: a client's packet processed on one or two nodes (trace()'s decision each time), then
 // whether each forwarded connection completes.
 import type { CompiledCluster, CompiledEndpoint } from '../compiled';
-import type { ConnectionContext, DataPlane, Decision, PacketContext, PolicyOverride } from '../dataplane/dataplane';
+import type { ConnectionContext, Decision, PacketContext, PolicyOverride } from '../dataplane/dataplane';
 import type { ParsedIp } from '../ip';
 import type { Protocol } from '../model';
-import type { EndpointOutcome, ReachabilityResult, ReachVerdict, Step } from '../results';
-import type { ReachabilityRequest } from '../reachability';
+import type { EndpointOutcome, ReachVerdict, Step } from '../results';
 import type { RuleId } from '../rules';
-import * as trace from '../trace';
-import type { FailureSummary } from '../trace';
-import type { ClientInfo } from './client';
+import { addRule, candidateTargets, completesMasqueraded, connectionContext, connectionSteps, decisionStepRules, decisionSteps, endpointMasquerade, endpointOutcome, failureOf, reachesItself } from '../packet';
 import { OutcomeList } from './outcome-list';
-
-// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
-// which compiles modules to CommonJS, every read of an imported name is a getter call, and
-// this module runs for every node class of an answer.
-const { addRule, candidateTargets, completesMasqueraded, connectionContext, connectionSteps, decisionStepRules, decisionSteps, endpointMasquerade, endpointOutcome, failureOf, reachesItself } = trace;
-
-export interface Env {
-  readonly cc: CompiledCluster;
-  readonly dp: DataPlane;
-  readonly client: ClientInfo;
-  readonly override?: PolicyOverride;
-  /** Endpoint outcomes built so far in this answer (see outcomesAt); none when absent. */
-  readonly outcomes?: OutcomeMemo;
-  /**
-   * reachability() itself, handed down by it: suggestions ask the question again on a variant of
-   * the cluster (reachability.ts imports this module; importing it back would be a cycle).
-   */
-  readonly ask: (cc: CompiledCluster, req: ReachabilityRequest) => ReachabilityResult;
-}
+import type { Env, KnownOutcomes, NodeDecision, OutcomeMemo, Outcomes, PathOutcome } from './types';
 
 /**
  * `env` with a what-if override. Written out rather than spread: every Env then has one shape
  * (spreading into a literal with an extra key is slow and makes call sites polymorphic).
  */
 export function withOverride(env: Env, override: PolicyOverride | undefined): Env {
-  return { cc: env.cc, dp: env.dp, client: env.client, override, outcomes: env.outcomes, ask: env.ask };
-}
-
-/** Endpoint outcomes of one candidate list, with what is derived from them once. */
-export interface Outcomes {
-  readonly list: OutcomeList;
-  /** The path verdict when the decision is FORWARD. */
-  readonly verdict: ReachVerdict;
-  readonly targets: string;
-  readonly failure: FailureSummary | null;
-  /** Whether any connection that completes is masqueraded (see PathOutcome.masquerade). */
-  readonly masquerade: boolean;
+  return { cc: env.cc, profile: env.profile, client: env.client, override, outcomes: env.outcomes, ask: env.ask };
 }
 
 /** `src`: the packet's source (whose hairpins are the only masqueraded endpoints when not all are). */
@@ -59,54 +27,9 @@ function outcomesOf(list: OutcomeList, candidates: readonly CompiledEndpoint[], 
   };
 }
 
-/** Outcomes as last computed for a candidate list: on which node, in which connection context. */
-export interface KnownOutcomes {
-  readonly outcomes: Outcomes;
-  readonly node: number;
-  /**
-   * The packet and decision they were computed for (its connection scope, see sameScope), or
-   * null when the data plane is not connectionNodeLocal.
-   */
-  readonly scope: NodeDecision | null;
-  /** scopeDst(scope), found once. */
-  readonly scopeDst: string;
-  /** The client's node in that scope (-1 outside the cluster, or for what a load balancer delivers). */
-  readonly clientNode: number;
-}
-
-/**
- * Per answer: the latest outcomes built for each candidate list (by identity), one for
- * decisions that masquerade and one for those that do not (what-if re-evaluations of the
- * same list often flip it, and would otherwise match nothing).
- */
-export type OutcomeMemo = Map<readonly CompiledEndpoint[], [KnownOutcomes | undefined, KnownOutcomes | undefined]>;
-
 /** A fresh memo for one reachability answer. */
 export function outcomeMemo(): OutcomeMemo {
   return new Map();
-}
-
-export interface NodeDecision {
-  readonly ctx: PacketContext;
-  readonly decision: Decision;
-}
-
-export interface PathOutcome {
-  readonly hops: readonly NodeDecision[];
-  readonly verdict: ReachVerdict;
-  /** The outcome of each candidate endpoint of the last hop's decision. */
-  readonly outcomes: OutcomeList;
-  /** outcomes.array (built when first read). */
-  readonly endpoints: readonly EndpointOutcome[];
-  /** endpointTargets(endpoints), computed once per path. */
-  readonly targets: string;
-  /** Why some connections fail, summarised once per path. */
-  readonly failure: FailureSummary | null;
-  /**
-   * Whether any connection that completes is masqueraded, found once per path: the source-IP
-   * fate is judged on those (trace.sourceIpFate), so a failing hairpin does not count.
-   */
-  readonly masquerade: boolean;
 }
 
 class Path implements PathOutcome {
@@ -133,7 +56,7 @@ class Path implements PathOutcome {
 
 export function decideAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): NodeDecision {
   const ctx: PacketContext = { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override };
-  return { ctx, decision: env.dp.decide(ctx) };
+  return { ctx, decision: env.profile.dataPlane.decide(ctx) };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -164,7 +87,7 @@ function scopeDst(last: NodeDecision): string {
 /**
  * Whether packets `a` and `b` (of one answer: same client) have the same connection scope:
  * what connection() may read besides the endpoint and the node (see
- * DataPlane.connectionNodeLocal). Equal scopes and masquerade flags = equal outcomes, except
+ * Sharing.connectionNodeLocal). Equal scopes and masquerade flags = equal outcomes, except
  * for endpoints on either node. Compared field by field: no key is built per packet.
  */
 function sameScope(a: NodeDecision, aDst: string, b: NodeDecision, bDst: string): boolean {
@@ -228,7 +151,7 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   const template = known?.list;
   const node = ctx.node.index;
   const clientNode = env.client.node;
-  const scoped = memoized && env.dp.connectionNodeLocal === true;
+  const scoped = memoized && env.profile.sharing.connectionNodeLocal;
   // Whether the latest outcomes were computed in this packet's scope (null scopes match each other).
   const dst = scoped ? scopeDst(last) : '';
   const sameContext = prev !== undefined && (prev.scope === null ? !scoped : scoped && prev.clientNode === clientNode && sameScope(prev.scope, prev.scopeDst, last, dst));
@@ -250,7 +173,7 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
     const masquerade = endpointMasquerade(decision, ctx.src, ep);
     (q as Mutable<ConnectionContext>).endpoint = ep;
     (q as Mutable<ConnectionContext>).masquerade = masquerade;
-    const c = env.dp.connection(q as ConnectionContext);
+    const c = env.profile.dataPlane.connection(q as ConnectionContext);
     const outcome = c.connects ? 'CONNECTS' : 'FAILS';
     const same = template?.at(i);
     // Equal to the template's outcome (only when there is a template): keep that object.
@@ -285,7 +208,7 @@ export function finishPath(env: Env, hops: readonly NodeDecision[]): PathOutcome
 
 /**
  * `path` (one hop) as it reads for another node of the same answer class (equal decisions and
- * connection outcomes, see DataPlane.endpointPlacementMatters): its own packet context, the
+ * connection outcomes, see Sharing.endpointPlacementMatters): its own packet context, the
  * shared decision and outcomes. Exactly what finishPath(env, [decideAt(env, node, ...)]) gives.
  */
 export function pathAt(env: Env, path: PathOutcome, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): PathOutcome {
@@ -304,7 +227,7 @@ export function inClusterPath(env: Env, src: ParsedIp, dst: ParsedIp, port: numb
 
 /**
  * The path to `dst` on `node` of a member whose decisions equal those on `like`'s path to its
- * own node `likeNode` (see DataPlane.decisionPlacementMatters): the same hops as
+ * own node `likeNode` (see Sharing.decisionPlacementMatters): the same hops as
  * inClusterPath() (from the client, when `inCluster`) or as a packet processed at `node`, each
  * with its own packet context and its own connection outcomes, the decisions taken from `like`.
  * `dstOwner`: the node owning `dst` (ipOwner), -1 when none. Null when the hops would not line

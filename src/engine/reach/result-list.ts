@@ -6,18 +6,11 @@
 // every node's class has been decided before the answer is returned.
 import type { CompiledCluster, CompiledServicePort } from '../compiled';
 import type { AddressResult, Via } from '../results';
-import * as build from './build';
+import { atNodeEip, memberResult } from './build';
 import type { NodeClass } from './build';
-import * as nodeRows from './node-rows';
+import { EIP } from './node-rows';
 import type { OrdinaryRows, RowLayout } from './node-rows';
-import * as sorted from '../sorted';
-
-// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
-// modules to CommonJS, every read of an imported name is a getter call, and results are read
-// by the thousand.
-const { atNodeEip, memberResult } = build;
-const { EIP } = nodeRows;
-const { sortedIndexOf } = sorted;
+import { sortedIndexOf } from '../sorted';
 
 /** Row class for an EIP the client cannot be answered for (see MemberRun.unknownEip). */
 export const UNKNOWN_CLASS = -1;
@@ -133,7 +126,6 @@ export class MemberRun {
     return memberResult(this.#classes[classId], node, dst, eip.text, 'PUBLIC');
   }
 }
-
 
 type Part = AddressResult | MemberRun;
 

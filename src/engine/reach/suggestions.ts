@@ -5,29 +5,18 @@
 // decides an answer before any path (an in-cluster client's EIP, see insideToEip). A change the
 // write rules refuse is not offered (changeAccepted), nor one that does not better the answer.
 // suggestions-keep-word.spec.ts checks the promises against compile() + reachability().
-import * as annotations from '../cce/annotations';
-import * as constraints from '../cce/constraints';
+import { normaliseCceAnnotations } from '../profiles/cce/annotations';
+import { checkCceServiceConstraints } from '../profiles/cce/constraints';
 import type { CompiledCluster, CompiledServicePort } from '../compiled';
 import type { PolicyOverride } from '../dataplane/dataplane';
-import * as endpointsOf from '../endpoints';
+import { categorizeEndpoints } from '../endpoints';
 import type { PodModel, ServiceModel } from '../model';
-import * as predicates from '../predicates';
-import type { ReachabilityClient } from '../reachability';
+import { externalPolicyLocalOf } from '../predicates';
+import type { ReachabilityClient } from './client';
 import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
 import type { RuleId } from '../rules';
-import type { Env, PathOutcome } from './paths';
-
-const { normaliseCceAnnotations } = annotations;
-const { checkCceServiceConstraints } = constraints;
-const { externalPolicyLocalOf } = predicates;
-const { categorizeEndpoints } = endpointsOf;
-
-export interface Answer {
-  readonly verdict: ReachVerdict;
-  readonly sourceIpPreserved: boolean | null;
-}
-
-export type Reevaluate = (override: PolicyOverride) => Answer;
+import { NO_SHARING } from '../sharing/sharing';
+import type { Answer, Env, PathOutcome, SuggestionInput } from './types';
 
 const RANK: Record<ReachVerdict, number> = { UNKNOWN: 0, UNREACHABLE: 1, PARTIAL: 2, REACHABLE: 3 };
 
@@ -88,7 +77,7 @@ const insideToEip = (q: SuggestionInput): boolean => q.eip === true && q.env.cli
 
 /** Whether this address is answered on `cc` with Service port `sp` as compiled there (see insideToEip). */
 function eipAnswered(q: SuggestionInput, cc: CompiledCluster, sp: CompiledServicePort): boolean {
-  return !insideToEip(q) || q.env.dp.eipFromCluster?.(cc, sp) === true;
+  return !insideToEip(q) || q.env.profile.dataPlane.eipFromCluster?.(cc, sp) === true;
 }
 
 function acted(path: PathOutcome, rule: RuleId): boolean {
@@ -116,29 +105,6 @@ function verified(code: SuggestionCode, message: string, a: Answer): Suggestion 
 }
 
 const USE_CLUSTER_IP_TEXT = 'inside the cluster, use the ClusterIP or the Service DNS name';
-
-export interface SuggestionInput {
-  readonly env: Env;
-  readonly sp: CompiledServicePort;
-  readonly via: ViaKind;
-  /** Whether the address is a node's EIP (NodePort on the public network). */
-  readonly eip?: boolean;
-  readonly path: PathOutcome | null;
-  readonly verdict: ReachVerdict;
-  readonly sourceIp: SourceIp;
-  /** Superseded by clusterIp (read no more); callers may still pass it. */
-  readonly clusterIpVerdict?: ReachVerdict | null;
-  /** The ClusterIP answer of the same Service port for this client (USE_CLUSTER_IP promises it); none outside the cluster. */
-  readonly clusterIp?: Answer | null;
-  /** The same path re-run with a what-if override: ask it through whatIf(), which adds what the path alone does not decide. */
-  readonly reevaluate: Reevaluate;
-  /**
-   * The same address's path taken on another compiled version of the cluster with the same
-   * nodes and Service ports (e.g. readyVariant's); absent where the caller cannot (then the
-   * question is asked again whole).
-   */
-  readonly reevaluateOn?: (cc: CompiledCluster) => Answer;
-}
 
 const serviceKeyOf = (s: ServiceModel): string => `${s.namespace}/${s.name}`;
 
@@ -260,16 +226,16 @@ function askedAgain(q: SuggestionInput, variant: CompiledCluster): Answer | null
 /**
  * What this address answers with the Service's backends ready. A NodePort class stands for
  * many node addresses that answer alike here (no endpoint anywhere) but may not once endpoints
- * exist: its promise is made only where the data plane says that which endpoints a node hosts
+ * exist: its promise is made only where the sharing says that which endpoints a node hosts
  * cannot set its answer apart (endpointPlacementMatters on the variant), every other answer is
- * one address's own.
+ * one address's own. With NO_SHARING every class is one node address: its promise is its own.
  */
 function readyAnswer(q: SuggestionInput, variant: CompiledCluster): Answer | null {
   const { env, sp } = q;
   if (q.reevaluateOn === undefined) return askedAgain(q, variant);
-  if (q.via === 'NODE_PORT') {
+  if (q.via === 'NODE_PORT' && env.profile.sharing !== NO_SHARING) {
     const placement = { cc: variant, sp: variant.servicePorts[sp.index], clientNode: env.client.node, clientIp: env.client.ips[sp.family] };
-    if (env.dp.endpointPlacementMatters(placement)) return null;
+    if (env.profile.sharing.endpointPlacementMatters(placement)) return null;
   }
   if (!eipAnswered(q, variant, variant.servicePorts[sp.index])) return UNKNOWN_ANSWER;
   return q.reevaluateOn(variant);
@@ -323,5 +289,5 @@ export function suggestionsFor(q: SuggestionInput): Suggestion[] {
       out.push(verified('SET_ETP_LOCAL', 'set externalTrafficPolicy: Local to preserve the client source IP (only nodes with local endpoints then serve it)', a));
     }
   }
-  return q.env.dp.refineSuggestions?.(q, out) ?? out;
+  return q.env.profile.refineSuggestions?.(q, out) ?? out;
 }

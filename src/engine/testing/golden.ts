@@ -201,7 +201,7 @@ function clientPod(cc: CompiledCluster, rand: Rand, svcIndex: number): string {
   }
 }
 
-function reachInputs(cc: CompiledCluster, count: number, rand: Rand): ReachabilityRequest[] {
+export function reachInputs(cc: CompiledCluster, count: number, rand: Rand): ReachabilityRequest[] {
   const out: ReachabilityRequest[] = [];
   const external = cc.services.filter((s) => s.model.type !== 'ClusterIP');
   // The largest external Services first: the slow shapes (many endpoint-hosting nodes).

@@ -5,8 +5,8 @@
 // exactly what the suggestion promised (verdict and source-IP fate). USE_CLUSTER_IP changes no
 // object: it promises the ClusterIP answer of the same Service port.
 import fc from 'fast-check';
-import { normaliseCceAnnotations, servicesSharingLoadBalancer } from '../cce/annotations';
-import { checkCceServiceConstraints, selectedPods } from '../cce/constraints';
+import { normaliseCceAnnotations, servicesSharingLoadBalancer } from '../profiles/cce/annotations';
+import { checkCceServiceConstraints, selectedPods } from '../profiles/cce/constraints';
 import { compile } from '../compile';
 import type { CompiledCluster } from '../compiled';
 import type { ClusterModel, NodeModel, PodModel, ServiceModel } from '../model';

@@ -1,6 +1,6 @@
 // The CCE ELB annotations on a Service, read the way CCE reads them.
-import type { ServiceModel } from '../model';
-import { externalPolicyLocal } from '../predicates';
+import type { ServiceModel } from '../../model';
+import { externalPolicyLocal } from '../../predicates';
 
 export const ELB_CLASS = 'kubernetes.io/elb.class';
 export const ELB_PASS_THROUGH = 'kubernetes.io/elb.pass-through';

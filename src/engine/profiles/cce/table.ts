@@ -1,8 +1,8 @@
 // The CCE page's failure table (cce_10_0249, "Why a Service Fail to Be Accessed from Within the
 // Cluster"), as data. eTP Local only. Each cell is one rule id citing its row and column; any
 // case the table does not list succeeds (the page says so). Pure data: rules.ts builds the rule
-// specs from it, dataplane/cce.ts looks cells up.
-import type { NetworkModel, ProxyMode } from '../model';
+// specs from it, dataplane.ts (next to it) looks cells up.
+import type { NetworkModel, ProxyMode } from '../../model';
 
 export const CCE_PAGE = 'reference/cce-service-overview.rst';
 

@@ -1,5 +1,5 @@
 // Node classes: which nodes get equal decisions for one client's traffic to one Service port
-// (upstream kube-proxy facts; the CCE data planes use the same). A NodePort answer asks for the
+// (upstream kube-proxy facts; the CCE profiles share the same way). A NodePort answer asks for the
 // class of every node address (10,000 in a 5,000-node cluster) and a load balancer for the
 // class of every target node, so the keys come in two forms that always agree:
 //  - nodeClassKey(q): one node, for the few single questions of an answer;
@@ -8,32 +8,9 @@
 //    hosting endpoints...); every other node's key depends on the cluster only, so answers
 //    share those keys (see reach/node-rows.ts) and key only the few nodes singled out.
 import type { CompiledCluster, CompiledNode, CompiledServicePort } from '../compiled';
-import * as ip from '../ip';
-import type { ParsedIp } from '../ip';
-import type { NodeClasses, NodeClassQuery, PlacementQuery } from './dataplane';
-import * as modes from './modes';
-
-// Imported functions bound once, at load: under tsx (the benchmark's loader), which compiles
-// modules to CommonJS, every read of an imported name is a getter call.
-const { isLoopback, prefixOf } = ip;
-const { modeBehavior } = modes;
-
-/** NodePorts answer only on addresses selected by nodePortAddresses (and localhost in iptables/IPv4). */
-export function nodePortAddressAccepted(cc: CompiledCluster, node: CompiledNode, dst: ParsedIp): boolean {
-  if (isLoopback(dst)) {
-    const enabled = modeBehavior(cc.model.proxyMode).localhostNodePorts && dst.family === 4 && cc.model.kubeProxy.localhostNodePorts;
-    return enabled && !cc.nodePortPrimaryOnly && (cc.nodePortAddresses.size === 0 || cc.nodePortAddresses.contains(dst));
-  }
-  if (cc.nodePortPrimaryOnly) return node.primaryIp[dst.family] === dst.text;
-  let sawFamily = false;
-  for (const c of cc.nodePortAddresses.cidrs) {
-    if (c.family !== dst.family) continue;
-    if (c.contains(dst)) return true;
-    sawFamily = true;
-  }
-  // No CIDR of this family configured: every address of the family accepts NodePorts.
-  return !sawFamily;
-}
+import { hostingNodes, nodePortAddressAccepted } from '../dataplane/nodes';
+import { prefixOf, type ParsedIp } from '../ip';
+import type { NodeClasses, NodeClassQuery, PlacementQuery } from './sharing';
 
 /** Addresses a per-node bit mask can describe (node.parsedIps[0..30]); others are computed. */
 const MASK_BITS = 31;
@@ -109,7 +86,7 @@ const podHereDetector = (cc: CompiledCluster): boolean => cc.model.kubeProxy.loc
  * a pod there, whether it hosts usable endpoints, and whether the addressed IP accepts
  * NodePorts. Nodes with equal keys get equal decisions (only names and addresses differ), so
  * reachability evaluates one. A node hosting endpoints is a class of its own unless `separate`
- * is false (see endpointPlacementMatters in kubernetes.ts), and even then when the client is a
+ * is false (see endpointPlacementMatters in sharing/kubernetes.ts), and even then when the client is a
  * pod there by the node-CIDR detector (an eTP Local what-if would short-circuit) or the
  * addressed IP is also a Service IP.
  */
@@ -127,19 +104,6 @@ export function nodeClassKey(q: NodeClassQuery): number {
   const podHere = podHereDetector(cc) && clientIp !== null && node.podCidrs.contains(clientIp);
   const accepted = address === null || nodePortAddressAccepted(cc, node, address);
   return classKey(cc, node, address, clientNode, podHere, accepted, sp.categories.localByNode.has(node.index), q.separateEndpointNodes !== false);
-}
-
-/** Nodes hosting usable endpoints (localByNode's keys) in index order, per Service port. */
-const HOSTING = new WeakMap<CompiledServicePort, readonly number[]>();
-
-export function hostingNodes(sp: CompiledServicePort): readonly number[] {
-  let nodes = HOSTING.get(sp);
-  if (nodes === undefined) {
-    // A typed array sorts numbers without a comparator call per comparison.
-    nodes = Array.from(Int32Array.from(sp.categories.localByNode.keys()).sort());
-    HOSTING.set(sp, nodes);
-  }
-  return nodes;
 }
 
 /**

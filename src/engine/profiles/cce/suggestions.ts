@@ -1,8 +1,9 @@
 // The CCE page's remedies, worded as the page gives them and each offered only where re-running
 // the analysis with the remedy applied changes the answer.
-import { changeAccepted, WHAT_IF, whatIf, type SuggestionInput } from '../reach/suggestions';
-import type { ReachVerdict, Suggestion, SuggestionCode } from '../results';
-import type { ServiceModel } from '../model';
+import { changeAccepted, WHAT_IF, whatIf } from '../../reach/suggestions';
+import type { SuggestionInput } from '../../reach/types';
+import type { ReachVerdict, Suggestion, SuggestionCode } from '../../results';
+import type { ServiceModel } from '../../model';
 import { ELB_PASS_THROUGH, passThroughRequested, passThroughUnsupported, servicesSharingLoadBalancer } from './annotations';
 
 const RANK: Record<ReachVerdict, number> = { UNKNOWN: 0, UNREACHABLE: 1, PARTIAL: 2, REACHABLE: 3 };

@@ -1,9 +1,9 @@
 // CCE Table 1 ("Comparison of the two types of service affinity") for one Service port, with the
 // expected share of traffic per backend pod.
-import type { CompiledCluster, CompiledServicePort } from '../compiled';
-import { kubernetesDataPlane } from '../dataplane/kubernetes';
-import type { PodShare, ServiceAffinity } from '../results';
-import { RULES, type Rule } from '../rules';
+import type { CompiledCluster, CompiledServicePort } from '../../compiled';
+import { kubernetesDataPlane } from '../../dataplane/kubernetes';
+import type { PodShare, ServiceAffinity } from '../../results';
+import { RULES, type Rule } from '../../rules';
 
 /**
  * Local: the load balancer spreads evenly over the nodes passing its health check (ready local

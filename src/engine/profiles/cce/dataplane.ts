@@ -5,31 +5,16 @@
 //   client's connection completes: the endpoint's node is "the node where the server is located";
 // - ELB pass-through, the dedicated/shared ELB distinction and the CCE Turbo HostNetwork rule.
 // Where the page is silent the upstream decision stands and the answer says so.
-import type { CompiledCluster, CompiledEndpoint, CompiledServicePort } from '../compiled';
-import * as ip from '../ip';
-import type { ParsedIp } from '../ip';
-import type { ServiceModel } from '../model';
-import type { ViaKind } from '../results';
-import type { RuleId } from '../rules';
-import * as affinity from '../cce/affinity';
-import * as annotations from '../cce/annotations';
-import * as cceSuggestions from '../cce/suggestions';
-import * as table from '../cce/table';
-import type { CceColumn, Cell } from '../cce/table';
-import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PlacementQuery, PolicyOverride } from './dataplane';
-import * as decisions from './decision';
-import * as kubernetes from './kubernetes';
-
-// Imported functions and constants bound once, at load: under tsx (the benchmark's loader),
-// which compiles modules to CommonJS, every read of an imported name is a getter call, and
-// this module runs for every node class of an answer.
-const { isPrivateIp } = ip;
-const { cceAffinity } = affinity;
-const { elbClassOf, passThroughRequested, passThroughUnsupported } = annotations;
-const { refineCceSuggestions } = cceSuggestions;
-const { ALL_CELLS, columnOf, lookupLoadBalancerCell, lookupNodePortCell } = table;
-const { act, forward, stop } = decisions;
-const { clusterEndpointsAct, etpLocal, kubernetesDataPlane: upstream } = kubernetes;
+import type { CompiledCluster, CompiledEndpoint, CompiledServicePort } from '../../compiled';
+import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from '../../dataplane/dataplane';
+import { act, forward, stop } from '../../dataplane/decision';
+import { clusterEndpointsAct, etpLocal, kubernetesDataPlane as upstream } from '../../dataplane/kubernetes';
+import { isPrivateIp, type ParsedIp } from '../../ip';
+import type { ServiceModel } from '../../model';
+import type { ViaKind } from '../../results';
+import type { RuleId } from '../../rules';
+import { elbClassOf, passThroughRequested, passThroughUnsupported } from './annotations';
+import { ALL_CELLS, columnOf, lookupLoadBalancerCell, lookupNodePortCell, type CceColumn, type Cell } from './table';
 
 /** Where an in-cluster client sits: a node's host network (incl. HostNetwork pods) or a container. */
 export interface ClientLocation {
@@ -294,32 +279,8 @@ function eipFromCluster(cc: CompiledCluster, sp: CompiledServicePort): boolean {
   return cceColumn(cc) !== null && sp.externalPolicyLocal;
 }
 
-/**
- * CCE standard: as upstream (with eTP Cluster the page is silent and connection() is upstream's).
- * CCE Turbo: also an outside client's "set eTP Local" what-if, whose answer depends on whether
- * the node's own endpoints are HostNetwork pods (CCE-TURBO-LOCAL-UNSUPPORTED-BACKEND).
- */
-function turboPlacementMatters(q: PlacementQuery): boolean {
-  return q.clientNode < 0 || upstream.endpointPlacementMatters(q);
-}
-
-/**
- * With eTP Local the CCE decisions cite failure-table cells per endpoint, by whether the
- * endpoint is on the processing node: they depend on which endpoints a node hosts.
- */
-function cceDecisionPlacementMatters(q: PlacementQuery): boolean {
-  return etpLocal(q.cc, q.sp, q.override) || upstream.decisionPlacementMatters(q);
-}
-
 function cceDataPlane(profile: 'CCE' | 'CCE_TURBO'): DataPlane {
-  return {
-    // connection(): cellFor reads the processing node only as "the server node or not"; the rest is upstream's.
-    profile, decide, connection, connectionNodeLocal: true, loadBalancerTargets: upstream.loadBalancerTargets, nodeClassKey: upstream.nodeClassKey,
-    nodeClasses: upstream.nodeClasses, ordinaryNodeClassKey: upstream.ordinaryNodeClassKey,
-    endpointPlacementMatters: profile === 'CCE_TURBO' ? turboPlacementMatters : upstream.endpointPlacementMatters,
-    decisionPlacementMatters: cceDecisionPlacementMatters, notes: [],
-    eipFromCluster, affinity: cceAffinity, refineSuggestions: refineCceSuggestions,
-  };
+  return { profile, decide, connection, loadBalancerTargets: upstream.loadBalancerTargets, eipFromCluster };
 }
 
 export const cceStandardDataPlane: DataPlane = cceDataPlane('CCE');

@@ -1,8 +1,8 @@
 // Write-time constraints of the CCE page, as a pure function the API layer calls before storing a
 // Service (a violation is a 4xx naming the rule; nothing is stored). Empty list = allowed.
-import type { ClusterModel, PodModel, ServiceModel } from '../model';
-import { externalPolicyLocal } from '../predicates';
-import type { RuleId } from '../rules';
+import type { ClusterModel, PodModel, ServiceModel } from '../../model';
+import { externalPolicyLocal } from '../../predicates';
+import type { RuleId } from '../../rules';
 import { ELB_PASS_THROUGH, passThroughRequested, passThroughUnsupported, servicesSharingLoadBalancer } from './annotations';
 
 export interface CceConstraintViolation {

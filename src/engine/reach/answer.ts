@@ -1,0 +1,116 @@
+// A reachability answer: every way a client can address a Service, each answered from the data
+// plane's decisions (the same `decide` trace() uses), composed into paths, with the profile's
+// sharing of work between nodes and its additions. reachability.ts is the entry point.
+import type { CompiledCluster, CompiledNode, CompiledService, CompiledServicePort } from '../compiled';
+import { EngineInputError } from '../errors';
+import { isPrivateIp, parseIp, type ParsedIp } from '../ip';
+import { decisionSteps } from '../packet';
+import type { AddressResult, ReachabilityResult, Via } from '../results';
+import { RULES } from '../rules';
+import { expand, unknownResult, viaFor, type Member } from './build';
+import { atNode, evaluateClass, inCluster, type Evaluate, type Scope } from './classes';
+import { resolveClient } from './client';
+import { classKeyCache, lbResult, type DeliveryPlan } from './lb';
+import { nodePorts } from './node-ports';
+import { decideAt, outcomeMemo } from './paths';
+import { redactedFacts, redactedResult } from './redacted';
+import { ResultList } from './result-list';
+import type { EngineProfile, Env, ReachabilityRequest } from './types';
+
+const networkOf = (ip: ParsedIp): 'PUBLIC' | 'PRIVATE' => (isPrivateIp(ip) ? 'PRIVATE' : 'PUBLIC');
+
+/** One address answered on its own (a class of one member). */
+function single(s: Scope, via: Via, node: CompiledNode, dst: ParsedIp, evaluate: Evaluate): AddressResult {
+  const m: Member = { sp: s.sp, kind: via.kind, network: via.network, node, dst, eip: null };
+  return expand(evaluateClass(s, m, evaluate), m);
+}
+
+function clientNode(env: Env): CompiledNode {
+  return env.cc.nodes[env.client.node];
+}
+
+function loadBalancers(s: Scope): void {
+  const { env, sp, src } = s;
+  const lbs = [...sp.loadBalancerVips.map((ip) => ({ ip, mode: 'VIP' as const })), ...sp.loadBalancerProxyIps.map((ip) => ({ ip, mode: 'PROXY' as const }))];
+  for (const lb of lbs) {
+    const lbIp = parseIp(lb.ip) as ParsedIp;
+    const via = viaFor(sp, 'LOAD_BALANCER', lb.ip, { network: networkOf(lbIp) });
+    if (env.client.kind === 'EXTERNAL' && via.network !== env.client.network) continue;
+    if (env.client.kind !== 'EXTERNAL' && lb.mode === 'VIP') { s.out.push(single(s, via, clientNode(env), lbIp, inCluster)); continue; }
+    if (lb.mode === 'PROXY' && sp.nodePort === null) { s.out.push(unknownResult(env, via, 'LB_NODE_PORT')); continue; }
+    if (env.client.kind !== 'EXTERNAL' && via.network === 'PUBLIC') { s.out.push(unknownResult(env, via, 'CLUSTER_INTERNET_EGRESS')); continue; }
+    if (lb.mode === 'VIP' && sp.sourceRanges !== null && !env.client.ipKnown) { s.out.push(unknownResult(env, via, 'CLIENT_IP')); continue; }
+    s.out.push(lbResult(env, sp, via, planFor(env, sp, lb.mode, lbIp, src)));
+  }
+}
+
+function planFor(env: Env, sp: CompiledServicePort, mode: 'VIP' | 'PROXY', lbIp: ParsedIp, src: ParsedIp): DeliveryPlan {
+  const classKeys = classKeyCache();
+  if (env.client.kind === 'EXTERNAL') return { mode, lbIp, src: mode === 'VIP' ? src : lbIp, lead: [], leadHops: [], classKeys };
+  const first = decideAt(env, env.client.node, src, lbIp, sp.port, sp.protocol);
+  return { mode, lbIp, src: lbIp, lead: decisionSteps(first.decision, first.ctx, []), leadHops: [{ node: clientNode(env).name, verdict: first.decision.verdict }], classKeys };
+}
+
+function externalIps(s: Scope): void {
+  const { env, sp } = s;
+  for (const text of sp.externalIps) {
+    const ip = parseIp(text) as ParsedIp;
+    const via = viaFor(sp, 'EXTERNAL_IP', text, { network: networkOf(ip) });
+    if (env.client.kind !== 'EXTERNAL') { s.out.push(single(s, via, clientNode(env), ip, inCluster)); continue; }
+    if (via.network !== env.client.network) continue;
+    const owner = env.cc.ipOwner.get(text);
+    if (owner?.kind !== 'NODE') { s.out.push(unknownResult(env, via, 'EXTERNAL_IP_ROUTING')); continue; }
+    s.out.push(single(s, via, env.cc.nodes[owner.index], ip, atNode));
+  }
+}
+
+function servicePortResults(env: Env, sp: CompiledServicePort, out: ResultList): void {
+  const src = env.client.ips[sp.family];
+  if (src === null) return;
+  const s: Scope = { env, sp, src, out, clusterIp: null, lastSuggestions: null };
+  if (env.client.kind !== 'EXTERNAL') {
+    const r = single(s, viaFor(sp, 'CLUSTER_IP', sp.clusterIp), clientNode(env), parseIp(sp.clusterIp) as ParsedIp, inCluster);
+    s.clusterIp = { verdict: r.verdict, sourceIpPreserved: r.sourceIp.preserved };
+    out.push(r);
+  }
+  nodePorts(s);
+  loadBalancers(s);
+  externalIps(s);
+}
+
+/**
+ * The answers, UNKNOWN where they depend on values an imported dump redacted (reach/redacted.ts);
+ * a client pod whose own address is redacted gets one UNKNOWN answer per ClusterIP.
+ */
+function withRedacted(env: Env, svc: CompiledService, req: ReachabilityRequest, results: readonly AddressResult[]): readonly AddressResult[] {
+  const { cc } = env;
+  if (svc.ignored !== null) return results; // no kube-proxy rules at all: nothing depends on the values
+  const clientIndex = 'pod' in req.client ? cc.podByKey.get(req.client.pod) : undefined;
+  const facts = redactedFacts(cc, svc, clientIndex === undefined ? null : cc.model.pods[clientIndex]);
+  if (facts.length === 0) return results;
+  const rule = RULES['IMPORT-REDACTED-VALUE'];
+  if (results.length > 0) return results.map((r) => redactedResult(r, facts, rule));
+  const ports = svc.ports.map((i) => cc.servicePorts[i]).filter((sp) => req.port === undefined || sp.port === req.port);
+  return ports.map((sp) => redactedResult(unknownResult(env, viaFor(sp, 'CLUSTER_IP', sp.clusterIp), 'REDACTED_VALUE'), facts, rule));
+}
+
+/**
+ * Can this client reach this Service, by each way of addressing it, and will its source IP
+ * survive? Answered with `profile`'s behaviour; `ask` is how suggestions ask a question again
+ * (on a variant of the cluster): reachability() itself.
+ */
+export function answerReachability(cc: CompiledCluster, req: ReachabilityRequest, profile: EngineProfile, ask: Env['ask']): ReachabilityResult {
+  const index = cc.serviceByKey.get(req.service);
+  if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
+  const svc = cc.services[index];
+  const env: Env = { cc, profile, client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo(), ask };
+  const list = new ResultList();
+  if (svc.ignored === null) {
+    for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);
+  }
+  const results = withRedacted(env, svc, req, list.toArray());
+  const ignoredBy = svc.ignored === null ? null : RULES[svc.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL'];
+  const first = svc.ports.find((i) => req.port === undefined || cc.servicePorts[i].port === req.port);
+  const affinity = first === undefined ? null : profile.affinity?.(cc, cc.servicePorts[first]) ?? null;
+  return affinity === null ? { service: svc.key, results, ignoredBy } : { service: svc.key, results, ignoredBy, affinity };
+}

@@ -1,0 +1,53 @@
+// Sharing never changes an answer: for every profile (each opts in to a sharing of its own),
+// reachability with the profile's sharing equals reachability with NO_SHARING, where every node
+// address is answered for itself and every connection outcome asked of the data plane. Checked
+// on the one-truth clusters (every setup, random backends: every client, every Service), byte
+// for byte.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compile } from './compile';
+import type { CompiledCluster } from './compiled';
+import type { ClusterModel } from './model';
+import { profileFor } from './profiles/select';
+import { answerReachability } from './reach/answer';
+import type { EngineProfile, ReachabilityRequest } from './reach/types';
+import { NO_SHARING } from './sharing/sharing';
+import { SETUPS, truthCluster, truthSpec } from './testing/truth-clusters';
+
+/** An answer (or its error) as text, asked with `profile` throughout (suggestions ask again with it too). */
+function answerWith(cc: CompiledCluster, req: ReachabilityRequest, profile: EngineProfile): string {
+  const ask = (c: CompiledCluster, r: ReachabilityRequest): ReturnType<typeof answerReachability> => answerReachability(c, r, profile, ask);
+  try {
+    return JSON.stringify(ask(cc, req));
+  } catch (e) {
+    return `error: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/** The questions on which the profile's sharing and NO_SHARING answer differently. */
+function differences(cc: CompiledCluster, questions: readonly ReachabilityRequest[]): ReachabilityRequest[] {
+  const shared = profileFor(cc.model.profile);
+  expect(shared.sharing).not.toBe(NO_SHARING);
+  const alone: EngineProfile = { ...shared, sharing: NO_SHARING };
+  return questions.filter((q) => answerWith(cc, q, shared) !== answerWith(cc, q, alone));
+}
+
+function everyQuestion(model: ClusterModel): ReachabilityRequest[] {
+  const clients = [
+    ...model.pods.filter((p) => p.nodeName !== null).map((p) => ({ pod: `${p.namespace}/${p.name}` })),
+    ...model.nodes.map((n) => ({ node: n.name })),
+    { external: { network: 'PUBLIC' as const } }, { external: { network: 'PRIVATE' as const } }, { external: { network: 'PRIVATE' as const, ip: '172.31.9.9' } },
+  ];
+  return clients.flatMap((client) => model.services.map((s) => ({ client, service: `${s.namespace}/${s.name}` })));
+}
+
+describe('sharing never changes an answer (profile sharing = NO_SHARING)', () => {
+  for (const setup of SETUPS) {
+    it(`${setup.profile} ${setup.network} ${setup.proxy}: every client, every Service of the one-truth clusters`, () => {
+      fc.assert(fc.property(truthSpec(setup), (spec) => {
+        const model = truthCluster(spec);
+        expect(differences(compile(model), everyQuestion(model))).toEqual([]);
+      }), { numRuns: 6 });
+    });
+  }
+});
