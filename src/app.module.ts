@@ -74,7 +74,9 @@ export class AppModule {
             const errors = flat.map((error) => {
               if (error.extensions?.code) return error;
               // No original error: graphql-js rejected the document or its variables (user input).
-              if (!error.originalError) {
+              // An original GraphQLError: a variable's value failed coercion (an enum value the
+              // type lacks: `Variable "$i" got invalid value "X" at "i.type"; ...`), user input too.
+              if (!error.originalError || error.originalError instanceof GraphQLError) {
                 return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 } });
               }
               return graphqlErrorOf(error.originalError, requestId, error);

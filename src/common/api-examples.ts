@@ -138,6 +138,10 @@ export const SERVICE_EXAMPLES = {
   },
   update: {
     trafficPolicy: { summary: 'externalTrafficPolicy Cluster', value: { externalTrafficPolicy: 'Cluster' } },
+    sticky: {
+      summary: 'Sticky sessions by client IP (1 hour), same-zone endpoints preferred',
+      value: { sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 3600, trafficDistribution: 'PreferSameZone' },
+    },
     ports: { summary: 'Replace the ports', value: { ports: [{ name: 'service', port: 80, targetPort: 80, nodePort: 30000 }, { name: 'metrics', port: 9090, targetPort: 9090 }] } },
   },
 } satisfies Record<string, Examples>;

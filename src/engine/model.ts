@@ -10,6 +10,13 @@ export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 export type TrafficPolicy = 'Cluster' | 'Local';
 export type LoadBalancerIpMode = 'VIP' | 'Proxy';
+/** spec.sessionAffinity. */
+export type SessionAffinity = 'None' | 'ClientIP';
+/**
+ * spec.trafficDistribution values the API accepts (PreferClose is the deprecated name of
+ * PreferSameZone, KEP-3015). A string: an imported cluster may hold a value a later Kubernetes added.
+ */
+export type TrafficDistribution = 'PreferClose' | 'PreferSameZone' | 'PreferSameNode';
 
 export interface KubeProxyOptions {
   readonly masqueradeAll: boolean;
@@ -98,6 +105,18 @@ export interface ServiceModel {
   readonly internalTrafficPolicy: TrafficPolicy;
   readonly healthCheckNodePort: number | null;
   readonly publishNotReadyAddresses: boolean;
+  /** spec.sessionAffinity; absent = None. */
+  readonly sessionAffinity?: SessionAffinity;
+  /**
+   * spec.sessionAffinityConfig.clientIP.timeoutSeconds: 1-86400 with ClientIP, null with None;
+   * absent = null (None), or 10800 (DefaultClientIPServiceAffinitySeconds) when sessionAffinity is ClientIP.
+   */
+  readonly sessionAffinityTimeoutSeconds?: number | null;
+  /**
+   * spec.trafficDistribution; absent = null (no preference). Usually a TrafficDistribution, but an
+   * imported cluster may hold a value this version does not know (kept, with a warning).
+   */
+  readonly trafficDistribution?: string | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
   /** Fields whose value is not known (redacted in an imported dump), e.g. `externalIps`: absent when every field is known. */
@@ -110,6 +129,14 @@ export interface EndpointSlicePortModel {
   readonly protocol: Protocol;
 }
 
+/** endpoints[].hints: where the EndpointSlice controller meant the endpoint to be consumed (topology-aware routing). */
+export interface EndpointHintsModel {
+  /** hints.forZones[].name: zones whose clients should use this endpoint. */
+  readonly forZones: readonly string[];
+  /** hints.forNodes[].name: nodes whose clients should use this endpoint (trafficDistribution PreferSameNode). */
+  readonly forNodes: readonly string[];
+}
+
 export interface EndpointModel {
   readonly addresses: readonly string[];
   readonly nodeName: string | null;
@@ -117,6 +144,10 @@ export interface EndpointModel {
   readonly serving: boolean | null;
   readonly terminating: boolean | null;
   readonly podName?: string | null;
+  /** endpoints[].zone (the zone of the endpoint's node); absent = null (not known). */
+  readonly zone?: string | null;
+  /** endpoints[].hints; absent = null (no hints). */
+  readonly hints?: EndpointHintsModel | null;
 }
 
 export interface EndpointSliceModel {

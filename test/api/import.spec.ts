@@ -286,6 +286,7 @@ const EXPECTED: Record<string, { skipped: string[]; created: ReturnType<typeof c
   'otc-cce-docs/otc-cce-node-v1.13-vendor-fields.json': { skipped: [], created: counts(1, 0, 0, 0) },
   'otc-cce-docs/otc-cce-service-elb-existing-lb-externalTrafficPolicy-Local.yaml': { skipped: [], created: counts(0, 0, 1, 0) },
   'otc-cce-docs/otc-cce-v3-nodelist-NOT-a-k8s-object.json': { skipped: ['Node'], created: ZERO, nothing: '1 × unsupported apiVersion v3' },
+  'written/topology-affinity-minimal-list.yaml': { skipped: [], created: counts(2, 3, 2, 2) },
 };
 
 describe('the shared kubectl fixtures import as their README says', () => {
@@ -430,7 +431,8 @@ async function adoptedAndStored(clusterId: string): Promise<{ adopted: ClusterMo
   }
 }
 
-const SHARED_DOCS = ['k9s-render-testdata-node-minikube-v1.15.json', 'citrix-docs-svc-apache-LB-Local-externalIPs-k8s2019.yaml'];
+const SHARED_DOCS = ['k9s-render-testdata-node-minikube-v1.15.json', 'citrix-docs-svc-apache-LB-Local-externalIPs-k8s2019.yaml', 'written/topology-affinity-minimal-list.yaml'];
+const TOPOLOGY_DOC = 'written/topology-affinity-minimal-list.yaml';
 
 /**
  * After an import, the analyses use the model built from the import's own data (ModelCache.adopt)
@@ -473,6 +475,42 @@ describe('the model of an imported cluster', () => {
     await importDoc(clusterId, readFileSync(join(SHARED, name), 'utf8'), name.endsWith('.json') ? 'application/json' : 'application/yaml').expect(200);
     const { adopted, stored } = await adoptedAndStored(clusterId);
     expect(canonical(adopted)).toBe(canonical(stored));
+  });
+
+  it('carries session affinity, traffic distribution, endpoint zones and hints, and node zone labels, as stored and after a REST write patches it', async () => {
+    const clusterId = await newCluster();
+    await importDoc(clusterId, readFileSync(join(SHARED, TOPOLOGY_DOC), 'utf8'), 'application/yaml').expect(200);
+    const { adopted, stored } = await adoptedAndStored(clusterId);
+    expect(canonical(adopted)).toBe(canonical(stored));
+    const affinity = (m: ClusterModel) => m.services.map((s) => [s.name, s.sessionAffinity, s.sessionAffinityTimeoutSeconds, s.trafficDistribution]).sort();
+    expect(affinity(stored)).toEqual([['cache', 'None', null, 'PreferSameNode'], ['web', 'ClientIP', 3600, 'PreferSameZone']]);
+    const endpoints = (m: ClusterModel) => m.endpointSlices.flatMap((sl) => sl.endpoints.map((e) => [e.addresses[0], e.zone, e.hints])).sort();
+    expect(endpoints(stored)).toEqual([
+      ['10.244.1.10', 'zone-a', { forNodes: [], forZones: ['zone-a'] }],
+      ['10.244.1.20', 'zone-a', { forNodes: ['node-a1'], forZones: ['zone-a'] }],
+      ['10.244.2.10', 'zone-b', { forNodes: [], forZones: ['zone-b'] }],
+    ]);
+    expect(stored.nodes.map((n) => [n.name, n.labels['topology.kubernetes.io/zone']]).sort()).toEqual([['node-a1', 'zone-a'], ['node-b1', 'zone-b']]);
+    // The Services as REST and GraphQL show them.
+    const services = (await get(`/v1/clusters/${clusterId}/services?namespace=shop`)).items as Record<string, unknown>[];
+    expect(services.map((s) => [s.name, s.sessionAffinity, s.sessionAffinityTimeoutSeconds, s.trafficDistribution])).toEqual([
+      ['cache', 'None', null, 'PreferSameNode'], ['web', 'ClientIP', 3600, 'PreferSameZone'],
+    ]);
+
+    // A REST write patches the cached model with the row it stored: the model a fresh read gives.
+    const web = services.find((s) => s.name === 'web')!;
+    await t.http.patch(`/v1/clusters/${clusterId}/services/${web.id}`).set(bearer(tenant.apiKey)).send({ sessionAffinityTimeoutSeconds: 60, trafficDistribution: 'PreferSameNode' }).expect(200);
+    const loader = t.app.get(TopologyLoader);
+    const reads = vi.spyOn(loader, 'snapshot');
+    try {
+      const patched = (await t.app.get(ModelCache).get(tenant.id, clusterId)).model;
+      expect(reads).not.toHaveBeenCalled();
+      expect(affinity(patched)).toEqual([['cache', 'None', null, 'PreferSameNode'], ['web', 'ClientIP', 60, 'PreferSameNode']]);
+      reads.mockRestore();
+      expect(canonical(patched)).toBe(canonical((await loader.snapshot(tenant.id, clusterId))!.model));
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('gives the same answers as a model read from the database', async () => {

@@ -68,6 +68,8 @@ const WRITES: Record<string, Write> = {
     return victim ? api(id).send('delete', `/pods/${victim.id}`) : { status: 204, text: '' };
   },
   'set a Service\'s externalTrafficPolicy': async (id, n) => api(id).send('patch', `/services/${await idOf(id, 'services', 'web-public')}`, { externalTrafficPolicy: n % 2 ? 'Cluster' : 'Local' }),
+  'set a Service\'s session affinity and traffic distribution': async (id, n) => api(id).send('patch', `/services/${await idOf(id, 'services', 'api')}`,
+    n % 2 ? { sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 60 + n, trafficDistribution: 'PreferSameZone' } : { sessionAffinity: 'None', trafficDistribution: null }),
   'create a Service': (id, n) => api(id).send('post', '/services', { namespace: 'shop', name: `svc-${n}`, selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }], type: 'NodePort' }),
   'relabel a node': async (id, n) => api(id).send('patch', `/nodes/${await idOf(id, 'nodes', 'worker-2')}`, { labels: { 'topology.kubernetes.io/zone': `z${n % 3}` } }),
   'create a node': (id, n) => api(id).send('post', '/nodes', { name: `late-${n}`, internalIps: [`10.0.9.${n % 250}`] }),

@@ -33,7 +33,8 @@ describe('Services over REST', () => {
       clusterId: c, namespace: 'shop', name: 'web', type: 'ClusterIP', selector: { app: 'web' }, headless: false, clusterIps: ['10.96.0.1'],
       ports: [{ name: null, protocol: 'TCP', port: 80, targetPort: 'http', nodePort: null }],
       externalIps: [], loadBalancerIngress: [], loadBalancerSourceRanges: [], externalTrafficPolicy: 'Cluster', internalTrafficPolicy: 'Cluster',
-      healthCheckNodePort: null, publishNotReadyAddresses: false, labels: {}, annotations: {},
+      healthCheckNodePort: null, publishNotReadyAddresses: false, sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null,
+      labels: {}, annotations: {},
     });
     const np = await t.http.post(base).set(auth()).send({
       namespace: 'shop', name: 'np', type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'dns', port: 53, protocol: 'UDP' }],
@@ -159,6 +160,32 @@ describe('Services over REST', () => {
     expect(nulls.body).toMatchObject({ type: 'LoadBalancer', ports: [{ nodePort: lb2.ports[0].nodePort }], labels: {}, annotations: {} });
   });
 
+  it('stores session affinity and traffic distribution: ClientIP defaults to 10800 s, a PATCH keeps what it does not set, None clears the timeout', async () => {
+    const c = await newCluster('svc-affinity');
+    const base = `/v1/clusters/${c}/services`;
+    const sticky = await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'sticky', sessionAffinity: 'ClientIP', trafficDistribution: 'PreferSameZone', ports: [{ port: 80 }] }).expect(201);
+    expect(sticky.body).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 10800, trafficDistribution: 'PreferSameZone' });
+    const given = await t.http.post(base).set(auth()).send({
+      namespace: 'shop', name: 'given', type: 'NodePort', sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 60, trafficDistribution: 'PreferSameNode', ports: [{ port: 80 }],
+    }).expect(201);
+    expect(given.body).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 60, trafficDistribution: 'PreferSameNode' });
+    expect((await t.http.get(`${base}/${given.body.id}`).set(auth()).expect(200)).body).toEqual(given.body);
+    const bounds = await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'bounds', sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 86400, trafficDistribution: 'PreferClose', ports: [{ port: 80 }] }).expect(201);
+    expect(bounds.body).toMatchObject({ sessionAffinityTimeoutSeconds: 86400, trafficDistribution: 'PreferClose' });
+    const explicitNull = await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'null-timeout', sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: null, trafficDistribution: null, ports: [{ port: 80 }] }).expect(201);
+    expect(explicitNull.body).toMatchObject({ sessionAffinityTimeoutSeconds: 10800, trafficDistribution: null });
+
+    const patch = async (body: object) => (await t.http.patch(`${base}/${given.body.id}`).set(auth()).send(body).expect(200)).body;
+    expect(await patch({ labels: { l: '1' } })).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 60, trafficDistribution: 'PreferSameNode', labels: { l: '1' } });
+    expect(await patch({ sessionAffinityTimeoutSeconds: 1 })).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 1 });
+    expect(await patch({ sessionAffinity: 'ClientIP' })).toMatchObject({ sessionAffinityTimeoutSeconds: 1 });
+    expect(await patch({ trafficDistribution: null })).toMatchObject({ trafficDistribution: null, sessionAffinityTimeoutSeconds: 1 });
+    expect(await patch({ sessionAffinity: 'None' })).toMatchObject({ sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null });
+    // Back to ClientIP: the default again, not the timeout it had before None.
+    expect(await patch({ sessionAffinity: 'ClientIP', trafficDistribution: 'PreferClose' })).toMatchObject({ sessionAffinityTimeoutSeconds: 10800, trafficDistribution: 'PreferClose' });
+    expect(await patch({ sessionAffinity: null, sessionAffinityTimeoutSeconds: null })).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 10800 });
+  });
+
   it('never hands out an address or a port that something else in the cluster holds', async () => {
     const c = await newCluster('svc-alloc', { nodePortRange: { min: 30000, max: 30002 }, serviceCidrs: ['10.96.0.0/29'] });
     const base = `/v1/clusters/${c}/services`;
@@ -217,6 +244,54 @@ describe('Services over GraphQL', () => {
     expect((await gql(t, tenant.apiKey, 'mutation($c: String!, $id: String!) { deleteService(clusterId: $c, id: $id) }', { c, id })).data).toEqual({ deleteService: true });
     const gone = await gql(t, tenant.apiKey, 'query($c: String!, $id: String!) { service(clusterId: $c, id: $id) { name } }', { c, id });
     expect(gone.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('creates and updates session affinity and traffic distribution', async () => {
+    const c = await newCluster('svc-gql-affinity');
+    const created = await gql<{ createService: { id: string } & Record<string, unknown> }>(t, tenant.apiKey,
+      'mutation($c: String!) { createService(clusterId: $c, input: {namespace: "shop", name: "sticky", sessionAffinity: ClientIP, trafficDistribution: "PreferSameZone", ports: [{port: 80}]}) { id sessionAffinity sessionAffinityTimeoutSeconds trafficDistribution } }', { c });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createService).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 10800, trafficDistribution: 'PreferSameZone' });
+    const id = created.data!.createService.id;
+    const updated = await gql(t, tenant.apiKey,
+      'mutation($c: String!, $id: String!, $i: UpdateServiceInput!) { updateService(clusterId: $c, id: $id, input: $i) { sessionAffinity sessionAffinityTimeoutSeconds trafficDistribution } }',
+      { c, id, i: { sessionAffinityTimeoutSeconds: 300, trafficDistribution: 'PreferSameNode' } });
+    expect(updated.data).toEqual({ updateService: { sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 300, trafficDistribution: 'PreferSameNode' } });
+    const read = await gql(t, tenant.apiKey, 'query($c: String!, $id: String!) { service(clusterId: $c, id: $id) { sessionAffinity sessionAffinityTimeoutSeconds trafficDistribution } }', { c, id });
+    expect(read.data).toEqual({ service: updated.data!.updateService });
+    const none = await gql(t, tenant.apiKey,
+      'mutation($c: String!, $id: String!) { updateService(clusterId: $c, id: $id, input: {sessionAffinity: None, trafficDistribution: null}) { sessionAffinity sessionAffinityTimeoutSeconds trafficDistribution } }', { c, id });
+    expect(none.data).toEqual({ updateService: { sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null } });
+  });
+
+  it('refuses bad session affinity and traffic distribution with a 400 naming the field, changing nothing', async () => {
+    const before = await snapshot(t);
+    const create = (input: Record<string, unknown>) => gql(t, tenant.apiKey, 'mutation($c: String!, $i: CreateServiceInput!) { createService(clusterId: $c, input: $i) { id } }',
+      { c: shared, i: { namespace: 'default', name: 'bad', ports: [{ port: 80 }], ...input } });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 0 }, 'sessionAffinityTimeoutSeconds'],
+      [{ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 86401 }, 'sessionAffinityTimeoutSeconds'],
+      [{ sessionAffinityTimeoutSeconds: 3600 }, 'sessionAffinityTimeoutSeconds'],
+      [{ sessionAffinity: 'None', sessionAffinityTimeoutSeconds: 3600 }, 'sessionAffinityTimeoutSeconds'],
+      [{ trafficDistribution: 'PreferNearby' }, 'trafficDistribution'],
+      [{ trafficDistribution: '' }, 'trafficDistribution'],
+    ];
+    for (const [input, field] of cases) {
+      const res = await create(input);
+      expect(res.status, JSON.stringify(input)).toBe(400);
+      expect(res.errors?.[0].extensions, JSON.stringify(input)).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+      expect(res.errors?.[0].extensions.errors?.map((e) => e.field), JSON.stringify(input)).toContain(field);
+    }
+    // An enum value GraphQL does not know is refused before any resolver runs, naming the field in
+    // the message: by a query already compiled (JIT) and by one run for the first time (graphql-js).
+    const fresh = (input: Record<string, unknown>) => gql(t, tenant.apiKey, 'mutation NewOne($c: String!, $i: CreateServiceInput!) { created: createService(clusterId: $c, input: $i) { id } }',
+      { c: shared, i: { namespace: 'default', name: 'bad', ports: [{ port: 80 }], ...input } });
+    for (const badEnum of [await create({ sessionAffinity: 'Sticky' }), await fresh({ sessionAffinity: 'Sticky' })]) {
+      expect(badEnum.status).toBe(400);
+      expect(badEnum.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', status: 400 });
+      expect(badEnum.errors?.[0].message).toMatch(/sessionAffinity/);
+    }
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('reports errors with a code and the field, changing nothing', async () => {
@@ -364,6 +439,20 @@ describe('Service bad input', () => {
     ['healthCheckNodePort', { ...ok, type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: '30600' }],
     ['healthCheckNodePort', { ...ok, type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80, nodePort: 30600 }], healthCheckNodePort: 30600 }],
     ['publishNotReadyAddresses', { ...ok, publishNotReadyAddresses: 'yes' }],
+    ['sessionAffinity', { ...ok, sessionAffinity: 'Sticky' }],
+    ['sessionAffinity', { ...ok, sessionAffinity: 'clientip' }],
+    ['sessionAffinityTimeoutSeconds', { ...ok, sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 0 }],
+    ['sessionAffinityTimeoutSeconds', { ...ok, sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 86401 }],
+    ['sessionAffinityTimeoutSeconds', { ...ok, sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: -1 }],
+    ['sessionAffinityTimeoutSeconds', { ...ok, sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 1.5 }],
+    ['sessionAffinityTimeoutSeconds', { ...ok, sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: '3600' }],
+    ['sessionAffinityTimeoutSeconds', { ...ok, sessionAffinityTimeoutSeconds: 3600 }],
+    ['sessionAffinityTimeoutSeconds', { ...ok, sessionAffinity: 'None', sessionAffinityTimeoutSeconds: 3600 }],
+    ['trafficDistribution', { ...ok, trafficDistribution: 'PreferNearby' }],
+    ['trafficDistribution', { ...ok, trafficDistribution: 'prefersamezone' }],
+    ['trafficDistribution', { ...ok, trafficDistribution: '' }],
+    ['trafficDistribution', { ...ok, trafficDistribution: 1 }],
+    ['sessionAffinityConfig', { ...ok, sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }],
     ['labels', { ...ok, labels: { 'example.com/': 'x' } }],
     ['labels', { ...ok, labels: { tier: 'front end' } }],
     ['annotations', { ...ok, annotations: { 'kubernetes.io/elb.class': 1 } }],
@@ -393,6 +482,11 @@ describe('Service bad input', () => {
     ['healthCheckNodePort', { healthCheckNodePort: 30600 }],
     ['loadBalancerIngress', { loadBalancerIngress: [{ ip: '192.168.0.1' }] }],
     ['externalTrafficPolicy', { type: 'ClusterIP', externalTrafficPolicy: 'Local' }],
+    ['sessionAffinity', { sessionAffinity: 'Cookie' }],
+    ['sessionAffinityTimeoutSeconds', { sessionAffinityTimeoutSeconds: 3600 }],
+    ['sessionAffinityTimeoutSeconds', { sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 86401 }],
+    ['sessionAffinityTimeoutSeconds', { sessionAffinity: 'None', sessionAffinityTimeoutSeconds: 60 }],
+    ['trafficDistribution', { trafficDistribution: 'PreferFar' }],
     ['color', { color: 'blue' }],
   ];
 

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { appWithTenant, bearer, gql } from '../support/test-app';
+import { appWithTenant, bearer, gql, snapshot } from '../support/test-app';
 
 /**
  * One home for write rules (pod-rules, node-rules, service-spec, cce-constraints): the same invalid
  * or conflicting object, sent through every way in — REST, GraphQL, the import and what-if — gets
  * the same verdict on the same field (each way names the field as its input does). Where a live
  * cluster can hold what the API refuses (a partial dump), the import keeps the object and warns on
- * that field: the one, documented leniency.
+ * that field: the one, documented leniency (for a Service: an unknown trafficDistribution is kept, a
+ * sessionAffinityConfig with None dropped as kube-apiserver's defaulting drops it). EndpointSlices
+ * come in only through the import, merge or replace, whose parser holds their rules.
  *
  * The cluster: node n1 (192.168.1.1) and n2, pod shop/a (10.244.1.1, app=a) on n1, pod shop/done
  * (Succeeded, 10.244.1.9), Service shop/a (NodePort 30080 → app=a).
@@ -37,8 +39,8 @@ const graphql = async (id: string, mutation: string, input: object): Promise<Ver
   const error = res.errors?.[0];
   return { status: error ? error.extensions.status ?? 0 : 200, field: error?.extensions.errors?.[0]?.field ?? null };
 };
-const importOne = async (id: string, item: object): Promise<Verdict & { warnings: string[] }> => {
-  const res = await ctx.t.http.post(`/v1/clusters/${id}/import`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json')
+const importOne = async (id: string, item: object, mode: 'merge' | 'replace' = 'merge'): Promise<Verdict & { warnings: string[] }> => {
+  const res = await ctx.t.http.post(`/v1/clusters/${id}/import?mode=${mode}`).set(bearer(ctx.tenant.apiKey)).set('content-type', 'application/json')
     .send(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [item] }));
   return { status: res.status, field: res.body.errors?.[0]?.field ?? null, warnings: (res.body.warnings ?? []).map((w: { message: string }) => w.message) };
 };
@@ -47,6 +49,16 @@ const whatIf = async (id: string, change: object): Promise<Verdict> => {
     .send({ change, reachability: { client: { node: 'n2' }, service: 'shop/a' } });
   return { status: res.status, field: res.body.errors?.[0]?.field ?? null };
 };
+
+const kubeService = (name: string, spec: object) => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'shop', name }, spec: { clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80 }], ...spec },
+});
+const kubeSlice = (endpoint: object) => ({
+  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+  metadata: { namespace: 'shop', name: 'a-x1', labels: { 'kubernetes.io/service-name': 'a' } },
+  ports: [{ port: 80, protocol: 'TCP' }], endpoints: [{ addresses: ['10.244.1.1'], nodeName: 'n1', ...endpoint }],
+});
+const SLICE_TABLES = ['clusters', 'services', 'endpoint_slices', 'address_claims'];
 
 const kubePod = (name: string, spec: object, status: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'shop', name }, spec, status: { phase: 'Running', ...status } });
 
@@ -125,6 +137,100 @@ describe('the same rule, whichever way the object comes in', () => {
     expect(await importOne(id, { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'shop', name: 'b' }, spec: { type: 'NodePort', clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80, nodePort: 40000 }] } }))
       .toMatchObject({ status: 400, field: 'items[0].spec.ports[0].nodePort' });
     expect(await whatIf(id, { services: [{ service: 'shop/a', set: { ports: [{ port: 80, nodePort: 40000 }] } }] })).toEqual({ status: 400, field: 'change.services[0].set.ports[0].nodePort' });
+  });
+
+  it.each([0, 86401])('a session affinity timeout of %i: 400 on the timeout, nothing stored', async (timeout) => {
+    const id = await cluster();
+    const before = await snapshot(ctx.t, SLICE_TABLES);
+    const svc = { namespace: 'shop', name: 'b', selector: { app: 'a' }, ports: [{ port: 80 }], sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: timeout };
+    expect(await rest(id, '/services', svc)).toEqual({ status: 400, field: 'sessionAffinityTimeoutSeconds' });
+    expect(await graphql(id, 'createService', svc)).toEqual({ status: 400, field: 'sessionAffinityTimeoutSeconds' });
+    const kube = kubeService('b', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: timeout } } });
+    for (const mode of ['merge', 'replace'] as const) {
+      expect(await importOne(id, kube, mode)).toMatchObject({ status: 400, field: 'items[0].spec.sessionAffinityConfig.clientIP.timeoutSeconds' });
+    }
+    expect(await whatIf(id, { services: [{ service: 'shop/a', set: { sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: timeout } }] }))
+      .toEqual({ status: 400, field: 'change.services[0].set.sessionAffinityTimeoutSeconds' });
+    expect(await snapshot(ctx.t, SLICE_TABLES)).toEqual(before);
+  });
+
+  it('an unknown sessionAffinity: 400 on it every way', async () => {
+    const id = await cluster();
+    const svc = { namespace: 'shop', name: 'b', selector: { app: 'a' }, ports: [{ port: 80 }], sessionAffinity: 'Cookie' };
+    expect(await rest(id, '/services', svc)).toEqual({ status: 400, field: 'sessionAffinity' });
+    // GraphQL refuses a value its SessionAffinity enum lacks before the write path: 400, the field named in the message.
+    const res = await gql(ctx.t, ctx.tenant.apiKey, 'mutation($c: String!, $i: CreateServiceInput!) { createService(clusterId: $c, input: $i) { id } }', { c: id, i: svc });
+    expect([res.status, res.errors?.[0].extensions.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
+    expect(res.errors?.[0].message).toMatch(/sessionAffinity/);
+    for (const mode of ['merge', 'replace'] as const) {
+      expect(await importOne(id, kubeService('b', { sessionAffinity: 'Cookie' }), mode)).toMatchObject({ status: 400, field: 'items[0].spec.sessionAffinity' });
+    }
+    expect(await whatIf(id, { services: [{ service: 'shop/a', set: { sessionAffinity: 'Cookie' } }] })).toEqual({ status: 400, field: 'change.services[0].set.sessionAffinity' });
+  });
+
+  it('a timeout with sessionAffinity None: 400 on the timeout; the import drops it, as the API server\'s defaulting does, and warns', async () => {
+    const id = await cluster();
+    const svc = { namespace: 'shop', name: 'b', selector: { app: 'a' }, ports: [{ port: 80 }], sessionAffinity: 'None', sessionAffinityTimeoutSeconds: 60 };
+    expect(await rest(id, '/services', svc)).toEqual({ status: 400, field: 'sessionAffinityTimeoutSeconds' });
+    expect(await graphql(id, 'createService', svc)).toEqual({ status: 400, field: 'sessionAffinityTimeoutSeconds' });
+    expect(await whatIf(id, { services: [{ service: 'shop/a', set: { sessionAffinityTimeoutSeconds: 60 } }] })).toEqual({ status: 400, field: 'change.services[0].set.sessionAffinityTimeoutSeconds' });
+    for (const mode of ['merge', 'replace'] as const) {
+      const imported = await importOne(id, kubeService('b', { sessionAffinity: 'None', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }), mode);
+      expect(imported).toMatchObject({ status: 200, field: null });
+      expect(imported.warnings.filter((w) => w.startsWith('spec.'))).toEqual([
+        "spec.sessionAffinityConfig.clientIP.timeoutSeconds may only be set when sessionAffinity is ClientIP (with None there is no affinity to time out): dropped, as the API server's defaulting drops sessionAffinityConfig with None",
+      ]);
+      const stored = (await ctx.t.http.get(`/v1/clusters/${id}/services?namespace=shop`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as Record<string, unknown>[];
+      expect(stored.find((s) => s.name === 'b')).toMatchObject({ sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null });
+    }
+  });
+
+  it('an unknown trafficDistribution: 400 on it; the import keeps it and warns, and later writes keep it', async () => {
+    const id = await cluster();
+    const svc = { namespace: 'shop', name: 'b', selector: { app: 'a' }, ports: [{ port: 80 }], trafficDistribution: 'PreferSameRack' };
+    expect(await rest(id, '/services', svc)).toEqual({ status: 400, field: 'trafficDistribution' });
+    expect(await graphql(id, 'createService', svc)).toEqual({ status: 400, field: 'trafficDistribution' });
+    expect(await whatIf(id, { services: [{ service: 'shop/a', set: { trafficDistribution: 'PreferSameRack' } }] })).toEqual({ status: 400, field: 'change.services[0].set.trafficDistribution' });
+    // Not spelled as an API value: no Kubernetes could hold it, so the import refuses it too.
+    for (const mode of ['merge', 'replace'] as const) {
+      expect(await importOne(id, kubeService('b', { trafficDistribution: 'prefer same zone' }), mode)).toMatchObject({ status: 400, field: 'items[0].spec.trafficDistribution' });
+    }
+    const warned = ['spec.trafficDistribution must be one of PreferClose, PreferSameZone, PreferSameNode or null, got "PreferSameRack": kept as given (a later Kubernetes may accept it)'];
+    const imported = await importOne(id, kubeService('b', { trafficDistribution: 'PreferSameRack' }));
+    expect(imported).toMatchObject({ status: 200, field: null });
+    expect(imported.warnings.filter((w) => w.startsWith('spec.'))).toEqual(warned);
+    const list = async () => (await ctx.t.http.get(`/v1/clusters/${id}/services?namespace=shop`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as Record<string, unknown>[];
+    const b = (await list()).find((s) => s.name === 'b')!;
+    expect(b).toMatchObject({ trafficDistribution: 'PreferSameRack' });
+    // Kept as the cluster has it, the Service can still be changed otherwise; setting the field checks it again.
+    const relabelled = await ctx.t.http.patch(`/v1/clusters/${id}/services/${b.id}`).set(bearer(ctx.tenant.apiKey)).send({ labels: { app: 'b' } }).expect(200);
+    expect(relabelled.body).toMatchObject({ trafficDistribution: 'PreferSameRack', labels: { app: 'b' } });
+    expect(await whatIf(id, { services: [{ service: 'shop/b', set: { labels: { app: 'c' } } }] })).toEqual({ status: 200, field: null });
+    const again = await ctx.t.http.patch(`/v1/clusters/${id}/services/${b.id}`).set(bearer(ctx.tenant.apiKey)).send({ trafficDistribution: 'PreferSameRack' }).expect(400);
+    expect(again.body.errors[0].field).toBe('trafficDistribution');
+    const known = await ctx.t.http.patch(`/v1/clusters/${id}/services/${b.id}`).set(bearer(ctx.tenant.apiKey)).send({ trafficDistribution: 'PreferSameZone' }).expect(200);
+    expect(known.body.trafficDistribution).toBe('PreferSameZone');
+    // A snapshot (replace) is read the same way (it deletes shop/a, which it lacks: last).
+    const replaced = await importOne(id, kubeService('b', { trafficDistribution: 'PreferSameRack' }), 'replace');
+    expect(replaced).toMatchObject({ status: 200, field: null });
+    expect(replaced.warnings.filter((w) => w.startsWith('spec.'))).toEqual(warned);
+    expect((await list()).map((s) => [s.name, s.trafficDistribution])).toEqual([['b', 'PreferSameRack']]);
+  });
+
+  // EndpointSlices are written only by the import (merge and replace): the parser holds their rules.
+  it.each([
+    ['a zone hint that is not a label value', { hints: { forZones: [{ name: 'zone a' }] } }, 'items[0].endpoints[0].hints.forZones[0].name'],
+    ['a node hint that is not a node name', { hints: { forNodes: [{ name: 'N1_' }] } }, 'items[0].endpoints[0].hints.forNodes[0].name'],
+    ['a zone hint twice', { hints: { forZones: [{ name: 'a' }, { name: 'a' }] } }, 'items[0].endpoints[0].hints.forZones[1].name'],
+    ['nine node hints', { hints: { forNodes: Array.from({ length: 9 }, (_, i) => ({ name: `n${i}` })) } }, 'items[0].endpoints[0].hints.forNodes'],
+    ['a zone that is not a label value', { zone: 'zone/a' }, 'items[0].endpoints[0].zone'],
+  ])('%s: 400 on it, merge or replace, nothing stored', async (_, endpoint, field) => {
+    const id = await cluster();
+    const before = await snapshot(ctx.t, SLICE_TABLES);
+    for (const mode of ['merge', 'replace'] as const) {
+      expect(await importOne(id, kubeSlice(endpoint), mode)).toMatchObject({ status: 400, field });
+    }
+    expect(await snapshot(ctx.t, SLICE_TABLES)).toEqual(before);
   });
 
   it('a CCE Turbo Service with externalTrafficPolicy Local over non-hostNetwork pods: 422 naming the rule', async () => {

@@ -34,6 +34,7 @@ describe('A. single objects and small dumps', () => {
       clusterIps: ['10.103.129.16'], headless: false, externalIps: ['10.217.212.16'], loadBalancerIngress: [],
       loadBalancerSourceRanges: [], externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Cluster',
       healthCheckNodePort: 31621, publishNotReadyAddresses: false, labels: { name: 'apache' },
+      sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null,
       annotations: { NETSCALER_VPORT: '80', 'service.citrix.com/frontend-ip': '10.217.212.16' },
     });
     // The named targetPort stays a name (never guessed as 80), and the report says there is no endpoint data.
@@ -248,6 +249,23 @@ describe("D. Kubernetes' own kubectl test data", () => {
     expect(r.skipped).toEqual([{ index: 1, kind: 'ReplicationController', apiVersion: 'v1', name: 'mock', reason: 'unsupported kind ReplicationController (v1)' }]);
     const d2 = parseKubectl(readFileSync(join(DIR, 'k8s-testdata/hack-testdata-multi-resource-list.json'), 'utf8'), 'application/json');
     expect(r).toEqual(d2);
+  });
+});
+
+describe('E. written for svcpath', () => {
+  it('E1 session affinity, traffic distribution, endpoint zones and hints, node zone labels', () => {
+    const r = load('written/topology-affinity-minimal-list.yaml');
+    expect(counts(r)).toEqual({ nodes: 2, pods: 3, services: 2, endpointSlices: 2, skipped: 0 });
+    expect(r.warnings).toEqual([]);
+    expect(r.nodes.map((n) => [n.name, n.labels['topology.kubernetes.io/zone']])).toEqual([['node-a1', 'zone-a'], ['node-b1', 'zone-b']]);
+    expect(r.services.map((s) => [s.name, s.sessionAffinity, s.sessionAffinityTimeoutSeconds, s.trafficDistribution])).toEqual([
+      ['web', 'ClientIP', 3600, 'PreferSameZone'],
+      ['cache', 'None', null, 'PreferSameNode'],
+    ]);
+    expect(r.endpointSlices.map((s) => [s.name, s.endpoints.map((e) => [e.nodeName, e.zone, e.hints])])).toEqual([
+      ['web-7xk2p', [['node-a1', 'zone-a', { forZones: ['zone-a'], forNodes: [] }], ['node-b1', 'zone-b', { forZones: ['zone-b'], forNodes: [] }]]],
+      ['cache-q9m4t', [['node-a1', 'zone-a', { forZones: ['zone-a'], forNodes: ['node-a1'] }]]],
+    ]);
   });
 });
 

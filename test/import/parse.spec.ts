@@ -79,6 +79,7 @@ describe('the realistic `kubectl get nodes,pods,services,endpointslices -A -o js
       clusterIps: ['10.96.200.7'], headless: false, externalIps: [],
       loadBalancerIngress: [{ ip: '192.0.2.50', ipMode: 'VIP' }], loadBalancerSourceRanges: ['198.51.100.0/24'],
       externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Cluster', healthCheckNodePort: 32417, publishNotReadyAddresses: false,
+      sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null,
       labels: { app: 'web' },
       annotations: { 'kubernetes.io/elb.class': 'performance', 'kubernetes.io/elb.id': '6b1f0c6e-3a4d-4f7b-9a51-2c8e4d7f1a90' },
     });
@@ -92,11 +93,11 @@ describe('the realistic `kubectl get nodes,pods,services,endpointslices -A -o js
       ['shop', 'api-r4n8d', 'api'],
       ['shop', 'web-public-m2c9v', 'web-public'],
     ]);
-    expect(r.endpointSlices[0].endpoints).toEqual([{ addresses: ['10.0.0.10'], nodeName: null, ready: true, serving: null, terminating: null, podName: null }]);
+    expect(r.endpointSlices[0].endpoints).toEqual([{ addresses: ['10.0.0.10'], nodeName: null, ready: true, serving: null, terminating: null, podName: null, zone: null, hints: null }]);
     const web = r.endpointSlices[2];
     expect(web.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
     expect(web.endpoints[2]).toEqual({
-      addresses: ['10.244.2.22'], nodeName: 'worker-2', ready: false, serving: true, terminating: true, podName: 'web-6b7f9c8d5-tq5mw',
+      addresses: ['10.244.2.22'], nodeName: 'worker-2', ready: false, serving: true, terminating: true, podName: 'web-6b7f9c8d5-tq5mw', zone: 'eu-1b', hints: null,
     });
   });
 
@@ -329,6 +330,7 @@ describe('Service', () => {
       ports: [{ name: null, protocol: 'TCP', port: 443, targetPort: 443, nodePort: null }],
       clusterIps: ['10.96.0.30'], headless: false, externalIps: [], loadBalancerIngress: [], loadBalancerSourceRanges: [],
       externalTrafficPolicy: 'Cluster', internalTrafficPolicy: 'Cluster', healthCheckNodePort: null, publishNotReadyAddresses: false,
+      sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null,
       labels: {}, annotations: {},
     });
     expect(messages(r)).toEqual(['no endpoint data in the document (no EndpointSlices, Endpoints, and no selector)']);
@@ -393,7 +395,7 @@ describe('EndpointSlice', () => {
     expect(r.endpointSlices[0]).toEqual({
       namespace: 'shop', name: 'totally-unrelated-name', serviceName: 'web', addressType: 'IPv4',
       ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-      endpoints: [{ addresses: ['10.244.1.5'], nodeName: 'worker-1', ready: true, serving: null, terminating: null, podName: 'web-1' }],
+      endpoints: [{ addresses: ['10.244.1.5'], nodeName: 'worker-1', ready: true, serving: null, terminating: null, podName: 'web-1', zone: null, hints: null }],
     });
     expect(r.warnings).toEqual([]);
   });
@@ -415,18 +417,49 @@ describe('EndpointSlice', () => {
     }));
     expect(r.endpointSlices[0].ports).toEqual([{ name: null, port: 8080, protocol: 'TCP' }]);
     expect(r.endpointSlices[0].endpoints).toEqual([
-      { addresses: ['10.244.1.5'], nodeName: null, ready: null, serving: null, terminating: null, podName: null },
-      { addresses: ['10.244.1.6'], nodeName: null, ready: false, serving: true, terminating: true, podName: null },
+      { addresses: ['10.244.1.5'], nodeName: null, ready: null, serving: null, terminating: null, podName: null, zone: null, hints: null },
+      { addresses: ['10.244.1.6'], nodeName: null, ready: false, serving: true, terminating: true, podName: null, zone: null, hints: null },
     ]);
     expect(messages(r)).toEqual(['ports[1].port is not set ("all ports"): kube-proxy ignores such a port; ignored']);
   });
 
-  it('v1beta1: the node comes from topology["kubernetes.io/hostname"]', () => {
+  it('v1beta1: the node comes from topology["kubernetes.io/hostname"], the zone from topology["topology.kubernetes.io/zone"]', () => {
     const r = json(service('web', {}), slice('web-b', 'web', {
       apiVersion: 'discovery.k8s.io/v1beta1',
       endpoints: [{ addresses: ['10.244.1.5'], conditions: { ready: true }, topology: { 'kubernetes.io/hostname': 'worker-1', 'topology.kubernetes.io/zone': 'a' } }],
     }));
-    expect(r.endpointSlices[0].endpoints[0]).toMatchObject({ nodeName: 'worker-1', ready: true });
+    expect(r.endpointSlices[0].endpoints[0]).toMatchObject({ nodeName: 'worker-1', ready: true, zone: 'a', hints: null });
+  });
+
+  it('zone and hints: names kept in order, empty hint lists as [], a zone "" as none, a redacted name left out (unknown)', () => {
+    const r = json(service('web', {}), slice('s', 'web', {
+      endpoints: [
+        { addresses: ['10.244.1.5'], zone: 'eu-1a', hints: { forZones: [{ name: 'eu-1a' }, { name: 'eu-1b' }], forNodes: [{ name: 'worker-1' }] } },
+        { addresses: ['10.244.1.6'], zone: '', hints: {} },
+        { addresses: ['10.244.1.7'], zone: '***HIDDEN***', hints: { forNodes: [{ name: '***HIDDEN***' }, { name: 'worker-2' }] } },
+      ],
+    }));
+    expect(r.endpointSlices[0].endpoints.map((e) => [e.zone, e.hints])).toEqual([
+      ['eu-1a', { forZones: ['eu-1a', 'eu-1b'], forNodes: ['worker-1'] }],
+      [null, { forZones: [], forNodes: [] }],
+      [null, { forZones: [], forNodes: ['worker-2'] }],
+    ]);
+    expect(r.endpointSlices[0].unknown).toEqual(['endpoints']);
+  });
+});
+
+describe('Service session affinity and traffic distribution', () => {
+  it('are read as the document gives them (the write rules default and check them); absent = None, no timeout, no distribution', () => {
+    const r = json(
+      service('sticky', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 600 } }, trafficDistribution: 'PreferSameNode' }),
+      service('manifest', { sessionAffinity: 'ClientIP', clusterIP: '10.96.0.21', trafficDistribution: 'PreferNearby' }),
+      service('plain', { clusterIP: '10.96.0.22', trafficDistribution: '' }),
+    );
+    expect(r.services.map((s) => [s.name, s.sessionAffinity, s.sessionAffinityTimeoutSeconds, s.trafficDistribution])).toEqual([
+      ['sticky', 'ClientIP', 600, 'PreferSameNode'],
+      ['manifest', 'ClientIP', null, 'PreferNearby'],
+      ['plain', 'None', null, null],
+    ]);
   });
 });
 
@@ -446,13 +479,13 @@ describe('legacy v1 Endpoints', () => {
       {
         namespace: 'shop', name: 'web-legacy-0', serviceName: 'web', addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
         endpoints: [
-          { addresses: ['10.244.1.5'], nodeName: 'worker-1', ready: true, serving: null, terminating: null, podName: 'web-1' },
-          { addresses: ['10.244.2.6'], nodeName: 'worker-2', ready: false, serving: null, terminating: null, podName: null },
+          { addresses: ['10.244.1.5'], nodeName: 'worker-1', ready: true, serving: null, terminating: null, podName: 'web-1', zone: null, hints: null },
+          { addresses: ['10.244.2.6'], nodeName: 'worker-2', ready: false, serving: null, terminating: null, podName: null, zone: null, hints: null },
         ],
       },
       {
         namespace: 'shop', name: 'web-legacy-0-ipv6', serviceName: 'web', addressType: 'IPv6', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-        endpoints: [{ addresses: ['fd00::5'], nodeName: null, ready: true, serving: null, terminating: null, podName: null }],
+        endpoints: [{ addresses: ['fd00::5'], nodeName: null, ready: true, serving: null, terminating: null, podName: null, zone: null, hints: null }],
       },
     ]);
     expect(r.skipped).toEqual([]);
@@ -486,6 +519,17 @@ describe('invalid items throw an ImportError naming the item, kind, name and fie
     ['numeric-string targetPort', [service('web', { ports: [{ port: 80, targetPort: '8080' }] })], 0, 'Service', 'shop/web', 'spec.ports[0].targetPort'],
     ['bad ipMode', [service('web', { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30001 }] }, { status: { loadBalancer: { ingress: [{ ip: '192.0.2.1', ipMode: 'Direct' }] } } })], 0, 'Service', 'shop/web', 'status.loadBalancer.ingress[0].ipMode'],
     ['IPv6 address in an IPv4 slice', [slice('s', 'web', { endpoints: [{ addresses: ['fd00::1'] }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].addresses[0]'],
+    ['unknown sessionAffinity', [service('web', { sessionAffinity: 'Cookie' })], 0, 'Service', 'shop/web', 'spec.sessionAffinity'],
+    ['non-integer affinity timeout', [service('web', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: '3600' } } })], 0, 'Service', 'shop/web', 'spec.sessionAffinityConfig.clientIP.timeoutSeconds'],
+    ['trafficDistribution not a string', [service('web', { trafficDistribution: true })], 0, 'Service', 'shop/web', 'spec.trafficDistribution'],
+    ['endpoint zone not a label value', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], zone: 'zone a' }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].zone'],
+    ['zone hint not a label value', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], hints: { forZones: [{ name: 'zone/a' }] } }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].hints.forZones[0].name'],
+    ['node hint not a node name', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], hints: { forNodes: [{ name: 'Node_1' }] } }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].hints.forNodes[0].name'],
+    ['node hint without a name', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], hints: { forNodes: [{}] } }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].hints.forNodes[0].name'],
+    ['zone hints that are not objects', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], hints: { forZones: ['zone-a'] } }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].hints.forZones[0].name'],
+    ['a zone hint twice', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], hints: { forZones: [{ name: 'a' }, { name: 'a' }] } }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].hints.forZones[1].name'],
+    ['nine zone hints', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], hints: { forZones: Array.from({ length: 9 }, (_, i) => ({ name: `z${i}` })) } }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].hints.forZones'],
+    ['hints not an object', [slice('s', 'web', { endpoints: [{ addresses: ['10.0.0.1'], hints: ['zone-a'] }] })], 0, 'EndpointSlice', 'shop/s', 'endpoints[0].hints'],
     ['bad CIDR on a node', [node('n1', '10.0.0.1', { spec: { podCIDRs: ['10.244.0.0'] } })], 0, 'Node', 'n1', 'spec.podCIDRs[0]'],
     ['the same Service twice', [service('web', {}), service('web', {})], 1, 'Service', 'shop/web', 'metadata.name'],
   ];

@@ -78,10 +78,10 @@ describe('a redacted field is unknown: the object is imported without the value'
       { selector: null }, ['selector'], [redacted('spec.selector["node-ip"]'), 'no endpoint data in the document (no EndpointSlices, Endpoints, and the selector is redacted)']],
     ['an EndpointSlice address: that endpoint is left out, the others kept', slice([
       { addresses: [H], conditions: { ready: true } }, { addresses: ['10.244.2.7'], conditions: { ready: true }, nodeName: 'worker-2' },
-    ]), { endpoints: [{ addresses: ['10.244.2.7'], nodeName: 'worker-2', ready: true, serving: null, terminating: null, podName: null }] },
+    ]), { endpoints: [{ addresses: ['10.244.2.7'], nodeName: 'worker-2', ready: true, serving: null, terminating: null, podName: null, zone: null, hints: null }] },
     ['endpoints'], [redacted('endpoints[0].addresses[0]'), 'endpoints[0]: every address is redacted: the endpoint is left out', NO_SERVICE]],
     ['an EndpointSlice endpoint\'s nodeName and pod name', slice([{ addresses: ['10.244.2.7'], nodeName: H, targetRef: { kind: 'Pod', name: H } }]),
-      { endpoints: [{ addresses: ['10.244.2.7'], nodeName: null, ready: null, serving: null, terminating: null, podName: null }] },
+      { endpoints: [{ addresses: ['10.244.2.7'], nodeName: null, ready: null, serving: null, terminating: null, podName: null, zone: null, hints: null }] },
       ['endpoints'], [redacted('endpoints[0].nodeName'), redacted('endpoints[0].targetRef.name'), NO_SERVICE]],
   ];
   it.each(cases)('%s', (_, object, holds, unknown, warnings) => {
@@ -113,7 +113,7 @@ describe('a redacted field is unknown: the object is imported without the value'
     });
     expect(r.endpointSlices).toEqual([{
       namespace: 'shop', name: 'web-legacy-0', serviceName: 'web', addressType: 'IPv4', ports: [{ name: null, port: 8080, protocol: 'TCP' }],
-      endpoints: [{ addresses: ['10.244.1.5'], nodeName: null, ready: true, serving: null, terminating: null, podName: null }],
+      endpoints: [{ addresses: ['10.244.1.5'], nodeName: null, ready: true, serving: null, terminating: null, podName: null, zone: null, hints: null }],
       unknown: ['endpoints'],
     }]);
   });

@@ -23,7 +23,9 @@ const SQL = {
   services: `SELECT namespace, name, type::text, selector, ports, cluster_ips AS "clusterIps", external_ips AS "externalIps",
       load_balancer_ingress AS "loadBalancerIngress", load_balancer_source_ranges AS "loadBalancerSourceRanges",
       external_traffic_policy::text AS "externalTrafficPolicy", internal_traffic_policy::text AS "internalTrafficPolicy",
-      health_check_node_port AS "healthCheckNodePort", publish_not_ready_addresses AS "publishNotReadyAddresses", labels, annotations /*unknown*/
+      health_check_node_port AS "healthCheckNodePort", publish_not_ready_addresses AS "publishNotReadyAddresses",
+      session_affinity::text AS "sessionAffinity", session_affinity_timeout_seconds AS "sessionAffinityTimeoutSeconds",
+      traffic_distribution AS "trafficDistribution", labels, annotations /*unknown*/
     FROM services ${SCOPE}`,
   slices: `SELECT namespace, name, service_name AS "serviceName", address_type AS "addressType", ports, endpoints /*unknown*/ FROM endpoint_slices ${SCOPE}`,
 };

@@ -5,7 +5,7 @@ import { ClusterRow, Claim } from '../topology/cluster-store';
 import { nodeAddresses, nodeClaims } from '../nodes/node-rules';
 import { placePod, podClaims, PodRuleContext, podPorts } from '../pods/pod-rules';
 import { cceServiceRules, toServiceModel } from '../services/cce-constraints';
-import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
+import { DEFAULT_AFFINITY_TIMEOUT_SECONDS, resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
 import { ChangeInput } from './what-if.dto';
 
 /** Prefixes the field of a validation error raised while applying one part of a change. */
@@ -22,6 +22,10 @@ function under<T>(prefix: string, fn: () => T): T {
 function specOfModel(s: ServiceModel): ServiceSpec {
   return { ...s, ports: [...s.ports], selector: s.selector ? { ...s.selector } : null, clusterIps: s.clusterIps.length ? [...s.clusterIps] : ['None'],
     externalIps: [...s.externalIps], loadBalancerIngress: [...s.loadBalancerIngress], loadBalancerSourceRanges: [...s.loadBalancerSourceRanges],
+    // The model's defaults when absent (src/engine/model.ts).
+    sessionAffinity: s.sessionAffinity ?? 'None',
+    sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? (s.sessionAffinity === 'ClientIP' ? DEFAULT_AFFINITY_TIMEOUT_SECONDS : null),
+    trafficDistribution: s.trafficDistribution ?? null,
     labels: { ...s.labels }, annotations: { ...s.annotations } };
 }
 

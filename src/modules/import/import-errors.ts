@@ -148,7 +148,9 @@ export const SERVICE_FIELDS = fieldMapper({
   type: 'spec.type', selector: 'spec.selector', ports: 'spec.ports', clusterIps: 'spec.clusterIPs', externalIps: 'spec.externalIPs',
   loadBalancerIngress: 'status.loadBalancer.ingress', loadBalancerSourceRanges: 'spec.loadBalancerSourceRanges',
   externalTrafficPolicy: 'spec.externalTrafficPolicy', internalTrafficPolicy: 'spec.internalTrafficPolicy',
-  healthCheckNodePort: 'spec.healthCheckNodePort', labels: 'metadata.labels', annotations: 'metadata.annotations',
+  healthCheckNodePort: 'spec.healthCheckNodePort', sessionAffinity: 'spec.sessionAffinity',
+  sessionAffinityTimeoutSeconds: 'spec.sessionAffinityConfig.clientIP.timeoutSeconds', trafficDistribution: 'spec.trafficDistribution',
+  labels: 'metadata.labels', annotations: 'metadata.annotations',
 });
 export const NODE_FIELDS = fieldMapper({ internalIps: 'status.addresses!', externalIp: 'status.addresses!', podCidrs: 'spec.podCIDRs', labels: 'metadata.labels' });
 export const POD_FIELDS = fieldMapper({ ips: 'status.podIPs', nodeName: 'spec.nodeName', containerPorts: 'spec.containers!', labels: 'metadata.labels' });

@@ -18,7 +18,9 @@ const EXISTING = {
   services: `SELECT id::text, namespace, name, type::text, selector, ports, cluster_ips AS "clusterIps", external_ips AS "externalIps",
       load_balancer_ingress AS "loadBalancerIngress", load_balancer_source_ranges AS "loadBalancerSourceRanges",
       external_traffic_policy::text AS "externalTrafficPolicy", internal_traffic_policy::text AS "internalTrafficPolicy",
-      health_check_node_port AS "healthCheckNodePort", publish_not_ready_addresses AS "publishNotReadyAddresses", labels, annotations,
+      health_check_node_port AS "healthCheckNodePort", publish_not_ready_addresses AS "publishNotReadyAddresses",
+      session_affinity::text AS "sessionAffinity", session_affinity_timeout_seconds AS "sessionAffinityTimeoutSeconds",
+      traffic_distribution AS "trafficDistribution", labels, annotations,
       coalesce(unknown_fields, '{}') AS "unknownFields" FROM services ${SCOPE}`,
   slices: `SELECT id::text, namespace, name, service_name AS "serviceName", address_type AS "addressType", ports, endpoints,
       coalesce(unknown_fields, '{}') AS "unknownFields" FROM endpoint_slices ${SCOPE}`,
@@ -123,7 +125,9 @@ function serviceRow(key: string, s: ServiceData): ServiceRow {
     namespace, name, type: s.type, selector: asJsonb(s.selector), ports: asJsonb(s.ports) as ServiceRow['ports'],
     clusterIps: s.clusterIps, externalIps: s.externalIps, loadBalancerIngress: asJsonb(s.loadBalancerIngress) as ServiceRow['loadBalancerIngress'],
     loadBalancerSourceRanges: s.loadBalancerSourceRanges, externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
-    healthCheckNodePort: s.healthCheckNodePort, publishNotReadyAddresses: s.publishNotReadyAddresses, labels: asJsonb(s.labels), annotations: asJsonb(s.annotations),
+    healthCheckNodePort: s.healthCheckNodePort, publishNotReadyAddresses: s.publishNotReadyAddresses,
+    sessionAffinity: s.sessionAffinity, sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds, trafficDistribution: s.trafficDistribution,
+    labels: asJsonb(s.labels), annotations: asJsonb(s.annotations),
   };
   return unknown === null ? row : { ...row, ...unknown };
 }

@@ -96,13 +96,15 @@ export function serviceInput(rec: ServiceRecord, annotations: Record<string, str
     clusterIps: rec.clusterIps, externalIps: rec.externalIps, loadBalancerIngress: rec.loadBalancerIngress,
     loadBalancerSourceRanges: rec.loadBalancerSourceRanges, externalTrafficPolicy: rec.externalTrafficPolicy,
     internalTrafficPolicy: rec.internalTrafficPolicy, healthCheckNodePort: rec.healthCheckNodePort,
-    publishNotReadyAddresses: rec.publishNotReadyAddresses, labels: rec.labels, annotations,
+    publishNotReadyAddresses: rec.publishNotReadyAddresses, sessionAffinity: rec.sessionAffinity,
+    sessionAffinityTimeoutSeconds: rec.sessionAffinityTimeoutSeconds, trafficDistribution: rec.trafficDistribution, labels: rec.labels, annotations,
   };
 }
 
 const SPEC_KEYS = [
   'type', 'selector', 'ports', 'clusterIps', 'externalIps', 'loadBalancerIngress', 'loadBalancerSourceRanges', 'externalTrafficPolicy',
-  'internalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'labels', 'annotations',
+  'internalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'sessionAffinity', 'sessionAffinityTimeoutSeconds',
+  'trafficDistribution', 'labels', 'annotations',
 ] as const satisfies readonly (keyof ServiceSpec)[];
 
 /** A Service's data in an import: its spec, and the fields the document redacted. */

@@ -172,7 +172,9 @@ const TABLES: Record<Kind, { table: string; namespaced: boolean; columns: Column
       col('externalIps', 'external_ips', 'text[]'), col('loadBalancerIngress', 'load_balancer_ingress', 'jsonb'),
       col('loadBalancerSourceRanges', 'load_balancer_source_ranges', 'text[]'), col('externalTrafficPolicy', 'external_traffic_policy', '"TrafficPolicy"'),
       col('internalTrafficPolicy', 'internal_traffic_policy', '"TrafficPolicy"'), col('healthCheckNodePort', 'health_check_node_port', 'integer'),
-      col('publishNotReadyAddresses', 'publish_not_ready_addresses', 'boolean'), col('labels', 'labels', 'jsonb'), col('annotations', 'annotations', 'jsonb'), UNKNOWN,
+      col('publishNotReadyAddresses', 'publish_not_ready_addresses', 'boolean'), col('sessionAffinity', 'session_affinity', '"SessionAffinity"'),
+      col('sessionAffinityTimeoutSeconds', 'session_affinity_timeout_seconds', 'integer'), col('trafficDistribution', 'traffic_distribution', 'text'),
+      col('labels', 'labels', 'jsonb'), col('annotations', 'annotations', 'jsonb'), UNKNOWN,
     ],
   },
   endpointSlices: {

@@ -164,7 +164,9 @@ export class ImportService {
       checkLabels('Service', key, rec.labels);
       if (rec.selector) checkLabels('Service', key, rec.selector, 'spec.selector');
       const annotations = serviceAnnotations(rec, () => warn('Service', key, `metadata.annotations["${LAST_APPLIED}"] dropped (kubectl's copy of the manifest; not used by the analyses)`));
-      let spec = await forItem('Service', key, SERVICE_FIELDS, () => resolveSpec(serviceInput(rec, annotations), null, cluster));
+      // A live cluster's Service is kept as the cluster has it; what the API would refuse is a warning (service-spec).
+      const tolerate = (field: string, message: string) => warn('Service', key, `${SERVICE_FIELDS(field)} ${message}`);
+      let spec = await forItem('Service', key, SERVICE_FIELDS, () => resolveSpec(serviceInput(rec, annotations), null, cluster, { tolerate }));
       // As applyCceRules: with externalTrafficPolicy Local, pass-through "true" is stored as "onlyLocal".
       if (cluster.profile !== 'KUBERNETES') spec = { ...spec, annotations: { ...normaliseCceAnnotations(toServiceModel(rec.namespace, rec.name, spec)).annotations } };
       const claims = await forItem('Service', key, SERVICE_FIELDS, () => serviceClaims(spec));

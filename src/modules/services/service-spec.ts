@@ -2,7 +2,7 @@ import { DomainError } from '../../common/domain-error';
 import { cidrContains, ipFamily, parseCidr } from '../../common/net';
 import { canonicalCidrList, canonicalIps } from '../topology/canonical';
 import { ClusterRow } from '../topology/cluster-store';
-import { IpMode, Protocol, ServiceType, TrafficPolicy } from '../topology/enums';
+import { IpMode, Protocol, ServiceType, SessionAffinity, TRAFFIC_DISTRIBUTIONS, TrafficPolicy } from '../topology/enums';
 import { LoadBalancerIngressView, ServicePortView, UpdateServiceInput } from './service.dto';
 
 /** A Service's spec as stored; `clusterIps` is ["None"] for a headless Service. */
@@ -18,8 +18,81 @@ export interface ServiceSpec {
   internalTrafficPolicy: TrafficPolicy;
   healthCheckNodePort: number | null;
   publishNotReadyAddresses: boolean;
+  sessionAffinity: SessionAffinity;
+  /** With ClientIP: 1-86400; null with None. */
+  sessionAffinityTimeoutSeconds: number | null;
+  /** One of TRAFFIC_DISTRIBUTIONS, null, or (kept by an import) a value this version does not know. */
+  trafficDistribution: string | null;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+}
+
+/**
+ * How a write treats what a live cluster may hold but the API refuses. As PodRuleContext: with
+ * `tolerate` (the import) the value is kept as the cluster has it, or dropped as the API server
+ * drops it, and the finding reported against the field; without it the finding is an error.
+ */
+export interface ServiceRuleContext {
+  tolerate?: (field: string, message: string) => void;
+}
+
+/** Reports a finding: an error, or (tolerated) handled as `kept` says and reported. */
+function finding(ctx: ServiceRuleContext, error: DomainError, kept: string): void {
+  if (!ctx.tolerate) throw error;
+  const issue = error.issues[0];
+  ctx.tolerate(issue.field, `${issue.message}: ${kept}`);
+}
+
+/** DefaultClientIPServiceAffinitySeconds (k8s.io/api/core/v1 types.go): 3 hours. */
+export const DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
+/** MaxClientIPServiceAffinitySeconds: one day. */
+const MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
+
+/**
+ * Session affinity as kube-apiserver defaults and validates it: SetDefaults_Service
+ * (pkg/apis/core/v1/defaults.go: ClientIP without a timeout gets 10800; None drops
+ * sessionAffinityConfig) and ValidateService / validateClientIPAffinityConfig / validateAffinityTimeout
+ * (pkg/apis/core/validation/validation.go: with ClientIP the timeout is > 0 and <= 86400; with None no
+ * sessionAffinityConfig). A timeout given with None is refused; the import drops it, as the API
+ * server's defaulting would have.
+ */
+function affinityOf(input: UpdateServiceInput, current: ServiceSpec | null, ctx: ServiceRuleContext): Pick<ServiceSpec, 'sessionAffinity' | 'sessionAffinityTimeoutSeconds'> {
+  const sessionAffinity = input.sessionAffinity ?? current?.sessionAffinity ?? 'None';
+  const given = input.sessionAffinityTimeoutSeconds;
+  if (sessionAffinity === 'None') {
+    if (given !== undefined && given !== null) {
+      finding(ctx, DomainError.invalid('sessionAffinityTimeoutSeconds', 'may only be set when sessionAffinity is ClientIP (with None there is no affinity to time out)'),
+        "dropped, as the API server's defaulting drops sessionAffinityConfig with None");
+    }
+    return { sessionAffinity, sessionAffinityTimeoutSeconds: null };
+  }
+  // An update that does not give a timeout keeps the one the Service had (if it had ClientIP).
+  const kept = given === undefined && current?.sessionAffinity === 'ClientIP' ? current.sessionAffinityTimeoutSeconds : null;
+  const timeout = given ?? kept ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS;
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_AFFINITY_TIMEOUT_SECONDS) {
+    throw DomainError.invalid('sessionAffinityTimeoutSeconds', `must be a whole number of seconds from 1 to ${MAX_AFFINITY_TIMEOUT_SECONDS} (one day), got ${timeout}`);
+  }
+  return { sessionAffinity, sessionAffinityTimeoutSeconds: timeout };
+}
+
+/** How Kubernetes spells an enumerated value (PreferSameZone): what a later release could add. */
+const API_VALUE = /^[A-Z][A-Za-z0-9]{0,62}$/;
+
+/**
+ * spec.trafficDistribution: one of the values validateServiceTrafficDistribution accepts
+ * (pkg/apis/core/validation/validation.go, with PreferSameTrafficDistribution, GA in 1.35), or null.
+ * The import keeps another value spelled as an API value (a later Kubernetes may have added it).
+ * Checked only when the write sets it: a value an import kept stays through other updates.
+ */
+function trafficDistributionOf(input: UpdateServiceInput, current: ServiceSpec | null, ctx: ServiceRuleContext): string | null {
+  if (input.trafficDistribution === undefined) return current?.trafficDistribution ?? null;
+  const value = input.trafficDistribution;
+  if (value !== null && !(TRAFFIC_DISTRIBUTIONS as readonly string[]).includes(value)) {
+    const error = DomainError.invalid('trafficDistribution', `must be one of ${TRAFFIC_DISTRIBUTIONS.join(', ')} or null, got ${JSON.stringify(value.slice(0, 80))}`);
+    if (!API_VALUE.test(value)) throw error;
+    finding(ctx, error, 'kept as given (a later Kubernetes may accept it)');
+  }
+  return value;
 }
 
 export const isHeadless = (spec: Pick<ServiceSpec, 'clusterIps'>): boolean => spec.clusterIps[0] === 'None';
@@ -93,7 +166,7 @@ function clusterIpsOf(input: string[] | undefined, current: ServiceSpec | null):
 }
 
 /** The stored spec after applying `input` (a create when `current` is null). Allocation comes later. */
-export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | null, cluster: ClusterRow): ServiceSpec {
+export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | null, cluster: ClusterRow, ctx: ServiceRuleContext = {}): ServiceSpec {
   const type = input.type ?? current?.type ?? 'ClusterIP';
   const spec: ServiceSpec = {
     type,
@@ -109,6 +182,8 @@ export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | nu
     internalTrafficPolicy: input.internalTrafficPolicy ?? current?.internalTrafficPolicy ?? 'Cluster',
     healthCheckNodePort: input.healthCheckNodePort === undefined ? current?.healthCheckNodePort ?? null : input.healthCheckNodePort,
     publishNotReadyAddresses: input.publishNotReadyAddresses ?? current?.publishNotReadyAddresses ?? false,
+    ...affinityOf(input, current, ctx),
+    trafficDistribution: trafficDistributionOf(input, current, ctx),
     labels: input.labels ?? current?.labels ?? {},
     annotations: input.annotations ?? current?.annotations ?? {},
   };

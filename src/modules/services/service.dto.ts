@@ -7,7 +7,7 @@ import { Prop } from '../../common/prop';
 import {
   IsAnnotationMap, IsCidr, IsDns1123Label, IsDns1123Subdomain, IsIntOrPortName, IsIpAddress, IsLabelMap,
 } from '../../common/validators';
-import { E, IpMode, Protocol, ServiceType, TrafficPolicy } from '../topology/enums';
+import { E, IpMode, Protocol, ServiceType, SessionAffinity, TRAFFIC_DISTRIBUTIONS, TrafficPolicy } from '../topology/enums';
 import { Paginated } from '../topology/paging';
 
 @InputType('ServicePortInput')
@@ -71,6 +71,21 @@ abstract class ServiceFieldsInput {
   @Prop('boolean', { nullable: true, description: 'Default false.' })
   @IsOptional() @IsBoolean() publishNotReadyAddresses?: boolean;
 
+  @Prop(E.SessionAffinity, { nullable: true, description: 'spec.sessionAffinity. Default None. ClientIP: connections from one client IP go to the same endpoint for sessionAffinityTimeoutSeconds.' })
+  @IsOptional() @IsIn(Object.values(SessionAffinity)) sessionAffinity?: SessionAffinity;
+
+  @Prop('int', {
+    nullable: true, minimum: 1, maximum: 86400, example: 10800,
+    description: 'spec.sessionAffinityConfig.clientIP.timeoutSeconds: with ClientIP only, 1-86400; null or omitted = 10800 (an update keeps the current value). Setting sessionAffinity to None clears it.',
+  })
+  @IsOptional() @IsInt() @Min(1) @Max(86400) sessionAffinityTimeoutSeconds?: number | null;
+
+  @Prop('string', {
+    nullable: true, example: 'PreferSameZone',
+    description: `spec.trafficDistribution: ${TRAFFIC_DISTRIBUTIONS.join(', ')} (PreferClose is the deprecated name of PreferSameZone); null = no preference (the default).`,
+  })
+  @IsOptional() @IsString() @IsIn(TRAFFIC_DISTRIBUTIONS) trafficDistribution?: string | null;
+
   @Prop('stringMap', { nullable: true })
   @IsOptional() @IsLabelMap() labels?: Record<string, string>;
 
@@ -121,6 +136,9 @@ export class ServiceView {
   @Prop(E.TrafficPolicy) internalTrafficPolicy!: TrafficPolicy;
   @Prop('int', { nullable: true }) healthCheckNodePort!: number | null;
   @Prop('boolean') publishNotReadyAddresses!: boolean;
+  @Prop(E.SessionAffinity) sessionAffinity!: SessionAffinity;
+  @Prop('int', { nullable: true, description: 'With ClientIP: the affinity timeout in seconds (1-86400); null with None.' }) sessionAffinityTimeoutSeconds!: number | null;
+  @Prop('string', { nullable: true, description: 'spec.trafficDistribution, or null (no preference). An import keeps a value this version does not know (with a warning), so it may be another string.' }) trafficDistribution!: string | null;
   @Prop('stringMap') labels!: Record<string, string>;
   @Prop('stringMap') annotations!: Record<string, string>;
   @Prop('string', { array: true, description: 'Fields whose value is not known: an imported dump redacted them. Analyses that need one answer UNKNOWN. A write that sets the field makes it known.' }) unknownFields!: string[];

@@ -19,7 +19,9 @@ function specOf(row: Service): ServiceSpec {
     clusterIps: row.clusterIps, externalIps: row.externalIps, loadBalancerIngress: row.loadBalancerIngress as unknown as ServiceSpec['loadBalancerIngress'],
     loadBalancerSourceRanges: row.loadBalancerSourceRanges, externalTrafficPolicy: row.externalTrafficPolicy,
     internalTrafficPolicy: row.internalTrafficPolicy, healthCheckNodePort: row.healthCheckNodePort,
-    publishNotReadyAddresses: row.publishNotReadyAddresses, labels: row.labels as Record<string, string>, annotations: row.annotations as Record<string, string>,
+    publishNotReadyAddresses: row.publishNotReadyAddresses, sessionAffinity: row.sessionAffinity,
+    sessionAffinityTimeoutSeconds: row.sessionAffinityTimeoutSeconds, trafficDistribution: row.trafficDistribution,
+    labels: row.labels as Record<string, string>, annotations: row.annotations as Record<string, string>,
   };
 }
 

@@ -29,6 +29,7 @@ export const serviceRowOf = (row: Service): ServiceRow => withUnknown({
   clusterIps: row.clusterIps, externalIps: row.externalIps, loadBalancerIngress: row.loadBalancerIngress as unknown as ServiceRow['loadBalancerIngress'],
   loadBalancerSourceRanges: row.loadBalancerSourceRanges, externalTrafficPolicy: row.externalTrafficPolicy, internalTrafficPolicy: row.internalTrafficPolicy,
   healthCheckNodePort: row.healthCheckNodePort, publishNotReadyAddresses: row.publishNotReadyAddresses,
+  sessionAffinity: row.sessionAffinity, sessionAffinityTimeoutSeconds: row.sessionAffinityTimeoutSeconds, trafficDistribution: row.trafficDistribution,
   labels: row.labels as Record<string, string>, annotations: row.annotations as Record<string, string>,
 }, row.unknownFields);
 

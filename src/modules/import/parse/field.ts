@@ -287,6 +287,20 @@ export class Field {
     return s;
   }
 
+  /** A label value (at most 63 letters, digits, '-', '_', '.'; may be ''), as Kubernetes validates one. */
+  labelValue(): string {
+    if (this.absent) this.fail('is required');
+    if (typeof this.value !== 'string') this.fail(`must be a string, got ${typeName(this.value)}`);
+    const s = this.value as string;
+    if (s.length > 63 || !LABEL_VALUE.test(s)) this.fail(`must be a label value (at most 63 letters, digits, '-', '_', '.'), got ${show(s)}`);
+    return s;
+  }
+
+  /** An optional label value; absent or '' = null. */
+  optLabelValue(): string | null {
+    return this.absent || this.value === '' ? null : this.labelValue();
+  }
+
   optDnsSubdomain(): string | null {
     return this.absent || this.value === '' ? null : this.dnsSubdomain();
   }

@@ -8,7 +8,7 @@ export { parseKubectl, parseKubectlSources } from './parse';
 export type { KubectlFormat, KubectlSource } from './parse';
 export { ImportError } from './types';
 export type {
-  ContainerPortRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, EndpointSliceUnknownField, ImportWarning,
+  ContainerPortRecord, EndpointHintsRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, EndpointSliceUnknownField, ImportWarning,
   KubeProxyRecord, KubeProxyUnknownField, LoadBalancerIngressRecord, NodeRecord, NodeUnknownField, ParsedImport, PodRecord,
   PodUnknownField, ServicePortRecord, ServiceRecord, ServiceUnknownField, SkippedItem,
 } from './types';

@@ -2,7 +2,7 @@ import type { PodPhase, ServiceType } from '../../../engine/model';
 import { ipFamily } from '../../../common/net';
 import { Field, redactionMarker } from './field';
 import {
-  ContainerPortRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, LoadBalancerIngressRecord,
+  ContainerPortRecord, EndpointHintsRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, LoadBalancerIngressRecord,
   NodeRecord, PodRecord, ServicePortRecord, ServiceRecord,
 } from './types';
 
@@ -298,6 +298,10 @@ export function readService(o: Field): ServiceRecord | Skip {
     internalTrafficPolicy: spec.at('internalTrafficPolicy').oneOf(['Cluster', 'Local'] as const, 'Cluster'),
     healthCheckNodePort,
     publishNotReadyAddresses: spec.at('publishNotReadyAddresses').bool(false),
+    sessionAffinity: spec.at('sessionAffinity').oneOf(['None', 'ClientIP'] as const, 'None'),
+    // Range and combination with sessionAffinity: the write rules (service-spec), as for every write.
+    sessionAffinityTimeoutSeconds: spec.get('sessionAffinityConfig', 'clientIP', 'timeoutSeconds').optInt(-(2 ** 31), 2 ** 31 - 1, 'an integer (seconds)'),
+    trafficDistribution: spec.at('trafficDistribution').optString(),
     labels: meta.at('labels').labels(),
     annotations,
   });
@@ -308,6 +312,40 @@ export function readService(o: Field): ServiceRecord | Skip {
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
+const ZONE_TOPOLOGY = 'topology.kubernetes.io/zone';
+/** maxZoneHints of pkg/apis/discovery/validation (forNodes: "May contain a maximum of 8 entries" too). */
+const MAX_HINTS = 8;
+
+/** endpoints[].zone (v1beta1: the zone topology label); a redacted zone is left out (unknown). */
+function endpointZone(e: Field, beta: boolean): string | null {
+  const field = e.at('zone').absent && beta ? e.get('topology', ZONE_TOPOLOGY) : e.at('zone');
+  return field.redactedAs('endpoints') ? null : field.optLabelValue();
+}
+
+/**
+ * The names of one hint list (at most 8, none twice, each valid: validateHints in
+ * pkg/apis/discovery/validation/validation.go); a redacted name is left out (unknown).
+ */
+function hintNames(list: Field, valid: (name: Field) => string): string[] {
+  const entries = list.list();
+  if (entries.length > MAX_HINTS) list.fail(`holds at most ${MAX_HINTS} entries, got ${entries.length}`);
+  const names: string[] = [];
+  for (const entry of entries) {
+    const name = entry.at('name');
+    if (name.redactedAs('endpoints')) continue;
+    const value = valid(name);
+    if (names.includes(value)) name.fail(`repeats ${JSON.stringify(value)}`);
+    names.push(value);
+  }
+  return names;
+}
+
+/** endpoints[].hints: zone names are label values (as the zone label's value), node names DNS-1123 subdomains (as Node names). */
+function endpointHints(e: Field): EndpointHintsRecord | null {
+  const hints = e.at('hints');
+  if (!hints.object()) return null;
+  return { forZones: hintNames(hints.at('forZones'), (f) => f.labelValue()), forNodes: hintNames(hints.at('forNodes'), (f) => f.dnsSubdomain()) };
+}
 
 function slicePorts(o: Field): EndpointSlicePortRecord[] {
   const out: EndpointSlicePortRecord[] = [];
@@ -363,6 +401,8 @@ export function readEndpointSlice(o: Field, beta: boolean): EndpointSliceRecord 
       serving: c.at('serving').optBool(),
       terminating: c.at('terminating').optBool(),
       podName: ref.at('kind').value !== 'Pod' || podField.redactedAs('endpoints') ? null : podField.optString(),
+      zone: endpointZone(e, beta),
+      hints: endpointHints(e),
     });
   }
   return o.ctx.withUnknown<EndpointSliceRecord>({ namespace, name, serviceName, addressType, ports: slicePorts(o), endpoints });
@@ -422,7 +462,7 @@ export function endpointsToSlices(ep: LegacyEndpoints, service: ServiceRecord): 
         addressType: family === 4 ? 'IPv4' : 'IPv6',
         ports: subset.ports,
         endpoints: addresses.map((a) => ({
-          addresses: [a.ip], nodeName: a.nodeName, ready: a.ready, serving: null, terminating: null, podName: a.podName,
+          addresses: [a.ip], nodeName: a.nodeName, ready: a.ready, serving: null, terminating: null, podName: a.podName, zone: null, hints: null,
         })),
         ...(ep.redacted ? { unknown: ['endpoints' as const] } : {}),
       });

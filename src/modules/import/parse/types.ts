@@ -1,5 +1,5 @@
 import type {
-  LoadBalancerIpMode, LocalDetector, PodPhase, Protocol, ProxyMode, ServiceType, TrafficPolicy,
+  LoadBalancerIpMode, LocalDetector, PodPhase, Protocol, ProxyMode, ServiceType, SessionAffinity, TrafficPolicy,
 } from '../../../engine/model';
 
 /**
@@ -97,6 +97,15 @@ export interface ServiceRecord {
   internalTrafficPolicy: TrafficPolicy;
   healthCheckNodePort: number | null;
   publishNotReadyAddresses: boolean;
+  /** spec.sessionAffinity; absent = None. */
+  sessionAffinity: SessionAffinity;
+  /**
+   * spec.sessionAffinityConfig.clientIP.timeoutSeconds as the document gives it (null: not given).
+   * The write rules (service-spec) default it to 10800 with ClientIP and drop it with None.
+   */
+  sessionAffinityTimeoutSeconds: number | null;
+  /** spec.trafficDistribution as the document gives it, known or not (the write rules warn on an unknown one); null = none. */
+  trafficDistribution: string | null;
   labels: Record<string, string>;
   /** Kept as they are (opaque), e.g. the CCE `kubernetes.io/elb.*` ones. */
   annotations: Record<string, string>;
@@ -121,6 +130,17 @@ export interface EndpointRecord {
   terminating: boolean | null;
   /** targetRef.name when targetRef.kind is Pod. */
   podName: string | null;
+  /** endpoints[].zone (v1beta1: topology["topology.kubernetes.io/zone"]); null = not set. */
+  zone: string | null;
+  /** endpoints[].hints: the names of hints.forZones and hints.forNodes; null = no hints. */
+  hints: EndpointHintsRecord | null;
+}
+
+export interface EndpointHintsRecord {
+  /** hints.forZones[].name: label values, at most 8, none twice. */
+  forZones: string[];
+  /** hints.forNodes[].name: node names (DNS-1123 subdomains), at most 8, none twice. */
+  forNodes: string[];
 }
 
 export interface EndpointSliceRecord {
