@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { generateCluster } from '../engine/generate';
+import { repositoryRoot } from '../root';
 import { asKubectlList } from './kubectl-list';
 import { copyFloor, replaceUnchanged, writeThenAsk } from './write-bench';
 import type { ClusterModel } from '../../src/engine';
@@ -22,7 +23,7 @@ const ADMIN = 'bench-operator-token-0123456789';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_ONLY=import: only the import of the 150,000-pod document and the first analysis after it. */
 const ONLY = process.env.BENCH_ONLY;
-const root = join(__dirname, '..', '..');
+const root = repositoryRoot();
 
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);

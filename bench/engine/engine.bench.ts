@@ -1,5 +1,5 @@
 // Engine benchmark: compile, trace and reachability on a generated cluster.
-// Run: npx tsx bench/engine/engine.bench.ts   (fixed seeds; prints its numbers and the machine load)
+// Run: npm run bench engine   (compiled, see scripts/bench.cjs; fixed seeds; prints its numbers and the machine load)
 //
 // What is timed is what a caller gets: compile() returning the CompiledCluster, trace()
 // returning its result, reachability() returning the answer, ready to serialise. Parts built

@@ -5,9 +5,10 @@
 //   options: --only <variant name substring>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repositoryRoot } from '../root';
 import { mismatches, VARIANTS, variantAnswers, type GoldenRecord } from '../../src/engine/testing/golden';
 
-const FILE = join(__dirname, '..', '..', 'src', 'engine', 'testing', 'golden-record.json');
+const FILE = join(repositoryRoot(), 'src', 'engine', 'testing', 'golden-record.json');
 
 function main(): void {
   const args = process.argv.slice(2);
