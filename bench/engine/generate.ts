@@ -11,6 +11,13 @@ export interface GenerateOptions {
   readonly proxyMode?: ProxyMode;
   /** Share of nodes with a public EIP. */
   readonly eipShare?: number;
+  /**
+   * Topology-aware routing and session affinity, as real clusters use them: every Service gets
+   * trafficDistribution PreferClose (so every ready endpoint is hinted for its node's zone; nodes
+   * are in three zones), and every fourth Service sessionAffinity ClientIP. Set by index, so the
+   * rest of the cluster is the one the same seed gives without it.
+   */
+  readonly topology?: boolean;
 }
 
 /** mulberry32: small, fast, reproducible. */
@@ -89,6 +96,13 @@ export function generateCluster(opts: GenerateOptions = {}): ClusterModel {
   const services = Array.from({ length: serviceCount }, (_, i) => makeService(i, serviceType(rand), rand));
   const sizes = serviceSizes(serviceCount, opts.maxEndpointsPerService ?? 250, rand);
   const pods = makePods(services, sizes, nodes, opts.pods ?? 150000, rand);
+  if (opts.topology === true) {
+    services.forEach((svc, i) => {
+      services[i] = i % 4 === 0
+        ? { ...svc, trafficDistribution: 'PreferClose', sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 10800 }
+        : { ...svc, trafficDistribution: 'PreferClose' };
+    });
+  }
   return {
     name: 'generated', profile: 'KUBERNETES', kubernetesVersion: '1.31', networkModel: 'VPC', proxyMode: opts.proxyMode ?? 'IPTABLES',
     clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['172.20.0.0/16'], nodePortRange: { min: 20000, max: 59999 },

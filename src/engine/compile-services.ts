@@ -1,6 +1,7 @@
 // The Service side of compile(): each Service's ports (one per ClusterIP family and port) and
 // the frontend tables over them. patchCompiled() reuses these to rebuild only what a write touches.
 import type {
+  TopologyPolicy,
   CompiledEndpoint, CompiledService, CompiledServicePort, FrontendRef, IgnoredReason, NodePortRef, ProxyIngressRef,
 } from './compiled';
 import { frontendKey, nodePortKey } from './compiled';
@@ -65,7 +66,7 @@ export function slotEndpoints(src: EndpointSources, svc: ServiceModel, key: stri
 
 /** The Service port of `slot`, at `index` of servicePorts, with these endpoints. */
 function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number, index: number, slot: PortSlot, facts: ServiceFacts,
-  endpoints: readonly CompiledEndpoint[]): CompiledServicePort {
+  endpoints: readonly CompiledEndpoint[], policy: TopologyPolicy | null): CompiledServicePort {
   const { family, port } = slot;
   const ofFamily = (ip: string | null): ip is string => ip !== null && ipFamilyOf(ip) === family;
   const base = {
@@ -80,18 +81,19 @@ function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number
     sourceRanges: facts.ranges, externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
     externallyAccessible: externallyAccessible(base),
     healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal(svc) ? svc.healthCheckNodePort : null,
-    endpoints, categories: categorizeEndpoints(endpoints),
+    endpoints, categories: categorizeEndpoints(endpoints, policy),
   };
 }
 
 /**
  * The ports of a Service at `serviceIndex`, the first at `firstIndex` of servicePorts.
- * `endpointsOf` gives each slot's endpoints (derived, or reused by a patch).
+ * `endpointsOf` gives each slot's endpoints (derived, or reused by a patch); `policy`: the
+ * topology hints this cluster's kube-proxy reads for the Service (topology.ts topologyPolicy).
  */
 export function compileServicePorts(svc: ServiceModel, key: string, serviceIndex: number, firstIndex: number,
-  endpointsOf: (slot: PortSlot, k: number) => readonly CompiledEndpoint[]): CompiledServicePort[] {
+  endpointsOf: (slot: PortSlot, k: number) => readonly CompiledEndpoint[], policy: TopologyPolicy | null): CompiledServicePort[] {
   const facts = serviceFacts(svc);
-  return portSlots(svc).map((slot, k) => compileServicePort(svc, key, serviceIndex, firstIndex + k, slot, facts, endpointsOf(slot, k)));
+  return portSlots(svc).map((slot, k) => compileServicePort(svc, key, serviceIndex, firstIndex + k, slot, facts, endpointsOf(slot, k), policy));
 }
 
 /** Append `ports` to `out`; their indices. */

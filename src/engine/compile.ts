@@ -8,6 +8,7 @@ import type { ClusterModel, EndpointSliceModel, NodeModel, PodModel } from './mo
 import { LayeredList } from './patch/layered-map';
 import { rememberClaims, rememberLabels, rememberSlices } from './patch/state';
 import { excludedFromLoadBalancers } from './predicates';
+import { topologyPolicy, ZONE_LABEL } from './topology';
 
 export const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -32,6 +33,7 @@ export function compileNode(n: NodeModel, index: number): CompiledNode {
     podCidrs: new CidrSet(n.podCidrs),
     localAddresses: local,
     excludedFromLoadBalancers: excludedFromLoadBalancers(n.labels),
+    zone: n.labels[ZONE_LABEL] ?? null,
   };
 }
 
@@ -117,7 +119,7 @@ function compileServices(model: ClusterModel, src: EndpointSources) {
     const svc = model.services[i];
     const key = keys[i];
     const ignored = ignoredReason(svc);
-    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(svc, key, index, servicePorts.length, (slot) => slotEndpoints(src, svc, key, slot))) : [];
+    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(svc, key, index, servicePorts.length, (slot) => slotEndpoints(src, svc, key, slot), topologyPolicy(model.kubernetesVersion, svc))) : [];
     services.push({ index, key, model: svc, ignored, ports });
   });
   return { services, servicePorts };
@@ -134,7 +136,7 @@ export function compile(model: ClusterModel): CompiledCluster {
   const { ipOwner, eipOwner, claims } = ownerMaps(nodes, pods);
   const sources: EndpointSources = {
     slicesByService: groupSlices(model), pods: model.pods, compiledPods: new LayeredList(pods),
-    selectorIndex: buildSelectorIndex(model), nodeByName, podKeyOfIp: podKeyOfIp(ipOwner),
+    selectorIndex: buildSelectorIndex(model), nodeByName, nodes, podKeyOfIp: podKeyOfIp(ipOwner),
   };
   const { services, servicePorts } = compileServices(model, sources);
   const tables = buildFrontends(servicePorts, warnings);

@@ -3,6 +3,7 @@
 // node N, is this source a pod) is a map lookup or a precomputed array — no scans.
 import type { CidrSet, IpFamily, ParsedIp } from './ip';
 import type { ClusterModel, LoadBalancerIpMode, Protocol, ServiceModel } from './model';
+import type { RuleId } from './rules';
 
 export type FrontendKind = 'CLUSTER_IP' | 'EXTERNAL_IP' | 'LOAD_BALANCER';
 
@@ -23,6 +24,8 @@ export interface CompiledNode {
   /** Addresses that are "local" to this node (fib saddr type local): its IPs and loopback. */
   readonly localAddresses: ReadonlySet<string>;
   readonly excludedFromLoadBalancers: boolean;
+  /** Its topology.kubernetes.io/zone label, or null when it has none. */
+  readonly zone: string | null;
 }
 
 export interface CompiledPod {
@@ -44,6 +47,37 @@ export interface CompiledEndpoint {
   readonly ready: boolean;
   readonly serving: boolean;
   readonly terminating: boolean;
+  /** The zone of the endpoint's node (EndpointSlice `zone`), or null when not known. */
+  readonly zone: string | null;
+  /** hints.forZones / hints.forNodes names; null when the endpoint has none of the kind. */
+  readonly zoneHints: readonly string[] | null;
+  readonly nodeHints: readonly string[] | null;
+  /** The hints are what the EndpointSlice controller would write (no slices here, see topology.ts inferredHints). */
+  readonly hintsInferred: boolean;
+}
+
+/** The cluster endpoints one node uses (topology-aware routing, see topology.ts), and the rule that chose them. */
+export interface ClusterChoice {
+  readonly endpoints: readonly CompiledEndpoint[];
+  /** The rule and note of the choice (PreferSameZone, PreferSameNode, a fallback), or null when topology says nothing. */
+  readonly act: { readonly rule: RuleId; readonly note: string } | null;
+  /** Equal ids = equal choices (endpoints and note), for telling nodes apart: 0 = every ready endpoint, with a note the same on every node. */
+  readonly setId: number;
+}
+
+/** A Service port's topology-aware choice per node (topology.ts Topology). */
+export interface EndpointTopology {
+  at(node: CompiledNode): ClusterChoice;
+  /** Whether some node may use fewer than every ready endpoint (else nodes need no telling apart). */
+  readonly narrows: boolean;
+  /** The hints are the EndpointSlice controller's, inferred (the Service has no slices here). */
+  readonly inferred: boolean;
+}
+
+/** Which hints this cluster's kube-proxy reads for a Service (topology.ts topologyPolicy); null: none. */
+export interface TopologyPolicy {
+  /** Node hints (trafficDistribution PreferSameNode). */
+  readonly nodes: boolean;
 }
 
 /** The local (this node) endpoint choice of a Local policy. */
@@ -64,6 +98,12 @@ export interface EndpointCategories {
   readonly localByNode: ReadonlyMap<number, LocalChoice>;
   /** Whether any usable endpoint exists anywhere (else REJECT). */
   readonly hasAnyEndpoints: boolean;
+  /** The hints this kube-proxy reads for the Service, kept for re-categorising (null: none). */
+  readonly policy: TopologyPolicy | null;
+  /** Topology-aware routing of the cluster endpoints, when ready endpoints carry hints this kube-proxy reads; else null. */
+  readonly topology: EndpointTopology | null;
+  /** Ready endpoints carry hints, but this kube-proxy does not read them (version, annotations). */
+  readonly hintsUnread: boolean;
 }
 
 export interface CompiledServicePort {

@@ -1,7 +1,8 @@
 // Endpoints of a Service port, and their categorisation for traffic policies.
-import type { CompiledEndpoint, CompiledPod, EndpointCategories, KeyLookup, ListLookup, LocalChoice } from './compiled';
+import type { CompiledEndpoint, CompiledNode, CompiledPod, EndpointCategories, KeyLookup, ListLookup, LocalChoice, TopologyPolicy } from './compiled';
 import { canonicalIp, type IpFamily } from './ip';
 import type { EndpointSliceModel, PodModel, ServiceModel, ServicePortModel } from './model';
+import { anyHinted, inferredHints, Topology } from './topology';
 
 const NO_PODS: readonly number[] = Object.freeze([]);
 
@@ -77,6 +78,8 @@ export interface EndpointSources {
   readonly compiledPods: ListLookup<CompiledPod>;
   readonly selectorIndex: PodLabelIndex;
   readonly nodeByName: ReadonlyMap<string, number>;
+  /** The compiled nodes (by index): their zones. */
+  readonly nodes: readonly CompiledNode[];
   /** Key of the pod owning this IP (the owner compile() settled on), or null. */
   podKeyOfIp(ip: string): string | null;
 }
@@ -105,11 +108,14 @@ function fromSlices(src: EndpointSources, svc: ServiceModel, sp: ServicePortMode
       if (ip === null || seen.has(`${ip}|${slicePort.port}`)) continue;
       seen.add(`${ip}|${slicePort.port}`);
       const podKey = ep.podName ? `${svc.namespace}/${ep.podName}` : src.podKeyOfIp(ip);
+      const forZones = ep.hints?.forZones ?? [];
+      const forNodes = ep.hints?.forNodes ?? [];
       out.push({
         ip, port: slicePort.port, nodeName: ep.nodeName,
         nodeIndex: ep.nodeName === null ? -1 : src.nodeByName.get(ep.nodeName) ?? -1,
         podKey,
         ready: ep.ready ?? true, serving: ep.serving ?? true, terminating: ep.terminating ?? false,
+        zone: ep.zone ?? null, zoneHints: forZones.length > 0 ? forZones : null, nodeHints: forNodes.length > 0 ? forNodes : null, hintsInferred: false,
       });
     }
   }
@@ -153,11 +159,15 @@ function fromSelector(src: EndpointSources, svc: ServiceModel, sp: ServicePortMo
     // As the EndpointSlice controller: serving = pod ready; ready = serving && !terminating,
     // or true when publishNotReadyAddresses.
     const serving = pod.ready;
+    const ready = svc.publishNotReadyAddresses || (serving && !pod.terminating);
+    const zone = compiled.nodeIndex < 0 ? null : src.nodes[compiled.nodeIndex].zone;
+    // The controller hints ready endpoints only (trafficdist.go).
+    const hints = ready ? inferredHints(svc.trafficDistribution, zone, pod.nodeName) : null;
     out.push({
       ip, port, nodeName: pod.nodeName, nodeIndex: compiled.nodeIndex, podKey: compiled.key,
-      ready: svc.publishNotReadyAddresses || (serving && !pod.terminating),
-      serving: svc.publishNotReadyAddresses || serving,
-      terminating: pod.terminating,
+      ready, serving: svc.publishNotReadyAddresses || serving, terminating: pod.terminating,
+      zone, zoneHints: hints === null || hints.zones.length === 0 ? null : hints.zones,
+      nodeHints: hints === null || hints.nodes.length === 0 ? null : hints.nodes, hintsInferred: hints !== null,
     });
   }
   return out;
@@ -255,19 +265,24 @@ class LazyLocalChoices implements ReadonlyMap<number, LocalChoice> {
  *  - cluster: ready endpoints; if none, serving-and-terminating ones (never non-serving);
  *  - local (per node): the same choice made among that node's endpoints only, separately;
  *  - hasAnyEndpoints: some usable endpoint exists anywhere (otherwise traffic is REJECTed;
- *    with endpoints elsewhere but none local, a Local policy DROPs instead).
- * Topology-aware hints are not modelled.
+ *    with endpoints elsewhere but none local, a Local policy DROPs instead);
+ *  - topology: when ready endpoints carry hints this kube-proxy reads (`policy`), which of the
+ *    cluster endpoints each node uses (topology.ts); the local choices ignore hints.
  */
-export function categorizeEndpoints(endpoints: readonly CompiledEndpoint[]): EndpointCategories {
+export function categorizeEndpoints(endpoints: readonly CompiledEndpoint[], policy: TopologyPolicy | null): EndpointCategories {
   let readyCount = 0;
   for (const ep of endpoints) if (isReady(ep)) readyCount++;
   // All ready (the common case): the cluster set is the endpoint list itself, not a copy.
   const ready = readyCount === endpoints.length ? endpoints : endpoints.filter(isReady);
   const cluster = readyCount > 0 ? ready : endpoints.filter(isServingTerminating);
+  const hinted = readyCount > 0 && anyHinted(ready);
   return {
     cluster,
     clusterTerminatingFallback: readyCount === 0 && cluster.length > 0,
     localByNode: new LazyLocalChoices(endpoints),
     hasAnyEndpoints: cluster.length > 0,
+    policy,
+    topology: hinted && policy !== null ? new Topology(ready, policy) : null,
+    hintsUnread: hinted && policy === null,
   };
 }

@@ -96,7 +96,7 @@ class ClusterDraft {
     const labels = pods.labels.finish(model.pods.length);
     const src: EndpointSources = {
       slicesByService: this.#slices?.finish() ?? slicesOf(model.endpointSlices) ?? groupSlices(model), pods: model.pods,
-      compiledPods: pods.compiled.finish(), selectorIndex: labels, nodeByName: prev.nodeByName, podKeyOfIp: podKeyOfIp(ipOwner),
+      compiledPods: pods.compiled.finish(), selectorIndex: labels, nodeByName: prev.nodeByName, nodes: prev.nodes, podKeyOfIp: podKeyOfIp(ipOwner),
     };
     const affected = new Set(this.#slices?.before.keys());
     servicesSelecting(prev.services, pods.touched, affected);

@@ -26,6 +26,7 @@ const NFT = 'pkg/proxy/nftables/proxier_test.go';
 const IPT = 'pkg/proxy/iptables/proxier_test.go';
 const IPVS = 'pkg/proxy/ipvs/proxier_test.go';
 const TOPO = 'pkg/proxy/topology.go';
+const TOPO_TEST = 'pkg/proxy/topology_test.go';
 const SP = 'pkg/proxy/serviceport.go';
 const SOURCE_IP_DOC = 'https://kubernetes.io/docs/tutorials/services/source-ip/';
 
@@ -57,6 +58,25 @@ const KUBERNETES_RULES = {
     { source: TOPO, case: 'CategorizeEndpoints' }, { source: NFT, case: 'TestTerminatingEndpointsTrafficPolicyCluster/only terminating endpoints exist' }),
   'K8S-ENDPOINTS-LOCAL-TERMINATING-FALLBACK': fact('For a Local policy the choice is made among this node\'s endpoints only: ready ones, else serving-and-terminating ones.',
     { source: TOPO, case: 'CategorizeEndpoints' }, { source: NFT, case: 'TestTerminatingEndpointsTrafficPolicyLocal/only terminating endpoints exist' }),
+  'K8S-TOPOLOGY-SAME-ZONE': fact('Topology-aware routing (PreferSameZone): when every ready endpoint carries zone hints and some are hinted for the node\'s zone, the node uses only those for Cluster policies.',
+    { source: TOPO, case: 'topologyModeFromHints' },
+    { source: TOPO_TEST, case: "TestCategorizeEndpoints/should use topology since all endpoints have hints, node has a zone label and and there are endpoints for the node's zone" },
+    { source: TOPO_TEST, case: 'TestCategorizeEndpoints/multiple hints per endpoint, filtering includes any endpoint with zone included' }),
+  'K8S-TOPOLOGY-SAME-NODE': fact('Topology-aware routing (PreferSameNode, kube-proxy v1.34 and later): when every ready endpoint carries node hints and some are hinted for this node, the node uses only those for Cluster policies.',
+    { source: TOPO, case: 'topologyModeFromHints (PreferSameTrafficDistribution)' }),
+  'K8S-TOPOLOGY-IGNORED-MISSING-HINT': fact('Topology hints are ignored (every ready endpoint is used) when some ready endpoint has no zone hint.',
+    { source: TOPO, case: 'topologyModeFromHints' }, { source: TOPO_TEST, case: 'TestCategorizeEndpoints/missing hints, no filtering applied' }),
+  'K8S-TOPOLOGY-IGNORED-NO-ZONE-LABEL': fact('Topology hints are ignored on a node without a topology.kubernetes.io/zone label.',
+    { source: TOPO, case: 'topologyModeFromHints' }, { source: TOPO_TEST, case: 'TestCategorizeEndpoints/empty node labels' },
+    { source: TOPO_TEST, case: 'TestCategorizeEndpoints/empty zone label' }),
+  'K8S-TOPOLOGY-IGNORED-NO-ENDPOINT-FOR-ZONE': fact('Topology hints are ignored on a node when no ready endpoint is hinted for its zone: it uses every ready endpoint.',
+    { source: TOPO, case: 'topologyModeFromHints' }, { source: TOPO_TEST, case: 'TestCategorizeEndpoints/node in different zone, no endpoint filtering' },
+    { source: TOPO_TEST, case: 'TestCategorizeEndpoints/only unready endpoints in same zone (should not filter)' }),
+  'K8S-TOPOLOGY-HINTS-UNREAD': inference('This kube-proxy does not read the endpoints\' topology hints: before v1.23 the feature is off by default, and from v1.23 to v1.30 only Services annotated service.kubernetes.io/topology-aware-hints (or, from v1.27, topology-mode) with a value other than empty or disabled (v1.23: Auto) use them; from v1.31 the hints alone decide.',
+    { source: TOPO, case: 'canUseTopology (v1.24-v1.30: "Any non-empty and non-disabled values for the hints annotation are acceptable")' },
+    { source: 'keps/sig-network/4444-service-traffic-distribution/README.md (kubernetes/enhancements)', case: 'Design Details' }),
+  'K8S-TOPOLOGY-HINTS-INFERRED': inference('The Service has no EndpointSlices here: its endpoints\' hints are those the EndpointSlice controller writes for its trafficDistribution (each ready endpoint hinted for its own zone; PreferSameNode also for its own node).',
+    { source: 'staging/src/k8s.io/endpointslice/trafficdist/trafficdist.go', case: 'preferCloseHeuristic.update' }),
   'K8S-NO-ENDPOINTS-REJECT': fact('A Service port with no usable endpoint anywhere rejects connections (ClusterIP, externalIP, NodePort and LB IP alike).',
     { source: NFT, case: 'TestNoEndpointsReject' }, { source: IPT, case: 'TestNoEndpointsReject' }),
   'K8S-ITP-LOCAL': fact('internalTrafficPolicy Local sends ClusterIP traffic to this node\'s endpoints only.',

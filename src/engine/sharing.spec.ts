@@ -49,5 +49,11 @@ describe('sharing never changes an answer (profile sharing = NO_SHARING)', () =>
         expect(differences(compile(model), everyQuestion(model))).toEqual([]);
       }), { numRuns: 6 });
     });
+    it(`${setup.profile} ${setup.network} ${setup.proxy}: the same with nodes in three zones and topology-aware routing`, () => {
+      fc.assert(fc.property(truthSpec(setup), (spec) => {
+        const model = truthCluster(spec, true);
+        expect(differences(compile(model), everyQuestion(model))).toEqual([]);
+      }), { numRuns: 6 });
+    });
   }
 });

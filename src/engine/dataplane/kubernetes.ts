@@ -1,10 +1,11 @@
 // Upstream kube-proxy semantics (profile KUBERNETES), ground truth: kube-proxy's own tests.
-import { frontendKey, nodePortKey, type CompiledCluster, type CompiledNode, type CompiledServicePort, type FrontendKind } from '../compiled';
+import { frontendKey, nodePortKey, type CompiledCluster, type CompiledEndpoint, type CompiledNode, type CompiledServicePort, type FrontendKind } from '../compiled';
 import { externalPolicyLocalOf, passesLoadBalancerHealthCheck } from '../predicates';
 import type { ViaKind } from '../results';
 import type { RuleId } from '../rules';
 import { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } from './classify';
 import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from './dataplane';
+import { clusterChoice, clusterChoiceActs } from './cluster-endpoints';
 import { act, forward, stop } from './decision';
 import { modeBehavior } from './modes';
 import { hostingNodes, nodePortAddressAccepted } from './nodes';
@@ -45,7 +46,6 @@ function sourceAllowed(ctx: PacketContext, sp: CompiledServicePort): boolean {
  */
 interface PortActs {
   readonly frontend: Partial<Record<ViaKind, Act>>;
-  clusterEndpoints: Act | null;
 }
 
 const PORT_ACTS = new WeakMap<CompiledServicePort, PortActs>();
@@ -53,7 +53,7 @@ const PORT_ACTS = new WeakMap<CompiledServicePort, PortActs>();
 function portActs(sp: CompiledServicePort): PortActs {
   let acts = PORT_ACTS.get(sp);
   if (acts === undefined) {
-    acts = { frontend: {}, clusterEndpoints: null };
+    acts = { frontend: {} };
     PORT_ACTS.set(sp, acts);
   }
   return acts;
@@ -65,17 +65,9 @@ function frontendAct(sp: CompiledServicePort, via: ViaKind): Act {
   return (cached[via] ??= act(FRONTEND_RULE[via], `destination is ${sp.serviceKey}:${sp.portName ?? sp.port}/${sp.protocol} (${via})`));
 }
 
-/** Which cluster-wide endpoint set is in use: ready ones, or the terminating fallback. */
-export function clusterEndpointsAct(sp: CompiledServicePort): Act {
-  const cached = portActs(sp);
-  return (cached.clusterEndpoints ??= sp.categories.clusterTerminatingFallback
-    ? act('K8S-ENDPOINTS-TERMINATING-FALLBACK', 'no ready endpoint anywhere: using serving-and-terminating ones')
-    : act('K8S-ENDPOINTS-READY', `${sp.categories.cluster.length} ready endpoint(s) cluster-wide`));
-}
-
 function internalTraffic(ctx: PacketContext, sp: CompiledServicePort, acts: Act[]): Decision {
   const cats = sp.categories;
-  let endpoints = cats.cluster;
+  let endpoints: readonly CompiledEndpoint[];
   if (itpLocal(sp, ctx.override)) {
     const choice = cats.localByNode.get(ctx.node.index);
     acts.push(act('K8S-ITP-LOCAL', 'internalTrafficPolicy Local: only endpoints on this node'));
@@ -86,7 +78,9 @@ function internalTraffic(ctx: PacketContext, sp: CompiledServicePort, acts: Act[
     if (choice.terminatingFallback) acts.push(act('K8S-ENDPOINTS-LOCAL-TERMINATING-FALLBACK', 'no local ready endpoint: using local serving-and-terminating ones'));
     endpoints = choice.endpoints;
   } else {
-    acts.push(clusterEndpointsAct(sp));
+    const choice = clusterChoice(sp, ctx.node);
+    clusterChoiceActs(sp, choice, acts);
+    endpoints = choice.endpoints;
   }
   const via: ViaKind = 'CLUSTER_IP';
   if (ctx.cc.model.kubeProxy.masqueradeAll) return forward(sp, via, { endpoints, masquerade: true, reason: 'MASQUERADE_ALL', rule: 'K8S-MASQUERADE-ALL' }, acts);
@@ -102,8 +96,9 @@ function externalTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKi
   if (ctx.cc.services[sp.serviceIndex].model.externalTrafficPolicy === 'Local' && ctx.override?.externalTrafficPolicy === undefined) {
     acts.push(act('K8S-ETP-LOCAL-TYPE', 'externalTrafficPolicy Local is ignored for a ClusterIP-type Service'));
   }
-  acts.push(clusterEndpointsAct(sp));
-  return forward(sp, via, { endpoints: sp.categories.cluster, masquerade: true, reason: 'SNAT_ETP_CLUSTER', rule: 'K8S-ETP-CLUSTER-MASQUERADE' }, acts);
+  const choice = clusterChoice(sp, ctx.node);
+  clusterChoiceActs(sp, choice, acts);
+  return forward(sp, via, { endpoints: choice.endpoints, masquerade: true, reason: 'SNAT_ETP_CLUSTER', rule: 'K8S-ETP-CLUSTER-MASQUERADE' }, acts);
 }
 
 function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind): Decision {

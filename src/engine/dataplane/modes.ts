@@ -3,6 +3,7 @@
 import { isLoopback } from '../ip';
 import type { ProxyMode } from '../model';
 import { detectorImplemented, isLocalSource, isPodSource } from './classify';
+import { clusterChoice, clusterChoiceActs } from './cluster-endpoints';
 import type { Act, Decision, PacketContext } from './dataplane';
 import { act, forward, stop } from './decision';
 import type { CompiledServicePort } from '../compiled';
@@ -33,12 +34,14 @@ function localChoice(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind, 
 
 /** iptables and nftables: pod and node traffic short-circuit to all endpoints; the rest stays local. */
 function shortCircuitingExternalLocal(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind, acts: Act[]): Decision {
-  const endpoints = sp.categories.cluster;
-  if (detectorImplemented(ctx) && isPodSource(ctx)) {
-    return forward(sp, via, { endpoints, masquerade: false, reason: 'POD_SHORT_CIRCUIT', rule: 'K8S-ETP-LOCAL-POD-SHORTCIRCUIT' }, acts);
-  }
-  if (isLocalSource(ctx)) {
-    return forward(sp, via, { endpoints, masquerade: true, reason: 'NODE_SOURCE_MASQUERADE', rule: 'K8S-ETP-LOCAL-NODE-SHORTCIRCUIT' }, acts);
+  const pod = detectorImplemented(ctx) && isPodSource(ctx);
+  if (pod || isLocalSource(ctx)) {
+    // The short-circuit jumps to the Service's cluster chain: the node's cluster endpoints.
+    const choice = clusterChoice(sp, ctx.node);
+    if (choice.act !== null) clusterChoiceActs(sp, choice, acts);
+    return pod
+      ? forward(sp, via, { endpoints: choice.endpoints, masquerade: false, reason: 'POD_SHORT_CIRCUIT', rule: 'K8S-ETP-LOCAL-POD-SHORTCIRCUIT' }, acts)
+      : forward(sp, via, { endpoints: choice.endpoints, masquerade: true, reason: 'NODE_SOURCE_MASQUERADE', rule: 'K8S-ETP-LOCAL-NODE-SHORTCIRCUIT' }, acts);
   }
   if (!detectorImplemented(ctx)) acts.push(act('K8S-CLUSTERIP-NO-DETECTOR', 'no local-traffic detector: pod traffic is not short-circuited'));
   return localChoice(ctx, sp, via, acts, 'DROP');

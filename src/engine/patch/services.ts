@@ -5,6 +5,7 @@ import { byKey } from '../compile';
 import { appendPorts, buildFrontends, canonicalList, compileServicePorts, ignoredIps, ignoredReason, portSlots, slotEndpoints, type PortSlot } from '../compile-services';
 import type { CompiledCluster, CompiledEndpoint, CompiledService, CompiledServicePort } from '../compiled';
 import { categorizeEndpoints, type EndpointSources } from '../endpoints';
+import { topologyPolicy } from '../topology';
 import type { ClusterModel, ServiceModel } from '../model';
 import { MapDraft } from './layered-map';
 import { keyOf, ListDraft } from './model-changes';
@@ -56,15 +57,20 @@ function sameEndpoints(a: readonly CompiledEndpoint[], b: readonly CompiledEndpo
     const x = a[i];
     const y = b[i];
     if (x.ip !== y.ip || x.port !== y.port || x.nodeIndex !== y.nodeIndex || x.nodeName !== y.nodeName || x.podKey !== y.podKey
-      || x.ready !== y.ready || x.serving !== y.serving || x.terminating !== y.terminating) return false;
+      || x.ready !== y.ready || x.serving !== y.serving || x.terminating !== y.terminating
+      || x.zone !== y.zone || x.hintsInferred !== y.hintsInferred || !sameHints(x.zoneHints, y.zoneHints) || !sameHints(x.nodeHints, y.nodeHints)) return false;
   }
   return true;
+}
+
+function sameHints(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  return a === b || (a !== null && b !== null && sameStrings(a, b));
 }
 
 /** `sp` with its endpoints derived again (the same object when they come out equal). */
 function rederive(sp: CompiledServicePort, svc: ServiceModel, src: EndpointSources, slot: PortSlot): CompiledServicePort {
   const endpoints = slotEndpoints(src, svc, sp.serviceKey, slot);
-  return sameEndpoints(sp.endpoints, endpoints) ? sp : { ...sp, endpoints, categories: categorizeEndpoints(endpoints) };
+  return sameEndpoints(sp.endpoints, endpoints) ? sp : { ...sp, endpoints, categories: categorizeEndpoints(endpoints, sp.categories.policy) };
 }
 
 /** No Service written: only the affected Services' ports are derived again, in place in a copy of servicePorts. */
@@ -132,7 +138,7 @@ function rebuilt(prev: CompiledCluster, draft: ServiceDraft, src: EndpointSource
       return;
     }
     const ignored = ignoredReason(e.model);
-    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(e.model, e.key, index, servicePorts.length, (slot) => slotEndpoints(src, e.model, e.key, slot))) : [];
+    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(e.model, e.key, index, servicePorts.length, (slot) => slotEndpoints(src, e.model, e.key, slot), topologyPolicy(prev.model.kubernetesVersion, e.model))) : [];
     services.push({ index, key: e.key, model: e.model, ignored, ports });
   });
   const warnings: string[] = [];
@@ -159,7 +165,8 @@ function keptIfSame(old: CompiledServicePort, fresh: CompiledServicePort): Compi
   const ranges = (sp: CompiledServicePort): string[] => sp.sourceRanges?.cidrs.map((c) => c.text) ?? ['none'];
   const same = sameFrontends(old, fresh) && old.serviceIndex === fresh.serviceIndex && old.portName === fresh.portName
     && old.externalPolicyLocal === fresh.externalPolicyLocal && old.internalPolicyLocal === fresh.internalPolicyLocal
-    && old.externallyAccessible === fresh.externallyAccessible && sameStrings(ranges(old), ranges(fresh)) && sameEndpoints(old.endpoints, fresh.endpoints);
+    && old.externallyAccessible === fresh.externallyAccessible && sameStrings(ranges(old), ranges(fresh)) && sameEndpoints(old.endpoints, fresh.endpoints)
+    && old.categories.policy?.nodes === fresh.categories.policy?.nodes;
   return same ? old : fresh;
 }
 
@@ -174,7 +181,7 @@ function inPlace(prev: CompiledCluster, key: string, model: ServiceModel | undef
   const ignored = ignoredReason(model);
   if (ignored !== old.ignored) return null;
   if (ignored !== null) return sameStrings(canonicalList(model.clusterIps), canonicalList(old.model.clusterIps)) ? { service: { ...old, model }, ports: [] } : null;
-  const ports = compileServicePorts(model, key, i, old.ports[0] ?? 0, (slot) => slotEndpoints(src, model, key, slot));
+  const ports = compileServicePorts(model, key, i, old.ports[0] ?? 0, (slot) => slotEndpoints(src, model, key, slot), topologyPolicy(prev.model.kubernetesVersion, model));
   if (ports.length !== old.ports.length || ports.some((sp, k) => !sameFrontends(sp, prev.servicePorts[old.ports[k]]))) return null;
   return { service: { index: i, key, model, ignored, ports: old.ports }, ports: ports.map((sp, k) => keptIfSame(prev.servicePorts[old.ports[k]], sp)) };
 }

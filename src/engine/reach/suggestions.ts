@@ -180,7 +180,7 @@ function readyVariant(cc: CompiledCluster, sp: CompiledServicePort): CompiledClu
   if (pods.length > 0) {
     const keys = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
     const endpoints = sp.endpoints.map((ep) => (ep.podKey !== null && keys.has(ep.podKey) ? { ...ep, serving: true, ready: !ep.terminating } : ep));
-    const categories = categorizeEndpoints(endpoints);
+    const categories = categorizeEndpoints(endpoints, sp.categories.policy);
     if (categories.hasAnyEndpoints) {
       const servicePorts = cc.servicePorts.slice();
       servicePorts[sp.index] = { ...sp, endpoints, categories };

@@ -98,12 +98,24 @@ function classKey(cc: CompiledCluster, node: CompiledNode, address: ParsedIp | n
   return unique ? 8 + node.index * 8 + flags : 4 + flags;
 }
 
+/**
+ * Topology-aware routing gives nodes their own cluster endpoints (topology.ts): nodes using
+ * different ones are told apart by the set's id. At most TOPOLOGY_SETS sets per port keep the
+ * keys integers well within range.
+ */
+const TOPOLOGY_SETS = 1 << 14;
+
+function withTopology(sp: CompiledServicePort, node: CompiledNode, key: number): number {
+  const topology = sp.categories.topology;
+  return topology === null || !topology.narrows ? key : key * TOPOLOGY_SETS + topology.at(node).setId;
+}
+
 /** The class key of one node (see classKey). */
 export function nodeClassKey(q: NodeClassQuery): number {
   const { cc, sp, node, address, clientNode, clientIp } = q;
   const podHere = podHereDetector(cc) && clientIp !== null && node.podCidrs.contains(clientIp);
   const accepted = address === null || nodePortAddressAccepted(cc, node, address);
-  return classKey(cc, node, address, clientNode, podHere, accepted, sp.categories.localByNode.has(node.index), q.separateEndpointNodes !== false);
+  return withTopology(sp, node, classKey(cc, node, address, clientNode, podHere, accepted, sp.categories.localByNode.has(node.index), q.separateEndpointNodes !== false));
 }
 
 /**
@@ -131,7 +143,9 @@ class KubernetesNodeClasses implements NodeClasses {
     this.#podNodes = podHereDetector(cc) && clientIp !== null ? podCidrOwners(facts, clientIp) : NO_NODES;
     this.#accepts = facts.accepts;
     this.#separate = separate;
-    this.singled = mergeNodes(clientNode, this.#podNodes, hostingNodes(sp));
+    // Topology-aware routing: every node may use endpoints of its own, so every node is keyed.
+    const topology = sp.categories.topology;
+    this.singled = topology !== null && topology.narrows ? allNodes(cc) : mergeNodes(clientNode, this.#podNodes, hostingNodes(sp));
   }
 
   key(n: number, a: number): number {
@@ -140,8 +154,17 @@ class KubernetesNodeClasses implements NodeClasses {
     const address = a < 0 ? null : node.parsedIps[a];
     const podHere = this.#podNodes.length > 0 && this.#podNodes.includes(n);
     const accepted = address === null || (a < MASK_BITS ? ((this.#accepts[n] >>> a) & 1) === 1 : nodePortAddressAccepted(cc, node, address));
-    return classKey(cc, node, address, this.#clientNode, podHere, accepted, this.#sp.categories.localByNode.has(n), this.#separate);
+    return withTopology(this.#sp, node, classKey(cc, node, address, this.#clientNode, podHere, accepted, this.#sp.categories.localByNode.has(n), this.#separate));
   }
+}
+
+/** Every node's index, ascending: one array per nodes array. */
+const ALL_NODES = new WeakMap<readonly CompiledNode[], readonly number[]>();
+
+function allNodes(cc: CompiledCluster): readonly number[] {
+  let all = ALL_NODES.get(cc.nodes);
+  if (all === undefined) ALL_NODES.set(cc.nodes, (all = cc.nodes.map((n) => n.index)));
+  return all;
 }
 
 /** The client's node (when >= 0), `a` and `b` (each ascending): ascending, without repeats. */

@@ -138,6 +138,16 @@ export const VARIANTS: readonly Variant[] = [
     }),
   },
   {
+    // Topology-aware routing: every Service PreferClose (hints inferred for each ready endpoint's
+    // zone, nodes in three zones), on a kube-proxy that reads node hints too; a quarter of the
+    // Services with session affinity.
+    name: 'k8s-topology-zones', reaches: 1000, traces: 1500,
+    model: variantModel(11, (m, rand) => {
+      const nodes = editNodes(m, rand, { secondary: true });
+      return { ...m, kubernetesVersion: 'v1.34.1', nodes, pods: editPods(m, rand, nodes, { hostNetwork: 0.02 }), services: editServices(m, rand, false) };
+    }, { ...SMALL, topology: true }),
+  },
+  {
     name: 'cce-vpc-iptables', reaches: 1000, traces: 1500,
     model: variantModel(6, (m, rand) => {
       const nodes = editNodes(m, rand, {});

@@ -85,18 +85,30 @@ function service(spec: TruthSpec, type: 'NodePort' | 'LoadBalancer', etp: Traffi
   });
 }
 
-/** cceCluster()'s nodes and client pods (client-s on server, client-o on other), plus client-t on third, the backends and four Services. */
-export function truthCluster(spec: TruthSpec): ClusterModel {
+/**
+ * cceCluster()'s nodes and client pods (client-s on server, client-o on other), plus client-t on
+ * third, the backends and four Services. With `zones`, topology-aware routing too: each node in
+ * a zone of its own, every Service PreferClose (hints inferred for the backends' zones), on a
+ * kube-proxy that reads hints.
+ */
+export function truthCluster(spec: TruthSpec, zones = false): ClusterModel {
   const { profile, network, proxy } = spec.setup;
   const base = cceCluster({ profile: profile === 'KUBERNETES' ? 'CCE' : profile, network, proxy });
   const clients = base.pods.filter((p) => p.name.startsWith('client-'));
-  return {
+  const services = [
+    service(spec, 'NodePort', 'Local', 0), service(spec, 'NodePort', 'Cluster', 1),
+    service(spec, 'LoadBalancer', 'Local', 2), service(spec, 'LoadBalancer', 'Cluster', 3),
+  ];
+  const model: ClusterModel = {
     ...base, profile, name: `truth-${profile.toLowerCase()}`,
     kubeProxy: { ...base.kubeProxy, localDetector: spec.detector },
     pods: [...clients, pod('client-t', 'third', '172.16.2.9'), ...backendPods(spec.backends)],
-    services: [
-      service(spec, 'NodePort', 'Local', 0), service(spec, 'NodePort', 'Cluster', 1),
-      service(spec, 'LoadBalancer', 'Local', 2), service(spec, 'LoadBalancer', 'Cluster', 3),
-    ],
+    services,
+  };
+  if (!zones) return model;
+  return {
+    ...model, kubernetesVersion: 'v1.34.1',
+    nodes: model.nodes.map((n) => ({ ...n, labels: { ...n.labels, 'topology.kubernetes.io/zone': `zone-${n.name}` } })),
+    services: services.map((s) => ({ ...s, trafficDistribution: 'PreferClose' })),
   };
 }

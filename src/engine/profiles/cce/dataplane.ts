@@ -8,7 +8,8 @@
 import type { CompiledCluster, CompiledEndpoint, CompiledServicePort } from '../../compiled';
 import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from '../../dataplane/dataplane';
 import { act, forward, stop } from '../../dataplane/decision';
-import { clusterEndpointsAct, etpLocal, kubernetesDataPlane as upstream } from '../../dataplane/kubernetes';
+import { clusterEndpointsAct } from '../../dataplane/cluster-endpoints';
+import { etpLocal, kubernetesDataPlane as upstream } from '../../dataplane/kubernetes';
 import { isPrivateIp, type ParsedIp } from '../../ip';
 import type { ServiceModel } from '../../model';
 import type { ViaKind } from '../../results';
