@@ -8,6 +8,7 @@ import { frontendKey, nodePortKey } from './compiled';
 import { categorizeEndpoints, deriveEndpoints, type EndpointSources } from './endpoints';
 import { canonicalIp, CidrSet, ipFamilyOf, type IpFamily } from './ip';
 import type { ServiceModel, ServicePortModel } from './model';
+import type { SessionAffinityInfo } from './results';
 import { externallyAccessible, externalPolicyLocal, ignoredByLabel, internalPolicyLocal, isHeadless } from './predicates';
 
 /** Canonical forms of the valid addresses, each once, in order. */
@@ -30,6 +31,7 @@ interface ServiceFacts {
   readonly externalIps: readonly string[];
   readonly ingress: readonly { readonly ip: string | null; readonly ipMode: 'VIP' | 'Proxy' }[];
   readonly ranges: CidrSet | null;
+  readonly sessionAffinity: SessionAffinityInfo;
 }
 
 function serviceFacts(svc: ServiceModel): ServiceFacts {
@@ -37,7 +39,16 @@ function serviceFacts(svc: ServiceModel): ServiceFacts {
     externalIps: canonicalList(svc.externalIps),
     ingress: svc.loadBalancerIngress.map((i) => ({ ip: canonicalIp(i.ip), ipMode: i.ipMode })),
     ranges: svc.loadBalancerSourceRanges.length > 0 ? new CidrSet(svc.loadBalancerSourceRanges) : null,
+    sessionAffinity: sessionAffinityOf(svc),
   };
+}
+
+const NO_AFFINITY: SessionAffinityInfo = Object.freeze({ type: 'None', timeoutSeconds: null });
+
+/** spec.sessionAffinity with the timeout kube-apiserver defaults (DefaultClientIPServiceAffinitySeconds). */
+export function sessionAffinityOf(svc: ServiceModel): SessionAffinityInfo {
+  if (svc.sessionAffinity !== 'ClientIP') return NO_AFFINITY;
+  return { type: 'ClientIP', timeoutSeconds: svc.sessionAffinityTimeoutSeconds ?? 10800 };
 }
 
 /** One (ClusterIP family, port) of a Service: a CompiledServicePort each, laid out family by family. */
@@ -79,6 +90,7 @@ function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number
     family, clusterIp: slot.clusterIp, ...base,
     loadBalancerProxyIps: svc.type === 'LoadBalancer' ? facts.ingress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip).filter(ofFamily) : [],
     sourceRanges: facts.ranges, externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
+    sessionAffinity: facts.sessionAffinity,
     externallyAccessible: externallyAccessible(base),
     healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal(svc) ? svc.healthCheckNodePort : null,
     endpoints, categories: categorizeEndpoints(endpoints, policy),

@@ -3,6 +3,7 @@
 // node N, is this source a pod) is a map lookup or a precomputed array — no scans.
 import type { CidrSet, IpFamily, ParsedIp } from './ip';
 import type { ClusterModel, LoadBalancerIpMode, Protocol, ServiceModel } from './model';
+import type { SessionAffinityInfo } from './results';
 import type { RuleId } from './rules';
 
 export type FrontendKind = 'CLUSTER_IP' | 'EXTERNAL_IP' | 'LOAD_BALANCER';
@@ -70,6 +71,8 @@ export interface EndpointTopology {
   at(node: CompiledNode): ClusterChoice;
   /** Whether some node may use fewer than every ready endpoint (else nodes need no telling apart). */
   readonly narrows: boolean;
+  /** Nodes that ready endpoints are hinted for by name, when this kube-proxy goes by node hints here (PreferSameNode); else empty. */
+  readonly hintedNodes: ReadonlySet<string>;
   /** The hints are the EndpointSlice controller's, inferred (the Service has no slices here). */
   readonly inferred: boolean;
 }
@@ -124,6 +127,8 @@ export interface CompiledServicePort {
   readonly internalPolicyLocal: boolean;
   readonly externallyAccessible: boolean;
   readonly healthCheckNodePort: number | null;
+  /** spec.sessionAffinity, with the timeout kube-apiserver defaults (10800 s with ClientIP). */
+  readonly sessionAffinity: SessionAffinityInfo;
   readonly endpoints: readonly CompiledEndpoint[];
   readonly categories: EndpointCategories;
 }

@@ -336,7 +336,7 @@ export function renderTrace(resolved: ResolvedPacket, decision: Decision, dp: Da
   return {
     verdict: decision.verdict,
     node: ctx.node.name,
-    service: sp === null || decision.via === null ? null : { service: sp.serviceKey, portName: sp.portName, port: sp.port, protocol: sp.protocol, via: decision.via },
+    service: sp === null || decision.via === null ? null : { service: sp.serviceKey, portName: sp.portName, port: sp.port, protocol: sp.protocol, via: decision.via, sessionAffinity: sp.sessionAffinity },
     endpoints,
     masquerade: forwarded ? endpoints.some((e) => e.masquerade) : null,
     connection: forwarded ? connectionFate(list.connects, list.length) : null,

@@ -59,12 +59,24 @@ export interface TraceEndpoint {
 
 export type ViaKind = 'CLUSTER_IP' | 'NODE_PORT' | 'LOAD_BALANCER' | 'EXTERNAL_IP';
 
+/**
+ * A Service's session affinity (spec.sessionAffinity): with ClientIP, every connection from one
+ * source address (as the node that load-balances sees it) goes to the endpoint chosen first,
+ * until `timeoutSeconds` pass without one (IPVS: the virtual server's persistence timeout).
+ */
+export interface SessionAffinityInfo {
+  readonly type: 'None' | 'ClientIP';
+  /** null with None. */
+  readonly timeoutSeconds: number | null;
+}
+
 export interface MatchedServicePort {
   readonly service: string;
   readonly portName: string | null;
   readonly port: number;
   readonly protocol: Protocol;
   readonly via: ViaKind;
+  readonly sessionAffinity: SessionAffinityInfo;
 }
 
 export interface TraceResult {
@@ -190,4 +202,6 @@ export interface ReachabilityResult {
   readonly ignoredBy: Rule | null;
   /** Profiles with affinity facts (CCE): set for NodePort/LoadBalancer Services. */
   readonly affinity?: ServiceAffinity;
+  /** The Service's session affinity; with ClientIP each forwarding path says whose address keeps the pin (K8S-SESSION-AFFINITY-CLIENTIP). */
+  readonly sessionAffinity: SessionAffinityInfo;
 }

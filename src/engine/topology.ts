@@ -42,6 +42,8 @@ export function topologyPolicy(version: string, svc: ServiceModel): TopologyPoli
   return { nodes: minor >= 34 };
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /**
@@ -62,6 +64,7 @@ export class Topology implements EndpointTopology {
   readonly #noZone: ClusterChoice;
 
   readonly inferred: boolean;
+  readonly hintedNodes: ReadonlySet<string>;
 
   constructor(ready: readonly CompiledEndpoint[], policy: TopologyPolicy) {
     this.#ready = ready;
@@ -69,6 +72,7 @@ export class Topology implements EndpointTopology {
     this.#policy = policy;
     this.#allZoneHinted = ready.every((ep) => ep.zoneHints !== null && ep.zoneHints.length > 0);
     this.#allNodeHinted = ready.every((ep) => ep.nodeHints !== null && ep.nodeHints.length > 0);
+    this.hintedNodes = policy.nodes && this.#allNodeHinted ? new Set(ready.flatMap((ep) => ep.nodeHints ?? [])) : NO_NAMES;
     this.#all = this.#allZoneHinted
       ? { endpoints: ready, act: null, setId: 0 }
       : { endpoints: ready, act: { rule: 'K8S-TOPOLOGY-IGNORED-MISSING-HINT', note: 'topology hints ignored: some ready endpoint has no zone hint, so every ready endpoint is used' }, setId: 0 };

@@ -144,7 +144,7 @@ const GROUP_FIELDS = `id kind networks port protocol portName count nodeCount ad
     deliveries { nodes nodeCount verdict endpointCount { total connects fails } endpoints { ip port pod node masquerade outcome rule } } deliveryCount
     suggestions { code message expected { verdict sourceIpPreserved } }`;
 const REACHABILITY_QUERY = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input, detail: FULL) {
-  service detail nextCursor ignoredBy summary { verdict sourceIpPreserved text }
+  service detail nextCursor ignoredBy summary { verdict sourceIpPreserved text } sessionAffinity { type timeoutSeconds }
   rules { id statement evidence { source case } inferred profiles }
   groups { ${GROUP_FIELDS} }
   results { via { kind address port protocol portName node network } verdict missingFact
@@ -168,6 +168,46 @@ function dropNulls(value: unknown): unknown {
   }
   return value;
 }
+
+describe('session affinity and topology-aware routing in the answers', () => {
+  it('a ClientIP Service: REST, GraphQL and trace say who is pinned, for how long, and what a pin means', async () => {
+    const sticky = (await post('/services', { namespace: 'web', name: 'sticky', type: 'ClusterIP', selector: { app: 'backend' }, clusterIps: ['10.96.0.60'],
+      sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 600, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }).expect(201)).body as { id: string };
+    const rest = (await post('/reachability?detail=full', { client: { pod: 'web/client' }, service: 'web/sticky' }).expect(200)).body;
+    expect(rest.sessionAffinity).toEqual({ type: 'ClientIP', timeoutSeconds: 600 });
+    const step = (rest.results[0].path as { rule: string; description: string }[]).find((p) => p.rule === 'K8S-SESSION-AFFINITY-CLIENTIP');
+    expect(step?.description).toContain('connections from 10.244.2.10 keep the endpoint first chosen until 600 s');
+    expect((rest.rules as Rule[]).map((r) => r.id)).toContain('K8S-SESSION-AFFINITY-CLIENTIP');
+    const graph = await gql<{ reachability: { sessionAffinity: unknown } }>(t, tenant.apiKey,
+      'query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) { sessionAffinity { type timeoutSeconds } } }',
+      { c: clusterId, input: { client: { pod: 'web/client' }, service: 'web/sticky' } });
+    expect(graph.data?.reachability.sessionAffinity).toEqual({ type: 'ClientIP', timeoutSeconds: 600 });
+    const trace = (await post('/trace', { source: { pod: 'web/client' }, destination: { ip: '10.96.0.60', port: 80, protocol: 'TCP' } }).expect(200)).body;
+    expect(trace.service.sessionAffinity).toEqual({ type: 'ClientIP', timeoutSeconds: 600 });
+    // A Service without affinity says so.
+    const plain = (await post('/reachability', { client: { pod: 'web/client' }, service: 'web/backend' }).expect(200)).body;
+    expect(plain.sessionAffinity.type).toBe('None');
+    await t.http.delete(`/v1/clusters/${clusterId}/services/${sticky.id}`).set(bearer(tenant.apiKey)).expect(204);
+  });
+
+  it('zones and trafficDistribution set through the API narrow a node\'s endpoints, and the path names the zone', async () => {
+    const zoned = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey))
+      .send({ name: 'zoned', kubernetesVersion: 'v1.31.0', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
+    const at = (path: string, body: object) => t.http.post(`/v1/clusters/${zoned}${path}`).set(bearer(tenant.apiKey)).send(body);
+    await at('/nodes', { name: 'a', internalIps: ['192.168.1.1'], podCidrs: ['10.244.1.0/24'], labels: { 'topology.kubernetes.io/zone': 'zone-a' } }).expect(201);
+    await at('/nodes', { name: 'b', internalIps: ['192.168.1.2'], podCidrs: ['10.244.2.0/24'], labels: { 'topology.kubernetes.io/zone': 'zone-b' } }).expect(201);
+    await at('/pods', { namespace: 'web', name: 'api-a', nodeName: 'a', ips: ['10.244.1.10'], labels: { app: 'api' } }).expect(201);
+    await at('/pods', { namespace: 'web', name: 'api-b', nodeName: 'b', ips: ['10.244.2.10'], labels: { app: 'api' } }).expect(201);
+    await at('/pods', { namespace: 'web', name: 'client', nodeName: 'a', ips: ['10.244.1.20'] }).expect(201);
+    await at('/services', { namespace: 'web', name: 'api', selector: { app: 'api' }, clusterIps: ['10.96.0.70'], trafficDistribution: 'PreferClose',
+      ports: [{ name: 'http', port: 80, targetPort: 80 }] }).expect(201);
+    const res = (await at('/trace', { source: { pod: 'web/client' }, destination: { ip: '10.96.0.70', port: 80, protocol: 'TCP' } }).expect(200)).body;
+    expect((res.endpoints as { ip: string }[]).map((e) => e.ip)).toEqual(['10.244.1.10']);
+    const steps = res.steps as { rule: string; description: string }[];
+    expect(steps.map((s) => s.rule)).toEqual(expect.arrayContaining(['K8S-TOPOLOGY-HINTS-INFERRED', 'K8S-TOPOLOGY-SAME-ZONE']));
+    expect(steps.find((s) => s.rule === 'K8S-TOPOLOGY-SAME-ZONE')?.description).toContain('zone zone-a');
+  });
+});
 
 describe('REST and GraphQL give the same answer', () => {
   it.each([

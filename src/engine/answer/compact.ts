@@ -2,7 +2,7 @@
 // and referenced by id, with a summary on top (summary.ts). Complete detail on request.
 import type { Protocol } from '../model';
 import type {
-  AddressResult, Delivery, EndpointOutcome, Hop, MissingFact, ReachabilityResult, ReachVerdict, ServiceAffinity, SourceIp, Step, Suggestion,
+  AddressResult, Delivery, EndpointOutcome, Hop, MissingFact, ReachabilityResult, ReachVerdict, ServiceAffinity, SessionAffinityInfo, SourceIp, Step, Suggestion,
   TraceVerdict, Via, ViaKind,
 } from '../results';
 import type { Rule, RuleId } from '../rules';
@@ -87,6 +87,8 @@ export interface ReachabilityAnswer {
   readonly rules: readonly Rule[];
   readonly ignoredBy: RuleId | null;
   readonly affinity?: AffinityRef;
+  /** The Service's session affinity (ClientIP: each client keeps its endpoint, see the paths' K8S-SESSION-AFFINITY-CLIENTIP step). */
+  readonly sessionAffinity: SessionAffinityInfo;
   /** Set when options.group names no group of the answer (no results then). */
   readonly unknownGroup?: true;
 }
@@ -331,8 +333,8 @@ export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOp
   }
   const ignoredBy = result.ignoredBy?.id ?? null;
   table.add(ignoredBy);
-  const summary = reachabilitySummary(result.service, groups, result.ignoredBy);
-  const base = { service: result.service, detail, summary, groups, results, nextOffset, ...(unknownGroup ? { unknownGroup: true as const } : {}) };
+  const summary = reachabilitySummary(result.service, groups, result.ignoredBy, result.sessionAffinity);
+  const base = { service: result.service, detail, summary, sessionAffinity: result.sessionAffinity, groups, results, nextOffset, ...(unknownGroup ? { unknownGroup: true as const } : {}) };
   if (result.affinity === undefined) return { ...base, rules: table.rules(), ignoredBy };
   const affinity: AffinityRef = { ...result.affinity, rules: result.affinity.rules.map((r) => r.id) };
   table.addAll(affinity.rules);

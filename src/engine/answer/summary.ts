@@ -1,6 +1,6 @@
 // One overall verdict, the source-IP fate and a sentence or two a person reads at a glance.
 import { cellReason } from '../profiles/cce/table';
-import type { ReachVerdict, TraceResult, TraceVerdict, ViaKind } from '../results';
+import type { ReachVerdict, SessionAffinityInfo, TraceResult, TraceVerdict, ViaKind } from '../results';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
 
@@ -130,7 +130,12 @@ function failingSentence(failing: readonly Outcome[]): string | null {
 }
 
 /** The summary of a reachability answer, from its groups. */
-export function reachabilitySummary(service: string, outcomes: readonly Outcome[], ignoredBy: Rule | null): Summary {
+/** What ClientIP session affinity means for connections that partly fail: a client keeps its endpoint, so it keeps its fate. */
+function pinnedSentence(affinity: SessionAffinityInfo): string {
+  return `With ClientIP session affinity each client address keeps the endpoint it first reached for ${number(affinity.timeoutSeconds ?? 0)} s, so a client whose connection fails keeps failing until then, and one that succeeds keeps succeeding.`;
+}
+
+export function reachabilitySummary(service: string, outcomes: readonly Outcome[], ignoredBy: Rule | null, affinity: SessionAffinityInfo | null = null): Summary {
   const name = service.includes('/') ? service.slice(service.indexOf('/') + 1) : service;
   if (ignoredBy !== null) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `kube-proxy ignores ${name}: ${ignoredBy.statement}` };
   if (outcomes.length === 0) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `No way of addressing ${name} applies to this client.` };
@@ -139,7 +144,8 @@ export function reachabilitySummary(service: string, outcomes: readonly Outcome[
   const reaching = reachingSentence(name, outcomes.filter((o) => o.verdict === 'REACHABLE'));
   const failing = failingSentence(outcomes.filter((o) => o.verdict !== 'REACHABLE'));
   const none = outcomes.every((o) => o.verdict === 'UNREACHABLE') ? `Does not reach ${name} by any way of addressing it.` : null;
-  const text = [reaching ?? none, failing].filter((s) => s !== null).join(' ');
+  const pinned = affinity?.type === 'ClientIP' && outcomes.some((o) => o.verdict === 'PARTIAL') ? pinnedSentence(affinity) : null;
+  const text = [reaching ?? none, failing, pinned].filter((s) => s !== null).join(' ');
   return { verdict, sourceIpPreserved: fate, text };
 }
 
@@ -168,7 +174,8 @@ export function traceSummary(t: TraceResult): Summary {
   if (failing.length === 0) return { verdict: 'REACHABLE', sourceIpPreserved: t.sourceIp.preserved, text: `${to}; every connection completes ${kept}.` };
   const why = reasonOf(failing[0].rule);
   if (failing.length === n) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `${to}, but every connection fails (${why}).` };
-  return { verdict: 'PARTIAL', sourceIpPreserved: t.sourceIp.preserved, text: `${to}; connections to ${number(failing.length)} of them fail (${why}), the others complete ${kept}.` };
+  const pinned = t.service?.sessionAffinity.type === 'ClientIP' ? ` ${pinnedSentence(t.service.sessionAffinity)}` : '';
+  return { verdict: 'PARTIAL', sourceIpPreserved: t.sourceIp.preserved, text: `${to}; connections to ${number(failing.length)} of them fail (${why}), the others complete ${kept}.${pinned}` };
 }
 
 const VIA_WORDS: Readonly<Record<ViaKind, string>> = {

@@ -110,8 +110,18 @@ function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKin
   if (via === 'LOAD_BALANCER' && sp.sourceRanges !== null) acts.push(act('K8S-LB-SOURCE-RANGES-ALLOW', `${ctx.src.text} is allowed by loadBalancerSourceRanges`));
   if (via === 'NODE_PORT' && sp.sourceRanges !== null) acts.push(act('K8S-NODEPORT-BYPASSES-SOURCE-RANGES', 'loadBalancerSourceRanges do not apply to NodePorts'));
   if (!sp.categories.hasAnyEndpoints) return modeBehavior(ctx.cc.model.proxyMode).noEndpoints(sp, via, acts);
-  if (via === 'CLUSTER_IP') return internalTraffic(ctx, sp, acts);
-  return externalTraffic(ctx, sp, via, acts);
+  const d = via === 'CLUSTER_IP' ? internalTraffic(ctx, sp, acts) : externalTraffic(ctx, sp, via, acts);
+  return d.verdict === 'FORWARD' && sp.sessionAffinity.type === 'ClientIP' ? { ...d, acts: [...d.acts, affinityAct(ctx, sp)] } : d;
+}
+
+/**
+ * ClientIP session affinity, said where the connection is load-balanced: the pin is keyed by
+ * the source address this node sees (an outside client's own, or the address of whatever
+ * masqueraded or proxied it on the way: every client behind it shares one pin).
+ */
+function affinityAct(ctx: PacketContext, sp: CompiledServicePort): Act {
+  const how = ctx.cc.model.proxyMode === 'IPVS' ? 'IPVS persistence' : 'ClientIP affinity';
+  return act('K8S-SESSION-AFFINITY-CLIENTIP', `sessionAffinity ClientIP: connections from ${ctx.src.text} keep the endpoint first chosen until ${sp.sessionAffinity.timeoutSeconds} s pass without one (${how})`);
 }
 
 /** Decisions worded the same whatever the packet, made once (decisions are never changed once made). */

@@ -166,7 +166,8 @@ function keptIfSame(old: CompiledServicePort, fresh: CompiledServicePort): Compi
   const same = sameFrontends(old, fresh) && old.serviceIndex === fresh.serviceIndex && old.portName === fresh.portName
     && old.externalPolicyLocal === fresh.externalPolicyLocal && old.internalPolicyLocal === fresh.internalPolicyLocal
     && old.externallyAccessible === fresh.externallyAccessible && sameStrings(ranges(old), ranges(fresh)) && sameEndpoints(old.endpoints, fresh.endpoints)
-    && old.categories.policy?.nodes === fresh.categories.policy?.nodes;
+    && old.categories.policy?.nodes === fresh.categories.policy?.nodes
+    && old.sessionAffinity.type === fresh.sessionAffinity.type && old.sessionAffinity.timeoutSeconds === fresh.sessionAffinity.timeoutSeconds;
   return same ? old : fresh;
 }
 

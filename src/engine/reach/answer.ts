@@ -1,6 +1,7 @@
 // A reachability answer: every way a client can address a Service, each answered from the data
 // plane's decisions (the same `decide` trace() uses), composed into paths, with the profile's
 // sharing of work between nodes and its additions. reachability.ts is the entry point.
+import { sessionAffinityOf } from '../compile-services';
 import type { CompiledCluster, CompiledNode, CompiledService, CompiledServicePort } from '../compiled';
 import { EngineInputError } from '../errors';
 import { isPrivateIp, parseIp, type ParsedIp } from '../ip';
@@ -112,5 +113,6 @@ export function answerReachability(cc: CompiledCluster, req: ReachabilityRequest
   const ignoredBy = svc.ignored === null ? null : RULES[svc.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL'];
   const first = svc.ports.find((i) => req.port === undefined || cc.servicePorts[i].port === req.port);
   const affinity = first === undefined ? null : profile.affinity?.(cc, cc.servicePorts[first]) ?? null;
-  return affinity === null ? { service: svc.key, results, ignoredBy } : { service: svc.key, results, ignoredBy, affinity };
+  const sessionAffinity = sessionAffinityOf(svc.model);
+  return affinity === null ? { service: svc.key, results, ignoredBy, sessionAffinity } : { service: svc.key, results, ignoredBy, affinity, sessionAffinity };
 }

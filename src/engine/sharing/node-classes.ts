@@ -21,6 +21,10 @@ interface ClusterNodeFacts {
   readonly accepts: Int32Array;
   /** Pod CIDRs by family and prefix length, then prefix: the nodes owning them, ascending. */
   readonly podCidrs: readonly { readonly family: 4 | 6; readonly bits: number; readonly owners: ReadonlyMap<number | bigint, readonly number[]> }[];
+  /** Per node: 0 without a zone label, else 1 + the index of its zone among the cluster's zones. */
+  readonly zoneOf: Int32Array;
+  /** How many zone indices there are (zones + 1). */
+  readonly zones: number;
 }
 
 /**
@@ -31,6 +35,8 @@ const FACTS = new WeakMap<readonly CompiledNode[], ClusterNodeFacts>();
 
 function buildFacts(cc: CompiledCluster): ClusterNodeFacts {
   const accepts = new Int32Array(cc.nodes.length);
+  const zoneOf = new Int32Array(cc.nodes.length);
+  const zoneIds = new Map<string, number>();
   const groups = new Map<string, { family: 4 | 6; bits: number; owners: Map<number | bigint, number[]> }>();
   for (const node of cc.nodes) {
     let mask = 0;
@@ -38,6 +44,11 @@ function buildFacts(cc: CompiledCluster): ClusterNodeFacts {
       if (nodePortAddressAccepted(cc, node, node.parsedIps[i])) mask |= 1 << i;
     }
     accepts[node.index] = mask;
+    if (node.zone !== null && node.zone !== '') {
+      let id = zoneIds.get(node.zone);
+      if (id === undefined) zoneIds.set(node.zone, (id = zoneIds.size + 1));
+      zoneOf[node.index] = id;
+    }
     for (const c of node.podCidrs.cidrs) {
       const id = `${c.family}/${c.bits}`;
       let g = groups.get(id);
@@ -48,7 +59,7 @@ function buildFacts(cc: CompiledCluster): ClusterNodeFacts {
       else if (list[list.length - 1] !== node.index) list.push(node.index);
     }
   }
-  return { accepts, podCidrs: [...groups.values()] };
+  return { accepts, podCidrs: [...groups.values()], zoneOf, zones: zoneIds.size + 1 };
 }
 
 /** The cluster's node facts, built on the first NodePort or load-balancer answer and kept with it. */
@@ -93,21 +104,57 @@ const podHereDetector = (cc: CompiledCluster): boolean => cc.model.kubeProxy.loc
 function classKey(cc: CompiledCluster, node: CompiledNode, address: ParsedIp | null, clientNode: number, podHere: boolean, accepted: boolean, hosts: boolean, separate: boolean): number {
   const flags = (podHere ? 1 : 0) + (accepted ? 2 : 0);
   if (node.index === clientNode) return 8 + node.index * 8 + flags;
+  // An address that is also a Service IP (an externalIP or LB IP set to a node's address) is
+  // decided by that Service's rules wherever the packet is first processed (IPVS binds it on
+  // every node): the node reached at it answers on its own (boundAddressNodes singles it out).
+  if (address !== null && cc.boundServiceIps.has(address.text)) return 8 + node.index * 8 + flags;
   if (!hosts) return flags;
-  const unique = separate || podHere || (address !== null && cc.boundServiceIps.has(address.text));
+  const unique = separate || podHere;
   return unique ? 8 + node.index * 8 + flags : 4 + flags;
 }
 
-/**
- * Topology-aware routing gives nodes their own cluster endpoints (topology.ts): nodes using
- * different ones are told apart by the set's id. At most TOPOLOGY_SETS sets per port keep the
- * keys integers well within range.
- */
-const TOPOLOGY_SETS = 1 << 14;
+/** Nodes with an address that is also a Service IP, ascending, per compiled set of Service IPs. */
+const BOUND_NODES = new WeakMap<ReadonlySet<string>, readonly number[]>();
 
-function withTopology(sp: CompiledServicePort, node: CompiledNode, key: number): number {
+function boundAddressNodes(cc: CompiledCluster): readonly number[] {
+  let nodes = BOUND_NODES.get(cc.boundServiceIps);
+  if (nodes === undefined) {
+    const found = new Set<number>();
+    for (const ip of cc.boundServiceIps) {
+      const owner = cc.ipOwner.get(ip);
+      if (owner?.kind === 'NODE') found.add(owner.index);
+    }
+    nodes = [...found].sort((a, b) => a - b);
+    BOUND_NODES.set(cc.boundServiceIps, nodes);
+  }
+  return nodes;
+}
+
+/**
+ * The node whose own address the client sends from (a client outside the cluster given a node's
+ * address, or a node itself), or -1: the packets are local to that node alone (isLocalSource),
+ * so it answers on its own, like the client's own node.
+ */
+function sourceNode(cc: CompiledCluster, clientNode: number, clientIp: ParsedIp | null): number {
+  if (clientNode >= 0 || clientIp === null) return clientNode;
+  const owner = cc.ipOwner.get(clientIp.text);
+  return owner?.kind === 'NODE' ? owner.index : -1;
+}
+
+/**
+ * A class key with the node's zone in it. Topology-aware routing gives each zone its own cluster
+ * endpoints (topology.ts), so nodes of different zones never share a class, whatever the Service
+ * (a zone is a cluster fact, so the keys of nodes no traffic singles out stay per cluster); a node
+ * that endpoints are hinted for by name is a class of its own (hintedHere).
+ */
+function inZone(facts: ClusterNodeFacts, node: number, key: number): number {
+  return key * facts.zones + facts.zoneOf[node];
+}
+
+/** Whether ready endpoints of `sp` are hinted for `node` by name, so that it may use endpoints of its own (PreferSameNode). */
+function hintedHere(sp: CompiledServicePort, node: CompiledNode): boolean {
   const topology = sp.categories.topology;
-  return topology === null || !topology.narrows ? key : key * TOPOLOGY_SETS + topology.at(node).setId;
+  return topology !== null && topology.hintedNodes.size > 0 && topology.hintedNodes.has(node.name);
 }
 
 /** The class key of one node (see classKey). */
@@ -115,7 +162,8 @@ export function nodeClassKey(q: NodeClassQuery): number {
   const { cc, sp, node, address, clientNode, clientIp } = q;
   const podHere = podHereDetector(cc) && clientIp !== null && node.podCidrs.contains(clientIp);
   const accepted = address === null || nodePortAddressAccepted(cc, node, address);
-  return withTopology(sp, node, classKey(cc, node, address, clientNode, podHere, accepted, sp.categories.localByNode.has(node.index), q.separateEndpointNodes !== false));
+  const hinted = hintedHere(sp, node);
+  return inZone(clusterNodeFacts(cc), node.index, classKey(cc, node, address, sourceNode(cc, clientNode, clientIp), podHere, accepted, hinted || sp.categories.localByNode.has(node.index), hinted || q.separateEndpointNodes !== false));
 }
 
 /**
@@ -133,19 +181,22 @@ class KubernetesNodeClasses implements NodeClasses {
   readonly #podNodes: readonly number[];
   readonly #accepts: Int32Array;
   readonly #separate: boolean;
+  readonly #facts: ClusterNodeFacts;
 
   constructor(q: PlacementQuery, separate: boolean) {
     const { cc, sp, clientNode, clientIp } = q;
     const facts = clusterNodeFacts(cc);
     this.#cc = cc;
     this.#sp = sp;
-    this.#clientNode = clientNode;
+    this.#clientNode = sourceNode(cc, clientNode, clientIp);
     this.#podNodes = podHereDetector(cc) && clientIp !== null ? podCidrOwners(facts, clientIp) : NO_NODES;
     this.#accepts = facts.accepts;
     this.#separate = separate;
-    // Topology-aware routing: every node may use endpoints of its own, so every node is keyed.
-    const topology = sp.categories.topology;
-    this.singled = topology !== null && topology.narrows ? allNodes(cc) : mergeNodes(clientNode, this.#podNodes, hostingNodes(sp));
+    this.#facts = facts;
+    const hinted = sp.categories.topology?.hintedNodes;
+    const byName = hinted === undefined || hinted.size === 0 ? NO_NODES : [...hinted].map((n) => cc.nodeByName.get(n)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    const special = mergeNodes(-1, boundAddressNodes(cc), byName.length === 0 ? hostingNodes(sp) : mergeNodes(-1, byName, hostingNodes(sp)));
+    this.singled = mergeNodes(this.#clientNode, this.#podNodes, special);
   }
 
   key(n: number, a: number): number {
@@ -154,17 +205,9 @@ class KubernetesNodeClasses implements NodeClasses {
     const address = a < 0 ? null : node.parsedIps[a];
     const podHere = this.#podNodes.length > 0 && this.#podNodes.includes(n);
     const accepted = address === null || (a < MASK_BITS ? ((this.#accepts[n] >>> a) & 1) === 1 : nodePortAddressAccepted(cc, node, address));
-    return withTopology(this.#sp, node, classKey(cc, node, address, this.#clientNode, podHere, accepted, this.#sp.categories.localByNode.has(n), this.#separate));
+    const hinted = hintedHere(this.#sp, node);
+    return inZone(this.#facts, n, classKey(cc, node, address, this.#clientNode, podHere, accepted, hinted || this.#sp.categories.localByNode.has(n), hinted || this.#separate));
   }
-}
-
-/** Every node's index, ascending: one array per nodes array. */
-const ALL_NODES = new WeakMap<readonly CompiledNode[], readonly number[]>();
-
-function allNodes(cc: CompiledCluster): readonly number[] {
-  let all = ALL_NODES.get(cc.nodes);
-  if (all === undefined) ALL_NODES.set(cc.nodes, (all = cc.nodes.map((n) => n.index)));
-  return all;
 }
 
 /** The client's node (when >= 0), `a` and `b` (each ascending): ascending, without repeats. */
@@ -194,5 +237,7 @@ export function ordinaryNodeClassKey(cc: CompiledCluster, node: number, address:
       ? ((clusterNodeFacts(cc).accepts[node] >>> address) & 1) === 1
       : nodePortAddressAccepted(cc, n, n.parsedIps[address]);
   }
-  return classKey(cc, n, address < 0 ? null : n.parsedIps[address], -1, false, accepted, false, true);
+  // Addresses that are Service IPs are keyed per answer (boundAddressNodes): no such address here,
+  // so that these keys, kept per node layout, never depend on the Services.
+  return inZone(clusterNodeFacts(cc), node, classKey(cc, n, null, -1, false, accepted, false, true));
 }

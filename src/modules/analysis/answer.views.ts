@@ -192,11 +192,18 @@ export class ServiceAffinityView {
   @Prop(A.RuleId, { array: true }) rules!: string[];
 }
 
+@ObjectType('SessionAffinityInfo')
+export class SessionAffinityView {
+  @Prop(E.SessionAffinity, { description: 'ClientIP: every connection from one source address (as the load-balancing node sees it) goes to the endpoint it reached first.' }) type!: string;
+  @Prop('int', { nullable: true, description: 'ClientIP: how long the pin lasts without a connection (IPVS: the persistence timeout); null with None.' }) timeoutSeconds!: number | null;
+}
+
 @ObjectType('Reachability')
 export class ReachabilityView {
   @Prop('string') service!: string;
   @Prop(A.Detail) detail!: string;
   @Prop(SummaryView) summary!: SummaryView;
+  @Prop(SessionAffinityView, { description: 'The Service\'s session affinity; with ClientIP each forwarding path has a K8S-SESSION-AFFINITY-CLIENTIP step naming the address the pin is kept for.' }) sessionAffinity!: SessionAffinityView;
   @Prop(AddressGroupView, { array: true, description: 'Ways of addressing the Service, grouped by outcome.' }) groups!: AddressGroupView[];
   @Prop(AddressResultView, { array: true, nullable: true, description: 'detail=FULL: one per way of addressing (a page of them when limit is set).' }) results!: AddressResultView[] | null;
   @Prop('string', { nullable: true, description: 'detail=FULL with a limit: pass as cursor for the next page; null on the last.' }) nextCursor!: string | null;
@@ -212,6 +219,7 @@ export class MatchedServicePortView {
   @Prop('int') port!: number;
   @Prop(E.Protocol) protocol!: string;
   @Prop(A.ViaKind) via!: string;
+  @Prop(SessionAffinityView) sessionAffinity!: SessionAffinityView;
 }
 
 @ObjectType('Trace')
