@@ -30,7 +30,8 @@ export function compareEndpoints(a: { ip: string; port: number }, b: { ip: strin
 interface ServiceFacts {
   readonly externalIps: readonly string[];
   readonly ingress: readonly { readonly ip: string | null; readonly ipMode: 'VIP' | 'Proxy' }[];
-  readonly ranges: CidrSet | null;
+  /** loadBalancerSourceRanges of each family; null for a family with none (kube-proxy then installs no firewall for it). */
+  readonly ranges: { readonly 4: CidrSet | null; readonly 6: CidrSet | null };
   readonly sessionAffinity: SessionAffinityInfo;
 }
 
@@ -38,9 +39,18 @@ function serviceFacts(svc: ServiceModel): ServiceFacts {
   return {
     externalIps: canonicalList(svc.externalIps),
     ingress: svc.loadBalancerIngress.map((i) => ({ ip: canonicalIp(i.ip), ipMode: i.ipMode })),
-    ranges: svc.loadBalancerSourceRanges.length > 0 ? new CidrSet(svc.loadBalancerSourceRanges) : null,
+    ranges: { 4: rangesOf(svc, 4), 6: rangesOf(svc, 6) },
     sessionAffinity: sessionAffinityOf(svc),
   };
+}
+
+/**
+ * A Service's loadBalancerSourceRanges of one IP family, as kube-proxy keeps them per family
+ * (pkg/proxy/serviceport.go: MapCIDRsByIPFamily): a family with none gets no firewall.
+ */
+function rangesOf(svc: ServiceModel, family: IpFamily): CidrSet | null {
+  const of = svc.loadBalancerSourceRanges.filter((c) => (c.includes(':') ? 6 : 4) === family);
+  return of.length > 0 ? new CidrSet(of) : null;
 }
 
 const NO_AFFINITY: SessionAffinityInfo = Object.freeze({ type: 'None', timeoutSeconds: null });
@@ -89,7 +99,7 @@ function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number
     index, serviceIndex, serviceKey: key, portName: port.name, protocol: port.protocol, port: port.port,
     family, clusterIp: slot.clusterIp, ...base,
     loadBalancerProxyIps: svc.type === 'LoadBalancer' ? facts.ingress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip).filter(ofFamily) : [],
-    sourceRanges: facts.ranges, externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
+    sourceRanges: facts.ranges[family], externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
     sessionAffinity: facts.sessionAffinity,
     externallyAccessible: externallyAccessible(base),
     healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal(svc) ? svc.healthCheckNodePort : null,

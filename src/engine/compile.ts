@@ -140,7 +140,10 @@ export function compile(model: ClusterModel): CompiledCluster {
   };
   const { services, servicePorts } = compileServices(model, sources);
   const tables = buildFrontends(servicePorts, warnings);
-  const primary = model.kubeProxy.nodePortAddresses.includes('primary');
+  // nftables kube-proxy takes an empty nodePortAddresses as ["primary"] (cmd/kube-proxy/app/server_linux.go
+  // platformApplyDefaults); iptables and IPVS as every node address.
+  const addresses = model.kubeProxy.nodePortAddresses;
+  const primary = addresses.includes('primary') || (addresses.length === 0 && model.proxyMode === 'NFTABLES');
   const cc: CompiledCluster = Object.freeze({
     model, clusterCidrs: new CidrSet(model.clusterCidrs), serviceCidrs: new CidrSet(model.serviceCidrs),
     nodePortAddresses: new CidrSet(model.kubeProxy.nodePortAddresses.filter((a) => a !== 'primary')),

@@ -50,6 +50,28 @@ describe('patchCompiled', () => {
     }), RUNS);
   });
 
+  it('checks a suggestion on a cluster variant without checking suggestions there again (once a stack overflow)', () => {
+    // The counterexample the random-writes property found: an ADD_READY_ENDPOINTS promise was
+    // checked by asking again on a variant, which checked its own promise on a variant of that,
+    // and so on until the stack ran out (an API request would have failed). Asked again, an
+    // answer now offers no suggestions.
+    const base = { kind: 'cce', profile: 'CCE', network: 'VPC', proxy: 'IPTABLES', type: 'LoadBalancer', etp: 'Local', passThrough: false, multiPod: false, hostNetworkBackends: false } as const;
+    const writes = [
+      [{ kind: 'service-add', n: [0, 0, 0, 0, 0, 0] }, { kind: 'pod-labels', n: [356170, 0, 0, 0, 0, 0] }],
+      [{ kind: 'pod-add', n: [0, 0, 0, 0, 0, 49025] }],
+      [{ kind: 'pod-labels', n: [0, 0, 0, 0, 0, 0] }],
+    ] as unknown as WriteSeed[][];
+    let model = baseModelOf(base);
+    let cc = compile(model);
+    for (const seeds of writes) {
+      const changes = changesFor(model, seeds);
+      cc = patchCompiled(cc, changes);
+      model = applyModelChanges(model, changes);
+      const scratch = compile(model);
+      expect(firstDifference(answers(cc, scratch), answers(scratch, scratch))).toBeNull();
+    }
+  });
+
   it('answers like compile() from scratch after node updates mixed with pod writes', () => {
     const nodeSteps = fc.array(fc.array(nodeUpdateSeed, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 10 });
     fc.assert(fc.property(baseSpec, nodeSteps, (base, writes) => {

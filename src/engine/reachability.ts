@@ -11,5 +11,10 @@ export type { ReachabilityRequest } from './reach/types';
 
 /** Can this client reach this Service, by each way of addressing it, and will its source IP survive? */
 export function reachability(cc: CompiledCluster, req: ReachabilityRequest): ReachabilityResult {
-  return answerReachability(cc, req, profileFor(cc.model.profile), reachability);
+  return answerReachability(cc, req, profileFor(cc.model.profile), askAgain);
+}
+
+/** The same question on a variant of the cluster, to check a suggestion's promise: verdicts only, no suggestions. */
+function askAgain(cc: CompiledCluster, req: ReachabilityRequest): ReachabilityResult {
+  return answerReachability(cc, req, profileFor(cc.model.profile), askAgain, false);
 }

@@ -16,9 +16,9 @@ import { SETUPS, truthCluster, truthSpec } from './testing/truth-clusters';
 
 /** An answer (or its error) as text, asked with `profile` throughout (suggestions ask again with it too). */
 function answerWith(cc: CompiledCluster, req: ReachabilityRequest, profile: EngineProfile): string {
-  const ask = (c: CompiledCluster, r: ReachabilityRequest): ReturnType<typeof answerReachability> => answerReachability(c, r, profile, ask);
+  const ask = (c: CompiledCluster, r: ReachabilityRequest): ReturnType<typeof answerReachability> => answerReachability(c, r, profile, ask, false);
   try {
-    return JSON.stringify(ask(cc, req));
+    return JSON.stringify(answerReachability(cc, req, profile, ask));
   } catch (e) {
     return `error: ${e instanceof Error ? e.message : String(e)}`;
   }

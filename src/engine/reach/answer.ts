@@ -100,11 +100,11 @@ function withRedacted(env: Env, svc: CompiledService, req: ReachabilityRequest, 
  * survive? Answered with `profile`'s behaviour; `ask` is how suggestions ask a question again
  * (on a variant of the cluster): reachability() itself.
  */
-export function answerReachability(cc: CompiledCluster, req: ReachabilityRequest, profile: EngineProfile, ask: Env['ask']): ReachabilityResult {
+export function answerReachability(cc: CompiledCluster, req: ReachabilityRequest, profile: EngineProfile, ask: Env['ask'], suggest = true): ReachabilityResult {
   const index = cc.serviceByKey.get(req.service);
   if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
   const svc = cc.services[index];
-  const env: Env = { cc, profile, client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo(), ask };
+  const env: Env = { cc, profile, client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo(), ask, suggest };
   const list = new ResultList();
   if (svc.ignored === null) {
     for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);

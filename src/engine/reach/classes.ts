@@ -119,7 +119,7 @@ class MemberWhatIf {
     this.specific = true;
     const env = this.#env;
     const m = { ...this.#member, sp: cc.servicePorts[this.#member.sp.index] };
-    const path = this.#evaluate({ cc, profile: env.profile, client: env.client, override: undefined, outcomes: outcomeMemo(), ask: env.ask }, m);
+    const path = this.#evaluate({ cc, profile: env.profile, client: env.client, override: undefined, outcomes: outcomeMemo(), ask: env.ask, suggest: env.suggest }, m);
     return answerOf(path, classSourceIp(path, m));
   }
 }

@@ -305,7 +305,7 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
  * What-if re-evaluations (overrides) evaluate every group.
  */
 function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Grouped {
-  const outside: Env = { cc: env.cc, profile: env.profile, client: env.client.outside(), override: env.override, outcomes: env.outcomes, ask: env.ask };
+  const outside: Env = { cc: env.cc, profile: env.profile, client: env.client.outside(), override: env.override, outcomes: env.outcomes, ask: env.ask, suggest: env.suggest };
   const grouped = groupTargets(env, sp, plan);
   const groups = grouped.groups;
   const placement = { cc: env.cc, sp, clientNode: -1, clientIp: plan.src };

@@ -15,7 +15,7 @@ import type { Env, KnownOutcomes, NodeDecision, OutcomeMemo, Outcomes, PathOutco
  * (spreading into a literal with an extra key is slow and makes call sites polymorphic).
  */
 export function withOverride(env: Env, override: PolicyOverride | undefined): Env {
-  return { cc: env.cc, profile: env.profile, client: env.client, override, outcomes: env.outcomes, ask: env.ask };
+  return { cc: env.cc, profile: env.profile, client: env.client, override, outcomes: env.outcomes, ask: env.ask, suggest: env.suggest };
 }
 
 /** `src`: the packet's source (whose hairpins are the only masqueraded endpoints when not all are). */

@@ -279,7 +279,7 @@ function whenUnreachable(q: SuggestionInput, out: Suggestion[]): void {
 /** Suggestions that would change this answer (verdict, or a lost source IP for outside clients). */
 export function suggestionsFor(q: SuggestionInput): Suggestion[] {
   const out: Suggestion[] = [];
-  if (q.verdict === 'UNKNOWN') return out;
+  if (q.verdict === 'UNKNOWN' || !q.env.suggest) return out;
   if (q.verdict !== 'REACHABLE') whenUnreachable(q, out);
   const svcType = q.env.cc.services[q.sp.serviceIndex].model.type;
   const canBeLocal = svcType === 'NodePort' || svcType === 'LoadBalancer';

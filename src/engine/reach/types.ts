@@ -50,6 +50,12 @@ export interface Env {
    * the cluster (the entry point, reachability.ts, sits above this module).
    */
   readonly ask: (cc: CompiledCluster, req: ReachabilityRequest) => ReachabilityResult;
+  /**
+   * Whether this answer offers suggestions. An answer asked again to check a suggestion's
+   * promise reads only verdicts and source-IP fates, so it offers none: otherwise checking a
+   * promise on a variant could check a promise on a variant of that, without end.
+   */
+  readonly suggest: boolean;
 }
 
 /** Endpoint outcomes of one candidate list, with what is derived from them once. */
