@@ -230,7 +230,7 @@ export const TENANT_PROBLEMS = {
 export const CLUSTER_PROBLEMS = {
   create: {
     ...WRITE, ...JSON_BODY,
-    400: [P.validation([DNS_NAME('name', 'Prod_EU')]), P.invalid('serviceCidrs[0]', 'overlaps the pod CIDR 172.16.0.0/16')],
+    400: [P.validation([DNS_NAME('name', 'Prod_EU')]), P.invalid('serviceCidrs[0]', 'is too large (at most /12 for IPv4, /108 for IPv6, as kube-apiserver allows)')],
     409: P.conflict('name', 'a cluster named "cce-demo" already exists'),
   },
   list: { 400: [BAD_LIMIT, BAD_CURSOR] },
@@ -242,6 +242,7 @@ export const CLUSTER_PROBLEMS = {
     409: [
       P.conflict('name', 'a cluster named "kind-local" already exists'),
       P.conflict('serviceCidrs', 'Service default/backend-elb has ClusterIP 10.247.0.2 outside the new Service CIDRs', 'The change strands a Service'),
+      P.conflict('serviceCidrs', 'pod default/backend-1 has IP 172.16.0.11 inside the new Service CIDR 172.16.0.0/20', 'The change takes in a pod'),
     ],
   },
   remove: { ...WRITE, 400: BAD_CLUSTER_ID, 404: NO_CLUSTER },
@@ -250,7 +251,10 @@ export const CLUSTER_PROBLEMS = {
 export const NODE_PROBLEMS = {
   create: {
     ...WRITE, ...JSON_BODY,
-    400: P.validation([{ field: 'internalIps', message: 'internalIps must be an IPv4 or IPv6 address, got ["192.168.0.300"]' }]),
+    400: [
+      P.validation([{ field: 'internalIps', message: 'internalIps must be an IPv4 or IPv6 address, got ["192.168.0.300"]' }]),
+      P.invalid('podCidrs[0]', '10.247.1.0/24 overlaps the Service CIDR 10.247.0.0/16: pod CIDRs lie outside serviceCidrs (node IPAM leaves the Service range out of the pod CIDRs it hands out)'),
+    ],
     404: NO_CLUSTER,
     409: [
       P.conflict('name', 'a node named "node-1" already exists in this cluster'),
@@ -276,7 +280,10 @@ const NOT_A_NODE = P.unprocessable('nodeName', 'node-9 is not a node of this clu
 export const POD_PROBLEMS = {
   create: {
     ...WRITE, ...JSON_BODY,
-    400: [P.validation([DNS_NAME('name', 'Backend_4')]), P.invalid('nodeName', 'a hostNetwork pod must name the node it runs on')],
+    400: [
+      P.validation([DNS_NAME('name', 'Backend_4')]), P.invalid('nodeName', 'a hostNetwork pod must name the node it runs on'),
+      P.invalid('ips[0]', '10.247.0.50 is inside the Service CIDR 10.247.0.0/16: pod IPs lie outside serviceCidrs (node IPAM leaves the Service range out of the pod CIDRs it hands out)'),
+    ],
     404: NO_CLUSTER,
     409: [
       P.conflict('name', 'a pod default/backend-1 already exists in this cluster'),

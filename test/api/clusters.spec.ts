@@ -70,7 +70,12 @@ describe('clusters over REST', () => {
     ['clusterCidrs', { name: 'ok', clusterCidrs: ['10.0.0.0/8', '10.1.0.0/16', '10.2.0.0/16'] }],
     ['serviceCidrs', { name: 'ok', serviceCidrs: ['not-a-cidr'] }],
     ['serviceCidrs[0]', { name: 'ok', serviceCidrs: ['10.0.0.0/8'] }],
-    ['serviceCidrs[0]', { name: 'ok', clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['10.96.0.0/12'] }],
+    // No longer refused: a Service CIDR overlapping the pod CIDR ({ clusterCidrs: ['10.0.0.0/8'],
+    // serviceCidrs: ['10.96.0.0/12'] }) is a cluster Kubernetes runs. kube-controller-manager does not
+    // check the one against the other; its node IPAM leaves the Service range out of the pod CIDRs
+    // it hands out (pkg/controller/nodeipam/ipam/range_allocator.go filterOutServiceRange, pinned by
+    // range_allocator_test.go "Correctly filter out ServiceCIDR": cluster 127.123.234.0/24, Service
+    // 127.123.234.0/26). Accepted with a warning: see 'a Service CIDR overlapping the pod CIDR' below.
     ['nodePortRange.min', { name: 'ok', nodePortRange: { min: 0, max: 32767 } }],
     ['nodePortRange', { name: 'ok', nodePortRange: { min: 32000, max: 31000 } }],
     ['kubeProxy.masqueradeAll', { name: 'ok', kubeProxy: { masqueradeAll: 'yes' } }],
@@ -119,5 +124,114 @@ describe('clusters over GraphQL', () => {
     const res = await gql(t, tenant.apiKey, 'mutation { createCluster(input: {name: "ok", clusterCidrs: ["300.0.0.0/8"]}) { id } }');
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'clusterCidrs' }] });
     expect(await snapshot(t)).toEqual(before);
+  });
+});
+
+describe('a Service CIDR overlapping the pod CIDR', () => {
+  const OVERLAP = 'serviceCidrs[0] 10.96.0.0/12 overlaps clusterCidrs[0] 10.0.0.0/8: node IPAM leaves the Service range out of the pod CIDRs it hands out (kube-controller-manager filterOutServiceRange, occupyServiceCIDR), so pod IPs and node pod CIDRs inside 10.96.0.0/12 are refused';
+  const api = (method: 'get' | 'post' | 'patch', path: string) => t.http[method](path).set(bearer(tenant.apiKey));
+  let seq = 0;
+  async function overlapping(): Promise<string> {
+    const res = await api('post', '/v1/clusters').send({ name: `overlap-${++seq}`, clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['10.96.0.0/12'] }).expect(201);
+    return res.body.id as string;
+  }
+
+  it('is accepted over REST with a warning naming both ranges, on create, read and update', async () => {
+    const created = await api('post', '/v1/clusters').send({ name: 'overlap-rest', clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['10.96.0.0/12'] }).expect(201);
+    expect(created.body).toMatchObject({ clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['10.96.0.0/12'], warnings: [OVERLAP] });
+    expect((await api('get', `/v1/clusters/${created.body.id}`).expect(200)).body.warnings).toEqual([OVERLAP]);
+    // The default Service CIDR (10.96.0.0/12) counts too; a cluster whose ranges are apart has none.
+    const apart = await api('post', '/v1/clusters').send({ name: 'overlap-later', clusterCidrs: ['10.244.0.0/16'] }).expect(201);
+    expect(apart.body.warnings).toEqual([]);
+    const updated = await api('patch', `/v1/clusters/${apart.body.id}`).send({ clusterCidrs: ['10.0.0.0/8'] }).expect(200);
+    expect(updated.body).toMatchObject({ clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['10.96.0.0/12'], warnings: [OVERLAP] });
+    expect((await api('patch', `/v1/clusters/${apart.body.id}`).send({ clusterCidrs: ['10.244.0.0/16'] }).expect(200)).body.warnings).toEqual([]);
+  });
+
+  it('a Service CIDR that covers the whole pod CIDR is accepted too, as node IPAM accepts it, with what it means', async () => {
+    // The range allocator occupies the whole cluster CIDR and starts; every node's allocation then fails.
+    const res = await api('post', '/v1/clusters').send({ name: 'overlap-same', clusterCidrs: ['10.96.0.0/12'], serviceCidrs: ['10.96.0.0/12', 'fd00:96::/112'] }).expect(201);
+    expect(res.body.warnings).toEqual([
+      'serviceCidrs[0] 10.96.0.0/12 covers all of clusterCidrs[0] 10.96.0.0/12: node IPAM has no pod CIDR left to hand out from it (kube-controller-manager filterOutServiceRange occupies all of it), and every pod IP and node pod CIDR inside 10.96.0.0/12 is refused',
+    ]);
+  });
+
+  it('is accepted over GraphQL with the same warning', async () => {
+    const created = await gql<{ createCluster: { id: string; warnings: string[] } }>(t, tenant.apiKey,
+      'mutation($input: CreateClusterInput!) { createCluster(input: $input) { id warnings } }', { input: { name: 'overlap-gql', clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['10.96.0.0/12'] } });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createCluster.warnings).toEqual([OVERLAP]);
+    const other = await gql<{ createCluster: { id: string; warnings: string[] } }>(t, tenant.apiKey,
+      'mutation { createCluster(input: {name: "overlap-gql-2", clusterCidrs: ["10.244.0.0/16"]}) { id warnings } }');
+    expect(other.data!.createCluster.warnings).toEqual([]);
+    const updated = await gql(t, tenant.apiKey, 'mutation($id: String!) { updateCluster(id: $id, input: {clusterCidrs: ["10.0.0.0/8"]}) { clusterCidrs warnings } }', { id: other.data!.createCluster.id });
+    expect([updated.errors, updated.data]).toEqual([undefined, { updateCluster: { clusterCidrs: ['10.0.0.0/8'], warnings: [OVERLAP] } }]);
+  });
+
+  it('pod IPs and node pod CIDRs inside the Service range are refused, naming the field, storing nothing; outside it they are taken', async () => {
+    const id = await overlapping();
+    const before = await snapshot(t);
+    const refused = async (path: string, body: object, field: string, method: 'post' | 'patch' = 'post') => {
+      const res = await api(method, `/v1/clusters/${id}${path}`).send(body).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
+      return res.body.errors[0].message as string;
+    };
+    expect(await refused('/nodes', { name: 'n1', internalIps: ['192.168.0.1'], podCidrs: ['10.96.1.0/24'] }, 'podCidrs[0]'))
+      .toBe('10.96.1.0/24 overlaps the Service CIDR 10.96.0.0/12: pod CIDRs lie outside serviceCidrs (node IPAM leaves the Service range out of the pod CIDRs it hands out)');
+    // A pod CIDR that holds the whole Service range overlaps it as well.
+    await refused('/nodes', { name: 'n1', internalIps: ['192.168.0.1'], podCidrs: ['10.64.0.0/10'] }, 'podCidrs[0]');
+    expect(await refused('/pods', { namespace: 'default', name: 'p1', ips: ['10.96.0.77'] }, 'ips[0]'))
+      .toBe('10.96.0.77 is inside the Service CIDR 10.96.0.0/12: pod IPs lie outside serviceCidrs (node IPAM leaves the Service range out of the pod CIDRs it hands out)');
+    // A ClusterIP in the pod CIDR but outside the Service CIDRs is still refused.
+    await refused('/services', { namespace: 'default', name: 's1', clusterIps: ['10.244.0.10'], ports: [{ port: 80 }] }, 'clusterIps[0]');
+    expect(await snapshot(t)).toEqual(before);
+
+    const node = await api('post', `/v1/clusters/${id}/nodes`).send({ name: 'n1', internalIps: ['192.168.0.1'], podCidrs: ['10.244.1.0/24'] }).expect(201);
+    const pod = await api('post', `/v1/clusters/${id}/pods`).send({ namespace: 'default', name: 'p1', nodeName: 'n1', ips: ['10.244.1.5'] }).expect(201);
+    await api('post', `/v1/clusters/${id}/services`).send({ namespace: 'default', name: 's1', clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] }).expect(201);
+    const stored = await snapshot(t);
+    await refused(`/nodes/${node.body.id}`, { podCidrs: ['10.100.0.0/24'] }, 'podCidrs[0]', 'patch');
+    await refused(`/pods/${pod.body.id}`, { ips: ['10.100.0.5'] }, 'ips[0]', 'patch');
+    expect(await snapshot(t)).toEqual(stored);
+  });
+
+  it('a Service CIDR change that would take in a pod IP or a node pod CIDR is a 409 on serviceCidrs, and changes nothing', async () => {
+    const res = await api('post', '/v1/clusters').send({ name: 'overlap-grow', clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['10.96.0.0/16'] }).expect(201);
+    const id = res.body.id as string;
+    await api('post', `/v1/clusters/${id}/nodes`).send({ name: 'n1', internalIps: ['192.168.0.1'], podCidrs: ['10.100.1.0/24'] }).expect(201);
+    await api('post', `/v1/clusters/${id}/pods`).send({ namespace: 'default', name: 'p1', ips: ['10.97.0.5'] }).expect(201);
+    const before = await snapshot(t);
+    const pod = await api('patch', `/v1/clusters/${id}`).send({ serviceCidrs: ['10.96.0.0/15'] }).expect(409);
+    expect(pod.body.errors).toEqual([{ field: 'serviceCidrs', message: 'pod default/p1 has IP 10.97.0.5 inside the new Service CIDR 10.96.0.0/15' }]);
+    const node = await api('patch', `/v1/clusters/${id}`).send({ serviceCidrs: ['10.100.0.0/16'] }).expect(409);
+    expect(node.body.errors).toEqual([{ field: 'serviceCidrs', message: 'node n1 has pod CIDR 10.100.1.0/24 overlapping the new Service CIDR 10.100.0.0/16' }]);
+    expect(await snapshot(t)).toEqual(before);
+    expect((await api('patch', `/v1/clusters/${id}`).send({ serviceCidrs: ['10.96.0.0/12'] }).expect(409)).body.errors[0].field).toBe('serviceCidrs');
+    expect((await api('patch', `/v1/clusters/${id}`).send({ serviceCidrs: ['10.200.0.0/16'] }).expect(200)).body.warnings).toHaveLength(1);
+  });
+
+  it('the analyses answer on such a cluster: a pod reaches a ClusterIP in the overlapping range with its source IP kept', async () => {
+    const id = await overlapping();
+    const post = (path: string, body: object) => api('post', `/v1/clusters/${id}${path}`).send(body);
+    await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'], podCidrs: ['10.244.1.0/24'] }).expect(201);
+    await post('/nodes', { name: 'n2', internalIps: ['192.168.0.2'], podCidrs: ['10.244.2.0/24'] }).expect(201);
+    await post('/pods', { namespace: 'web', name: 'backend', nodeName: 'n1', ips: ['10.244.1.10'], labels: { app: 'backend' } }).expect(201);
+    await post('/pods', { namespace: 'web', name: 'client', nodeName: 'n2', ips: ['10.244.2.10'] }).expect(201);
+    await post('/services', { namespace: 'web', name: 'backend', selector: { app: 'backend' }, clusterIps: ['10.96.0.50'], ports: [{ port: 80 }] }).expect(201);
+    const res = await post('/reachability?detail=full', { client: { pod: 'web/client' }, service: 'web/backend' }).expect(200);
+    expect(res.body.summary.verdict).toBe('REACHABLE');
+    const results = res.body.results as { via: { kind: string; address: string }; verdict: string; sourceIp: { preserved: boolean | null }; endpoints: { ip: string }[] }[];
+    expect(results.map((r) => [r.via.kind, r.via.address, r.verdict, r.sourceIp.preserved, r.endpoints.map((e) => e.ip)]))
+      .toEqual([['CLUSTER_IP', '10.96.0.50', 'REACHABLE', true, ['10.244.1.10']]]);
+    const trace = await post('/trace', { source: { pod: 'web/client' }, destination: { ip: '10.96.0.50', port: 80 } }).expect(200);
+    expect(trace.body).toMatchObject({ verdict: 'FORWARD', connection: 'COMPLETES' });
+  });
+
+  it('a KubeProxyConfiguration whose clusterCIDR overlaps the Service CIDR is imported, with the warning', async () => {
+    const res = await api('post', '/v1/clusters').send({ name: 'overlap-import', clusterCidrs: ['10.244.0.0/16'] }).expect(201);
+    const config = 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\nclusterCIDR: 10.0.0.0/8\n';
+    const imported = await api('post', `/v1/clusters/${res.body.id}/import`).set('content-type', 'application/yaml').send(config).expect(200);
+    expect(imported.body.warnings).toEqual([{ index: 0, kind: 'KubeProxyConfiguration', name: null, message: `clusterCIDR: ${OVERLAP}` }]);
+    expect((await api('get', `/v1/clusters/${res.body.id}`).expect(200)).body).toMatchObject({ clusterCidrs: ['10.0.0.0/8'], warnings: [OVERLAP] });
   });
 });

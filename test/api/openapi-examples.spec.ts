@@ -371,7 +371,7 @@ function provocations(): Record<string, () => Promise<Sent>> {
     'POST /v1/tenants 400 invalid-name': () => call('post', '/v1/tenants', { name: '-acme' }, ADMIN_TOKEN),
     'POST /v1/api-keys 400 invalid-scope': () => call('post', '/v1/api-keys', { scope: 'admin' }),
     'POST /v1/clusters 400 invalid-name': () => call('post', '/v1/clusters', { name: 'Prod_EU' }),
-    'POST /v1/clusters 400 invalid-servicecidrs-0': () => call('post', '/v1/clusters', { name: 'x', clusterCidrs: ['172.16.0.0/16'], serviceCidrs: ['172.16.0.0/20'] }),
+    'POST /v1/clusters 400 invalid-servicecidrs-0': () => call('post', '/v1/clusters', { name: 'x', serviceCidrs: ['10.0.0.0/8'] }),
     'POST /v1/clusters 409 name-clashes': () => call('post', '/v1/clusters', { name: 'cce-demo' }),
     'GET /v1/clusters 400 invalid-limit': () => call('get', '/v1/clusters?limit=501'),
     'GET /v1/clusters 400 invalid-cursor': () => call('get', '/v1/clusters?cursor=abc'),
@@ -383,7 +383,15 @@ function provocations(): Record<string, () => Promise<Sent>> {
       await call('post', `/v1/clusters/${id.id}/services`, { namespace: 'default', name: 'backend-elb', clusterIps: ['10.247.0.2'], ports: [{ port: 80 }] });
       return call('patch', `/v1/clusters/${id.id}`, { serviceCidrs: ['10.248.0.0/16'] });
     },
+    'PATCH /v1/clusters/{clusterId} 409 the-change-takes-in-a-pod': async () => {
+      // A cluster of its own, without Services: its one pod would fall inside a Service CIDR carved from
+      // its pod CIDR (an overlap that is accepted as such: clusters.spec.ts).
+      const id = (await call('post', '/v1/clusters', { name: 'take-in', profile: 'CCE', clusterCidrs: ['172.16.0.0/16'] })).body as { id: string };
+      await call('post', `/v1/clusters/${id.id}/pods`, { namespace: 'default', name: 'backend-1', ips: ['172.16.0.11'] });
+      return call('patch', `/v1/clusters/${id.id}`, { serviceCidrs: ['172.16.0.0/20'] });
+    },
     'POST /v1/clusters/{clusterId}/nodes 400 invalid-internalips': () => call('post', `${demoPath()}/nodes`, { name: 'node-9', internalIps: ['192.168.0.300'] }),
+    'POST /v1/clusters/{clusterId}/nodes 400 invalid-podcidrs-0': () => call('post', `${demoPath()}/nodes`, { name: 'node-9', internalIps: ['192.168.0.99'], podCidrs: ['10.247.1.0/24'] }),
     'POST /v1/clusters/{clusterId}/nodes 409 name-clashes': () => call('post', `${demoPath()}/nodes`, { name: 'node-1', internalIps: ['192.168.0.99'] }),
     'POST /v1/clusters/{clusterId}/nodes 409 address-in-use': () => call('post', `${demoPath()}/nodes`, { name: 'node-9', internalIps: ['192.168.0.10'] }),
     'GET /v1/clusters/{clusterId}/nodes 400 invalid-limit': () => call('get', `${demoPath()}/nodes?limit=501`),
@@ -394,6 +402,7 @@ function provocations(): Record<string, () => Promise<Sent>> {
     'DELETE /v1/clusters/{clusterId}/nodes/{nodeId} 409 pods-still-run-on-it': async () => call('delete', `${demoPath()}/nodes/${await idIn(demo.clusterId, 'nodes', 'node-1')}`),
     'POST /v1/clusters/{clusterId}/pods 400 invalid-name': () => call('post', `${demoPath()}/pods`, { namespace: 'default', name: 'Backend_4' }),
     'POST /v1/clusters/{clusterId}/pods 400 invalid-nodename': () => call('post', `${demoPath()}/pods`, { namespace: 'default', name: 'hn', hostNetwork: true }),
+    'POST /v1/clusters/{clusterId}/pods 400 invalid-ips-0': () => call('post', `${demoPath()}/pods`, { namespace: 'default', name: 'backend-9', nodeName: 'node-1', ips: ['10.247.0.50'] }),
     'POST /v1/clusters/{clusterId}/pods 409 name-clashes': () => call('post', `${demoPath()}/pods`, { namespace: 'default', name: 'backend-1' }),
     'POST /v1/clusters/{clusterId}/pods 409 address-in-use': () => call('post', `${demoPath()}/pods`, { namespace: 'default', name: 'backend-9', nodeName: 'node-1', ips: ['172.16.0.11'] }),
     'POST /v1/clusters/{clusterId}/pods 422 no-such-node': () => call('post', `${demoPath()}/pods`, { namespace: 'default', name: 'backend-9', nodeName: 'node-9' }),

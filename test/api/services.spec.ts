@@ -190,8 +190,11 @@ describe('Services over REST', () => {
     const c = await newCluster('svc-alloc', { nodePortRange: { min: 30000, max: 30002 }, serviceCidrs: ['10.96.0.0/29'] });
     const base = `/v1/clusters/${c}/services`;
     await t.http.post(base).set(auth()).send({ namespace: 'default', name: 'a', type: 'NodePort', clusterIps: ['10.96.0.1'], ports: [{ port: 80, nodePort: 30000 }] }).expect(201);
-    // A (strange but valid) pod IP inside the Service CIDR.
-    await t.http.post(`/v1/clusters/${c}/pods`).set(auth()).send({ namespace: 'default', name: 'odd', ips: ['10.96.0.2'] }).expect(201);
+    // A pod IP inside the Service CIDR: the API refuses it, but an import of a live cluster keeps it
+    // (with a warning), and the allocator must step over it.
+    const odd = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'default', name: 'odd' }, spec: {}, status: { phase: 'Running', podIP: '10.96.0.2' } }] };
+    const imported = await t.http.post(`/v1/clusters/${c}/import`).set(auth()).set('content-type', 'application/json').send(JSON.stringify(odd)).expect(200);
+    expect(imported.body.warnings.map((w: { message: string }) => w.message)).toEqual([expect.stringMatching(/^status\.podIPs\[0\] 10\.96\.0\.2 is inside the Service CIDR 10\.96\.0\.0\/29: .*: kept as given$/)]);
     const b = await t.http.post(base).set(auth()).send({ namespace: 'default', name: 'b', type: 'NodePort', ports: [{ port: 80 }] }).expect(201);
     expect(b.body).toMatchObject({ clusterIps: ['10.96.0.3'], ports: [{ nodePort: 30001 }] });
     // Only 30002 is left; a LoadBalancer with Local policy needs two ports: 409, nothing stored.

@@ -119,6 +119,52 @@ describe('the same rule, whichever way the object comes in', () => {
     expect(await whatIf(id, { pods: [{ pod: 'shop/h', set: { labels: { app: 'x' } } }] })).toEqual({ status: 200, field: null });
   });
 
+  // Node IPAM leaves the Service range out of the pod CIDRs it hands out (kube-controller-manager
+  // filterOutServiceRange), so a pod's own IP and a node's pod CIDR lie outside the Service CIDRs,
+  // whether or not the pod CIDR overlaps them (topology/address-ranges.ts). The API server checks
+  // neither (a live cluster can hold one set by hand): the import keeps it and warns.
+  it('a pod IP inside the Service CIDR: 400 on the IP, nothing stored; the import keeps it and warns on that IP', async () => {
+    const id = await cluster();
+    const before = await snapshot(ctx.t);
+    const pod = { namespace: 'shop', name: 'b', nodeName: 'n2', ips: ['10.96.0.77'] };
+    const message = '10.96.0.77 is inside the Service CIDR 10.96.0.0/12: pod IPs lie outside serviceCidrs (node IPAM leaves the Service range out of the pod CIDRs it hands out)';
+    expect(await rest(id, '/pods', pod)).toEqual({ status: 400, field: 'ips[0]' });
+    expect(await graphql(id, 'createPod', pod)).toEqual({ status: 400, field: 'ips[0]' });
+    expect(await whatIf(id, { pods: [{ pod: 'shop/a', set: { ips: ['10.96.0.77'] } }] })).toEqual({ status: 400, field: 'change.pods[0].set.ips[0]' });
+    expect(await snapshot(ctx.t)).toEqual(before);
+    const imported = await importOne(id, kubePod('b', { nodeName: 'n2' }, { podIP: '10.96.0.77' }));
+    expect(imported).toMatchObject({ status: 200, field: null });
+    expect(imported.warnings).toEqual([`status.podIPs[0] ${message}: kept as given`]);
+    // Kept as the cluster has it, it can still be relabelled; moving it checks it again.
+    const pods = (await ctx.t.http.get(`/v1/clusters/${id}/pods?namespace=shop`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { id: string; name: string }[];
+    const b = pods.find((p) => p.name === 'b')!;
+    await ctx.t.http.patch(`/v1/clusters/${id}/pods/${b.id}`).set(bearer(ctx.tenant.apiKey)).send({ labels: { app: 'b' } }).expect(200);
+    expect(await whatIf(id, { pods: [{ pod: 'shop/b', set: { labels: { app: 'x' } } }] })).toEqual({ status: 200, field: null });
+    const moved = await ctx.t.http.patch(`/v1/clusters/${id}/pods/${b.id}`).set(bearer(ctx.tenant.apiKey)).send({ nodeName: 'n1' }).expect(400);
+    expect(moved.body.errors).toEqual([{ field: 'ips[0]', message }]);
+  });
+
+  it('a node pod CIDR overlapping the Service CIDR: 400 on the CIDR, nothing stored; the import keeps it and warns on that CIDR', async () => {
+    const id = await cluster();
+    const before = await snapshot(ctx.t);
+    const node = { name: 'n3', internalIps: ['192.168.1.3'], podCidrs: ['10.96.5.0/24'] };
+    expect(await rest(id, '/nodes', node)).toEqual({ status: 400, field: 'podCidrs[0]' });
+    expect(await graphql(id, 'createNode', node)).toEqual({ status: 400, field: 'podCidrs[0]' });
+    expect(await whatIf(id, { nodes: [{ node: 'n2', set: { podCidrs: ['10.96.5.0/24'] } }] })).toEqual({ status: 400, field: 'change.nodes[0].set.podCidrs[0]' });
+    expect(await snapshot(ctx.t)).toEqual(before);
+    const imported = await importOne(id, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n3' }, spec: { podCIDRs: ['10.96.5.0/24'] }, status: { addresses: [{ type: 'InternalIP', address: '192.168.1.3' }] } });
+    expect(imported).toMatchObject({ status: 200, field: null });
+    expect(imported.warnings).toEqual([
+      'spec.podCIDRs[0] 10.96.5.0/24 overlaps the Service CIDR 10.96.0.0/12: pod CIDRs lie outside serviceCidrs (node IPAM leaves the Service range out of the pod CIDRs it hands out): kept as given',
+    ]);
+    const nodes = (await ctx.t.http.get(`/v1/clusters/${id}/nodes`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { id: string; name: string }[];
+    const n3 = nodes.find((n) => n.name === 'n3')!;
+    await ctx.t.http.patch(`/v1/clusters/${id}/nodes/${n3.id}`).set(bearer(ctx.tenant.apiKey)).send({ labels: { zone: 'a' } }).expect(200);
+    expect(await whatIf(id, { nodes: [{ node: 'n3', set: { labels: { zone: 'b' } } }] })).toEqual({ status: 200, field: null });
+    const set = await ctx.t.http.patch(`/v1/clusters/${id}/nodes/${n3.id}`).set(bearer(ctx.tenant.apiKey)).send({ podCidrs: ['10.96.6.0/24'] }).expect(400);
+    expect(set.body.errors[0].field).toBe('podCidrs[0]');
+  });
+
   it('a node taking an address a pod holds: 409 on the address', async () => {
     const id = await cluster();
     const node = { name: 'n3', internalIps: ['10.244.1.1'] };

@@ -2,7 +2,7 @@ import type { ClusterModel, NodeModel, PodModel, ServiceModel } from '../../engi
 import { normaliseCceAnnotations } from '../../engine';
 import { DomainError } from '../../common/domain-error';
 import { ClusterRow, Claim } from '../topology/cluster-store';
-import { nodeAddresses, nodeClaims } from '../nodes/node-rules';
+import { checkPodCidrs, nodeAddresses, nodeClaims } from '../nodes/node-rules';
 import { placePod, podClaims, PodRuleContext, podPorts } from '../pods/pod-rules';
 import { cceServiceRules, toServiceModel } from '../services/cce-constraints';
 import { DEFAULT_AFFINITY_TIMEOUT_SECONDS, resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
@@ -53,7 +53,7 @@ function changeServices(model: ClusterModel, cluster: ClusterRow, change: Change
 function changePods(model: ClusterModel, nodes: readonly NodeModel[], change: ChangeInput): PodModel[] {
   const pods = [...model.pods];
   const nodeIps = new Map(nodes.map((n) => [n.name, n.internalIps]));
-  const ctx: PodRuleContext = { nodeIps: (name) => nodeIps.get(name) };
+  const ctx: PodRuleContext = { nodeIps: (name) => nodeIps.get(name), serviceCidrs: model.serviceCidrs };
   change.pods?.forEach((c, n) => {
     const i = findIndex(pods, (p) => `${p.namespace}/${p.name}` === c.pod, `change.pods[${n}].pod`, `pod ${c.pod}`);
     const { set } = c;
@@ -84,6 +84,8 @@ function changeNodes(model: ClusterModel, change: ChangeInput): NodeModel[] {
       internalIps: c.set.internalIps ?? node.internalIps, externalIp: c.set.externalIp === undefined ? node.externalIp : c.set.externalIp,
       podCidrs: c.set.podCidrs ?? node.podCidrs,
     }));
+    // As a write: checked only when the change sets them.
+    if (c.set.podCidrs != null) under(`change.nodes[${n}].set`, () => checkPodCidrs(addresses.podCidrs, model.serviceCidrs));
     nodes[i] = { ...node, ...addresses, labels: c.set.labels ?? node.labels };
   });
   return nodes;

@@ -53,10 +53,10 @@ abstract class ClusterSettingsInput {
   @Prop(E.ProxyMode, { nullable: true, description: 'Default IPTABLES.' })
   @IsOptional() @IsIn(Object.values(ProxyMode)) proxyMode?: ProxyMode;
 
-  @Prop('string', { nullable: true, array: true, example: ['172.16.0.0/16'], description: 'Pod CIDRs (kube-proxy clusterCIDR); at most one per IP family.' })
+  @Prop('string', { nullable: true, array: true, example: ['172.16.0.0/16'], description: 'Pod CIDRs (kube-proxy clusterCIDR); at most one per IP family. A Service CIDR may overlap them (the cluster then carries a warning).' })
   @IsOptional() @IsArray() @ArrayMaxSize(2) @IsCidr({ each: true }) clusterCidrs?: string[];
 
-  @Prop('string', { nullable: true, array: true, example: ['10.247.0.0/16'], description: 'Service CIDRs; default 10.96.0.0/12 (10.247.0.0/16 for CCE).' })
+  @Prop('string', { nullable: true, array: true, example: ['10.247.0.0/16'], description: 'Service CIDRs; default 10.96.0.0/12 (10.247.0.0/16 for CCE); at most one per IP family, at most /12 (IPv4) or /108 (IPv6). They may overlap clusterCidrs, as Kubernetes allows; pod IPs and node pod CIDRs must then lie outside them.' })
   @IsOptional() @IsArray() @ArrayMaxSize(2) @IsCidr({ each: true }) serviceCidrs?: string[];
 
   @Prop(NodePortRange, { nullable: true, description: 'Default 30000-32767.' })
@@ -92,6 +92,12 @@ export class ClusterView {
   @Prop('int', { description: 'Bumped by every change to the cluster or anything in it.' }) version!: number;
   @Prop('string', { description: 'RFC 3339' }) createdAt!: string;
   @Prop('string', { description: 'RFC 3339' }) updatedAt!: string;
+  @Prop('string', {
+    array: true,
+    description: 'Notes on settings that were accepted but change what the cluster may hold; empty when there are none. Today one per Service CIDR that overlaps a pod CIDR, naming both: node IPAM leaves the Service range out of the pod CIDRs it hands out, so pod IPs and node pod CIDRs inside it are refused. Derived from the settings, so every read carries them.',
+    example: ['serviceCidrs[0] 10.96.0.0/12 overlaps clusterCidrs[0] 10.0.0.0/8: node IPAM leaves the Service range out of the pod CIDRs it hands out (kube-controller-manager filterOutServiceRange, occupyServiceCIDR), so pod IPs and node pod CIDRs inside 10.96.0.0/12 are refused'],
+  })
+  warnings!: string[];
 }
 
 export const ClusterPage = Paginated(ClusterView, 'ClusterPage');

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
-import { cidrContains, parseCidr } from '../../common/net';
+import { parseCidr } from '../../common/net';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
 import { settingsChange } from '../topology/model-changes';
+import { rangeWarnings } from '../topology/address-ranges';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
 
@@ -19,6 +20,7 @@ export function toClusterView(row: ClusterRow): ClusterView {
     nodePortRange: { min: row.nodePortMin, max: row.nodePortMax },
     kubeProxy: { masqueradeAll: row.masqueradeAll, localDetector: row.localDetector, nodePortAddresses: row.nodePortAddresses, localhostNodePorts: row.localhostNodePorts },
     version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    warnings: rangeWarnings(row),
   };
 }
 
@@ -40,7 +42,9 @@ function checkDualStack(field: 'clusterCidrs' | 'serviceCidrs', cidrs: string[])
 
 /**
  * Cross-field rules of a cluster's settings (the per-field ones are on the DTO); shared by cluster
- * writes and by imports that set kube-proxy options.
+ * writes and by imports that set kube-proxy options. A Service CIDR overlapping a pod CIDR is no
+ * error: Kubernetes accepts it (node IPAM leaves the Service range out of pod CIDRs), and the
+ * cluster's `warnings` say what it means (topology/address-ranges.ts).
  */
 export function checkSettings(s: Settings): void {
   checkDualStack('clusterCidrs', s.clusterCidrs);
@@ -63,11 +67,6 @@ export function checkSettings(s: Settings): void {
     if ((cidr.family === 4 && cidr.prefix < 12) || (cidr.family === 6 && cidr.prefix < 108)) {
       throw DomainError.invalid(`serviceCidrs[${i}]`, 'is too large (at most /12 for IPv4, /108 for IPv6, as kube-apiserver allows)');
     }
-    for (const pod of s.clusterCidrs.map((c) => parseCidr(c)!)) {
-      if (cidrContains(pod, ipOf(cidr.text)) || cidrContains(cidr, ipOf(pod.text))) {
-        throw DomainError.invalid(`serviceCidrs[${i}]`, `overlaps the pod CIDR ${pod.text}`);
-      }
-    }
   }
   if (s.nodePortMin > s.nodePortMax) throw DomainError.invalid('nodePortRange', 'min must not exceed max');
   for (const [i, address] of s.nodePortAddresses.entries()) {
@@ -75,10 +74,6 @@ export function checkSettings(s: Settings): void {
       throw DomainError.invalid(`kubeProxy.nodePortAddresses[${i}]`, 'must be CIDRs, or "primary" alone');
     }
   }
-}
-
-function ipOf(cidrText: string): string {
-  return cidrText.slice(0, cidrText.indexOf('/'));
 }
 
 function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Settings | null): Settings {

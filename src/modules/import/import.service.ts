@@ -13,7 +13,7 @@ import { DomainError } from '../../common/domain-error';
 import { checkImportable, ImportInput, readInput } from './import-input';
 import { DocumentIndex, forItem, forItemSync, ItemFailure, parseOrFail, NODE_FIELDS, POD_FIELDS, SERVICE_FIELDS } from './import-errors';
 import { placePod, podClaims, PodRuleContext, podPorts } from '../pods/pod-rules';
-import { nodeAddresses, nodeClaims } from '../nodes/node-rules';
+import { checkPodCidrs, nodeAddresses, nodeClaims } from '../nodes/node-rules';
 import { changesCluster, KubeProxyData, kubeProxySettings } from './import-kube-proxy';
 import {
   checkLabels, LAST_APPLIED, NodeData, nodeRowData, PodData, podRowData,
@@ -80,12 +80,13 @@ export class ImportService {
     const warn = (kind: string, name: string, message: string) => report.warnings.push({ ...doc.locate(kind, name), kind, name, message });
 
     const kubeProxy = parsed.kubeProxy ? kubeProxySettings(cluster, parsed.kubeProxy) : null;
+    for (const message of kubeProxy?.warnings ?? []) report.warnings.push({ ...doc.locate('KubeProxyConfiguration', '*'), kind: 'KubeProxyConfiguration', name: null, message });
     const existing = await readExisting(tx, cluster);
     phases.end('read');
     const deletions = mode === 'replace' ? planDeletions(parsed, existing, kinds) : noDeletions();
     const changes = [
-      ...this.planNodes(parsed, existing),
-      ...this.planPods(parsed, existing, deletions, warn),
+      ...this.planNodes(parsed, existing, cluster, warn),
+      ...this.planPods(parsed, existing, cluster, deletions, warn),
       ...await this.planServices(parsed, existing, cluster, warn),
       ...this.planSlices(parsed, existing),
     ];
@@ -129,16 +130,19 @@ export class ImportService {
     return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes, deletions) } };
   }
 
-  private planNodes(parsed: ParsedImport, existing: ExistingRows): Change<Node, NodeData>[] {
+  private planNodes(parsed: ParsedImport, existing: ExistingRows, cluster: ClusterRow, warn: (kind: string, name: string, message: string) => void): Change<Node, NodeData>[] {
     return parsed.nodes.map((rec) => {
       checkLabels('Node', rec.name, rec.labels);
-      const data: NodeData = { ...forItemSync('Node', rec.name, NODE_FIELDS, () => nodeAddresses(rec)), labels: rec.labels, unknownFields: rec.unknown ?? [] };
+      const addresses = forItemSync('Node', rec.name, NODE_FIELDS, () => nodeAddresses(rec));
+      // A live cluster's node is kept as the cluster has it; a pod CIDR the API would refuse is a warning (node-rules).
+      checkPodCidrs(addresses.podCidrs, cluster.serviceCidrs, (field, message) => warn('Node', rec.name, `${NODE_FIELDS(field)} ${message}`));
+      const data: NodeData = { ...addresses, labels: rec.labels, unknownFields: rec.unknown ?? [] };
       const row = existing.nodes.get(rec.name);
       return { kind: 'nodes', key: rec.name, id: row?.id ?? randomUUID(), row, data, claims: nodeClaims(data) };
     });
   }
 
-  private planPods(parsed: ParsedImport, existing: ExistingRows, deletions: Deletions, warn: (kind: string, name: string, message: string) => void): Change<Pod, PodData>[] {
+  private planPods(parsed: ParsedImport, existing: ExistingRows, cluster: ClusterRow, deletions: Deletions, warn: (kind: string, name: string, message: string) => void): Change<Pod, PodData>[] {
     // The cluster's nodes after this import: the stored ones the import keeps, as the document leaves or changes them.
     const deletedNodes = new Set(deletions.nodes.map((d) => d.key));
     const nodeIps = new Map([...existing.nodes.values()].filter((n) => !deletedNodes.has(n.name)).map((n) => [n.name, n.internalIps]));
@@ -147,7 +151,9 @@ export class ImportService {
       const key = `${rec.namespace}/${rec.name}`;
       checkLabels('Pod', key, rec.labels);
       // A live cluster's pod is kept as the cluster has it; what the API would refuse is a warning (pod-rules).
-      const ctx: PodRuleContext = { nodeIps: (name) => nodeIps.get(name), tolerate: (field, message) => warn('Pod', key, `${POD_FIELDS(field)} ${message}`) };
+      const ctx: PodRuleContext = {
+        nodeIps: (name) => nodeIps.get(name), serviceCidrs: cluster.serviceCidrs, tolerate: (field, message) => warn('Pod', key, `${POD_FIELDS(field)} ${message}`),
+      };
       const data: PodData = forItemSync('Pod', key, POD_FIELDS, () => ({
         labels: rec.labels, ...placePod({ nodeName: rec.nodeName, hostNetwork: rec.hostNetwork, ips: rec.ips, ipsGiven: rec.ips.length > 0 }, ctx),
         phase: rec.phase, ready: rec.ready, terminating: rec.terminating, containerPorts: podPorts(rec.containerPorts, ctx), unknownFields: rec.unknown ?? [],

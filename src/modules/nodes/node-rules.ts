@@ -1,5 +1,6 @@
 import { DomainError } from '../../common/domain-error';
 import { canonicalIp } from '../../common/net';
+import { podCidrInServiceRange, serviceCidrOverlapping } from '../topology/address-ranges';
 import { canonicalCidrList, canonicalIps, ipClaims } from '../topology/canonical';
 import { Claim } from '../topology/cluster-store';
 
@@ -14,6 +15,21 @@ export function nodeAddresses(input: { internalIps: readonly string[]; externalI
   const externalIp = input.externalIp === null ? null : canonicalIp(input.externalIp);
   if (input.externalIp !== null && externalIp === null) throw DomainError.invalid('externalIp', `"${input.externalIp}" is not an IP address`);
   return { internalIps: canonicalIps('internalIps', input.internalIps), externalIp, podCidrs: canonicalCidrList('podCidrs', input.podCidrs) };
+}
+
+/**
+ * A node's pod CIDRs lie outside the Service CIDRs, even where the Service CIDR overlaps the pod
+ * CIDR: node IPAM leaves the Service range out of what it hands out (topology/address-ranges).
+ * Checked when a write sets them. With `tolerate` (the import: a live cluster may hold one set by
+ * hand) a finding is reported and the CIDR kept; without it, it is a 400 on that CIDR.
+ */
+export function checkPodCidrs(podCidrs: readonly string[], serviceCidrs: readonly string[], tolerate?: (field: string, message: string) => void): void {
+  podCidrs.forEach((cidr, i) => {
+    const range = serviceCidrOverlapping(serviceCidrs, cidr);
+    if (range === undefined) return;
+    if (!tolerate) throw DomainError.invalid(`podCidrs[${i}]`, podCidrInServiceRange(cidr, range));
+    tolerate(`podCidrs[${i}]`, `${podCidrInServiceRange(cidr, range)}: kept as given`);
+  });
 }
 
 /** A node holds its InternalIPs and its public IP (once, when it is also an InternalIP: bare-metal nodes). */

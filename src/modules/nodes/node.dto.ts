@@ -9,7 +9,7 @@ abstract class NodeFieldsInput {
   @Prop('string', { nullable: true, example: '203.0.113.10', description: 'Public IP (EIP) bound to the node; null clears it.' })
   @IsOptional() @IsIpAddress() externalIp?: string | null;
 
-  @Prop('string', { nullable: true, array: true, example: ['172.16.0.0/24'], description: 'spec.podCIDRs (used by the NodeCIDR local-traffic detector).' })
+  @Prop('string', { nullable: true, array: true, example: ['172.16.0.0/24'], description: 'spec.podCIDRs (used by the NodeCIDR local-traffic detector); they must not overlap the cluster\'s Service CIDRs.' })
   @IsOptional() @IsArray() @ArrayMaxSize(2) @IsCidr({ each: true }) podCidrs?: string[];
 
   @Prop('stringMap', { nullable: true, example: { 'kubernetes.io/hostname': 'node-1' } })

@@ -8,7 +8,7 @@ import { stillUnknown } from '../topology/canonical';
 import { nodeChange } from '../topology/model-changes';
 import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
 import { CreateNodeInput, NodeView, UpdateNodeInput } from './node.dto';
-import { checkHostNetworkPods, nodeAddresses, nodeClaims } from './node-rules';
+import { checkHostNetworkPods, checkPodCidrs, nodeAddresses, nodeClaims } from './node-rules';
 
 export function toNodeView(row: Node): NodeView {
   return {
@@ -26,6 +26,7 @@ export class NodesService {
     const { internalIps, externalIp, podCidrs } = nodeAddresses({ internalIps: input.internalIps, externalIp: input.externalIp ?? null, podCidrs: input.podCidrs ?? [] });
     return this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
+      checkPodCidrs(podCidrs, cluster.serviceCidrs);
       if (await tx.node.findUnique({ where: { tenantId_clusterId_name: { tenantId, clusterId, name: input.name } }, select: { id: true } })) {
         throw DomainError.conflict('name', `a node named "${input.name}" already exists in this cluster`);
       }
@@ -65,6 +66,8 @@ export class NodesService {
         internalIps: input.internalIps ?? current.internalIps, externalIp: input.externalIp === undefined ? current.externalIp : input.externalIp,
         podCidrs: input.podCidrs ?? current.podCidrs,
       });
+      // Checked only when given: a node an import kept with a tolerated pod CIDR can still be relabelled.
+      if (input.podCidrs != null) checkPodCidrs(podCidrs, cluster.serviceCidrs);
       await this.store.claim(tx, cluster, { kind: 'node', id, name: current.name }, nodeClaims({ internalIps, externalIp }));
       const hostNetworkPods = await tx.pod.findMany({ where: { tenantId, clusterId, nodeName: current.name, hostNetwork: true }, select: { namespace: true, name: true, ips: true } });
       checkHostNetworkPods(internalIps, hostNetworkPods);

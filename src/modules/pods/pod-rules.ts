@@ -1,5 +1,6 @@
 import { DomainError } from '../../common/domain-error';
 import { ipFamily } from '../../common/net';
+import { podIpInServiceRange, serviceCidrHolding } from '../topology/address-ranges';
 import { canonicalIps, ipClaims } from '../topology/canonical';
 import { Claim } from '../topology/cluster-store';
 import { PodPhase, Protocol } from '../topology/enums';
@@ -15,21 +16,26 @@ import { PodPhase, Protocol } from '../topology/enums';
 export interface PodRuleContext {
   /** The InternalIPs of a node of the cluster, or undefined when it has no such node. */
   nodeIps(name: string): readonly string[] | undefined;
+  /** The cluster's Service CIDRs: a pod's own IPs lie outside them (topology/address-ranges). */
+  readonly serviceCidrs: readonly string[];
   tolerate?: (field: string, message: string) => void;
 }
+
+/** What podPorts needs of the context: only whether findings are tolerated. */
+export type FindingContext = Pick<PodRuleContext, 'tolerate'>;
 
 export interface PortDraft { readonly name?: string | null; readonly containerPort: number; readonly protocol?: Protocol | null }
 export interface PodPort { name: string | null; containerPort: number; protocol: Protocol }
 export interface Placement { nodeName: string | null; hostNetwork: boolean; ips: string[] }
 
 /** Reports a finding: an error, or (tolerated) kept and reported. */
-function finding(ctx: PodRuleContext, field: string, error: DomainError, kept: string): void {
+function finding(ctx: FindingContext, field: string, error: DomainError, kept: string): void {
   if (!ctx.tolerate) throw error;
   ctx.tolerate(field, `${error.issues[0]?.message ?? error.message}: ${kept}`);
 }
 
 /** Container ports, protocol TCP by default; a port number/protocol or a name appears once (the first is kept when tolerated). */
-export function podPorts(ports: readonly PortDraft[], ctx: PodRuleContext): PodPort[] {
+export function podPorts(ports: readonly PortDraft[], ctx: FindingContext): PodPort[] {
   const seen = new Set<string>();
   const out: PodPort[] = [];
   ports.forEach((p, i) => {
@@ -50,7 +56,7 @@ export function podPorts(ports: readonly PortDraft[], ctx: PodRuleContext): PodP
 /**
  * Where the pod sits: its node must be one of the cluster's; a hostNetwork pod has its node's IPs
  * (by default all of them, one per family; given ones must be the node's); other pods' IPs are
- * their own (at most one per family).
+ * their own (at most one per family), outside the Service CIDRs.
  */
 export function placePod(wanted: { nodeName: string | null; hostNetwork: boolean; ips: readonly string[]; ipsGiven: boolean }, ctx: PodRuleContext): Placement {
   const ips = canonicalIps('ips', wanted.ips, { dualStack: true });
@@ -61,7 +67,10 @@ export function placePod(wanted: { nodeName: string | null; hostNetwork: boolean
     finding(ctx, 'nodeName', new DomainError('UNPROCESSABLE', `nodeName: ${message}`, [{ field: 'nodeName', message }]), 'the pod is stored without a node');
     nodeName = null;
   }
-  if (!wanted.hostNetwork) return { nodeName, hostNetwork: false, ips };
+  if (!wanted.hostNetwork) {
+    checkOutsideServiceCidrs(ips, ctx);
+    return { nodeName, hostNetwork: false, ips };
+  }
   if (node === undefined) {
     if (!ctx.tolerate) throw DomainError.invalid('nodeName', 'a hostNetwork pod must name the node it runs on');
     return { nodeName, hostNetwork: true, ips };
@@ -75,6 +84,17 @@ export function placePod(wanted: { nodeName: string | null; hostNetwork: boolean
     finding(ctx, `ips[${foreign}]`, error, 'kept as given');
   }
   return { nodeName, hostNetwork: true, ips };
+}
+
+/**
+ * A pod's own IP is never in a Service CIDR, even where the Service CIDR overlaps the pod CIDR:
+ * node IPAM leaves the Service range out of the pod CIDRs it hands out (topology/address-ranges).
+ */
+function checkOutsideServiceCidrs(ips: readonly string[], ctx: PodRuleContext): void {
+  ips.forEach((ip, i) => {
+    const range = serviceCidrHolding(ctx.serviceCidrs, ip);
+    if (range !== undefined) finding(ctx, `ips[${i}]`, DomainError.invalid(`ips[${i}]`, podIpInServiceRange(ip, range)), 'kept as given');
+  });
 }
 
 /** The addresses a pod holds alone: none for a hostNetwork pod (its node's) or a finished one (released, often reused at once). */

@@ -17,7 +17,7 @@ abstract class PodFieldsInput {
   @Prop('string', { nullable: true, example: 'node-1', description: 'The node it runs on (a node of this cluster); null = not scheduled.' })
   @IsOptional() @IsString() @MaxLength(253) @IsDns1123Subdomain() nodeName?: string | null;
 
-  @Prop('string', { nullable: true, array: true, example: ['172.16.0.12'], description: 'status.podIPs (one per family). For hostNetwork pods: the node\'s IPs (default).' })
+  @Prop('string', { nullable: true, array: true, example: ['172.16.0.12'], description: 'status.podIPs (one per family), outside the cluster\'s Service CIDRs. For hostNetwork pods: the node\'s IPs (default).' })
   @IsOptional() @IsArray() @ArrayMaxSize(2) @ArrayUnique() @IsIpAddress({ each: true }) ips?: string[];
 
   @Prop('boolean', { nullable: true, description: 'Default false.' })

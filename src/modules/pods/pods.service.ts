@@ -9,10 +9,10 @@ import { podChange } from '../topology/model-changes';
 import { PodPhase } from '../topology/enums';
 import { Page, PageArgs, namespacedPageQuery } from '../topology/paging';
 import { ContainerPortView, CreatePodInput, PodView, UpdatePodInput } from './pod.dto';
-import { Placement, placePod, podClaims, PodRuleContext, podPorts } from './pod-rules';
+import { FindingContext, Placement, placePod, podClaims, podPorts } from './pod-rules';
 
 /** REST and GraphQL writes: every finding is an error. */
-const STRICT: PodRuleContext = { nodeIps: () => undefined };
+const STRICT: FindingContext = {};
 
 export function toPodView(row: Pod): PodView {
   return {
@@ -110,7 +110,7 @@ export class PodsService {
     const node = wanted.nodeName
       ? await tx.node.findUnique({ where: { tenantId_clusterId_name: { tenantId: cluster.tenantId, clusterId: cluster.id, name: wanted.nodeName } }, select: { internalIps: true } })
       : null;
-    return placePod(wanted, { nodeIps: (name) => (node && name === wanted.nodeName ? node.internalIps : undefined) });
+    return placePod(wanted, { nodeIps: (name) => (node && name === wanted.nodeName ? node.internalIps : undefined), serviceCidrs: cluster.serviceCidrs });
   }
 
   private async find(tx: TenantTx, tenantId: string, clusterId: string, id: string): Promise<Pod> {

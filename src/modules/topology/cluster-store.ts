@@ -3,6 +3,7 @@ import { DomainError } from '../../common/domain-error';
 import { cidrContains, parseCidr } from '../../common/net';
 import { Cluster, Prisma } from '../../generated/prisma/client';
 import type { ModelChange } from '../../engine';
+import { serviceCidrHolding, serviceCidrOverlapping } from './address-ranges';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 
 export type ClusterRow = Cluster;
@@ -79,7 +80,10 @@ export class ClusterStore {
     return new Set(rows.map((r) => r.key));
   }
 
-  /** New cluster settings must still hold what the cluster contains (ClusterIPs, NodePorts). */
+  /**
+   * New cluster settings must still hold what the cluster contains: ClusterIPs and NodePorts inside
+   * the ranges, and no pod IP or node pod CIDR newly inside a Service CIDR (address-ranges).
+   */
   async checkContentsFit(tx: TenantTx, cluster: ClusterRow, s: { serviceCidrs: string[]; nodePortMin: number; nodePortMax: number }): Promise<void> {
     const cidrs = s.serviceCidrs.map((c) => parseCidr(c)!);
     const services = await tx.service.findMany({ where: { tenantId: cluster.tenantId, clusterId: cluster.id }, select: { namespace: true, name: true, clusterIps: true, ports: true, healthCheckNodePort: true } });
@@ -89,6 +93,30 @@ export class ClusterStore {
       const ports = [...(svc.ports as { nodePort: number | null }[]).map((p) => p.nodePort), svc.healthCheckNodePort];
       const bad = ports.find((p) => p !== null && (p < s.nodePortMin || p > s.nodePortMax));
       if (bad) throw DomainError.conflict('nodePortRange', `Service ${svc.namespace}/${svc.name} uses NodePort ${bad} outside the new range`);
+    }
+    if (s.serviceCidrs.join(',') !== cluster.serviceCidrs.join(',')) await this.checkOutsideNewServiceCidrs(tx, cluster, s.serviceCidrs);
+  }
+
+  /**
+   * Pods' own IPs and nodes' pod CIDRs that new Service CIDRs would take in: a 409 naming the first.
+   * Only what the change takes in counts (what the current ranges already held was kept by an
+   * import, with a warning, and stays so).
+   */
+  private async checkOutsideNewServiceCidrs(tx: TenantTx, cluster: ClusterRow, serviceCidrs: readonly string[]): Promise<void> {
+    const where = { tenantId: cluster.tenantId, clusterId: cluster.id };
+    const newlyHolding = (ip: string) => (serviceCidrHolding(cluster.serviceCidrs, ip) ? undefined : serviceCidrHolding(serviceCidrs, ip));
+    for (const pod of await tx.pod.findMany({ where: { ...where, hostNetwork: false }, select: { namespace: true, name: true, ips: true } })) {
+      for (const ip of pod.ips) {
+        const range = newlyHolding(ip);
+        if (range) throw DomainError.conflict('serviceCidrs', `pod ${pod.namespace}/${pod.name} has IP ${ip} inside the new Service CIDR ${range}`);
+      }
+    }
+    const newlyOverlapping = (cidr: string) => (serviceCidrOverlapping(cluster.serviceCidrs, cidr) ? undefined : serviceCidrOverlapping(serviceCidrs, cidr));
+    for (const node of await tx.node.findMany({ where, select: { name: true, podCidrs: true } })) {
+      for (const cidr of node.podCidrs) {
+        const range = newlyOverlapping(cidr);
+        if (range) throw DomainError.conflict('serviceCidrs', `node ${node.name} has pod CIDR ${cidr} overlapping the new Service CIDR ${range}`);
+      }
     }
   }
 }
