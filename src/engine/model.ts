@@ -24,6 +24,12 @@ export interface KubeProxyOptions {
   /** CIDRs, or ["primary"]; [] = all node IPs. */
   readonly nodePortAddresses: readonly string[];
   readonly localhostNodePorts: boolean;
+  /**
+   * kube-proxy's own clusterCIDR (its local-traffic detector's ranges, one per IP family at
+   * most), which may differ from the cluster's pod ranges: [] when kube-proxy has none (then the
+   * ClusterCIDR detector recognises no pod). Absent or null: the same as the cluster's clusterCidrs.
+   */
+  readonly clusterCidrs?: readonly string[] | null;
 }
 
 export interface ClusterModel {
