@@ -124,6 +124,12 @@ function compileServices(model: ClusterModel, src: EndpointSources) {
   });
   return { services, servicePorts };
 }
+/** The ClusterCIDR detector's range per family: the first CIDR of each family in kube-proxy's clusterCIDR (else the pod ranges). */
+function detectorCidrs(model: ClusterModel): CompiledCluster['detectorCidrs'] {
+  const cidrs = new CidrSet(model.kubeProxy.clusterCidrs ?? model.clusterCidrs).cidrs;
+  return { 4: cidrs.find((c) => c.family === 4) ?? null, 6: cidrs.find((c) => c.family === 6) ?? null };
+}
+
 /** Compile a cluster model into an immutable, indexed structure for trace() and reachability(). */
 export function compile(model: ClusterModel): CompiledCluster {
   const warnings: string[] = [];
@@ -145,7 +151,7 @@ export function compile(model: ClusterModel): CompiledCluster {
   const addresses = model.kubeProxy.nodePortAddresses;
   const primary = addresses.includes('primary') || (addresses.length === 0 && model.proxyMode === 'NFTABLES');
   const cc: CompiledCluster = Object.freeze({
-    model, clusterCidrs: new CidrSet(model.clusterCidrs), serviceCidrs: new CidrSet(model.serviceCidrs),
+    model, clusterCidrs: new CidrSet(model.clusterCidrs), detectorCidrs: detectorCidrs(model), serviceCidrs: new CidrSet(model.serviceCidrs),
     nodePortAddresses: new CidrSet(model.kubeProxy.nodePortAddresses.filter((a) => a !== 'primary')),
     nodePortPrimaryOnly: primary, nodes, nodeByName, pods: sources.compiledPods, podByKey, ipOwner, eipOwner, services,
     serviceByKey: new Map(services.map((s) => [s.key, s.index])), servicePorts, ...tables,

@@ -1,7 +1,7 @@
 // The compiled, indexed form of a cluster. Built once by compile(); read-only afterwards.
 // Every hot-path question (which Service owns ip:port/proto, which endpoints are usable on
 // node N, is this source a pod) is a map lookup or a precomputed array — no scans.
-import type { CidrSet, IpFamily, ParsedIp } from './ip';
+import type { Cidr, CidrSet, IpFamily, ParsedIp } from './ip';
 import type { ClusterModel, LoadBalancerIpMode, Protocol, ServiceModel } from './model';
 import type { SessionAffinityInfo } from './results';
 import type { RuleId } from './rules';
@@ -177,6 +177,12 @@ export interface ListLookup<T> {
 export interface CompiledCluster {
   readonly model: ClusterModel;
   readonly clusterCidrs: CidrSet;
+  /**
+   * The ClusterCIDR local-traffic detector's range per IP family: the first CIDR of the family in
+   * kube-proxy's clusterCIDR (the pod ranges when the model gives none); null where kube-proxy
+   * has none, so its detector for that family is a no-op (cmd/kube-proxy/app/server_linux.go getLocalDetectors).
+   */
+  readonly detectorCidrs: { readonly 4: Cidr | null; readonly 6: Cidr | null };
   readonly serviceCidrs: CidrSet;
   readonly nodePortAddresses: CidrSet;
   readonly nodePortPrimaryOnly: boolean;

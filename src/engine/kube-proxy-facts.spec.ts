@@ -61,3 +61,40 @@ describe('loadBalancerSourceRanges per IP family', () => {
     expect(t.steps.map((s) => s.rule)).not.toContain('K8S-LB-SOURCE-RANGES-ALLOW');
   });
 });
+
+describe('the ClusterCIDR detector per IP family, from kube-proxy\'s own clusterCIDR', () => {
+  const svc = makeService('ns1', 'dual', (s) => {
+    s.clusterIps = ['172.30.0.43', 'fd00:10:96::43'];
+    s.ports = [port('p80', 80)];
+  });
+  const slices = [
+    makeSlice('ns1', 'dual', 1, 'IPv4', [endpoint('10.180.0.3', TEST_NODE)], [{ name: 'p80', port: 80 }]),
+    makeSlice('ns1', 'dual', 2, 'IPv6', [endpoint('fd00:10::3', TEST_NODE)], [{ name: 'p80', port: 80 }]),
+  ];
+  const base = fakeCluster({ mode: 'IPTABLES' }, [svc], slices);
+  const clusterIpFrom = (clusterCidrs: readonly string[] | undefined, src: string, dst: string) => {
+    const cc = compile({ ...base, kubeProxy: { ...base.kubeProxy, clusterCidrs } });
+    return trace(cc, { source: { external: { ip: src } }, destination: { ip: dst, port: 80, protocol: 'TCP' }, node: TEST_NODE });
+  };
+  // The DNAT step's rule: whether and why the source is masqueraded.
+  const masqRule = (t: ReturnType<typeof trace>) => t.steps.find((s) => s.before !== undefined)?.rule;
+
+  it('by default it goes by the pod ranges, in both families', () => {
+    expect(masqRule(clusterIpFrom(undefined, '10.0.0.5', '172.30.0.43'))).toBe('K8S-CLUSTERIP-POD-NO-MASQ');
+    expect(masqRule(clusterIpFrom(undefined, 'fd00:10::5', 'fd00:10:96::43'))).toBe('K8S-CLUSTERIP-POD-NO-MASQ');
+  });
+
+  it('with an IPv4 clusterCIDR only, IPv6 pods go undetected: no detector for that family', () => {
+    expect(masqRule(clusterIpFrom(['10.0.0.0/8'], '10.0.0.5', '172.30.0.43'))).toBe('K8S-CLUSTERIP-POD-NO-MASQ');
+    expect(masqRule(clusterIpFrom(['10.0.0.0/8'], 'fd00:10::5', 'fd00:10:96::43'))).toBe('K8S-CLUSTERIP-NO-DETECTOR');
+  });
+
+  it('with no clusterCIDR at all, no family has a detector', () => {
+    expect(masqRule(clusterIpFrom([], '10.0.0.5', '172.30.0.43'))).toBe('K8S-CLUSTERIP-NO-DETECTOR');
+  });
+
+  it('a clusterCIDR apart from the pod ranges is what the detector goes by', () => {
+    // 10.0.0.5 is in the pod ranges but outside kube-proxy's clusterCIDR: a non-pod source, masqueraded.
+    expect(masqRule(clusterIpFrom(['10.99.0.0/16'], '10.0.0.5', '172.30.0.43'))).toBe('K8S-CLUSTERIP-MASQ-NON-POD');
+  });
+});

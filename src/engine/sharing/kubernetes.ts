@@ -2,6 +2,7 @@
 // endpoints they host or nodePortAddresses single them out (node-classes.ts); what a node's
 // answer can depend on, per Service port and client, decides how finely nodes are told apart.
 import { isLoopback } from '../ip';
+import { clusterDetectorContains } from '../dataplane/classify';
 import { etpLocal } from '../dataplane/kubernetes';
 import { nodeClasses, nodeClassKey, ordinaryNodeClassKey } from './node-classes';
 import type { PlacementQuery, Sharing } from './sharing';
@@ -25,7 +26,7 @@ export function endpointPlacementMatters(q: PlacementQuery): boolean {
   if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
   // An in-cluster client is never offered eTP Local, so no what-if looks at local endpoints.
   if (clientNode >= 0 || clientIp === null) return false;
-  if (isLoopback(clientIp) || cc.ipOwner.has(clientIp.text) || cc.clusterCidrs.contains(clientIp)) return true;
+  if (isLoopback(clientIp) || cc.ipOwner.has(clientIp.text) || cc.clusterCidrs.contains(clientIp) || clusterDetectorContains(cc, clientIp)) return true;
   for (let i = 0; i < sp.endpoints.length; i++) if (sp.endpoints[i].ip === clientIp.text) return true;
   return false;
 }
@@ -43,7 +44,7 @@ export function decisionPlacementMatters(q: PlacementQuery): boolean {
   if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
   if (!etpLocal(cc, sp, q.override)) return false;
   const mode = cc.model.proxyMode;
-  const podSourceEverywhere = cc.model.kubeProxy.localDetector === 'CLUSTER_CIDR' && clientIp !== null && cc.clusterCidrs.contains(clientIp);
+  const podSourceEverywhere = cc.model.kubeProxy.localDetector === 'CLUSTER_CIDR' && clientIp !== null && clusterDetectorContains(cc, clientIp);
   return !((mode === 'IPTABLES' || mode === 'NFTABLES') && podSourceEverywhere);
 }
 
