@@ -15,7 +15,6 @@ import { externalPolicyLocalOf } from '../predicates';
 import type { ReachabilityClient } from './client';
 import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
 import type { RuleId } from '../rules';
-import { NO_SHARING } from '../sharing/sharing';
 import type { Answer, Env, PathOutcome, SuggestionInput } from './types';
 
 const RANK: Record<ReachVerdict, number> = { UNKNOWN: 0, UNREACHABLE: 1, PARTIAL: 2, REACHABLE: 3 };
@@ -224,19 +223,14 @@ function askedAgain(q: SuggestionInput, variant: CompiledCluster): Answer | null
 }
 
 /**
- * What this address answers with the Service's backends ready. A NodePort class stands for
- * many node addresses that answer alike here (no endpoint anywhere) but may not once endpoints
- * exist: its promise is made only where the sharing says that which endpoints a node hosts
- * cannot set its answer apart (endpointPlacementMatters on the variant), every other answer is
- * one address's own. With NO_SHARING every class is one node address: its promise is its own.
+ * What this address answers with the Service's backends ready: its path taken on the ready
+ * variant. A NodePort class may stand for many node addresses; the nodes that would host
+ * endpoints once they are ready are classes of their own (sharing/node-classes.ts wouldHost),
+ * so the other members answer the variant alike and the promise holds for each.
  */
 function readyAnswer(q: SuggestionInput, variant: CompiledCluster): Answer | null {
-  const { env, sp } = q;
+  const { sp } = q;
   if (q.reevaluateOn === undefined) return askedAgain(q, variant);
-  if (q.via === 'NODE_PORT' && env.profile.sharing !== NO_SHARING) {
-    const placement = { cc: variant, sp: variant.servicePorts[sp.index], clientNode: env.client.node, clientIp: env.client.ips[sp.family] };
-    if (env.profile.sharing.endpointPlacementMatters(placement)) return null;
-  }
   if (!eipAnswered(q, variant, variant.servicePorts[sp.index])) return UNKNOWN_ANSWER;
   return q.reevaluateOn(variant);
 }

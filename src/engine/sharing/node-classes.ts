@@ -103,11 +103,12 @@ const podHereDetector = (cc: CompiledCluster): boolean => cc.model.kubeProxy.loc
  */
 function classKey(cc: CompiledCluster, node: CompiledNode, address: ParsedIp | null, clientNode: number, podHere: boolean, accepted: boolean, hosts: boolean, separate: boolean): number {
   const flags = (podHere ? 1 : 0) + (accepted ? 2 : 0);
-  if (node.index === clientNode) return 8 + node.index * 8 + flags;
   // An address that is also a Service IP (an externalIP or LB IP set to a node's address) is
   // decided by that Service's rules wherever the packet is first processed (IPVS binds it on
-  // every node): the node reached at it answers on its own (boundAddressNodes singles it out).
-  if (address !== null && cc.boundServiceIps.has(address.text)) return 8 + node.index * 8 + flags;
+  // every node): the node reached at it answers on its own (boundAddressNodes singles it out),
+  // apart from its other addresses too (+4).
+  if (address !== null && cc.boundServiceIps.has(address.text)) return 8 + node.index * 8 + 4 + flags;
+  if (node.index === clientNode) return 8 + node.index * 8 + flags;
   if (!hosts) return flags;
   const unique = separate || podHere;
   return unique ? 8 + node.index * 8 + flags : 4 + flags;
@@ -151,6 +152,26 @@ function inZone(facts: ClusterNodeFacts, node: number, key: number): number {
   return key * facts.zones + facts.zoneOf[node];
 }
 
+/**
+ * With no usable endpoint anywhere, the nodes hosting the Service port's other endpoints (not
+ * ready): suggestions promise what each address answers once they are ready (ADD_READY_ENDPOINTS,
+ * asked again on the ready variant), where those nodes host endpoints, so each answers on its own.
+ */
+const WOULD_HOST = new WeakMap<CompiledServicePort, { readonly list: readonly number[]; readonly set: ReadonlySet<number> }>();
+const NO_WOULD_HOST = { list: NO_NODES, set: new Set<number>() };
+
+function wouldHost(sp: CompiledServicePort): { readonly list: readonly number[]; readonly set: ReadonlySet<number> } {
+  if (sp.categories.hasAnyEndpoints) return NO_WOULD_HOST;
+  let found = WOULD_HOST.get(sp);
+  if (found === undefined) {
+    const set = new Set<number>();
+    for (const ep of sp.endpoints) if (ep.nodeIndex >= 0) set.add(ep.nodeIndex);
+    found = { list: [...set].sort((a, b) => a - b), set };
+    WOULD_HOST.set(sp, found);
+  }
+  return found;
+}
+
 /** Whether ready endpoints of `sp` are hinted for `node` by name, so that it may use endpoints of its own (PreferSameNode). */
 function hintedHere(sp: CompiledServicePort, node: CompiledNode): boolean {
   const topology = sp.categories.topology;
@@ -162,8 +183,8 @@ export function nodeClassKey(q: NodeClassQuery): number {
   const { cc, sp, node, address, clientNode, clientIp } = q;
   const podHere = podHereDetector(cc) && clientIp !== null && node.podCidrs.contains(clientIp);
   const accepted = address === null || nodePortAddressAccepted(cc, node, address);
-  const hinted = hintedHere(sp, node);
-  return inZone(clusterNodeFacts(cc), node.index, classKey(cc, node, address, sourceNode(cc, clientNode, clientIp), podHere, accepted, hinted || sp.categories.localByNode.has(node.index), hinted || q.separateEndpointNodes !== false));
+  const own = hintedHere(sp, node) || wouldHost(sp).set.has(node.index);
+  return inZone(clusterNodeFacts(cc), node.index, classKey(cc, node, address, sourceNode(cc, clientNode, clientIp), podHere, accepted, own || sp.categories.localByNode.has(node.index), own || q.separateEndpointNodes !== false));
 }
 
 /**
@@ -195,7 +216,8 @@ class KubernetesNodeClasses implements NodeClasses {
     this.#facts = facts;
     const hinted = sp.categories.topology?.hintedNodes;
     const byName = hinted === undefined || hinted.size === 0 ? NO_NODES : [...hinted].map((n) => cc.nodeByName.get(n)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
-    const special = mergeNodes(-1, boundAddressNodes(cc), byName.length === 0 ? hostingNodes(sp) : mergeNodes(-1, byName, hostingNodes(sp)));
+    const hosting = mergeNodes(-1, wouldHost(sp).list, hostingNodes(sp));
+    const special = mergeNodes(-1, boundAddressNodes(cc), byName.length === 0 ? hosting : mergeNodes(-1, byName, hosting));
     this.singled = mergeNodes(this.#clientNode, this.#podNodes, special);
   }
 
@@ -205,8 +227,8 @@ class KubernetesNodeClasses implements NodeClasses {
     const address = a < 0 ? null : node.parsedIps[a];
     const podHere = this.#podNodes.length > 0 && this.#podNodes.includes(n);
     const accepted = address === null || (a < MASK_BITS ? ((this.#accepts[n] >>> a) & 1) === 1 : nodePortAddressAccepted(cc, node, address));
-    const hinted = hintedHere(this.#sp, node);
-    return inZone(this.#facts, n, classKey(cc, node, address, this.#clientNode, podHere, accepted, hinted || this.#sp.categories.localByNode.has(n), hinted || this.#separate));
+    const own = hintedHere(this.#sp, node) || wouldHost(this.#sp).set.has(n);
+    return inZone(this.#facts, n, classKey(cc, node, address, this.#clientNode, podHere, accepted, own || this.#sp.categories.localByNode.has(n), own || this.#separate));
   }
 }
 
