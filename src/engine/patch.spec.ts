@@ -33,6 +33,19 @@ function answers(cc: CompiledCluster, scratch: CompiledCluster): string[] {
   return answersOf(cc, clientsOf(scratch.model), packetsOf(scratch));
 }
 
+/** Applies each step of writes by patchCompiled(), and expects every answer to be compile()'s from scratch after each. */
+function expectPatchesLikeScratch(base: Parameters<typeof baseModelOf>[0], writes: readonly (readonly WriteSeed[])[]): void {
+  let model = baseModelOf(base);
+  let cc = compile(model);
+  for (const seeds of writes) {
+    const changes = changesFor(model, seeds);
+    cc = patchCompiled(cc, changes);
+    model = applyModelChanges(model, changes);
+    const scratch = compile(model);
+    expect(firstDifference(answers(cc, scratch), answers(scratch, scratch))).toBeNull();
+  }
+}
+
 describe('patchCompiled', () => {
   it('answers like compile() from scratch after every step of random writes', () => {
     fc.assert(fc.property(baseSpec, steps, (base, writes) => {
@@ -61,29 +74,13 @@ describe('patchCompiled', () => {
       [{ kind: 'pod-add', n: [0, 0, 0, 0, 0, 49025] }],
       [{ kind: 'pod-labels', n: [0, 0, 0, 0, 0, 0] }],
     ] as unknown as WriteSeed[][];
-    let model = baseModelOf(base);
-    let cc = compile(model);
-    for (const seeds of writes) {
-      const changes = changesFor(model, seeds);
-      cc = patchCompiled(cc, changes);
-      model = applyModelChanges(model, changes);
-      const scratch = compile(model);
-      expect(firstDifference(answers(cc, scratch), answers(scratch, scratch))).toBeNull();
-    }
+    expectPatchesLikeScratch(base, writes);
   });
 
   it('answers like compile() from scratch after node updates mixed with pod writes', () => {
     const nodeSteps = fc.array(fc.array(nodeUpdateSeed, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 10 });
     fc.assert(fc.property(baseSpec, nodeSteps, (base, writes) => {
-      let model = baseModelOf(base);
-      let cc = compile(model);
-      for (const seeds of writes) {
-        const changes = changesFor(model, seeds);
-        cc = patchCompiled(cc, changes);
-        model = applyModelChanges(model, changes);
-        const scratch = compile(model);
-        expect(firstDifference(answers(cc, scratch), answers(scratch, scratch))).toBeNull();
-      }
+      expectPatchesLikeScratch(base, writes);
     }), RUNS);
   });
 
