@@ -85,6 +85,10 @@ export const CLUSTER_EXAMPLES = {
   update: {
     version: { summary: 'Upgrade Kubernetes', value: { kubernetesVersion: '1.32' } },
     kubeProxy: { summary: 'kube-proxy options', value: { kubeProxy: { masqueradeAll: false, nodePortAddresses: ['192.168.0.0/24'] } } },
+    kubeProxyClusterCidrs: {
+      summary: 'kube-proxy\'s own clusterCIDR, IPv4 only (null = the same as clusterCidrs)',
+      value: { kubeProxy: { clusterCidrs: ['10.244.0.0/16'] } },
+    },
   },
 } satisfies Record<string, Examples>;
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelCache } from '../../src/modules/analysis/model-cache';
+import { TopologyLoader } from '../../src/modules/analysis/topology-loader';
 import { bearer, createTenant, gql, snapshot, startTestApp, TestApp, TestTenant } from '../support/test-app';
 
 let t: TestApp;
@@ -82,6 +84,11 @@ describe('clusters over REST', () => {
     ['kubeProxy.localDetector', { name: 'ok', kubeProxy: { localDetector: 'MAGIC' } }],
     ['kubeProxy.nodePortAddresses[0]', { name: 'ok', kubeProxy: { nodePortAddresses: ['10.0.0.1'] } }],
     ['kubeProxy.localhostNodePorts', { name: 'ok', kubeProxy: { localhostNodePorts: 1 } }],
+    ['kubeProxy.clusterCidrs[0]', { name: 'ok', kubeProxy: { clusterCidrs: ['10.244.0.0'] } }],
+    ['kubeProxy.clusterCidrs[1]', { name: 'ok', kubeProxy: { clusterCidrs: ['fd00::/64', '10.244.0.1/16'] } }],
+    ['kubeProxy.clusterCidrs[1]', { name: 'ok', kubeProxy: { clusterCidrs: ['10.244.0.0/16', '10.245.0.0/16'] } }],
+    ['kubeProxy.clusterCidrs', { name: 'ok', kubeProxy: { clusterCidrs: ['10.244.0.0/16', 'fd00::/64', '10.245.0.0/16'] } }],
+    ['kubeProxy.clusterCidrs', { name: 'ok', kubeProxy: { clusterCidrs: '10.244.0.0/16' } }],
     ['color', { name: 'ok', color: 'blue' }],
     ['kubeProxy.extra', { name: 'ok', kubeProxy: { extra: true } }],
   ])('rejects a bad %s with 400 problem+json naming it, storing nothing', async (field, body) => {
@@ -228,10 +235,106 @@ describe('a Service CIDR overlapping the pod CIDR', () => {
   });
 
   it('a KubeProxyConfiguration whose clusterCIDR overlaps the Service CIDR is imported, with the warning', async () => {
-    const res = await api('post', '/v1/clusters').send({ name: 'overlap-import', clusterCidrs: ['10.244.0.0/16'] }).expect(201);
+    // A cluster without pod ranges takes kube-proxy's clusterCIDR as its pod ranges too.
+    const res = await api('post', '/v1/clusters').send({ name: 'overlap-import', clusterCidrs: [] }).expect(201);
     const config = 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\nclusterCIDR: 10.0.0.0/8\n';
     const imported = await api('post', `/v1/clusters/${res.body.id}/import`).set('content-type', 'application/yaml').send(config).expect(200);
     expect(imported.body.warnings).toEqual([{ index: 0, kind: 'KubeProxyConfiguration', name: null, message: `clusterCIDR: ${OVERLAP}` }]);
-    expect((await api('get', `/v1/clusters/${res.body.id}`).expect(200)).body).toMatchObject({ clusterCidrs: ['10.0.0.0/8'], warnings: [OVERLAP] });
+    expect((await api('get', `/v1/clusters/${res.body.id}`).expect(200)).body)
+      .toMatchObject({ clusterCidrs: ['10.0.0.0/8'], kubeProxy: { clusterCidrs: ['10.0.0.0/8'] }, warnings: [OVERLAP] });
+    // A cluster with pod ranges keeps them: the clusterCIDR is kube-proxy's own (it holds the pod range, so no warning).
+    const other = await api('post', '/v1/clusters').send({ name: 'overlap-import-2', clusterCidrs: ['10.244.0.0/16'] }).expect(201);
+    const kept = await api('post', `/v1/clusters/${other.body.id}/import`).set('content-type', 'application/yaml').send(config).expect(200);
+    expect(kept.body.warnings).toEqual([]);
+    expect((await api('get', `/v1/clusters/${other.body.id}`).expect(200)).body)
+      .toMatchObject({ clusterCidrs: ['10.244.0.0/16'], kubeProxy: { clusterCidrs: ['10.0.0.0/8'] }, warnings: [] });
+  });
+});
+
+describe('kube-proxy\'s own clusterCIDR (kubeProxy.clusterCidrs), apart from the pod ranges', () => {
+  // kube-proxy's ClusterCIDR detector reads its own clusterCIDR, one CIDR per IP family; a family
+  // without one gets a no-op detector (cmd/kube-proxy/app/server_linux.go getLocalDetectors).
+  const V4 = '10.244.0.0/16';
+  const V6 = 'fd00:10:244::/56';
+  const NO_V6 = `kubeProxy.clusterCidrs has no IPv6 CIDR for clusterCidrs[1] ${V6}: kube-proxy's ClusterCIDR detector recognises no IPv6 pod (a no-op detector for the family; kube-proxy logs "Detect-local-mode set to ClusterCIDR, but no cluster CIDR for family" ipFamily="IPv6")`;
+  const NO_V4 = `kubeProxy.clusterCidrs has no IPv4 CIDR for clusterCidrs[0] ${V4}: kube-proxy's ClusterCIDR detector recognises no IPv4 pod (a no-op detector for the family; kube-proxy logs "Detect-local-mode set to ClusterCIDR, but no cluster CIDR for family" ipFamily="IPv4")`;
+  const APART_V4 = `kubeProxy.clusterCidrs[0] 10.1.0.0/16 does not overlap clusterCidrs[0] ${V4}: kube-proxy's ClusterCIDR detector will not recognise the cluster's IPv4 pods`;
+  const api = (method: 'get' | 'post' | 'patch', path: string) => t.http[method](path).set(bearer(tenant.apiKey));
+  /** The model the analyses use (the cache, patched by the write) and the one a fresh read of the database gives. */
+  const models = async (id: string) => [
+    (await t.app.get(ModelCache).get(tenant.id, id)).model.kubeProxy.clusterCidrs,
+    (await t.app.get(TopologyLoader).snapshot(tenant.id, id))!.model.kubeProxy.clusterCidrs,
+  ];
+
+  it('over REST: null by default (the same as clusterCidrs), set, kept, reset; the model carries it; the cluster warns when it misses the pods', async () => {
+    const created = await api('post', '/v1/clusters').send({ name: 'kp-cidr-rest', clusterCidrs: [V4, V6] }).expect(201);
+    const id = created.body.id as string;
+    expect(created.body).toMatchObject({ kubeProxy: { clusterCidrs: null }, warnings: [] });
+    expect(await models(id)).toEqual([null, null]);
+
+    // Canonical text, in the order given.
+    const set = await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { clusterCidrs: ['fd00:10:244:0::/56', V4] } }).expect(200);
+    expect(set.body).toMatchObject({ clusterCidrs: [V4, V6], kubeProxy: { clusterCidrs: [V6, V4] }, warnings: [] });
+    expect(await models(id)).toEqual([[V6, V4], [V6, V4]]);
+    // Another kube-proxy option leaves it as it is.
+    expect((await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { masqueradeAll: true } }).expect(200)).body.kubeProxy.clusterCidrs).toEqual([V6, V4]);
+
+    // IPv4 only on a dual-stack cluster: IPv6 pods are not recognised.
+    const v4only = await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { clusterCidrs: [V4] } }).expect(200);
+    expect(v4only.body).toMatchObject({ kubeProxy: { clusterCidrs: [V4] }, warnings: [NO_V6] });
+    expect((await api('get', `/v1/clusters/${id}`).expect(200)).body.warnings).toEqual([NO_V6]);
+    expect(await models(id)).toEqual([[V4], [V4]]);
+    // Outside the pod range of its family.
+    expect((await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { clusterCidrs: ['10.1.0.0/16', V6] } }).expect(200)).body.warnings).toEqual([APART_V4]);
+    // [] = kube-proxy has none: no pod of either family.
+    const none = await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { clusterCidrs: [] } }).expect(200);
+    expect(none.body).toMatchObject({ kubeProxy: { clusterCidrs: [] }, warnings: [NO_V4, NO_V6] });
+    expect(await models(id)).toEqual([[], []]);
+    // Only the ClusterCIDR detector reads it.
+    expect((await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { localDetector: 'NODE_CIDR' } }).expect(200)).body.warnings).toEqual([]);
+    // null: the same as clusterCidrs again.
+    const reset = await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { clusterCidrs: null, localDetector: 'CLUSTER_CIDR' } }).expect(200);
+    expect(reset.body).toMatchObject({ kubeProxy: { clusterCidrs: null, localDetector: 'CLUSTER_CIDR' }, warnings: [] });
+    expect(await models(id)).toEqual([null, null]);
+  });
+
+  it('over REST: an invalid value on update is a 400 naming the entry, and changes nothing', async () => {
+    const id = (await api('post', '/v1/clusters').send({ name: 'kp-cidr-bad', clusterCidrs: [V4], kubeProxy: { clusterCidrs: [V4] } }).expect(201)).body.id as string;
+    const before = await snapshot(t);
+    for (const [clusterCidrs, field] of [[['not-a-cidr'], 'kubeProxy.clusterCidrs[0]'], [[V4, '10.245.0.0/16'], 'kubeProxy.clusterCidrs[1]']] as const) {
+      const res = await api('patch', `/v1/clusters/${id}`).send({ kubeProxy: { clusterCidrs } }).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
+    }
+    expect(await snapshot(t)).toEqual(before);
+    expect(await models(id)).toEqual([[V4], [V4]]);
+  });
+
+  it('over GraphQL: the same round trip, the same warnings, the same 400', async () => {
+    const created = await gql<{ createCluster: { id: string; kubeProxy: { clusterCidrs: string[] | null }; warnings: string[] } }>(t, tenant.apiKey,
+      'mutation($input: CreateClusterInput!) { createCluster(input: $input) { id kubeProxy { clusterCidrs } warnings } }',
+      { input: { name: 'kp-cidr-gql', clusterCidrs: [V4, V6], kubeProxy: { clusterCidrs: [V4] } } });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createCluster).toMatchObject({ kubeProxy: { clusterCidrs: [V4] }, warnings: [NO_V6] });
+    const id = created.data!.createCluster.id;
+    const read = await gql(t, tenant.apiKey, 'query($id: String!) { cluster(id: $id) { clusterCidrs kubeProxy { clusterCidrs localDetector } } }', { id });
+    expect(read.data).toEqual({ cluster: { clusterCidrs: [V4, V6], kubeProxy: { clusterCidrs: [V4], localDetector: 'CLUSTER_CIDR' } } });
+    const both = await gql(t, tenant.apiKey, `mutation($id: String!) { updateCluster(id: $id, input: {kubeProxy: {clusterCidrs: ["${V4}", "${V6}"]}}) { kubeProxy { clusterCidrs } warnings } }`, { id });
+    expect([both.errors, both.data]).toEqual([undefined, { updateCluster: { kubeProxy: { clusterCidrs: [V4, V6] }, warnings: [] } }]);
+    expect(await models(id)).toEqual([[V4, V6], [V4, V6]]);
+    // Another option leaves it; null resets it.
+    const kept = await gql(t, tenant.apiKey, 'mutation($id: String!) { updateCluster(id: $id, input: {kubeProxy: {masqueradeAll: true}}) { kubeProxy { clusterCidrs } } }', { id });
+    expect(kept.data).toEqual({ updateCluster: { kubeProxy: { clusterCidrs: [V4, V6] } } });
+    const reset = await gql(t, tenant.apiKey, 'mutation($id: String!) { updateCluster(id: $id, input: {kubeProxy: {clusterCidrs: null}}) { kubeProxy { clusterCidrs } warnings } }', { id });
+    expect(reset.data).toEqual({ updateCluster: { kubeProxy: { clusterCidrs: null }, warnings: [] } });
+    expect(await models(id)).toEqual([null, null]);
+
+    const before = await snapshot(t);
+    for (const [clusterCidrs, field] of [[['10.244.0.0/33'], 'kubeProxy.clusterCidrs[0]'], [[V4, '10.245.0.0/16'], 'kubeProxy.clusterCidrs[1]']] as const) {
+      const bad = await gql(t, tenant.apiKey, 'mutation($id: String!, $c: [String!]) { updateCluster(id: $id, input: {kubeProxy: {clusterCidrs: $c}}) { id } }', { id, c: clusterCidrs });
+      expect(bad.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
+      const create = await gql(t, tenant.apiKey, 'mutation($c: [String!]) { createCluster(input: {name: "kp-cidr-gql-bad", kubeProxy: {clusterCidrs: $c}}) { id } }', { c: clusterCidrs });
+      expect(create.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field }] });
+    }
+    expect(await snapshot(t)).toEqual(before);
   });
 });

@@ -322,16 +322,27 @@ describe('the shared kubectl fixtures import as their README says', () => {
     expect((await get(`/v1/clusters/${clusterId}`)).kubeProxy.localDetector).toBe('NONE');
     const res = await importDoc(clusterId, readFileSync(join(SHARED, 'kubeproxy-configmap-nftables-kubeadm-v1.31.yaml'), 'utf8'), 'application/yaml').expect(200);
     // The whole configuration: nodePortAddresses null in nftables mode is kube-proxy's default, the node's primary IPs.
+    // The cluster had no pod ranges: kube-proxy's clusterCIDR becomes them as well as kube-proxy's own.
     expect(res.body.kubeProxy).toEqual({
-      proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'], localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: ['primary'],
+      proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'], kubeProxyClusterCidrs: ['10.244.0.0/16'], localDetector: 'CLUSTER_CIDR', masqueradeAll: false,
+      localhostNodePorts: true, nodePortAddresses: ['primary'],
     });
     const cluster = await get(`/v1/clusters/${clusterId}`);
-    expect(cluster).toMatchObject({ proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'], kubeProxy: { localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: ['primary'] } });
+    expect(cluster).toMatchObject({
+      proxyMode: 'NFTABLES', clusterCidrs: ['10.244.0.0/16'],
+      kubeProxy: { localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: ['primary'], clusterCidrs: ['10.244.0.0/16'] },
+    });
     expect(res.body.clusterVersion).toBe(cluster.version);
     // C2 (only `mode: ipvs`, and a kubeadm podSubnet hint) is a whole configuration too: what it leaves out takes kube-proxy's defaults.
+    // The cluster now has pod ranges: they stay; the podSubnet kubeadm gives kube-proxy is kube-proxy's own, apart from them.
     const c2 = await importDoc(clusterId, readFileSync(join(SHARED, 'kubeadm-multidoc-clusterconfig-v1beta2-kubeproxy-ipvs.yaml'), 'utf8'), 'application/yaml').expect(200);
-    expect(await get(`/v1/clusters/${clusterId}`)).toMatchObject({ proxyMode: 'IPVS', clusterCidrs: ['192.168.180.0/24'], kubeProxy: { nodePortAddresses: [], localhostNodePorts: true } });
-    expect(c2.body.kubeProxy).toMatchObject({ proxyMode: 'IPVS', nodePortAddresses: [] });
+    const apart = 'kubeProxy.clusterCidrs[0] 192.168.180.0/24 does not overlap clusterCidrs[0] 10.244.0.0/16: kube-proxy\'s ClusterCIDR detector will not recognise the cluster\'s IPv4 pods';
+    expect(await get(`/v1/clusters/${clusterId}`)).toMatchObject({
+      proxyMode: 'IPVS', clusterCidrs: ['10.244.0.0/16'], kubeProxy: { nodePortAddresses: [], localhostNodePorts: true, clusterCidrs: ['192.168.180.0/24'] }, warnings: [apart],
+    });
+    expect(c2.body.kubeProxy).toMatchObject({ proxyMode: 'IPVS', nodePortAddresses: [], kubeProxyClusterCidrs: ['192.168.180.0/24'] });
+    expect(c2.body.kubeProxy.clusterCidrs).toBeUndefined();
+    expect(c2.body.warnings).toContainEqual(expect.objectContaining({ kind: 'KubeProxyConfiguration', message: `clusterCIDR: ${apart}` }));
   });
 
   it('into a CCE cluster: the CCE rules are checked, pass-through with Local is stored as onlyLocal, and a re-import is unchanged', async () => {
@@ -511,6 +522,45 @@ describe('the model of an imported cluster', () => {
     } finally {
       reads.mockRestore();
     }
+  });
+
+  it('carries kube-proxy\'s own clusterCIDR, apart from the pod ranges of a dual-stack cluster, with a warning for the family it lacks', async () => {
+    const v4 = '10.244.0.0/16';
+    const v6 = 'fd00:10:244::/56';
+    const clusterId = await newCluster({ clusterCidrs: [v4, v6] });
+    // kubeadm v1.31's kube-proxy ConfigMap: clusterCIDR 10.244.0.0/16, IPv4 only, detectLocalMode "" (ClusterCIDR).
+    const res = await importDoc(clusterId, readFileSync(join(SHARED, 'kubeproxy-configmap-nftables-kubeadm-v1.31.yaml'), 'utf8'), 'application/yaml').expect(200);
+    const noV6 = `kubeProxy.clusterCidrs has no IPv6 CIDR for clusterCidrs[1] ${v6}: kube-proxy's ClusterCIDR detector recognises no IPv6 pod (a no-op detector for the family; kube-proxy logs "Detect-local-mode set to ClusterCIDR, but no cluster CIDR for family" ipFamily="IPv6")`;
+    expect(res.body.kubeProxy).toEqual({
+      proxyMode: 'NFTABLES', kubeProxyClusterCidrs: [v4], localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: ['primary'],
+    });
+    expect(res.body.warnings).toEqual([{ index: 0, kind: 'KubeProxyConfiguration', name: null, message: `clusterCIDR: ${noV6}` }]);
+    // The pod ranges stay as they were; the cluster says what kube-proxy's setting means for them.
+    expect(await get(`/v1/clusters/${clusterId}`)).toMatchObject({ clusterCidrs: [v4, v6], kubeProxy: { clusterCidrs: [v4], localDetector: 'CLUSTER_CIDR' }, warnings: [noV6] });
+    // The model the analyses use (adopted from the import) carries it, as a read of the database does.
+    const { adopted, stored } = await adoptedAndStored(clusterId);
+    expect(stored.kubeProxy.clusterCidrs).toEqual([v4]);
+    expect(stored.clusterCidrs).toEqual([v4, v6]);
+    expect(canonical(adopted)).toBe(canonical(stored));
+    // The same document again changes nothing.
+    const again = await importDoc(clusterId, readFileSync(join(SHARED, 'kubeproxy-configmap-nftables-kubeadm-v1.31.yaml'), 'utf8'), 'application/yaml').expect(200);
+    expect(again.body.clusterVersion).toBe(res.body.clusterVersion);
+    // GraphQL reports the same.
+    const other = await newCluster({ clusterCidrs: [v4, v6] });
+    const viaGql = await gql<{ importManifests: { kubeProxy: unknown; warnings: { message: string }[] } }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
+      importManifests(clusterId: $c, document: $d, format: YAML) { kubeProxy { clusterCidrs kubeProxyClusterCidrs localDetector } warnings { message } } }`,
+    { c: other, d: readFileSync(join(SHARED, 'kubeproxy-configmap-nftables-kubeadm-v1.31.yaml'), 'utf8') });
+    expect(viaGql.errors).toBeUndefined();
+    expect(viaGql.data!.importManifests).toEqual({ kubeProxy: { clusterCidrs: null, kubeProxyClusterCidrs: [v4], localDetector: 'CLUSTER_CIDR' }, warnings: [{ message: `clusterCIDR: ${noV6}` }] });
+  });
+
+  it('refuses a clusterCIDR of two CIDRs of one family, naming the field, storing nothing', async () => {
+    const clusterId = await newCluster({ clusterCidrs: [] });
+    const before = await snapshot(t);
+    const config = 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nclusterCIDR: 10.244.0.0/16,10.245.0.0/16\n';
+    const res = await importDoc(clusterId, config, 'application/yaml').expect(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'items[0].clusterCIDR' }] });
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('gives the same answers as a model read from the database', async () => {

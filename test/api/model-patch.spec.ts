@@ -74,6 +74,8 @@ const WRITES: Record<string, Write> = {
   'relabel a node': async (id, n) => api(id).send('patch', `/nodes/${await idOf(id, 'nodes', 'worker-2')}`, { labels: { 'topology.kubernetes.io/zone': `z${n % 3}` } }),
   'create a node': (id, n) => api(id).send('post', '/nodes', { name: `late-${n}`, internalIps: [`10.0.9.${n % 250}`] }),
   'change the proxy mode': (id, n) => one.http.patch(`/v1/clusters/${id}`).set(bearer(tenant.apiKey)).send({ proxyMode: ['IPTABLES', 'IPVS', 'NFTABLES'][n % 3] }),
+  'set kube-proxy\'s own clusterCIDR': (id, n) => one.http.patch(`/v1/clusters/${id}`).set(bearer(tenant.apiKey))
+    .send({ kubeProxy: { clusterCidrs: [null, [], ['10.244.0.0/17']][n % 3] } }),
   'merge-import a changed pod': (id, n) => {
     const doc = JSON.parse(realistic);
     doc.items[9].metadata.labels.rev = String(n);

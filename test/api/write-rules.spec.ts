@@ -82,6 +82,21 @@ describe('the same rule, whichever way the object comes in', () => {
     expect(await graphql(third, 'createPod', { namespace: 'shop', name: 'c', nodeName: 'n2', ips: ['10.244.1.9'] })).toEqual({ status: 200, field: null });
   });
 
+  it('kube-proxy\'s clusterCIDR with two CIDRs of one family: 400 on the second, storing nothing', async () => {
+    const id = await cluster();
+    const before = await snapshot(ctx.t);
+    const bad = ['10.244.0.0/16', '10.245.0.0/16'];
+    const res = await ctx.t.http.patch(`/v1/clusters/${id}`).set(bearer(ctx.tenant.apiKey)).send({ kubeProxy: { clusterCidrs: bad } });
+    expect({ status: res.status, field: res.body.errors?.[0]?.field ?? null }).toEqual({ status: 400, field: 'kubeProxy.clusterCidrs[1]' });
+    const viaGql = await gql(ctx.t, ctx.tenant.apiKey, 'mutation($id: String!, $c: [String!]) { updateCluster(id: $id, input: {kubeProxy: {clusterCidrs: $c}}) { id } }', { id, c: bad });
+    expect(viaGql.errors?.[0].extensions).toMatchObject({ status: 400, errors: [{ field: 'kubeProxy.clusterCidrs[1]' }] });
+    expect(await importOne(id, { apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', clusterCIDR: bad.join(',') }))
+      .toMatchObject({ status: 400, field: 'items[0].clusterCIDR' });
+    expect(await whatIf(id, { kubeProxy: { clusterCidrs: bad } })).toEqual({ status: 400, field: 'change.kubeProxy.clusterCidrs[1]' });
+    expect(await snapshot(ctx.t)).toEqual(before);
+    expect(await whatIf(id, { kubeProxy: { clusterCidrs: ['10.244.0.0/16', 'fd00:10:244::/56'] } })).toEqual({ status: 200, field: null });
+  });
+
   it('two addresses of one family: 400 on the list', async () => {
     const id = await cluster();
     const pod = { namespace: 'shop', name: 'b', ips: ['10.244.2.1', '10.244.2.2'] };

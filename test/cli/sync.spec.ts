@@ -101,13 +101,14 @@ describe('svcpath sync with a recorded kubectl (--kubectl)', () => {
     expect(run.stdout).toContain(`synced cluster ${clusterId}: version ${version}\n`);
     expect(run.stdout).toContain(`${CREATED_LINE}\n`);
     expect(run.stdout).toContain('  unchanged  nodes 0, pods 0, services 0, endpointSlices 0\n');
-    expect(run.stdout).toContain('  kube-proxy proxyMode IPVS, clusterCidrs 10.244.0.0/16');
+    // The cluster has pod ranges: the clusterCIDR is kube-proxy's own (kubeProxy.clusterCidrs).
+    expect(run.stdout).toContain('  kube-proxy proxyMode IPVS, kubeProxyClusterCidrs 10.244.0.0/16');
     expect(run.stdout).toContain('  skipped 0, warnings 0\n');
 
     expect(await names(clusterId, 'nodes')).toEqual(['cp-1', 'worker-1']);
     expect(await names(clusterId, 'pods')).toEqual(ALL_PODS);
     expect(await names(clusterId, 'services')).toEqual(['shop/web']);
-    expect(await get(`/v1/clusters/${clusterId}`)).toMatchObject({ proxyMode: 'IPVS', clusterCidrs: ['10.244.0.0/16'] });
+    expect(await get(`/v1/clusters/${clusterId}`)).toMatchObject({ proxyMode: 'IPVS', clusterCidrs: ['10.244.0.0/16'], kubeProxy: { clusterCidrs: ['10.244.0.0/16'] } });
 
     const invocations = readFileSync(argsLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
     expect(invocations.sort()).toEqual([

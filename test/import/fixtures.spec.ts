@@ -200,7 +200,7 @@ describe('C. kube-proxy configuration', () => {
   it('C5 v1alpha1 after defaulting: empty mode = iptables; every field known; no clusterCIDR = no local-traffic detector', () => {
     const r = load('k8s-testdata/kubeproxy-v1alpha1-after-defaulting.yaml');
     expect(counts(r)).toEqual({ nodes: 0, pods: 0, services: 0, endpointSlices: 0, skipped: 0 });
-    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [] });
+    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', clusterCidrs: [], localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [] });
     expect(messages(r)).toEqual([
       'clusterCIDR is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector',
     ]);
@@ -209,7 +209,7 @@ describe('C. kube-proxy configuration', () => {
   it('C6 v1alpha2 after defaulting: recognised, every field known, linux.masqueradeAll, no mode = iptables', () => {
     const r = load('k8s-testdata/kubeproxy-v1alpha2-after-defaulting.yaml');
     expect(counts(r)).toEqual({ nodes: 0, pods: 0, services: 0, endpointSlices: 0, skipped: 0 });
-    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: false, nodePortAddresses: [] });
+    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', clusterCidrs: [], localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: false, nodePortAddresses: [] });
     expect(messages(r)).toEqual([
       'detectLocal.clusterCIDRs is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector',
     ]);

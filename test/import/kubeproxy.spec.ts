@@ -18,7 +18,7 @@ const messages = (r: ParsedImport) => r.warnings.map((w) => w.message);
 
 
 const NO_DETECTOR = (field: string) => `${field} is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector`;
-const base: KubeProxyRecord = { proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [] };
+const base: KubeProxyRecord = { proxyMode: 'IPTABLES', clusterCidrs: [], localDetector: 'NONE', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [] };
 const v4 = '10.244.0.0/16';
 
 describe('every setting is stated: what the document leaves empty, absent or null takes kube-proxy\'s default', () => {
@@ -42,6 +42,8 @@ describe('every setting is stated: what the document leaves empty, absent or nul
       { ...base, clusterCidrs: [v4], localDetector: 'CLUSTER_CIDR', nodePortAddresses: ['127.0.0.0/8', '::1/128', '0.0.0.0/0', '::/0'] }, []],
     ['dual-stack clusterCIDR, comma-separated', 'v1alpha1', { clusterCIDR: '10.244.0.0/16,fd00:10:244::/56' },
       { ...base, clusterCidrs: [v4, 'fd00:10:244::/56'], localDetector: 'CLUSTER_CIDR' }, []],
+    ['clusterCIDR entries are trimmed', 'v1alpha1', { clusterCIDR: ' fd00:10:244::/56 , 10.244.0.0/16 ' },
+      { ...base, clusterCidrs: ['fd00:10:244::/56', v4], localDetector: 'CLUSTER_CIDR' }, []],
     ['detectLocalMode NodeCIDR needs no clusterCIDR', 'v1alpha1', { detectLocalMode: 'NodeCIDR' }, { ...base, localDetector: 'NODE_CIDR' }, []],
     ['detectLocalMode BridgeInterface is read as NodeCIDR, with a warning', 'v1alpha1', { detectLocalMode: 'BridgeInterface', detectLocal: { bridgeInterface: 'cbr0' } },
       { ...base, localDetector: 'NODE_CIDR' }, ['detectLocalMode: "BridgeInterface" is not modelled; read as NodeCIDR (both detect traffic from this node\'s pods)']],

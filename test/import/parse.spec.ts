@@ -179,7 +179,7 @@ ipvs: {strictARP: True}
 `);
     expect(r.pods[0]).toMatchObject({ hostNetwork: true, ready: true });
     expect(r.services[0].publishNotReadyAddresses).toBe(true);
-    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', localDetector: 'NONE', masqueradeAll: true, localhostNodePorts: false, nodePortAddresses: [] });
+    expect(r.kubeProxy).toEqual({ proxyMode: 'IPTABLES', clusterCidrs: [], localDetector: 'NONE', masqueradeAll: true, localhostNodePorts: false, nodePortAddresses: [] });
     const e = importError(() => json(service('s', { publishNotReadyAddresses: 'yes' })));
     expect(e.field).toBe('spec.publishNotReadyAddresses');
   });

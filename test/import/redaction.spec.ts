@@ -162,7 +162,7 @@ describe('kube-proxy configuration', () => {
   it('a redacted clusterCIDR: clusterCidrs unknown (not empty), so the ClusterCIDR detector stands', () => {
     const r = parseKubectl(JSON.stringify({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', clusterCIDR: `${H}/16` }), 'application/json');
     expect(r.kubeProxy).toEqual({
-      proxyMode: 'IPTABLES', localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [], unknown: ['clusterCidrs'],
+      proxyMode: 'IPTABLES', clusterCidrs: [], localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [], unknown: ['clusterCidrs'],
     });
     expect(messages(r)).toEqual([redacted('clusterCIDR', `${H}/16`)]);
   });

@@ -6,6 +6,7 @@ import type {
 import type { ObjectRef } from '../../prisma/change-feed';
 import { DATABASE_URL, TenantTx } from '../../prisma/prisma.service';
 import { ClusterRow } from '../topology/cluster-store';
+import { kubeProxyCidrsOf } from '../topology/kube-proxy-cidrs';
 
 type Labels = Record<string, string>;
 type Query = <T>(sql: string, params: unknown[]) => Promise<T[]>;
@@ -15,7 +16,8 @@ const SQL = {
   cluster: `SELECT tenant_id AS "tenantId", id, name, profile::text, kubernetes_version AS "kubernetesVersion", network_model::text AS "networkModel",
       proxy_mode::text AS "proxyMode", cluster_cidrs AS "clusterCidrs", service_cidrs AS "serviceCidrs", node_port_min AS "nodePortMin",
       node_port_max AS "nodePortMax", masquerade_all AS "masqueradeAll", local_detector::text AS "localDetector",
-      node_port_addresses AS "nodePortAddresses", localhost_node_ports AS "localhostNodePorts", version, created_at AS "createdAt", updated_at AS "updatedAt"
+      node_port_addresses AS "nodePortAddresses", localhost_node_ports AS "localhostNodePorts", kube_proxy_cluster_cidr AS "kubeProxyClusterCidr",
+      version, created_at AS "createdAt", updated_at AS "updatedAt"
     FROM clusters WHERE tenant_id = $1::uuid AND id = $2::uuid`,
   nodes: `SELECT name, internal_ips AS "internalIps", external_ip AS "externalIp", pod_cidrs AS "podCidrs", labels /*unknown*/ FROM nodes ${SCOPE}`,
   pods: `SELECT namespace, name, labels, node_name AS "nodeName", ips, host_network AS "hostNetwork", phase, ready, terminating,
@@ -90,7 +92,11 @@ export function settingsOf(cluster: ClusterRow): Omit<ClusterModel, 'nodes' | 'p
     name: cluster.name, profile: cluster.profile, kubernetesVersion: cluster.kubernetesVersion, networkModel: cluster.networkModel,
     proxyMode: cluster.proxyMode, clusterCidrs: cluster.clusterCidrs, serviceCidrs: cluster.serviceCidrs,
     nodePortRange: { min: cluster.nodePortMin, max: cluster.nodePortMax },
-    kubeProxy: { masqueradeAll: cluster.masqueradeAll, localDetector: cluster.localDetector, nodePortAddresses: cluster.nodePortAddresses, localhostNodePorts: cluster.localhostNodePorts },
+    kubeProxy: {
+      masqueradeAll: cluster.masqueradeAll, localDetector: cluster.localDetector, nodePortAddresses: cluster.nodePortAddresses, localhostNodePorts: cluster.localhostNodePorts,
+      // Always stated (null: the engine reads clusterCidrs), so every way of building the model gives one shape.
+      clusterCidrs: kubeProxyCidrsOf(cluster),
+    },
   };
 }
 

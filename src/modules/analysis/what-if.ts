@@ -2,6 +2,7 @@ import type { ClusterModel, NodeModel, PodModel, ServiceModel } from '../../engi
 import { normaliseCceAnnotations } from '../../engine';
 import { DomainError } from '../../common/domain-error';
 import { ClusterRow, Claim } from '../topology/cluster-store';
+import { checkKubeProxyCidrs } from '../topology/kube-proxy-cidrs';
 import { checkPodCidrs, nodeAddresses, nodeClaims } from '../nodes/node-rules';
 import { placePod, podClaims, PodRuleContext, podPorts } from '../pods/pod-rules';
 import { cceServiceRules, toServiceModel } from '../services/cce-constraints';
@@ -142,6 +143,13 @@ class ClaimHolders {
   }
 }
 
+/** kube-proxy's clusterCIDR as the change sets it (the rule of a cluster write): left out = as it is, null = the same as clusterCidrs. */
+function changeKubeProxyCidrs(model: ClusterModel, change: ChangeInput): readonly string[] | null {
+  const given = change.kubeProxy?.clusterCidrs;
+  if (given === undefined) return model.kubeProxy.clusterCidrs ?? null;
+  return given === null ? null : under('change', () => checkKubeProxyCidrs(given));
+}
+
 /** The cluster with the proposed change applied, in memory only; validated like a real write. */
 export function applyChange(model: ClusterModel, cluster: ClusterRow, change: ChangeInput): ClusterModel {
   const nodes = changeNodes(model, change);
@@ -154,6 +162,7 @@ export function applyChange(model: ClusterModel, cluster: ClusterRow, change: Ch
       localDetector: change.kubeProxy?.localDetector ?? model.kubeProxy.localDetector,
       nodePortAddresses: change.kubeProxy?.nodePortAddresses ?? model.kubeProxy.nodePortAddresses,
       localhostNodePorts: change.kubeProxy?.localhostNodePorts ?? model.kubeProxy.localhostNodePorts,
+      clusterCidrs: changeKubeProxyCidrs(model, change),
     },
     services,
     pods: changePods(model, nodes, change),

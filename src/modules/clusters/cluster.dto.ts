@@ -28,6 +28,12 @@ export class KubeProxyOptionsInput {
 
   @Prop('boolean', { nullable: true, description: 'iptables.localhostNodePorts (default true).' })
   @IsOptional() @IsBoolean() localhostNodePorts?: boolean;
+
+  @Prop('string', {
+    nullable: true, array: true, example: ['10.244.0.0/16'],
+    description: 'kube-proxy\'s own clusterCIDR, the ranges its ClusterCIDR detector takes for pod traffic: at most one per IP family; [] = none (the detector recognises no pod). null (the default) = the same as clusterCidrs. It may lie outside clusterCidrs (the cluster then carries a warning).',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(2) @IsString({ each: true }) clusterCidrs?: string[] | null;
 }
 
 @ObjectType('KubeProxyOptions')
@@ -36,6 +42,7 @@ export class KubeProxyOptions {
   @Prop(E.LocalDetector) localDetector!: LocalDetector;
   @Prop('string', { array: true }) nodePortAddresses!: string[];
   @Prop('boolean') localhostNodePorts!: boolean;
+  @Prop('string', { nullable: true, array: true, description: 'kube-proxy\'s own clusterCIDR ([] = none); null = the same as clusterCidrs.' }) clusterCidrs!: string[] | null;
 }
 
 /** Settings shared by create and update; every one optional (create fills in defaults). */
@@ -53,7 +60,7 @@ abstract class ClusterSettingsInput {
   @Prop(E.ProxyMode, { nullable: true, description: 'Default IPTABLES.' })
   @IsOptional() @IsIn(Object.values(ProxyMode)) proxyMode?: ProxyMode;
 
-  @Prop('string', { nullable: true, array: true, example: ['172.16.0.0/16'], description: 'Pod CIDRs (kube-proxy clusterCIDR); at most one per IP family. A Service CIDR may overlap them (the cluster then carries a warning).' })
+  @Prop('string', { nullable: true, array: true, example: ['172.16.0.0/16'], description: 'Pod CIDRs; at most one per IP family. kube-proxy\'s own clusterCIDR is kubeProxy.clusterCidrs, these unless set. A Service CIDR may overlap them (the cluster then carries a warning).' })
   @IsOptional() @IsArray() @ArrayMaxSize(2) @IsCidr({ each: true }) clusterCidrs?: string[];
 
   @Prop('string', { nullable: true, array: true, example: ['10.247.0.0/16'], description: 'Service CIDRs; default 10.96.0.0/12 (10.247.0.0/16 for CCE); at most one per IP family, at most /12 (IPv4) or /108 (IPv6). They may overlap clusterCidrs, as Kubernetes allows; pod IPs and node pod CIDRs must then lie outside them.' })
@@ -94,7 +101,7 @@ export class ClusterView {
   @Prop('string', { description: 'RFC 3339' }) updatedAt!: string;
   @Prop('string', {
     array: true,
-    description: 'Notes on settings that were accepted but change what the cluster may hold; empty when there are none. Today one per Service CIDR that overlaps a pod CIDR, naming both: node IPAM leaves the Service range out of the pod CIDRs it hands out, so pod IPs and node pod CIDRs inside it are refused. Derived from the settings, so every read carries them.',
+    description: 'Notes on settings that were accepted but change what the cluster may hold or how it behaves; empty when there are none. One per Service CIDR that overlaps a pod CIDR, naming both: node IPAM leaves the Service range out of the pod CIDRs it hands out, so pod IPs and node pod CIDRs inside it are refused. With the ClusterCIDR detector, one per pod range that kubeProxy.clusterCidrs has no CIDR of its IP family for, or whose family\'s CIDR there does not overlap it: kube-proxy then recognises none of those pods. Derived from the settings, so every read carries them.',
     example: ['serviceCidrs[0] 10.96.0.0/12 overlaps clusterCidrs[0] 10.0.0.0/8: node IPAM leaves the Service range out of the pod CIDRs it hands out (kube-controller-manager filterOutServiceRange, occupyServiceCIDR), so pod IPs and node pod CIDRs inside 10.96.0.0/12 are refused'],
   })
   warnings!: string[];

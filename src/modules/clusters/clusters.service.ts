@@ -6,6 +6,7 @@ import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
 import { settingsChange } from '../topology/model-changes';
 import { rangeWarnings } from '../topology/address-ranges';
+import { checkKubeProxyCidrs, detectorWarnings, kubeProxyCidrsOf, storedKubeProxyCidrs } from '../topology/kube-proxy-cidrs';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
 
@@ -18,9 +19,12 @@ export function toClusterView(row: ClusterRow): ClusterView {
     id: row.id, name: row.name, profile: row.profile, kubernetesVersion: row.kubernetesVersion,
     networkModel: row.networkModel, proxyMode: row.proxyMode, clusterCidrs: row.clusterCidrs, serviceCidrs: row.serviceCidrs,
     nodePortRange: { min: row.nodePortMin, max: row.nodePortMax },
-    kubeProxy: { masqueradeAll: row.masqueradeAll, localDetector: row.localDetector, nodePortAddresses: row.nodePortAddresses, localhostNodePorts: row.localhostNodePorts },
+    kubeProxy: {
+      masqueradeAll: row.masqueradeAll, localDetector: row.localDetector, nodePortAddresses: row.nodePortAddresses, localhostNodePorts: row.localhostNodePorts,
+      clusterCidrs: kubeProxyCidrsOf(row),
+    },
     version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
-    warnings: rangeWarnings(row),
+    warnings: [...rangeWarnings(row), ...detectorWarnings(row)],
   };
 }
 
@@ -44,7 +48,8 @@ function checkDualStack(field: 'clusterCidrs' | 'serviceCidrs', cidrs: string[])
  * Cross-field rules of a cluster's settings (the per-field ones are on the DTO); shared by cluster
  * writes and by imports that set kube-proxy options. A Service CIDR overlapping a pod CIDR is no
  * error: Kubernetes accepts it (node IPAM leaves the Service range out of pod CIDRs), and the
- * cluster's `warnings` say what it means (topology/address-ranges.ts).
+ * cluster's `warnings` say what it means (topology/address-ranges.ts); so is a kube-proxy
+ * clusterCIDR apart from the pod ranges (topology/kube-proxy-cidrs.ts).
  */
 export function checkSettings(s: Settings): void {
   checkDualStack('clusterCidrs', s.clusterCidrs);
@@ -74,6 +79,13 @@ export function checkSettings(s: Settings): void {
       throw DomainError.invalid(`kubeProxy.nodePortAddresses[${i}]`, 'must be CIDRs, or "primary" alone');
     }
   }
+  checkKubeProxyCidrs(kubeProxyCidrsOf(s) ?? []);
+}
+
+/** kube-proxy's clusterCIDR column: left out = as it was (null on create), null = the same as clusterCidrs. */
+function kubeProxyCidrsFrom(given: string[] | null | undefined, base: Settings | null): string | null {
+  if (given === undefined) return base?.kubeProxyClusterCidr ?? null;
+  return storedKubeProxyCidrs(given === null ? null : checkKubeProxyCidrs(given));
 }
 
 function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Settings | null): Settings {
@@ -93,6 +105,7 @@ function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Sett
     localDetector: input.kubeProxy?.localDetector ?? base?.localDetector ?? (clusterCidrs.length ? 'CLUSTER_CIDR' : 'NONE'),
     nodePortAddresses: input.kubeProxy?.nodePortAddresses ?? base?.nodePortAddresses ?? [],
     localhostNodePorts: input.kubeProxy?.localhostNodePorts ?? base?.localhostNodePorts ?? true,
+    kubeProxyClusterCidr: kubeProxyCidrsFrom(input.kubeProxy?.clusterCidrs, base),
   };
 }
 

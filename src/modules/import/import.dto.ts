@@ -76,10 +76,11 @@ export class ImportWarningView {
   @Prop('string') message!: string;
 }
 
-@ObjectType('ImportKubeProxy', { description: 'The kube-proxy options the document set on the cluster. A KubeProxyConfiguration is the whole configuration: what it leaves empty takes kube-proxy\'s default (mode "" = iptables). Only cluster CIDRs it does not give (kube-proxy does not own them) and redacted values are left as they were (null here).' })
+@ObjectType('ImportKubeProxy', { description: 'The kube-proxy options the document set on the cluster. A KubeProxyConfiguration is the whole configuration: what it leaves empty takes kube-proxy\'s default (mode "" = iptables). Only redacted values, and the cluster\'s pod ranges once it has some, are left as they were (null here).' })
 export class ImportKubeProxyView {
   @Prop(E.ProxyMode, { nullable: true }) proxyMode?: ProxyMode;
-  @Prop('string', { nullable: true, array: true }) clusterCidrs?: string[];
+  @Prop('string', { nullable: true, array: true, description: 'The cluster\'s pod ranges (clusterCidrs), taken from clusterCIDR only when the cluster had none; null when left as they were.' }) clusterCidrs?: string[];
+  @Prop('string', { nullable: true, array: true, description: 'kube-proxy\'s own clusterCIDR, stored as kubeProxy.clusterCidrs ([] when the document has none: kube-proxy then has none); null when redacted.' }) kubeProxyClusterCidrs?: string[];
   @Prop(E.LocalDetector, { nullable: true, description: 'CLUSTER_CIDR when the document gives cluster CIDRs and no detectLocalMode (kube-proxy\'s default).' }) localDetector?: LocalDetector;
   @Prop('boolean', { nullable: true }) masqueradeAll?: boolean;
   @Prop('boolean', { nullable: true }) localhostNodePorts?: boolean;

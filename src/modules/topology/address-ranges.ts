@@ -18,7 +18,7 @@ import { Cidr, cidrContains, parseCidr } from '../../common/net';
  */
 
 /** Whether two CIDRs share an address (CIDRs are nested or disjoint, so one holds the other's base). */
-function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return a.family === b.family && (cidrContains(a, baseIp(b)) || cidrContains(b, baseIp(a)));
 }
 

@@ -173,7 +173,7 @@ export function readKubeProxyConfiguration(o: Field, version: string): KubeProxy
 
   const record: KubeProxyRecord = o.ctx.withUnknown<KubeProxyRecord>({
     proxyMode,
-    ...(cidrs.length ? { clusterCidrs: cidrs } : {}),
+    clusterCidrs: cidrs,
     localDetector: detector ?? (cidrs.length ? 'CLUSTER_CIDR' : 'NONE'),
     masqueradeAll,
     localhostNodePorts,
@@ -189,7 +189,7 @@ export function readKubeProxyConfiguration(o: Field, version: string): KubeProxy
  */
 export function settleLocalDetector(read: KubeProxyRead, warn: (message: string) => void): void {
   if (!read.detectsByClusterCidr) return;
-  const known = (read.record.clusterCidrs?.length ?? 0) > 0 || (read.record.unknown?.includes('clusterCidrs') ?? false);
+  const known = read.record.clusterCidrs.length > 0 || (read.record.unknown?.includes('clusterCidrs') ?? false);
   read.record.localDetector = known ? 'CLUSTER_CIDR' : 'NONE';
   if (!known) {
     warn(`${read.cidrField} is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector`);

@@ -98,10 +98,10 @@ function applyKubeadmHints(c: Collected): void {
       warn(subnets);
     } else if (subnets && kp) {
       const record = kp.read.record;
-      if (!record.clusterCidrs && !record.unknown?.includes('clusterCidrs')) {
+      if (record.clusterCidrs.length === 0 && !record.unknown?.includes('clusterCidrs')) {
         record.clusterCidrs = subnets;
         warn(`networking.podSubnet ${hint.podSubnet} used as kube-proxy's clusterCIDR, which the KubeProxyConfiguration leaves empty (kubeadm fills it the same way)`);
-      } else if (record.clusterCidrs && record.clusterCidrs.join(',') !== subnets.join(',')) {
+      } else if (record.clusterCidrs.length > 0 && record.clusterCidrs.join(',') !== subnets.join(',')) {
         warn(`networking.podSubnet ${hint.podSubnet} differs from the KubeProxyConfiguration's clusterCIDR ${record.clusterCidrs.join(',')}; the latter is used`);
       }
     }

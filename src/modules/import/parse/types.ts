@@ -157,14 +157,16 @@ export interface EndpointSliceRecord {
 /**
  * A KubeProxyConfiguration is kube-proxy's whole configuration: every setting is stated, with
  * kube-proxy's own default for what the document leaves empty, absent or null (see kubeproxy.ts
- * for each default and its upstream source). The one exception is `clusterCidrs`: absent when the
- * configuration gives none, because the cluster's pod CIDRs are not kube-proxy's to clear.
+ * for each default and its upstream source).
  */
 export interface KubeProxyRecord {
   /** mode; "" = iptables (the Linux default). */
   proxyMode: ProxyMode;
-  /** clusterCIDR (v1alpha1, comma-separated) or detectLocal.clusterCIDRs (v1alpha2); absent when empty. */
-  clusterCidrs?: string[];
+  /**
+   * kube-proxy's own clusterCIDR (v1alpha1, comma-separated) or detectLocal.clusterCIDRs (v1alpha2);
+   * [] when empty: kube-proxy has none. The import also gives it to a cluster without pod ranges.
+   */
+  clusterCidrs: string[];
   /** detectLocalMode ("" = ClusterCIDR); NONE when ClusterCIDR has no CIDR to detect with. */
   localDetector: LocalDetector;
   masqueradeAll: boolean;
