@@ -49,7 +49,7 @@ function serviceFacts(svc: ServiceModel): ServiceFacts {
  * (pkg/proxy/serviceport.go: MapCIDRsByIPFamily): a family with none gets no firewall.
  */
 function rangesOf(svc: ServiceModel, family: IpFamily): CidrSet | null {
-  const of = svc.loadBalancerSourceRanges.filter((c) => (c.includes(':') ? 6 : 4) === family);
+  const of = svc.loadBalancerSourceRanges.filter((c) => ipFamilyOf(c.split('/')[0]) === family);
   return of.length > 0 ? new CidrSet(of) : null;
 }
 

@@ -142,7 +142,7 @@ export function compile(model: ClusterModel): CompiledCluster {
   const { ipOwner, eipOwner, claims } = ownerMaps(nodes, pods);
   const sources: EndpointSources = {
     slicesByService: groupSlices(model), pods: model.pods, compiledPods: new LayeredList(pods),
-    selectorIndex: buildSelectorIndex(model), nodeByName, nodes, podKeyOfIp: podKeyOfIp(ipOwner),
+    selectorIndex: buildSelectorIndex(model), nodeByName, nodes, kubernetesVersion: model.kubernetesVersion, podKeyOfIp: podKeyOfIp(ipOwner),
   };
   const { services, servicePorts } = compileServices(model, sources);
   const tables = buildFrontends(servicePorts, warnings);

@@ -62,15 +62,11 @@ export interface ClusterChoice {
   readonly endpoints: readonly CompiledEndpoint[];
   /** The rule and note of the choice (PreferSameZone, PreferSameNode, a fallback), or null when topology says nothing. */
   readonly act: { readonly rule: RuleId; readonly note: string } | null;
-  /** Equal ids = equal choices (endpoints and note), for telling nodes apart: 0 = every ready endpoint, with a note the same on every node. */
-  readonly setId: number;
 }
 
 /** A Service port's topology-aware choice per node (topology.ts Topology). */
 export interface EndpointTopology {
   at(node: CompiledNode): ClusterChoice;
-  /** Whether some node may use fewer than every ready endpoint (else nodes need no telling apart). */
-  readonly narrows: boolean;
   /** Nodes that ready endpoints are hinted for by name, when this kube-proxy goes by node hints here (PreferSameNode); else empty. */
   readonly hintedNodes: ReadonlySet<string>;
   /** The hints are the EndpointSlice controller's, inferred (the Service has no slices here). */

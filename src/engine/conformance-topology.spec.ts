@@ -11,6 +11,8 @@ import { fakeCluster, makeService, port, TEST_EXTERNAL_CLIENT, TEST_NODE, TEST_N
 import { trace } from './trace';
 
 const CLUSTER_IP = '172.30.1.1';
+/** A pod address (the fixture's cluster CIDR is 10.0.0.0/8), seen by the ClusterCIDR detector as a pod. */
+const POD_IP = '10.0.0.2';
 
 function clusterOf(row: TopologyRow): ClusterModel {
   const nodePort = row.other.nodePort === undefined ? null : Number(row.other.nodePort);
@@ -34,8 +36,8 @@ function clusterOf(row: TopologyRow): ClusterModel {
 }
 
 /** The endpoints trace() forwards to, as upstream writes them ("ip:port"), sorted; [] when it does not forward. */
-function candidates(model: ClusterModel, ip: string, port: number): string[] {
-  const t = trace(compile(model), { source: { external: { ip: TEST_EXTERNAL_CLIENT } }, destination: { ip, port, protocol: 'TCP' }, node: TEST_NODE });
+function candidates(model: ClusterModel, ip: string, port: number, source = TEST_EXTERNAL_CLIENT): string[] {
+  const t = trace(compile(model), { source: { external: { ip: source } }, destination: { ip, port, protocol: 'TCP' }, node: TEST_NODE });
   return t.verdict === 'FORWARD' ? t.endpoints.map((e) => `${e.ip}:${e.port}`).sort() : [];
 }
 
@@ -49,10 +51,20 @@ describe('topology-aware routing: kube-proxy TestCategorizeEndpoints', () => {
       const external = nodePort === null ? null : candidates(model, TEST_NODE_IP, nodePort);
       // ClusterIP traffic takes the cluster set unless internalTrafficPolicy is Local (then the local one);
       // external traffic the cluster set unless externalTrafficPolicy is Local.
-      const byCluster = [...(row.internalPolicyLocal ? [] : [clusterIp]), ...(external !== null && !row.externalPolicyLocal ? [external] : [])];
+      // With eTP Local, a pod's NodePort packet short-circuits to the cluster set (iptables).
+      const shortCircuit = nodePort !== null && row.externalPolicyLocal ? candidates(model, TEST_NODE_IP, nodePort, POD_IP) : null;
+      const byCluster = [
+        ...(row.internalPolicyLocal ? [] : [clusterIp]), ...(external !== null && !row.externalPolicyLocal ? [external] : []),
+        ...(shortCircuit === null ? [] : [shortCircuit]),
+      ];
       const byLocal = [...(row.internalPolicyLocal ? [clusterIp] : []), ...(external !== null && row.externalPolicyLocal ? [external] : [])];
-      if (row.clusterEndpoints === null) expect(byCluster).toEqual([]);
-      else for (const got of byCluster) expect(got).toEqual([...row.clusterEndpoints].sort());
+      // Upstream's nil cluster set: no traffic of this Service uses it (a pod's NodePort packet
+      // short-circuits only where there are cluster endpoints to go to).
+      if (row.clusterEndpoints === null) expect(byCluster.filter((got) => got !== shortCircuit)).toEqual([]);
+      else {
+        expect(byCluster.length).toBeGreaterThan(0);
+        for (const got of byCluster) expect(got).toEqual([...row.clusterEndpoints].sort());
+      }
       if (row.localEndpoints === null) expect(byLocal).toEqual([]);
       else for (const got of byLocal) expect(got).toEqual([...row.localEndpoints].sort());
       expect(byCluster.length + byLocal.length).toBeGreaterThan(0);

@@ -80,6 +80,8 @@ export interface EndpointSources {
   readonly nodeByName: ReadonlyMap<string, number>;
   /** The compiled nodes (by index): their zones. */
   readonly nodes: readonly CompiledNode[];
+  /** The cluster's Kubernetes version: which hints the EndpointSlice controller writes. */
+  readonly kubernetesVersion: string;
   /** Key of the pod owning this IP (the owner compile() settled on), or null. */
   podKeyOfIp(ip: string): string | null;
 }
@@ -162,7 +164,7 @@ function fromSelector(src: EndpointSources, svc: ServiceModel, sp: ServicePortMo
     const ready = svc.publishNotReadyAddresses || (serving && !pod.terminating);
     const zone = compiled.nodeIndex < 0 ? null : src.nodes[compiled.nodeIndex].zone;
     // The controller hints ready endpoints only (trafficdist.go).
-    const hints = ready ? inferredHints(svc.trafficDistribution, zone, pod.nodeName) : null;
+    const hints = ready ? inferredHints(src.kubernetesVersion, svc, zone, pod.nodeName) : null;
     out.push({
       ip, port, nodeName: pod.nodeName, nodeIndex: compiled.nodeIndex, podKey: compiled.key,
       ready, serving: svc.publishNotReadyAddresses || serving, terminating: pod.terminating,

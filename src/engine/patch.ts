@@ -22,6 +22,7 @@
 //  - node additions and deletions shift every node index, and settings reach everything: for
 //    those (and for a model with duplicate keys) the result is compile() of the new model.
 import { compile, eipOwners, groupSlices, podKeyOfIp } from './compile';
+import { ZONE_LABEL } from './topology';
 import type { CompiledCluster } from './compiled';
 import type { EndpointSources } from './endpoints';
 import type { ClusterModel, NodeModel, PodModel } from './model';
@@ -40,7 +41,10 @@ export { applyModelChanges, type ClusterSettings, type ModelChange } from './pat
 function needsRecompile(prev: CompiledCluster, c: ModelChange): boolean {
   if (c.kind === 'settings') return true;
   if (c.kind !== 'node') return false;
-  return c.after === null || c.after.name !== c.name || !prev.nodeByName.has(c.name);
+  if (c.after === null || c.after.name !== c.name || !prev.nodeByName.has(c.name)) return true;
+  // A node's zone decides the topology hints inferred for endpoints on it, and which cluster
+  // endpoints it uses: rare, so compiled from scratch rather than patched.
+  return (c.after.labels[ZONE_LABEL] ?? null) !== prev.nodes[prev.nodeByName.get(c.name) as number].zone;
 }
 
 /** The writes of one patch, applied to drafts of each part of the previous version (made on the first write to each). */
@@ -96,7 +100,7 @@ class ClusterDraft {
     const labels = pods.labels.finish(model.pods.length);
     const src: EndpointSources = {
       slicesByService: this.#slices?.finish() ?? slicesOf(model.endpointSlices) ?? groupSlices(model), pods: model.pods,
-      compiledPods: pods.compiled.finish(), selectorIndex: labels, nodeByName: prev.nodeByName, nodes: prev.nodes, podKeyOfIp: podKeyOfIp(ipOwner),
+      compiledPods: pods.compiled.finish(), selectorIndex: labels, nodeByName: prev.nodeByName, nodes, kubernetesVersion: model.kubernetesVersion, podKeyOfIp: podKeyOfIp(ipOwner),
     };
     const affected = new Set(this.#slices?.before.keys());
     servicesSelecting(prev.services, pods.touched, affected);

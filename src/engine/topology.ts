@@ -6,7 +6,7 @@
 //  - a mode is used only when at least one ready endpoint is hinted for this node (or zone);
 //    otherwise the node falls back to every ready endpoint, and the answer says why;
 //  - the choice narrows the endpoints of Cluster policies only (ClusterIP traffic, eTP Cluster,
-//    and the eTP Local pod short-circuit); Local policies keep the node's own endpoints.
+//    and the eTP Local pod and node short-circuits); Local policies keep the node's own endpoints.
 // Which kube-proxy reads hints at all depends on the Kubernetes version (and, before v1.31, on
 // the Service's annotations): topologyPolicy().
 import type { ClusterChoice, CompiledEndpoint, CompiledNode, EndpointTopology, TopologyPolicy } from './compiled';
@@ -22,23 +22,26 @@ export function minorVersion(version: string): number | null {
   return m === null ? null : Number(m[1]);
 }
 
+/** Whether the Service asks for the EndpointSlice controller's "Auto" hints by annotation (topology-mode from v1.27, or the older topology-aware-hints). */
+function hintsAnnotated(minor: number, svc: ServiceModel): boolean {
+  const value = (minor >= 27 ? svc.annotations[MODE_ANNOTATION] : undefined) ?? svc.annotations[HINTS_ANNOTATION] ?? '';
+  return value !== '' && value !== 'disabled' && value !== 'Disabled';
+}
+
 /**
  * Whether kube-proxy of `version` reads the topology hints of Service `svc`:
- *  - before v1.23 topology-aware hints were alpha, off by default (TopologyAwareHints);
- *  - v1.23 to v1.30: only for Services that ask by annotation (topology-aware-hints, and from
- *    v1.27 topology-mode), with any value but empty or disabled (v1.23: Auto only);
+ *  - before v1.24 topology-aware hints were off by default (TopologyAwareHints: alpha in v1.21,
+ *    beta but disabled in v1.23, on by default from v1.24);
+ *  - v1.24 to v1.30: only for Services that ask by annotation (topology-aware-hints, and from
+ *    v1.27 topology-mode), with any value but empty or disabled;
  *  - v1.31 and later: the hints alone decide (trafficDistribution beta; kube-proxy stopped
  *    reading the annotations), node hints from v1.34 (PreferSameTrafficDistribution beta).
  * An unreadable version counts as the newest.
  */
 export function topologyPolicy(version: string, svc: ServiceModel): TopologyPolicy | null {
   const minor = minorVersion(version) ?? Number.MAX_SAFE_INTEGER;
-  if (minor < 23) return null;
-  if (minor < 31) {
-    const value = (minor >= 27 ? svc.annotations[MODE_ANNOTATION] : undefined) ?? svc.annotations[HINTS_ANNOTATION] ?? '';
-    const asks = minor < 24 ? value === 'Auto' || value === 'auto' : value !== '' && value !== 'disabled' && value !== 'Disabled';
-    if (!asks) return null;
-  }
+  if (minor < 24) return null;
+  if (minor < 31 && !hintsAnnotated(minor, svc)) return null;
   return { nodes: minor >= 34 };
 }
 
@@ -59,7 +62,6 @@ export class Topology implements EndpointTopology {
   readonly #allNodeHinted: boolean;
   readonly #byZone = new Map<string, ClusterChoice>();
   readonly #byNode = new Map<string, ClusterChoice | null>();
-  #nextSet = 1;
   readonly #all: ClusterChoice;
   readonly #noZone: ClusterChoice;
 
@@ -74,14 +76,9 @@ export class Topology implements EndpointTopology {
     this.#allNodeHinted = ready.every((ep) => ep.nodeHints !== null && ep.nodeHints.length > 0);
     this.hintedNodes = policy.nodes && this.#allNodeHinted ? new Set(ready.flatMap((ep) => ep.nodeHints ?? [])) : NO_NAMES;
     this.#all = this.#allZoneHinted
-      ? { endpoints: ready, act: null, setId: 0 }
-      : { endpoints: ready, act: { rule: 'K8S-TOPOLOGY-IGNORED-MISSING-HINT', note: 'topology hints ignored: some ready endpoint has no zone hint, so every ready endpoint is used' }, setId: 0 };
-    this.#noZone = { endpoints: ready, act: { rule: 'K8S-TOPOLOGY-IGNORED-NO-ZONE-LABEL', note: `topology hints ignored: this node has no ${ZONE_LABEL} label, so every ready endpoint is used` }, setId: 0 };
-  }
-
-  /** Whether any choice differs from "every ready endpoint" (else nodes need no telling apart). */
-  get narrows(): boolean {
-    return this.#allZoneHinted || (this.#policy.nodes && this.#allNodeHinted);
+      ? { endpoints: ready, act: null }
+      : { endpoints: ready, act: { rule: 'K8S-TOPOLOGY-IGNORED-MISSING-HINT', note: 'topology hints ignored: some ready endpoint has no zone hint, so every ready endpoint is used' } };
+    this.#noZone = { endpoints: ready, act: { rule: 'K8S-TOPOLOGY-IGNORED-NO-ZONE-LABEL', note: `topology hints ignored: this node has no ${ZONE_LABEL} label, so every ready endpoint is used` } };
   }
 
   /** The cluster endpoints `node` uses. */
@@ -100,7 +97,7 @@ export class Topology implements EndpointTopology {
     if (choice === undefined) {
       const endpoints = this.#ready.filter((ep) => ep.nodeHints?.includes(name) === true);
       choice = endpoints.length === 0 ? null : {
-        endpoints, setId: this.#nextSet++,
+        endpoints,
         act: { rule: 'K8S-TOPOLOGY-SAME-NODE', note: `topology hints (PreferSameNode): ${plural(endpoints.length, 'endpoint')} of ${this.#ready.length} hinted for this node` },
       };
       this.#byNode.set(name, choice);
@@ -113,10 +110,9 @@ export class Topology implements EndpointTopology {
     if (choice === undefined) {
       const endpoints = this.#ready.filter((ep) => ep.zoneHints?.includes(zone) === true);
       choice = endpoints.length === 0
-        // Every ready endpoint, but a set id of its own: its note names the zone.
-        ? { endpoints: this.#ready, setId: this.#nextSet++,
+        ? { endpoints: this.#ready,
           act: { rule: 'K8S-TOPOLOGY-IGNORED-NO-ENDPOINT-FOR-ZONE', note: `topology hints ignored: no ready endpoint is hinted for zone ${zone}, so every ready endpoint is used` } }
-        : { endpoints, setId: this.#nextSet++,
+        : { endpoints,
           act: { rule: 'K8S-TOPOLOGY-SAME-ZONE', note: `topology hints (PreferSameZone): ${plural(endpoints.length, 'endpoint')} of ${this.#ready.length} hinted for zone ${zone}` } };
       this.#byZone.set(zone, choice);
     }
@@ -138,11 +134,15 @@ export function anyHinted(ready: readonly CompiledEndpoint[]): boolean {
  * here (its endpoints derived from the selector), by trafficDistribution (trafficdist.go,
  * preferCloseHeuristic.update): PreferClose, PreferSameZone and PreferSameNode hint the endpoint
  * for its own zone when it has one, PreferSameNode also for its own node. Null when the
- * controller writes none: no trafficDistribution (or one it does not know), or `topology-mode:
- * Auto`, whose allocation (by each zone's share of CPU) this model cannot know.
+ * controller writes none: no trafficDistribution (or one it does not know), a controller before
+ * v1.31 (the field's beta), or a Service that asks for "Auto" hints by annotation, which take
+ * precedence and whose allocation (by each zone's share of CPU) this model cannot know.
  */
-export function inferredHints(trafficDistribution: string | null | undefined, zone: string | null, nodeName: string | null): { zones: readonly string[]; nodes: readonly string[] } | null {
+export function inferredHints(version: string, svc: ServiceModel, zone: string | null, nodeName: string | null): { zones: readonly string[]; nodes: readonly string[] } | null {
+  const trafficDistribution = svc.trafficDistribution;
   if (trafficDistribution !== 'PreferClose' && trafficDistribution !== 'PreferSameZone' && trafficDistribution !== 'PreferSameNode') return null;
+  const minor = minorVersion(version) ?? Number.MAX_SAFE_INTEGER;
+  if (minor < 31 || hintsAnnotated(minor, svc)) return null;
   const zones = zone === null || zone === '' ? [] : [zone];
   const nodes = trafficDistribution === 'PreferSameNode' && nodeName !== null ? [nodeName] : [];
   return zones.length === 0 && nodes.length === 0 ? null : { zones, nodes };

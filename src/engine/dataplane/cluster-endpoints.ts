@@ -14,14 +14,14 @@ export function clusterChoice(sp: CompiledServicePort, node: CompiledNode): Clus
   const topology = sp.categories.topology;
   if (topology !== null) return topology.at(node);
   let all = ALL_CLUSTER.get(sp);
-  if (all === undefined) ALL_CLUSTER.set(sp, (all = { endpoints: sp.categories.cluster, act: null, setId: 0 }));
+  if (all === undefined) ALL_CLUSTER.set(sp, (all = { endpoints: sp.categories.cluster, act: null }));
   return all;
 }
 
 /** Which cluster-wide endpoint set is in use, made once per Service port (decide() runs per node class). */
 const SET_ACTS = new WeakMap<CompiledServicePort, Act>();
 
-export function clusterEndpointsAct(sp: CompiledServicePort): Act {
+function clusterEndpointsAct(sp: CompiledServicePort): Act {
   let made = SET_ACTS.get(sp);
   if (made === undefined) {
     made = sp.categories.clusterTerminatingFallback
@@ -35,9 +35,12 @@ export function clusterEndpointsAct(sp: CompiledServicePort): Act {
 const HINTS_INFERRED = act('K8S-TOPOLOGY-HINTS-INFERRED', 'the Service has no EndpointSlices here: hints inferred from its trafficDistribution, as the EndpointSlice controller writes them');
 const HINTS_UNREAD = act('K8S-TOPOLOGY-HINTS-UNREAD', 'the endpoints carry topology hints, but this kube-proxy does not read them (Kubernetes version, Service annotations): every ready endpoint is used');
 
-/** The acts that say which cluster endpoints are in use at a node (`choice`): ready or terminating, then topology. */
-export function clusterChoiceActs(sp: CompiledServicePort, choice: ClusterChoice, acts: Act[]): void {
-  acts.push(clusterEndpointsAct(sp));
+/**
+ * The acts that say which cluster endpoints are in use at a node (`choice`): ready or terminating
+ * (unless `withSet` is false: the eTP Local short-circuit never said it), then topology.
+ */
+export function clusterChoiceActs(sp: CompiledServicePort, choice: ClusterChoice, acts: Act[], withSet = true): void {
+  if (withSet) acts.push(clusterEndpointsAct(sp));
   if (choice.act !== null) {
     if (sp.categories.topology?.inferred === true) acts.push(HINTS_INFERRED);
     acts.push(choice.act);

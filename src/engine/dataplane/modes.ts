@@ -38,7 +38,7 @@ function shortCircuitingExternalLocal(ctx: PacketContext, sp: CompiledServicePor
   if (pod || isLocalSource(ctx)) {
     // The short-circuit jumps to the Service's cluster chain: the node's cluster endpoints.
     const choice = clusterChoice(sp, ctx.node);
-    if (choice.act !== null) clusterChoiceActs(sp, choice, acts);
+    clusterChoiceActs(sp, choice, acts, false);
     return pod
       ? forward(sp, via, { endpoints: choice.endpoints, masquerade: false, reason: 'POD_SHORT_CIRCUIT', rule: 'K8S-ETP-LOCAL-POD-SHORTCIRCUIT' }, acts)
       : forward(sp, via, { endpoints: choice.endpoints, masquerade: true, reason: 'NODE_SOURCE_MASQUERADE', rule: 'K8S-ETP-LOCAL-NODE-SHORTCIRCUIT' }, acts);

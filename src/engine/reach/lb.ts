@@ -108,7 +108,7 @@ function positionsOf(targets: readonly number[], list: TargetList, n: number): n
 /**
  * Class keys of the plan's targets (kept for the list): their ordinary keys, shared by every
  * answer targeting the same (shared) list, with those of the nodes the traffic singles out
- * (DataPlane.singledOutNodes) keyed one by one.
+ * (Sharing.nodeClasses().singled) keyed one by one.
  */
 function targetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: readonly number[]): Int32Array {
   let keys = plan.classKeys.get(targets);

@@ -2,7 +2,7 @@
 // 5,000-node cluster), and the node class key most of them get. Both depend on the cluster
 // (and the shape of the answer), not on the Service or the client, so they are built once per
 // cluster and shared by every answer: an answer then keys, and stores a class for, only the
-// few nodes the data plane singles out for its traffic (DataPlane.singledOutNodes).
+// few nodes the sharing singles out for its traffic (Sharing.nodeClasses().singled).
 import type { CompiledCluster, CompiledNode } from '../compiled';
 import type { Sharing } from '../sharing/sharing';
 import type { IpFamily } from '../ip';
@@ -112,9 +112,9 @@ function buildOrdinary(sharing: Sharing, cc: CompiledCluster, layout: RowLayout)
 
 /** The ordinary keys of a layout's rows under `sharing`, built on first use and kept. */
 export function ordinaryRows(sharing: Sharing, cc: CompiledCluster, layout: RowLayout): OrdinaryRows {
-  let byPlane = ORDINARY.get(layout);
-  if (byPlane === undefined) ORDINARY.set(layout, (byPlane = new Map()));
-  let rows = byPlane.get(sharing);
-  if (rows === undefined) byPlane.set(sharing, (rows = buildOrdinary(sharing, cc, layout)));
+  let bySharing = ORDINARY.get(layout);
+  if (bySharing === undefined) ORDINARY.set(layout, (bySharing = new Map()));
+  let rows = bySharing.get(sharing);
+  if (rows === undefined) bySharing.set(sharing, (rows = buildOrdinary(sharing, cc, layout)));
   return rows;
 }

@@ -7,7 +7,8 @@
 // suggestions-keep-word.spec.ts checks the promises against compile() + reachability().
 import { normaliseCceAnnotations } from '../profiles/cce/annotations';
 import { checkCceServiceConstraints } from '../profiles/cce/constraints';
-import type { CompiledCluster, CompiledServicePort } from '../compiled';
+import type { CompiledCluster, CompiledEndpoint, CompiledServicePort } from '../compiled';
+import { inferredHints } from '../topology';
 import type { PolicyOverride } from '../dataplane/dataplane';
 import { categorizeEndpoints } from '../endpoints';
 import type { PodModel, ServiceModel } from '../model';
@@ -178,7 +179,15 @@ function readyVariant(cc: CompiledCluster, sp: CompiledServicePort): CompiledClu
   const pods = sliced ? [] : unreadyBackends(cc, sp);
   if (pods.length > 0) {
     const keys = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
-    const endpoints = sp.endpoints.map((ep) => (ep.podKey !== null && keys.has(ep.podKey) ? { ...ep, serving: true, ready: !ep.terminating } : ep));
+    // As the EndpointSlice controller would write them once ready: hints too (topology.ts inferredHints).
+    const made = (ep: CompiledEndpoint): CompiledEndpoint => {
+      const ready = !ep.terminating;
+      const hints = ready ? inferredHints(cc.model.kubernetesVersion, svc, ep.zone, ep.nodeName) : null;
+      return hints === null
+        ? { ...ep, serving: true, ready }
+        : { ...ep, serving: true, ready, zoneHints: hints.zones.length > 0 ? hints.zones : null, nodeHints: hints.nodes.length > 0 ? hints.nodes : null, hintsInferred: true };
+    };
+    const endpoints = sp.endpoints.map((ep) => (ep.podKey !== null && keys.has(ep.podKey) ? made(ep) : ep));
     const categories = categorizeEndpoints(endpoints, sp.categories.policy);
     if (categories.hasAnyEndpoints) {
       const servicePorts = cc.servicePorts.slice();

@@ -75,7 +75,7 @@ export interface KnownOutcomes {
   readonly node: number;
   /**
    * The packet and decision they were computed for (its connection scope, see sameScope), or
-   * null when the data plane is not connectionNodeLocal.
+   * null when the sharing is not connectionNodeLocal.
    */
   readonly scope: NodeDecision | null;
   /** scopeDst(scope), found once. */

@@ -7,7 +7,8 @@
 // Clusters: the benchmark's seed-42 cluster (5,000 nodes) and small generated ones, each edited
 // to cover what the generator does not set: other proxy modes, local-traffic detectors,
 // nodePortAddresses, masqueradeAll, secondary node IPs, dual stack, loadBalancerSourceRanges,
-// externalIPs, excluded nodes, HostNetwork pods, and the CCE / CCE Turbo profiles.
+// externalIPs, excluded nodes, HostNetwork pods, the CCE / CCE Turbo profiles, and topology-aware
+// routing with session affinity (k8s-topology-zones).
 import { createHash } from 'node:crypto';
 import {
   compile, reachability, trace, type ClusterModel, type CompiledCluster, type NodeModel, type PodModel, type ReachabilityRequest,
@@ -139,7 +140,7 @@ export const VARIANTS: readonly Variant[] = [
   },
   {
     // Topology-aware routing: every Service PreferClose (hints inferred for each ready endpoint's
-    // zone, nodes in three zones), on a kube-proxy that reads node hints too; a quarter of the
+    // zone, nodes in three zones; PreferClose writes no node hints), on kube-proxy v1.34; a quarter of the
     // Services with session affinity.
     name: 'k8s-topology-zones', reaches: 1000, traces: 1500,
     model: variantModel(11, (m, rand) => {

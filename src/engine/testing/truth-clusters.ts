@@ -87,9 +87,9 @@ function service(spec: TruthSpec, type: 'NodePort' | 'LoadBalancer', etp: Traffi
 
 /**
  * cceCluster()'s nodes and client pods (client-s on server, client-o on other), plus client-t on
- * third, the backends and four Services. With `zones`, topology-aware routing too: each node in
- * a zone of its own, every Service PreferClose (hints inferred for the backends' zones), on a
- * kube-proxy that reads hints.
+ * third, the backends and four Services. With `zones`, topology-aware routing too: server and
+ * other in zone-a, third in zone-b, the Services PreferClose and PreferSameNode in turn (hints inferred for the
+ * backends' zones and nodes), on a kube-proxy that reads both.
  */
 export function truthCluster(spec: TruthSpec, zones = false): ClusterModel {
   const { profile, network, proxy } = spec.setup;
@@ -108,7 +108,8 @@ export function truthCluster(spec: TruthSpec, zones = false): ClusterModel {
   if (!zones) return model;
   return {
     ...model, kubernetesVersion: 'v1.34.1',
-    nodes: model.nodes.map((n) => ({ ...n, labels: { ...n.labels, 'topology.kubernetes.io/zone': `zone-${n.name}` } })),
-    services: services.map((s) => ({ ...s, trafficDistribution: 'PreferClose' })),
+    nodes: model.nodes.map((n) => ({ ...n, labels: { ...n.labels, 'topology.kubernetes.io/zone': n.name === 'third' ? 'zone-b' : 'zone-a' } })),
+    // PreferClose (zone hints) and PreferSameNode (node hints too) in turn.
+    services: services.map((s, i) => ({ ...s, trafficDistribution: i % 2 === 0 ? 'PreferClose' : 'PreferSameNode' })),
   };
 }

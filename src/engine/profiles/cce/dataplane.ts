@@ -8,7 +8,7 @@
 import type { CompiledCluster, CompiledEndpoint, CompiledServicePort } from '../../compiled';
 import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from '../../dataplane/dataplane';
 import { act, forward, stop } from '../../dataplane/decision';
-import { clusterEndpointsAct } from '../../dataplane/cluster-endpoints';
+import { clusterChoice, clusterChoiceActs } from '../../dataplane/cluster-endpoints';
 import { etpLocal, kubernetesDataPlane as upstream } from '../../dataplane/kubernetes';
 import { isPrivateIp, type ParsedIp } from '../../ip';
 import type { ServiceModel } from '../../model';
@@ -107,7 +107,8 @@ function label(ep: CompiledEndpoint): string {
 function passThroughDecision(ctx: PacketContext, sp: CompiledServicePort, d: Decision, local: boolean): Decision {
   const cc = ctx.cc;
   const targets = upstream.loadBalancerTargets(cc, sp, ctx.override);
-  const endpoints = local ? targets.flatMap((n) => sp.categories.localByNode.get(n)?.endpoints ?? []) : sp.categories.cluster;
+  // eTP Cluster: the target node's cluster endpoints (topology-aware routing may narrow them there).
+  const endpoints = local ? targets.flatMap((n) => sp.categories.localByNode.get(n)?.endpoints ?? []) : clusterChoice(sp, ctx.node).endpoints;
   const names = targets.map((n) => cc.nodes[n].name).join(', ') || 'no node';
   const acts = [...prefixActs(d), affinityAct(local), act('CCE-ELB-PASSTHROUGH', `pass-through: kube-proxy does not intercept ${ctx.dst.text}; the ELB is accessed first and delivers to ${names}`)];
   if (local && serviceOf(cc, sp).annotations['kubernetes.io/elb.pass-through'] !== undefined) {
@@ -119,15 +120,20 @@ function passThroughDecision(ctx: PacketContext, sp: CompiledServicePort, d: Dec
 
 /** Candidate endpoints the CCE page implies where upstream would choose differently (see the inferred rules). */
 function candidates(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind, d: Decision, client: ClientLocation): Decision {
-  const all = sp.categories.cluster;
+  // The node's cluster endpoints: every usable one, unless topology-aware routing narrows them.
+  const choice = clusterChoice(sp, ctx.node);
+  const all = choice.endpoints;
   const host = client.kind === 'HOST';
   if (via === 'LOAD_BALANCER' && !(d.verdict === 'FORWARD' && d.endpoints === all)) {
-    const acts = [...prefixActs(d), clusterEndpointsAct(sp), act('CCE-LB-KUBE-PROXY-INTERCEPT', `${ctx.dst.text} is handled by kube-proxy in the node, not by the load balancer`)];
+    const acts = [...prefixActs(d)];
+    clusterChoiceActs(sp, choice, acts);
+    acts.push(act('CCE-LB-KUBE-PROXY-INTERCEPT', `${ctx.dst.text} is handled by kube-proxy in the node, not by the load balancer`));
     const reason = host ? 'NODE_SOURCE_MASQUERADE' : 'POD_SHORT_CIRCUIT';
     return forward(sp, via, { endpoints: all, masquerade: host, reason, rule: 'CCE-MECH-LB-ALL-ENDPOINTS' }, acts);
   }
   if (via === 'NODE_PORT' && host && client.node !== ctx.node.index && ctx.cc.model.proxyMode === 'IPTABLES') {
-    const acts = [...prefixActs(d), clusterEndpointsAct(sp)];
+    const acts = [...prefixActs(d)];
+    clusterChoiceActs(sp, choice, acts);
     return forward(sp, via, { endpoints: all, masquerade: true, reason: 'NODE_SOURCE_MASQUERADE', rule: 'CCE-MECH-REMOTE-HOST-IPTABLES' }, acts);
   }
   return via === 'LOAD_BALANCER' ? withActs(d, [act('CCE-LB-KUBE-PROXY-INTERCEPT', `${ctx.dst.text} is handled by kube-proxy in the node, not by the load balancer`)]) : d;
