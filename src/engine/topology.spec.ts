@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import type { ClusterModel, EndpointModel, NodeModel, PodModel, ServiceModel } from './model';
+import { applyModelChanges, patchCompiled } from './patch';
 import { reachability } from './reachability';
 import { minorVersion, topologyPolicy } from './topology';
 import { trace } from './trace';
@@ -132,6 +133,19 @@ describe('topology-aware routing', () => {
     expect(byNode.get('b1')).toEqual(['10.0.2.5']);
     expect(byNode.get('c1')).toEqual(BOTH);
     expect(byNode.get('x')).toEqual(BOTH);
+  });
+
+  it('a node moved to another zone: the patched cluster answers as one compiled afresh', () => {
+    const model = cluster('v1.31.0', web({ trafficDistribution: 'PreferClose' }));
+    const a1 = NODES.find((n) => n.name === 'a1') as NodeModel;
+    // a1 (running web-a1) moves to zone-b: its endpoint is now hinted for zone-b, so a2 (zone-a) has none of its own.
+    const changes = [{ kind: 'node' as const, name: 'a1', after: { ...a1, labels: { [ZONE]: 'zone-b' } } }];
+    const patched = patchCompiled(compile(model), changes);
+    const scratch = compile(applyModelChanges(model, changes));
+    const ask = (cc: typeof scratch, node: string) => trace(cc, { source: { pod: `default/client-${node}` }, destination: { ip: CLUSTER_IP, port: 80, protocol: 'TCP' } });
+    for (const node of ['a1', 'a2', 'b1']) expect(ask(patched, node), node).toEqual(ask(scratch, node));
+    expect(ask(patched, 'b1').endpoints.map((e) => e.ip).sort()).toEqual(BOTH);
+    expect(ask(patched, 'a2').steps.map((s) => s.rule)).toContain('K8S-TOPOLOGY-IGNORED-NO-ENDPOINT-FOR-ZONE');
   });
 
   it('reads the minor version from the forms clusters report', () => {
