@@ -209,6 +209,28 @@ describe('session affinity and topology-aware routing in the answers', () => {
   });
 });
 
+describe('kube-proxy\'s own clusterCIDR decides what it takes for a pod', () => {
+  it('with kubeProxy.clusterCidrs apart from the pod ranges, a pod\'s ClusterIP traffic is masqueraded as a non-pod source', async () => {
+    const c = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey))
+      .send({ name: 'detector', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'], kubeProxy: { clusterCidrs: ['10.99.0.0/16'] } }).expect(201)).body as { id: string; warnings: string[] };
+    expect(c.warnings.join(' ')).toContain('10.244.0.0/16');
+    const at = (path: string, body: object) => t.http.post(`/v1/clusters/${c.id}${path}`).set(bearer(tenant.apiKey)).send(body);
+    await at('/nodes', { name: 'n', internalIps: ['192.168.2.1'], podCidrs: ['10.244.1.0/24'] }).expect(201);
+    await at('/pods', { namespace: 'web', name: 'api', nodeName: 'n', ips: ['10.244.1.10'], labels: { app: 'api' } }).expect(201);
+    await at('/pods', { namespace: 'web', name: 'client', nodeName: 'n', ips: ['10.244.1.20'] }).expect(201);
+    await at('/services', { namespace: 'web', name: 'api', selector: { app: 'api' }, clusterIps: ['10.96.0.80'], ports: [{ name: 'http', port: 80, targetPort: 80 }] }).expect(201);
+    const trace = async () => (await at('/trace', { source: { pod: 'web/client' }, destination: { ip: '10.96.0.80', port: 80, protocol: 'TCP' } }).expect(200)).body as { steps: { rule: string }[]; sourceIp: { preserved: boolean } };
+    const apart = await trace();
+    expect(apart.steps.map((s) => s.rule)).toContain('K8S-CLUSTERIP-MASQ-NON-POD');
+    expect(apart.sourceIp.preserved).toBe(false);
+    // Back to "the same as the pod ranges": the client is a pod again, not masqueraded.
+    await t.http.patch(`/v1/clusters/${c.id}`).set(bearer(tenant.apiKey)).send({ kubeProxy: { clusterCidrs: null } }).expect(200);
+    const same = await trace();
+    expect(same.steps.map((s) => s.rule)).toContain('K8S-CLUSTERIP-POD-NO-MASQ');
+    expect(same.sourceIp.preserved).toBe(true);
+  });
+});
+
 describe('REST and GraphQL give the same answer', () => {
   it.each([
     [{ client: { pod: 'web/client' }, service: 'web/backend' }],
