@@ -99,6 +99,8 @@ export interface EndpointCategories {
   readonly hasAnyEndpoints: boolean;
   /** The hints this kube-proxy reads for the Service, kept for re-categorising (null: none). */
   readonly policy: TopologyPolicy | null;
+  /** The cluster endpoints as one choice with nothing to say: what every node uses unless `topology` narrows them. */
+  readonly all: ClusterChoice;
   /** Topology-aware routing of the cluster endpoints, when ready endpoints carry hints this kube-proxy reads; else null. */
   readonly topology: EndpointTopology | null;
   /** Ready endpoints carry hints, but this kube-proxy does not read them (version, annotations). */

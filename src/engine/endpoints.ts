@@ -280,6 +280,7 @@ export function categorizeEndpoints(endpoints: readonly CompiledEndpoint[], poli
   const hinted = readyCount > 0 && anyHinted(ready);
   return {
     cluster,
+    all: { endpoints: cluster, act: null },
     clusterTerminatingFallback: readyCount === 0 && cluster.length > 0,
     localByNode: new LazyLocalChoices(endpoints),
     hasAnyEndpoints: cluster.length > 0,

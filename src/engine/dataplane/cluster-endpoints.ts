@@ -6,16 +6,10 @@ import type { ClusterChoice, CompiledNode, CompiledServicePort } from '../compil
 import type { Act } from './dataplane';
 import { act } from './decision';
 
-/** Every usable endpoint, for ports whose nodes all use the same ones: one object per port. */
-const ALL_CLUSTER = new WeakMap<CompiledServicePort, ClusterChoice>();
-
 /** The cluster endpoints `node` uses for `sp`. */
 export function clusterChoice(sp: CompiledServicePort, node: CompiledNode): ClusterChoice {
   const topology = sp.categories.topology;
-  if (topology !== null) return topology.at(node);
-  let all = ALL_CLUSTER.get(sp);
-  if (all === undefined) ALL_CLUSTER.set(sp, (all = { endpoints: sp.categories.cluster, act: null }));
-  return all;
+  return topology === null ? sp.categories.all : topology.at(node);
 }
 
 /** Which cluster-wide endpoint set is in use, made once per Service port (decide() runs per node class). */

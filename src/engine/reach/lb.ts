@@ -83,11 +83,13 @@ function targetAddress(plan: DeliveryPlan, sp: CompiledServicePort, node: Compil
 }
 
 function ordinaryTargetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: readonly number[], list: TargetList): Int32Array {
-  const kind = `${plan.mode}|${plan.lbIp.family}|${sp.nodePort !== null}`;
+  const sharing = env.profile.sharing;
+  const table = sharing.ordinaryKind(sp);
+  const kind = `${plan.mode}|${plan.lbIp.family}|${sp.nodePort !== null}|${table}`;
   let keys = list.ordinaryKeys.get(kind);
   if (keys === undefined) {
     keys = new Int32Array(targets.length);
-    for (let i = 0; i < targets.length; i++) keys[i] = env.profile.sharing.ordinaryNodeClassKey(env.cc, targets[i], targetAddress(plan, sp, env.cc.nodes[targets[i]]));
+    for (let i = 0; i < targets.length; i++) keys[i] = sharing.ordinaryNodeClassKey(env.cc, targets[i], targetAddress(plan, sp, env.cc.nodes[targets[i]]), table);
     list.ordinaryKeys.set(kind, keys);
   }
   return keys;

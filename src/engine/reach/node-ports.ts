@@ -124,7 +124,7 @@ export function nodePorts(s: Scope): void {
   const unknownEip = external || eipLikePrivate ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
   const placement: PlacementQuery = { cc, sp, clientNode: env.client.node, clientIp: src };
   const rows = nodePortRows(cc, src.family, !external || env.client.network === 'PRIVATE', !external || env.client.network === 'PUBLIC');
-  const ordinary = ordinaryRows(sharing, cc, rows);
+  const ordinary = ordinaryRows(sharing, cc, rows, sharing.ordinaryKind(sp));
   // Unanswerable EIPs all share one answer (only their via differs, set per row).
   const run = new MemberRun(cc, sp, unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS'), rows, ordinary, unknownEip === null);
   // Nodes hosting endpoints need classes of their own only when that can change their answers.

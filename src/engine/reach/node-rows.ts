@@ -92,9 +92,9 @@ export interface OrdinaryRows {
   readonly classes: readonly OrdinaryClass[];
 }
 
-const ORDINARY = new WeakMap<RowLayout, Map<Sharing, OrdinaryRows>>();
+const ORDINARY = new WeakMap<RowLayout, Map<Sharing, OrdinaryRows[]>>();
 
-function buildOrdinary(sharing: Sharing, cc: CompiledCluster, layout: RowLayout): OrdinaryRows {
+function buildOrdinary(sharing: Sharing, cc: CompiledCluster, layout: RowLayout, kind: number): OrdinaryRows {
   const keys = new Int32Array(layout.length);
   const classes: OrdinaryClass[] = [];
   const seen = [new Set<number>(), new Set<number>()];
@@ -102,19 +102,19 @@ function buildOrdinary(sharing: Sharing, cc: CompiledCluster, layout: RowLayout)
     const d = layout.dsts[r];
     const eip = layout.addresses[r] === EIP;
     if (eip && d < 0) { keys[r] = -1; continue; }
-    const key = sharing.ordinaryNodeClassKey(cc, layout.nodes[r], d);
+    const key = sharing.ordinaryNodeClassKey(cc, layout.nodes[r], d, kind);
     keys[r] = key;
-    const kind = seen[eip ? 1 : 0];
-    if (!kind.has(key)) { kind.add(key); classes.push({ eip, key, firstRow: r }); }
+    const keysSeen = seen[eip ? 1 : 0];
+    if (!keysSeen.has(key)) { keysSeen.add(key); classes.push({ eip, key, firstRow: r }); }
   }
   return { keys, classes };
 }
 
-/** The ordinary keys of a layout's rows under `sharing`, built on first use and kept. */
-export function ordinaryRows(sharing: Sharing, cc: CompiledCluster, layout: RowLayout): OrdinaryRows {
+/** The ordinary keys of a layout's rows under `sharing`, in table `kind` (Sharing.ordinaryKind), built on first use and kept. */
+export function ordinaryRows(sharing: Sharing, cc: CompiledCluster, layout: RowLayout, kind: number): OrdinaryRows {
   let bySharing = ORDINARY.get(layout);
   if (bySharing === undefined) ORDINARY.set(layout, (bySharing = new Map()));
-  let rows = bySharing.get(sharing);
-  if (rows === undefined) bySharing.set(sharing, (rows = buildOrdinary(sharing, cc, layout)));
-  return rows;
+  let tables = bySharing.get(sharing);
+  if (tables === undefined) bySharing.set(sharing, (tables = []));
+  return (tables[kind] ??= buildOrdinary(sharing, cc, layout, kind));
 }

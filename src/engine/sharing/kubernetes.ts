@@ -4,7 +4,7 @@
 import { isLoopback } from '../ip';
 import { clusterDetectorContains } from '../dataplane/classify';
 import { etpLocal } from '../dataplane/kubernetes';
-import { nodeClasses, nodeClassKey, ordinaryNodeClassKey } from './node-classes';
+import { nodeClasses, nodeClassKey, ordinaryKind, ordinaryNodeClassKey } from './node-classes';
 import type { PlacementQuery, Sharing } from './sharing';
 
 /**
@@ -54,6 +54,7 @@ export const kubernetesSharing: Sharing = {
   connectionNodeLocal: true,
   nodeClassKey,
   nodeClasses,
+  ordinaryKind,
   ordinaryNodeClassKey,
   endpointPlacementMatters,
   decisionPlacementMatters,

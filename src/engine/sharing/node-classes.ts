@@ -143,13 +143,19 @@ function sourceNode(cc: CompiledCluster, clientNode: number, clientIp: ParsedIp 
 }
 
 /**
- * A class key with the node's zone in it. Topology-aware routing gives each zone its own cluster
- * endpoints (topology.ts), so nodes of different zones never share a class, whatever the Service
- * (a zone is a cluster fact, so the keys of nodes no traffic singles out stay per cluster); a node
- * that endpoints are hinted for by name is a class of its own (hintedHere).
+ * A class key with the node's zone in it, for Service ports with topology-aware routing
+ * (ordinaryKind 1): it gives each zone its own cluster endpoints and notes (topology.ts), so
+ * nodes of different zones never share a class there. A zone is a cluster fact, so the keys of
+ * nodes no traffic singles out stay per cluster (one table per kind). A node that endpoints are
+ * hinted for by name is a class of its own (hintedHere).
  */
-function inZone(facts: ClusterNodeFacts, node: number, key: number): number {
-  return key * facts.zones + facts.zoneOf[node];
+function inZone(facts: ClusterNodeFacts, node: number, zoned: boolean, key: number): number {
+  return zoned ? key * facts.zones + facts.zoneOf[node] : key;
+}
+
+/** 1 for Service ports with topology-aware routing (keys with zones), else 0. */
+export function ordinaryKind(sp: CompiledServicePort): number {
+  return sp.categories.topology === null ? 0 : 1;
 }
 
 /**
@@ -172,6 +178,20 @@ function wouldHost(sp: CompiledServicePort): { readonly list: readonly number[];
   return found;
 }
 
+/** The nodes ready endpoints of `sp` are hinted for by name (PreferSameNode), ascending: per topology (a Service port's), made once. */
+const HINTED_NODES = new WeakMap<object, readonly number[]>();
+
+function hintedNodeIndices(cc: CompiledCluster, sp: CompiledServicePort): readonly number[] {
+  const topology = sp.categories.topology;
+  if (topology === null || topology.hintedNodes.size === 0) return NO_NODES;
+  let nodes = HINTED_NODES.get(topology);
+  if (nodes === undefined) {
+    nodes = [...topology.hintedNodes].map((n) => cc.nodeByName.get(n)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    HINTED_NODES.set(topology, nodes);
+  }
+  return nodes;
+}
+
 /** Whether ready endpoints of `sp` are hinted for `node` by name, so that it may use endpoints of its own (PreferSameNode). */
 function hintedHere(sp: CompiledServicePort, node: CompiledNode): boolean {
   const topology = sp.categories.topology;
@@ -184,7 +204,7 @@ export function nodeClassKey(q: NodeClassQuery): number {
   const podHere = podHereDetector(cc) && clientIp !== null && node.podCidrs.contains(clientIp);
   const accepted = address === null || nodePortAddressAccepted(cc, node, address);
   const own = hintedHere(sp, node) || wouldHost(sp).set.has(node.index);
-  return inZone(clusterNodeFacts(cc), node.index, classKey(cc, node, address, sourceNode(cc, clientNode, clientIp), podHere, accepted, own || sp.categories.localByNode.has(node.index), own || q.separateEndpointNodes !== false));
+  return inZone(clusterNodeFacts(cc), node.index, sp.categories.topology !== null, classKey(cc, node, address, sourceNode(cc, clientNode, clientIp), podHere, accepted, own || sp.categories.localByNode.has(node.index), own || q.separateEndpointNodes !== false));
 }
 
 /**
@@ -203,6 +223,7 @@ class KubernetesNodeClasses implements NodeClasses {
   readonly #accepts: Int32Array;
   readonly #separate: boolean;
   readonly #facts: ClusterNodeFacts;
+  readonly #wouldHost: ReadonlySet<number>;
 
   constructor(q: PlacementQuery, separate: boolean) {
     const { cc, sp, clientNode, clientIp } = q;
@@ -214,8 +235,8 @@ class KubernetesNodeClasses implements NodeClasses {
     this.#accepts = facts.accepts;
     this.#separate = separate;
     this.#facts = facts;
-    const hinted = sp.categories.topology?.hintedNodes;
-    const byName = hinted === undefined || hinted.size === 0 ? NO_NODES : [...hinted].map((n) => cc.nodeByName.get(n)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    const byName = hintedNodeIndices(cc, sp);
+    this.#wouldHost = wouldHost(sp).set;
     const hosting = mergeNodes(-1, wouldHost(sp).list, hostingNodes(sp));
     const special = mergeNodes(-1, boundAddressNodes(cc), byName.length === 0 ? hosting : mergeNodes(-1, byName, hosting));
     this.singled = mergeNodes(this.#clientNode, this.#podNodes, special);
@@ -227,8 +248,8 @@ class KubernetesNodeClasses implements NodeClasses {
     const address = a < 0 ? null : node.parsedIps[a];
     const podHere = this.#podNodes.length > 0 && this.#podNodes.includes(n);
     const accepted = address === null || (a < MASK_BITS ? ((this.#accepts[n] >>> a) & 1) === 1 : nodePortAddressAccepted(cc, node, address));
-    const own = hintedHere(this.#sp, node) || wouldHost(this.#sp).set.has(n);
-    return inZone(this.#facts, n, classKey(cc, node, address, this.#clientNode, podHere, accepted, own || this.#sp.categories.localByNode.has(n), own || this.#separate));
+    const own = hintedHere(this.#sp, node) || this.#wouldHost.has(n);
+    return inZone(this.#facts, n, this.#sp.categories.topology !== null, classKey(cc, node, address, this.#clientNode, podHere, accepted, own || this.#sp.categories.localByNode.has(n), own || this.#separate));
   }
 }
 
@@ -251,7 +272,7 @@ export function nodeClasses(q: PlacementQuery, separateEndpointNodes: boolean): 
  * `address` is negative) for traffic that does not single it out (see KubernetesNodeClasses): it
  * depends on the cluster only (whether the address accepts NodePorts).
  */
-export function ordinaryNodeClassKey(cc: CompiledCluster, node: number, address: number): number {
+export function ordinaryNodeClassKey(cc: CompiledCluster, node: number, address: number, kind: number): number {
   const n = cc.nodes[node];
   let accepted = true;
   if (address >= 0) {
@@ -261,5 +282,5 @@ export function ordinaryNodeClassKey(cc: CompiledCluster, node: number, address:
   }
   // Addresses that are Service IPs are keyed per answer (boundAddressNodes): no such address here,
   // so that these keys, kept per node layout, never depend on the Services.
-  return inZone(clusterNodeFacts(cc), node, classKey(cc, n, null, -1, false, accepted, false, true));
+  return inZone(clusterNodeFacts(cc), node, kind === 1, classKey(cc, n, null, -1, false, accepted, false, true));
 }

@@ -60,8 +60,13 @@ export interface Sharing {
    * and their keys. separateEndpointNodes is as in NodeClassQuery.
    */
   nodeClasses(q: PlacementQuery, separateEndpointNodes: boolean): NodeClasses;
-  /** The class key of a node no traffic singles out, reached at its parsedIps[address] (none when negative). */
-  ordinaryNodeClassKey(cc: CompiledCluster, node: number, address: number): number;
+  /**
+   * Which table of ordinary keys a Service port's answers use (a small integer; callers keep one
+   * table per kind): ordinary keys depend on the cluster and this kind only.
+   */
+  ordinaryKind(sp: CompiledServicePort): number;
+  /** The class key of a node no traffic singles out, reached at its parsedIps[address] (none when negative), in table `kind`. */
+  ordinaryNodeClassKey(cc: CompiledCluster, node: number, address: number, kind: number): number;
   /**
    * Whether the answer for this client's traffic on a node hosting endpoints (not the client's
    * node) can depend on which endpoints that node hosts, including in the what-if re-evaluations
@@ -111,6 +116,7 @@ export const NO_SHARING: Sharing = {
   connectionNodeLocal: false,
   nodeClassKey: nodeAddressKey,
   nodeClasses: (q) => new NoClasses(q.cc),
+  ordinaryKind: () => 0,
   ordinaryNodeClassKey: (_cc, node, address) => ownKey(node, address),
   endpointPlacementMatters: () => true,
   decisionPlacementMatters: () => true,
