@@ -46,6 +46,15 @@ export interface ClusterModel {
   readonly pods: readonly PodModel[];
   readonly services: readonly ServiceModel[];
   readonly endpointSlices: readonly EndpointSliceModel[];
+  /** Namespaces with their labels; absent = none stored (a namespace then has only its name label). */
+  readonly namespaces?: readonly NamespaceModel[];
+  /** networking.k8s.io/v1 NetworkPolicies; absent = none. */
+  readonly networkPolicies?: readonly NetworkPolicyModel[];
+  /**
+   * Whether the network plugin enforces NetworkPolicy: absent or null = the profile's default
+   * (on for KUBERNETES; per network model for CCE and CCE Turbo).
+   */
+  readonly networkPolicyEnforced?: boolean | null;
 }
 
 export interface NodeModel {
@@ -165,4 +174,69 @@ export interface EndpointSliceModel {
   readonly endpoints: readonly EndpointModel[];
   /** `endpoints` when some endpoint's address was redacted in an imported dump: absent when every field is known. */
   readonly unknown?: readonly string[];
+}
+
+/** A namespace: its labels always include kubernetes.io/metadata.name = name (the API server sets it). */
+export interface NamespaceModel {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type LabelSelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface LabelSelectorRequirementModel {
+  readonly key: string;
+  readonly operator: LabelSelectorOperator;
+  /** Non-empty for In/NotIn, empty for Exists/DoesNotExist. */
+  readonly values: readonly string[];
+}
+
+/** metav1.LabelSelector: every matchLabels pair and every expression must hold; {} selects everything. */
+export interface LabelSelectorModel {
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly matchExpressions: readonly LabelSelectorRequirementModel[];
+}
+
+export interface IpBlockModel {
+  /** Canonical (masked) CIDR. */
+  readonly cidr: string;
+  /** Canonical CIDRs inside cidr. */
+  readonly except: readonly string[];
+}
+
+/** One of from[]/to[]: ipBlock alone, or podSelector and/or namespaceSelector (both = AND). */
+export interface NetworkPolicyPeerModel {
+  readonly podSelector: LabelSelectorModel | null;
+  readonly namespaceSelector: LabelSelectorModel | null;
+  readonly ipBlock: IpBlockModel | null;
+}
+
+export interface NetworkPolicyPortModel {
+  /** Defaulted to TCP as the API server does. */
+  readonly protocol: Protocol;
+  /** A number, a container port name, or null = every port of the protocol. */
+  readonly port: number | string | null;
+  /** Inclusive end of a numeric port range; null = the single port. */
+  readonly endPort: number | null;
+}
+
+/** One ingress or egress rule: peers [] = every peer; ports [] = every port. */
+export interface NetworkPolicyRuleModel {
+  readonly peers: readonly NetworkPolicyPeerModel[];
+  readonly ports: readonly NetworkPolicyPortModel[];
+}
+
+export type PolicyType = 'Ingress' | 'Egress';
+
+export interface NetworkPolicyModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelectorModel;
+  /**
+   * spec.policyTypes as stored: the API server defaults it (Ingress, plus Egress when egress rules
+   * exist) when the object is created without it; [] here means "defaulted the same way".
+   */
+  readonly policyTypes: readonly PolicyType[];
+  readonly ingress: readonly NetworkPolicyRuleModel[];
+  readonly egress: readonly NetworkPolicyRuleModel[];
 }
