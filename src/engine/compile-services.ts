@@ -2,11 +2,12 @@
 // the frontend tables over them. patchCompiled() reuses these to rebuild only what a write touches.
 import type {
   TopologyPolicy,
-  CompiledEndpoint, CompiledService, CompiledServicePort, FrontendRef, IgnoredReason, NodePortRef, ProxyIngressRef,
+  CompiledEndpoint, CompiledService, CompiledServicePort, FrontendRef, IgnoredReason, LoadBalancerTargetFact, NodePortRef, ProxyIngressRef,
 } from './compiled';
 import { frontendKey, nodePortKey } from './compiled';
 import { categorizeEndpoints, deriveEndpoints, type EndpointSources } from './endpoints';
-import { canonicalIp, CidrSet, ipFamilyOf, type IpFamily } from './ip';
+import { canonicalIp, CidrSet, ipFamilyOf, parseCidr, type IpFamily } from './ip';
+import { minorVersion, topologyPolicy } from './topology';
 import type { ServiceModel, ServicePortModel } from './model';
 import type { SessionAffinityInfo } from './results';
 import { externallyAccessible, externalPolicyLocal, ignoredByLabel, internalPolicyLocal, isHeadless } from './predicates';
@@ -33,15 +34,57 @@ interface ServiceFacts {
   /** loadBalancerSourceRanges of each family; null for a family with none (kube-proxy then installs no firewall for it). */
   readonly ranges: { readonly 4: CidrSet | null; readonly 6: CidrSet | null };
   readonly sessionAffinity: SessionAffinityInfo;
+  readonly cloudRanges: CidrSet | null;
+  /** Ingress IPs whose ipMode Proxy this kube-proxy does not honour (before v1.30): they get the VIP rules. */
+  readonly ipModeIgnored: readonly string[];
+  /** The family of the first ClusterIP: load balancers known only by hostname are answered on its ports. */
+  readonly primaryFamily: IpFamily | null;
 }
 
-function serviceFacts(svc: ServiceModel): ServiceFacts {
+/**
+ * Whether kube-proxy honours status.loadBalancer.ingress[].ipMode: the LoadBalancerIPMode feature
+ * gate is alpha (off) in v1.29 and on by default from v1.30 (pkg/features/kube_features.go);
+ * before, every ingress IP gets the VIP rules. An unreadable version is taken as current.
+ */
+export function ipModeHonoured(version: string): boolean {
+  return (minorVersion(version) ?? Number.MAX_SAFE_INTEGER) >= 30;
+}
+
+function serviceFacts(svc: ServiceModel, version: string): ServiceFacts {
+  const honoured = ipModeHonoured(version);
   return {
     externalIps: canonicalList(svc.externalIps),
-    ingress: svc.loadBalancerIngress.map((i) => ({ ip: canonicalIp(i.ip), ipMode: i.ipMode })),
+    ingress: svc.loadBalancerIngress.map((i) => ({ ip: canonicalIp(i.ip), ipMode: honoured ? i.ipMode : 'VIP' })),
     ranges: { 4: rangesOf(svc, 4), 6: rangesOf(svc, 6) },
     sessionAffinity: sessionAffinityOf(svc),
+    cloudRanges: cloudRangesOf(svc),
+    ipModeIgnored: honoured ? [] : canonicalList(svc.loadBalancerIngress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip)),
+    primaryFamily: svc.clusterIps.length > 0 && canonicalIp(svc.clusterIps[0]) !== null ? ipFamilyOf(canonicalIp(svc.clusterIps[0]) as string) : null,
   };
+}
+
+export const CLOUD_SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+export const AWS_TARGET_TYPE_ANNOTATION = 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type';
+
+/**
+ * The cloud load balancer's allowlist: the annotation, read by cloud providers (k8s.io/cloud-provider
+ * service helpers GetLoadBalancerSourceRanges) only when spec.loadBalancerSourceRanges is empty, and
+ * never by kube-proxy. Entries that are not CIDRs are left out; none left: null.
+ */
+function cloudRangesOf(svc: ServiceModel): CidrSet | null {
+  const text = svc.annotations[CLOUD_SOURCE_RANGES_ANNOTATION];
+  if (svc.type !== 'LoadBalancer' || svc.loadBalancerSourceRanges.length > 0 || text === undefined) return null;
+  const cidrs = text.split(',').map((c) => c.trim()).filter((c) => c !== '' && parseCidr(c) !== null);
+  return cidrs.length > 0 ? new CidrSet(cidrs) : null;
+}
+
+/** Where the load balancer delivers: the Service's own field, else the AWS controller's target-type annotation, else nodes when there is a NodePort. */
+function loadBalancerTargetOf(svc: ServiceModel, nodePort: number | null): LoadBalancerTargetFact {
+  if (svc.loadBalancerTarget != null) return { target: svc.loadBalancerTarget, from: 'SPEC' };
+  const aws = svc.annotations[AWS_TARGET_TYPE_ANNOTATION];
+  if (aws === 'ip') return { target: 'PODS', from: 'ANNOTATION' };
+  if (aws === 'instance') return { target: 'NODES', from: 'ANNOTATION' };
+  return nodePort !== null ? { target: 'NODES', from: 'NODE_PORT' } : { target: null, from: null };
 }
 
 /**
@@ -99,7 +142,10 @@ function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number
     index, serviceIndex, serviceKey: key, portName: port.name, protocol: port.protocol, port: port.port,
     family, clusterIp: slot.clusterIp, ...base,
     loadBalancerProxyIps: svc.type === 'LoadBalancer' ? facts.ingress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip).filter(ofFamily) : [],
-    sourceRanges: facts.ranges[family], externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
+    loadBalancerHostnames: svc.type === 'LoadBalancer' && family === facts.primaryFamily ? svc.loadBalancerHostnames ?? [] : [],
+    loadBalancerIpModeIgnored: svc.type === 'LoadBalancer' ? facts.ipModeIgnored.filter(ofFamily) : [],
+    loadBalancerTarget: loadBalancerTargetOf(svc, base.nodePort),
+    sourceRanges: facts.ranges[family], cloudSourceRanges: facts.cloudRanges, externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
     sessionAffinity: facts.sessionAffinity,
     externallyAccessible: externallyAccessible(base),
     healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal(svc) ? svc.healthCheckNodePort : null,
@@ -110,11 +156,12 @@ function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number
 /**
  * The ports of a Service at `serviceIndex`, the first at `firstIndex` of servicePorts.
  * `endpointsOf` gives each slot's endpoints (derived, or reused by a patch); `policy`: the
- * topology hints this cluster's kube-proxy reads for the Service (topology.ts topologyPolicy).
+ * `version`: the cluster's kubernetesVersion (the topology hints its kube-proxy reads, whether it honours ipMode).
  */
 export function compileServicePorts(svc: ServiceModel, key: string, serviceIndex: number, firstIndex: number,
-  endpointsOf: (slot: PortSlot, k: number) => readonly CompiledEndpoint[], policy: TopologyPolicy | null): CompiledServicePort[] {
-  const facts = serviceFacts(svc);
+  endpointsOf: (slot: PortSlot, k: number) => readonly CompiledEndpoint[], version: string): CompiledServicePort[] {
+  const facts = serviceFacts(svc, version);
+  const policy = topologyPolicy(version, svc);
   return portSlots(svc).map((slot, k) => compileServicePort(svc, key, serviceIndex, firstIndex + k, slot, facts, endpointsOf(slot, k), policy));
 }
 

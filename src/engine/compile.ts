@@ -119,7 +119,7 @@ function compileServices(model: ClusterModel, src: EndpointSources) {
     const svc = model.services[i];
     const key = keys[i];
     const ignored = ignoredReason(svc);
-    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(svc, key, index, servicePorts.length, (slot) => slotEndpoints(src, svc, key, slot), topologyPolicy(model.kubernetesVersion, svc))) : [];
+    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(svc, key, index, servicePorts.length, (slot) => slotEndpoints(src, svc, key, slot), model.kubernetesVersion)) : [];
     services.push({ index, key, model: svc, ignored, ports });
   });
   return { services, servicePorts };

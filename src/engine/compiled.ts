@@ -2,7 +2,7 @@
 // Every hot-path question (which Service owns ip:port/proto, which endpoints are usable on
 // node N, is this source a pod) is a map lookup or a precomputed array — no scans.
 import type { Cidr, CidrSet, IpFamily, ParsedIp } from './ip';
-import type { ClusterModel, LoadBalancerIpMode, Protocol, ServiceModel } from './model';
+import type { ClusterModel, LoadBalancerIpMode, LoadBalancerTarget, Protocol, ServiceModel } from './model';
 import type { SessionAffinityInfo } from './results';
 import type { RuleId } from './rules';
 
@@ -107,6 +107,12 @@ export interface EndpointCategories {
   readonly hintsUnread: boolean;
 }
 
+export interface LoadBalancerTargetFact {
+  readonly target: LoadBalancerTarget | null;
+  /** SPEC: the Service says so; ANNOTATION: a cloud controller's annotation; NODE_PORT: inferred from an allocated NodePort. */
+  readonly from: 'SPEC' | 'ANNOTATION' | 'NODE_PORT' | null;
+}
+
 export interface CompiledServicePort {
   readonly index: number;
   readonly serviceIndex: number;
@@ -120,7 +126,18 @@ export interface CompiledServicePort {
   readonly externalIps: readonly string[];
   readonly loadBalancerVips: readonly string[];
   readonly loadBalancerProxyIps: readonly string[];
+  /** Load balancers known only by hostname (kube-proxy programs nothing for them). */
+  readonly loadBalancerHostnames: readonly string[];
+  /** Ingress IPs with ipMode Proxy that get the VIP rules because this kube-proxy predates LoadBalancerIPMode (v1.30). */
+  readonly loadBalancerIpModeIgnored: readonly string[];
+  /** Where the cloud load balancer delivers, and why the engine thinks so; target null: not known. */
+  readonly loadBalancerTarget: LoadBalancerTargetFact;
   readonly sourceRanges: CidrSet | null;
+  /**
+   * The cloud load balancer's own allowlist from the service.beta.kubernetes.io/load-balancer-source-ranges
+   * annotation (kube-proxy never reads it), when spec.loadBalancerSourceRanges is empty; else null.
+   */
+  readonly cloudSourceRanges: CidrSet | null;
   readonly externalPolicyLocal: boolean;
   readonly internalPolicyLocal: boolean;
   readonly externallyAccessible: boolean;

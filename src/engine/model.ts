@@ -10,6 +10,8 @@ export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 export type TrafficPolicy = 'Cluster' | 'Local';
 export type LoadBalancerIpMode = 'VIP' | 'Proxy';
+/** Where a cloud load balancer sends traffic: the nodes (NodePort, or the LB IP kept) or straight to pod IPs (container-native). */
+export type LoadBalancerTarget = 'NODES' | 'PODS';
 /** spec.sessionAffinity. */
 export type SessionAffinity = 'None' | 'ClientIP';
 /**
@@ -116,6 +118,13 @@ export interface ServiceModel {
   readonly externalIps: readonly string[];
   readonly loadBalancerIngress: readonly LoadBalancerIngressModel[];
   readonly loadBalancerSourceRanges: readonly string[];
+  /** status.loadBalancer.ingress entries known only by hostname (the EKS default); absent = none. */
+  readonly loadBalancerHostnames?: readonly string[];
+  /**
+   * How the cloud load balancer delivers: absent or null = not stated (then read from a known
+   * annotation, else nodes when the port has a NodePort, else not known).
+   */
+  readonly loadBalancerTarget?: LoadBalancerTarget | null;
   readonly externalTrafficPolicy: TrafficPolicy;
   readonly internalTrafficPolicy: TrafficPolicy;
   readonly healthCheckNodePort: number | null;

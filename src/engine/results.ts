@@ -14,6 +14,8 @@ export type SourceIpReason =
   | 'NODE_SOURCE_MASQUERADE'
   | 'NON_POD_SOURCE_MASQUERADE'
   | 'LB_PROXY'
+  /** The cloud load balancer decides (known only by hostname, or delivering straight to pods): not modelled. */
+  | 'LB_UNKNOWN'
   /** The packet is never forwarded (refused, dropped, not intercepted, or not answered). */
   | 'NOT_DELIVERED'
   /** Forwarded, but no connection completes: no backend sees any source address. */
@@ -100,7 +102,8 @@ export interface TraceResult {
 
 export type ReachVerdict = 'REACHABLE' | 'PARTIAL' | 'UNREACHABLE' | 'UNKNOWN';
 
-export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT' | 'REDACTED_VALUE';
+export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT' | 'REDACTED_VALUE'
+  | 'LB_TARGET' | 'LB_HOSTNAME_ADDRESS' | 'CLOUD_SOURCE_RANGES';
 
 export interface Via {
   readonly kind: ViaKind;

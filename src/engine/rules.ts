@@ -150,6 +150,21 @@ const KUBERNETES_RULES = {
     { source: 'https://kubernetes.io/docs/reference/labels-annotations-taints/#node-kubernetes-io-exclude-from-external-load-balancers' }),
   'K8S-LB-PROXY-DELIVERY': inference('A load balancer in Proxy mode terminates the connection and opens a new one to a node\'s NodePort: the backend sees the LB address.',
     { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode' }),
+  'K8S-LB-IPMODE-GATE': fact('Before v1.30 kube-proxy does not read ipMode (the LoadBalancerIPMode feature gate is alpha and off in v1.29, on by default as of v1.30, GA in v1.32): an ingress IP with ipMode Proxy gets the same rules as a VIP.',
+    { source: 'pkg/features/kube_features.go', case: 'LoadBalancerIPMode: 1.29 Alpha default false, 1.30 Beta default true, 1.32 GA' },
+    { source: NFT, case: 'TestLoadBalancerIngressRouteTypeProxy/LoadBalancerIPMode disabled, ipMode Proxy' }),
+  'K8S-LB-HOSTNAME': inference('A load balancer known only by hostname (status.loadBalancer.ingress[].hostname, the AWS default) gets no kube-proxy rule, which is programmed for ingress IPs only: traffic goes through the real load balancer to the nodes\' NodePort (or to the pods), and whether the client\'s address reaches the node depends on the load balancer (a proxy replaces it).',
+    { source: SP, case: 'LoadBalancerVIPs (ingress IPs only)' },
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer', case: 'status.loadBalancer.ingress' }),
+  'K8S-LB-POD-TARGETS': inference('A load balancer that targets pods (container-native, e.g. the AWS Load Balancer Controller\'s target type ip) sends traffic straight to the ready pods\' IPs: kube-proxy and the nodes\' NodePorts are not on the path, and externalTrafficPolicy does not apply; the address the pod sees depends on the load balancer.',
+    { source: 'https://kubernetes-sigs.github.io/aws-load-balancer-controller/v2.5/guide/service/nlb/', case: 'IP mode: "the AWS NLB targets traffic directly to the Kubernetes pods behind the service"' },
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-nodeport-allocation' }),
+  'K8S-LB-TARGET-UNKNOWN': inference('Without a NodePort (spec.allocateLoadBalancerNodePorts: false) a load balancer must deliver either straight to the pods or to the nodes with its own address kept; which one, the Service does not say.',
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-nodeport-allocation' }),
+  'K8S-LB-CLOUD-SOURCE-RANGES': inference('The service.beta.kubernetes.io/load-balancer-source-ranges annotation is a cloud load balancer\'s allowlist, read by cloud providers only when spec.loadBalancerSourceRanges is empty; kube-proxy reads only the spec field. Not every provider supports it (AWS and GCE do).',
+    { source: 'pkg/api/service/annotations.go', case: 'AnnotationLoadBalancerSourceRangesKey: "Not all cloud providers support this annotation, though AWS & GCE do."' },
+    { source: 'staging/src/k8s.io/cloud-provider/service/helpers/helper.go', case: 'GetLoadBalancerSourceRanges' },
+    { source: SP, case: 'LoadBalancerSourceRanges (spec field only)' }),
   'K8S-ASYMMETRIC-RETURN': inference('A connection DNATed without masquerade on a node other than the client\'s and the endpoint\'s fails: the reply bypasses the node that holds the conntrack entry.',
     { source: SOURCE_IP_DOC, case: 'Source IP for Services with Type=NodePort' }),
   'K8S-EIP-NAT': inference('A node\'s public EIP is 1:1 NATed to its primary internal IP before the packet reaches the node.',
@@ -167,6 +182,50 @@ const KUBERNETES_RULES = {
   'K8S-SERVICEPORT-PREDICATES': fact('ExternallyAccessible / UsesClusterEndpoints / UsesLocalEndpoints decide which endpoint sets a Service port needs.',
     { source: SP, case: 'ExternallyAccessible, UsesClusterEndpoints, UsesLocalEndpoints' }),
 } as const satisfies Record<string, RuleSpec>;
+
+const NETPOL_DOC = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
+const NETPOL_E2E = 'test/e2e/network/netpol/network_policy.go';
+const NETPOL_TYPES = 'staging/src/k8s.io/api/networking/v1/types.go';
+
+const NETWORK_POLICY_RULES = {
+  'K8S-NETPOL-NOT-ENFORCED': fact('The network plugin does not enforce NetworkPolicy: stored policies have no effect and every connection is allowed as far as policy goes.',
+    { source: NETPOL_DOC, case: 'Prerequisites ("Creating a NetworkPolicy resource without a controller that implements it will have no effect")' }),
+  'K8S-NETPOL-NOT-A-POD': fact('NetworkPolicy isolates pods only: an end that is not a pod (a node, an external address) has no ingress or egress policy of its own.',
+    { source: NETPOL_DOC, case: 'The NetworkPolicy resource (podSelector selects the pods to which the policy applies)' },
+    { source: NETPOL_TYPES, case: 'NetworkPolicySpec.PodSelector' }),
+  'K8S-NETPOL-NOT-ISOLATED': fact('A pod is isolated for ingress (egress) only when some NetworkPolicy in its namespace selects it (podSelector; {} = every pod of the namespace) and has Ingress (Egress) in policyTypes; policyTypes left empty default to Ingress, plus Egress when the policy has egress rules. A pod not isolated for a direction allows all traffic in that direction.',
+    { source: NETPOL_DOC, case: 'Isolated and Non-isolated Pods' },
+    { source: 'pkg/apis/networking/v1/defaults.go', case: 'SetDefaults_NetworkPolicy' },
+    { source: NETPOL_E2E, case: "should support a 'default-deny-ingress' policy (X-to-Y and Y-to-Y traffic remain allowed)" }),
+  'K8S-NETPOL-ALLOWED': fact('Policies are additive: an isolated pod allows a connection when some rule of some policy selecting it for that direction matches both a peer and a port. A rule without peers matches every peer, without ports every port; a peer with podSelector and namespaceSelector selects those pods in those namespaces (AND), podSelector alone pods of the policy\'s namespace, namespaceSelector alone every pod of the matching namespaces, ipBlock the addresses in cidr minus except; a port matches its protocol, every port when port is unset, port..endPort inclusive, or a named port resolved on the destination pod\'s container ports.',
+    { source: NETPOL_DOC, case: 'Behavior of to and from selectors' }, { source: NETPOL_DOC, case: 'Targeting a range of ports' },
+    { source: NETPOL_TYPES, case: 'NetworkPolicyIngressRule, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort, IPBlock' },
+    { source: NETPOL_E2E, case: 'should enforce multiple ingress policies with ingress allow-all policy taking precedence' },
+    { source: NETPOL_E2E, case: 'should enforce policy based on PodSelector and NamespaceSelector' },
+    { source: NETPOL_E2E, case: 'should allow ingress access on one named port' }),
+  'K8S-NETPOL-DENIED-INGRESS': fact('The destination pod is isolated for ingress and no ingress rule of the policies selecting it allows this source, port and protocol (an empty ingress list allows nothing): the connection is dropped.',
+    { source: NETPOL_DOC, case: 'Default deny all ingress traffic' },
+    { source: NETPOL_E2E, case: "should support a 'default-deny-ingress' policy" },
+    { source: NETPOL_E2E, case: 'should not allow access by TCP when a policy specifies only UDP' }),
+  'K8S-NETPOL-DENIED-EGRESS': fact('The source pod is isolated for egress and no egress rule of the policies selecting it allows this destination, port and protocol (an empty egress list allows nothing): the connection is dropped, whatever the destination\'s ingress policy allows.',
+    { source: NETPOL_DOC, case: 'Default deny all egress traffic' },
+    { source: NETPOL_E2E, case: 'should deny egress from all pods in a namespace' },
+    { source: NETPOL_E2E, case: 'should support denying of egress traffic on the client side (even if the server explicitly allows this traffic)' }),
+  'K8S-NETPOL-NODE-EXCEPTION': fact('Traffic between a pod and the node it runs on (the node\'s addresses, which hostNetwork pods on it share) is always allowed, whatever the pod\'s policies.',
+    { source: NETPOL_DOC, case: 'overview: "traffic to and from the node where a Pod is running is always allowed, regardless of the IP address of the Pod or the node"' },
+    { source: NETPOL_TYPES, case: 'NetworkPolicySpec.Ingress ("OR if the traffic source is the pod\'s local node")' }),
+  'K8S-NETPOL-HOST-NETWORK': inference('hostNetwork pods are not selected by NetworkPolicy (podSelector or peer selectors); their traffic is treated as the node\'s. The documentation leaves this undefined and names it the most common implementation.',
+    { source: NETPOL_DOC, case: 'NetworkPolicy and hostNetwork pods' }),
+  'K8S-NETPOL-SAME-POD': fact('A pod cannot block access to itself: a connection from a pod to itself is allowed whatever its policies.',
+    { source: NETPOL_DOC, case: 'overview: "a pod cannot block access to itself"' },
+    { source: NETPOL_E2E, case: 'ignoreLoopback (kubernetes/kubernetes#95879: CNIs differ on loopback through a Service)' }),
+  'K8S-NETPOL-IPBLOCK-POD-IP': inference('An ipBlock matched the address of a pod: upstream conformance tests expect that to work, but the documentation says ipBlock is meant for cluster-external addresses and some network plugins (Cilium) never match pod addresses with ipBlock, so this allowance depends on the CNI.',
+    { source: NETPOL_DOC, case: 'Behavior of to and from selectors (ipBlock: "These should be cluster-external IPs")' },
+    { source: NETPOL_E2E, case: 'should allow egress access to server in CIDR block' },
+    { source: 'https://github.com/cilium/cilium/issues/9209' }),
+} as const satisfies Record<string, RuleSpec>;
+
+export type NetworkPolicyRuleId = keyof typeof NETWORK_POLICY_RULES;
 
 const CCE_ONLY: readonly Profile[] = ['CCE'];
 const CCE_BOTH: readonly Profile[] = ['CCE', 'CCE_TURBO'];
@@ -235,7 +294,7 @@ const PROFILE_RULES = {
 
 const CCE_CELL_RULES: Record<CceCellRuleId, RuleSpec> = cellRuleSpecs();
 
-const SPECS = { ...KUBERNETES_RULES, ...PROFILE_RULES, ...CCE_CELL_RULES };
+const SPECS = { ...KUBERNETES_RULES, ...NETWORK_POLICY_RULES, ...PROFILE_RULES, ...CCE_CELL_RULES };
 
 export type RuleId = keyof typeof SPECS;
 

@@ -138,7 +138,7 @@ function rebuilt(prev: CompiledCluster, draft: ServiceDraft, src: EndpointSource
       return;
     }
     const ignored = ignoredReason(e.model);
-    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(e.model, e.key, index, servicePorts.length, (slot) => slotEndpoints(src, e.model, e.key, slot), topologyPolicy(prev.model.kubernetesVersion, e.model))) : [];
+    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(e.model, e.key, index, servicePorts.length, (slot) => slotEndpoints(src, e.model, e.key, slot), prev.model.kubernetesVersion)) : [];
     services.push({ index, key: e.key, model: e.model, ignored, ports });
   });
   const warnings: string[] = [];
@@ -182,7 +182,7 @@ function inPlace(prev: CompiledCluster, key: string, model: ServiceModel | undef
   const ignored = ignoredReason(model);
   if (ignored !== old.ignored) return null;
   if (ignored !== null) return sameStrings(canonicalList(model.clusterIps), canonicalList(old.model.clusterIps)) ? { service: { ...old, model }, ports: [] } : null;
-  const ports = compileServicePorts(model, key, i, old.ports[0] ?? 0, (slot) => slotEndpoints(src, model, key, slot), topologyPolicy(prev.model.kubernetesVersion, model));
+  const ports = compileServicePorts(model, key, i, old.ports[0] ?? 0, (slot) => slotEndpoints(src, model, key, slot), prev.model.kubernetesVersion);
   if (ports.length !== old.ports.length || ports.some((sp, k) => !sameFrontends(sp, prev.servicePorts[old.ports[k]]))) return null;
   return { service: { index: i, key, model, ignored, ports: old.ports }, ports: ports.map((sp, k) => keptIfSame(prev.servicePorts[old.ports[k]], sp)) };
 }

@@ -1,17 +1,17 @@
 // A reachability answer: every way a client can address a Service, each answered from the data
 // plane's decisions (the same `decide` trace() uses), composed into paths, with the profile's
 // sharing of work between nodes and its additions. reachability.ts is the entry point.
-import { sessionAffinityOf } from '../compile-services';
+import { CLOUD_SOURCE_RANGES_ANNOTATION, sessionAffinityOf } from '../compile-services';
 import type { CompiledCluster, CompiledNode, CompiledService, CompiledServicePort } from '../compiled';
 import { EngineInputError } from '../errors';
 import { isPrivateIp, parseIp, type ParsedIp } from '../ip';
 import { decisionSteps } from '../packet';
-import type { AddressResult, ReachabilityResult, Via } from '../results';
+import type { AddressResult, ReachabilityResult, Step, Via } from '../results';
 import { RULES } from '../rules';
-import { expand, unknownResult, viaFor, type Member } from './build';
+import { expand, rulesOf, unknownResult, viaFor, type Member } from './build';
 import { atNode, evaluateClass, inCluster, type Evaluate, type Scope } from './classes';
 import { resolveClient } from './client';
-import { classKeyCache, lbResult, type DeliveryPlan } from './lb';
+import { classKeyCache, lbResult, podTargetsResult, type DeliveryPlan } from './lb';
 import { nodePorts } from './node-ports';
 import { decideAt, outcomeMemo } from './paths';
 import { redactedFacts, redactedResult } from './redacted';
@@ -30,6 +30,50 @@ function clientNode(env: Env): CompiledNode {
   return env.cc.nodes[env.client.node];
 }
 
+/**
+ * The load balancer's own allowlist (the cloud source-ranges annotation), for a client that
+ * reaches the real load balancer: null when it lets the client through (with a step saying so
+ * when it applies), else the missing fact: whether this provider enforces it is not known.
+ */
+function cloudGate(env: Env, sp: CompiledServicePort, src: ParsedIp): { readonly lead: Step[] } | null {
+  const ranges = sp.cloudSourceRanges;
+  if (ranges === null) return { lead: [] };
+  const node = env.client.kind === 'EXTERNAL' ? null : clientNode(env).parsedPrimary[src.family];
+  const inside = env.client.ipKnown && ranges.contains(src) && (node === null || ranges.contains(node));
+  if (!inside) return null;
+  return { lead: [{ at: 'client', rule: 'K8S-LB-CLOUD-SOURCE-RANGES', description: `${src.text} is inside the load balancer's allowlist (annotation ${CLOUD_SOURCE_RANGES_ANNOTATION}), which kube-proxy does not read` }] };
+}
+
+/** A result with a leading step (a gate passed on the way). */
+function led(env: Env, r: AddressResult, lead: readonly Step[]): AddressResult {
+  if (lead.length === 0) return r;
+  // Field by field: a shared class member's result keeps its fields behind getters.
+  const path = [...lead, ...r.path];
+  return {
+    via: r.via, verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, endpoints: r.endpoints, path, hops: r.hops,
+    deliveries: r.deliveries, rules: rulesOf(path, env.profile.notes), rule: r.rule, suggestions: r.suggestions,
+  };
+}
+
+const IPMODE_GATE: Step = {
+  at: 'client', rule: 'K8S-LB-IPMODE-GATE',
+  description: 'ipMode Proxy is not honoured before Kubernetes v1.30 (LoadBalancerIPMode): kube-proxy treats this address as a VIP',
+};
+
+/**
+ * The answer through a load balancer the packet reaches from outside the cluster's rules: where
+ * it delivers (straight to pods, to the nodes, or not known) and its allowlist decide.
+ */
+function throughLoadBalancer(s: Scope, via: Via, deliver: () => AddressResult): AddressResult {
+  const { env, sp, src } = s;
+  const gate = cloudGate(env, sp, src);
+  if (gate === null) return unknownResult(env, via, 'CLOUD_SOURCE_RANGES');
+  const target = sp.loadBalancerTarget.target;
+  if (target === 'PODS') return podTargetsResult(env, sp, via, via.address, gate.lead);
+  if (target === null) return unknownResult(env, via, 'LB_TARGET');
+  return led(env, deliver(), gate.lead);
+}
+
 function loadBalancers(s: Scope): void {
   const { env, sp, src } = s;
   const lbs = [...sp.loadBalancerVips.map((ip) => ({ ip, mode: 'VIP' as const })), ...sp.loadBalancerProxyIps.map((ip) => ({ ip, mode: 'PROXY' as const }))];
@@ -37,19 +81,30 @@ function loadBalancers(s: Scope): void {
     const lbIp = parseIp(lb.ip) as ParsedIp;
     const via = viaFor(sp, 'LOAD_BALANCER', lb.ip, { network: networkOf(lbIp) });
     if (env.client.kind === 'EXTERNAL' && via.network !== env.client.network) continue;
-    if (env.client.kind !== 'EXTERNAL' && lb.mode === 'VIP') { s.out.push(single(s, via, clientNode(env), lbIp, inCluster)); continue; }
-    if (lb.mode === 'PROXY' && sp.nodePort === null) { s.out.push(unknownResult(env, via, 'LB_NODE_PORT')); continue; }
+    const gated = sp.loadBalancerIpModeIgnored.includes(lb.ip) ? [IPMODE_GATE] : [];
+    if (env.client.kind !== 'EXTERNAL' && lb.mode === 'VIP') { s.out.push(led(env, single(s, via, clientNode(env), lbIp, inCluster), gated)); continue; }
     if (env.client.kind !== 'EXTERNAL' && via.network === 'PUBLIC') { s.out.push(unknownResult(env, via, 'CLUSTER_INTERNET_EGRESS')); continue; }
-    if (lb.mode === 'VIP' && sp.sourceRanges !== null && !env.client.ipKnown) { s.out.push(unknownResult(env, via, 'CLIENT_IP')); continue; }
-    s.out.push(lbResult(env, sp, via, planFor(env, sp, lb.mode, lbIp, src)));
+    s.out.push(led(env, throughLoadBalancer(s, via, () => {
+      if (lb.mode === 'PROXY' && sp.nodePort === null) return unknownResult(env, via, 'LB_NODE_PORT');
+      if (lb.mode === 'VIP' && sp.sourceRanges !== null && !env.client.ipKnown) return unknownResult(env, via, 'CLIENT_IP');
+      return lbResult(env, sp, via, planFor(env, sp, lb.mode, lbIp, src));
+    }), gated));
+  }
+  for (const hostname of sp.loadBalancerHostnames) {
+    const via = viaFor(sp, 'LOAD_BALANCER', hostname);
+    if (env.client.kind !== 'EXTERNAL') { s.out.push(unknownResult(env, via, 'LB_HOSTNAME_ADDRESS')); continue; }
+    s.out.push(throughLoadBalancer(s, via, () => {
+      if (sp.nodePort === null) return unknownResult(env, via, 'LB_NODE_PORT');
+      return lbResult(env, sp, via, { mode: 'HOSTNAME', lbIp: src, label: hostname, src, lead: [], leadHops: [], classKeys: classKeyCache() });
+    }));
   }
 }
 
 function planFor(env: Env, sp: CompiledServicePort, mode: 'VIP' | 'PROXY', lbIp: ParsedIp, src: ParsedIp): DeliveryPlan {
   const classKeys = classKeyCache();
-  if (env.client.kind === 'EXTERNAL') return { mode, lbIp, src: mode === 'VIP' ? src : lbIp, lead: [], leadHops: [], classKeys };
+  if (env.client.kind === 'EXTERNAL') return { mode, lbIp, label: lbIp.text, src: mode === 'VIP' ? src : lbIp, lead: [], leadHops: [], classKeys };
   const first = decideAt(env, env.client.node, src, lbIp, sp.port, sp.protocol);
-  return { mode, lbIp, src: lbIp, lead: decisionSteps(first.decision, first.ctx, []), leadHops: [{ node: clientNode(env).name, verdict: first.decision.verdict }], classKeys };
+  return { mode, lbIp, label: lbIp.text, src: lbIp, lead: decisionSteps(first.decision, first.ctx, []), leadHops: [{ node: clientNode(env).name, verdict: first.decision.verdict }], classKeys };
 }
 
 function externalIps(s: Scope): void {

@@ -257,6 +257,9 @@ const MISSING: Record<MissingFact, { rule: RuleId; text: string }> = {
   CLIENT_IP: { rule: 'K8S-LB-SOURCE-RANGES-ALLOW', text: 'loadBalancerSourceRanges apply: the client IP is needed' },
   LB_NODE_PORT: { rule: 'K8S-LB-PROXY-DELIVERY', text: 'a Proxy-mode load balancer needs a NodePort to reach the nodes; this port has none' },
   REDACTED_VALUE: { rule: 'IMPORT-REDACTED-VALUE', text: 'the imported dump redacted a value this answer needs' },
+  LB_TARGET: { rule: 'K8S-LB-TARGET-UNKNOWN', text: 'this port has no NodePort and the Service does not say where its load balancer delivers (to the nodes, or straight to the pods): set loadBalancerTarget' },
+  LB_HOSTNAME_ADDRESS: { rule: 'K8S-LB-HOSTNAME', text: 'the load balancer is known only by its hostname: the address it resolves to, and whether it is reachable from inside the cluster, are not known' },
+  CLOUD_SOURCE_RANGES: { rule: 'K8S-LB-CLOUD-SOURCE-RANGES', text: 'the service.beta.kubernetes.io/load-balancer-source-ranges annotation may make the cloud load balancer refuse this client (kube-proxy ignores it; whether this provider enforces it is not known)' },
 };
 
 export function unknownResult(env: Env, via: Via, fact: MissingFact): AddressResult {

@@ -13,8 +13,12 @@ import type { Answer } from './types';
 import { sortedIndexOf } from '../sorted';
 
 export interface DeliveryPlan {
-  readonly mode: 'VIP' | 'PROXY';
+  /** VIP: destination kept; PROXY: the LB's own connection to NodeIP:NodePort; HOSTNAME: a load balancer known by name only, to NodeIP:NodePort. */
+  readonly mode: 'VIP' | 'PROXY' | 'HOSTNAME';
+  /** The LB's address (HOSTNAME: the client's, standing for the family only). */
   readonly lbIp: ParsedIp;
+  /** How the answer names the load balancer: its address or hostname. */
+  readonly label: string;
   /** Source of the packets reaching the nodes: the client (VIP) or the LB (Proxy). */
   readonly src: ParsedIp;
   /** Steps and hops before the LB (an in-cluster client's node not intercepting). */
@@ -49,6 +53,7 @@ interface Group { readonly rep: CompiledNode; readonly nodes: string[]; path?: P
 
 function destination(plan: DeliveryPlan, sp: CompiledServicePort, node: CompiledNode): { ip: ParsedIp; port: number } | null {
   if (plan.mode === 'VIP') return { ip: plan.lbIp, port: sp.port };
+  // PROXY and HOSTNAME: to the node's primary IP of the family, on the NodePort.
   const ip = node.parsedPrimary[plan.lbIp.family];
   return ip === null || sp.nodePort === null ? null : { ip, port: sp.nodePort };
 }
@@ -297,6 +302,7 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
   const hop = judged.hops[0];
   const fate = sourceIpFate(hop.decision, hop.ctx, true, judged.masquerade);
   if (fate.preserved === false) return groups.length === 1 && groups[0].nodes.length === 1 ? fate : { ...fate, seenAs: null };
+  if (plan.mode === 'HOSTNAME') return LB_DECIDES;
   return plan.mode === 'PROXY' ? { preserved: false, seenAs: plan.src.text, seenAsKind: 'LOAD_BALANCER', reason: 'LB_PROXY' } : fate;
 }
 
@@ -334,10 +340,43 @@ export function lbAnswer(env: Env, sp: CompiledServicePort, plan: DeliveryPlan):
   return { verdict: combine(groups), sourceIpPreserved: combinedSourceIp(plan, groups).preserved };
 }
 
+/** The source-IP fate when the load balancer in front decides it (not modelled). */
+const LB_DECIDES: SourceIp = { preserved: null, seenAs: null, seenAsKind: null, reason: 'LB_UNKNOWN' };
+
 function lbStep(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: number): Step {
   const rule = sp.externalPolicyLocal && env.override?.externalTrafficPolicy !== 'Cluster' ? 'K8S-LB-HEALTHCHECK-LOCAL' : 'K8S-LB-DELIVERS-TO-NODES';
+  if (plan.mode === 'HOSTNAME') {
+    return { at: `lb/${plan.label}`, rule: 'K8S-LB-HOSTNAME', description: `known only by hostname, so kube-proxy has no rule for it: delivers to NodeIP:${sp.nodePort ?? '?'} on ${targets} node(s) passing its health check; whether the client's address reaches the nodes depends on the load balancer` };
+  }
   const how = plan.mode === 'VIP' ? `destination kept ${plan.lbIp.text}` : `new connection to NodeIP:${sp.nodePort ?? '?'} from ${plan.src.text}`;
-  return { at: `lb/${plan.lbIp.text}`, rule: plan.mode === 'PROXY' ? 'K8S-LB-PROXY-DELIVERY' : rule, description: `delivers to ${targets} node(s) passing its health check (${how})` };
+  return { at: `lb/${plan.label}`, rule: plan.mode === 'PROXY' ? 'K8S-LB-PROXY-DELIVERY' : rule, description: `delivers to ${targets} node(s) passing its health check (${how})` };
+}
+
+const TARGET_FROM: Record<string, string> = {
+  SPEC: 'the Service\'s loadBalancerTarget',
+  ANNOTATION: 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip',
+};
+
+/**
+ * A load balancer that delivers straight to the pods (container-native): to every ready
+ * endpoint, kube-proxy and the nodes not on the path. The address the pod sees is the load
+ * balancer's business (LB_UNKNOWN).
+ */
+export function podTargetsResult(env: Env, sp: CompiledServicePort, via: Via, label: string, lead: readonly Step[]): AddressResult {
+  const endpoints: EndpointOutcome[] = [];
+  for (const e of sp.endpoints) {
+    if (e.ready) endpoints.push({ ip: e.ip, port: e.port, pod: e.podKey, node: e.nodeName, masquerade: false, outcome: 'CONNECTS', rule: null });
+  }
+  const from = TARGET_FROM[sp.loadBalancerTarget.from ?? ''] ?? 'the Service';
+  const steps: Step[] = [...lead, {
+    at: `lb/${label}`, rule: 'K8S-LB-POD-TARGETS',
+    description: endpoints.length > 0
+      ? `delivers straight to ${endpoints.length} ready pod(s) on their own IPs (targets pods, per ${from}); kube-proxy is not on the path`
+      : `targets pods (per ${from}) but the Service has no ready pod: nothing to deliver to`,
+  }];
+  const verdict: ReachVerdict = endpoints.length > 0 ? 'REACHABLE' : 'UNREACHABLE';
+  const sourceIp = endpoints.length > 0 ? LB_DECIDES : noSourceIp(false);
+  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops: [], deliveries: null, rules: rulesOf(steps, env.profile.notes), rule: 'K8S-LB-POD-TARGETS', suggestions: [] };
 }
 
 export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: DeliveryPlan): AddressResult {
@@ -354,7 +393,7 @@ export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: Deli
     if (path === undefined) continue;
     first ??= path;
     const hop = path.hops[0];
-    hops.push(plan.mode === 'PROXY'
+    hops.push(plan.mode !== 'VIP'
       ? { node: g.rep.name, verdict: hop.decision.verdict, source: plan.src.text, destination: { ip: hop.ctx.dst.text, port: hop.ctx.port } }
       : { node: g.rep.name, verdict: hop.decision.verdict });
   }

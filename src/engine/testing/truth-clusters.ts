@@ -93,7 +93,8 @@ function service(spec: TruthSpec, type: 'NodePort' | 'LoadBalancer', etp: Traffi
  */
 export function truthCluster(spec: TruthSpec, zones = false): ClusterModel {
   const { profile, network, proxy } = spec.setup;
-  const base = cceCluster({ profile: profile === 'KUBERNETES' ? 'CCE' : profile, network, proxy });
+  // v1.30: the first kube-proxy that honours ipMode Proxy by default (LoadBalancerIPMode).
+  const base = cceCluster({ profile: profile === 'KUBERNETES' ? 'CCE' : profile, network, proxy, version: 'v1.30.1-r0' });
   const clients = base.pods.filter((p) => p.name.startsWith('client-'));
   const services = [
     service(spec, 'NodePort', 'Local', 0), service(spec, 'NodePort', 'Cluster', 1),
