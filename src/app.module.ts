@@ -38,6 +38,12 @@ import { ImportController } from './modules/import/import.controller';
 import { ImportResolver } from './modules/import/import.resolver';
 import { ImportService } from './modules/import/import.service';
 import { UiModule } from './modules/ui/ui.module';
+import { NamespacesController } from './modules/network-policies/namespaces.controller';
+import { NamespacesResolver } from './modules/network-policies/namespaces.resolver';
+import { NamespacesService } from './modules/network-policies/namespaces.service';
+import { NetworkPoliciesController } from './modules/network-policies/network-policies.controller';
+import { NetworkPoliciesResolver } from './modules/network-policies/network-policies.resolver';
+import { NetworkPoliciesService } from './modules/network-policies/network-policies.service';
 
 export interface AppOptions {
   /** Runtime database URL: a role subject to row-level security. */
@@ -86,7 +92,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, AnalysisController, ImportController, GraphiqlController],
+      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, NamespacesController, NetworkPoliciesController, AnalysisController, ImportController, GraphiqlController],
       providers: [
         { provide: DATABASE_URL, useValue: options.databaseUrl },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
@@ -99,6 +105,8 @@ export class AppModule {
         NodesService, NodesResolver,
         PodsService, PodsResolver,
         ServicesService, ServicesResolver,
+        NamespacesService, NamespacesResolver,
+        NetworkPoliciesService, NetworkPoliciesResolver,
         ImportService, ImportResolver, ImportBodyParsers,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -25,7 +25,7 @@ export const PLACEHOLDER = {
   newKey: { id: '00000000-0000-4000-a000-000000000041', what: 'the key the POST /v1/api-keys example creates (ci-sync; GET /v1/api-keys lists the ids)' },
 } as const;
 
-export type Placeholder = (typeof PLACEHOLDER)[keyof typeof PLACEHOLDER];
+export type Placeholder = { readonly id: string; readonly what: string };
 
 /** A UUID path parameter whose example is a placeholder for `of` (see PLACEHOLDER). */
 export function ApiIdParam(name: string, of: Placeholder): MethodDecorator & ClassDecorator {

@@ -63,7 +63,7 @@ describe('importing a dump archive', () => {
     const id = await newCluster();
     await upload(id, tgz(clusterInfoDump())).expect(200);
     const res = await upload(id, tgz(clusterInfoDump([pod('shop', 'web-1', 'worker-1', '10.244.1.5')])), 'replace').expect(200);
-    expect(res.body.deleted).toEqual({ nodes: 0, pods: 1, services: 0, endpointSlices: 0 });
+    expect(res.body.deleted).toEqual({ nodes: 0, pods: 1, services: 0, endpointSlices: 0, namespaces: 0, networkPolicies: 0 });
     expect((await podsOf(id)).map((p) => p.name)).toEqual(['web-1']);
   });
 

@@ -13,7 +13,7 @@ const realistic = readFileSync(join(__dirname, '..', 'import', 'fixtures', 'real
 type Doc = { items: { kind: string; metadata: { name: string; namespace?: string }; status?: Record<string, unknown>; spec?: Record<string, unknown> }[] };
 const doc = (): Doc => JSON.parse(realistic) as Doc;
 const without = (d: Doc, ...names: string[]): Doc => ({ ...d, items: d.items.filter((o) => !names.includes(o.metadata.name)) });
-const counts = (nodes: number, pods: number, services: number, endpointSlices: number) => ({ nodes, pods, services, endpointSlices });
+const counts = (nodes: number, pods: number, services: number, endpointSlices: number, namespaces = 0, networkPolicies = 0) => ({ nodes, pods, services, endpointSlices, namespaces, networkPolicies });
 const ZERO = counts(0, 0, 0, 0);
 
 const ctx = appWithTenant();
@@ -140,7 +140,7 @@ describe('import ?mode=replace', () => {
   it('the GraphQL mutation takes mode: REPLACE and reports the deletions', async () => {
     const id = await clusterWithRealisticDump();
     const res = await gql<{ importManifests: { deleted: unknown } }>(ctx.t, ctx.tenant.apiKey, `mutation($c: String!, $d: String!) {
-      importManifests(clusterId: $c, document: $d, format: JSON, mode: REPLACE, kinds: [PODS]) { deleted { nodes pods services endpointSlices } } }`,
+      importManifests(clusterId: $c, document: $d, format: JSON, mode: REPLACE, kinds: [PODS]) { deleted { nodes pods services endpointSlices namespaces networkPolicies } } }`,
     { c: id, d: JSON.stringify(without(doc(), 'coredns-7c65d6cfc9-2xkqp')) });
     expect(res.errors).toBeUndefined();
     expect(res.data!.importManifests.deleted).toEqual(counts(0, 1, 0, 0));

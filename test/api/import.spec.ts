@@ -57,7 +57,7 @@ async function topology(clusterId: string): Promise<Record<string, unknown[]>> {
   return out;
 }
 
-const counts = (nodes: number, pods: number, services: number, endpointSlices: number) => ({ nodes, pods, services, endpointSlices });
+const counts = (nodes: number, pods: number, services: number, endpointSlices: number, namespaces = 0, networkPolicies = 0) => ({ nodes, pods, services, endpointSlices, namespaces, networkPolicies });
 const ZERO = counts(0, 0, 0, 0);
 
 describe('importing the realistic dump', () => {
@@ -129,7 +129,7 @@ describe('importing the realistic dump', () => {
     const other = await newCluster();
     const res = await gql<{ importManifests: Record<string, unknown> }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
       importManifests(clusterId: $c, document: $d, format: JSON) {
-        created { nodes pods services endpointSlices } updated { nodes pods services endpointSlices } unchanged { nodes pods services endpointSlices } deleted { nodes pods services endpointSlices }
+        created { nodes pods services endpointSlices namespaces networkPolicies } updated { nodes pods services endpointSlices namespaces networkPolicies } unchanged { nodes pods services endpointSlices namespaces networkPolicies } deleted { nodes pods services endpointSlices namespaces networkPolicies }
         skipped { index source kind apiVersion name reason } warnings { index source kind name message }
         kubeProxy { proxyMode clusterCidrs localDetector masqueradeAll localhostNodePorts nodePortAddresses } clusterVersion } }`, { c: other, d: realisticJson });
     expect(res.errors).toBeUndefined();
@@ -137,7 +137,7 @@ describe('importing the realistic dump', () => {
     expect(await topology(other)).toEqual(await topology(clusterId));
     // YAML, and errors as typed GraphQL errors naming the item and field.
     const yaml = await gql<{ importManifests: { unchanged: unknown } }>(t, tenant.apiKey, `mutation($c: String!, $d: String!) {
-      importManifests(clusterId: $c, document: $d, format: YAML) { unchanged { nodes pods services endpointSlices } } }`, { c: other, d: realisticYaml });
+      importManifests(clusterId: $c, document: $d, format: YAML) { unchanged { nodes pods services endpointSlices namespaces networkPolicies } } }`, { c: other, d: realisticYaml });
     expect(yaml.data!.importManifests.unchanged).toEqual(counts(3, 10, 5, 5));
     const doc = JSON.parse(realisticJson);
     doc.items[16].spec.ports[0].port = 0;
@@ -287,6 +287,7 @@ const EXPECTED: Record<string, { skipped: string[]; created: ReturnType<typeof c
   'otc-cce-docs/otc-cce-service-elb-existing-lb-externalTrafficPolicy-Local.yaml': { skipped: [], created: counts(0, 0, 1, 0) },
   'otc-cce-docs/otc-cce-v3-nodelist-NOT-a-k8s-object.json': { skipped: ['Node'], created: ZERO, nothing: '1 × unsupported apiVersion v3' },
   'written/topology-affinity-minimal-list.yaml': { skipped: [], created: counts(2, 3, 2, 2) },
+  'written/namespaces-networkpolicies-list.yaml': { skipped: [], created: counts(0, 0, 0, 0, 2, 4) },
 };
 
 describe('the shared kubectl fixtures import as their README says', () => {

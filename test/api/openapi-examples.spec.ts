@@ -49,7 +49,7 @@ const PENDING_BARE_TAGS: Record<string, string> = {};
 const OPERATOR_ROUTES = new Set(['POST /v1/tenants']);
 
 /** The placeholders the document's path examples use, and the object each stands for. */
-const PLACEHOLDERS: Record<string, { kind: 'cluster' | 'node' | 'pod' | 'service' | 'key'; name: string }> = {
+const PLACEHOLDERS: Record<string, { kind: 'cluster' | 'node' | 'pod' | 'service' | 'key' | 'namespace' | 'networkpolicy'; name: string }> = {
   '00000000-0000-4000-a000-000000000001': { kind: 'cluster', name: 'cce-demo' },
   '00000000-0000-4000-a000-000000000002': { kind: 'cluster', name: 'cce-staging' },
   '00000000-0000-4000-a000-000000000011': { kind: 'node', name: 'node-1' },
@@ -60,11 +60,15 @@ const PLACEHOLDERS: Record<string, { kind: 'cluster' | 'node' | 'pod' | 'service
   '00000000-0000-4000-a000-000000000031': { kind: 'service', name: 'default/backend-nodeport' },
   '00000000-0000-4000-a000-000000000032': { kind: 'service', name: 'default/frontend' },
   '00000000-0000-4000-a000-000000000041': { kind: 'key', name: 'ci-sync' },
+  '00000000-0000-4000-a000-000000000051': { kind: 'namespace', name: 'shop' },
+  '00000000-0000-4000-a000-000000000061': { kind: 'networkpolicy', name: 'default/allow-frontend' },
 };
+/** The list route of each kind of object, under the demo cluster. */
+const LIST_OF: Record<string, string> = { networkpolicy: 'networkpolicies' };
 
 /** Creations first, then reads and analyses, then updates, then deletions (what a deletion removes was created above). */
 const PHASES = ['create', 'read', 'update', 'delete'] as const;
-const DELETE_ORDER = ['/v1/api-keys/', '/pods/', '/services/', '/nodes/', '/v1/clusters/{clusterId}'];
+const DELETE_ORDER = ['/v1/api-keys/', '/pods/', '/services/', '/nodes/', '/networkpolicies/', '/namespaces/', '/v1/clusters/{clusterId}'];
 
 function phaseOf(o: Op): (typeof PHASES)[number] {
   if (o.method === 'delete') return 'delete';
@@ -111,7 +115,7 @@ async function realId(placeholder: string, lenient = false): Promise<string> {
   };
   if (target.kind === 'key') return named(await get('/v1/api-keys'));
   if (target.kind === 'cluster') return named((await get('/v1/clusters?limit=500')).items);
-  return named((await get(`/v1/clusters/${demo.clusterId}/${target.kind}s?limit=500`)).items);
+  return named((await get(`/v1/clusters/${demo.clusterId}/${LIST_OF[target.kind] ?? `${target.kind}s`}?limit=500`)).items);
 }
 
 /** The operation's URL: path examples (placeholders resolved, or `override`), and every query example. */
@@ -310,12 +314,14 @@ describe('every error example', () => {
   });
 
   it('404 and 400 for a path parameter: a missing id, a malformed id or name gets the documented answer', async () => {
-    const PARAM_OF: Record<string, string> = { cluster: 'clusterId', node: 'nodeId', pod: 'podId', Service: 'serviceId', 'API key': 'keyId' };
+    const PARAM_OF: Record<string, string> = {
+      cluster: 'clusterId', node: 'nodeId', pod: 'podId', Service: 'serviceId', 'API key': 'keyId', namespace: 'namespaceId', NetworkPolicy: 'networkPolicyId',
+    };
     let checked = 0;
     for (const o of ops) {
       const examples = [...documentedProblems(o, 404), ...documentedProblems(o, 400)];
       for (const p of examples as { detail: string }[]) {
-        const missing = /^(cluster|node|pod|Service|API key) ([0-9a-f-]{36}) not found$/.exec(p.detail);
+        const missing = /^(cluster|node|pod|Service|API key|namespace|NetworkPolicy) ([0-9a-f-]{36}) not found$/.exec(p.detail);
         const malformed = /^(\w+): must be a (?:UUID|DNS-1123 name), got "(.+)"$/.exec(p.detail);
         const override = missing ? { [PARAM_OF[missing[1]]]: missing[2] } : malformed ? { [malformed[1]]: malformed[2] } : null;
         if (!override) continue;
@@ -442,6 +448,23 @@ function provocations(): Record<string, () => Promise<Sent>> {
     'POST /v1/clusters/{clusterId}/what-if 422 no-such-pod': () => call('post', `${demoPath()}/what-if`, { change: { pods: [{ pod: 'default/backend-9', set: { ready: false } }] }, ...asking }),
     'POST /v1/clusters/{clusterId}/import 400 an-invalid-object': () => call('post', `${demoPath()}/import`, pod('frontend-2', '172.16.2.300')),
     'POST /v1/clusters/{clusterId}/import 409 address-in-use': () => call('post', `${demoPath()}/import`, pod('frontend-2', '172.16.0.11')),
+    'GET /v1/clusters/{clusterId}/namespaces 400 invalid-limit': () => call('get', `${demoPath()}/namespaces?limit=501`),
+    'GET /v1/clusters/{clusterId}/networkpolicies 400 invalid-limit': () => call('get', `${demoPath()}/networkpolicies?limit=501`),
+    'POST /v1/clusters/{clusterId}/namespaces 400 another-name-label': () => call('post', `${demoPath()}/namespaces`, { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'other' } }),
+    'POST /v1/clusters/{clusterId}/namespaces 409 name-clashes': async () => {
+      await call('post', `${demoPath()}/namespaces`, { name: 'shop' }); // the DELETE example took the first one
+      return call('post', `${demoPath()}/namespaces`, { name: 'shop' });
+    },
+    'POST /v1/clusters/{clusterId}/networkpolicies 400 except-outside-cidr': () => call('post', `${demoPath()}/networkpolicies`,
+      { namespace: 'default', name: 'x', ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['192.168.0.0/16'] } }] }] }),
+    'POST /v1/clusters/{clusterId}/networkpolicies 400 ipblock-with-a-selector': () => call('post', `${demoPath()}/networkpolicies`,
+      { namespace: 'default', name: 'x', egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }] }] }),
+    'POST /v1/clusters/{clusterId}/networkpolicies 409 name-clashes': async () => {
+      await call('post', `${demoPath()}/networkpolicies`, { namespace: 'default', name: 'allow-frontend' }); // the DELETE example took the first one
+      return call('post', `${demoPath()}/networkpolicies`, { namespace: 'default', name: 'allow-frontend' });
+    },
+    'PATCH /v1/clusters/{clusterId}/networkpolicies/{networkPolicyId} 400 endport-with-a-named-port': async () =>
+      call('patch', `${demoPath()}/networkpolicies/${await idIn(demo.clusterId, 'networkpolicies', 'default/limit-egress')}`, { ingress: [{ ports: [{ port: 'http', endPort: 90 }] }] }),
     'POST /v1/clusters/{clusterId}/import 422 nothing-to-import': () => call('post', `${demoPath()}/import`, { apiVersion: 'v1', kind: 'List', items: [] }),
   };
 }

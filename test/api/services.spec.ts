@@ -186,6 +186,40 @@ describe('Services over REST', () => {
     expect(await patch({ sessionAffinity: null, sessionAffinityTimeoutSeconds: null })).toMatchObject({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 10800 });
   });
 
+  it('stores load balancers known by hostname and where the load balancer delivers; the analysis answers them', async () => {
+    const c = await newCluster('svc-lb-targets');
+    const base = `/v1/clusters/${c}/services`;
+    const named = await t.http.post(base).set(auth()).send({
+      namespace: 'shop', name: 'eks', type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }],
+      loadBalancerHostnames: ['a1b2.elb.us-east-1.amazonaws.com', 'a1b2.elb.us-east-1.amazonaws.com'],
+    }).expect(201);
+    expect(named.body).toMatchObject({ loadBalancerHostnames: ['a1b2.elb.us-east-1.amazonaws.com'], loadBalancerTarget: null });
+    const patch = async (body: object, status = 200) => (await t.http.patch(`${base}/${named.body.id}`).set(auth()).send(body).expect(status)).body;
+    expect(await patch({ loadBalancerTarget: 'PODS' })).toMatchObject({ loadBalancerTarget: 'PODS', loadBalancerHostnames: ['a1b2.elb.us-east-1.amazonaws.com'] });
+    expect(await patch({ labels: { a: 'b' } })).toMatchObject({ loadBalancerTarget: 'PODS' });
+
+    // A ready pod behind it: from outside, the pod-targeted load balancer delivers straight to it.
+    await t.http.post(`/v1/clusters/${c}/nodes`).set(auth()).send({ name: 'n1', internalIps: ['192.168.0.10'], podCidrs: ['172.16.1.0/24'] }).expect(201);
+    await t.http.post(`/v1/clusters/${c}/pods`).set(auth()).send({ namespace: 'shop', name: 'web-1', nodeName: 'n1', ips: ['172.16.1.5'], labels: { app: 'web' } }).expect(201);
+    const answer = await t.http.post(`/v1/clusters/${c}/reachability?detail=full`).set(auth())
+      .send({ client: { external: { network: 'PUBLIC', ip: '198.51.100.7' } }, service: 'shop/eks' }).expect(200);
+    const row = answer.body.results.find((r: { via: { address: string } }) => r.via.address === 'a1b2.elb.us-east-1.amazonaws.com');
+    expect(row).toMatchObject({ verdict: 'REACHABLE', rule: 'K8S-LB-POD-TARGETS', sourceIp: { preserved: null, reason: 'LB_UNKNOWN' } });
+    expect(await patch({ loadBalancerTarget: null })).toMatchObject({ loadBalancerTarget: null });
+
+    const refused = async (body: object, field: string) => {
+      const before = (await t.http.get(`${base}/${named.body.id}`).set(auth()).expect(200)).body;
+      const res = await t.http.patch(`${base}/${named.body.id}`).set(auth()).send(body).expect(400);
+      expect(res.body.errors[0].field).toBe(field);
+      expect((await t.http.get(`${base}/${named.body.id}`).set(auth()).expect(200)).body).toEqual(before);
+    };
+    await refused({ loadBalancerTarget: 'EVERYWHERE' }, 'loadBalancerTarget');
+    await refused({ loadBalancerHostnames: ['Not_A_Name'] }, 'loadBalancerHostnames');
+    await refused({ type: 'ClusterIP' }, 'loadBalancerHostnames');
+    const plain = await t.http.post(base).set(auth()).send({ namespace: 'shop', name: 'plain', ports: [{ port: 80 }], loadBalancerTarget: 'NODES' }).expect(400);
+    expect(plain.body.errors[0].field).toBe('loadBalancerTarget');
+  });
+
   it('never hands out an address or a port that something else in the cluster holds', async () => {
     const c = await newCluster('svc-alloc', { nodePortRange: { min: 30000, max: 30002 }, serviceCidrs: ['10.96.0.0/29'] });
     const base = `/v1/clusters/${c}/services`;

@@ -19,7 +19,7 @@ const FAKE_KUBECTL = join(FIXTURES, 'fake-kubectl.cjs');
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as KubeList;
 
 const CREATED_LINE = '  created    nodes 2, pods 4, services 1, endpointSlices 1';
-const counts = (nodes: number, pods: number, services: number, endpointSlices: number) => ({ nodes, pods, services, endpointSlices });
+const counts = (nodes: number, pods: number, services: number, endpointSlices: number, namespaces = 0, networkPolicies = 0) => ({ nodes, pods, services, endpointSlices, namespaces, networkPolicies });
 
 let t: TestApp;
 let tenant: TestTenant;

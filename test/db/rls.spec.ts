@@ -8,7 +8,7 @@ let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
 let runtime: Client;
-const TABLES = ['tenants', 'api_keys', 'clusters', 'nodes', 'pods', 'services', 'endpoint_slices', 'address_claims'];
+const TABLES = ['tenants', 'api_keys', 'clusters', 'nodes', 'pods', 'services', 'endpoint_slices', 'address_claims', 'namespaces', 'network_policies'];
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -19,6 +19,8 @@ beforeAll(async () => {
     await t.http.post(`/v1/clusters/${c.body.id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n1', internalIps: ['10.0.0.1'] }).expect(201);
     await t.http.post(`/v1/clusters/${c.body.id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: 'p1', ips: ['10.244.0.1'] }).expect(201);
     await t.http.post(`/v1/clusters/${c.body.id}/services`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: 's1', ports: [{ port: 80 }] }).expect(201);
+    await t.http.post(`/v1/clusters/${c.body.id}/namespaces`).set(bearer(tenant.apiKey)).send({ name: 'default' }).expect(201);
+    await t.http.post(`/v1/clusters/${c.body.id}/networkpolicies`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: 'np1' }).expect(201);
   }
   runtime = new Client({ connectionString: t.runtimeUrl });
   await runtime.connect();

@@ -32,7 +32,7 @@ describe('A. single objects and small dumps', () => {
       namespace: 'default', name: 'apache', type: 'LoadBalancer', selector: { app: 'apache' },
       ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http', nodePort: 30014 }],
       clusterIps: ['10.103.129.16'], headless: false, externalIps: ['10.217.212.16'], loadBalancerIngress: [],
-      loadBalancerSourceRanges: [], externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Cluster',
+      loadBalancerSourceRanges: [], loadBalancerHostnames: [], externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Cluster',
       healthCheckNodePort: 31621, publishNotReadyAddresses: false, labels: { name: 'apache' },
       sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null,
       annotations: { NETSCALER_VPORT: '80', 'service.citrix.com/frontend-ip': '10.217.212.16' },
@@ -266,6 +266,21 @@ describe('E. written for svcpath', () => {
       ['web-7xk2p', [['node-a1', 'zone-a', { forZones: ['zone-a'], forNodes: [] }], ['node-b1', 'zone-b', { forZones: ['zone-b'], forNodes: [] }]]],
       ['cache-q9m4t', [['node-a1', 'zone-a', { forZones: ['zone-a'], forNodes: ['node-a1'] }]]],
     ]);
+  });
+});
+
+describe('E2. Namespaces and NetworkPolicies (written from the Kubernetes documentation\'s examples)', () => {
+  it('reads 2 Namespaces and 4 NetworkPolicies, shape only (the API\'s rules run at import)', () => {
+    const r = load('written/namespaces-networkpolicies-list.yaml');
+    expect(counts(r)).toEqual({ nodes: 0, pods: 0, services: 0, endpointSlices: 0, skipped: 0 });
+    expect(r.warnings).toEqual([]);
+    expect(r.namespaces).toEqual([
+      { name: 'default', labels: { 'kubernetes.io/metadata.name': 'default' } },
+      { name: 'myproject', labels: { 'kubernetes.io/metadata.name': 'myproject', project: 'myproject' } },
+    ]);
+    expect(r.networkPolicies.map((p) => `${p.namespace}/${p.name}`)).toEqual(['default/test-network-policy', 'myproject/default-deny-ingress', 'myproject/allow-all-egress', 'default/multi-port-egress']);
+    expect(r.networkPolicies[0].spec.ingress?.[0].from?.[0]).toEqual({ podSelector: null, namespaceSelector: null, ipBlock: { cidr: '172.17.0.0/16', except: ['172.17.1.0/24'] } });
+    expect(r.networkPolicies[3].spec.egress?.[0].ports).toEqual([{ protocol: 'TCP', port: 32000, endPort: 32768 }]);
   });
 });
 

@@ -192,7 +192,7 @@ describe('parseKubectl is the one-source case', () => {
   });
 
   it('no sources: an empty import', () => {
-    expect(parseKubectlSources([])).toEqual({ nodes: [], pods: [], services: [], endpointSlices: [], kubeProxy: null, skipped: [], warnings: [] });
+    expect(parseKubectlSources([])).toEqual({ nodes: [], pods: [], services: [], endpointSlices: [], namespaces: [], networkPolicies: [], kubeProxy: null, skipped: [], warnings: [] });
   });
 });
 

@@ -77,7 +77,7 @@ describe('the realistic `kubectl get nodes,pods,services,endpointslices -A -o js
       namespace: 'shop', name: 'web-public', type: 'LoadBalancer', selector: { app: 'web' },
       ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http', nodePort: 30443 }],
       clusterIps: ['10.96.200.7'], headless: false, externalIps: [],
-      loadBalancerIngress: [{ ip: '192.0.2.50', ipMode: 'VIP' }], loadBalancerSourceRanges: ['198.51.100.0/24'],
+      loadBalancerIngress: [{ ip: '192.0.2.50', ipMode: 'VIP' }], loadBalancerSourceRanges: ['198.51.100.0/24'], loadBalancerHostnames: [],
       externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Cluster', healthCheckNodePort: 32417, publishNotReadyAddresses: false,
       sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null,
       labels: { app: 'web' },
@@ -234,7 +234,7 @@ ipvs: {strictARP: True}
     expect(y.item).toBeNull();
     expect(y.message).toMatch(/invalid YAML in document 2 at line/);
     expect(importError(() => parseKubectl('  ', 'application/json')).message).toBe('document: the document is empty');
-    expect(yaml('')).toEqual({ nodes: [], pods: [], services: [], endpointSlices: [], kubeProxy: null, skipped: [], warnings: [] });
+    expect(yaml('')).toEqual({ nodes: [], pods: [], services: [], endpointSlices: [], namespaces: [], networkPolicies: [], kubeProxy: null, skipped: [], warnings: [] });
   });
 });
 
@@ -328,7 +328,7 @@ describe('Service', () => {
     expect(r.services[0]).toEqual({
       namespace: 'default', name: 'ext', type: 'ClusterIP', selector: null,
       ports: [{ name: null, protocol: 'TCP', port: 443, targetPort: 443, nodePort: null }],
-      clusterIps: ['10.96.0.30'], headless: false, externalIps: [], loadBalancerIngress: [], loadBalancerSourceRanges: [],
+      clusterIps: ['10.96.0.30'], headless: false, externalIps: [], loadBalancerIngress: [], loadBalancerSourceRanges: [], loadBalancerHostnames: [],
       externalTrafficPolicy: 'Cluster', internalTrafficPolicy: 'Cluster', healthCheckNodePort: null, publishNotReadyAddresses: false,
       sessionAffinity: 'None', sessionAffinityTimeoutSeconds: null, trafficDistribution: null,
       labels: {}, annotations: {},
@@ -353,27 +353,34 @@ describe('Service', () => {
     expect(r.warnings.filter((w) => w.message.startsWith('no clusterIP'))).toEqual([{ index: 1, kind: 'Service', name: 'shop/u', message: 'no clusterIP: not forwardable until allocated' }]);
   });
 
-  it('LoadBalancer: status ingress with ipMode (absent = VIP), hostname-only ingress warned, loadBalancerIP ignored when status has IPs', () => {
+  it('LoadBalancer: status ingress with ipMode (absent = VIP), hostname-only ingress kept as a hostname, loadBalancerIP ignored when status has IPs', () => {
     const r = json(service('lb', {
       type: 'LoadBalancer', loadBalancerIP: '192.0.2.99', ports: [{ port: 80, nodePort: 30080 }],
       externalTrafficPolicy: 'Local', healthCheckNodePort: 32000, loadBalancerSourceRanges: ['203.0.113.0/24', '10.1.2.3/8'],
     }, { status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }, { ip: '192.0.2.11', ipMode: 'Proxy' }, { hostname: 'a.elb.example.com' }] } } }));
     expect(r.services[0]).toMatchObject({
-      loadBalancerIngress: [{ ip: '192.0.2.10', ipMode: 'VIP' }, { ip: '192.0.2.11', ipMode: 'Proxy' }],
+      loadBalancerIngress: [{ ip: '192.0.2.10', ipMode: 'VIP' }, { ip: '192.0.2.11', ipMode: 'Proxy' }], loadBalancerHostnames: ['a.elb.example.com'],
       loadBalancerSourceRanges: ['203.0.113.0/24', '10.0.0.0/8'], externalTrafficPolicy: 'Local', healthCheckNodePort: 32000,
     });
     expect(messages(r)).toEqual(expect.arrayContaining([
       'spec.loadBalancerSourceRanges[1]: "10.1.2.3/8" has host bits set; read as 10.0.0.0/8',
-      'status.loadBalancer.ingress[2] has no ip (hostname a.elb.example.com): a load balancer known only by name is not modelled; ignored',
     ]));
+    expect(messages(r).some((m) => m.includes('hostname'))).toBe(false);
     expect(messages(r).some((m) => m.includes('loadBalancerIP'))).toBe(false);
   });
 
-  it('LoadBalancer source ranges from the annotation when the field is empty, as kube-proxy does', () => {
-    const r = json(service('lb', { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30080 }] }, {
-      metadata: { name: 'lb', namespace: 'shop', annotations: { 'service.beta.kubernetes.io/load-balancer-source-ranges': '203.0.113.0/24, 198.51.100.0/24' } },
-    }));
-    expect(r.services[0].loadBalancerSourceRanges).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
+  it('the source-range annotation stays the cloud load balancer\'s: never copied into kube-proxy\'s spec ranges', () => {
+    const annotations = { 'service.beta.kubernetes.io/load-balancer-source-ranges': '203.0.113.0/24, 198.51.100.0/24, nonsense' };
+    const r = json(service('lb', { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30080 }] }, { metadata: { name: 'lb', namespace: 'shop', annotations } }));
+    expect(r.services[0]).toMatchObject({ loadBalancerSourceRanges: [], annotations });
+    expect(messages(r)).toContain('annotation service.beta.kubernetes.io/load-balancer-source-ranges kept as the cloud load balancer\'s allowlist: kube-proxy does not read it (only spec.loadBalancerSourceRanges); "nonsense" not a CIDR, so not counted');
+  });
+
+  it('a hostname on a ClusterIP Service is not read, and a bad hostname names its field', () => {
+    const ingress = { status: { loadBalancer: { ingress: [{ hostname: 'a.elb.example.com' }] } } };
+    expect(json(service('c', { type: 'ClusterIP', ports: [{ port: 80 }] }, ingress)).services[0].loadBalancerHostnames).toEqual([]);
+    expect(() => json(service('lb', { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30080 }] }, { status: { loadBalancer: { ingress: [{ hostname: 'Not_A_Name' }] } } })))
+      .toThrow(/status\.loadBalancer\.ingress\[0\]\.hostname/);
   });
 
   it('ExternalName Services are skipped (no kube-proxy rules)', () => {

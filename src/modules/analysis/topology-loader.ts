@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import type {
-  ClusterModel, ContainerPortModel, EndpointSliceModel, LoadBalancerIngressModel, ModelChange, NodeModel, PodModel, PodPhase, ServiceModel, ServicePortModel,
+  ClusterModel, ContainerPortModel, EndpointSliceModel, LoadBalancerIngressModel, ModelChange, NamespaceModel, NetworkPolicyModel, NodeModel, PodModel, PodPhase,
+  ServiceModel, ServicePortModel,
 } from '../../engine';
 import type { ObjectRef } from '../../prisma/change-feed';
 import { DATABASE_URL, TenantTx } from '../../prisma/prisma.service';
@@ -17,20 +18,38 @@ const SQL = {
       proxy_mode::text AS "proxyMode", cluster_cidrs AS "clusterCidrs", service_cidrs AS "serviceCidrs", node_port_min AS "nodePortMin",
       node_port_max AS "nodePortMax", masquerade_all AS "masqueradeAll", local_detector::text AS "localDetector",
       node_port_addresses AS "nodePortAddresses", localhost_node_ports AS "localhostNodePorts", kube_proxy_cluster_cidr AS "kubeProxyClusterCidr",
-      version, created_at AS "createdAt", updated_at AS "updatedAt"
+      network_policy_enforced AS "networkPolicyEnforced", version, created_at AS "createdAt", updated_at AS "updatedAt"
     FROM clusters WHERE tenant_id = $1::uuid AND id = $2::uuid`,
   nodes: `SELECT name, internal_ips AS "internalIps", external_ip AS "externalIp", pod_cidrs AS "podCidrs", labels /*unknown*/ FROM nodes ${SCOPE}`,
   pods: `SELECT namespace, name, labels, node_name AS "nodeName", ips, host_network AS "hostNetwork", phase, ready, terminating,
       container_ports AS "containerPorts" /*unknown*/ FROM pods ${SCOPE}`,
   services: `SELECT namespace, name, type::text, selector, ports, cluster_ips AS "clusterIps", external_ips AS "externalIps",
       load_balancer_ingress AS "loadBalancerIngress", load_balancer_source_ranges AS "loadBalancerSourceRanges",
+      coalesce(load_balancer_hostnames, '{}') AS "loadBalancerHostnames", load_balancer_target AS "loadBalancerTarget",
       external_traffic_policy::text AS "externalTrafficPolicy", internal_traffic_policy::text AS "internalTrafficPolicy",
       health_check_node_port AS "healthCheckNodePort", publish_not_ready_addresses AS "publishNotReadyAddresses",
       session_affinity::text AS "sessionAffinity", session_affinity_timeout_seconds AS "sessionAffinityTimeoutSeconds",
       traffic_distribution AS "trafficDistribution", labels, annotations /*unknown*/
     FROM services ${SCOPE}`,
   slices: `SELECT namespace, name, service_name AS "serviceName", address_type AS "addressType", ports, endpoints /*unknown*/ FROM endpoint_slices ${SCOPE}`,
+  // Few, and part of the settings (a change recompiles): read whole, in a stable order.
+  namespaces: `SELECT name, labels FROM namespaces ${SCOPE} ORDER BY name`,
+  networkPolicies: `SELECT namespace, name, pod_selector AS "podSelector", policy_types AS "policyTypes", ingress, egress
+    FROM network_policies ${SCOPE} ORDER BY namespace, name`,
 };
+
+/** A cluster's Namespaces and NetworkPolicies: ClusterSettings in the engine's model (a write to them is a settings change). */
+export interface PolicyObjects { readonly namespaces: readonly NamespaceModel[]; readonly networkPolicies: readonly NetworkPolicyModel[] }
+
+async function readPolicyObjects(query: Query, cluster: ClusterRow): Promise<PolicyObjects> {
+  const params = [cluster.tenantId, cluster.id];
+  return { namespaces: await query<NamespaceModel>(SQL.namespaces, params), networkPolicies: await query<NetworkPolicyModel>(SQL.networkPolicies, params) };
+}
+
+/** The Namespaces and NetworkPolicies of a cluster as a write's transaction sees them (for its settings change). */
+export function policyObjectsIn(tx: TenantTx, cluster: ClusterRow): Promise<PolicyObjects> {
+  return readPolicyObjects(<T>(sql: string, params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params), cluster);
+}
 
 /**
  * A table's rows in the model's shape. The few with redacted (unknown) fields are read apart,
@@ -62,6 +81,7 @@ async function readChanges(query: Query, cluster: ClusterRow, objects: readonly 
   const pods = podKeys.length ? byKey(await readRows<PodModel>(query, `${SQL.pods} ${inKeys}`, [...params, ...split(podKeys)])) : new Map<string, PodModel>();
   const services = serviceKeys.length ? byKey(await readRows<ServiceRow>(query, `${SQL.services} ${inKeys}`, [...params, ...split(serviceKeys)])) : new Map<string, ServiceRow>();
   const slices = sliceKeys.length ? byKey(await readRows<EndpointSliceModel>(query, `${SQL.slices} ${inKeys}`, [...params, ...split(sliceKeys)])) : new Map<string, EndpointSliceModel>();
+  const policy = objects.some((o) => o.kind === 'settings') ? await readPolicyObjects(query, cluster) : null;
   return objects.map((o): ModelChange => {
     switch (o.kind) {
       case 'node': return { kind: 'node', name: o.key, after: nodes.get(o.key) ?? null };
@@ -71,7 +91,7 @@ async function readChanges(query: Query, cluster: ClusterRow, objects: readonly 
         return { kind: 'service', key: o.key, after: row === undefined ? null : serviceModelOf(row) };
       }
       case 'endpointSlice': return { kind: 'endpointSlice', key: o.key, after: slices.get(o.key) ?? null };
-      case 'settings': return { kind: 'settings', after: settingsOf(cluster) };
+      case 'settings': return { kind: 'settings', after: settingsOf(cluster, policy!) };
     }
   });
 }
@@ -83,11 +103,11 @@ async function readModel(query: Query, cluster: ClusterRow): Promise<ClusterMode
   const pods = await readRows<PodModel & { phase: PodPhase; containerPorts: ContainerPortModel[]; labels: Labels }>(query, SQL.pods, params);
   const services = await readRows<ServiceRow>(query, SQL.services, params);
   const endpointSlices = await readRows<EndpointSliceModel>(query, SQL.slices, params);
-  return assembleModel(cluster, { nodes, pods, services, endpointSlices });
+  return assembleModel(cluster, { nodes, pods, services, endpointSlices, ...await readPolicyObjects(query, cluster) });
 }
 
-/** The cluster's own fields as the engine's model holds them. */
-export function settingsOf(cluster: ClusterRow): Omit<ClusterModel, 'nodes' | 'pods' | 'services' | 'endpointSlices'> {
+/** The cluster's own fields, with its Namespaces and NetworkPolicies, as the engine's model holds them. */
+export function settingsOf(cluster: ClusterRow, policy: PolicyObjects): Omit<ClusterModel, 'nodes' | 'pods' | 'services' | 'endpointSlices'> {
   return {
     name: cluster.name, profile: cluster.profile, kubernetesVersion: cluster.kubernetesVersion, networkModel: cluster.networkModel,
     proxyMode: cluster.proxyMode, clusterCidrs: cluster.clusterCidrs, serviceCidrs: cluster.serviceCidrs,
@@ -97,6 +117,8 @@ export function settingsOf(cluster: ClusterRow): Omit<ClusterModel, 'nodes' | 'p
       // Always stated (null: the engine reads clusterCidrs), so every way of building the model gives one shape.
       clusterCidrs: kubeProxyCidrsOf(cluster),
     },
+    // Always stated ([] and null when there are none), so every way of building the model gives one shape.
+    namespaces: policy.namespaces, networkPolicies: policy.networkPolicies, networkPolicyEnforced: cluster.networkPolicyEnforced ?? null,
   };
 }
 
@@ -109,14 +131,14 @@ export function serviceModelOf(s: ServiceRow): ServiceModel | null {
 /** The engine's model of a cluster from its stored rows (as read above, or as a write just stored them). */
 export function assembleModel(
   cluster: ClusterRow,
-  rows: { nodes: NodeModel[]; pods: PodModel[]; services: ServiceRow[]; endpointSlices: EndpointSliceModel[] },
+  rows: { nodes: NodeModel[]; pods: PodModel[]; services: ServiceRow[]; endpointSlices: EndpointSliceModel[] } & PolicyObjects,
 ): ClusterModel {
   const services: ServiceModel[] = [];
   for (const row of rows.services) {
     const model = serviceModelOf(row);
     if (model !== null) services.push(model);
   }
-  return { ...settingsOf(cluster), nodes: rows.nodes, pods: rows.pods, services, endpointSlices: rows.endpointSlices };
+  return { ...settingsOf(cluster, rows), nodes: rows.nodes, pods: rows.pods, services, endpointSlices: rows.endpointSlices };
 }
 
 /**

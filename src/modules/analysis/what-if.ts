@@ -27,6 +27,7 @@ function specOfModel(s: ServiceModel): ServiceSpec {
     sessionAffinity: s.sessionAffinity ?? 'None',
     sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? (s.sessionAffinity === 'ClientIP' ? DEFAULT_AFFINITY_TIMEOUT_SECONDS : null),
     trafficDistribution: s.trafficDistribution ?? null,
+    loadBalancerHostnames: [...(s.loadBalancerHostnames ?? [])], loadBalancerTarget: s.loadBalancerTarget ?? null,
     labels: { ...s.labels }, annotations: { ...s.annotations } };
 }
 

@@ -71,6 +71,9 @@ abstract class ClusterSettingsInput {
 
   @Prop(KubeProxyOptionsInput, { nullable: true })
   @IsOptional() @ValidateNested() @Type(() => KubeProxyOptionsInput) kubeProxy?: KubeProxyOptionsInput;
+
+  @Prop('boolean', { nullable: true, example: true, description: 'Whether the network plugin enforces NetworkPolicy; null (the default) = the profile\'s default. A PATCH that leaves it out keeps it; null resets it.' })
+  @IsOptional() @IsBoolean() networkPolicyEnforced?: boolean | null;
 }
 
 @InputType('CreateClusterInput')
@@ -96,6 +99,7 @@ export class ClusterView {
   @Prop('string', { array: true }) serviceCidrs!: string[];
   @Prop(NodePortRange) nodePortRange!: NodePortRange;
   @Prop(KubeProxyOptions) kubeProxy!: KubeProxyOptions;
+  @Prop('boolean', { nullable: true, description: 'Whether the network plugin enforces NetworkPolicy; null = the profile\'s default.' }) networkPolicyEnforced!: boolean | null;
   @Prop('int', { description: 'Bumped by every change to the cluster or anything in it.' }) version!: number;
   @Prop('string', { description: 'RFC 3339' }) createdAt!: string;
   @Prop('string', { description: 'RFC 3339' }) updatedAt!: string;

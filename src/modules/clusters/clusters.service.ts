@@ -5,6 +5,7 @@ import { parseCidr } from '../../common/net';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
 import { settingsChange } from '../topology/model-changes';
+import { policyObjectsIn } from '../analysis/topology-loader';
 import { rangeWarnings } from '../topology/address-ranges';
 import { checkKubeProxyCidrs, detectorWarnings, kubeProxyCidrsOf, storedKubeProxyCidrs } from '../topology/kube-proxy-cidrs';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
@@ -23,6 +24,7 @@ export function toClusterView(row: ClusterRow): ClusterView {
       masqueradeAll: row.masqueradeAll, localDetector: row.localDetector, nodePortAddresses: row.nodePortAddresses, localhostNodePorts: row.localhostNodePorts,
       clusterCidrs: kubeProxyCidrsOf(row),
     },
+    networkPolicyEnforced: row.networkPolicyEnforced ?? null,
     version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
     warnings: [...rangeWarnings(row), ...detectorWarnings(row)],
   };
@@ -106,6 +108,8 @@ function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Sett
     nodePortAddresses: input.kubeProxy?.nodePortAddresses ?? base?.nodePortAddresses ?? [],
     localhostNodePorts: input.kubeProxy?.localhostNodePorts ?? base?.localhostNodePorts ?? true,
     kubeProxyClusterCidr: kubeProxyCidrsFrom(input.kubeProxy?.clusterCidrs, base),
+    // Left out = as it was (null on create); null = the profile's default.
+    networkPolicyEnforced: input.networkPolicyEnforced === undefined ? base?.networkPolicyEnforced ?? null : input.networkPolicyEnforced,
   };
 }
 
@@ -147,7 +151,7 @@ export class ClustersService {
       if (settings.name !== current.name) await this.ensureNameFree(tx, settings.name, id);
       await this.store.checkContentsFit(tx, current, settings);
       const row = await tx.cluster.update({ where: { tenantId_id: { tenantId, id } }, data: settings });
-      this.store.changed(tx, row, settingsChange(row));
+      this.store.changed(tx, row, settingsChange(row, await policyObjectsIn(tx, row)));
       return toClusterView(row);
     });
   }

@@ -6,7 +6,7 @@ import { isObject } from './parse/field';
 export type ParserFormat = 'application/json' | 'application/yaml';
 
 /** Kinds stored by name alone (the rest by namespace/name). */
-const CLUSTER_SCOPED = new Set(['Node', 'KubeProxyConfiguration']);
+const CLUSTER_SCOPED = new Set(['Node', 'KubeProxyConfiguration', 'Namespace']);
 
 /**
  * `items[3].spec.ports[0].port`: the object's position in the document, then the path inside it;
@@ -147,6 +147,7 @@ export function fieldMapper(map: Record<string, string>): (field: string) => str
 export const SERVICE_FIELDS = fieldMapper({
   type: 'spec.type', selector: 'spec.selector', ports: 'spec.ports', clusterIps: 'spec.clusterIPs', externalIps: 'spec.externalIPs',
   loadBalancerIngress: 'status.loadBalancer.ingress', loadBalancerSourceRanges: 'spec.loadBalancerSourceRanges',
+  loadBalancerHostnames: 'status.loadBalancer.ingress[].hostname', loadBalancerTarget: 'spec.loadBalancerTarget',
   externalTrafficPolicy: 'spec.externalTrafficPolicy', internalTrafficPolicy: 'spec.internalTrafficPolicy',
   healthCheckNodePort: 'spec.healthCheckNodePort', sessionAffinity: 'spec.sessionAffinity',
   sessionAffinityTimeoutSeconds: 'spec.sessionAffinityConfig.clientIP.timeoutSeconds', trafficDistribution: 'spec.trafficDistribution',

@@ -39,7 +39,7 @@ function summary(reasons: readonly string[]): string {
 
 /** A document with nothing to import is a 422 that says what it found (never a 200 that imported nothing). */
 export function checkImportable(parsed: ParsedImport): void {
-  const objects = parsed.nodes.length + parsed.pods.length + parsed.services.length + parsed.endpointSlices.length;
+  const objects = parsed.nodes.length + parsed.pods.length + parsed.services.length + parsed.endpointSlices.length + parsed.namespaces.length + parsed.networkPolicies.length;
   if (objects > 0 || parsed.kubeProxy) return;
   const found = parsed.skipped.length === 0 ? 'no object at all' : `${parsed.skipped.length} object(s), none importable: ${summary(parsed.skipped.map((s) => s.reason))}`;
   throw new DomainError('UNPROCESSABLE', `nothing to import (nodes, pods, services, endpointslices or a KubeProxyConfiguration): the document holds ${found}`,

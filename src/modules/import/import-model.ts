@@ -1,6 +1,6 @@
 import type { ClusterModel, ContainerPortModel, EndpointSliceModel, ModelChange, NodeModel, PodModel, PodPhase } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
-import { assembleModel, serviceModelOf, ServiceRow } from '../analysis/topology-loader';
+import { assembleModel, PolicyObjects, serviceModelOf, ServiceRow } from '../analysis/topology-loader';
 import { ClusterRow } from '../topology/cluster-store';
 import { TenantTx } from '../../prisma/prisma.service';
 import { NodeData, nodeRowData, PodData, podRowData, ServiceData, serviceRowSpec, SliceData, sliceRowData } from './import-records';
@@ -17,6 +17,7 @@ const EXISTING = {
       container_ports AS "containerPorts", coalesce(unknown_fields, '{}') AS "unknownFields" FROM pods ${SCOPE}`,
   services: `SELECT id::text, namespace, name, type::text, selector, ports, cluster_ips AS "clusterIps", external_ips AS "externalIps",
       load_balancer_ingress AS "loadBalancerIngress", load_balancer_source_ranges AS "loadBalancerSourceRanges",
+      coalesce(load_balancer_hostnames, '{}') AS "loadBalancerHostnames", load_balancer_target AS "loadBalancerTarget",
       external_traffic_policy::text AS "externalTrafficPolicy", internal_traffic_policy::text AS "internalTrafficPolicy",
       health_check_node_port AS "healthCheckNodePort", publish_not_ready_addresses AS "publishNotReadyAddresses",
       session_affinity::text AS "sessionAffinity", session_affinity_timeout_seconds AS "sessionAffinityTimeoutSeconds",
@@ -49,7 +50,7 @@ export async function readExisting(tx: TenantTx, cluster: ClusterRow): Promise<E
  * the cluster back: exactly what TopologyLoader would read after the commit (a test compares
  * them), so the first analysis after an import need not wait for that read.
  */
-export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, changes: readonly Change[], deletions: Deletions): ClusterModel {
+export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, changes: readonly Change[], deletions: Deletions, policy: PolicyObjects): ClusterModel {
   const nodes = new Map<string, NodeData>([...existing.nodes].map(([k, row]) => [k, nodeRowData(row)]));
   const pods = new Map<string, PodData>([...existing.pods].map(([k, row]) => [k, podRowData(row)]));
   const services = new Map<string, ServiceData>([...existing.services].map(([k, row]) => [k, serviceRowSpec(row)]));
@@ -73,6 +74,7 @@ export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, ch
     pods: [...pods].map(([key, d]) => podModel(key, d)),
     services: [...services].map(([key, s]) => serviceRow(key, s)),
     endpointSlices: [...slices].map(([key, d]) => sliceModel(key, d)),
+    ...policy,
   });
 }
 
@@ -124,7 +126,8 @@ function serviceRow(key: string, s: ServiceData): ServiceRow {
   const row: ServiceRow = {
     namespace, name, type: s.type, selector: asJsonb(s.selector), ports: asJsonb(s.ports) as ServiceRow['ports'],
     clusterIps: s.clusterIps, externalIps: s.externalIps, loadBalancerIngress: asJsonb(s.loadBalancerIngress) as ServiceRow['loadBalancerIngress'],
-    loadBalancerSourceRanges: s.loadBalancerSourceRanges, externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
+    loadBalancerSourceRanges: s.loadBalancerSourceRanges, loadBalancerHostnames: s.loadBalancerHostnames, loadBalancerTarget: s.loadBalancerTarget,
+    externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
     healthCheckNodePort: s.healthCheckNodePort, publishNotReadyAddresses: s.publishNotReadyAddresses,
     sessionAffinity: s.sessionAffinity, sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds, trafficDistribution: s.trafficDistribution,
     labels: asJsonb(s.labels), annotations: asJsonb(s.annotations),

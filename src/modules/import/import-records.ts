@@ -94,7 +94,7 @@ export function serviceInput(rec: ServiceRecord, annotations: Record<string, str
     type: rec.type, selector: rec.selector,
     ports: rec.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort })),
     clusterIps: rec.clusterIps, externalIps: rec.externalIps, loadBalancerIngress: rec.loadBalancerIngress,
-    loadBalancerSourceRanges: rec.loadBalancerSourceRanges, externalTrafficPolicy: rec.externalTrafficPolicy,
+    loadBalancerSourceRanges: rec.loadBalancerSourceRanges, loadBalancerHostnames: rec.loadBalancerHostnames, externalTrafficPolicy: rec.externalTrafficPolicy,
     internalTrafficPolicy: rec.internalTrafficPolicy, healthCheckNodePort: rec.healthCheckNodePort,
     publishNotReadyAddresses: rec.publishNotReadyAddresses, sessionAffinity: rec.sessionAffinity,
     sessionAffinityTimeoutSeconds: rec.sessionAffinityTimeoutSeconds, trafficDistribution: rec.trafficDistribution, labels: rec.labels, annotations,
@@ -102,7 +102,7 @@ export function serviceInput(rec: ServiceRecord, annotations: Record<string, str
 }
 
 const SPEC_KEYS = [
-  'type', 'selector', 'ports', 'clusterIps', 'externalIps', 'loadBalancerIngress', 'loadBalancerSourceRanges', 'externalTrafficPolicy',
+  'type', 'selector', 'ports', 'clusterIps', 'externalIps', 'loadBalancerIngress', 'loadBalancerSourceRanges', 'loadBalancerHostnames', 'loadBalancerTarget', 'externalTrafficPolicy',
   'internalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'sessionAffinity', 'sessionAffinityTimeoutSeconds',
   'trafficDistribution', 'labels', 'annotations',
 ] as const satisfies readonly (keyof ServiceSpec)[];

@@ -10,7 +10,7 @@ import type { ParsedImport } from './parse';
  * the slices it owns), and a node that a stored pod still runs on is refused, naming both, unless
  * the snapshot carries the pods too (then it says where each pod runs).
  */
-export function planDeletions(parsed: ParsedImport, existing: ExistingRows, declared: readonly Kind[] = []): Deletions {
+export function planDeletions(parsed: ParsedImport, existing: ExistingRows, declared: readonly string[] = []): Deletions {
   const nsName = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
   const inDocument: Record<Kind, Set<string>> = {
     nodes: new Set(parsed.nodes.map((n) => n.name)), pods: new Set(parsed.pods.map(nsName)),

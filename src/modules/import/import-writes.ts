@@ -10,7 +10,8 @@ import { ItemFailure, NODE_FIELDS, POD_FIELDS, SERVICE_FIELDS } from './import-e
  * per chunk of rows), never row by row.
  */
 
-export type Kind = keyof ImportCounts;
+/** The kinds written in bulk (Namespaces and NetworkPolicies, few, are import-policies.ts's). */
+export type Kind = Exclude<keyof ImportCounts, 'namespaces' | 'networkPolicies'>;
 
 /** One object of the document to write: its id (the stored row's, or a new one), its stored row if any, the data the document gives it. */
 export interface Change<Row = unknown, Data = unknown> { kind: Kind; key: string; id: string; row: Row | undefined; data: Data; claims: Claim[] }
@@ -170,7 +171,8 @@ const TABLES: Record<Kind, { table: string; namespaced: boolean; columns: Column
     columns: [
       col('type', 'type', '"ServiceType"'), col('selector', 'selector', 'jsonb'), col('ports', 'ports', 'jsonb'), col('clusterIps', 'cluster_ips', 'text[]'),
       col('externalIps', 'external_ips', 'text[]'), col('loadBalancerIngress', 'load_balancer_ingress', 'jsonb'),
-      col('loadBalancerSourceRanges', 'load_balancer_source_ranges', 'text[]'), col('externalTrafficPolicy', 'external_traffic_policy', '"TrafficPolicy"'),
+      col('loadBalancerSourceRanges', 'load_balancer_source_ranges', 'text[]'),
+      col('loadBalancerHostnames', 'load_balancer_hostnames', 'text[]'), col('loadBalancerTarget', 'load_balancer_target', 'text'), col('externalTrafficPolicy', 'external_traffic_policy', '"TrafficPolicy"'),
       col('internalTrafficPolicy', 'internal_traffic_policy', '"TrafficPolicy"'), col('healthCheckNodePort', 'health_check_node_port', 'integer'),
       col('publishNotReadyAddresses', 'publish_not_ready_addresses', 'boolean'), col('sessionAffinity', 'session_affinity', '"SessionAffinity"'),
       col('sessionAffinityTimeoutSeconds', 'session_affinity_timeout_seconds', 'integer'), col('trafficDistribution', 'traffic_distribution', 'text'),

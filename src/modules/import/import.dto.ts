@@ -21,7 +21,9 @@ registerEnumType(ImportMode, {
 });
 
 /** The kinds a replace import may declare it carries (even with no object of them: a kind the cluster emptied). */
-export const ImportKind = { NODES: 'nodes', PODS: 'pods', SERVICES: 'services', ENDPOINT_SLICES: 'endpointSlices' } as const;
+export const ImportKind = {
+  NODES: 'nodes', PODS: 'pods', SERVICES: 'services', ENDPOINT_SLICES: 'endpointSlices', NAMESPACES: 'namespaces', NETWORK_POLICIES: 'networkPolicies',
+} as const;
 export type ImportKind = (typeof ImportKind)[keyof typeof ImportKind];
 registerEnumType(ImportKind, { name: 'ImportKind', description: 'A kind a replace import declares it carries: what the snapshot lacks of it is deleted, even when it holds none.' });
 
@@ -31,8 +33,8 @@ export class ImportQuery {
   @IsOptional() @IsIn(Object.values(ImportMode), { message: 'mode must be merge or replace' })
   mode?: ImportMode;
 
-  @ApiPropertyOptional({ description: 'With mode=replace: kinds the snapshot carries even if it holds none of them (comma-separated: nodes, pods, services, endpointslices), so that a kind the cluster emptied is emptied here too. The kinds with objects in the document are carried anyway. E.g. `nodes,pods,services,endpointslices`.' })
-  @IsOptional() @IsString() @Matches(/^((nodes|pods|services|endpointslices)(,|$))+$/i, { message: 'kinds must be a comma-separated list of nodes, pods, services, endpointslices' })
+  @ApiPropertyOptional({ description: 'With mode=replace: kinds the snapshot carries even if it holds none of them (comma-separated: nodes, pods, services, endpointslices, namespaces, networkpolicies), so that a kind the cluster emptied is emptied here too. The kinds with objects in the document are carried anyway. E.g. `nodes,pods,services,endpointslices`.' })
+  @IsOptional() @IsString() @Matches(/^((nodes|pods|services|endpointslices|namespaces|networkpolicies)(,|$))+$/i, { message: 'kinds must be a comma-separated list of nodes, pods, services, endpointslices, namespaces, networkpolicies' })
   kinds?: string;
 }
 
@@ -55,6 +57,8 @@ export class ImportCounts {
   @Prop('int') pods!: number;
   @Prop('int') services!: number;
   @Prop('int', { description: 'Including the EndpointSlices converted from legacy Endpoints.' }) endpointSlices!: number;
+  @Prop('int') namespaces!: number;
+  @Prop('int') networkPolicies!: number;
 }
 
 @ObjectType('ImportSkippedItem')
@@ -113,4 +117,4 @@ export class ImportReportView {
   @Prop(ImportArchiveView, { nullable: true, description: 'null unless a dump archive (.tar.gz) was uploaded.' }) archive?: ImportArchiveView | null;
 }
 
-export const zeroCounts = (): ImportCounts => ({ nodes: 0, pods: 0, services: 0, endpointSlices: 0 });
+export const zeroCounts = (): ImportCounts => ({ nodes: 0, pods: 0, services: 0, endpointSlices: 0, namespaces: 0, networkPolicies: 0 });

@@ -4,7 +4,7 @@ import { ClusterModel, normaliseCceAnnotations } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { ModelCache } from '../analysis/model-cache';
-import { TopologyLoader } from '../analysis/topology-loader';
+import { policyObjectsIn, TopologyLoader } from '../analysis/topology-loader';
 import { cceServiceRules, toServiceModel } from '../services/cce-constraints';
 import { resolveSpec, serviceClaims, ServiceSpec } from '../services/service-spec';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
@@ -23,6 +23,7 @@ import { Change, claimAll, deleteAll, Deletions, explainFailedClaims, noDeletion
 import { planDeletions } from './import-replace';
 import { ExistingRows, importChanges, modelAfterImport, readExisting } from './import-model';
 import { settingsChange } from '../topology/model-changes';
+import { planChanges, planPolicies, readExistingPolicies, writePolicies } from './import-policies';
 import type { ParsedImport } from './parse';
 
 /** Up to this many changed objects, the analyses patch their model with the import's changes; beyond, they take the whole model (adopt). */
@@ -84,6 +85,8 @@ export class ImportService {
     const existing = await readExisting(tx, cluster);
     phases.end('read');
     const deletions = mode === 'replace' ? planDeletions(parsed, existing, kinds) : noDeletions();
+    const policies = planPolicies(parsed, await readExistingPolicies(tx, cluster), mode === 'replace', kinds, warn);
+    const policiesChanged = planChanges(policies);
     const changes = [
       ...this.planNodes(parsed, existing, cluster, warn),
       ...this.planPods(parsed, existing, cluster, deletions, warn),
@@ -100,8 +103,12 @@ export class ImportService {
     report.warnings.sort((a, b) => (a.source ?? '').localeCompare(b.source ?? '') || a.index - b.index);
     phases.end('plan');
     for (const kind of Object.keys(deletions) as (keyof Deletions)[]) report.deleted[kind] = deletions[kind].length;
+    report.unchanged.namespaces = policies.unchanged.namespaces;
+    report.unchanged.networkPolicies = policies.unchanged.networkPolicies;
+    report.deleted.namespaces = policies.deleted.namespaces.length;
+    report.deleted.networkPolicies = policies.deleted.networkPolicies.length;
     const deleting = Object.values(deletions).some((d) => d.length > 0);
-    if (pending.length === 0 && !deleting && !clusterChanged) return { report, after: null };
+    if (pending.length === 0 && !deleting && !clusterChanged && !policiesChanged) return { report, after: null };
 
     if (clusterChanged) cluster = await tx.cluster.update({ where: { tenantId_id: { tenantId, id: clusterId } }, data: kubeProxy!.data as KubeProxyData });
     // Claims, then the rows: sent back to back, awaited together. A taken address fails the claims
@@ -121,13 +128,18 @@ export class ImportService {
     }
     phases.end('write');
     for (const change of pending) report[change.row ? 'updated' : 'created'][change.kind] += 1;
+    await writePolicies(tx, cluster, policies);
+    for (const n of policies.namespaces) report[n.row ? 'updated' : 'created'].namespaces += 1;
+    for (const p of policies.policies) report[p.row ? 'updated' : 'created'].networkPolicies += 1;
     await this.checkCce(tx, cluster, changes.filter((c) => c.kind === 'services') as Change<Service, ServiceSpec>[]);
     phases.end('check');
     const locked = await this.store.lock(tx, tenantId, clusterId);
     report.clusterVersion = locked.version;
     const diff = pending.length + Object.values(deletions).reduce((n, d) => n + d.length, 0);
-    if (diff <= PATCH_LIMIT) this.store.changed(tx, locked, ...importChanges(pending, deletions), ...(clusterChanged ? [settingsChange(locked)] : []));
-    return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes, deletions) } };
+    // Namespaces and NetworkPolicies are few and part of the settings: read back as the import leaves them.
+    const policy = await policyObjectsIn(tx, locked);
+    if (diff <= PATCH_LIMIT) this.store.changed(tx, locked, ...importChanges(pending, deletions), ...(clusterChanged || policiesChanged ? [settingsChange(locked, policy)] : []));
+    return { report, after: { cluster: locked, model: () => modelAfterImport(locked, existing, changes, deletions, policy) } };
   }
 
   private planNodes(parsed: ParsedImport, existing: ExistingRows, cluster: ClusterRow, warn: (kind: string, name: string, message: string) => void): Change<Node, NodeData>[] {

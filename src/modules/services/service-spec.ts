@@ -2,7 +2,7 @@ import { DomainError } from '../../common/domain-error';
 import { cidrContains, ipFamily, parseCidr } from '../../common/net';
 import { canonicalCidrList, canonicalIps } from '../topology/canonical';
 import { ClusterRow } from '../topology/cluster-store';
-import { IpMode, Protocol, ServiceType, SessionAffinity, TRAFFIC_DISTRIBUTIONS, TrafficPolicy } from '../topology/enums';
+import { IpMode, LoadBalancerTarget, Protocol, ServiceType, SessionAffinity, TRAFFIC_DISTRIBUTIONS, TrafficPolicy } from '../topology/enums';
 import { LoadBalancerIngressView, ServicePortView, UpdateServiceInput } from './service.dto';
 
 /** A Service's spec as stored; `clusterIps` is ["None"] for a headless Service. */
@@ -14,6 +14,10 @@ export interface ServiceSpec {
   externalIps: string[];
   loadBalancerIngress: LoadBalancerIngressView[];
   loadBalancerSourceRanges: string[];
+  /** status.loadBalancer.ingress[].hostname entries without an IP. */
+  loadBalancerHostnames: string[];
+  /** Where the cloud load balancer delivers; null = not stated. */
+  loadBalancerTarget: LoadBalancerTarget | null;
   externalTrafficPolicy: TrafficPolicy;
   internalTrafficPolicy: TrafficPolicy;
   healthCheckNodePort: number | null;
@@ -146,6 +150,8 @@ function checkShape(spec: ServiceSpec, cluster: ClusterRow): void {
   checkClusterIps(spec.clusterIps, cluster);
   if (spec.type !== 'LoadBalancer' && spec.loadBalancerIngress.length) throw DomainError.invalid('loadBalancerIngress', 'only a LoadBalancer Service has load-balancer ingress IPs');
   if (spec.type !== 'LoadBalancer' && spec.loadBalancerSourceRanges.length) throw DomainError.invalid('loadBalancerSourceRanges', 'only a LoadBalancer Service takes source ranges');
+  if (spec.type !== 'LoadBalancer' && spec.loadBalancerHostnames.length) throw DomainError.invalid('loadBalancerHostnames', 'only a LoadBalancer Service has load balancers');
+  if (spec.type !== 'LoadBalancer' && spec.loadBalancerTarget !== null) throw DomainError.invalid('loadBalancerTarget', 'only a LoadBalancer Service has a load balancer to deliver');
   const external = spec.type !== 'ClusterIP' || spec.externalIps.length > 0;
   if (spec.externalTrafficPolicy === 'Local' && !external) {
     throw DomainError.invalid('externalTrafficPolicy', 'Local applies only to externally reachable Services (NodePort, LoadBalancer, or with externalIps)');
@@ -178,6 +184,8 @@ export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | nu
       ? input.loadBalancerIngress.map((i, n) => ({ ip: canonicalIps(`loadBalancerIngress[${n}].ip`, [i.ip])[0], ipMode: (i.ipMode ?? 'VIP') as IpMode }))
       : current?.loadBalancerIngress ?? [],
     loadBalancerSourceRanges: input.loadBalancerSourceRanges ? canonicalCidrList('loadBalancerSourceRanges', input.loadBalancerSourceRanges) : current?.loadBalancerSourceRanges ?? [],
+    loadBalancerHostnames: input.loadBalancerHostnames ? [...new Set(input.loadBalancerHostnames)] : current?.loadBalancerHostnames ?? [],
+    loadBalancerTarget: input.loadBalancerTarget === undefined ? current?.loadBalancerTarget ?? null : input.loadBalancerTarget,
     externalTrafficPolicy: input.externalTrafficPolicy ?? current?.externalTrafficPolicy ?? 'Cluster',
     internalTrafficPolicy: input.internalTrafficPolicy ?? current?.internalTrafficPolicy ?? 'Cluster',
     healthCheckNodePort: input.healthCheckNodePort === undefined ? current?.healthCheckNodePort ?? null : input.healthCheckNodePort,

@@ -7,7 +7,7 @@ import { Prop } from '../../common/prop';
 import {
   IsAnnotationMap, IsCidr, IsDns1123Label, IsDns1123Subdomain, IsIntOrPortName, IsIpAddress, IsLabelMap,
 } from '../../common/validators';
-import { E, IpMode, Protocol, ServiceType, SessionAffinity, TRAFFIC_DISTRIBUTIONS, TrafficPolicy } from '../topology/enums';
+import { E, IpMode, LoadBalancerTarget, Protocol, ServiceType, SessionAffinity, TRAFFIC_DISTRIBUTIONS, TrafficPolicy } from '../topology/enums';
 import { Paginated } from '../topology/paging';
 
 @InputType('ServicePortInput')
@@ -58,6 +58,18 @@ abstract class ServiceFieldsInput {
 
   @Prop('string', { nullable: true, array: true, example: ['203.0.113.0/24'] })
   @IsOptional() @IsArray() @ArrayMaxSize(64) @IsCidr({ each: true }) loadBalancerSourceRanges?: string[];
+
+  @Prop('string', {
+    nullable: true, array: true, example: ['a1b2c3.elb.us-east-1.amazonaws.com'],
+    description: 'status.loadBalancer.ingress[].hostname of load balancers known only by name (LoadBalancer only): DNS-1123 subdomains, at most 16.',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(16) @IsString({ each: true }) @MaxLength(253, { each: true }) @IsDns1123Subdomain({ each: true }) loadBalancerHostnames?: string[];
+
+  @Prop(E.LoadBalancerTarget, {
+    nullable: true,
+    description: 'Where the cloud load balancer delivers (LoadBalancer only): NODES or PODS (container-native). null = not stated: then the AWS controller\'s service.beta.kubernetes.io/aws-load-balancer-nlb-target-type annotation, else NODES when the port has a NodePort, else unknown.',
+  })
+  @IsOptional() @IsIn(Object.values(LoadBalancerTarget)) loadBalancerTarget?: LoadBalancerTarget | null;
 
   @Prop(E.TrafficPolicy, { nullable: true, description: 'Default Cluster. Local: only for NodePort/LoadBalancer or with externalIps.' })
   @IsOptional() @IsIn(Object.values(TrafficPolicy)) externalTrafficPolicy?: TrafficPolicy;
@@ -132,6 +144,8 @@ export class ServiceView {
   @Prop('string', { array: true }) externalIps!: string[];
   @Prop(LoadBalancerIngressView, { array: true }) loadBalancerIngress!: LoadBalancerIngressView[];
   @Prop('string', { array: true }) loadBalancerSourceRanges!: string[];
+  @Prop('string', { array: true, description: 'Load balancers known only by hostname.' }) loadBalancerHostnames!: string[];
+  @Prop(E.LoadBalancerTarget, { nullable: true, description: 'Where the cloud load balancer delivers; null = not stated.' }) loadBalancerTarget!: LoadBalancerTarget | null;
   @Prop(E.TrafficPolicy) externalTrafficPolicy!: TrafficPolicy;
   @Prop(E.TrafficPolicy) internalTrafficPolicy!: TrafficPolicy;
   @Prop('int', { nullable: true }) healthCheckNodePort!: number | null;

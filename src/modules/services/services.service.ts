@@ -17,7 +17,8 @@ function specOf(row: Service): ServiceSpec {
   return {
     type: row.type, selector: row.selector as Record<string, string> | null, ports: row.ports as unknown as ServiceSpec['ports'],
     clusterIps: row.clusterIps, externalIps: row.externalIps, loadBalancerIngress: row.loadBalancerIngress as unknown as ServiceSpec['loadBalancerIngress'],
-    loadBalancerSourceRanges: row.loadBalancerSourceRanges, externalTrafficPolicy: row.externalTrafficPolicy,
+    loadBalancerSourceRanges: row.loadBalancerSourceRanges, loadBalancerHostnames: row.loadBalancerHostnames,
+    loadBalancerTarget: row.loadBalancerTarget as ServiceSpec['loadBalancerTarget'], externalTrafficPolicy: row.externalTrafficPolicy,
     internalTrafficPolicy: row.internalTrafficPolicy, healthCheckNodePort: row.healthCheckNodePort,
     publishNotReadyAddresses: row.publishNotReadyAddresses, sessionAffinity: row.sessionAffinity,
     sessionAffinityTimeoutSeconds: row.sessionAffinityTimeoutSeconds, trafficDistribution: row.trafficDistribution,

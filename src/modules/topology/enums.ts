@@ -21,6 +21,8 @@ export const IpMode = { VIP: 'VIP', Proxy: 'Proxy' } as const;
 export type IpMode = (typeof IpMode)[keyof typeof IpMode];
 export const SessionAffinity = { None: 'None', ClientIP: 'ClientIP' } as const;
 export type SessionAffinity = (typeof SessionAffinity)[keyof typeof SessionAffinity];
+export const LoadBalancerTarget = { NODES: 'NODES', PODS: 'PODS' } as const;
+export type LoadBalancerTarget = (typeof LoadBalancerTarget)[keyof typeof LoadBalancerTarget];
 /**
  * spec.trafficDistribution values the API accepts: those kube-apiserver accepts since KEP-3015
  * (PreferSameTrafficDistribution, GA in 1.35). Not a GraphQL enum: an import keeps a value it does
@@ -40,6 +42,7 @@ registerEnumType(Protocol, { name: 'Protocol' });
 registerEnumType(PodPhase, { name: 'PodPhase' });
 registerEnumType(IpMode, { name: 'IpMode', description: 'VIP = kube-proxy short-circuits the LB IP in-cluster; Proxy = traffic goes to the load balancer' });
 registerEnumType(SessionAffinity, { name: 'SessionAffinity', description: 'spec.sessionAffinity: None, or ClientIP (connections from one client IP go to one endpoint, for sessionAffinityTimeoutSeconds)' });
+registerEnumType(LoadBalancerTarget, { name: 'LoadBalancerTarget', description: 'Where the cloud load balancer delivers: NODES (NodePort, or the LB IP kept) or PODS (straight to pod IPs, container-native)' });
 registerEnumType(ApiKeyScope, { name: 'ApiKeyScope' });
 
 export const E = {
@@ -53,5 +56,6 @@ export const E = {
   PodPhase: { enum: PodPhase, name: 'PodPhase' },
   IpMode: { enum: IpMode, name: 'IpMode' },
   SessionAffinity: { enum: SessionAffinity, name: 'SessionAffinity' },
+  LoadBalancerTarget: { enum: LoadBalancerTarget, name: 'LoadBalancerTarget' },
   ApiKeyScope: { enum: ApiKeyScope, name: 'ApiKeyScope' },
 } as const;

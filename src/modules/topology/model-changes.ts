@@ -1,6 +1,6 @@
 import type { ContainerPortModel, EndpointSliceModel, ModelChange, NodeModel, PodModel, PodPhase, ServiceModel } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
-import { serviceModelOf, ServiceRow, settingsOf } from '../analysis/topology-loader';
+import { PolicyObjects, serviceModelOf, ServiceRow, settingsOf } from '../analysis/topology-loader';
 import { ClusterRow } from './cluster-store';
 
 /**
@@ -27,7 +27,8 @@ export const podModelOf = (row: Pod): PodModel => withUnknown({
 export const serviceRowOf = (row: Service): ServiceRow => withUnknown({
   namespace: row.namespace, name: row.name, type: row.type, selector: row.selector as Record<string, string> | null, ports: row.ports as unknown as ServiceRow['ports'],
   clusterIps: row.clusterIps, externalIps: row.externalIps, loadBalancerIngress: row.loadBalancerIngress as unknown as ServiceRow['loadBalancerIngress'],
-  loadBalancerSourceRanges: row.loadBalancerSourceRanges, externalTrafficPolicy: row.externalTrafficPolicy, internalTrafficPolicy: row.internalTrafficPolicy,
+  loadBalancerSourceRanges: row.loadBalancerSourceRanges, loadBalancerHostnames: row.loadBalancerHostnames,
+  loadBalancerTarget: row.loadBalancerTarget as ServiceRow['loadBalancerTarget'], externalTrafficPolicy: row.externalTrafficPolicy, internalTrafficPolicy: row.internalTrafficPolicy,
   healthCheckNodePort: row.healthCheckNodePort, publishNotReadyAddresses: row.publishNotReadyAddresses,
   sessionAffinity: row.sessionAffinity, sessionAffinityTimeoutSeconds: row.sessionAffinityTimeoutSeconds, trafficDistribution: row.trafficDistribution,
   labels: row.labels as Record<string, string>, annotations: row.annotations as Record<string, string>,
@@ -44,5 +45,9 @@ export const podChange = (key: string, row: Pod | null): ModelChange => ({ kind:
 export const serviceChange = (key: string, row: Service | null): ModelChange => ({ kind: 'service', key, after: row === null ? null : serviceModelOf(serviceRowOf(row)) });
 export const sliceChange = (key: string, row: EndpointSlice | null): ModelChange => ({ kind: 'endpointSlice', key, after: row === null ? null : sliceModelOf(row) });
 
-/** The cluster's own fields changed (settings, kube-proxy options). */
-export const settingsChange = (cluster: ClusterRow): ModelChange => ({ kind: 'settings', after: settingsOf(cluster) });
+/**
+ * The cluster's own fields changed (settings, kube-proxy options), or its Namespaces or
+ * NetworkPolicies (which the engine's model holds among the settings): the change carries them all,
+ * as the write's transaction sees them after it (topology-loader policyObjectsIn).
+ */
+export const settingsChange = (cluster: ClusterRow, policy: PolicyObjects): ModelChange => ({ kind: 'settings', after: settingsOf(cluster, policy) });

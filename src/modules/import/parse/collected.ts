@@ -2,7 +2,7 @@ import { ItemContext } from './field';
 import type { KubeProxyRead } from './kubeproxy';
 import type { LegacyEndpoints } from './objects';
 import {
-  EndpointSliceRecord, ImportWarning, NodeRecord, PodRecord, ServiceRecord, SkippedItem,
+  EndpointSliceRecord, ImportWarning, NamespaceRecord, NetworkPolicyRecord, NodeRecord, PodRecord, ServiceRecord, SkippedItem,
 } from './types';
 
 /**
@@ -36,6 +36,8 @@ export class Collected {
   readonly pods: { at: At; rec: PodRecord }[] = [];
   readonly services: { at: At; rec: ServiceRecord }[] = [];
   readonly slices: { at: At; rec: EndpointSliceRecord }[] = [];
+  readonly namespaces: { at: At; rec: NamespaceRecord }[] = [];
+  readonly networkPolicies: { at: At; rec: NetworkPolicyRecord }[] = [];
   readonly legacy: { at: At; ctx: ItemContext; ep: LegacyEndpoints }[] = [];
   readonly hints: KubeadmHint[] = [];
   kubeProxy: { at: At; ctx: ItemContext; read: KubeProxyRead } | null = null;

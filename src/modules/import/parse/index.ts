@@ -9,6 +9,6 @@ export type { KubectlFormat, KubectlSource } from './parse';
 export { ImportError } from './types';
 export type {
   ContainerPortRecord, EndpointHintsRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, EndpointSliceUnknownField, ImportWarning,
-  KubeProxyRecord, KubeProxyUnknownField, LoadBalancerIngressRecord, NodeRecord, NodeUnknownField, ParsedImport, PodRecord,
+  KubeProxyRecord, KubeProxyUnknownField, LoadBalancerIngressRecord, NamespaceRecord, NetworkPolicyRecord, NodeRecord, NodeUnknownField, ParsedImport, PodRecord,
   PodUnknownField, ServicePortRecord, ServiceRecord, ServiceUnknownField, SkippedItem,
 } from './types';

@@ -1,5 +1,5 @@
 import type { PodPhase, ServiceType } from '../../../engine/model';
-import { ipFamily } from '../../../common/net';
+import { ipFamily, parseCidr } from '../../../common/net';
 import { Field, redactionMarker } from './field';
 import {
   ContainerPortRecord, EndpointHintsRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, LoadBalancerIngressRecord,
@@ -188,7 +188,7 @@ function clusterIpsOf(spec: Field, type: ServiceType): { clusterIps: string[]; h
   return { clusterIps: ips, headless: false };
 }
 
-function loadBalancerIngress(o: Field, type: ServiceType): LoadBalancerIngressRecord[] {
+function loadBalancerIngress(o: Field, type: ServiceType, hostnames: string[]): LoadBalancerIngressRecord[] {
   const ingress: LoadBalancerIngressRecord[] = [];
   // Redacted IPs matter only where load-balancer IPs are read (a LoadBalancer Service).
   const unknownIf = (f: Field) => (type === 'LoadBalancer' ? f.redactedAs('loadBalancerIngress') : f.marker !== null);
@@ -200,7 +200,11 @@ function loadBalancerIngress(o: Field, type: ServiceType): LoadBalancerIngressRe
     }
     if (i.at('ip').optString() === null) {
       const host = i.at('hostname').optString();
-      o.ctx.warn(`${i.field} has no ip${host ? ` (hostname ${host})` : ''}: a load balancer known only by name is not modelled; ignored`);
+      if (host === null) o.ctx.warn(`${i.field} has neither ip nor hostname: ignored`);
+      else if (type === 'LoadBalancer' && !i.at('hostname').redactedAs('loadBalancerIngress')) {
+        const name = i.at('hostname').dnsSubdomain();
+        if (!hostnames.includes(name)) hostnames.push(name);
+      }
       continue;
     }
     const ip = i.at('ip').ip();
@@ -209,11 +213,12 @@ function loadBalancerIngress(o: Field, type: ServiceType): LoadBalancerIngressRe
   }
   const specIp = o.get('spec', 'loadBalancerIP');
   if (type !== 'LoadBalancer') {
-    if (ingress.length) o.ctx.warn(`status.loadBalancer.ingress ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`);
+    if (ingress.length || hostnames.length) o.ctx.warn(`status.loadBalancer.ingress ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`);
+    hostnames.length = 0;
     if (specIp.optString() !== null) o.ctx.warn(`spec.loadBalancerIP ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`);
     return [];
   }
-  if (ingress.length === 0 && !redacted && specIp.optString() !== null && !unknownIf(specIp)) {
+  if (ingress.length === 0 && hostnames.length === 0 && !redacted && specIp.optString() !== null && !unknownIf(specIp)) {
     const ip = specIp.ip();
     o.ctx.warn(`load-balancer IP ${ip} comes only from spec.loadBalancerIP (no status.loadBalancer.ingress): unconfirmed`);
     ingress.push({ ip, ipMode: 'VIP' });
@@ -226,13 +231,14 @@ function sourceRanges(o: Field, type: ServiceType, annotations: Record<string, s
   const entries = field.list();
   if (entries.length && type !== 'LoadBalancer') field.fail('only a LoadBalancer Service takes source ranges');
   const ranges = entries.filter((r) => !r.redactedAs('loadBalancerSourceRanges')).map((r) => r.cidr());
+  // The annotation is the cloud load balancer's allowlist (k8s.io/cloud-provider GetLoadBalancerSourceRanges
+  // reads it when the field is empty); kube-proxy reads only the field. It stays an annotation, which
+  // the analyses read as the load balancer's (a missing fact where the provider may enforce it).
   const annotation = annotations[SOURCE_RANGES_ANNOTATION];
   if (entries.length === 0 && type === 'LoadBalancer' && annotation !== undefined && annotation.trim() !== '') {
-    const af = o.get('metadata', 'annotations', SOURCE_RANGES_ANNOTATION);
-    const out = annotation.split(',').map((s) => s.trim()).filter((s) => s !== '' && !af.redactedAs('loadBalancerSourceRanges', redactionMarker(s)))
-      .map((s) => af.cidr(s));
-    o.ctx.warn(`loadBalancerSourceRanges taken from the annotation ${SOURCE_RANGES_ANNOTATION}, as kube-proxy does when the field is empty`);
-    return [...new Set(out)];
+    const bad = annotation.split(',').map((s) => s.trim()).filter((s) => s !== '' && redactionMarker(s) === null && parseCidr(s) === null);
+    o.ctx.warn(`annotation ${SOURCE_RANGES_ANNOTATION} kept as the cloud load balancer's allowlist: kube-proxy does not read it (only spec.loadBalancerSourceRanges)`
+      + (bad.length ? `; ${bad.map((b) => JSON.stringify(b.slice(0, 60))).join(', ')} not a CIDR, so not counted` : ''));
   }
   return [...new Set(ranges)];
 }
@@ -283,6 +289,8 @@ export function readService(o: Field): ServiceRecord | Skip {
     hcField.fail(`must differ from the Service's node ports (${healthCheckNodePort} is also a nodePort)`);
   }
 
+  // Filled by loadBalancerIngress(): the entries known only by hostname.
+  const hostnames: string[] = [];
   return o.ctx.withUnknown<ServiceRecord>({
     namespace,
     name,
@@ -292,7 +300,8 @@ export function readService(o: Field): ServiceRecord | Skip {
     clusterIps,
     headless,
     externalIps,
-    loadBalancerIngress: loadBalancerIngress(o, type),
+    loadBalancerIngress: loadBalancerIngress(o, type, hostnames),
+    loadBalancerHostnames: hostnames,
     loadBalancerSourceRanges: sourceRanges(o, type, annotations),
     externalTrafficPolicy,
     internalTrafficPolicy: spec.at('internalTrafficPolicy').oneOf(['Cluster', 'Local'] as const, 'Cluster'),

@@ -3,9 +3,10 @@ import { isKubernetesApiVersion, RawObject, ReadDocument, readDocument } from '.
 import { Field, isObject, ItemContext } from './field';
 import { KUBE_PROXY_GROUP, KUBE_PROXY_VERSIONS, KubeProxyRead, readKubeProxyConfigMap, readKubeProxyConfiguration } from './kubeproxy';
 import {
-  readEndpointSlice, readEndpoints, readNode, readPod, readService, redactedIdentity, Skip,
+  namespaceOf, readEndpointSlice, readEndpoints, readNode, readPod, readService, redactedIdentity, Skip,
 } from './objects';
 import { resolve } from './resolve';
+import { readNamespace, readNetworkPolicy } from './policies';
 import { ImportError, ParsedImport } from './types';
 
 export type KubectlFormat = 'application/json' | 'application/yaml';
@@ -29,6 +30,8 @@ const SUPPORTED: Record<string, readonly string[]> = {
   EndpointSlice: ['discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1'],
   KubeProxyConfiguration: KUBE_PROXY_VERSIONS.map((v) => `${KUBE_PROXY_GROUP}/${v}`),
   ConfigMap: ['v1'],
+  Namespace: ['v1'],
+  NetworkPolicy: ['networking.k8s.io/v1'],
 };
 const CLUSTER_SCOPED = new Set(['Node', 'KubeProxyConfiguration', 'Namespace', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'CustomResourceDefinition']);
 
@@ -123,6 +126,18 @@ function readObject(c: Collected, obj: RawObject, at: At, root: Field, skip: (re
       c.slices.push({ at, rec });
       break;
     }
+    case 'Namespace': {
+      const rec = readNamespace(root);
+      unique(`Namespace ${rec.name}`);
+      c.namespaces.push({ at, rec });
+      break;
+    }
+    case 'NetworkPolicy': {
+      const rec = readNetworkPolicy(root, namespaceOf(root));
+      unique(`NetworkPolicy ${rec.namespace}/${rec.name}`);
+      c.networkPolicies.push({ at, rec });
+      break;
+    }
     case 'Endpoints': {
       const ep = readEndpoints(root);
       unique(`Endpoints ${ep.namespace}/${ep.name}`);
@@ -203,6 +218,8 @@ function parseAll(sources: readonly { name?: string; text: string; format: Kubec
     pods: c.pods.map((p) => p.rec),
     services: c.services.map((s) => s.rec),
     endpointSlices: c.slices.map((s) => s.rec),
+    namespaces: c.namespaces.map((n) => n.rec),
+    networkPolicies: c.networkPolicies.map((p) => p.rec),
     kubeProxy: c.kubeProxy ? c.kubeProxy.read.record : null,
     skipped: c.skipped,
     warnings: c.warnings,

@@ -1,3 +1,4 @@
+import type { NetworkPolicySpecDraft } from '../../network-policies/network-policy-rules';
 import type {
   LoadBalancerIpMode, LocalDetector, PodPhase, Protocol, ProxyMode, ServiceType, SessionAffinity, TrafficPolicy,
 } from '../../../engine/model';
@@ -91,8 +92,10 @@ export interface ServiceRecord {
   externalIps: string[];
   /** status.loadBalancer.ingress IPs; else spec.loadBalancerIP (unconfirmed, with a warning). */
   loadBalancerIngress: LoadBalancerIngressRecord[];
-  /** Canonical CIDRs; from the service.beta.kubernetes.io/load-balancer-source-ranges annotation when the field is empty, as kube-proxy does. */
+  /** Canonical CIDRs of spec.loadBalancerSourceRanges (the cloud annotation stays an annotation: kube-proxy never reads it). */
   loadBalancerSourceRanges: string[];
+  /** status.loadBalancer.ingress[].hostname of entries without an ip. */
+  loadBalancerHostnames: string[];
   externalTrafficPolicy: TrafficPolicy;
   internalTrafficPolicy: TrafficPolicy;
   healthCheckNodePort: number | null;
@@ -176,6 +179,18 @@ export interface KubeProxyRecord {
   unknown?: KubeProxyUnknownField[];
 }
 
+export interface NamespaceRecord {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** A NetworkPolicy: its spec as the object has it (shape only); network-policy-rules validates and defaults it. */
+export interface NetworkPolicyRecord {
+  namespace: string;
+  name: string;
+  spec: NetworkPolicySpecDraft;
+}
+
 export interface SkippedItem {
   /** The file (parseKubectlSources' source name) the object comes from; absent for a single unnamed document. */
   source?: string;
@@ -203,6 +218,8 @@ export interface ParsedImport {
   pods: PodRecord[];
   services: ServiceRecord[];
   endpointSlices: EndpointSliceRecord[];
+  namespaces: NamespaceRecord[];
+  networkPolicies: NetworkPolicyRecord[];
   kubeProxy: KubeProxyRecord | null;
   skipped: SkippedItem[];
   warnings: ImportWarning[];

@@ -1,0 +1,60 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
+import { ApiProblems } from '../../common/api-problems';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { UuidParam } from '../../common/params';
+import { PageArgs } from '../topology/paging';
+import { CreateNamespaceInput, NamespacePage, NamespaceView, UpdateNamespaceInput } from './namespace.dto';
+import { NAMESPACE_EXAMPLES, NAMESPACE_PROBLEMS, NETPOL_PLACEHOLDER } from './network-policy.examples';
+import { NamespacesService } from './namespaces.service';
+
+@ApiTags('namespaces')
+@ApiBearerAuth()
+@ApiProblems()
+@ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
+@Controller('v1/clusters/:clusterId/namespaces')
+export class NamespacesController {
+  constructor(private readonly service: NamespacesService) {}
+
+  @Post()
+  @ApiBodyExamples(CreateNamespaceInput, NAMESPACE_EXAMPLES.create)
+  @ApiProblems(NAMESPACE_PROBLEMS.create)
+  @ApiCreatedResponse({ type: NamespaceView })
+  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNamespaceInput): Promise<NamespaceView> {
+    return this.service.create(auth.tenantId, clusterId, input);
+  }
+
+  @Get()
+  @ApiProblems(NAMESPACE_PROBLEMS.list)
+  @ApiOkResponse({ type: NamespacePage })
+  list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: PageArgs) {
+    return this.service.list(auth.tenantId, clusterId, page);
+  }
+
+  @Get(':namespaceId')
+  @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
+  @ApiProblems(NAMESPACE_PROBLEMS.get)
+  @ApiOkResponse({ type: NamespaceView })
+  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string): Promise<NamespaceView> {
+    return this.service.get(auth.tenantId, clusterId, id);
+  }
+
+  @Patch(':namespaceId')
+  @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
+  @ApiBodyExamples(UpdateNamespaceInput, NAMESPACE_EXAMPLES.update)
+  @ApiProblems(NAMESPACE_PROBLEMS.update)
+  @ApiOkResponse({ type: NamespaceView })
+  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string, @Body() input: UpdateNamespaceInput): Promise<NamespaceView> {
+    return this.service.update(auth.tenantId, clusterId, id, input);
+  }
+
+  @Delete(':namespaceId')
+  @HttpCode(204)
+  @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
+  @ApiProblems(NAMESPACE_PROBLEMS.remove)
+  @ApiNoContentResponse()
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id);
+  }
+}

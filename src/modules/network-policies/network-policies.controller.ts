@@ -1,0 +1,60 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
+import { ApiProblems } from '../../common/api-problems';
+import { AuthContext, CurrentAuth } from '../../common/auth';
+import { UuidParam } from '../../common/params';
+import { NamespacedPageArgs } from '../topology/paging';
+import { CreateNetworkPolicyInput, NetworkPolicyPage, NetworkPolicyView, UpdateNetworkPolicyInput } from './network-policy.dto';
+import { NETWORK_POLICY_EXAMPLES, NETWORK_POLICY_PROBLEMS, NETPOL_PLACEHOLDER } from './network-policy.examples';
+import { NetworkPoliciesService } from './network-policies.service';
+
+@ApiTags('networkpolicies')
+@ApiBearerAuth()
+@ApiProblems()
+@ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
+@Controller('v1/clusters/:clusterId/networkpolicies')
+export class NetworkPoliciesController {
+  constructor(private readonly service: NetworkPoliciesService) {}
+
+  @Post()
+  @ApiBodyExamples(CreateNetworkPolicyInput, NETWORK_POLICY_EXAMPLES.create)
+  @ApiProblems(NETWORK_POLICY_PROBLEMS.create)
+  @ApiCreatedResponse({ type: NetworkPolicyView })
+  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNetworkPolicyInput): Promise<NetworkPolicyView> {
+    return this.service.create(auth.tenantId, clusterId, input);
+  }
+
+  @Get()
+  @ApiProblems(NETWORK_POLICY_PROBLEMS.list)
+  @ApiOkResponse({ type: NetworkPolicyPage })
+  list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: NamespacedPageArgs) {
+    return this.service.list(auth.tenantId, clusterId, page);
+  }
+
+  @Get(':networkPolicyId')
+  @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
+  @ApiProblems(NETWORK_POLICY_PROBLEMS.get)
+  @ApiOkResponse({ type: NetworkPolicyView })
+  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string): Promise<NetworkPolicyView> {
+    return this.service.get(auth.tenantId, clusterId, id);
+  }
+
+  @Patch(':networkPolicyId')
+  @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
+  @ApiBodyExamples(UpdateNetworkPolicyInput, NETWORK_POLICY_EXAMPLES.update)
+  @ApiProblems(NETWORK_POLICY_PROBLEMS.update)
+  @ApiOkResponse({ type: NetworkPolicyView })
+  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string, @Body() input: UpdateNetworkPolicyInput): Promise<NetworkPolicyView> {
+    return this.service.update(auth.tenantId, clusterId, id, input);
+  }
+
+  @Delete(':networkPolicyId')
+  @HttpCode(204)
+  @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
+  @ApiProblems(NETWORK_POLICY_PROBLEMS.remove)
+  @ApiNoContentResponse()
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id);
+  }
+}
