@@ -1,5 +1,7 @@
 // compile(): ClusterModel -> CompiledCluster. Runs once per topology change; everything the
 // hot path needs is indexed here. Input order never matters: conflicts resolve by name.
+import { compilePolicies } from './policy/compile';
+import { enforcementOf } from './policy/enforcement';
 import type { CompiledCluster, CompiledNode, CompiledPod, CompiledService, CompiledServicePort, IpOwner, KeyLookup } from './compiled';
 import { appendPorts, buildFrontends, canonicalList, compileServicePorts, ignoredIps, ignoredReason, slotEndpoints } from './compile-services';
 import { podCanBackService, SelectorIndex, type EndpointSources } from './endpoints';
@@ -155,7 +157,7 @@ export function compile(model: ClusterModel): CompiledCluster {
     nodePortAddresses: new CidrSet(model.kubeProxy.nodePortAddresses.filter((a) => a !== 'primary')),
     nodePortPrimaryOnly: primary, nodes, nodeByName, pods: sources.compiledPods, podByKey, ipOwner, eipOwner, services,
     serviceByKey: new Map(services.map((s) => [s.key, s.index])), servicePorts, ...tables,
-    ignoredServiceIps: ignoredIps(services), warnings,
+    ignoredServiceIps: ignoredIps(services), warnings, ...policiesOf(model),
   });
   // Kept for patchCompiled() (patch.ts): built here anyway, and costly to rebuild.
   rememberLabels(model.pods, sources.selectorIndex);
@@ -163,6 +165,13 @@ export function compile(model: ClusterModel): CompiledCluster {
   // A model with duplicate keys (compile() tolerates them) is not patched: patch.ts recompiles it.
   if (uniqueKeys(model, nodeByName, podByKey, cc.serviceByKey)) rememberClaims(cc, claims);
   return cc;
+}
+
+/** The model's NetworkPolicies compiled (none: null) and whether they are enforced. */
+function policiesOf(model: ClusterModel): Pick<CompiledCluster, 'policies' | 'policyEnforcement'> {
+  const policyEnforcement = enforcementOf(model);
+  const policies = (model.networkPolicies?.length ?? 0) === 0 ? null : compilePolicies(model, { enforced: policyEnforcement.enforced });
+  return { policies, policyEnforcement };
 }
 
 /** Whether every node name, pod, Service and EndpointSlice key occurs once. */

@@ -1,6 +1,8 @@
 // The compiled, indexed form of a cluster. Built once by compile(); read-only afterwards.
 // Every hot-path question (which Service owns ip:port/proto, which endpoints are usable on
 // node N, is this source a pod) is a map lookup or a precomputed array — no scans.
+import type { Enforcement } from './policy/enforcement';
+import type { PolicyIndex } from './policy/compile';
 import type { Cidr, CidrSet, IpFamily, ParsedIp } from './ip';
 import type { ClusterModel, LoadBalancerIpMode, LoadBalancerTarget, Protocol, ServiceModel } from './model';
 import type { SessionAffinityInfo } from './results';
@@ -235,6 +237,10 @@ export interface CompiledCluster {
   /** ClusterIPs of ignored Services, to explain why they are not intercepted. */
   readonly ignoredServiceIps: ReadonlyMap<string, number>;
   readonly warnings: readonly string[];
+  /** The cluster's NetworkPolicies, compiled (null when it has none). */
+  readonly policies: PolicyIndex | null;
+  /** Whether they are enforced, and why. */
+  readonly policyEnforcement: Enforcement;
 }
 
 export type IpOwner =

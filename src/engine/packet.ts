@@ -7,6 +7,7 @@ import { EngineInputError } from './errors';
 import { hostPort, parseIp, type IpFamily, type ParsedIp } from './ip';
 import type { Protocol } from './model';
 import { cellReason } from './profiles/cce/table';
+import { policedConnection, policySteps, type PolicedOutcome } from './policy/join';
 import { OutcomeList } from './reach/outcome-list';
 import type { EndpointOutcome, SourceIp, Step, TraceEndpoint, TraceResult } from './results';
 import type { RuleId } from './rules';
@@ -123,8 +124,8 @@ export function connectionContext(ctx: PacketContext, decision: Decision, client
 }
 
 /** One candidate's outcome, as trace and reachability both report it (one object shape for all). */
-export function endpointOutcome(ep: CompiledEndpoint, masquerade: boolean, c: ConnectionOutcome): EndpointOutcome {
-  return { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome: c.connects ? 'CONNECTS' : 'FAILS', rule: c.rule };
+export function endpointOutcome(ep: CompiledEndpoint, masquerade: boolean, c: PolicedOutcome): EndpointOutcome {
+  return { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome: c.connects ? 'CONNECTS' : 'FAILS', rule: c.rule, policy: c.policy };
 }
 
 /** Every candidate's outcome: whether its connection completes, asked of the data plane per endpoint. */
@@ -136,7 +137,7 @@ function connectionOutcomes(dp: DataPlane, ctx: PacketContext, decision: Decisio
   for (let i = 0; i < eps.length; i++) {
     q.endpoint = eps[i];
     q.masquerade = endpointMasquerade(decision, ctx.src, eps[i]);
-    out.push(endpointOutcome(eps[i], q.masquerade, dp.connection(q)));
+    out.push(endpointOutcome(eps[i], q.masquerade, policedConnection(q, dp.connection(q))));
   }
   return out;
 }
@@ -320,6 +321,7 @@ export function uniqueRules(steps: readonly Step[], notes: readonly RuleId[]): R
  */
 export function connectionSteps(decision: Decision, ctx: PacketContext, endpoints: readonly TraceEndpoint[], targets: string, failure: FailureSummary | null): Step[] {
   const steps = decisionSteps(decision, ctx, endpoints, targets);
+  if (ctx.cc.policies !== null) steps.push(...policySteps(endpoints, ctx.cc.policyEnforcement, ctx.node.at));
   if (failure !== null) steps.push({ at: ctx.node.at, rule: failure.rule, description: failure.description });
   return steps;
 }

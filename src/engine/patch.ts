@@ -21,6 +21,7 @@
 //    new addresses settled again, the EIP table rebuilt;
 //  - node additions and deletions shift every node index, and settings reach everything: for
 //    those (and for a model with duplicate keys) the result is compile() of the new model.
+import { withModel } from './policy/compile';
 import { compile, eipOwners, groupSlices, podKeyOfIp } from './compile';
 import { ZONE_LABEL } from './topology';
 import type { CompiledCluster } from './compiled';
@@ -108,6 +109,7 @@ class ClusterDraft {
     const cc: CompiledCluster = Object.freeze({
       ...prev, model, nodes, eipOwner: nodes === prev.nodes ? prev.eipOwner : eipOwners(nodes),
       pods: src.compiledPods, podByKey: pods.positions.finish(), ipOwner, ...patchedServices(prev, this.#services, src, affected),
+      policies: prev.policies === null ? null : withModel(prev.policies, model),
     });
     rememberLabels(model.pods, labels);
     carryUnknownPods(prev.model.pods, model.pods, this.#writtenPods);

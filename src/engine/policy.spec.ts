@@ -428,7 +428,8 @@ describe('rules', () => {
   it('every K8S-NETPOL rule a verdict can cite exists, with evidence', () => {
     const ids = ['K8S-NETPOL-NOT-ENFORCED', 'K8S-NETPOL-NOT-A-POD', 'K8S-NETPOL-NOT-ISOLATED', 'K8S-NETPOL-ALLOWED', 'K8S-NETPOL-DENIED-INGRESS',
       'K8S-NETPOL-DENIED-EGRESS', 'K8S-NETPOL-NODE-EXCEPTION', 'K8S-NETPOL-HOST-NETWORK', 'K8S-NETPOL-SAME-POD', 'K8S-NETPOL-IPBLOCK-POD-IP'];
-    expect(Object.keys(RULES).filter((id) => id.startsWith('K8S-NETPOL-')).sort()).toEqual([...ids].sort());
+    // Besides the verdicts' rules: the default enforcement's (policy/enforcement.ts), cited by the answers' policy steps.
+    expect(Object.keys(RULES).filter((id) => id.startsWith('K8S-NETPOL-')).sort()).toEqual([...ids, 'K8S-NETPOL-ENFORCED-DEFAULT'].sort());
     for (const id of ids) expect((RULES as Record<string, { evidence: readonly unknown[] }>)[id].evidence.length).toBeGreaterThan(0);
   });
 });

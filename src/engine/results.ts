@@ -1,5 +1,6 @@
 // Output shapes of trace() and reachability(). Plain data, safe to serialise.
 import type { Protocol } from './model';
+import type { PolicyReason } from './policy/types';
 import type { Rule, RuleId } from './rules';
 
 export type TraceVerdict = 'FORWARD' | 'REJECT' | 'DROP' | 'NOT_INTERCEPTED' | 'ACCEPT_LOCAL';
@@ -47,6 +48,32 @@ export interface Step {
   readonly after?: PacketAddresses;
 }
 
+/** One direction's NetworkPolicy verdict for a connection (policy/types.ts PolicyVerdict). */
+export interface PolicyJudgement {
+  readonly allowed: boolean;
+  readonly reason: PolicyReason;
+  readonly rule: RuleId;
+  /** "namespace/name" of the policies that select the judged pod for this direction. */
+  readonly policies: readonly string[];
+  /** The rule that allowed it: the policy, the direction and the index in its ingress[] or egress[]. */
+  readonly allowedBy: { readonly policy: string; readonly direction: 'Ingress' | 'Egress'; readonly rule: number } | null;
+  /** Rules that make the verdict depend on the network plugin. */
+  readonly caveats: readonly RuleId[];
+}
+
+/**
+ * NetworkPolicy's view of one connection the data plane completes, judged after Service NAT:
+ * the client pod's egress to the endpoint pod's IP and container port, and the endpoint pod's
+ * ingress from the address it actually sees: the client's, or the load balancer's with ipMode
+ * Proxy (`seenAs`), or, masqueraded (`seenAs` null), the address of the node that masqueraded
+ * it (the path's last hop), where the node exception holds for endpoints on that node.
+ */
+export interface EndpointPolicy {
+  readonly seenAs: string | null;
+  readonly egress: PolicyJudgement;
+  readonly ingress: PolicyJudgement;
+}
+
 export interface TraceEndpoint {
   readonly ip: string;
   readonly port: number;
@@ -57,6 +84,11 @@ export interface TraceEndpoint {
   readonly outcome: EndpointOutcomeCode;
   /** The rule that decided the outcome (null: plain upstream forwarding). */
   readonly rule: RuleId | null;
+  /**
+   * Set when the cluster has NetworkPolicies and the data plane completes the connection (a
+   * denial makes the outcome FAILS with its rule); absent otherwise.
+   */
+  readonly policy?: EndpointPolicy;
 }
 
 export type ViaKind = 'CLUSTER_IP' | 'NODE_PORT' | 'LOAD_BALANCER' | 'EXTERNAL_IP';

@@ -242,6 +242,13 @@ function cceInference(profiles: readonly Profile[], statement: string, ...cases:
 }
 
 const PROFILE_RULES = {
+  'K8S-NETPOL-ENFORCED-DEFAULT': inference('The cluster does not say whether its network plugin enforces NetworkPolicy (networkPolicyEnforced unset): for plain Kubernetes the answer assumes it does, as the upstream conformance tests do. Set networkPolicyEnforced false for a plugin that does not (kubenet, flannel alone).',
+    { source: NETPOL_DOC, case: 'Prerequisites ("Network policies are implemented by the network plugin")' },
+    { source: NETPOL_E2E }),
+  'CCE-NETPOL-TUNNEL': { ...fact('A CCE cluster on the container tunnel network enforces NetworkPolicy (the tunnel network\'s add-on implements network policy-based isolation).',
+    { source: 'https://support.huaweicloud.com/intl/en-us/bestpractice-cce/cce_bestpractice_00162.html', case: 'Selecting a Network: tunnel network ("advanced features, such as network policy-based isolation")' }), profiles: CCE_BOTH },
+  'CCE-NETPOL-DATAPLANE-V2': { ...inference('On the VPC network and Cloud Native Network 2.0, CCE enforces NetworkPolicy only with DataPlane V2 (Cilium, eBPF), which can be enabled only when the cluster is created and is off unless chosen: the answer assumes it is off. Set networkPolicyEnforced true for a cluster created with DataPlane V2.',
+    { source: 'https://support.huaweicloud.com/intl/en-us/usermanual-cce/cce_10_0945.html', case: 'DataPlane V2 ("can be enabled in clusters that use VPC networks or Cloud Native Network 2.0 … to enable features like … NetworkPolicy"; "can only be enabled for new clusters")' }), profiles: CCE_BOTH },
   'CCE-UPSTREAM-FALLBACK': {
     statement: 'The CCE page says nothing specific about this case; the answer uses upstream Kubernetes semantics plus the CCE data-plane facts.',
     evidence: [{ source: CCE_PAGE }],

@@ -15,7 +15,7 @@ import { answerReachability } from './reach/answer';
 import type { EngineProfile, ReachabilityRequest } from './reach/types';
 import { NO_SHARING } from './sharing/sharing';
 import { reachInputs, VARIANTS } from './testing/golden';
-import { SETUPS, truthCluster, truthSpec } from './testing/truth-clusters';
+import { POLICY_SETS, SETUPS, truthCluster, truthSpec, withPolicies } from './testing/truth-clusters';
 import { rng } from '../../bench/engine/generate';
 
 /** An answer (or its error) as text, asked with `profile` throughout (suggestions ask again with it too). */
@@ -50,6 +50,12 @@ describe('sharing never changes an answer (profile sharing = NO_SHARING)', () =>
     it(`${setup.profile} ${setup.network} ${setup.proxy}: every client, every Service of the one-truth clusters`, () => {
       fc.assert(fc.property(truthSpec(setup), (spec) => {
         const model = truthCluster(spec);
+        expect(differences(compile(model), everyQuestion(model))).toEqual([]);
+      }), { numRuns: 6 });
+    });
+    it(`${setup.profile} ${setup.network} ${setup.proxy}: the same with NetworkPolicies`, () => {
+      fc.assert(fc.property(truthSpec(setup), fc.constantFrom(...POLICY_SETS), (spec, set) => {
+        const model = withPolicies(truthCluster(spec), set);
         expect(differences(compile(model), everyQuestion(model))).toEqual([]);
       }), { numRuns: 6 });
     });

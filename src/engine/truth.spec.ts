@@ -11,7 +11,7 @@ import { resolveClient } from './reach/client';
 import { reachability, type ReachabilityClient } from './reachability';
 import type { AddressResult, ReachVerdict, SourceIp, TraceEndpoint, TraceResult } from './results';
 import { smallCluster } from './testing/small-cluster';
-import { SETUPS, truthCluster, truthSpec } from './testing/truth-clusters';
+import { POLICY_SETS, SETUPS, truthCluster, truthSpec, withPolicies } from './testing/truth-clusters';
 import { trace, type TraceSource } from './trace';
 
 /** Every pod, every node, and outside clients on both networks (with and without an address). */
@@ -24,7 +24,7 @@ function everyClient(model: ClusterModel): ReachabilityClient[] {
 }
 
 /** What must agree about one endpoint. */
-const fateOf = (e: TraceEndpoint) => ({ ip: e.ip, port: e.port, masquerade: e.masquerade, outcome: e.outcome, rule: e.rule });
+const fateOf = (e: TraceEndpoint) => ({ ip: e.ip, port: e.port, masquerade: e.masquerade, outcome: e.outcome, rule: e.rule, policy: e.policy });
 
 const CONNECTION: Readonly<Record<ReachVerdict, TraceResult['connection']>> = { REACHABLE: 'COMPLETES', PARTIAL: 'PARTIAL', UNREACHABLE: 'FAILS', UNKNOWN: null };
 
@@ -113,7 +113,9 @@ function checkModel(model: ClusterModel): number {
     for (const s of cc.services) {
       for (const r of reachability(cc, { client, service: s.key }).results) {
         // Reachability itself never reports a kept source IP where nothing connects.
-        if (r.sourceIp.preserved !== null) expect(r.endpoints.some((e) => e.outcome === 'CONNECTS')).toBe(true);
+        // (A load balancer's endpoints are the union of its deliveries', each failing wherever it fails: look at the deliveries.)
+        const delivered = r.deliveries === null ? r.endpoints : r.deliveries.flatMap((d) => d.endpoints);
+        if (r.sourceIp.preserved !== null) expect(delivered.some((e) => e.outcome === 'CONNECTS')).toBe(true);
         compared += checkAnswer(cc, client, r);
       }
     }
@@ -130,6 +132,24 @@ describe('one truth: trace and reachability agree on the fate of every connectio
     }), { numRuns: 16 });
     // Most answers forward: the check is not vacuous.
     expect(compared).toBeGreaterThan(100);
+  });
+
+  it.each(SETUPS.map((s) => [`${s.profile} ${s.network} ${s.proxy}`, s] as const))('%s: the same with NetworkPolicies (each end judged after Service NAT)', (_, setup) => {
+    let compared = 0;
+    let denied = 0;
+    fc.assert(fc.property(truthSpec(setup), fc.constantFrom(...POLICY_SETS), (spec, set) => {
+      const model = withPolicies(truthCluster(spec), set);
+      compared += checkModel(model);
+      const cc = compile(model);
+      for (const s of cc.services) {
+        for (const r of reachability(cc, { client: { pod: 'default/client-s' }, service: s.key }).results) {
+          denied += r.endpoints.filter((e) => e.rule === 'K8S-NETPOL-DENIED-INGRESS' || e.rule === 'K8S-NETPOL-DENIED-EGRESS').length;
+        }
+      }
+    }), { numRuns: 16 });
+    expect(compared).toBeGreaterThan(100);
+    // Policies drop some connections: the agreement covers denials too.
+    expect(denied).toBeGreaterThan(0);
   });
 
   it.each(['KUBERNETES', 'CCE', 'CCE_TURBO'] as const)('%s: the benchmark generator\'s clusters', (profile: Profile) => {

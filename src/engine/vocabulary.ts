@@ -1,6 +1,7 @@
 // Every value of the answers' enumerations, as data: the API publishes them as enums (OpenAPI,
 // GraphQL). Each list is checked against its type both ways, so adding a value to a type without
 // listing it here (or the reverse) does not compile.
+import type { PolicyReason } from './policy/types';
 import type {
   EndpointOutcomeCode, MissingFact, ReachVerdict, SeenAsKind, SourceIpReason, SuggestionCode, TraceVerdict, ViaKind,
 } from './results';
@@ -24,4 +25,7 @@ export const MISSING_FACTS = values<MissingFact>()(['CLUSTER_INTERNET_EGRESS', '
 export const ENDPOINT_OUTCOMES = values<EndpointOutcomeCode>()(['CONNECTS', 'FAILS']);
 export const SUGGESTION_CODES = values<SuggestionCode>()([
   'USE_CLUSTER_IP', 'SET_ETP_CLUSTER', 'SET_ETP_LOCAL', 'SET_ITP_CLUSTER', 'ADD_SOURCE_RANGE', 'ADD_READY_ENDPOINTS', 'ENABLE_ELB_PASS_THROUGH',
+]);
+export const POLICY_REASONS = values<PolicyReason>()([
+  'NOT_ENFORCED', 'NO_POLICY_SELECTS_POD', 'ALLOWED_BY_POLICY', 'DENIED_INGRESS', 'DENIED_EGRESS', 'NODE_EXCEPTION', 'HOST_NETWORK_NOT_SELECTED', 'SAME_POD', 'NOT_A_POD',
 ]);

@@ -167,6 +167,15 @@ export function compilePolicies(model: ClusterModel, options: { readonly enforce
   };
 }
 
+/**
+ * `index` for a later version of its model with the same namespaces, policies and nodes (a
+ * patch that wrote pods): what it caches per pod stays (pods are immutable objects, keyed by
+ * identity), the node addresses (hostNetwork pods among them) are looked up again.
+ */
+export function withModel(index: PolicyIndex, model: Pick<ClusterModel, 'nodes' | 'pods'>): PolicyIndex {
+  return { ...index, model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null };
+}
+
 export function hasPolicies(index: PolicyIndex): boolean {
   return index.enforced && index.count > 0;
 }

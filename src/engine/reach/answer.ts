@@ -16,6 +16,7 @@ import { nodePorts } from './node-ports';
 import { decideAt, outcomeMemo } from './paths';
 import { redactedFacts, redactedResult } from './redacted';
 import { ResultList } from './result-list';
+import { profileWithPolicies } from '../sharing/policies';
 import type { EngineProfile, Env, ReachabilityRequest } from './types';
 
 const networkOf = (ip: ParsedIp): 'PUBLIC' | 'PRIVATE' => (isPrivateIp(ip) ? 'PRIVATE' : 'PUBLIC');
@@ -159,7 +160,7 @@ export function answerReachability(cc: CompiledCluster, req: ReachabilityRequest
   const index = cc.serviceByKey.get(req.service);
   if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
   const svc = cc.services[index];
-  const env: Env = { cc, profile, client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo(), ask, suggest };
+  const env: Env = { cc, profile: profileWithPolicies(profile, cc), client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo(), ask, suggest };
   const list = new ResultList();
   if (svc.ignored === null) {
     for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);

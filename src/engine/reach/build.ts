@@ -1,5 +1,6 @@
 // Building AddressResults from paths: single paths, node classes (evaluate one node per class,
 // then expand to every member exactly), and load-balancer deliveries.
+import { isPolicyNote } from '../policy/join';
 import type { CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
 import type { AddressResult, EndpointOutcome, Hop, MissingFact, SourceIp, Step, Suggestion, Via } from '../results';
@@ -12,7 +13,9 @@ import type { Env, PathOutcome } from './types';
 /** The rule that decided a result: the first failing connection's, else the last step's. */
 export function decidingRule(path: readonly Step[], endpoints: readonly EndpointOutcome[]): RuleId | null {
   for (const e of endpoints) if (e.outcome === 'FAILS' && e.rule !== null) return e.rule;
-  return path.length === 0 ? null : path[path.length - 1].rule;
+  // A policy step that only notes why connections were let through decides nothing.
+  for (let i = path.length - 1; i >= 0; i--) if (!isPolicyNote(path[i].rule)) return path[i].rule;
+  return null;
 }
 
 export function rulesOf(steps: readonly Step[], notes: readonly RuleId[]): Rule[] {

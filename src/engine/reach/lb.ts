@@ -1,6 +1,7 @@
 // Load-balancer paths from outside: the LB delivers to the nodes passing its health check
 // (VIP mode: destination still the LB IP; Proxy mode: a new connection to NodeIP:NodePort from
 // the LB's address). Target nodes are grouped by node class, one trace per group.
+import { policyKey } from '../policy/join';
 import type { CompiledCluster, CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
 import type { AddressResult, Delivery, EndpointOutcome, Hop, ReachVerdict, SourceIp, Step, Via } from '../results';
@@ -189,7 +190,7 @@ function deliveryKey(g: Group, known: Map<readonly EndpointOutcome[], string>): 
     key = '';
     for (let i = 0; i < endpoints.length; i++) {
       const e = endpoints[i];
-      key += `|${e.ip}|${e.port}|${e.outcome}|${e.rule ?? ''}|${e.masquerade ? 1 : 0}`;
+      key += `|${e.ip}|${e.port}|${e.outcome}|${e.rule ?? ''}|${e.masquerade ? 1 : 0}${e.policy === undefined ? '' : `|${policyKey(e.policy)}`}`;
     }
     known.set(endpoints, key);
   }

@@ -4,6 +4,7 @@
 // outcomes differ only for the endpoints on a node or two (see outcomesAt in paths.ts). So a
 // list is stored as the first list computed for those candidates with the outcomes that
 // differ from it, and its array is built when read: when its results are rendered.
+import { samePolicy } from '../policy/join';
 import type { EndpointOutcome } from '../results';
 
 const isConnect = (e: EndpointOutcome): number => (e.outcome === 'CONNECTS' ? 1 : 0);
@@ -13,7 +14,7 @@ const isFailing = (e: EndpointOutcome): number => (e.outcome === 'FAILS' && e.ru
 
 /** Outcomes equal but for identity (the candidate, and so ip, port, pod and node, is the same). */
 export function sameOutcome(a: EndpointOutcome, b: EndpointOutcome): boolean {
-  return a.masquerade === b.masquerade && a.outcome === b.outcome && a.rule === b.rule;
+  return a.masquerade === b.masquerade && a.outcome === b.outcome && a.rule === b.rule && samePolicy(a.policy, b.policy);
 }
 
 /** Changed outcomes a list keeps before it becomes a list of its own (a full array). */

@@ -7,6 +7,7 @@ import type { Protocol } from '../model';
 import type { EndpointOutcome, ReachVerdict, Step } from '../results';
 import type { RuleId } from '../rules';
 import { addRule, candidateTargets, completesMasqueraded, connectionContext, connectionSteps, decisionStepRules, decisionSteps, endpointMasquerade, endpointOutcome, failureOf, reachesItself } from '../packet';
+import { policedConnection, policyStepRules, samePolicy } from '../policy/join';
 import { OutcomeList } from './outcome-list';
 import type { Env, KnownOutcomes, NodeDecision, OutcomeMemo, Outcomes, PathOutcome } from './types';
 
@@ -173,11 +174,11 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
     const masquerade = endpointMasquerade(decision, ctx.src, ep);
     (q as Mutable<ConnectionContext>).endpoint = ep;
     (q as Mutable<ConnectionContext>).masquerade = masquerade;
-    const c = env.profile.dataPlane.connection(q as ConnectionContext);
+    const c = policedConnection(q as ConnectionContext, env.profile.dataPlane.connection(q as ConnectionContext));
     const outcome = c.connects ? 'CONNECTS' : 'FAILS';
     const same = template?.at(i);
     // Equal to the template's outcome (only when there is a template): keep that object.
-    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule) continue;
+    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule && samePolicy(same.policy, c.policy)) continue;
     const made = endpointOutcome(ep, masquerade, c);
     if (fresh !== null) fresh.push(made);
     else {
@@ -262,6 +263,7 @@ export function lastHopSteps(path: PathOutcome, ctx: PacketContext): Step[] {
 export function lastHopRules(path: PathOutcome, out: RuleId[]): void {
   const last = path.hops[path.hops.length - 1];
   decisionStepRules(last.decision, reachesItself(last.decision.endpoints, last.ctx.src), out);
+  if (last.ctx.cc.policies !== null) policyStepRules(path.endpoints, last.ctx.cc.policyEnforcement, out);
   if (path.failure !== null) addRule(out, path.failure.rule);
 }
 

@@ -4,7 +4,10 @@
 // two on a node), built on cce.ts's three nodes and addresses. A spec is a small record, so a
 // failing case prints briefly and replays.
 import fc from 'fast-check';
-import type { ClusterModel, LocalDetector, NetworkModel, PodModel, Profile, ProxyMode, ServiceModel, TrafficPolicy } from '../model';
+import type {
+  ClusterModel, LabelSelectorModel, LocalDetector, NetworkModel, NetworkPolicyModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, NetworkPolicyRuleModel,
+  PodModel, PolicyType, Profile, ProxyMode, ServiceModel, TrafficPolicy,
+} from '../model';
 import { cceCluster, pod, webService } from './cce';
 
 export interface Setup {
@@ -113,4 +116,40 @@ export function truthCluster(spec: TruthSpec, zones = false): ClusterModel {
     // PreferClose (zone hints) and PreferSameNode (node hints too) in turn.
     services: services.map((s, i) => ({ ...s, trafficDistribution: i % 2 === 0 ? 'PreferClose' : 'PreferSameNode' })),
   };
+}
+
+// ---- NetworkPolicies over the truth clusters (the policy join, policy/join.ts) ----
+
+const ALL_PODS: LabelSelectorModel = { matchLabels: {}, matchExpressions: [] };
+const WEB: LabelSelectorModel = { matchLabels: { app: 'web' }, matchExpressions: [] };
+const TCP80: NetworkPolicyPortModel = { protocol: 'TCP', port: 80, endPort: null };
+const block = (cidr: string, except: string[] = []): NetworkPolicyPeerModel => ({ podSelector: null, namespaceSelector: null, ipBlock: { cidr, except } });
+const policy = (name: string, podSelector: LabelSelectorModel, types: PolicyType[], ingress: NetworkPolicyRuleModel[] = [], egress: NetworkPolicyRuleModel[] = []): NetworkPolicyModel =>
+  ({ namespace: 'default', name, podSelector, policyTypes: types, ingress, egress });
+const DENY_WEB = policy('deny-web', WEB, ['Ingress']);
+
+/**
+ * Policy setups for the property tests: each isolates the web backends or the clients in a way
+ * that makes the source address the backend sees (after masquerade, or the load balancer's with
+ * ipMode Proxy) or the node exception decide.
+ */
+export const POLICY_SETS = ['deny-web', 'from-client-pods', 'from-server-node', 'from-private-range', 'client-egress', 'not-enforced'] as const;
+export type PolicySet = (typeof POLICY_SETS)[number];
+
+export function withPolicies(model: ClusterModel, set: PolicySet): ClusterModel {
+  const allow = (...peers: NetworkPolicyPeerModel[]) => policy('allow-web', WEB, ['Ingress'], [{ peers, ports: [TCP80] }]);
+  const serverIp = model.nodes[0].internalIps[0];
+  const policies: Record<PolicySet, NetworkPolicyModel[]> = {
+    'deny-web': [DENY_WEB],
+    // Pods without an app label (the clients), in any namespace: never a node or an outside client.
+    'from-client-pods': [DENY_WEB, allow({ podSelector: { matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'DoesNotExist', values: [] }] }, namespaceSelector: ALL_PODS, ipBlock: null })],
+    // One node's address: answers differ from node to node (no sharing between nodes).
+    'from-server-node': [DENY_WEB, allow(block(`${serverIp}/32`))],
+    // The private outside client's range and the client pods' 172.16.0.0/16 but client-s's pod.
+    'from-private-range': [DENY_WEB, allow(block('172.31.0.0/16'), block('172.16.0.0/16', ['172.16.0.9/32']))],
+    // Every pod isolated for egress: only the web pods' port 80 (after DNAT) may be reached.
+    'client-egress': [policy('egress', ALL_PODS, ['Egress'], [], [{ peers: [{ podSelector: WEB, namespaceSelector: null, ipBlock: null }], ports: [TCP80] }])],
+    'not-enforced': [DENY_WEB],
+  };
+  return { ...model, networkPolicies: policies[set], networkPolicyEnforced: set !== 'not-enforced' };
 }

@@ -1,7 +1,7 @@
 import { registerEnumType } from '@nestjs/graphql';
 import { RULES } from '../../engine';
 import {
-  ENDPOINT_OUTCOMES, MISSING_FACTS, REACH_VERDICTS, SEEN_AS_KINDS, SOURCE_IP_REASONS, SUGGESTION_CODES, TRACE_VERDICTS, VIA_KINDS,
+  ENDPOINT_OUTCOMES, MISSING_FACTS, POLICY_REASONS, REACH_VERDICTS, SEEN_AS_KINDS, SOURCE_IP_REASONS, SUGGESTION_CODES, TRACE_VERDICTS, VIA_KINDS,
 } from '../../engine/vocabulary';
 
 /** The answers' enumerations, published as enums in OpenAPI and GraphQL (values from the engine's vocabulary). */
@@ -24,6 +24,8 @@ const enums = {
   MissingFact: enumOf(MISSING_FACTS),
   EndpointOutcomeCode: enumOf(ENDPOINT_OUTCOMES),
   SuggestionCode: enumOf(SUGGESTION_CODES),
+  PolicyReason: enumOf(POLICY_REASONS),
+  PolicyDirection: enumOf(['Ingress', 'Egress']),
   Network: enumOf(['PUBLIC', 'PRIVATE']),
   Connection: enumOf(['COMPLETES', 'PARTIAL', 'FAILS']),
   Detail: enumOf(['COMPACT', 'FULL']),
@@ -41,6 +43,7 @@ const descriptions: Partial<Record<keyof typeof enums, string>> = {
   TraceVerdict: 'What the node does with the packet.',
   Connection: 'The fate of a forwarded connection: COMPLETES (every candidate endpoint connects), PARTIAL, FAILS.',
   Detail: 'COMPACT (default): ways of addressing grouped by outcome. FULL: also every per-address result.',
+  PolicyReason: 'Why NetworkPolicy allows or drops one direction of a connection: NOT_ENFORCED (the network plugin does not enforce policies), NO_POLICY_SELECTS_POD (the pod is not isolated for this direction), ALLOWED_BY_POLICY, DENIED_INGRESS, DENIED_EGRESS, NODE_EXCEPTION (traffic from the pod\'s own node), HOST_NETWORK_NOT_SELECTED, SAME_POD, NOT_A_POD (this end is a node or an outside address).',
   RuleId: 'A rule id; GraphQL spells the hyphens of the ids (K8S-ETP-LOCAL-DROP) as underscores.',
   MatrixVerdict: 'A reachability verdict, or NOT_APPLICABLE when the client cannot use that way of addressing.',
 };

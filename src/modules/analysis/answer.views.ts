@@ -51,6 +51,30 @@ export class SourceIpView {
   @Prop(A.SourceIpReason, { example: 'SNAT_ETP_CLUSTER' }) reason!: string;
 }
 
+@ObjectType('PolicyAllowance')
+export class PolicyAllowanceView {
+  @Prop('string', { description: '"namespace/name" of the NetworkPolicy.' }) policy!: string;
+  @Prop(A.PolicyDirection) direction!: string;
+  @Prop('int', { description: 'Index of the rule in the policy\'s ingress[] or egress[].' }) rule!: number;
+}
+
+@ObjectType('PolicyJudgement')
+export class PolicyJudgementView {
+  @Prop('boolean') allowed!: boolean;
+  @Prop(A.PolicyReason) reason!: string;
+  @Prop(A.RuleId) rule!: string;
+  @Prop('string', { array: true, description: '"namespace/name" of the NetworkPolicies that select the judged pod for this direction.' }) policies!: string[];
+  @Prop(PolicyAllowanceView, { nullable: true, description: 'The first rule (policies by name, rules in order) that allows the connection.' }) allowedBy!: PolicyAllowanceView | null;
+  @Prop(A.RuleId, { array: true, description: 'Rules that make this verdict depend on the network plugin (an ipBlock matched a pod\'s address).' }) caveats!: string[];
+}
+
+@ObjectType('EndpointPolicy')
+export class EndpointPolicyView {
+  @Prop('string', { nullable: true, description: 'The source address the endpoint pod sees, which its ingress rules are matched against: the client\'s, or the load balancer\'s (ipMode Proxy); null when masqueraded to the address of the node that forwarded it (the last hop).' }) seenAs!: string | null;
+  @Prop(PolicyJudgementView, { description: 'The client pod\'s egress towards the endpoint pod\'s IP and container port (after Service DNAT).' }) egress!: PolicyJudgementView;
+  @Prop(PolicyJudgementView, { description: 'The endpoint pod\'s ingress from seenAs.' }) ingress!: PolicyJudgementView;
+}
+
 @ObjectType('EndpointOutcome')
 export class EndpointOutcomeView {
   @Prop('string') ip!: string;
@@ -60,6 +84,7 @@ export class EndpointOutcomeView {
   @Prop('boolean', { description: 'Whether the connection to this endpoint is masqueraded.' }) masquerade!: boolean;
   @Prop(A.EndpointOutcomeCode) outcome!: string;
   @Prop(A.RuleId, { nullable: true, description: 'The rule that decided this connection, when one did.' }) rule!: string | null;
+  @Prop(EndpointPolicyView, { nullable: true, description: 'NetworkPolicy\'s verdict on this connection: present when the cluster has NetworkPolicies and the data plane completes the connection (a denial makes the outcome FAILS with its rule).' }) policy?: EndpointPolicyView;
 }
 
 @ObjectType('EndpointCount')

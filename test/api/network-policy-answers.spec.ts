@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTenant, gql, startTestApp, TestApp, TestTenant } from '../support/test-app';
+
+/**
+ * NetworkPolicies written through the API decide the analyses (issue 14, the join with
+ * forwarding): a KUBERNETES cluster with backends on node-1 and a client pod on node-2, behind a
+ * NodePort Service (port 80 → the pods' named port http = 8080).
+ */
+let t: TestApp;
+let tenant: TestTenant;
+let clusterId: string;
+
+const post = (path: string, body: object) => t.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body);
+
+beforeAll(async () => {
+  t = await startTestApp();
+  tenant = await createTenant(t);
+  clusterId = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey))
+    .send({ name: 'netpol-answers', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id;
+  await post('/nodes', { name: 'node-1', internalIps: ['192.168.0.1'], podCidrs: ['10.244.1.0/24'] }).expect(201);
+  await post('/nodes', { name: 'node-2', internalIps: ['192.168.0.2'], podCidrs: ['10.244.2.0/24'] }).expect(201);
+  for (const [name, ip] of [['backend-a', '10.244.1.10'], ['backend-b', '10.244.1.11']]) {
+    await post('/pods', { namespace: 'web', name, nodeName: 'node-1', ips: [ip], labels: { app: 'backend' }, containerPorts: [{ name: 'http', containerPort: 8080 }] }).expect(201);
+  }
+  await post('/pods', { namespace: 'web', name: 'client', nodeName: 'node-2', ips: ['10.244.2.10'], labels: { app: 'client' } }).expect(201);
+  await post('/services', { namespace: 'web', name: 'backend', type: 'NodePort', selector: { app: 'backend' }, clusterIps: ['10.96.0.50'],
+    ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] }).expect(201);
+});
+afterAll(async () => t?.close());
+
+interface Endpoint { ip: string; outcome: string; rule: string | null; policy?: { seenAs: string | null; ingress: { reason: string; policies: string[]; allowedBy: { policy: string; direction: string; rule: number } | null } } }
+interface Result { via: { kind: string; address: string }; verdict: string; rule: string | null; endpoints: Endpoint[]; path: { rule: string; description: string }[] }
+
+async function clusterIpAnswer(): Promise<{ result: Result; rules: string[] }> {
+  const body = (await post('/reachability?detail=full', { client: { pod: 'web/client' }, service: 'web/backend' }).expect(200)).body;
+  return { result: (body.results as Result[]).find((r) => r.via.kind === 'CLUSTER_IP') as Result, rules: (body.rules as { id: string }[]).map((r) => r.id) };
+}
+
+describe('policies written through the API decide reachability and trace', () => {
+  it('deny, allow by label on the named port, then enforcement off: each answer follows, naming policy and rule', async () => {
+    const before = await clusterIpAnswer();
+    expect(before.result.verdict).toBe('REACHABLE');
+    expect(before.result.endpoints.every((e) => e.policy === undefined)).toBe(true);
+
+    const deny = (await post('/networkpolicies', { namespace: 'web', name: 'deny', podSelector: { matchLabels: { app: 'backend' } }, policyTypes: ['Ingress'] }).expect(201)).body;
+    const denied = await clusterIpAnswer();
+    expect(denied.result.verdict).toBe('UNREACHABLE');
+    expect(denied.result.rule).toBe('K8S-NETPOL-DENIED-INGRESS');
+    expect(denied.result.endpoints[0]).toMatchObject({ outcome: 'FAILS', rule: 'K8S-NETPOL-DENIED-INGRESS', policy: { seenAs: '10.244.2.10', ingress: { reason: 'DENIED_INGRESS', policies: ['web/deny'] } } });
+    expect(denied.rules).toContain('K8S-NETPOL-DENIED-INGRESS');
+
+    // The Service port is 80; the rule names the container port: the pods see 8080 after DNAT.
+    await post('/networkpolicies', { namespace: 'web', name: 'allow-client', podSelector: { matchLabels: { app: 'backend' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 'http' }] }] }).expect(201);
+    const allowed = await clusterIpAnswer();
+    expect(allowed.result.verdict).toBe('REACHABLE');
+    expect(allowed.result.endpoints[0].policy?.ingress).toMatchObject({ reason: 'ALLOWED_BY_POLICY', allowedBy: { policy: 'web/allow-client', direction: 'Ingress', rule: 0 } });
+    expect(allowed.result.path.find((s) => s.rule === 'K8S-NETPOL-ALLOWED')?.description).toContain('web/allow-client ingress[0]');
+
+    // The trace of the same packet says the same, and GraphQL carries the policy fields.
+    const trace = (await post('/trace', { source: { pod: 'web/client' }, destination: { ip: '10.96.0.50', port: 80, protocol: 'TCP' } }).expect(200)).body;
+    expect(trace.connection).toBe('COMPLETES');
+    expect(trace.endpoints.map((e: Endpoint) => e.policy?.ingress.reason)).toEqual(['ALLOWED_BY_POLICY', 'ALLOWED_BY_POLICY']);
+    const graph = await gql<{ reachability: { results: { via: { kind: string }; endpoints: { policy: { seenAs: string; egress: { reason: string }; ingress: { reason: string; rule: string; allowedBy: { policy: string } } } }[] }[] } }>(t, tenant.apiKey,
+      `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input, detail: FULL) {
+        results { via { kind } endpoints { policy { seenAs egress { reason } ingress { reason rule allowedBy { policy direction rule } } } } } } }`,
+      { c: clusterId, input: { client: { pod: 'web/client' }, service: 'web/backend' } });
+    expect(graph.errors).toBeUndefined();
+    const viaClusterIp = graph.data!.reachability.results.find((r) => r.via.kind === 'CLUSTER_IP')!;
+    expect(viaClusterIp.endpoints[0].policy).toMatchObject({ seenAs: '10.244.2.10', egress: { reason: 'NO_POLICY_SELECTS_POD' }, ingress: { reason: 'ALLOWED_BY_POLICY', rule: 'K8S_NETPOL_ALLOWED', allowedBy: { policy: 'web/allow-client' } } });
+
+    // A NodePort from outside is masqueraded (eTP Cluster) to node-2's address: no rule allows it.
+    const outside = (await post('/reachability?detail=full', { client: { external: { network: 'PRIVATE', ip: '192.168.9.9' } }, service: 'web/backend' }).expect(200)).body;
+    const viaNode2 = (outside.results as Result[]).find((r) => r.via.kind === 'NODE_PORT' && r.via.address === '192.168.0.2') as Result;
+    expect(viaNode2.verdict).toBe('UNREACHABLE');
+    expect(viaNode2.endpoints[0].policy).toMatchObject({ seenAs: null, ingress: { reason: 'DENIED_INGRESS' } });
+    // Through node-1 the backends' own node masquerades: the node exception lets it in.
+    const viaNode1 = (outside.results as Result[]).find((r) => r.via.kind === 'NODE_PORT' && r.via.address === '192.168.0.1') as Result;
+    expect(viaNode1.verdict).toBe('REACHABLE');
+    expect(viaNode1.endpoints[0].policy?.ingress.reason).toBe('NODE_EXCEPTION');
+
+    // Enforcement off: stored, not enforced.
+    await t.http.patch(`/v1/clusters/${clusterId}`).set(bearer(tenant.apiKey)).send({ networkPolicyEnforced: false }).expect(200);
+    await t.http.delete(`/v1/clusters/${clusterId}/networkpolicies/${deny.id}`).set(bearer(tenant.apiKey)).expect(204);
+    const off = await clusterIpAnswer();
+    expect(off.result.verdict).toBe('REACHABLE');
+    expect(off.result.endpoints[0].policy?.ingress.reason).toBe('NOT_ENFORCED');
+    expect(off.result.path.map((s) => s.rule)).toContain('K8S-NETPOL-NOT-ENFORCED');
+    const viaNode2Off = ((await post('/reachability?detail=full', { client: { external: { network: 'PRIVATE', ip: '192.168.9.9' } }, service: 'web/backend' }).expect(200)).body.results as Result[])
+      .find((r) => r.via.kind === 'NODE_PORT' && r.via.address === '192.168.0.2') as Result;
+    expect(viaNode2Off.verdict).toBe('REACHABLE');
+  });
+});
