@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, PodModel } from './model';
 import { patchCompiled } from './patch';
-import { reachability } from './reachability';
+import { reachability, reachabilityToTarget, type TargetRequest } from './reachability';
 import type { ReachabilityClient } from './reach/client';
 import type { AddressResult } from './results';
 import { demoCluster } from './testing/demo';
@@ -186,5 +186,45 @@ describe('a patched model keeps its policies', () => {
     expect(ask('default/stranger')).toBe('UNREACHABLE');
     expect(ask('default/friend')).toBe('REACHABLE');
     expect(ask('default/frontend-1')).toBe('REACHABLE');
+  });
+});
+
+describe('pod and address targets: the client addresses a pod\'s own IP or an outside address', () => {
+  type Ask = { client?: ReachabilityClient; port: number; protocol?: 'TCP' | 'UDP' } & ({ pod: string } | { ip: string });
+  const ask = (model: ClusterModel, req: Ask) =>
+    reachabilityToTarget(compile(model), { client: FRONTEND, ...req } as TargetRequest).results[0];
+
+  it('a pod target is one POD_IP result: REACHABLE with no policy, UNREACHABLE under default-deny, naming the policy', () => {
+    const open = ask(cluster([]), { pod: 'default/backend-3', port: 80 });
+    expect(open).toMatchObject({ via: { kind: 'POD_IP', address: '172.16.1.11', port: 80, protocol: 'TCP' }, verdict: 'REACHABLE', sourceIp: { preserved: true, seenAs: '172.16.2.11' } });
+    expect(open.path.map((s) => s.rule)).toEqual(['K8S-POD-IP-DIRECT', 'K8S-NETPOL-ENFORCED-DEFAULT', 'K8S-NETPOL-NOT-ISOLATED']);
+    const denied = ask(cluster([DENY_BACKEND]), { pod: 'default/backend-3', port: 80 });
+    expect(denied).toMatchObject({ verdict: 'UNREACHABLE', rule: 'K8S-NETPOL-DENIED-INGRESS', endpoints: [{ outcome: 'FAILS', policy: { ingress: { reason: 'DENIED_INGRESS', policies: ['default/deny'] } } }] });
+    const allowed = ask(cluster([DENY_BACKEND, allowBackend('allow', [pods('frontend')], [tcp('http')])]), { pod: 'default/backend-3', port: 80 });
+    expect(allowed).toMatchObject({ verdict: 'REACHABLE', rule: 'K8S-NETPOL-ALLOWED' });
+    // Another port than the rule's: dropped.
+    expect(ask(cluster([DENY_BACKEND, allowBackend('allow', [pods('frontend')], [tcp('http')])]), { pod: 'default/backend-3', port: 81 }).verdict).toBe('UNREACHABLE');
+  });
+
+  it('an outside client is judged against ipBlocks by its own address; without one an isolated pod is UNKNOWN', () => {
+    const model = cluster([DENY_BACKEND, allowBackend('from-clients', [block('198.51.100.0/24')])]);
+    expect(ask(model, { client: OUTSIDE, pod: 'default/backend-1', port: 80 })).toMatchObject({ verdict: 'REACHABLE', hops: [], endpoints: [{ policy: { seenAs: '198.51.100.7' } }] });
+    expect(ask(model, { client: { external: { network: 'PUBLIC', ip: '203.0.113.99' } }, pod: 'default/backend-1', port: 80 }).verdict).toBe('UNREACHABLE');
+    expect(ask(model, { client: { external: { network: 'PUBLIC' } }, pod: 'default/backend-1', port: 80 })).toMatchObject({ verdict: 'UNKNOWN', missingFact: 'CLIENT_IP' });
+  });
+
+  it('an address target is judged by the client pod\'s egress rules (ipBlock with except)', () => {
+    const egress: NetworkPolicyModel = { namespace: 'default', name: 'out', podSelector: selector({ app: 'frontend' }), policyTypes: ['Egress'], ingress: [],
+      egress: [{ peers: [block('203.0.113.0/24', ['203.0.113.128/25'])], ports: [tcp(443)] }] };
+    const model = cluster([egress]);
+    expect(ask(model, { ip: '203.0.113.10', port: 443 })).toMatchObject({ via: { kind: 'IP', address: '203.0.113.10' }, verdict: 'REACHABLE', sourceIp: { preserved: null, reason: 'LEAVES_CLUSTER' } });
+    expect(ask(model, { ip: '203.0.113.200', port: 443 })).toMatchObject({ verdict: 'UNREACHABLE', rule: 'K8S-NETPOL-DENIED-EGRESS' });
+    expect(ask(model, { ip: '203.0.113.10', port: 80 }).verdict).toBe('UNREACHABLE');
+    expect(ask(model, { ip: '203.0.113.10', port: 443, protocol: 'UDP' }).verdict).toBe('UNREACHABLE');
+  });
+
+  it('unknown pods and bad addresses are input errors', () => {
+    expect(() => ask(cluster([]), { pod: 'default/nope', port: 80 })).toThrow(/nope/);
+    expect(() => ask(cluster([]), { ip: 'fd00::1', port: 80 })).toThrow(/IPv6/);
   });
 });

@@ -20,7 +20,9 @@ export type SourceIpReason =
   /** The packet is never forwarded (refused, dropped, not intercepted, or not answered). */
   | 'NOT_DELIVERED'
   /** Forwarded, but no connection completes: no backend sees any source address. */
-  | 'NO_CONNECTION';
+  | 'NO_CONNECTION'
+  /** To an address outside the cluster: whether the network plugin masquerades the pod's address on the way out is not modelled. */
+  | 'LEAVES_CLUSTER';
 
 export type SeenAsKind = 'CLIENT' | 'NODE' | 'LOAD_BALANCER';
 
@@ -91,7 +93,10 @@ export interface TraceEndpoint {
   readonly policy?: EndpointPolicy;
 }
 
+/** The ways of addressing a Service. */
 export type ViaKind = 'CLUSTER_IP' | 'NODE_PORT' | 'LOAD_BALANCER' | 'EXTERNAL_IP';
+/** How a result's client addresses its target: a Service's ways, or (pod and address targets) a pod's own IP or an outside address. */
+export type AddressKind = ViaKind | 'POD_IP' | 'IP';
 
 /**
  * A Service's session affinity (spec.sessionAffinity): with ClientIP, every connection from one
@@ -138,7 +143,7 @@ export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'C
   | 'LB_TARGET' | 'LB_HOSTNAME_ADDRESS' | 'CLOUD_SOURCE_RANGES';
 
 export interface Via {
-  readonly kind: ViaKind;
+  readonly kind: AddressKind;
   readonly address: string;
   readonly port: number;
   readonly protocol: Protocol;

@@ -28,6 +28,7 @@ const IPVS = 'pkg/proxy/ipvs/proxier_test.go';
 const TOPO = 'pkg/proxy/topology.go';
 const TOPO_TEST = 'pkg/proxy/topology_test.go';
 const SP = 'pkg/proxy/serviceport.go';
+const NETPOL_DOC = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
 const SOURCE_IP_DOC = 'https://kubernetes.io/docs/tutorials/services/source-ip/';
 
 function fact(statement: string, ...evidence: Evidence[]): RuleSpec {
@@ -181,9 +182,13 @@ const KUBERNETES_RULES = {
     { source: 'pkg/controller/endpointslice/reconciler.go', case: 'podutil.FindPort' }),
   'K8S-SERVICEPORT-PREDICATES': fact('ExternallyAccessible / UsesClusterEndpoints / UsesLocalEndpoints decide which endpoint sets a Service port needs.',
     { source: SP, case: 'ExternallyAccessible, UsesClusterEndpoints, UsesLocalEndpoints' }),
+  'K8S-POD-IP-DIRECT': fact('A packet to a pod\'s own IP is no Service address: kube-proxy leaves it alone (no DNAT, no masquerade) and the pod network delivers it with the client\'s address; the two ends\' NetworkPolicies decide.',
+    { source: 'https://kubernetes.io/docs/concepts/services-networking/', case: 'The Kubernetes network model ("pods can communicate with all other pods on any other node without NAT")' },
+    { source: NETPOL_DOC, case: 'The two sorts of pod isolation' }),
+  'K8S-ADDRESS-DIRECT': inference('A packet to an address outside the cluster: only the client pod\'s egress policies are modelled; whether the network routes it, and whether the network plugin masquerades the pod\'s address on the way out, are not.',
+    { source: NETPOL_DOC, case: 'Behavior of to and from selectors (ipBlock: "cluster-external IPs")' }),
 } as const satisfies Record<string, RuleSpec>;
 
-const NETPOL_DOC = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
 const NETPOL_E2E = 'test/e2e/network/netpol/network_policy.go';
 const NETPOL_TYPES = 'staging/src/k8s.io/api/networking/v1/types.go';
 

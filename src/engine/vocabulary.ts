@@ -3,7 +3,7 @@
 // listing it here (or the reverse) does not compile.
 import type { PolicyReason } from './policy/types';
 import type {
-  EndpointOutcomeCode, MissingFact, ReachVerdict, SeenAsKind, SourceIpReason, SuggestionCode, TraceVerdict, ViaKind,
+  AddressKind, EndpointOutcomeCode, MissingFact, ReachVerdict, SeenAsKind, SourceIpReason, SuggestionCode, TraceVerdict,
 } from './results';
 
 /** Compiles only when `L` lists exactly the members of `T`. */
@@ -17,10 +17,10 @@ export const REACH_VERDICTS = values<ReachVerdict>()(['REACHABLE', 'PARTIAL', 'U
 export const TRACE_VERDICTS = values<TraceVerdict>()(['FORWARD', 'REJECT', 'DROP', 'NOT_INTERCEPTED', 'ACCEPT_LOCAL']);
 export const SOURCE_IP_REASONS = values<SourceIpReason>()([
   'NOT_MASQUERADED', 'POD_SHORT_CIRCUIT', 'PRESERVED_ETP_LOCAL', 'SNAT_ETP_CLUSTER', 'HAIRPIN_MASQUERADE', 'MASQUERADE_ALL',
-  'NODE_SOURCE_MASQUERADE', 'NON_POD_SOURCE_MASQUERADE', 'LB_PROXY', 'LB_UNKNOWN', 'NOT_DELIVERED', 'NO_CONNECTION',
+  'NODE_SOURCE_MASQUERADE', 'NON_POD_SOURCE_MASQUERADE', 'LB_PROXY', 'LB_UNKNOWN', 'NOT_DELIVERED', 'NO_CONNECTION', 'LEAVES_CLUSTER',
 ]);
 export const SEEN_AS_KINDS = values<SeenAsKind>()(['CLIENT', 'NODE', 'LOAD_BALANCER']);
-export const VIA_KINDS = values<ViaKind>()(['CLUSTER_IP', 'NODE_PORT', 'LOAD_BALANCER', 'EXTERNAL_IP']);
+export const VIA_KINDS = values<AddressKind>()(['CLUSTER_IP', 'NODE_PORT', 'LOAD_BALANCER', 'EXTERNAL_IP', 'POD_IP', 'IP']);
 export const MISSING_FACTS = values<MissingFact>()(['CLUSTER_INTERNET_EGRESS', 'EXTERNAL_IP_ROUTING', 'CLIENT_IP', 'LB_NODE_PORT', 'REDACTED_VALUE', 'LB_TARGET', 'LB_HOSTNAME_ADDRESS', 'CLOUD_SOURCE_RANGES']);
 export const ENDPOINT_OUTCOMES = values<EndpointOutcomeCode>()(['CONNECTS', 'FAILS']);
 export const SUGGESTION_CODES = values<SuggestionCode>()([

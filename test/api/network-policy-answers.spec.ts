@@ -91,3 +91,49 @@ describe('policies written through the API decide reachability and trace', () =>
     expect(viaNode2Off.verdict).toBe('REACHABLE');
   });
 });
+
+describe('pod and address targets', () => {
+  it('answers one POD_IP or IP result over REST and GraphQL, with the deciding policy step', async () => {
+    await post('/networkpolicies', { namespace: 'web', name: 'only-8080', podSelector: { matchLabels: { app: 'backend' } },
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080 }] }] }).expect(201);
+    await post('/networkpolicies', { namespace: 'web', name: 'client-out', podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'backend' } } }] }, { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443 }] }] }).expect(201);
+    await t.http.patch(`/v1/clusters/${clusterId}`).set(bearer(tenant.apiKey)).send({ networkPolicyEnforced: true }).expect(200);
+
+    const pod = (await post('/reachability?detail=full', { client: { pod: 'web/client' }, pod: 'web/backend-a', port: 8080 }).expect(200)).body;
+    expect(pod.service).toBe('web/backend-a');
+    expect(pod.summary.verdict).toBe('REACHABLE');
+    expect(pod.results).toHaveLength(1);
+    expect(pod.results[0]).toMatchObject({ via: { kind: 'POD_IP', address: '10.244.1.10', port: 8080, protocol: 'TCP' }, verdict: 'REACHABLE', rule: 'K8S-NETPOL-ALLOWED' });
+    const wrongPort = (await post('/reachability?detail=full', { client: { pod: 'web/client' }, pod: 'web/backend-a', port: 9090 }).expect(200)).body;
+    expect(wrongPort.results[0]).toMatchObject({ verdict: 'UNREACHABLE', rule: 'K8S-NETPOL-DENIED-INGRESS' });
+
+    const out = (await post('/reachability?detail=full', { client: { pod: 'web/client' }, ip: '203.0.113.7', port: 443 }).expect(200)).body;
+    expect(out.results[0]).toMatchObject({ via: { kind: 'IP', address: '203.0.113.7' }, verdict: 'REACHABLE', sourceIp: { reason: 'LEAVES_CLUSTER' } });
+    const blocked = (await post('/reachability?detail=full', { client: { pod: 'web/client' }, ip: '198.51.100.1', port: 443 }).expect(200)).body;
+    expect(blocked.results[0]).toMatchObject({ verdict: 'UNREACHABLE', rule: 'K8S-NETPOL-DENIED-EGRESS' });
+
+    const graph = await gql<{ reachability: { summary: { verdict: string }; results: { via: { kind: string }; verdict: string; rule: string }[] } }>(t, tenant.apiKey,
+      'query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input, detail: FULL) { summary { verdict } results { via { kind } verdict rule } } }',
+      { c: clusterId, input: { client: { pod: 'web/client' }, ip: '198.51.100.1', port: 443, protocol: 'TCP' } });
+    expect(graph.errors).toBeUndefined();
+    expect(graph.data!.reachability).toMatchObject({ summary: { verdict: 'UNREACHABLE' }, results: [{ via: { kind: 'IP' }, verdict: 'UNREACHABLE', rule: 'K8S_NETPOL_DENIED_EGRESS' }] });
+  });
+
+  it('names the field of a bad target: none or two, no port, protocol with a Service, unknown pod, bad address', async () => {
+    const cases: [object, number, string][] = [
+      [{ client: { pod: 'web/client' } }, 400, 'service'],
+      [{ client: { pod: 'web/client' }, service: 'web/backend', pod: 'web/backend-a', port: 80 }, 400, 'pod'],
+      [{ client: { pod: 'web/client' }, pod: 'web/backend-a' }, 400, 'port'],
+      [{ client: { pod: 'web/client' }, service: 'web/backend', protocol: 'UDP' }, 400, 'protocol'],
+      [{ client: { pod: 'web/client' }, pod: 'web/nope', port: 80 }, 422, 'pod'],
+      [{ client: { pod: 'web/client' }, ip: 'not-an-ip', port: 80 }, 400, 'ip'],
+      [{ client: { pod: 'web/client' }, ip: 'fd00::1', port: 80 }, 422, 'ip'],
+    ];
+    for (const [body, status, field] of cases) {
+      const res = await post('/reachability', body);
+      expect({ body, status: res.status }).toEqual({ body, status });
+      expect(JSON.stringify(res.body)).toContain(field);
+    }
+  });
+});

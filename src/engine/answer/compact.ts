@@ -3,7 +3,7 @@
 import type { Protocol } from '../model';
 import type {
   AddressResult, Delivery, EndpointOutcome, Hop, MissingFact, ReachabilityResult, ReachVerdict, ServiceAffinity, SessionAffinityInfo, SourceIp, Step, Suggestion,
-  TraceVerdict, Via, ViaKind,
+  TraceVerdict, Via, AddressKind,
 } from '../results';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
@@ -39,7 +39,7 @@ export interface CompactDelivery {
 /** Ways of addressing the Service that share one outcome. */
 export interface AddressGroup {
   readonly id: string;
-  readonly kind: ViaKind;
+  readonly kind: AddressKind;
   /** The networks of its addresses (none for a ClusterIP). */
   readonly networks: readonly ('PUBLIC' | 'PRIVATE')[];
   /** The port the client uses (the NodePort for NODE_PORT). */
@@ -131,7 +131,7 @@ function listKey(list: readonly object[], text: () => string): string {
  * other rules cited on the way (an EIP's NAT step): a reader asks what happens, not how.
  */
 interface Outcome {
-  readonly kind: ViaKind;
+  readonly kind: AddressKind;
   readonly port: number;
   readonly protocol: Protocol;
   readonly portName: string | null;

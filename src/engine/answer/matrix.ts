@@ -5,7 +5,7 @@ import type { CompiledCluster } from '../compiled';
 import type { ReachabilityClient } from '../reach/client';
 import { fold } from '../reach/result-list';
 import { reachability } from '../reachability';
-import type { AddressResult, ReachVerdict, Via, ViaKind } from '../results';
+import type { AddressResult, ReachVerdict, Via, AddressKind } from '../results';
 import type { Protocol } from '../model';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
@@ -30,7 +30,7 @@ export interface MatrixClient {
 
 export interface MatrixColumn {
   readonly id: string;
-  readonly kind: ViaKind;
+  readonly kind: AddressKind;
   readonly network: 'PUBLIC' | 'PRIVATE' | null;
   readonly port: number;
   readonly protocol: Protocol;
@@ -127,12 +127,12 @@ export function clientLocations(cc: CompiledCluster, service: number): Location[
   return out;
 }
 
-const KIND_WORDS: Readonly<Record<ViaKind, string>> = { CLUSTER_IP: 'ClusterIP', NODE_PORT: 'NodePort', LOAD_BALANCER: 'load balancer', EXTERNAL_IP: 'externalIP' };
+const KIND_WORDS: Readonly<Record<AddressKind, string>> = { CLUSTER_IP: 'ClusterIP', NODE_PORT: 'NodePort', LOAD_BALANCER: 'load balancer', EXTERNAL_IP: 'externalIP', POD_IP: 'pod IP', IP: 'address' };
 const ROLE_WORDS: Readonly<Record<NodeRole, string>> = { CLIENT_NODE: "on the client's own node", BACKEND_NODES: 'on nodes running a backend', OTHER_NODES: 'on nodes running no backend' };
 
 /** Where a result falls: its column's parts (the label is written once per new column). */
 interface Place {
-  readonly kind: ViaKind;
+  readonly kind: AddressKind;
   readonly network: 'PUBLIC' | 'PRIVATE' | null;
   readonly port: number;
   readonly protocol: Protocol;
@@ -140,7 +140,7 @@ interface Place {
   readonly address: string | null;
 }
 
-function roleOf(kind: ViaKind, node: string | undefined, clientNode: number, backendNodes: ReadonlySet<number>, cc: CompiledCluster): NodeRole | null {
+function roleOf(kind: AddressKind, node: string | undefined, clientNode: number, backendNodes: ReadonlySet<number>, cc: CompiledCluster): NodeRole | null {
   if (kind !== 'NODE_PORT') return null;
   const n = node === undefined ? -1 : cc.nodeByName.get(node) ?? -1;
   return n === clientNode ? 'CLIENT_NODE' : backendNodes.has(n) ? 'BACKEND_NODES' : 'OTHER_NODES';

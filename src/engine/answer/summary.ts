@@ -1,6 +1,6 @@
 // One overall verdict, the source-IP fate and a sentence or two a person reads at a glance.
 import { cellReason } from '../profiles/cce/table';
-import type { ReachVerdict, SessionAffinityInfo, TraceResult, TraceVerdict, ViaKind } from '../results';
+import type { ReachVerdict, SessionAffinityInfo, TraceResult, TraceVerdict, AddressKind } from '../results';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
 
@@ -15,7 +15,7 @@ export interface Summary {
 
 /** What a summary reads of a group of ways of addressing (an AddressGroup, a matrix row's cells). */
 export interface Outcome {
-  readonly kind: ViaKind;
+  readonly kind: AddressKind;
   readonly networks: readonly ('PUBLIC' | 'PRIVATE')[];
   readonly count: number;
   readonly nodeCount: number;
@@ -178,6 +178,6 @@ export function traceSummary(t: TraceResult): Summary {
   return { verdict: 'PARTIAL', sourceIpPreserved: t.sourceIp.preserved, text: `${to}; connections to ${number(failing.length)} of them fail (${why}), the others complete ${kept}.${pinned}` };
 }
 
-const VIA_WORDS: Readonly<Record<ViaKind, string>> = {
-  CLUSTER_IP: 'its ClusterIP', NODE_PORT: 'its NodePort', LOAD_BALANCER: 'its load-balancer IP', EXTERNAL_IP: 'its externalIP',
+const VIA_WORDS: Readonly<Record<AddressKind, string>> = {
+  CLUSTER_IP: 'its ClusterIP', NODE_PORT: 'its NodePort', LOAD_BALANCER: 'its load-balancer IP', EXTERNAL_IP: 'its externalIP', POD_IP: 'its pod IP', IP: 'its address',
 };

@@ -6,7 +6,7 @@ import type { CompiledCluster, CompiledNode, CompiledService, CompiledServicePor
 import { EngineInputError } from '../errors';
 import { isPrivateIp, parseIp, type ParsedIp } from '../ip';
 import { decisionSteps } from '../packet';
-import type { AddressResult, ReachabilityResult, Step, Via } from '../results';
+import type { AddressResult, ReachabilityResult, Step, Via, ViaKind } from '../results';
 import { RULES } from '../rules';
 import { expand, rulesOf, unknownResult, viaFor, type Member } from './build';
 import { atNode, evaluateClass, inCluster, type Evaluate, type Scope } from './classes';
@@ -22,7 +22,7 @@ import type { EngineProfile, Env, ReachabilityRequest } from './types';
 const networkOf = (ip: ParsedIp): 'PUBLIC' | 'PRIVATE' => (isPrivateIp(ip) ? 'PRIVATE' : 'PUBLIC');
 
 /** One address answered on its own (a class of one member). */
-function single(s: Scope, via: Via, node: CompiledNode, dst: ParsedIp, evaluate: Evaluate): AddressResult {
+function single(s: Scope, via: Via & { readonly kind: ViaKind }, node: CompiledNode, dst: ParsedIp, evaluate: Evaluate): AddressResult {
   const m: Member = { sp: s.sp, kind: via.kind, network: via.network, node, dst, eip: null };
   return expand(evaluateClass(s, m, evaluate), m);
 }

@@ -3,7 +3,7 @@
 import { isPolicyNote } from '../policy/join';
 import type { CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
-import type { AddressResult, EndpointOutcome, Hop, MissingFact, SourceIp, Step, Suggestion, Via } from '../results';
+import type { AddressResult, EndpointOutcome, Hop, MissingFact, SourceIp, Step, Suggestion, Via, ViaKind } from '../results';
 import { RULES } from '../rules';
 import type { Rule, RuleId } from '../rules';
 import { addRule, sourceIpFate, uniqueRules } from '../packet';
@@ -36,7 +36,7 @@ function hopsOf(path: PathOutcome, node: CompiledNode, hopExtra: Partial<Hop>): 
 /** A class of nodes sharing one evaluated path; members differ only in names and addresses. */
 export interface NodeClass {
   readonly sp: CompiledServicePort;
-  readonly kind: Via['kind'];
+  readonly kind: ViaKind;
   readonly path: PathOutcome;
   readonly lead: readonly Step[];
   readonly rules: readonly Rule[];
@@ -49,7 +49,7 @@ export interface NodeClass {
 
 export interface Member {
   readonly sp: CompiledServicePort;
-  readonly kind: Via['kind'];
+  readonly kind: ViaKind;
   readonly network: Via['network'];
   readonly node: CompiledNode;
   /** Destination as processed on the node (after EIP NAT). */
@@ -274,7 +274,7 @@ export function unknownResult(env: Env, via: Via, fact: MissingFact): AddressRes
   };
 }
 
-export function viaFor(sp: CompiledServicePort, kind: Via['kind'], address: string, extra: { readonly node?: string; readonly network?: 'PUBLIC' | 'PRIVATE' } = {}): Via {
+export function viaFor<K extends ViaKind>(sp: CompiledServicePort, kind: K, address: string, extra: { readonly node?: string; readonly network?: 'PUBLIC' | 'PRIVATE' } = {}): Via & { readonly kind: K } {
   const port = kind === 'NODE_PORT' ? sp.nodePort ?? sp.port : sp.port;
   return { kind, address, port, protocol: sp.protocol, portName: sp.portName, node: extra.node, network: extra.network };
 }

@@ -403,7 +403,7 @@ export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: Deli
   const steps = [...plan.lead, lbStep(env, sp, plan, targets), ...repSteps];
   const sourceIp = combinedSourceIp(plan, groups);
   const suggestions = suggestionsFor({
-    env, sp, via: via.kind, path: first ?? null, verdict, sourceIp, clusterIpVerdict: null,
+    env, sp, via: 'LOAD_BALANCER', path: first ?? null, verdict, sourceIp, clusterIpVerdict: null,
     reevaluate: (override) => lbAnswer(withOverride(env, override), sp, plan),
   });
   const endpoints = unionEndpoints(groups);

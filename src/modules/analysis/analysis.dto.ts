@@ -38,11 +38,20 @@ export class ReachabilityInput {
   @Prop(ClientInput, { description: 'Exactly one of pod, node, external.' })
   @ValidateNested() @Type(() => ClientInput) client!: ClientInput;
 
-  @Prop('string', { example: 'default/backend-nodeport', description: '"namespace/name" of the Service.' })
-  @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('service')) service!: string;
+  @Prop('string', { nullable: true, example: 'default/backend-nodeport', description: '"namespace/name" of the Service. Exactly one of service, pod and ip.' })
+  @IsOptional() @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('service')) service?: string;
 
-  @Prop('int', { nullable: true, example: 80, description: 'Only this Service port; all ports when omitted.' })
+  @Prop('string', { nullable: true, description: 'A pod target, "namespace/name": the client addresses the pod\'s own IP (one result, via POD_IP), with port.' })
+  @IsOptional() @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('pod')) pod?: string;
+
+  @Prop('string', { nullable: true, description: 'An address target (one result, via IP), with port: an address outside the cluster, judged by the client pod\'s egress policies.' })
+  @IsOptional() @IsIpAddress() ip?: string;
+
+  @Prop('int', { nullable: true, example: 80, description: 'With service: only this Service port (all ports when omitted). With pod or ip: the destination port (required).' })
   @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
+
+  @Prop(E.Protocol, { nullable: true, description: 'With pod or ip: the protocol (default TCP).' })
+  @IsOptional() @IsIn(Object.values(Protocol)) protocol?: Protocol;
 }
 
 @InputType('TraceSourceInput')

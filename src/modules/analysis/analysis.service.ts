@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   CompiledCluster, ReachabilityAnswer, ReachabilityClient, ReachabilityResult, RULES, Rule, RuleId, Summary, trace, TraceResult, TraceSource,
-  reachability, reachabilityAnswer, traceSummary,
+  reachability, reachabilityAnswer, reachabilityToTarget, traceSummary,
 } from '../../engine';
 import { DomainError } from '../../common/domain-error';
 import { CompiledTopology, ModelCache } from './model-cache';
@@ -142,10 +142,27 @@ export class AnalysisService {
   }
 }
 
+/** The question's target: a Service, or a pod or an address (with port); the request's checks beyond its fields' own. */
+function targetOf(input: ReachabilityInput): { service: string } | { pod: string; port: number } | { ip: string; port: number } {
+  const given = (['service', 'pod', 'ip'] as const).filter((k) => input[k] !== undefined && input[k] !== null);
+  if (given.length !== 1) throw DomainError.invalid(given[1] ?? 'service', given.length === 0 ? 'give the target: service, pod or ip' : `give one target: ${given.join(' and ')} were given`);
+  if (input.service !== undefined && input.service !== null) {
+    if (input.protocol !== undefined && input.protocol !== null) throw DomainError.invalid('protocol', 'protocol is for pod and ip targets (a Service\'s ports carry their own)');
+    return { service: input.service };
+  }
+  if (input.port === undefined || input.port === null) throw DomainError.invalid('port', `port is required with ${given[0]}`);
+  return input.pod !== undefined && input.pod !== null ? { pod: input.pod, port: input.port } : { ip: input.ip as string, port: input.port };
+}
+
 export function runReachability(compiled: CompiledCluster, input: ReachabilityInput): Promise<ReachabilityResult> {
   const client = clientOf(input.client);
-  return engineCall({ UNKNOWN_POD: 'client.pod', POD_NOT_SCHEDULED: 'client.pod', UNKNOWN_NODE: 'client.node', INVALID_IP: 'client.external.ip', UNKNOWN_SERVICE: 'service', NO_SOURCE_ADDRESS: 'client' },
-    () => reachability(compiled, { client, service: input.service, ...(input.port ? { port: input.port } : {}) }));
+  const target = targetOf(input);
+  const fields = {
+    UNKNOWN_POD: 'client.pod', POD_NOT_SCHEDULED: 'client.pod', UNKNOWN_NODE: 'client.node', INVALID_IP: 'client.external.ip', UNKNOWN_SERVICE: 'service', NO_SOURCE_ADDRESS: 'client',
+    UNKNOWN_TARGET_POD: 'pod', TARGET_NOT_ADDRESSABLE: 'pod' in target ? 'pod' : 'ip',
+  } as const;
+  if ('service' in target) return engineCall(fields, () => reachability(compiled, { client, service: target.service, ...(input.port ? { port: input.port } : {}) }));
+  return engineCall(fields, () => reachabilityToTarget(compiled, { client, ...target, protocol: input.protocol ?? 'TCP' }));
 }
 
 export async function runTrace(compiled: CompiledCluster, input: TraceInput, owners: IpOwners): Promise<TraceAnswer> {
