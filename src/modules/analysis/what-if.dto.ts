@@ -1,8 +1,10 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { InputType, ObjectType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
 import { KubeProxyOptionsInput } from '../clusters/cluster.dto';
+import { CreateNamespaceInput } from '../network-policies/namespace.dto';
+import { CreateNetworkPolicyInput } from '../network-policies/network-policy.dto';
 import { UpdateNodeInput } from '../nodes/node.dto';
 import { UpdatePodInput } from '../pods/pod.dto';
 import { UpdateServiceInput } from '../services/service.dto';
@@ -31,8 +33,26 @@ export class NodeChangeInput {
   @Prop(UpdateNodeInput) @ValidateNested() @Type(() => UpdateNodeInput) set!: UpdateNodeInput;
 }
 
+@InputType('NetworkPolicyChangesInput')
+export class NetworkPolicyChangesInput {
+  @Prop(CreateNetworkPolicyInput, { nullable: true, array: true, description: 'Policies added, or replacing the stored one of the same namespace/name, checked as a create is.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => CreateNetworkPolicyInput) upsert?: CreateNetworkPolicyInput[];
+
+  @Prop('string', { nullable: true, array: true, example: ['default/deny-all'], description: '"namespace/name" of stored policies to leave out.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(NS_NAME, { each: true, message: 'each entry must be "namespace/name"' }) delete?: string[];
+}
+
 @InputType('ChangeInput')
 export class ChangeInput {
+  @Prop(NetworkPolicyChangesInput, { nullable: true, description: 'NetworkPolicies added, replaced or left out.' })
+  @IsOptional() @ValidateNested() @Type(() => NetworkPolicyChangesInput) networkPolicies?: NetworkPolicyChangesInput;
+
+  @Prop(CreateNamespaceInput, { nullable: true, array: true, description: 'Namespaces added or relabelled (their labels replaced).' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => CreateNamespaceInput) namespaces?: CreateNamespaceInput[];
+
+  @Prop('boolean', { nullable: true, description: 'Whether the network plugin enforces NetworkPolicy.' })
+  @IsOptional() @IsBoolean() networkPolicyEnforced?: boolean;
+
   @Prop(ServiceChangeInput, { nullable: true, array: true })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ServiceChangeInput) services?: ServiceChangeInput[];
 

@@ -1,3 +1,4 @@
+import { namespaceLabels, networkPolicySpec } from '../network-policies/network-policy-rules';
 import type { ClusterModel, NodeModel, PodModel, ServiceModel } from '../../engine';
 import { normaliseCceAnnotations } from '../../engine';
 import { DomainError } from '../../common/domain-error';
@@ -168,6 +169,28 @@ export function applyChange(model: ClusterModel, cluster: ClusterRow, change: Ch
     services,
     pods: changePods(model, nodes, change),
     nodes,
+    ...changePolicies(model, change),
   };
   return checkChanged(after, change, changed);
+}
+
+/** Namespaces relabelled, NetworkPolicies upserted or left out, enforcement switched: each checked by the writes' own rules. */
+function changePolicies(model: ClusterModel, change: ChangeInput): Pick<ClusterModel, 'namespaces' | 'networkPolicies' | 'networkPolicyEnforced'> {
+  const namespaces = new Map((model.namespaces ?? []).map((n) => [n.name, n]));
+  change.namespaces?.forEach((n, i) => {
+    namespaces.set(n.name, { name: n.name, labels: under(`change.namespaces[${i}]`, () => namespaceLabels(n.name, n.labels)) });
+  });
+  const policies = new Map((model.networkPolicies ?? []).map((p) => [`${p.namespace}/${p.name}`, p]));
+  change.networkPolicies?.delete?.forEach((key, i) => {
+    const field = `change.networkPolicies.delete[${i}]`;
+    if (!policies.delete(key)) throw new DomainError('UNPROCESSABLE', `${field}: no NetworkPolicy ${key} in this cluster`, [{ field, message: `no NetworkPolicy ${key} in this cluster` }]);
+  });
+  change.networkPolicies?.upsert?.forEach((p, i) => {
+    const { value } = under(`change.networkPolicies.upsert[${i}]`, () => networkPolicySpec(p));
+    policies.set(`${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name, ...value });
+  });
+  return {
+    namespaces: [...namespaces.values()], networkPolicies: [...policies.values()],
+    networkPolicyEnforced: change.networkPolicyEnforced ?? model.networkPolicyEnforced ?? null,
+  };
 }
