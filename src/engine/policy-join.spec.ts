@@ -4,6 +4,7 @@
 // endpoint's own node); the enforcement setting and its per-profile default. On the CCE page's
 // demo cluster (node-1: backend-1, backend-2; node-2: backend-3; node-3: frontend-1).
 import { describe, expect, it } from 'vitest';
+import { serviceMatrix } from './answer/matrix';
 import { compile } from './compile';
 import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, PodModel } from './model';
 import { patchCompiled } from './patch';
@@ -226,5 +227,24 @@ describe('pod and address targets: the client addresses a pod\'s own IP or an ou
   it('unknown pods and bad addresses are input errors', () => {
     expect(() => ask(cluster([]), { pod: 'default/nope', port: 80 })).toThrow(/nope/);
     expect(() => ask(cluster([]), { ip: 'fd00::1', port: 80 })).toThrow(/IPv6/);
+  });
+});
+
+describe('the matrix shows policy per cell', () => {
+  const cellsOf = (model: ClusterModel) => {
+    const m = serviceMatrix(compile(model), 'default/backend-nodeport');
+    const clusterIpColumn = m.columns.findIndex((c) => c.kind === 'CLUSTER_IP');
+    const row = m.rows.find((r) => r.client.name === 'default/frontend-1') as (typeof m.rows)[number];
+    return { cell: row.cells[clusterIpColumn], all: m.rows.flatMap((r) => r.cells) };
+  };
+
+  it('null without policies; DENIED under default-deny; ALLOWED with the allow rule; NOT_ENFORCED when off', () => {
+    expect(cellsOf({ ...demoCluster(), profile: 'KUBERNETES' }).all.every((c) => c.policy === null)).toBe(true);
+    expect(cellsOf(cluster([DENY_BACKEND])).cell).toMatchObject({ verdict: 'UNREACHABLE', policy: 'DENIED', rule: 'K8S-NETPOL-DENIED-INGRESS' });
+    expect(cellsOf(cluster([DENY_BACKEND, allowBackend('allow', [pods('frontend')])])).cell).toMatchObject({ verdict: 'REACHABLE', policy: 'ALLOWED' });
+    expect(cellsOf(cluster([DENY_BACKEND], { networkPolicyEnforced: false })).cell).toMatchObject({ verdict: 'REACHABLE', policy: 'NOT_ENFORCED' });
+    // A policy elsewhere: the cell's ends are not isolated.
+    const elsewhere: NetworkPolicyModel = { ...DENY_BACKEND, namespace: 'other' };
+    expect(cellsOf(cluster([elsewhere])).cell).toMatchObject({ verdict: 'REACHABLE', policy: 'OPEN' });
   });
 });

@@ -1,6 +1,7 @@
 // Every value of the answers' enumerations, as data: the API publishes them as enums (OpenAPI,
 // GraphQL). Each list is checked against its type both ways, so adding a value to a type without
 // listing it here (or the reverse) does not compile.
+import type { MatrixPolicy } from './answer/matrix';
 import type { PolicyReason } from './policy/types';
 import type {
   AddressKind, EndpointOutcomeCode, MissingFact, ReachVerdict, SeenAsKind, SourceIpReason, SuggestionCode, TraceVerdict,
@@ -29,3 +30,4 @@ export const SUGGESTION_CODES = values<SuggestionCode>()([
 export const POLICY_REASONS = values<PolicyReason>()([
   'NOT_ENFORCED', 'NO_POLICY_SELECTS_POD', 'ALLOWED_BY_POLICY', 'DENIED_INGRESS', 'DENIED_EGRESS', 'NODE_EXCEPTION', 'HOST_NETWORK_NOT_SELECTED', 'SAME_POD', 'NOT_A_POD',
 ]);
+export const MATRIX_POLICIES = values<MatrixPolicy>()(['NOT_ENFORCED', 'OPEN', 'ALLOWED', 'PARTLY_DENIED', 'DENIED']);

@@ -5,7 +5,7 @@ import type { CompiledCluster } from '../compiled';
 import type { ReachabilityClient } from '../reach/client';
 import { fold } from '../reach/result-list';
 import { reachability } from '../reachability';
-import type { AddressResult, ReachVerdict, Via, AddressKind } from '../results';
+import type { AddressResult, EndpointOutcome, ReachVerdict, Via, AddressKind } from '../results';
 import type { Protocol } from '../model';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
@@ -44,8 +44,17 @@ export interface MatrixColumn {
 
 export type MatrixVerdict = ReachVerdict | 'NOT_APPLICABLE';
 
+/**
+ * NetworkPolicy in a cell (null when the cluster has none): NOT_ENFORCED (stored, not enforced),
+ * OPEN (no policy selects either end), ALLOWED (an end is isolated and every judged connection is
+ * allowed), PARTLY_DENIED, DENIED (every judged connection dropped by policy).
+ */
+export type MatrixPolicy = 'NOT_ENFORCED' | 'OPEN' | 'ALLOWED' | 'PARTLY_DENIED' | 'DENIED';
+
 export interface MatrixCell {
   readonly verdict: MatrixVerdict;
+  /** What NetworkPolicy does to the cell's connections (judged where the data plane completes them). */
+  readonly policy: MatrixPolicy | null;
   readonly sourceIpPreserved: SourceIpFate;
   /** The deciding rule: the first failing connection's, else the last step's (null when not applicable). */
   readonly rule: RuleId | null;
@@ -67,7 +76,7 @@ export interface ServiceMatrix {
   readonly ignoredBy: RuleId | null;
 }
 
-const NOT_APPLICABLE: MatrixCell = { verdict: 'NOT_APPLICABLE', sourceIpPreserved: null, rule: null, count: 0 };
+const NOT_APPLICABLE: MatrixCell = { verdict: 'NOT_APPLICABLE', policy: null, sourceIpPreserved: null, rule: null, count: 0 };
 
 interface Location { readonly client: MatrixClient; readonly request: ReachabilityClient; readonly node: number }
 
@@ -165,6 +174,8 @@ class CellBuilder {
   rule: RuleId | null = null;
   ruleVerdict: ReachVerdict | null = null;
   count = 0;
+  /** Judged connections: denied by policy, allowed with an end isolated, allowed with neither isolated, not enforced. */
+  readonly #policy = { denied: 0, isolated: 0, open: 0, off: 0 };
 
   /** The outcomes folded in so far (a NodePort run hands out one object per node class). */
   readonly #seen = new Set<AddressResult>();
@@ -175,6 +186,8 @@ class CellBuilder {
     this.#seen.add(r);
     const verdict = r.verdict;
     this.verdicts.add(verdict);
+    this.#addPolicies(r.endpoints);
+    for (const d of r.deliveries ?? []) this.#addPolicies(d.endpoints);
     if (verdict === 'REACHABLE' || verdict === 'PARTIAL') this.fates.add(r.sourceIp.preserved);
     // A failing (or unknown) address's rule says more than a working one's.
     if (this.ruleVerdict === null || (this.ruleVerdict === 'REACHABLE' && verdict !== 'REACHABLE')) {
@@ -183,8 +196,30 @@ class CellBuilder {
     }
   }
 
+  #addPolicies(endpoints: readonly EndpointOutcome[]): void {
+    const p = this.#policy;
+    for (const e of endpoints) {
+      const j = e.policy;
+      if (j === undefined) continue;
+      if (!j.egress.allowed || !j.ingress.allowed) p.denied++;
+      else if (j.egress.reason === 'NOT_ENFORCED' && j.ingress.reason === 'NOT_ENFORCED') p.off++;
+      else if (j.egress.policies.length > 0 || j.ingress.policies.length > 0) p.isolated++;
+      else p.open++;
+    }
+  }
+
+  #policyOf(): MatrixPolicy | null {
+    const { denied, isolated, open, off } = this.#policy;
+    const judged = denied + isolated + open + off;
+    if (judged === 0) return null;
+    if (denied === judged) return 'DENIED';
+    if (denied > 0) return 'PARTLY_DENIED';
+    if (isolated > 0) return 'ALLOWED';
+    return off > 0 ? 'NOT_ENFORCED' : 'OPEN';
+  }
+
   build(): MatrixCell {
-    return { verdict: overallVerdict(this.verdicts), sourceIpPreserved: sourceIpFate(this.fates), rule: this.rule, count: this.count };
+    return { verdict: overallVerdict(this.verdicts), policy: this.#policyOf(), sourceIpPreserved: sourceIpFate(this.fates), rule: this.rule, count: this.count };
   }
 }
 

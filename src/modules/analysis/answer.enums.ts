@@ -1,7 +1,7 @@
 import { registerEnumType } from '@nestjs/graphql';
 import { RULES } from '../../engine';
 import {
-  ENDPOINT_OUTCOMES, MISSING_FACTS, POLICY_REASONS, REACH_VERDICTS, SEEN_AS_KINDS, SOURCE_IP_REASONS, SUGGESTION_CODES, TRACE_VERDICTS, VIA_KINDS,
+  ENDPOINT_OUTCOMES, MATRIX_POLICIES, MISSING_FACTS, POLICY_REASONS, REACH_VERDICTS, SEEN_AS_KINDS, SOURCE_IP_REASONS, SUGGESTION_CODES, TRACE_VERDICTS, VIA_KINDS,
 } from '../../engine/vocabulary';
 
 /** The answers' enumerations, published as enums in OpenAPI and GraphQL (values from the engine's vocabulary). */
@@ -35,6 +35,7 @@ const enums = {
   NodeClass: enumOf(['BACKEND_NODES', 'OTHER_NODES']),
   NodeRole: enumOf(['CLIENT_NODE', 'BACKEND_NODES', 'OTHER_NODES']),
   MatrixVerdict: enumOf([...REACH_VERDICTS, 'NOT_APPLICABLE']),
+  MatrixPolicy: enumOf(MATRIX_POLICIES),
   RuleId: RuleIdEnum,
 } as const;
 
@@ -45,6 +46,7 @@ const descriptions: Partial<Record<keyof typeof enums, string>> = {
   Detail: 'COMPACT (default): ways of addressing grouped by outcome. FULL: also every per-address result.',
   PolicyReason: 'Why NetworkPolicy allows or drops one direction of a connection: NOT_ENFORCED (the network plugin does not enforce policies), NO_POLICY_SELECTS_POD (the pod is not isolated for this direction), ALLOWED_BY_POLICY, DENIED_INGRESS, DENIED_EGRESS, NODE_EXCEPTION (traffic from the pod\'s own node), HOST_NETWORK_NOT_SELECTED, SAME_POD, NOT_A_POD (this end is a node or an outside address).',
   RuleId: 'A rule id; GraphQL spells the hyphens of the ids (K8S-ETP-LOCAL-DROP) as underscores.',
+  MatrixPolicy: 'NetworkPolicy in a matrix cell: NOT_ENFORCED (stored, not enforced), OPEN (no policy selects either end), ALLOWED (an end is isolated, every judged connection allowed), PARTLY_DENIED, DENIED (every judged connection dropped by policy).',
   MatrixVerdict: 'A reachability verdict, or NOT_APPLICABLE when the client cannot use that way of addressing.',
 };
 

@@ -30,6 +30,7 @@ export class MatrixColumnView {
 @ObjectType('MatrixCell')
 export class MatrixCellView {
   @Prop(A.MatrixVerdict) verdict!: string;
+  @Prop(A.MatrixPolicy, { nullable: true, description: 'What NetworkPolicy does to the cell\'s connections (null when the cluster has no NetworkPolicy, or none is judged).' }) policy!: string | null;
   @Prop('sourceIpFate', { nullable: true }) sourceIpPreserved!: boolean | 'MIXED' | null;
   @Prop(A.RuleId, { nullable: true, description: 'The deciding rule (see rules).' }) rule!: string | null;
   @Prop('int', { description: 'How many addresses the cell stands for, for this client.' }) count!: number;
