@@ -265,7 +265,7 @@ describe('matrix', () => {
       ? c.address === r.via.address : c.role === (r.via.node === 'node-2' ? 'CLIENT_NODE' : 'BACKEND_NODES')));
     for (const r of direct) expect(client.cells[column(r)]).toMatchObject({ verdict: r.verdict, sourceIpPreserved: r.sourceIp.preserved, count: 1 });
     const external = m.rows.find((r) => r.client.name === 'PRIVATE')!;
-    expect(external.cells[1]).toEqual({ verdict: 'NOT_APPLICABLE', sourceIpPreserved: null, rule: null, count: 0 });
+    expect(external.cells[1]).toEqual({ verdict: 'NOT_APPLICABLE', policy: null, sourceIpPreserved: null, rule: null, count: 0 });
     expect(external.cells[2]).toMatchObject({ verdict: 'UNREACHABLE', rule: 'K8S-ETP-LOCAL-DROP' });
     expect(m.summary.verdict).toBe('PARTIAL');
   });
