@@ -248,3 +248,34 @@ describe('the matrix shows policy per cell', () => {
     expect(cellsOf(cluster([elsewhere])).cell).toMatchObject({ verdict: 'REACHABLE', policy: 'OPEN' });
   });
 });
+
+describe('suggestions when a policy drops the connection', () => {
+  it('ADD_NETWORK_POLICY: a new policy beside the isolating one, allowing exactly this client on the container port, verified', () => {
+    const r = clusterIp(answer(cluster([DENY_BACKEND])));
+    const s = r.suggestions.find((x) => x.code === 'ADD_NETWORK_POLICY');
+    expect(s?.expected).toEqual({ verdict: 'REACHABLE', sourceIpPreserved: true });
+    expect(s?.networkPolicy).toEqual({
+      namespace: 'default', name: expect.stringMatching(/^svcpath-allow-frontend-1-to-backend-/), podSelector: DENY_BACKEND.podSelector, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' }, matchExpressions: [] }, namespaceSelector: null, ipBlock: null }], ports: [{ protocol: 'TCP', port: 80, endPort: null }] }],
+      egress: [],
+    });
+  });
+
+  it('an egress denial gets an egress rule in the client\'s namespace towards the endpoint pod', () => {
+    const s = clusterIp(answer(cluster([frontendEgress([tcp(8080)])]))).suggestions.find((x) => x.code === 'ADD_NETWORK_POLICY');
+    expect(s?.networkPolicy).toMatchObject({ namespace: 'default', policyTypes: ['Egress'], podSelector: { matchLabels: { app: 'frontend' } }, egress: [{ ports: [{ port: 80 }] }] });
+  });
+
+  it('SET_ETP_LOCAL where masquerade hides the client an ipBlock allows', () => {
+    const model = cluster([DENY_BACKEND, allowBackend('from-clients', [block('198.51.100.0/24')])]);
+    const etpCluster = { ...model, services: model.services.map((s) => ({ ...s, externalTrafficPolicy: 'Cluster' as const })) };
+    // node-1: its own backends let the masqueraded connections in (node exception), backend-3 drops them.
+    const r = nodePortOf(answer(etpCluster, OUTSIDE), 'node-1');
+    expect(r.verdict).toBe('PARTIAL');
+    const local = r.suggestions.find((x) => x.code === 'SET_ETP_LOCAL');
+    expect(local?.message).toContain('NetworkPolicies see the client');
+    expect(local?.expected).toEqual({ verdict: 'REACHABLE', sourceIpPreserved: true });
+    // node-3 runs no backend: Local would leave it nothing, so it is not offered there.
+    expect(nodePortOf(answer(etpCluster, OUTSIDE), 'node-3').suggestions.map((x) => x.code)).not.toContain('SET_ETP_LOCAL');
+  });
+});

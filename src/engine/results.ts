@@ -1,5 +1,6 @@
 // Output shapes of trace() and reachability(). Plain data, safe to serialise.
 import type { Protocol } from './model';
+import type { NetworkPolicyFragment } from './policy/suggest';
 import type { PolicyReason } from './policy/types';
 import type { Rule, RuleId } from './rules';
 
@@ -183,13 +184,17 @@ export type SuggestionCode =
   | 'SET_ITP_CLUSTER'
   | 'ADD_SOURCE_RANGE'
   | 'ADD_READY_ENDPOINTS'
-  | 'ENABLE_ELB_PASS_THROUGH';
+  | 'ENABLE_ELB_PASS_THROUGH'
+  /** Add the NetworkPolicy in `networkPolicy` (a new one: policies are additive). */
+  | 'ADD_NETWORK_POLICY';
 
 export interface Suggestion {
   readonly code: SuggestionCode;
   readonly message: string;
   /** What the answer becomes with the change. */
   readonly expected: { readonly verdict: ReachVerdict; readonly sourceIpPreserved: boolean | null };
+  /** ADD_NETWORK_POLICY: the policy to add, as POST /networkpolicies (or a what-if upsert) takes it. */
+  readonly networkPolicy?: NetworkPolicyFragment;
 }
 
 export interface AddressResult {

@@ -9,6 +9,7 @@ import type { AddressResult, Suggestion, SuggestionCode } from './results';
 import {
   brokenPromise, brokenPromises, CCE_CASES, cceCluster, demoCluster, suggestionClientsOf, suggestionModelOf, suggestionSpec, viaKey, type Variants,
 } from './testing/suggestions-promises';
+import { POLICY_SETS, SETUPS, truthCluster, truthSpec, withPolicies } from './testing/truth-clusters';
 
 /** The broken promises, the first few in full (an answer has one result per node address: they come in runs). */
 function expectKept(broken: readonly string[]): void {
@@ -87,5 +88,17 @@ describe('suggestions keep their word', () => {
     // The promise this spec's first run of the demo caught: eTP Cluster on an EIP, which that change leaves UNKNOWN.
     const eip = answer.results.find((x) => x.via.network === 'PUBLIC') as AddressResult;
     expect(brokenPromise(model, variants, 'default/backend-nodeport', FRONTEND, answer, eip, s)).toMatch(/answers UNKNOWN\/null/);
+  });
+});
+
+describe('NetworkPolicy suggestions keep their word', () => {
+  it.each(SETUPS.map((s) => [`${s.profile} ${s.network} ${s.proxy}`, s] as const))('%s: the truth clusters under each policy setup, every client', (_, setup) => {
+    const checked = new Map<string, number>();
+    fc.assert(fc.property(truthSpec(setup), fc.constantFrom(...POLICY_SETS), (spec, set) => {
+      const model = withPolicies(truthCluster(spec), set);
+      expectKept(brokenPromises(model, suggestionClientsOf(model), checked));
+    }), { numRuns: 8 });
+    // Policies are the only thing these clusters' answers lose to besides the data plane: offered at least once.
+    expect(checked.get('ADD_NETWORK_POLICY') ?? 0).toBeGreaterThan(0);
   });
 });

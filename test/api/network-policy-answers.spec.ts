@@ -171,3 +171,26 @@ describe('what-if with policy changes', () => {
     expect(JSON.stringify(label.body)).toContain('change.namespaces[0]');
   });
 });
+
+describe('the policy a suggestion proposes is one the API takes', () => {
+  it('ADD_NETWORK_POLICY: POSTed as given, the answer becomes what it promised', async () => {
+    const c = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'netpol-suggest', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id;
+    const at = (path: string) => `/v1/clusters/${c}${path}`;
+    const send = (path: string, body: object) => t.http.post(at(path)).set(bearer(tenant.apiKey)).send(body);
+    await send('/nodes', { name: 'n1', internalIps: ['192.168.1.1'], podCidrs: ['10.244.1.0/24'] }).expect(201);
+    await send('/pods', { namespace: 'shop', name: 'db', nodeName: 'n1', ips: ['10.244.1.5'], labels: { app: 'db' }, containerPorts: [{ name: 'pg', containerPort: 5432 }] }).expect(201);
+    await send('/pods', { namespace: 'web', name: 'api', nodeName: 'n1', ips: ['10.244.1.6'], labels: { app: 'api', tier: 'backend' } }).expect(201);
+    await send('/services', { namespace: 'shop', name: 'db', type: 'ClusterIP', selector: { app: 'db' }, ports: [{ name: 'pg', port: 5432, targetPort: 'pg' }] }).expect(201);
+    await send('/networkpolicies', { namespace: 'shop', name: 'deny', podSelector: {}, policyTypes: ['Ingress'] }).expect(201);
+    const ask = async () => (await send('/reachability?detail=full', { client: { pod: 'web/api' }, service: 'shop/db' }).expect(200)).body.results[0];
+    const before = await ask();
+    expect(before.verdict).toBe('UNREACHABLE');
+    const s = before.suggestions.find((x: { code: string }) => x.code === 'ADD_NETWORK_POLICY');
+    expect(s.networkPolicy).toMatchObject({ namespace: 'shop', policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api', tier: 'backend' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }] });
+    await send('/networkpolicies', s.networkPolicy).expect(201);
+    const after = await ask();
+    expect({ verdict: after.verdict, sourceIpPreserved: after.sourceIp.preserved }).toEqual(s.expected);
+    expect(after.verdict).toBe('REACHABLE');
+  });
+});

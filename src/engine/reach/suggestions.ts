@@ -12,6 +12,7 @@ import { inferredHints } from '../topology';
 import type { PolicyOverride } from '../dataplane/dataplane';
 import { categorizeEndpoints } from '../endpoints';
 import type { PodModel, ServiceModel } from '../model';
+import { allowingFragment, policyVariant } from '../policy/suggest';
 import { externalPolicyLocalOf } from '../predicates';
 import type { ReachabilityClient } from './client';
 import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
@@ -254,8 +255,38 @@ function readyEndpoints(q: SuggestionInput, out: Suggestion[]): void {
   out.push(verified('ADD_READY_ENDPOINTS', `${q.sp.serviceKey} has no ready endpoint: make its selected pods ready (${shown})`, a));
 }
 
+/** The client's pod, when it is one. */
+function clientPod(q: SuggestionInput): PodModel | null {
+  const c = q.env.client;
+  if (c.kind !== 'POD') return null;
+  const i = q.env.cc.podByKey.get((c.source(4) as { pod: string }).pod);
+  return i === undefined ? null : q.env.cc.model.pods[i];
+}
+
+/**
+ * ADD_NETWORK_POLICY where a policy drops connections: the smallest policy that lets the first
+ * one through (policy/suggest.ts), verified on the cluster with it added.
+ */
+function allowByPolicy(q: SuggestionInput, out: Suggestion[]): void {
+  const { path } = q;
+  const cc = q.env.cc;
+  if (path === null || cc.policies === null || !cc.policies.enforced) return;
+  const fragment = allowingFragment(cc, path.endpoints, clientPod(q), q.sp.protocol);
+  if (fragment === null) return;
+  const a = readyAnswer(q, policyVariant(cc, fragment));
+  if (a === null || !better(a, q.verdict)) return;
+  const rule = fragment.ingress.length > 0 ? 'an ingress rule' : 'an egress rule';
+  out.push({ code: 'ADD_NETWORK_POLICY', message: `add NetworkPolicy ${fragment.namespace}/${fragment.name}: ${rule} allowing this connection on port ${fragment.ingress[0]?.ports[0].port ?? fragment.egress[0]?.ports[0].port}`, expected: a, networkPolicy: fragment });
+}
+
+/** Whether a policy drops connections because their source was masqueraded to a node's address. */
+function maskedDenial(path: PathOutcome | null): boolean {
+  return path !== null && path.endpoints.some((e) => e.masquerade && e.policy !== undefined && !e.policy.ingress.allowed);
+}
+
 function whenUnreachable(q: SuggestionInput, out: Suggestion[]): void {
   const { sp, via, path } = q;
+  allowByPolicy(q, out);
   if (path !== null && acted(path, 'K8S-NO-ENDPOINTS-REJECT')) {
     readyEndpoints(q, out);
     return;
@@ -286,10 +317,15 @@ export function suggestionsFor(q: SuggestionInput): Suggestion[] {
   if (q.verdict !== 'REACHABLE') whenUnreachable(q, out);
   const svcType = q.env.cc.services[q.sp.serviceIndex].model.type;
   const canBeLocal = svcType === 'NodePort' || svcType === 'LoadBalancer';
-  if (q.env.client.kind === 'EXTERNAL' && q.via !== 'CLUSTER_IP' && canBeLocal && !q.sp.externalPolicyLocal && q.sourceIp.preserved === false) {
+  const masked = maskedDenial(q.path);
+  if (q.env.client.kind === 'EXTERNAL' && q.via !== 'CLUSTER_IP' && canBeLocal && !q.sp.externalPolicyLocal && (q.sourceIp.preserved === false || masked)) {
     const a = whatIf(q, WHAT_IF.ETP_LOCAL);
-    if (a.sourceIpPreserved === true && RANK[a.verdict] >= RANK[q.verdict] && serviceChangeAccepted(q, 'SET_ETP_LOCAL', WHAT_IF.ETP_LOCAL)) {
-      out.push(verified('SET_ETP_LOCAL', 'set externalTrafficPolicy: Local to preserve the client source IP (only nodes with local endpoints then serve it)', a));
+    // Where a policy dropped the masqueraded connections, keeping the address must also better the verdict.
+    const worth = masked && q.sourceIp.preserved !== false ? better(a, q.verdict) : RANK[a.verdict] >= RANK[q.verdict];
+    if (a.sourceIpPreserved === true && worth && serviceChangeAccepted(q, 'SET_ETP_LOCAL', WHAT_IF.ETP_LOCAL)) {
+      out.push(verified('SET_ETP_LOCAL', masked
+        ? 'set externalTrafficPolicy: Local so the backends\' NetworkPolicies see the client\'s own address, not a node\'s (only nodes with local endpoints then serve it)'
+        : 'set externalTrafficPolicy: Local to preserve the client source IP (only nodes with local endpoints then serve it)', a));
     }
   }
   return q.env.profile.refineSuggestions?.(q, out) ?? out;

@@ -9,7 +9,8 @@ import { normaliseCceAnnotations, servicesSharingLoadBalancer } from '../profile
 import { checkCceServiceConstraints, selectedPods } from '../profiles/cce/constraints';
 import { compile } from '../compile';
 import type { CompiledCluster } from '../compiled';
-import type { ClusterModel, NodeModel, PodModel, ServiceModel } from '../model';
+import type { ClusterModel, NetworkPolicyModel, NodeModel, PodModel, ServiceModel } from '../model';
+import { policyModelOf } from '../policy/suggest';
 import { reachability, type ReachabilityClient } from '../reachability';
 import type { AddressResult, ReachabilityResult, Suggestion, Via } from '../results';
 import { cceCluster, type CceOptions } from './cce';
@@ -57,7 +58,7 @@ export function demoCluster(): ClusterModel {
 /** One object rewritten by a suggestion's change (what-if's `change.services[]` / `change.pods[]`). */
 export interface ServiceEdit { readonly service: string; readonly set: Partial<ServiceModel> }
 export interface PodEdit { readonly pod: string; readonly set: Partial<PodModel> }
-export interface Change { readonly services: readonly ServiceEdit[]; readonly pods: readonly PodEdit[] }
+export interface Change { readonly services: readonly ServiceEdit[]; readonly pods: readonly PodEdit[]; readonly policies?: readonly NetworkPolicyModel[] }
 
 /** The client's own address of the family of `via` (the source its packets carry), or null. */
 function clientAddress(model: ClusterModel, client: ReachabilityClient, via: Via): string | null {
@@ -93,6 +94,10 @@ export function changeFor(model: ClusterModel, service: string, client: Reachabi
       if (ip === null) throw new Error(`ADD_SOURCE_RANGE offered to a client without an address (${JSON.stringify(client)})`);
       return one({ loadBalancerSourceRanges: [...svc.loadBalancerSourceRanges, `${ip}/${ip.includes(':') ? 128 : 32}`] });
     }
+    case 'ADD_NETWORK_POLICY': {
+      if (s.networkPolicy === undefined) throw new Error('ADD_NETWORK_POLICY without its policy');
+      return { services: [], pods: [], policies: [policyModelOf(s.networkPolicy)] };
+    }
     case 'ADD_READY_ENDPOINTS':
       return { services: [], pods: notReadyBackends(model, svc).map((p) => ({ pod: podKey(p), set: { ready: true } })) };
     case 'ENABLE_ELB_PASS_THROUGH': {
@@ -127,7 +132,9 @@ export function applied(model: ClusterModel, change: Change): ClusterModel | str
     const e = change.pods.find((x) => x.pod === podKey(p));
     return e === undefined ? p : { ...p, ...e.set };
   });
-  const after: ClusterModel = { ...model, services, pods };
+  const added = change.policies ?? [];
+  const networkPolicies = added.length === 0 ? model.networkPolicies : [...(model.networkPolicies ?? []), ...added];
+  const after: ClusterModel = { ...model, services, pods, ...(networkPolicies === undefined ? {} : { networkPolicies }) };
   for (const e of change.services) {
     const svc = services.find((x) => serviceKey(x) === e.service) as ServiceModel;
     const others = services.filter((x) => x !== svc);

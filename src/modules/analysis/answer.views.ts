@@ -2,6 +2,7 @@ import { ObjectType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
 import { E } from '../topology/enums';
 import { A } from './answer.enums';
+import { LabelSelectorView, NetworkPolicyEgressRuleView, NetworkPolicyIngressRuleView } from '../network-policies/network-policy.dto';
 
 // The answers' shapes for OpenAPI and GraphQL (docs/answers.md). Each rule is listed once per
 // answer, in `rules`; everything else cites it by id.
@@ -141,11 +142,22 @@ export class ExpectedOutcomeView {
   @Prop('boolean', { nullable: true }) sourceIpPreserved!: boolean | null;
 }
 
+@ObjectType('NetworkPolicyFragment')
+export class NetworkPolicyFragmentView {
+  @Prop('string') namespace!: string;
+  @Prop('string') name!: string;
+  @Prop(LabelSelectorView) podSelector!: LabelSelectorView;
+  @Prop('string', { array: true }) policyTypes!: string[];
+  @Prop(NetworkPolicyIngressRuleView, { array: true }) ingress!: NetworkPolicyIngressRuleView[];
+  @Prop(NetworkPolicyEgressRuleView, { array: true }) egress!: NetworkPolicyEgressRuleView[];
+}
+
 @ObjectType('Suggestion')
 export class SuggestionView {
   @Prop(A.SuggestionCode) code!: string;
   @Prop('string') message!: string;
   @Prop(ExpectedOutcomeView, { description: 'What what-if answers for this way of addressing with the change applied.' }) expected!: ExpectedOutcomeView;
+  @Prop(NetworkPolicyFragmentView, { nullable: true, description: 'ADD_NETWORK_POLICY: the policy to add, as POST /networkpolicies (or a what-if networkPolicies.upsert) takes it.' }) networkPolicy?: NetworkPolicyFragmentView;
 }
 
 @ObjectType('GroupAddress')
