@@ -1,39 +1,99 @@
 // What NetworkPolicy does to the sharing of work between nodes. The policy join (policy/join.ts)
 // judges a masqueraded connection's ingress on the processing node's address: the node exception
 // holds only for the endpoints on that node, so a node hosting endpoints answers apart
-// (endpointPlacementMatters); and when an ingress ipBlock holds some node's address, two nodes of
-// one class may answer differently for every endpoint, so nothing is shared (NO_SHARING). A
-// profile whose cluster enforces no policy keeps its own sharing.
+// (endpointPlacementMatters); and when an ingress ipBlock holds some node's address, nodes are
+// told apart by the ipBlocks their addresses match (a signature mixed into every class key), and
+// every connection outcome is asked. A profile whose cluster enforces no policy keeps its own sharing.
 import type { CompiledCluster } from '../compiled';
-import { parseIp } from '../ip';
+import type { ParsedIp } from '../ip';
 import type { CompiledPolicy, IpRange, PolicyIndex } from '../policy/compile';
 import type { EngineProfile } from '../reach/types';
 import { NO_SHARING, type Sharing } from './sharing';
 
 const PLACED = new WeakMap<Sharing, Sharing>();
 const PROFILES = new WeakMap<EngineProfile, Map<Sharing, EngineProfile>>();
-/** Per compiled policy set (by its namespace map, which a pod patch keeps) and node list. */
-const SENSITIVE = new WeakMap<object, { nodes: CompiledCluster['nodes']; sensitive: boolean }>();
 
-function inRange(r: IpRange, text: string): boolean {
-  const ip = parseIp(text);
+function inRange(r: IpRange, ip: ParsedIp | null): boolean {
   if (ip === null || ip.family !== r.family) return false;
   return ip.value >= r.lo && ip.value <= r.hi;
 }
 
-/** Whether some ingress ipBlock (its cidr, except lists aside) holds an address of some node. */
-function nodeSensitive(cc: CompiledCluster, index: PolicyIndex): boolean {
-  const known = SENSITIVE.get(index.byNamespace);
-  if (known !== undefined && known.nodes === cc.nodes) return known.sensitive;
-  const ranges: IpRange[] = [];
-  const seen = new Set<IpRange>();
+/** An ingress ipBlock peer: matches an address in cidr and in none of except. */
+interface Block { readonly cidr: IpRange; readonly except: readonly IpRange[] }
+
+function blocksOf(index: PolicyIndex): Block[] {
+  const out: Block[] = [];
+  const seen = new Set<string>();
   const add = (p: CompiledPolicy): void => {
-    for (const rule of p.ingress ?? []) for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock' && !seen.has(peer.cidr)) { seen.add(peer.cidr); ranges.push(peer.cidr); }
+    for (const rule of p.ingress ?? []) {
+      for (const peer of rule.peers ?? []) {
+        if (peer.kind !== 'ipBlock') continue;
+        const key = [peer.cidr, ...peer.except].map((r) => `${r.lo}-${r.hi}`).join(',');
+        if (!seen.has(key)) { seen.add(key); out.push({ cidr: peer.cidr, except: peer.except }); }
+      }
+    }
   };
   for (const list of index.byNamespace.values()) list.forEach(add);
-  const sensitive = ranges.length > 0 && cc.nodes.some((n) => n.internalIps.some((ip) => ranges.some((r) => inRange(r, ip))));
-  SENSITIVE.set(index.byNamespace, { nodes: cc.nodes, sensitive });
-  return sensitive;
+  return out;
+}
+
+const matches = (b: Block, ip: ParsedIp | null): boolean => inRange(b.cidr, ip) && !b.except.some((e) => inRange(e, ip));
+
+/**
+ * Nodes told apart by the ingress ipBlocks their primary addresses (the masquerade source, see
+ * policy/join.ts seenSource) match: a signature per node (0 = matches none), and how many there
+ * are. Null when no node address matches any: then policies read a masqueraded source only as
+ * "the endpoint's own node or not".
+ */
+interface Signatures { readonly of: Int32Array; readonly count: number }
+
+function signaturesOf(cc: CompiledCluster, index: PolicyIndex): Signatures | null {
+  const blocks = blocksOf(index);
+  if (blocks.length === 0) return null;
+  const ids = new Map<string, number>([['', 0]]);
+  const of = new Int32Array(cc.nodes.length);
+  for (const n of cc.nodes) {
+    let key = '';
+    for (let b = 0; b < blocks.length; b++) {
+      if (matches(blocks[b], n.parsedPrimary[4]) || matches(blocks[b], n.parsedPrimary[6])) key += `${b},`;
+    }
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    of[n.index] = id;
+  }
+  return ids.size === 1 ? null : { of, count: ids.size };
+}
+
+/** Keys from per-answer counters (2^40 up) are unique already; the others get the node's signature mixed in. */
+const UNIQUE_KEYS = 2 ** 40;
+
+/** `base` with the node classes refined by signature, and every connection outcome asked (the source's node matters). */
+function refined(base: Sharing, sig: Signatures): Sharing {
+  const mix = (key: number, node: number): number => (key >= UNIQUE_KEYS ? key : key * sig.count + sig.of[node]);
+  return {
+    connectionNodeLocal: false,
+    nodeClassKey: (q) => mix(base.nodeClassKey(q), q.node.index),
+    nodeClasses: (q, separate) => {
+      const classes = base.nodeClasses(q, separate);
+      return { singled: classes.singled, key: (node, address) => mix(classes.key(node, address), node) };
+    },
+    ordinaryKind: base.ordinaryKind,
+    ordinaryNodeClassKey: (cc, node, address, kind) => mix(base.ordinaryNodeClassKey(cc, node, address, kind), node),
+    endpointPlacementMatters: () => true,
+    decisionPlacementMatters: base.decisionPlacementMatters,
+  };
+}
+
+/** Per compiled policy set (its namespace map, which a pod patch keeps) and node list: the refined sharing per base sharing. */
+const REFINED = new WeakMap<object, { nodes: CompiledCluster['nodes']; sig: Signatures | null; bySharing: Map<Sharing, Sharing> }>();
+
+function sharingFor(cc: CompiledCluster, index: PolicyIndex, base: Sharing): Sharing {
+  let entry = REFINED.get(index.byNamespace);
+  if (entry === undefined || entry.nodes !== cc.nodes) REFINED.set(index.byNamespace, (entry = { nodes: cc.nodes, sig: signaturesOf(cc, index), bySharing: new Map() }));
+  if (entry.sig === null) return placed(base);
+  let s = entry.bySharing.get(base);
+  if (s === undefined) entry.bySharing.set(base, (s = refined(base, entry.sig)));
+  return s;
 }
 
 function placed(sharing: Sharing): Sharing {
@@ -46,7 +106,7 @@ function placed(sharing: Sharing): Sharing {
 export function profileWithPolicies(profile: EngineProfile, cc: CompiledCluster): EngineProfile {
   const index = cc.policies;
   if (index === null || !index.enforced || profile.sharing === NO_SHARING) return profile;
-  const sharing = nodeSensitive(cc, index) ? NO_SHARING : placed(profile.sharing);
+  const sharing = sharingFor(cc, index, profile.sharing);
   let byProfile = PROFILES.get(profile);
   if (byProfile === undefined) PROFILES.set(profile, (byProfile = new Map()));
   let out = byProfile.get(sharing);
