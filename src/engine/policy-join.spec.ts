@@ -211,7 +211,7 @@ describe('pod and address targets: the client addresses a pod\'s own IP or an ou
     const model = cluster([DENY_BACKEND, allowBackend('from-clients', [block('198.51.100.0/24')])]);
     expect(ask(model, { client: OUTSIDE, pod: 'default/backend-1', port: 80 })).toMatchObject({ verdict: 'REACHABLE', hops: [], endpoints: [{ policy: { seenAs: '198.51.100.7' } }] });
     expect(ask(model, { client: { external: { network: 'PUBLIC', ip: '203.0.113.99' } }, pod: 'default/backend-1', port: 80 }).verdict).toBe('UNREACHABLE');
-    expect(ask(model, { client: { external: { network: 'PUBLIC' } }, pod: 'default/backend-1', port: 80 })).toMatchObject({ verdict: 'UNKNOWN', missingFact: 'CLIENT_IP' });
+    expect(ask(model, { client: { external: { network: 'PUBLIC' } }, pod: 'default/backend-1', port: 80 })).toMatchObject({ verdict: 'UNKNOWN', missingFact: 'POLICY_CLIENT_IP' });
   });
 
   it('an address target is judged by the client pod\'s egress rules (ipBlock with except)', () => {
@@ -277,5 +277,18 @@ describe('suggestions when a policy drops the connection', () => {
     expect(local?.expected).toEqual({ verdict: 'REACHABLE', sourceIpPreserved: true });
     // node-3 runs no backend: Local would leave it nothing, so it is not offered there.
     expect(nodePortOf(answer(etpCluster, OUTSIDE), 'node-3').suggestions.map((x) => x.code)).not.toContain('SET_ETP_LOCAL');
+  });
+});
+
+describe('an outside client without an address, where ipBlocks decide', () => {
+  it('is UNKNOWN (POLICY_CLIENT_IP) where an isolated backend would judge its address; masqueraded answers stay', () => {
+    const model = cluster([DENY_BACKEND, allowBackend('from-clients', [block('198.51.100.0/24')])]);
+    const anonymous: ReachabilityClient = { external: { network: 'PUBLIC' } };
+    const local = nodePortOf(answer(model, anonymous), 'node-1');
+    expect(local).toMatchObject({ verdict: 'UNKNOWN', missingFact: 'POLICY_CLIENT_IP', suggestions: [] });
+    const etpCluster = { ...model, services: model.services.map((s) => ({ ...s, externalTrafficPolicy: 'Cluster' as const })) };
+    expect(nodePortOf(answer(etpCluster, anonymous), 'node-1').verdict).toBe('PARTIAL');
+    // Without ipBlocks the address cannot matter.
+    expect(nodePortOf(answer(cluster([DENY_BACKEND]), anonymous), 'node-1').verdict).toBe('UNREACHABLE');
   });
 });

@@ -141,7 +141,7 @@ export interface TraceResult {
 export type ReachVerdict = 'REACHABLE' | 'PARTIAL' | 'UNREACHABLE' | 'UNKNOWN';
 
 export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT' | 'REDACTED_VALUE'
-  | 'LB_TARGET' | 'LB_HOSTNAME_ADDRESS' | 'CLOUD_SOURCE_RANGES';
+  | 'LB_TARGET' | 'LB_HOSTNAME_ADDRESS' | 'CLOUD_SOURCE_RANGES' | 'POLICY_CLIENT_IP';
 
 export interface Via {
   readonly kind: AddressKind;

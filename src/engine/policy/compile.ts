@@ -176,6 +176,18 @@ export function withModel(index: PolicyIndex, model: Pick<ClusterModel, 'nodes' 
   return { ...index, model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null };
 }
 
+const IPBLOCKS = new WeakMap<object, boolean>();
+
+/** Whether some policy's ingress rules have an ipBlock peer (only those read an outside client's address). */
+export function hasIngressIpBlocks(index: PolicyIndex): boolean {
+  let known = IPBLOCKS.get(index.byNamespace);
+  if (known === undefined) {
+    known = [...index.byNamespace.values()].some((list) => list.some((p) => (p.ingress ?? []).some((r) => (r.peers ?? []).some((peer) => peer.kind === 'ipBlock'))));
+    IPBLOCKS.set(index.byNamespace, known);
+  }
+  return known;
+}
+
 export function hasPolicies(index: PolicyIndex): boolean {
   return index.enforced && index.count > 0;
 }

@@ -11,6 +11,8 @@ import type { PodModel } from '../model';
 import type { EndpointOutcome, EndpointPolicy, PolicyJudgement, Step } from '../results';
 import type { RuleId } from '../rules';
 import type { Enforcement } from './enforcement';
+import type { Env } from '../reach/types';
+import { hasIngressIpBlocks } from './compile';
 import { judgeEgress, judgeIngress } from './judge';
 import type { PolicyPeerRef } from './types';
 
@@ -89,6 +91,15 @@ const judgementKey = (j: PolicyJudgement): string =>
 /** A text equal for two outcomes exactly when samePolicy() holds ('' when absent). */
 export function policyKey(p: EndpointPolicy | undefined): string {
   return p === undefined ? '' : `${p.seenAs ?? ''}/${judgementKey(p.egress)}/${judgementKey(p.ingress)}`;
+}
+
+/**
+ * Whether an outside client's missing address decides: it gave none (a stand-in stands for it)
+ * and some enforced policy matches ingress by ipBlock.
+ */
+export function policyNeedsClientIp(env: Pick<Env, 'cc' | 'client'>): boolean {
+  const index = env.cc.policies;
+  return env.client.kind === 'EXTERNAL' && !env.client.ipKnown && index !== null && index.enforced && hasIngressIpBlocks(index);
 }
 
 // ---- The policy steps of a path ----

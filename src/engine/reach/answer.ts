@@ -6,7 +6,8 @@ import type { CompiledCluster, CompiledNode, CompiledService, CompiledServicePor
 import { EngineInputError } from '../errors';
 import { isPrivateIp, parseIp, type ParsedIp } from '../ip';
 import { decisionSteps } from '../packet';
-import type { AddressResult, ReachabilityResult, Step, Via, ViaKind } from '../results';
+import type { AddressResult, EndpointOutcome, ReachabilityResult, Step, Via, ViaKind } from '../results';
+import { policyNeedsClientIp } from '../policy/join';
 import { RULES } from '../rules';
 import { expand, rulesOf, unknownResult, viaFor, type Member } from './build';
 import { atNode, evaluateClass, inCluster, type Evaluate, type Scope } from './classes';
@@ -135,6 +136,13 @@ function servicePortResults(env: Env, sp: CompiledServicePort, out: ResultList):
   externalIps(s);
 }
 
+/** A result whose connections an isolated backend judged by the stand-in address: UNKNOWN (POLICY_CLIENT_IP). */
+function withoutStandIn(env: Env, r: AddressResult): AddressResult {
+  const standIn = (eps: readonly EndpointOutcome[]) => eps.some((e) => e.policy !== undefined && e.policy.ingress.policies.length > 0
+    && e.policy.seenAs !== null && (e.policy.seenAs === env.client.ips[4]?.text || e.policy.seenAs === env.client.ips[6]?.text));
+  return standIn(r.endpoints) || (r.deliveries ?? []).some((d) => standIn(d.endpoints)) ? unknownResult(env, r.via, 'POLICY_CLIENT_IP') : r;
+}
+
 /**
  * The answers, UNKNOWN where they depend on values an imported dump redacted (reach/redacted.ts);
  * a client pod whose own address is redacted gets one UNKNOWN answer per ClusterIP.
@@ -165,7 +173,8 @@ export function answerReachability(cc: CompiledCluster, req: ReachabilityRequest
   if (svc.ignored === null) {
     for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);
   }
-  const results = withRedacted(env, svc, req, list.toArray());
+  const listed = list.toArray();
+  const results = withRedacted(env, svc, req, policyNeedsClientIp(env) ? listed.map((r) => withoutStandIn(env, r)) : listed);
   const ignoredBy = svc.ignored === null ? null : RULES[svc.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL'];
   const first = svc.ports.find((i) => req.port === undefined || cc.servicePorts[i].port === req.port);
   const affinity = first === undefined ? null : profile.affinity?.(cc, cc.servicePorts[first]) ?? null;

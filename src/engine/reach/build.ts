@@ -258,6 +258,7 @@ const MISSING: Record<MissingFact, { rule: RuleId; text: string }> = {
   CLUSTER_INTERNET_EGRESS: { rule: 'K8S-INTERNET-EGRESS', text: 'the packet leaves the VPC for a public address; whether and how the cluster reaches the internet is not modelled' },
   EXTERNAL_IP_ROUTING: { rule: 'K8S-EXTERNAL-IP-ROUTING', text: 'which node the network routes this externalIP to is not modelled' },
   CLIENT_IP: { rule: 'K8S-LB-SOURCE-RANGES-ALLOW', text: 'loadBalancerSourceRanges apply: the client IP is needed' },
+  POLICY_CLIENT_IP: { rule: 'K8S-NETPOL-ALLOWED', text: 'NetworkPolicy ipBlocks decide whether the backends let this outside client in: its address is needed' },
   LB_NODE_PORT: { rule: 'K8S-LB-PROXY-DELIVERY', text: 'a Proxy-mode load balancer needs a NodePort to reach the nodes; this port has none' },
   REDACTED_VALUE: { rule: 'IMPORT-REDACTED-VALUE', text: 'the imported dump redacted a value this answer needs' },
   LB_TARGET: { rule: 'K8S-LB-TARGET-UNKNOWN', text: 'this port has no NodePort and the Service does not say where its load balancer delivers (to the nodes, or straight to the pods): set loadBalancerTarget' },

@@ -13,6 +13,7 @@ import type { PolicyOverride } from '../dataplane/dataplane';
 import { categorizeEndpoints } from '../endpoints';
 import type { PodModel, ServiceModel } from '../model';
 import { allowingFragment, policyVariant } from '../policy/suggest';
+import { policyNeedsClientIp } from '../policy/join';
 import { externalPolicyLocalOf } from '../predicates';
 import type { ReachabilityClient } from './client';
 import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
@@ -270,7 +271,8 @@ function clientPod(q: SuggestionInput): PodModel | null {
 function allowByPolicy(q: SuggestionInput, out: Suggestion[]): void {
   const { path } = q;
   const cc = q.env.cc;
-  if (path === null || cc.policies === null || !cc.policies.enforced) return;
+  // An outside client without an address: a rule for its stand-in would allow nobody real.
+  if (path === null || cc.policies === null || !cc.policies.enforced || (q.env.client.kind === 'EXTERNAL' && !q.env.client.ipKnown)) return;
   const fragment = allowingFragment(cc, path.endpoints, clientPod(q), q.sp.protocol);
   if (fragment === null) return;
   const a = readyAnswer(q, policyVariant(cc, fragment));
@@ -313,7 +315,8 @@ function whenUnreachable(q: SuggestionInput, out: Suggestion[]): void {
 /** Suggestions that would change this answer (verdict, or a lost source IP for outside clients). */
 export function suggestionsFor(q: SuggestionInput): Suggestion[] {
   const out: Suggestion[] = [];
-  if (q.verdict === 'UNKNOWN' || !q.env.suggest) return out;
+  // An outside client without an address, where ipBlocks read it: no promise can be kept for it.
+  if (q.verdict === 'UNKNOWN' || !q.env.suggest || policyNeedsClientIp(q.env)) return out;
   if (q.verdict !== 'REACHABLE') whenUnreachable(q, out);
   const svcType = q.env.cc.services[q.sp.serviceIndex].model.type;
   const canBeLocal = svcType === 'NodePort' || svcType === 'LoadBalancer';

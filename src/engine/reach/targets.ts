@@ -98,7 +98,7 @@ export function answerTarget(cc: CompiledCluster, req: TargetRequest, profile: E
     ...policySteps([endpoint], cc.policyEnforcement, at),
   ];
   // An outside client without an address: an isolated pod's ipBlocks would decide.
-  const missing: MissingFact | null = !client.ipKnown && target.pod !== null && ingress.policies.length > 0 && index.enforced ? 'CLIENT_IP' : null;
+  const missing: MissingFact | null = !client.ipKnown && target.pod !== null && ingress.policies.length > 0 && index.enforced ? 'POLICY_CLIENT_IP' : null;
   const verdict: ReachVerdict = missing !== null ? 'UNKNOWN' : allowed ? 'REACHABLE' : 'UNREACHABLE';
   const sourceIp: SourceIp = !allowed || missing !== null
     ? { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' }
