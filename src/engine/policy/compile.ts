@@ -168,6 +168,23 @@ export function compilePolicies(model: ClusterModel, options: { readonly enforce
 }
 
 /**
+ * `index` with one more policy (one of the same namespace and name replaced): only that policy is
+ * compiled; the others, the namespace labels and the node addresses are shared (a suggestion's
+ * variant, policy/suggest.ts). Which policies select a pod is found again, as pods are asked about.
+ */
+export function withPolicy(index: PolicyIndex, policy: NetworkPolicyModel): PolicyIndex {
+  const byNamespace = new Map(index.byNamespace);
+  const key = `${policy.namespace}/${policy.name}`;
+  const list = (byNamespace.get(policy.namespace) ?? []).filter((p) => p.key !== key);
+  list.push(compilePolicy(policy, new Map()));
+  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  byNamespace.set(policy.namespace, list);
+  if (index.nodeAddresses === null) nodeAddressesOf(index, '');
+  const replaced = (index.byNamespace.get(policy.namespace) ?? []).some((p) => p.key === key);
+  return { ...index, count: index.count + (replaced ? 0 : 1), byNamespace, selections: new WeakMap() };
+}
+
+/**
  * `index` for a later version of its model with the same namespaces, policies and nodes (a
  * patch that wrote pods): what it caches per pod stays (pods are immutable objects, keyed by
  * identity), the node addresses (hostNetwork pods among them) are looked up again.

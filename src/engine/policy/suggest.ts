@@ -6,7 +6,7 @@
 import type { CompiledCluster } from '../compiled';
 import type { LabelSelectorModel, NetworkPolicyModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, PodModel, Protocol } from '../model';
 import type { EndpointOutcome } from '../results';
-import { compilePolicies } from './compile';
+import { compilePolicies, withPolicy } from './compile';
 
 /** A NetworkPolicy as the API creates it (from[]/to[] peers, as in Kubernetes). */
 export interface NetworkPolicyFragment {
@@ -90,6 +90,7 @@ export function policyModelOf(f: NetworkPolicyFragment): NetworkPolicyModel {
 }
 
 const VARIANTS = new WeakMap<CompiledCluster, Map<string, CompiledCluster>>();
+const VARIANTS_KEPT = 16;
 
 /** `cc` with the fragment's policy added (a policy of that name replaced): only the policies are compiled again. */
 export function policyVariant(cc: CompiledCluster, f: NetworkPolicyFragment): CompiledCluster {
@@ -98,9 +99,12 @@ export function policyVariant(cc: CompiledCluster, f: NetworkPolicyFragment): Co
   const key = JSON.stringify(f);
   let variant = byKey.get(key);
   if (variant === undefined) {
-    const policies = [...(cc.model.networkPolicies ?? []).filter((p) => p.namespace !== f.namespace || p.name !== f.name), policyModelOf(f)];
-    const model = { ...cc.model, networkPolicies: policies };
-    variant = Object.freeze({ ...cc, model, policies: compilePolicies(model, { enforced: cc.policyEnforcement.enforced }) });
+    const model = { ...cc.model, networkPolicies: [...(cc.model.networkPolicies ?? []).filter((p) => p.namespace !== f.namespace || p.name !== f.name), policyModelOf(f)] };
+    const added = policyModelOf(f);
+    const policies = cc.policies === null ? compilePolicies(model, { enforced: cc.policyEnforcement.enforced }) : withPolicy(cc.policies, added);
+    variant = Object.freeze({ ...cc, model, policies });
+    // The few latest only: every denied client may bring a fragment of its own.
+    if (byKey.size >= VARIANTS_KEPT) byKey.delete(byKey.keys().next().value as string);
     byKey.set(key, variant);
   }
   return variant;

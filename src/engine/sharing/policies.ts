@@ -21,21 +21,29 @@ function inRange(r: IpRange, ip: ParsedIp | null): boolean {
 /** An ingress ipBlock peer: matches an address in cidr and in none of except. */
 interface Block { readonly cidr: IpRange; readonly except: readonly IpRange[] }
 
-function blocksOf(index: PolicyIndex): Block[] {
-  const out: Block[] = [];
+/** The distinct ingress ipBlock peers, and a text naming them all (equal texts, equal blocks). */
+function blocksOf(index: PolicyIndex): { readonly blocks: Block[]; readonly fingerprint: string } {
+  const blocks: Block[] = [];
   const seen = new Set<string>();
   const add = (p: CompiledPolicy): void => {
     for (const rule of p.ingress ?? []) {
       for (const peer of rule.peers ?? []) {
         if (peer.kind !== 'ipBlock') continue;
         const key = [peer.cidr, ...peer.except].map((r) => `${r.lo}-${r.hi}`).join(',');
-        if (!seen.has(key)) { seen.add(key); out.push({ cidr: peer.cidr, except: peer.except }); }
+        if (!seen.has(key)) { seen.add(key); blocks.push({ cidr: peer.cidr, except: peer.except }); }
       }
     }
   };
   for (const list of index.byNamespace.values()) list.forEach(add);
-  return out;
+  return { blocks, fingerprint: [...seen].sort().join(';') };
 }
+
+/**
+ * Signatures per node list and set of blocks: a policy set compiled again with the same blocks
+ * (a suggestion's variant adding a rule without node addresses, a recompile of the same model)
+ * finds them here instead of matching every node against every block again.
+ */
+const SIGNATURES = new WeakMap<CompiledCluster['nodes'], Map<string, Signatures | null>>();
 
 const matches = (b: Block, ip: ParsedIp | null): boolean => inRange(b.cidr, ip) && !b.except.some((e) => inRange(e, ip));
 
@@ -48,8 +56,20 @@ const matches = (b: Block, ip: ParsedIp | null): boolean => inRange(b.cidr, ip) 
 interface Signatures { readonly of: Int32Array; readonly count: number }
 
 function signaturesOf(cc: CompiledCluster, index: PolicyIndex): Signatures | null {
-  const blocks = blocksOf(index);
+  const { blocks, fingerprint } = blocksOf(index);
   if (blocks.length === 0) return null;
+  let byBlocks = SIGNATURES.get(cc.nodes);
+  if (byBlocks === undefined) SIGNATURES.set(cc.nodes, (byBlocks = new Map()));
+  const known = byBlocks.get(fingerprint);
+  if (known !== undefined) return known;
+  const made = nodeSignatures(cc, blocks);
+  // A handful of block sets per node list (the cluster's, a few suggestions' variants).
+  if (byBlocks.size >= 8) byBlocks.delete(byBlocks.keys().next().value as string);
+  byBlocks.set(fingerprint, made);
+  return made;
+}
+
+function nodeSignatures(cc: CompiledCluster, blocks: readonly Block[]): Signatures | null {
   const ids = new Map<string, number>([['', 0]]);
   const of = new Int32Array(cc.nodes.length);
   for (const n of cc.nodes) {
