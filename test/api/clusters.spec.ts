@@ -338,3 +338,19 @@ describe('kube-proxy\'s own clusterCIDR (kubeProxy.clusterCidrs), apart from the
     expect(await snapshot(t)).toEqual(before);
   });
 });
+
+describe('the Kubernetes version and the nftables mode', () => {
+  const api = (method: 'get' | 'post' | 'patch', path: string) => t.http[method](path).set(bearer(tenant.apiKey));
+
+  it('warns that kube-proxy has no nftables mode before v1.29 and needs a feature gate before v1.31; nothing from v1.31', async () => {
+    const make = async (name: string, kubernetesVersion: string) =>
+      (await api('post', '/v1/clusters').send({ name, kubernetesVersion, proxyMode: 'NFTABLES' }).expect(201)).body as { id: string; warnings: string[] };
+    expect((await make('nft-128', '1.28.4')).warnings).toEqual([expect.stringContaining('no nftables mode before v1.29')]);
+    const gated = await make('nft-130', 'v1.30.2');
+    expect(gated.warnings).toEqual([expect.stringContaining('NFTablesProxyMode')]);
+    expect((await make('nft-131', '1.31.0')).warnings).toEqual([]);
+    // Upgrading the version clears it.
+    expect((await api('patch', `/v1/clusters/${gated.id}`).send({ kubernetesVersion: '1.33.1' }).expect(200)).body.warnings).toEqual([]);
+    expect((await api('post', '/v1/clusters').send({ name: 'ipt-128', kubernetesVersion: '1.28.4', proxyMode: 'IPTABLES' }).expect(201)).body.warnings).toEqual([]);
+  });
+});

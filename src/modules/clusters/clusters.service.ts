@@ -7,6 +7,7 @@ import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
 import { settingsChange } from '../topology/model-changes';
 import { policyObjectsIn } from '../analysis/topology-loader';
 import { rangeWarnings } from '../topology/address-ranges';
+import { proxyModeWarnings } from '../topology/proxy-mode-warnings';
 import { checkKubeProxyCidrs, detectorWarnings, kubeProxyCidrsOf, storedKubeProxyCidrs } from '../topology/kube-proxy-cidrs';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
@@ -26,7 +27,7 @@ export function toClusterView(row: ClusterRow): ClusterView {
     },
     networkPolicyEnforced: row.networkPolicyEnforced ?? null,
     version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
-    warnings: [...rangeWarnings(row), ...detectorWarnings(row)],
+    warnings: [...rangeWarnings(row), ...detectorWarnings(row), ...proxyModeWarnings(row)],
   };
 }
 
