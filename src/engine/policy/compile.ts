@@ -65,9 +65,13 @@ export interface PolicyIndex {
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
   /** Lazily: which policies select each pod (by object identity). */
   readonly selections: WeakMap<PodModel, Selection>;
+  /** A variant with one policy added in `namespace` (withPolicy): pods elsewhere are selected as in `index`. */
+  readonly parent?: { readonly index: PolicyIndex; readonly namespace: string };
   readonly model: Pick<ClusterModel, 'nodes' | 'pods'>;
   /** Lazily: node name -> its addresses (internal IPs and hostNetwork pods' IPs), canonical. */
   nodeAddresses: Map<string, ReadonlySet<string>> | null;
+  /** Lazily, for the policy join: the pod behind each compiled endpoint of this model version (policy/join.ts). */
+  readonly endpointPods: WeakMap<object, PodModel | null>;
 }
 
 export const NO_SELECTION: Selection = Object.freeze({ ingress: [], egress: [], ingressKeys: [], egressKeys: [] });
@@ -163,7 +167,7 @@ export function compilePolicies(model: ClusterModel, options: { readonly enforce
   return {
     enforced: options.enforced, count: policies.length, byNamespace,
     namespaceLabels: namespaceLabels(model), selections: new WeakMap(),
-    model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null,
+    model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null, endpointPods: new WeakMap(),
   };
 }
 
@@ -181,7 +185,7 @@ export function withPolicy(index: PolicyIndex, policy: NetworkPolicyModel): Poli
   byNamespace.set(policy.namespace, list);
   if (index.nodeAddresses === null) nodeAddressesOf(index, '');
   const replaced = (index.byNamespace.get(policy.namespace) ?? []).some((p) => p.key === key);
-  return { ...index, count: index.count + (replaced ? 0 : 1), byNamespace, selections: new WeakMap() };
+  return { ...index, count: index.count + (replaced ? 0 : 1), byNamespace, selections: new WeakMap(), parent: { index, namespace: policy.namespace } };
 }
 
 /**
@@ -190,7 +194,7 @@ export function withPolicy(index: PolicyIndex, policy: NetworkPolicyModel): Poli
  * identity), the node addresses (hostNetwork pods among them) are looked up again.
  */
 export function withModel(index: PolicyIndex, model: Pick<ClusterModel, 'nodes' | 'pods'>): PolicyIndex {
-  return { ...index, model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null };
+  return { ...index, model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null, endpointPods: new WeakMap() };
 }
 
 const IPBLOCKS = new WeakMap<object, boolean>();
@@ -214,7 +218,8 @@ export function selectionOf(index: PolicyIndex, pod: PodModel): Selection {
   if (pod.hostNetwork) return NO_SELECTION;
   const cached = index.selections.get(pod);
   if (cached !== undefined) return cached;
-  const selection = select(index, pod);
+  const parent = index.parent;
+  const selection = parent !== undefined && parent.namespace !== pod.namespace ? selectionOf(parent.index, pod) : select(index, pod);
   index.selections.set(pod, selection);
   return selection;
 }

@@ -12,7 +12,7 @@ import type { EndpointOutcome, EndpointPolicy, PolicyJudgement, Step } from '../
 import type { RuleId } from '../rules';
 import type { Enforcement } from './enforcement';
 import type { Env } from '../reach/types';
-import { hasIngressIpBlocks } from './compile';
+import { hasIngressIpBlocks, type PolicyIndex } from './compile';
 import { judgeEgress, judgeIngress } from './judge';
 import type { PolicyPeerRef } from './types';
 
@@ -25,10 +25,14 @@ function podAt(cc: CompiledCluster, ip: string): PodModel | null {
   return owner?.kind === 'POD' ? cc.model.pods[owner.index] : null;
 }
 
-function endpointPod(cc: CompiledCluster, ep: CompiledEndpoint): PodModel | null {
-  if (ep.podKey === null) return null;
-  const i = cc.podByKey.get(ep.podKey);
-  return i === undefined ? null : cc.model.pods[i];
+/** The endpoint's pod, cached per policy index (one per model version: pod writes make a new one). */
+function endpointPod(cc: CompiledCluster, index: PolicyIndex, ep: CompiledEndpoint): PodModel | null {
+  const known = index.endpointPods.get(ep);
+  if (known !== undefined) return known;
+  const i = ep.podKey === null ? undefined : cc.podByKey.get(ep.podKey);
+  const pod = i === undefined ? null : cc.model.pods[i];
+  index.endpointPods.set(ep, pod);
+  return pod;
 }
 
 /**
@@ -51,7 +55,7 @@ export function policedConnection(q: ConnectionContext, c: ConnectionOutcome): P
   const packet = q.packet;
   if (index === null || !c.connects || packet === undefined) return c;
   const { cc, endpoint } = q;
-  const target = endpointPod(cc, endpoint);
+  const target = endpointPod(cc, index, endpoint);
   const source = podAt(cc, packet.src.text);
   const egress = source === null ? NOT_A_POD[index.enforced ? 1 : 0] : judgeEgress(index, source, { ip: endpoint.ip, pod: target }, endpoint.port, packet.protocol);
   const seen = seenSource(cc, q, packet.src);

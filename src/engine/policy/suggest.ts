@@ -43,9 +43,13 @@ function policyName(what: string): string {
   return `svcpath-allow-${cleaned}`.slice(0, 63).replace(/-+$/, '');
 }
 
+const BY_KEY = new WeakMap<readonly NetworkPolicyModel[], ReadonlyMap<string, NetworkPolicyModel>>();
+
 function selectorOf(cc: CompiledCluster, key: string): LabelSelectorModel | null {
-  const p = (cc.model.networkPolicies ?? []).find((x) => `${x.namespace}/${x.name}` === key);
-  return p === undefined ? null : p.podSelector;
+  const list = cc.model.networkPolicies ?? [];
+  let byKey = BY_KEY.get(list);
+  if (byKey === undefined) BY_KEY.set(list, (byKey = new Map(list.map((p) => [`${p.namespace}/${p.name}`, p]))));
+  return byKey.get(key)?.podSelector ?? null;
 }
 
 /**
