@@ -1,6 +1,5 @@
 // Output shapes of trace() and reachability(). Plain data, safe to serialise.
-import type { Protocol } from './model';
-import type { NetworkPolicyFragment } from './policy/suggest';
+import type { LabelSelectorModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, Protocol } from './model';
 import type { PolicyReason } from './policy/types';
 import type { Rule, RuleId } from './rules';
 
@@ -187,6 +186,16 @@ export type SuggestionCode =
   | 'ENABLE_ELB_PASS_THROUGH'
   /** Add the NetworkPolicy in `networkPolicy` (a new one: policies are additive). */
   | 'ADD_NETWORK_POLICY';
+
+/** A NetworkPolicy as the API creates it (from[]/to[] peers, as in Kubernetes). */
+export interface NetworkPolicyFragment {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelectorModel;
+  readonly policyTypes: readonly ('Ingress' | 'Egress')[];
+  readonly ingress: readonly { readonly from: readonly NetworkPolicyPeerModel[]; readonly ports: readonly NetworkPolicyPortModel[] }[];
+  readonly egress: readonly { readonly to: readonly NetworkPolicyPeerModel[]; readonly ports: readonly NetworkPolicyPortModel[] }[];
+}
 
 export interface Suggestion {
   readonly code: SuggestionCode;

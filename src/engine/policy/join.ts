@@ -11,7 +11,6 @@ import type { PodModel } from '../model';
 import type { EndpointOutcome, EndpointPolicy, PolicyJudgement, Step } from '../results';
 import type { RuleId } from '../rules';
 import type { Enforcement } from './enforcement';
-import type { Env } from '../reach/types';
 import { hasIngressIpBlocks, type PolicyIndex } from './compile';
 import { judgeEgress, judgeIngress } from './judge';
 import type { PolicyPeerRef } from './types';
@@ -101,7 +100,7 @@ export function policyKey(p: EndpointPolicy | undefined): string {
  * Whether an outside client's missing address decides: it gave none (a stand-in stands for it)
  * and some enforced policy matches ingress by ipBlock.
  */
-export function policyNeedsClientIp(env: Pick<Env, 'cc' | 'client'>): boolean {
+export function policyNeedsClientIp(env: { readonly cc: CompiledCluster; readonly client: { readonly kind: string; readonly ipKnown: boolean } }): boolean {
   const index = env.cc.policies;
   return env.client.kind === 'EXTERNAL' && !env.client.ipKnown && index !== null && index.enforced && hasIngressIpBlocks(index);
 }

@@ -5,18 +5,8 @@
 // caller verifies it by asking again on the cluster with the policy added (policyVariant).
 import type { CompiledCluster } from '../compiled';
 import type { LabelSelectorModel, NetworkPolicyModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, PodModel, Protocol } from '../model';
-import type { EndpointOutcome } from '../results';
+import type { EndpointOutcome, NetworkPolicyFragment } from '../results';
 import { compilePolicies, withPolicy } from './compile';
-
-/** A NetworkPolicy as the API creates it (from[]/to[] peers, as in Kubernetes). */
-export interface NetworkPolicyFragment {
-  readonly namespace: string;
-  readonly name: string;
-  readonly podSelector: LabelSelectorModel;
-  readonly policyTypes: readonly ('Ingress' | 'Egress')[];
-  readonly ingress: readonly { readonly from: readonly NetworkPolicyPeerModel[]; readonly ports: readonly NetworkPolicyPortModel[] }[];
-  readonly egress: readonly { readonly to: readonly NetworkPolicyPeerModel[]; readonly ports: readonly NetworkPolicyPortModel[] }[];
-}
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
