@@ -92,15 +92,17 @@ describe('suggestions keep their word', () => {
 });
 
 describe('NetworkPolicy suggestions keep their word', () => {
+  const checked = new Map<string, number>();
   it.each(SETUPS.map((s) => [`${s.profile} ${s.network} ${s.proxy}`, s] as const))('%s: the truth clusters under each policy setup, every client', (_, setup) => {
-    const checked = new Map<string, number>();
     fc.assert(fc.property(truthSpec(setup), (spec) => {
       for (const set of POLICY_SETS) {
         const model = withPolicies(truthCluster(spec), set);
         expectKept(brokenPromises(model, suggestionClientsOf(model), checked));
       }
     }), { numRuns: 3 });
-    // Policies are the only thing these clusters' answers lose to besides the data plane: offered at least once.
-    expect(checked.get('ADD_NETWORK_POLICY') ?? 0).toBeGreaterThan(0);
+  });
+
+  it('offered the policy remedies on the way (the checks above are not vacuous)', () => {
+    expect(checked.get('ADD_NETWORK_POLICY') ?? 0).toBeGreaterThan(10);
   });
 });

@@ -57,7 +57,8 @@ export function allowingFragment(cc: CompiledCluster, endpoints: readonly Endpoi
   if (!e.policy.egress.allowed) {
     if (client === null) return null;
     const selector = selectorOf(cc, e.policy.egress.policies[0]);
-    const to = target === null ? hostBlock(e.ip) : podPeer(target, client.namespace);
+    // A hostNetwork pod is never selected: its node's address is.
+    const to = target === null || target.hostNetwork ? hostBlock(e.ip) : podPeer(target, client.namespace);
     return selector === null ? null : {
       namespace: client.namespace, name: policyName(`${client.name}-to-${target?.name ?? e.ip}`), podSelector: selector,
       policyTypes: ['Egress'], ingress: [], egress: [{ to: [to], ports }],
