@@ -72,8 +72,6 @@ export interface PolicyIndex {
   nodeAddresses: Map<string, ReadonlySet<string>> | null;
   /** Lazily, for the policy join: the pod behind each compiled endpoint of this model version (policy/join.ts). */
   readonly endpointPods: WeakMap<object, PodModel | null>;
-  /** Lazily, for the policy join: verdicts per judged pod and `peer ip|port|protocol` (policy/join.ts). */
-  readonly verdicts: { readonly ingress: WeakMap<PodModel, Map<string, unknown>>; readonly egress: WeakMap<PodModel, Map<string, unknown>> };
 }
 
 export const NO_SELECTION: Selection = Object.freeze({ ingress: [], egress: [], ingressKeys: [], egressKeys: [] });
@@ -169,7 +167,7 @@ export function compilePolicies(model: ClusterModel, options: { readonly enforce
   return {
     enforced: options.enforced, count: policies.length, byNamespace,
     namespaceLabels: namespaceLabels(model), selections: new WeakMap(),
-    model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null, endpointPods: new WeakMap(), verdicts: freshVerdicts(),
+    model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null, endpointPods: new WeakMap(),
   };
 }
 
@@ -187,7 +185,7 @@ export function withPolicy(index: PolicyIndex, policy: NetworkPolicyModel): Poli
   byNamespace.set(policy.namespace, list);
   if (index.nodeAddresses === null) nodeAddressesOf(index, '');
   const replaced = (index.byNamespace.get(policy.namespace) ?? []).some((p) => p.key === key);
-  return { ...index, count: index.count + (replaced ? 0 : 1), byNamespace, selections: new WeakMap(), verdicts: freshVerdicts(), parent: { index, namespace: policy.namespace } };
+  return { ...index, count: index.count + (replaced ? 0 : 1), byNamespace, selections: new WeakMap(), parent: { index, namespace: policy.namespace } };
 }
 
 /**
@@ -196,7 +194,7 @@ export function withPolicy(index: PolicyIndex, policy: NetworkPolicyModel): Poli
  * identity), the node addresses (hostNetwork pods among them) are looked up again.
  */
 export function withModel(index: PolicyIndex, model: Pick<ClusterModel, 'nodes' | 'pods'>): PolicyIndex {
-  return { ...index, model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null, endpointPods: new WeakMap(), verdicts: freshVerdicts() };
+  return { ...index, model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null, endpointPods: new WeakMap() };
 }
 
 const IPBLOCKS = new WeakMap<object, boolean>();
@@ -210,8 +208,6 @@ export function hasIngressIpBlocks(index: PolicyIndex): boolean {
   }
   return known;
 }
-
-export const freshVerdicts = (): PolicyIndex['verdicts'] => ({ ingress: new WeakMap(), egress: new WeakMap() });
 
 export function hasPolicies(index: PolicyIndex): boolean {
   return index.enforced && index.count > 0;

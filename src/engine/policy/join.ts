@@ -45,26 +45,6 @@ export function seenSource(cc: CompiledCluster, q: ConnectionContext, src: Parse
   return { ip: node.primaryIp[src.family] ?? node.internalIps[0] ?? src.text, pod: null };
 }
 
-/** Verdicts kept per judged pod; a pod's map is emptied past this size (a pod judged from very many addresses). */
-const VERDICTS_PER_POD = 4096;
-
-/**
- * A verdict of `pod` for (ip, port, protocol), judged once per policy index: a verdict depends on
- * the judged pod (its selection, its node, its container ports for named ports), the peer (whose
- * pod, if any, is the one owning ip in this model) and the port and protocol only.
- */
-function memoized(memo: WeakMap<PodModel, Map<string, unknown>>, pod: PodModel, ip: string, port: number, protocol: string, judge: () => PolicyJudgement): PolicyJudgement {
-  let byPeer = memo.get(pod);
-  if (byPeer === undefined) memo.set(pod, (byPeer = new Map()));
-  const key = `${ip}|${port}|${protocol}`;
-  const known = byPeer.get(key) as PolicyJudgement | undefined;
-  if (known !== undefined) return known;
-  if (byPeer.size >= VERDICTS_PER_POD) byPeer.clear();
-  const made = judge();
-  byPeer.set(key, made);
-  return made;
-}
-
 /**
  * `c` (the data plane's outcome of q) with the policy verdict: unchanged when the cluster has no
  * NetworkPolicy or the connection fails anyway; FAILS with the denying rule when a policy drops it.
@@ -76,11 +56,9 @@ export function policedConnection(q: ConnectionContext, c: ConnectionOutcome): P
   const { cc, endpoint } = q;
   const target = endpointPod(cc, index, endpoint);
   const source = podAt(cc, packet.src.text);
-  const egress = source === null ? NOT_A_POD[index.enforced ? 1 : 0] : memoized(index.verdicts.egress, source, endpoint.ip, endpoint.port, packet.protocol,
-    () => judgeEgress(index, source, { ip: endpoint.ip, pod: target }, endpoint.port, packet.protocol));
+  const egress = source === null ? NOT_A_POD[index.enforced ? 1 : 0] : judgeEgress(index, source, { ip: endpoint.ip, pod: target }, endpoint.port, packet.protocol);
   const seen = seenSource(cc, q, packet.src);
-  const ingress = target === null ? NOT_A_POD[index.enforced ? 1 : 0] : memoized(index.verdicts.ingress, target, seen.ip, endpoint.port, packet.protocol,
-    () => judgeIngress(index, target, seen, endpoint.port, packet.protocol));
+  const ingress = target === null ? NOT_A_POD[index.enforced ? 1 : 0] : judgeIngress(index, target, seen, endpoint.port, packet.protocol);
   // A masqueraded source is the processing node's address: the path's hop names the node (and
   // nodes of one answer class share outcomes), so the outcome says only that it is a node's.
   const policy: EndpointPolicy = { seenAs: q.masquerade ? null : seen.ip, egress, ingress };
