@@ -12,7 +12,7 @@ import type { EndpointOutcome, EndpointPolicy, PolicyJudgement, Step } from '../
 import type { RuleId } from '../rules';
 import type { Enforcement } from './enforcement';
 import { hasIngressIpBlocks, type PolicyIndex } from './compile';
-import { judgeEgress, judgeIngress } from './judge';
+import { judgeEgress, judgeIngress, notAPod } from './judge';
 import type { PolicyPeerRef } from './types';
 
 export interface PolicedOutcome extends ConnectionOutcome {
@@ -56,9 +56,9 @@ export function policedConnection(q: ConnectionContext, c: ConnectionOutcome): P
   const { cc, endpoint } = q;
   const target = endpointPod(cc, index, endpoint);
   const source = podAt(cc, packet.src.text);
-  const egress = source === null ? NOT_A_POD[index.enforced ? 1 : 0] : judgeEgress(index, source, { ip: endpoint.ip, pod: target }, endpoint.port, packet.protocol);
+  const egress = source === null ? notAPod(index) : judgeEgress(index, source, { ip: endpoint.ip, pod: target }, endpoint.port, packet.protocol);
   const seen = seenSource(cc, q, packet.src);
-  const ingress = target === null ? NOT_A_POD[index.enforced ? 1 : 0] : judgeIngress(index, target, seen, endpoint.port, packet.protocol);
+  const ingress = target === null ? notAPod(index) : judgeIngress(index, target, seen, endpoint.port, packet.protocol);
   // A masqueraded source is the processing node's address: the path's hop names the node (and
   // nodes of one answer class share outcomes), so the outcome says only that it is a node's.
   const policy: EndpointPolicy = { seenAs: q.masquerade ? null : seen.ip, egress, ingress };
@@ -67,10 +67,6 @@ export function policedConnection(q: ConnectionContext, c: ConnectionOutcome): P
   return { connects: true, rule: c.rule, policy };
 }
 
-const NOT_A_POD: readonly [PolicyJudgement, PolicyJudgement] = [
-  Object.freeze({ allowed: true, reason: 'NOT_ENFORCED', rule: 'K8S-NETPOL-NOT-ENFORCED', policies: [], allowedBy: null, caveats: [] }),
-  Object.freeze({ allowed: true, reason: 'NOT_A_POD', rule: 'K8S-NETPOL-NOT-A-POD', policies: [], allowedBy: null, caveats: [] }),
-];
 
 function sameJudgement(a: PolicyJudgement, b: PolicyJudgement): boolean {
   if (a === b) return true;

@@ -146,7 +146,7 @@ export function judgeIngress(index: PolicyIndex, destination: PodModel, source: 
 }
 
 /** A direction whose judged end is not a pod: nothing isolates it. */
-function notAPod(index: PolicyIndex): PolicyVerdict {
+export function notAPod(index: PolicyIndex): PolicyVerdict {
   return index.enforced ? NOT_A_POD : NOT_ENFORCED;
 }
 

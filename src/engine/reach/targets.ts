@@ -7,10 +7,9 @@ import { EngineInputError } from '../errors';
 import { parseIp, type ParsedIp } from '../ip';
 import type { PodModel, Protocol } from '../model';
 import { compilePolicies, type PolicyIndex } from '../policy/compile';
-import { judgeEgress, judgeIngress } from '../policy/judge';
+import { judgeEgress, judgeIngress, notAPod } from '../policy/judge';
 import { policySteps } from '../policy/join';
-import type { PolicyJudgement } from '../results';
-import type { AddressResult, EndpointOutcome, EndpointPolicy, MissingFact, ReachabilityResult, ReachVerdict, SourceIp, Step, Via } from '../results';
+import type { AddressResult, EndpointOutcome, EndpointPolicy, MissingFact, PolicyJudgement, ReachabilityResult, ReachVerdict, SourceIp, Step, Via } from '../results';
 import type { RuleId } from '../rules';
 import { rulesOf } from './build';
 import { resolveClient, type ReachabilityClient } from './client';
@@ -57,10 +56,6 @@ function targetOf(cc: CompiledCluster, req: TargetRequest, family: (ips: readonl
   return { kind: 'IP', name: ip.text, ip, pod: podAt(cc, ip.text) };
 }
 
-const notAPod = (enforced: boolean): PolicyJudgement => enforced
-  ? { allowed: true, reason: 'NOT_A_POD', rule: 'K8S-NETPOL-NOT-A-POD', policies: [], allowedBy: null, caveats: [] }
-  : { allowed: true, reason: 'NOT_ENFORCED', rule: 'K8S-NETPOL-NOT-ENFORCED', policies: [], allowedBy: null, caveats: [] };
-
 /** The rule that decided: a denial, else the allowance, else the destination's (or source's) own verdict. */
 function decidingRule(egress: PolicyJudgement, ingress: PolicyJudgement): RuleId {
   if (!egress.allowed) return egress.rule;
@@ -81,8 +76,8 @@ export function answerTarget(cc: CompiledCluster, req: TargetRequest, profile: E
   const protocol = req.protocol ?? 'TCP';
   const index = policiesOf(cc);
   const source = client.kind === 'POD' ? podAt(cc, src.text) : null;
-  const egress = source === null ? notAPod(index.enforced) : judgeEgress(index, source, { ip: target.ip.text, pod: target.pod }, req.port, protocol);
-  const ingress = target.pod === null ? notAPod(index.enforced) : judgeIngress(index, target.pod, { ip: src.text, pod: source }, req.port, protocol);
+  const egress = source === null ? notAPod(index) : judgeEgress(index, source, { ip: target.ip.text, pod: target.pod }, req.port, protocol);
+  const ingress = target.pod === null ? notAPod(index) : judgeIngress(index, target.pod, { ip: src.text, pod: source }, req.port, protocol);
   const policy: EndpointPolicy = { seenAs: src.text, egress, ingress };
   const allowed = egress.allowed && ingress.allowed;
   const rule = decidingRule(egress, ingress);
