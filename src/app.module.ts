@@ -1,4 +1,5 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DomainError } from './common/domain-error';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
@@ -125,5 +126,19 @@ export class AppModule {
 /** The one validation pipe (REST bodies and params, GraphQL arguments), with class-validator's metadata lookups memoised. */
 function validationPipe(options: ConstructorParameters<typeof ValidationPipe>[0]): ValidationPipe {
   cacheValidationMetadata();
-  return new ValidationPipe(options);
+  return new BodyValidationPipe(options);
+}
+
+/** Body types that are not input classes (raw bodies such as the import's): left as they come. */
+const RAW_BODIES: readonly unknown[] = [Object, Array, String, Number, Boolean, Buffer];
+
+/** The validation pipe, refusing a JSON body that is not an object (null, an array, a number, a string) before it is taken for `{}`. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const input = metadata.type === 'body' && typeof metadata.metatype === 'function' && !RAW_BODIES.includes(metadata.metatype);
+    if (input && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new DomainError('VALIDATION_FAILED', 'body: must be a JSON object', [{ field: 'body', message: 'must be a JSON object' }]);
+    }
+    return super.transform(value, metadata);
+  }
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { InputType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
@@ -36,7 +36,7 @@ export class ClientInput {
 @InputType('ReachabilityInput')
 export class ReachabilityInput {
   @Prop(ClientInput, { description: 'Exactly one of pod, node, external.' })
-  @ValidateNested() @Type(() => ClientInput) client!: ClientInput;
+  @IsDefined() @ValidateNested() @Type(() => ClientInput) client!: ClientInput;
 
   @Prop('string', { nullable: true, example: 'default/backend-nodeport', description: '"namespace/name" of the Service. Exactly one of service, pod and ip.' })
   @IsOptional() @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('service')) service?: string;
@@ -76,8 +76,8 @@ export class TraceDestinationInput {
 
 @InputType('TraceInput')
 export class TraceInput {
-  @Prop(TraceSourceInput) @ValidateNested() @Type(() => TraceSourceInput) source!: TraceSourceInput;
-  @Prop(TraceDestinationInput) @ValidateNested() @Type(() => TraceDestinationInput) destination!: TraceDestinationInput;
+  @Prop(TraceSourceInput) @IsDefined() @ValidateNested() @Type(() => TraceSourceInput) source!: TraceSourceInput;
+  @Prop(TraceDestinationInput) @IsDefined() @ValidateNested() @Type(() => TraceDestinationInput) destination!: TraceDestinationInput;
   @Prop('string', { nullable: true, example: 'node-1', description: 'The node that processes the packet (needed for LB/externalIP traffic).' })
   @IsOptional() @IsString() @MaxLength(253) node?: string;
 }

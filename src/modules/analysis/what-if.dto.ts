@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { InputType, ObjectType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
 import { KubeProxyOptionsInput } from '../clusters/cluster.dto';
@@ -18,19 +18,19 @@ const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$
 @InputType('ServiceChangeInput')
 export class ServiceChangeInput {
   @Prop('string', { example: 'default/backend-nodeport' }) @IsString() @Matches(NS_NAME, { message: 'service must be "namespace/name"' }) service!: string;
-  @Prop(UpdateServiceInput) @ValidateNested() @Type(() => UpdateServiceInput) set!: UpdateServiceInput;
+  @Prop(UpdateServiceInput) @IsDefined() @ValidateNested() @Type(() => UpdateServiceInput) set!: UpdateServiceInput;
 }
 
 @InputType('PodChangeInput')
 export class PodChangeInput {
   @Prop('string', { example: 'default/backend-1' }) @IsString() @Matches(NS_NAME, { message: 'pod must be "namespace/name"' }) pod!: string;
-  @Prop(UpdatePodInput) @ValidateNested() @Type(() => UpdatePodInput) set!: UpdatePodInput;
+  @Prop(UpdatePodInput) @IsDefined() @ValidateNested() @Type(() => UpdatePodInput) set!: UpdatePodInput;
 }
 
 @InputType('NodeChangeInput')
 export class NodeChangeInput {
   @Prop('string', { example: 'node-1' }) @IsString() @MaxLength(253) node!: string;
-  @Prop(UpdateNodeInput) @ValidateNested() @Type(() => UpdateNodeInput) set!: UpdateNodeInput;
+  @Prop(UpdateNodeInput) @IsDefined() @ValidateNested() @Type(() => UpdateNodeInput) set!: UpdateNodeInput;
 }
 
 @InputType('NetworkPolicyChangesInput')
@@ -72,7 +72,7 @@ export class ChangeInput {
 @InputType('WhatIfInput')
 export class WhatIfInput {
   @Prop(ChangeInput, { description: 'Applied in memory only; nothing is written.' })
-  @ValidateNested() @Type(() => ChangeInput) change!: ChangeInput;
+  @IsDefined() @ValidateNested() @Type(() => ChangeInput) change!: ChangeInput;
 
   @Prop(ReachabilityInput, { nullable: true, description: 'The question to ask before and after (this or trace).' })
   @IsOptional() @ValidateNested() @Type(() => ReachabilityInput) reachability?: ReachabilityInput;
