@@ -139,6 +139,28 @@ class BodyValidationPipe extends ValidationPipe {
     if (input && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw new DomainError('VALIDATION_FAILED', 'body: must be a JSON object', [{ field: 'body', message: 'must be a JSON object' }]);
     }
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') checkShape(value, metadata.type === 'body' ? 'body' : metadata.data ?? metadata.type);
     return super.transform(value, metadata);
+  }
+}
+
+/** Deeper than this, a request's JSON is refused before validation (which recurses: 10,000 levels overflowed the stack). */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * Walks an input without recursion: nested deeper than MAX_INPUT_DEPTH, or a string holding a NUL
+ * character (PostgreSQL refuses them in text, 22021), is a 400 naming where.
+ */
+function checkShape(value: unknown, root: string): void {
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new DomainError('VALIDATION_FAILED', `${path}: must not contain a NUL character`, [{ field: path, message: 'must not contain a NUL character' }]);
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
+    if (depth >= MAX_INPUT_DEPTH) throw new DomainError('VALIDATION_FAILED', `${path}: nested deeper than ${MAX_INPUT_DEPTH} levels`, [{ field: path, message: `nested deeper than ${MAX_INPUT_DEPTH} levels` }]);
+    for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`, depth: depth + 1 });
   }
 }

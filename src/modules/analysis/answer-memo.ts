@@ -113,6 +113,8 @@ export class AnswerMemo {
   /** Sends the remembered answer to this question if there is a current one, else lets the request through. */
   private answer(request: MemoRequest, reply: FastifyReply, route: string, tenantId: string, done: HookHandlerDoneFunction): void {
     const question = this.question(request, route, tenantId);
+    // A body too deep to write out is no question to remember: validation refuses it.
+    if (question === null) return done();
     request.memoQuestion = question;
     const remembered = this.entries.get(question);
     if (remembered === undefined) return done();
@@ -143,8 +145,12 @@ export class AnswerMemo {
   }
 
   /** Tenant + route + path and query parameters + body: the question, as asked by this caller. */
-  private question(request: MemoRequest, route: string, tenantId: string): string {
-    return `${tenantId}\n${route}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.query ?? null)}\n${JSON.stringify(request.body ?? null)}`;
+  private question(request: MemoRequest, route: string, tenantId: string): string | null {
+    try {
+      return `${tenantId}\n${route}\n${JSON.stringify(request.params)}\n${JSON.stringify(request.query ?? null)}\n${JSON.stringify(request.body ?? null)}`;
+    } catch {
+      return null;
+    }
   }
 
   /**
