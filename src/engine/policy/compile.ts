@@ -1,7 +1,7 @@
 // compilePolicies(): NetworkPolicies indexed by namespace, sorted by name, their selectors turned
 // into predicates and their CIDRs into numeric ranges. Cheap by design: nothing here walks the
 // pods; what depends on a pod (which policies select it) is computed on first use and cached.
-import { canonicalIp, parseCidr } from '../ip';
+import { canonicalIp, parseCidr, type ParsedIp } from '../ip';
 import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, NetworkPolicyRuleModel, PodModel, Protocol } from '../model';
 import { compileSelector, MATCH_ALL, type LabelPredicate, type Labels } from './selectors';
 
@@ -87,6 +87,16 @@ function rangeOf(text: string): IpRange | null {
   const shift = BigInt(128 - c.bits);
   const lo = (c.prefix as bigint) << shift;
   return { family: 6, lo, hi: lo + (1n << shift) - 1n };
+}
+
+/** Whether `ip` lies in range `r` (a null address lies in none). */
+export function inRange(r: IpRange, ip: ParsedIp | null): boolean {
+  return ip !== null && ip.family === r.family && ip.value >= r.lo && ip.value <= r.hi;
+}
+
+/** Whether an ipBlock peer (cidr minus every except) holds `ip`. */
+export function blockHolds(peer: { readonly cidr: IpRange; readonly except: readonly IpRange[] }, ip: ParsedIp | null): boolean {
+  return inRange(peer.cidr, ip) && !peer.except.some((e) => inRange(e, ip));
 }
 
 /** Policies repeat CIDRs (cluster-wide blocks, the same except lists): each is parsed once per compile. */
@@ -183,6 +193,7 @@ export function withPolicy(index: PolicyIndex, policy: NetworkPolicyModel): Poli
   list.push(compilePolicy(policy, new Map()));
   list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   byNamespace.set(policy.namespace, list);
+  // Built on the cluster's index first, so that the variant shares the map instead of building its own.
   if (index.nodeAddresses === null) nodeAddressesOf(index, '');
   const replaced = (index.byNamespace.get(policy.namespace) ?? []).some((p) => p.key === key);
   return { ...index, count: index.count + (replaced ? 0 : 1), byNamespace, selections: new WeakMap(), parent: { index, namespace: policy.namespace } };

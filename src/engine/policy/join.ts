@@ -19,7 +19,8 @@ export interface PolicedOutcome extends ConnectionOutcome {
   readonly policy?: EndpointPolicy;
 }
 
-function podAt(cc: CompiledCluster, ip: string): PodModel | null {
+/** The pod (not a hostNetwork one: those addresses are their node's) that owns `ip`. */
+export function podAt(cc: CompiledCluster, ip: string): PodModel | null {
   const owner = cc.ipOwner.get(ip);
   return owner?.kind === 'POD' ? cc.model.pods[owner.index] : null;
 }

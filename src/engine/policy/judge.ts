@@ -6,8 +6,8 @@
 import { canonicalIp, parseIp, type ParsedIp } from '../ip';
 import type { PodModel, Protocol } from '../model';
 import {
-  namespaceMatches, nodeAddressesOf, NO_SELECTION, selectionOf,
-  type CompiledPeer, type CompiledPolicy, type CompiledPort, type CompiledRule, type IpRange, type PolicyIndex, type Selection,
+  blockHolds, namespaceMatches, nodeAddressesOf, NO_SELECTION, selectionOf,
+  type CompiledPeer, type CompiledPolicy, type CompiledPort, type CompiledRule, type PolicyIndex, type Selection,
 } from './compile';
 import type { ConnectionVerdict, PolicyAllowance, PolicyPeerRef, PolicyReason, PolicyRuleId, PolicyVerdict } from './types';
 
@@ -43,11 +43,6 @@ interface Ask {
   parsed: ParsedIp | null | undefined;
 }
 
-function inRange(r: IpRange, ip: ParsedIp): boolean {
-  if (r.family === 4) return ip.family === 4 && ip.value >= r.lo && ip.value <= r.hi;
-  return ip.family === 6 && ip.value >= r.lo && ip.value <= r.hi;
-}
-
 function peerMatches(index: PolicyIndex, policy: CompiledPolicy, peer: CompiledPeer, ask: Ask): Match {
   switch (peer.kind) {
     case 'pods': {
@@ -59,9 +54,7 @@ function peerMatches(index: PolicyIndex, policy: CompiledPolicy, peer: CompiledP
     }
     case 'ipBlock': {
       if (ask.parsed === undefined) ask.parsed = parseIp(ask.peer.ip);
-      const ip = ask.parsed;
-      if (ip === null || !inRange(peer.cidr, ip)) return Match.None;
-      for (const e of peer.except) if (inRange(e, ip)) return Match.None;
+      if (!blockHolds(peer, ask.parsed)) return Match.None;
       return ask.peerPod === null ? Match.Plain : Match.IpBlockOnPod;
     }
     case 'none': return Match.None;

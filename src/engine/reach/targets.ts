@@ -8,7 +8,7 @@ import { parseIp, type ParsedIp } from '../ip';
 import type { PodModel, Protocol } from '../model';
 import { compilePolicies, type PolicyIndex } from '../policy/compile';
 import { judgeEgress, judgeIngress, notAPod } from '../policy/judge';
-import { policySteps } from '../policy/join';
+import { podAt, policySteps } from '../policy/join';
 import type { AddressResult, EndpointOutcome, EndpointPolicy, MissingFact, PolicyJudgement, ReachabilityResult, ReachVerdict, SourceIp, Step, Via } from '../results';
 import type { RuleId } from '../rules';
 import { rulesOf } from './build';
@@ -26,11 +26,6 @@ function policiesOf(cc: CompiledCluster): PolicyIndex {
   let index = EMPTY.get(cc);
   if (index === undefined) EMPTY.set(cc, (index = compilePolicies({ ...cc.model, networkPolicies: [] }, { enforced: cc.policyEnforcement.enforced })));
   return index;
-}
-
-function podAt(cc: CompiledCluster, ip: string): PodModel | null {
-  const owner = cc.ipOwner.get(ip);
-  return owner?.kind === 'POD' ? cc.model.pods[owner.index] : null;
 }
 
 interface Target {

@@ -5,18 +5,12 @@
 // told apart by the ipBlocks their addresses match (a signature mixed into every class key), and
 // every connection outcome is asked. A profile whose cluster enforces no policy keeps its own sharing.
 import type { CompiledCluster } from '../compiled';
-import type { ParsedIp } from '../ip';
-import type { CompiledPolicy, IpRange, PolicyIndex } from '../policy/compile';
+import { blockHolds, type CompiledPolicy, type IpRange, type PolicyIndex } from '../policy/compile';
 import type { EngineProfile } from '../reach/types';
 import { NO_SHARING, type Sharing } from './sharing';
 
 const PLACED = new WeakMap<Sharing, Sharing>();
 const PROFILES = new WeakMap<EngineProfile, Map<Sharing, EngineProfile>>();
-
-function inRange(r: IpRange, ip: ParsedIp | null): boolean {
-  if (ip === null || ip.family !== r.family) return false;
-  return ip.value >= r.lo && ip.value <= r.hi;
-}
 
 /** An ingress ipBlock peer: matches an address in cidr and in none of except. */
 interface Block { readonly cidr: IpRange; readonly except: readonly IpRange[] }
@@ -44,8 +38,6 @@ function blocksOf(index: PolicyIndex): { readonly blocks: Block[]; readonly fing
  * finds them here instead of matching every node against every block again.
  */
 const SIGNATURES = new WeakMap<CompiledCluster['nodes'], Map<string, Signatures | null>>();
-
-const matches = (b: Block, ip: ParsedIp | null): boolean => inRange(b.cidr, ip) && !b.except.some((e) => inRange(e, ip));
 
 /**
  * Nodes told apart by the ingress ipBlocks their primary addresses (the masquerade source, see
@@ -75,7 +67,7 @@ function nodeSignatures(cc: CompiledCluster, blocks: readonly Block[]): Signatur
   for (const n of cc.nodes) {
     let key = '';
     for (let b = 0; b < blocks.length; b++) {
-      if (matches(blocks[b], n.parsedPrimary[4]) || matches(blocks[b], n.parsedPrimary[6])) key += `${b},`;
+      if (blockHolds(blocks[b], n.parsedPrimary[4]) || blockHolds(blocks[b], n.parsedPrimary[6])) key += `${b},`;
     }
     let id = ids.get(key);
     if (id === undefined) ids.set(key, (id = ids.size));
