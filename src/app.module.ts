@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { ADMIN_TOKEN, ApiKeyAuthenticator, AuthGuard } from './common/auth';
 import { graphqlErrorOf, ProblemFilter, validationError } from './common/errors';
 import { cacheValidationMetadata } from './common/validation-metadata-cache';
+import { LIMITS, limitsWith, LimitsOverrides } from './config/limits';
 import { DATABASE_URL, PrismaService } from './prisma/prisma.service';
 import { ClustersController } from './modules/clusters/clusters.controller';
 import { ClustersResolver } from './modules/clusters/clusters.resolver';
@@ -52,6 +53,8 @@ export interface AppOptions {
   /** Operator token for creating tenants; null disables those routes. */
   readonly adminToken: string | null;
   readonly cache?: Partial<CacheOptions>;
+  /** Bounds on requests, GraphQL documents, clients and shutdown; unset ones are DEFAULT_LIMITS. */
+  readonly limits?: LimitsOverrides;
 }
 
 @Module({})
@@ -97,6 +100,7 @@ export class AppModule {
       providers: [
         { provide: DATABASE_URL, useValue: options.databaseUrl },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
+        { provide: LIMITS, useValue: limitsWith(options.limits) },
         { provide: CACHE_OPTIONS, useValue: { ...DEFAULT_CACHE_OPTIONS, ...options.cache } },
         PrismaService, ChangeFeed, ApiKeyAuthenticator,
         ClusterStore, TopologyLoader, ModelCache,

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   log('info', database.embedded ? `embedded PostgreSQL ready (data in ${config.dataDir})` : 'connected to DATABASE_URL',
     { appliedMigrations: database.appliedMigrations });
   const adminToken = resolveAdminToken(config, database.embedded);
-  const app = await createApp({ databaseUrl: database.runtimeUrl, adminToken, logLevel: config.logLevel, cache: { answerBytes: config.answerMemoMb * 2 ** 20 } });
+  const app = await createApp({ databaseUrl: database.runtimeUrl, adminToken, logLevel: config.logLevel, cache: { answerBytes: config.answerMemoMb * 2 ** 20 }, limits: config.limits });
   const demo = config.seedDemo ? await seedDemo(app, config.dataDir) : null;
 
   let stopping = false;

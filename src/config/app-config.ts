@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Limits, readLimits } from './limits';
 
 /** Everything the service reads from its environment, validated once at boot. */
 export interface AppConfig {
@@ -15,6 +16,8 @@ export interface AppConfig {
   readonly seedDemo: boolean;
   /** Memory for remembered analysis responses (AnswerMemo), in MiB; 0 turns it off. */
   readonly answerMemoMb: number;
+  /** Request, connection, GraphQL, rate and shutdown bounds (see limits.ts). */
+  readonly limits: Limits;
 }
 
 export class ConfigError extends Error {}
@@ -65,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     seedDemo: env.SVCPATH_DEMO !== 'false',
     answerMemoMb: readMegabytes('SVCPATH_ANSWER_MEMO_MB', env.SVCPATH_ANSWER_MEMO_MB, 64),
+    limits: readLimits(env),
   };
 }
