@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { REQUEST_LIMIT } from '../modules/import/import-body';
-import { DomainError, ErrorCode, FieldIssue } from './domain-error';
+import { DomainError, ErrorCode, FieldIssue, STATUS_OF } from './domain-error';
 import { Problem, problemOf } from './errors';
 
 /** The request id the examples carry (the app gives each request a UUID unless the client sent x-request-id). */
@@ -18,7 +18,7 @@ export class ProblemView {
   @ApiProperty({ example: 'Invalid input' }) title!: string;
   @ApiProperty({ example: 400 }) status!: number;
   @ApiProperty({ example: "ports[0].nodePort: must be in the cluster's NodePort range 30000-32767" }) detail!: string;
-  @ApiProperty({ example: 'VALIDATION_FAILED', enum: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNPROCESSABLE', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'INTERNAL'] })
+  @ApiProperty({ example: 'VALIDATION_FAILED', enum: [...Object.keys(STATUS_OF), 'INTERNAL'] })
   code!: string;
   @ApiPropertyOptional({ type: [FieldIssueView], description: 'Each offending field of the input, when the problem is about fields.' }) errors?: FieldIssueView[];
   @ApiPropertyOptional({ description: 'The id of the rule the input broke, when one did.', example: 'CCE-ELB-PASSTHROUGH-IPVS-SAME-LB' }) rule?: string;

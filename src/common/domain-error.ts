@@ -10,7 +10,15 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UNPROCESSABLE'
   | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'REQUEST_TIMEOUT'
+  | 'PRECONDITION_FAILED'
+  | 'PRECONDITION_REQUIRED'
+  | 'RATE_LIMITED'
+  | 'URI_TOO_LONG'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNAVAILABLE'
+  | 'QUERY_TOO_COMPLEX';
 
 export interface FieldIssue {
   /** Path of the offending field in the input, e.g. `ports[0].nodePort`. */
@@ -27,6 +35,14 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  REQUEST_TIMEOUT: 408,
+  PRECONDITION_FAILED: 412,
+  PRECONDITION_REQUIRED: 428,
+  RATE_LIMITED: 429,
+  URI_TOO_LONG: 414,
+  METHOD_NOT_ALLOWED: 405,
+  UNAVAILABLE: 503,
+  QUERY_TOO_COMPLEX: 400,
 };
 
 const TITLE_OF: Record<ErrorCode, string> = {
@@ -38,6 +54,14 @@ const TITLE_OF: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: 'Payload too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   UNPROCESSABLE: 'Unprocessable input',
+  REQUEST_TIMEOUT: 'Request timeout',
+  PRECONDITION_FAILED: 'Precondition failed',
+  PRECONDITION_REQUIRED: 'Precondition required',
+  RATE_LIMITED: 'Too many requests',
+  URI_TOO_LONG: 'URI too long',
+  METHOD_NOT_ALLOWED: 'Method not allowed',
+  UNAVAILABLE: 'Service unavailable',
+  QUERY_TOO_COMPLEX: 'Query too complex',
 };
 
 export class DomainError extends Error {
