@@ -8,6 +8,7 @@ import pino from 'pino';
 import { AppModule, AppOptions } from './app.module';
 import { AnswerMemo } from './modules/analysis/answer-memo';
 import { problemOf, sendProblem } from './common/errors';
+import { Lifecycle } from './common/lifecycle';
 
 export interface CreateAppOptions extends AppOptions {
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -57,6 +58,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // First of all hooks: while shutting down, new requests are refused and in-flight ones counted.
+  app.get(Lifecycle).install(fastify);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);

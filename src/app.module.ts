@@ -7,6 +7,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { ADMIN_TOKEN, ApiKeyAuthenticator, AuthGuard } from './common/auth';
 import { graphqlErrorOf, ProblemFilter, validationError } from './common/errors';
+import { Lifecycle } from './common/lifecycle';
 import { cacheValidationMetadata } from './common/validation-metadata-cache';
 import { LIMITS, limitsWith, LimitsOverrides } from './config/limits';
 import { DATABASE_URL, PrismaService } from './prisma/prisma.service';
@@ -102,7 +103,7 @@ export class AppModule {
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
         { provide: LIMITS, useValue: limitsWith(options.limits) },
         { provide: CACHE_OPTIONS, useValue: { ...DEFAULT_CACHE_OPTIONS, ...options.cache } },
-        PrismaService, ChangeFeed, ApiKeyAuthenticator,
+        Lifecycle, PrismaService, ChangeFeed, ApiKeyAuthenticator,
         ClusterStore, TopologyLoader, ModelCache,
         AnalysisService, AnalysisResolver, AnswerMemo,
         TenantsService, TenantsResolver,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
+import { Lifecycle } from './common/lifecycle';
 import { ConfigError, loadConfig } from './config/app-config';
 import { openDatabase, resolveAdminToken } from './db/database';
 import { seedDemo } from './demo/seed';
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log('info', `${signal}: draining requests and shutting down`);
+    const grace = config.limits.http.shutdownGraceMs;
+    log('info', `${signal}: draining requests (grace ${grace} ms) and shutting down`);
+    const drained = await app.get(Lifecycle).drain(app.getHttpServer(), grace);
+    log(drained.finished ? 'info' : 'error', drained.finished
+      ? `drained in ${drained.ms} ms`
+      : `grace period over after ${drained.ms} ms: ${drained.cut} request(s) cut`, { ...drained });
     await app.close();
     await database.stop();
     process.exit(0);
