@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, RequestListener, STATUS_CODES } from 'node:http';
+import { Socket } from 'node:net';
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
+import { FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import pino from 'pino';
 import { AppModule, AppOptions } from './app.module';
 import { AnswerMemo } from './modules/analysis/answer-memo';
 import { problemOf, sendProblem } from './common/errors';
 import { Lifecycle } from './common/lifecycle';
+import { DomainError, ErrorCode } from './common/domain-error';
+import { limitsWith } from './config/limits';
+import { limitRouteBodies } from './modules/import/import-body';
 
 export interface CreateAppOptions extends AppOptions {
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -35,9 +40,39 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
+/** The problem a router-level error stands for (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH, …), without the URL it carries. */
+function frameworkError(error: { code?: string; statusCode?: number }): DomainError {
+  if (error.code === 'FST_ERR_BAD_URL') return DomainError.invalid('path', 'is not a valid URL: bad percent-encoding');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return new DomainError('URI_TOO_LONG', 'path: a path parameter is longer than 100 characters', [{ field: 'path', message: 'a path parameter is longer than 100 characters' }]);
+  return new DomainError('VALIDATION_FAILED', 'the request could not be routed');
+}
+
+const CLIENT_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'REQUEST_TIMEOUT', detail: 'the request did not arrive in time (see SVCPATH_REQUEST_TIMEOUT_MS, SVCPATH_HEADERS_TIMEOUT_MS)' },
+  HPE_HEADER_OVERFLOW: { code: 'VALIDATION_FAILED', detail: 'headers: larger than the server takes (16 KiB)' },
+};
+
+/**
+ * A request Node's HTTP parser refused or timed out (Fastify's clientErrorHandler): a problem+json
+ * written straight to the socket, which then closes. Nothing of the request is echoed.
+ */
+function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = error.code !== undefined ? CLIENT_ERRORS[error.code] : undefined;
+  const problem = problemOf(new DomainError(known?.code ?? 'VALIDATION_FAILED', known?.detail ?? 'the request is not valid HTTP/1.1'), randomUUID());
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : problem.status;
+  const body = JSON.stringify({ ...problem, status });
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nx-request-id: ${problem.requestId}\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
 /** Builds the application exactly as `main.ts` serves it (tests use this too). */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const level = options.logLevel ?? 'info';
+  const { http } = limitsWith(options.limits);
   // Logs go to stdout asynchronously: a slow reader (a pipe to a log shipper) must never stall
   // request handling, as a synchronous write does by sleeping until the pipe drains. Flushed on close.
   const logStream = level === 'silent' ? null : pino.destination({ dest: 1, sync: false });
@@ -52,12 +87,29 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     // The import route's limit (kubectl dumps of large clusters); other routes: REQUEST_LIMIT.
     bodyLimit: 512 * 1024 * 1024,
     trustProxy: false,
+    // Timeouts (limits.http): the whole request must arrive within requestTimeoutMs and its headers
+    // within headersTimeoutMs (checked every second), else 408; an idle kept-alive connection closes
+    // after keepAliveTimeoutMs. Node's defaults (300 s, 60 s, checked every 30 s) let a client
+    // trickling a body hold a connection for minutes.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    serverFactory: (handler: RequestListener) => createServer({
+      requestTimeout: http.requestTimeoutMs, headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs),
+      keepAliveTimeout: http.keepAliveTimeoutMs, connectionsCheckingInterval: 1_000,
+    }, handler),
+    // Errors found before a request reaches a route (a malformed request line or header, a timeout,
+    // a bad URL encoding, a path parameter over the router's limit) are problem+json too, and never
+    // echo the request back.
+    clientErrorHandler: clientError,
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, problemOf(frameworkError(error), String(request.id))),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[level] }),
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Before the routes are registered (app.init): their body limits.
+  limitRouteBodies(fastify);
   // First of all hooks: while shutting down, new requests are refused and in-flight ones counted.
   app.get(Lifecycle).install(fastify);
   fastify.addHook('onSend', (request, reply, payload, done) => {

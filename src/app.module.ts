@@ -10,6 +10,7 @@ import { graphqlErrorOf, ProblemFilter, validationError } from './common/errors'
 import { Lifecycle } from './common/lifecycle';
 import { cacheValidationMetadata } from './common/validation-metadata-cache';
 import { LIMITS, limitsWith, LimitsOverrides } from './config/limits';
+import { checkFieldsAndCost, limitRules, tokenLimitError } from './modules/graphql/graphql-limits';
 import { DATABASE_URL, PrismaService } from './prisma/prisma.service';
 import { ClustersController } from './modules/clusters/clusters.controller';
 import { ClustersResolver } from './modules/clusters/clusters.resolver';
@@ -58,9 +59,13 @@ export interface AppOptions {
   readonly limits?: LimitsOverrides;
 }
 
+/** Statuses a GraphQL request refused as a whole answers with (see the errorFormatter); others are 400. */
+const WHOLE_REQUEST_STATUSES: readonly number[] = [413, 415, 429, 503];
+
 @Module({})
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
+    const graphqlLimits = limitsWith(options.limits).graphql;
     return {
       module: AppModule,
       imports: [
@@ -73,6 +78,20 @@ export class AppModule {
           jit: 1,
           path: '/graphql',
           context: (req: FastifyRequest, reply: FastifyReply) => ({ req, reply }),
+          // The limits (modules/graphql/graphql-limits): tokens at parse, depth and aliases (and
+          // introspection when it is off) with the validation rules, fields and cost with the
+          // request's variables just before execution. Each refusal is QUERY_TOO_COMPLEX.
+          graphql: { parseOptions: { maxTokens: graphqlLimits.maxTokens } },
+          validationRules: limitRules(graphqlLimits),
+          hooks: {
+            preExecution: (schema, document, context, variables) => {
+              const body = context.reply?.request.body as { operationName?: unknown } | undefined;
+              const query = context.reply?.request.query as { operationName?: unknown } | undefined;
+              const operationName = body?.operationName ?? query?.operationName;
+              const refused = checkFieldsAndCost(graphqlLimits, schema, document, variables, typeof operationName === 'string' ? operationName : undefined);
+              if (refused) throw refused;
+            },
+          },
           errorFormatter: (execution, context) => {
             // Resolver errors already are typed GraphQLErrors (ProblemFilter); keep HTTP 200 with
             // `errors`, as GraphQL clients expect, and never leak anything else.
@@ -84,6 +103,8 @@ export class AppModule {
             });
             const errors = flat.map((error) => {
               if (error.extensions?.code) return error;
+              const tooManyTokens = tokenLimitError(error);
+              if (tooManyTokens) return tooManyTokens;
               // No original error: graphql-js rejected the document or its variables (user input).
               // An original GraphQLError: a variable's value failed coercion (an enum value the
               // type lacks: `Variable "$i" got invalid value "X" at "i.type"; ...`), user input too.
@@ -92,8 +113,12 @@ export class AppModule {
               }
               return graphqlErrorOf(error.originalError, requestId, error);
             });
-            const rejected = execution.data === undefined || (execution.data === null && errors.every((e) => e.extensions.status === 400));
-            return { statusCode: rejected ? 400 : 200, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } };
+            // A request refused as a whole answers the HTTP status of its problem when that status is
+            // about the request itself (too large, wrong type, too many requests, unavailable); 400 otherwise.
+            const whole = errors.map((e) => e.extensions.status).find((s): s is number => typeof s === 'number' && WHOLE_REQUEST_STATUSES.includes(s));
+            const rejected = execution.data === undefined
+              || (execution.data === null && errors.every((e) => e.extensions.status === 400 || WHOLE_REQUEST_STATUSES.includes(e.extensions.status as number)));
+            return { statusCode: rejected ? whole ?? 400 : 200, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } };
           },
         }),
       ],

@@ -1,8 +1,9 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiBody, ApiBodyOptions, ApiParam } from '@nestjs/swagger';
 import {
-  BAD_OPERATOR_TOKEN, JSON_BODY, MISSING_ID, NO_KEY, NO_OPERATOR_TOKEN, Problems, RouteProblems, UNSUPPORTED_TYPE, WRITE,
+  BAD_OPERATOR_TOKEN, example415, JSON_BODY, MISSING_ID, NO_KEY, NO_OPERATOR_TOKEN, Problems, RouteProblems, WRITE,
 } from './api-problems';
+import { unsupportedType } from '../modules/import/import-body';
 
 /**
  * The OpenAPI examples refer to the demo cluster (src/demo/seed.ts: cluster cce-demo, nodes
@@ -377,7 +378,7 @@ export const IMPORT_PROBLEMS = {
     409: P.of('Address in use', 'CONFLICT', 'item 0 (Pod default/frontend-2): status.podIPs[0]: 172.16.0.11 is already used by pod default/backend-1 in this cluster',
       [{ field: 'items[0].status.podIPs[0]', message: '172.16.0.11 is already used by pod default/backend-1 in this cluster' }]),
     413: P.of('Archive too large unpacked', 'PAYLOAD_TOO_LARGE', 'archive: the archive unpacks to more than 512 MiB', [{ field: 'archive.size', message: 'the archive unpacks to more than 512 MiB' }]),
-    415: [UNSUPPORTED_TYPE, P.of('Not a document type', 'UNSUPPORTED_MEDIA_TYPE', 'send the document as application/json, application/yaml, application/x-yaml, text/yaml, application/gzip, application/x-gzip, application/x-tar, application/x-gtar, not text/plain')],
+    415: [example415('Not a document type (XML)', unsupportedType('application/xml', true)), example415('Not a document type (text)', unsupportedType('text/plain', true))],
     422: P.of('Nothing to import', 'UNPROCESSABLE', 'nothing to import (nodes, pods, services, endpointslices or a KubeProxyConfiguration): the document holds no object at all',
       [{ field: 'document', message: 'nothing to import: no object at all' }]),
   },

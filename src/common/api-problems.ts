@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { REQUEST_LIMIT } from '../modules/import/import-body';
+import { REQUEST_LIMIT, unsupportedType } from '../modules/import/import-body';
 import { DomainError, ErrorCode, FieldIssue, STATUS_OF } from './domain-error';
 import { Problem, problemOf } from './errors';
 
@@ -64,9 +64,11 @@ export const READ_SCOPE = example('A read-scoped key', new DomainError('FORBIDDE
 export const NO_OPERATOR_TOKEN = example('No operator token configured', new DomainError('FORBIDDEN', 'no operator token is configured on this server (set SVCPATH_ADMIN_TOKEN)'));
 /** What Fastify answers for a JSON body over REQUEST_LIMIT (here: one of 9 MiB). */
 export const TOO_LARGE = example('Body over 8 MiB', Object.assign(
-  new Error(`Request body is too large (${9 * 1024 * 1024} bytes; at most ${REQUEST_LIMIT} here, imports excepted)`), { statusCode: 413 }));
+  new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }));
 /** What Fastify answers for a body of a type no parser reads (e.g. application/xml). */
-export const UNSUPPORTED_TYPE = example('Not JSON', Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }));
+export const UNSUPPORTED_TYPE = example('Not JSON', unsupportedType('application/xml', false));
+/** A 415 example of a route's own (`unsupportedType`). */
+export const example415 = (summary: string, error: DomainError): ProblemExample => example(summary, error);
 export const INTERNAL = example('Unexpected failure', new Error('internal'));
 
 type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500;

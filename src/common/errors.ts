@@ -4,6 +4,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { Prisma } from '../generated/prisma/client';
 import { DomainError, ErrorCode, FieldIssue } from './domain-error';
+import { REQUEST_LIMIT } from '../modules/import/import-body';
 
 /** Flattens class-validator's tree into `field.path[0].leaf: message` issues. */
 export function validationIssues(errors: ValidationError[], parent = ''): FieldIssue[] {
@@ -48,6 +49,9 @@ export function toDomainError(error: unknown): DomainError | null {
     return new DomainError(code, message);
   }
   const status = (error as { statusCode?: unknown }).statusCode;
+  if ((error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new DomainError('PAYLOAD_TOO_LARGE', `body: larger than this route takes (at most ${REQUEST_LIMIT} bytes; an import up to 512 MiB)`, [{ field: 'body', message: `larger than ${REQUEST_LIMIT} bytes` }]);
+  }
   if (typeof status === 'number' && FRAMEWORK_CODES[status]) {
     // Fastify's own errors (malformed JSON, unsupported content type, body too large).
     return new DomainError(FRAMEWORK_CODES[status], (error as Error).message.replace(/^FST_\w+: /, ''));

@@ -7,14 +7,16 @@
 export const LIMITS = Symbol('LIMITS');
 
 export interface GraphqlLimits {
-  /** Deepest selection nesting a document may have. */
+  /** Deepest field nesting an operation may have (fragments expanded, introspection left out). */
   readonly maxDepth: number;
   /** Most aliased fields in one document. */
   readonly maxAliases: number;
-  /** Most field selections in one document (fragments expanded). */
+  /** Most field selections in the operation run (fragments expanded, introspection left out). */
   readonly maxFields: number;
-  /** Highest cost a document may have: a scalar costs 1; an analysis field costs what it costs (see graphql-limits). */
+  /** Highest cost an operation may have: a scalar costs 1; an analysis field costs what it costs (see modules/graphql/cost-model). */
   readonly maxCost: number;
+  /** Most lexical tokens in a document; the parser stops at the first one over. */
+  readonly maxTokens: number;
   /** Whether introspection queries are answered. */
   readonly introspection: boolean;
   /** Whether the GraphiQL playground is served at /graphiql. */
@@ -48,7 +50,11 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  graphql: { maxDepth: 12, maxAliases: 30, maxFields: 1_000, maxCost: 5_000, introspection: true, playground: true },
+  // Every documented query (README, docs/, the tests', the playground's, the benchmark's) is well
+  // under these: at most 7 deep, 3 aliases, 154 fields, cost 1,600 (a 50-row page, 30 selections a row)
+  // and 256 tokens (test/api/graphql-limits.spec.ts measures them). A cost of 5,000 is 24
+  // reachabilities or a 500-row page of 9 fields; 10,000 tokens hold 1,000 fields with arguments.
+  graphql: { maxDepth: 12, maxAliases: 30, maxFields: 1_000, maxCost: 5_000, maxTokens: 10_000, introspection: true, playground: true },
   http: { requestTimeoutMs: 120_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, shutdownGraceMs: 25_000 },
   rate: { perKey: 1_200, perOperator: 120, windowSeconds: 60 },
 };
@@ -98,6 +104,7 @@ export function readLimits(env: NodeJS.ProcessEnv): Limits {
       maxAliases: integer(env, 'SVCPATH_GRAPHQL_MAX_ALIASES', d.graphql.maxAliases, 0, 100_000),
       maxFields: integer(env, 'SVCPATH_GRAPHQL_MAX_FIELDS', d.graphql.maxFields, 1, 1_000_000),
       maxCost: integer(env, 'SVCPATH_GRAPHQL_MAX_COST', d.graphql.maxCost, 1, 100_000_000),
+      maxTokens: integer(env, 'SVCPATH_GRAPHQL_MAX_TOKENS', d.graphql.maxTokens, 100, 10_000_000),
       introspection: flag(env, 'SVCPATH_GRAPHQL_INTROSPECTION', !production),
       playground: flag(env, 'SVCPATH_GRAPHIQL', !production),
     },
