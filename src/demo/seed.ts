@@ -21,7 +21,7 @@ const CLUSTER = 'cce-demo';
  * setting whose in-cluster failures the page tabulates.
  */
 async function buildDemoCluster(app: INestApplicationContext, tenantId: string): Promise<string> {
-  const cluster = await app.get(ClustersService).create(tenantId, {
+  const { body: cluster } = await app.get(ClustersService).create(tenantId, {
     name: CLUSTER, profile: 'CCE', kubernetesVersion: '1.31', networkModel: 'TUNNEL', proxyMode: 'IPTABLES',
     clusterCidrs: ['172.16.0.0/16'], serviceCidrs: ['10.247.0.0/16'],
   });

@@ -43,7 +43,7 @@ const get = async (path: string) => (await t.http.get(path).set(bearer(tenant.ap
 
 /** The stored topology of a cluster, without what differs between clusters (ids, timestamps). */
 async function topology(clusterId: string): Promise<Record<string, unknown[]>> {
-  const strip = (items: Record<string, unknown>[]) => items.map(({ id: _i, clusterId: _c, createdAt: _a, updatedAt: _u, ...rest }) => rest);
+  const strip = (items: Record<string, unknown>[]) => items.map(({ id: _i, clusterId: _c, createdAt: _a, updatedAt: _u, version: _v, ...rest }) => rest);
   const out: Record<string, unknown[]> = {};
   for (const kind of ['nodes', 'pods', 'services']) out[kind] = strip((await get(`/v1/clusters/${clusterId}/${kind}?limit=200`)).items);
   const c = new Client({ connectionString: t.adminUrl });

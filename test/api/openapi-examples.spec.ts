@@ -466,6 +466,19 @@ function provocations(): Record<string, () => Promise<Sent>> {
     'PATCH /v1/clusters/{clusterId}/networkpolicies/{networkPolicyId} 400 endport-with-a-named-port': async () =>
       call('patch', `${demoPath()}/networkpolicies/${await idIn(demo.clusterId, 'networkpolicies', 'default/limit-egress')}`, { ingress: [{ ports: [{ port: 'http', endPort: 90 }] }] }),
     'POST /v1/clusters/{clusterId}/import 422 nothing-to-import': () => call('post', `${demoPath()}/import`, { apiVersion: 'v1', kind: 'List', items: [] }),
+    // An If-Match naming no current ETag ("0": versions start at 1) is a 412 on every PATCH and DELETE of an object.
+    ...Object.fromEntries(([
+      ['/v1/clusters/{clusterId}', async () => demoPath()],
+      ['/v1/clusters/{clusterId}/nodes/{nodeId}', async () => `${demoPath()}/nodes/${await idIn(demo.clusterId, 'nodes', 'node-1')}`],
+      ['/v1/clusters/{clusterId}/pods/{podId}', async () => `${demoPath()}/pods/${await idIn(demo.clusterId, 'pods', 'default/backend-1')}`],
+      ['/v1/clusters/{clusterId}/services/{serviceId}', async () => `${demoPath()}/services/${await idIn(demo.clusterId, 'services', 'default/backend-nodeport')}`],
+      ['/v1/clusters/{clusterId}/namespaces/{namespaceId}', async () => `${demoPath()}/namespaces/${await idIn(demo.clusterId, 'namespaces', 'shop')}`],
+      ['/v1/clusters/{clusterId}/networkpolicies/{networkPolicyId}', async () => `${demoPath()}/networkpolicies/${await idIn(demo.clusterId, 'networkpolicies', 'default/limit-egress')}`],
+    ] as const).flatMap(([path, url]) => (['patch', 'delete'] as const).map((method) => [`${method.toUpperCase()} ${path} 412 stale-etag`, async (): Promise<Sent> => {
+      const req = t.http[method](await url()).set(bearer(demo.apiKey)).set('if-match', '"0"');
+      const res = method === 'patch' ? await req.send({}) : await req;
+      return { status: res.status, body: res.body as unknown, headers: res.headers as Record<string, string> };
+    }]))),
   };
 }
 

@@ -100,7 +100,7 @@ describe('Services over REST', () => {
     expect(np.ports.map((p: { nodePort: number }) => p.nodePort)).toEqual([30000, 30001]);
 
     const relabelled = await t.http.patch(`${base}/${np.id}`).set(auth()).send({ labels: { l: '2' } }).expect(200);
-    expect(relabelled.body).toEqual({ ...np, labels: { l: '2' }, updatedAt: relabelled.body.updatedAt });
+    expect(relabelled.body).toEqual({ ...np, labels: { l: '2' }, version: np.version + 1, updatedAt: relabelled.body.updatedAt });
 
     // http keeps 30000 (and gets a new targetPort), dns goes away, https gets a new NodePort.
     const reported = await t.http.patch(`${base}/${np.id}`).set(auth()).send({ ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'https', port: 443 }] }).expect(200);

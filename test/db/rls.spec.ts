@@ -8,14 +8,14 @@ let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
 let runtime: Client;
-const TABLES = ['tenants', 'api_keys', 'clusters', 'nodes', 'pods', 'services', 'endpoint_slices', 'address_claims', 'namespaces', 'network_policies'];
+const TABLES = ['tenants', 'api_keys', 'clusters', 'nodes', 'pods', 'services', 'endpoint_slices', 'address_claims', 'namespaces', 'network_policies', 'idempotency_keys'];
 
 beforeAll(async () => {
   t = await startTestApp();
   a = await createTenant(t, 'rls-a');
   b = await createTenant(t, 'rls-b');
   for (const tenant of [a, b]) {
-    const c = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c1' }).expect(201);
+    const c = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('idempotency-key', 'rls').send({ name: 'c1' }).expect(201);
     await t.http.post(`/v1/clusters/${c.body.id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n1', internalIps: ['10.0.0.1'] }).expect(201);
     await t.http.post(`/v1/clusters/${c.body.id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: 'p1', ips: ['10.244.0.1'] }).expect(201);
     await t.http.post(`/v1/clusters/${c.body.id}/services`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: 's1', ports: [{ port: 80 }] }).expect(201);

@@ -100,7 +100,7 @@ export class ClusterView {
   @Prop(NodePortRange) nodePortRange!: NodePortRange;
   @Prop(KubeProxyOptions) kubeProxy!: KubeProxyOptions;
   @Prop('boolean', { nullable: true, description: 'Whether the network plugin enforces NetworkPolicy; null = the profile\'s default.' }) networkPolicyEnforced!: boolean | null;
-  @Prop('int', { description: 'Bumped by every change to the cluster or anything in it.' }) version!: number;
+  @Prop('int', { description: 'Bumped by every change to the cluster or anything in it (a PATCH that changes nothing leaves it); its ETag is this number, quoted.' }) version!: number;
   @Prop('string', { description: 'RFC 3339' }) createdAt!: string;
   @Prop('string', { description: 'RFC 3339' }) updatedAt!: string;
   @Prop('string', {

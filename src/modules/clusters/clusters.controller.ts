@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { ApiBodyExamples, ApiIdParam, CLUSTER_EXAMPLES, CLUSTER_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
+import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
+import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { PageArgs } from '../topology/paging';
 import { ClusterPage, ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
@@ -18,9 +20,10 @@ export class ClustersController {
   @Post()
   @ApiBodyExamples(CreateClusterInput, CLUSTER_EXAMPLES.create)
   @ApiProblems(CLUSTER_PROBLEMS.create)
-  @ApiCreatedResponse({ type: ClusterView })
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateClusterInput): Promise<ClusterView> {
-    return this.service.create(auth.tenantId, input);
+  @IdempotentCreate()
+  @ApiCreatedResponse({ type: ClusterView, headers: REPLAYED_HEADER })
+  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateClusterInput, @IdempotencyKeyHeader() key: IdempotencyKey | null): Promise<Created<ClusterView>> {
+    return this.service.create(auth.tenantId, input, key);
   }
 
   @Get()
@@ -33,7 +36,8 @@ export class ClustersController {
   @Get(':clusterId')
   @ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
   @ApiProblems(CLUSTER_PROBLEMS.get)
-  @ApiOkResponse({ type: ClusterView })
+  @ApiOkResponse({ type: ClusterView, headers: ETAG_HEADER })
+  @ReturnsEtag()
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') id: string): Promise<ClusterView> {
     return this.service.get(auth.tenantId, id);
   }
@@ -42,17 +46,22 @@ export class ClustersController {
   @ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
   @ApiBodyExamples(UpdateClusterInput, CLUSTER_EXAMPLES.update)
   @ApiProblems(CLUSTER_PROBLEMS.update)
-  @ApiOkResponse({ type: ClusterView })
-  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') id: string, @Body() input: UpdateClusterInput): Promise<ClusterView> {
-    return this.service.update(auth.tenantId, id, input);
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ClusterView, headers: ETAG_HEADER })
+  @ReturnsEtag()
+  update(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') id: string, @Body() input: UpdateClusterInput, @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<ClusterView> {
+    return this.service.update(auth.tenantId, id, input, ifMatch);
   }
 
   @Delete(':clusterId')
   @HttpCode(204)
   @ApiIdParam('clusterId', PLACEHOLDER.newCluster)
   @ApiProblems(CLUSTER_PROBLEMS.remove)
+  @ApiIfMatch()
   @ApiNoContentResponse({ description: 'Deleted with everything in it.' })
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') id: string): Promise<void> {
-    return this.service.remove(auth.tenantId, id);
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+    return this.service.remove(auth.tenantId, id, ifMatch);
   }
 }

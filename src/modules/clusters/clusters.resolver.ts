@@ -20,8 +20,8 @@ export class ClustersResolver {
   }
 
   @Mutation(() => ClusterView)
-  createCluster(@CurrentAuth() auth: AuthContext, @Args('input') input: CreateClusterInput): Promise<ClusterView> {
-    return this.service.create(auth.tenantId, input);
+  async createCluster(@CurrentAuth() auth: AuthContext, @Args('input') input: CreateClusterInput): Promise<ClusterView> {
+    return (await this.service.create(auth.tenantId, input)).body;
   }
 
   @Mutation(() => ClusterView)

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
+import { checkIfMatch, IfMatch } from '../../common/etag';
+import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
 import { parseCidr } from '../../common/net';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { Page, PageArgs, decodeCursor, pageOf } from '../topology/paging';
@@ -11,6 +13,7 @@ import { proxyModeWarnings } from '../topology/proxy-mode-warnings';
 import { checkKubeProxyCidrs, detectorWarnings, kubeProxyCidrsOf, storedKubeProxyCidrs } from '../topology/kube-proxy-cidrs';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
+import { changesNothing, holdCluster } from './cluster-writes';
 
 export type Settings = Omit<ClusterRow, 'tenantId' | 'id' | 'version' | 'createdAt' | 'updatedAt'>;
 
@@ -118,10 +121,11 @@ function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Sett
 export class ClustersService {
   constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
 
-  async create(tenantId: string, input: CreateClusterInput): Promise<ClusterView> {
+  /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
+  async create(tenantId: string, input: CreateClusterInput, key: IdempotencyKey | null = null): Promise<Created<ClusterView>> {
     const settings = settingsFrom(input, null);
     checkSettings(settings);
-    return this.prisma.forTenant(tenantId, async (tx) => {
+    return createOnce(this.prisma, tenantId, key, async (tx) => {
       await this.ensureNameFree(tx, settings.name, null);
       const row = await tx.cluster.create({ data: { tenantId, id: randomUUID(), ...settings } });
       return toClusterView(row);
@@ -144,21 +148,26 @@ export class ClustersService {
     });
   }
 
-  async update(tenantId: string, id: string, input: UpdateClusterInput): Promise<ClusterView> {
+  /** `ifMatch` (REST If-Match): the cluster's version must be one it names. A PATCH that changes nothing bumps no version. */
+  async update(tenantId: string, id: string, input: UpdateClusterInput, ifMatch: IfMatch | null = null): Promise<ClusterView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
-      const current = await this.store.lock(tx, tenantId, id);
+      const current = await holdCluster(tx, this.store, tenantId, id);
+      checkIfMatch(ifMatch, current.version);
       const settings = settingsFrom(input, current);
       checkSettings(settings);
+      if (changesNothing(current, settings)) return toClusterView(current);
       if (settings.name !== current.name) await this.ensureNameFree(tx, settings.name, id);
       await this.store.checkContentsFit(tx, current, settings);
+      await this.store.lock(tx, tenantId, id);
       const row = await tx.cluster.update({ where: { tenantId_id: { tenantId, id } }, data: settings });
       this.store.changed(tx, row, settingsChange(row, await policyObjectsIn(tx, row)));
       return toClusterView(row);
     });
   }
 
-  async remove(tenantId: string, id: string): Promise<void> {
+  async remove(tenantId: string, id: string, ifMatch: IfMatch | null = null): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
+      checkIfMatch(ifMatch, (await holdCluster(tx, this.store, tenantId, id)).version);
       await this.store.lock(tx, tenantId, id);
       await tx.cluster.delete({ where: { tenantId_id: { tenantId, id } } });
     });

@@ -66,18 +66,19 @@ export function planPolicies(
 export const planChanges = (plan: PolicyPlan): boolean =>
   plan.namespaces.length + plan.policies.length + plan.deleted.namespaces.length + plan.deleted.networkPolicies.length > 0;
 
+/** Writes the plan: only changed objects are in it, so each update bumps the object's version (its ETag). */
 export async function writePolicies(tx: TenantTx, cluster: ClusterRow, plan: PolicyPlan): Promise<void> {
   const { tenantId, id: clusterId } = cluster;
   const ids = (list: { id: string }[]) => list.map((d) => d.id);
   if (plan.deleted.namespaces.length) await tx.namespace.deleteMany({ where: { tenantId, clusterId, id: { in: ids(plan.deleted.namespaces) } } });
   if (plan.deleted.networkPolicies.length) await tx.networkPolicy.deleteMany({ where: { tenantId, clusterId, id: { in: ids(plan.deleted.networkPolicies) } } });
   for (const n of plan.namespaces) {
-    if (n.row) await tx.namespace.update({ where: { tenantId_id: { tenantId, id: n.id } }, data: { labels: n.data.labels } });
+    if (n.row) await tx.namespace.update({ where: { tenantId_id: { tenantId, id: n.id } }, data: { labels: n.data.labels, version: { increment: 1 } } });
     else await tx.namespace.create({ data: { tenantId, clusterId, id: n.id, ...n.data } });
   }
   for (const p of plan.policies) {
     const columns = specColumns(p.data.spec);
-    if (p.row) await tx.networkPolicy.update({ where: { tenantId_id: { tenantId, id: p.id } }, data: columns });
+    if (p.row) await tx.networkPolicy.update({ where: { tenantId_id: { tenantId, id: p.id } }, data: { ...columns, version: { increment: 1 } } });
     else await tx.networkPolicy.create({ data: { tenantId, clusterId, id: p.id, namespace: p.data.namespace, name: p.data.name, ...columns } });
   }
 }

@@ -216,7 +216,10 @@ function recordType(kind: Kind): string {
 
 const value = (c: Column) => (c.type === 'jsonb' ? `x."${c.key}"::jsonb` : `x."${c.key}"`);
 
-/** Creates and updates the objects: per table, one INSERT ... SELECT and one UPDATE ... FROM per chunk. */
+/** The kinds whose rows carry a version (their REST ETag): an update bumps it; only changed rows are updated (the import leaves unchanged ones out). */
+const VERSIONED: ReadonlySet<Kind> = new Set(['nodes', 'pods', 'services']);
+
+/** Creates and updates the objects: per table, one INSERT ... SELECT (version 1) and one UPDATE ... FROM (version + 1) per chunk. */
 export async function writeAll(batch: WriteBatch, cluster: ClusterRow, changes: Change[]): Promise<void> {
   const { tenantId, id: clusterId } = cluster;
   for (const kind of Object.keys(TABLES) as Kind[]) {
@@ -232,7 +235,7 @@ export async function writeAll(batch: WriteBatch, cluster: ClusterRow, changes: 
     }
     for (const part of chunks(ofKind.filter((c) => c.row))) {
       await batch.send(
-        `UPDATE ${table} AS t SET ${columns.map((c) => `${c.column} = ${value(c)}`).join(', ')}, updated_at = now()
+        `UPDATE ${table} AS t SET ${columns.map((c) => `${c.column} = ${value(c)}`).join(', ')}, updated_at = now()${VERSIONED.has(kind) ? ', version = t.version + 1' : ''}
           FROM json_to_recordset($2::json) AS ${recordType(kind)}
           WHERE t.tenant_id = $1::uuid AND t.id = x."id"`,
         tenantId, jsonRows(kind, part));

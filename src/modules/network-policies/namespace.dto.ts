@@ -25,6 +25,7 @@ export class NamespaceView {
   @Prop('string') clusterId!: string;
   @Prop('string') name!: string;
   @Prop('stringMap', { description: 'Always holds kubernetes.io/metadata.name = name.' }) labels!: Record<string, string>;
+  @Prop('int', { description: 'Bumped by every change to this object; its ETag is this number, quoted.' }) version!: number;
   @Prop('string') createdAt!: string;
   @Prop('string') updatedAt!: string;
 }

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
+import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
+import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { PageArgs } from '../topology/paging';
 import { CreateNamespaceInput, NamespacePage, NamespaceView, UpdateNamespaceInput } from './namespace.dto';
@@ -20,9 +22,12 @@ export class NamespacesController {
   @Post()
   @ApiBodyExamples(CreateNamespaceInput, NAMESPACE_EXAMPLES.create)
   @ApiProblems(NAMESPACE_PROBLEMS.create)
-  @ApiCreatedResponse({ type: NamespaceView })
-  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNamespaceInput): Promise<NamespaceView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  @IdempotentCreate()
+  @ApiCreatedResponse({ type: NamespaceView, headers: REPLAYED_HEADER })
+  create(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNamespaceInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<NamespaceView>> {
+    return this.service.create(auth.tenantId, clusterId, input, key);
   }
 
   @Get()
@@ -35,7 +40,8 @@ export class NamespacesController {
   @Get(':namespaceId')
   @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
   @ApiProblems(NAMESPACE_PROBLEMS.get)
-  @ApiOkResponse({ type: NamespaceView })
+  @ApiOkResponse({ type: NamespaceView, headers: ETAG_HEADER })
+  @ReturnsEtag()
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string): Promise<NamespaceView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
@@ -44,17 +50,22 @@ export class NamespacesController {
   @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
   @ApiBodyExamples(UpdateNamespaceInput, NAMESPACE_EXAMPLES.update)
   @ApiProblems(NAMESPACE_PROBLEMS.update)
-  @ApiOkResponse({ type: NamespaceView })
-  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string, @Body() input: UpdateNamespaceInput): Promise<NamespaceView> {
-    return this.service.update(auth.tenantId, clusterId, id, input);
+  @ApiIfMatch()
+  @ApiOkResponse({ type: NamespaceView, headers: ETAG_HEADER })
+  @ReturnsEtag()
+  update(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string, @Body() input: UpdateNamespaceInput, @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<NamespaceView> {
+    return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
 
   @Delete(':namespaceId')
   @HttpCode(204)
   @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
   @ApiProblems(NAMESPACE_PROBLEMS.remove)
+  @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string): Promise<void> {
-    return this.service.remove(auth.tenantId, clusterId, id);
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

@@ -20,8 +20,8 @@ export class NamespacesResolver {
   }
 
   @Mutation(() => NamespaceView)
-  createNamespace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNamespaceInput): Promise<NamespaceView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  async createNamespace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNamespaceInput): Promise<NamespaceView> {
+    return (await this.service.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => NamespaceView)

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
+import { checkIfMatch, IfMatch } from '../../common/etag';
+import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
 import { Namespace } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { policyObjectsIn } from '../analysis/topology-loader';
+import { changesNothing, holdCluster } from '../clusters/cluster-writes';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { settingsChange } from '../topology/model-changes';
 import { decodeCursor, Page, PageArgs, pageOf } from '../topology/paging';
@@ -13,7 +16,7 @@ import { namespaceLabels } from './network-policy-rules';
 export function toNamespaceView(row: Namespace): NamespaceView {
   return {
     id: row.id, clusterId: row.clusterId, name: row.name, labels: row.labels as Record<string, string>,
-    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -21,9 +24,10 @@ export function toNamespaceView(row: Namespace): NamespaceView {
 export class NamespacesService {
   constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
 
-  async create(tenantId: string, clusterId: string, input: CreateNamespaceInput): Promise<NamespaceView> {
+  /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
+  async create(tenantId: string, clusterId: string, input: CreateNamespaceInput, key: IdempotencyKey | null = null): Promise<Created<NamespaceView>> {
     const labels = namespaceLabels(input.name, input.labels);
-    return this.prisma.forTenant(tenantId, async (tx) => {
+    return createOnce(this.prisma, tenantId, key, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       if (await tx.namespace.findUnique({ where: { tenantId_clusterId_name: { tenantId, clusterId, name: input.name } }, select: { id: true } })) {
         throw DomainError.conflict('name', `a namespace named "${input.name}" already exists in this cluster`);
@@ -54,22 +58,26 @@ export class NamespacesService {
     });
   }
 
-  async update(tenantId: string, clusterId: string, id: string, input: UpdateNamespaceInput): Promise<NamespaceView> {
+  /** `ifMatch` (REST If-Match): the namespace's version must be one it names. A PATCH that changes nothing bumps no version. */
+  async update(tenantId: string, clusterId: string, id: string, input: UpdateNamespaceInput, ifMatch: IfMatch | null = null): Promise<NamespaceView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
-      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      await holdCluster(tx, this.store, tenantId, clusterId);
       const current = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, current.version);
       // null (allowed by the optional field) means "not given", as for the other resources.
       const labels = input.labels == null ? undefined : namespaceLabels(current.name, input.labels);
-      const row = await tx.namespace.update({ where: { tenantId_id: { tenantId, id } }, data: { labels } });
+      if (changesNothing(current, { labels })) return toNamespaceView(current);
+      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      const row = await tx.namespace.update({ where: { tenantId_id: { tenantId, id } }, data: { labels, version: { increment: 1 } } });
       await this.changed(tx, cluster);
       return toNamespaceView(row);
     });
   }
 
-  async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
+  async remove(tenantId: string, clusterId: string, id: string, ifMatch: IfMatch | null = null): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
-      await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, (await this.find(tx, tenantId, clusterId, id)).version); // a 412 rolls the cluster's version back
       await tx.namespace.delete({ where: { tenantId_id: { tenantId, id } } });
       await this.changed(tx, cluster);
     });

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
+import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
+import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { NamespacedPageArgs } from '../topology/paging';
 import { CreateNetworkPolicyInput, NetworkPolicyPage, NetworkPolicyView, UpdateNetworkPolicyInput } from './network-policy.dto';
@@ -20,9 +22,12 @@ export class NetworkPoliciesController {
   @Post()
   @ApiBodyExamples(CreateNetworkPolicyInput, NETWORK_POLICY_EXAMPLES.create)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.create)
-  @ApiCreatedResponse({ type: NetworkPolicyView })
-  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNetworkPolicyInput): Promise<NetworkPolicyView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  @IdempotentCreate()
+  @ApiCreatedResponse({ type: NetworkPolicyView, headers: REPLAYED_HEADER })
+  create(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNetworkPolicyInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<NetworkPolicyView>> {
+    return this.service.create(auth.tenantId, clusterId, input, key);
   }
 
   @Get()
@@ -35,7 +40,8 @@ export class NetworkPoliciesController {
   @Get(':networkPolicyId')
   @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.get)
-  @ApiOkResponse({ type: NetworkPolicyView })
+  @ApiOkResponse({ type: NetworkPolicyView, headers: ETAG_HEADER })
+  @ReturnsEtag()
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string): Promise<NetworkPolicyView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
@@ -44,17 +50,22 @@ export class NetworkPoliciesController {
   @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
   @ApiBodyExamples(UpdateNetworkPolicyInput, NETWORK_POLICY_EXAMPLES.update)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.update)
-  @ApiOkResponse({ type: NetworkPolicyView })
-  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string, @Body() input: UpdateNetworkPolicyInput): Promise<NetworkPolicyView> {
-    return this.service.update(auth.tenantId, clusterId, id, input);
+  @ApiIfMatch()
+  @ApiOkResponse({ type: NetworkPolicyView, headers: ETAG_HEADER })
+  @ReturnsEtag()
+  update(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string, @Body() input: UpdateNetworkPolicyInput, @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<NetworkPolicyView> {
+    return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
 
   @Delete(':networkPolicyId')
   @HttpCode(204)
   @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.remove)
+  @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string): Promise<void> {
-    return this.service.remove(auth.tenantId, clusterId, id);
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

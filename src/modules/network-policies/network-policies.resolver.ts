@@ -20,8 +20,8 @@ export class NetworkPoliciesResolver {
   }
 
   @Mutation(() => NetworkPolicyView)
-  createNetworkPolicy(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNetworkPolicyInput): Promise<NetworkPolicyView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  async createNetworkPolicy(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNetworkPolicyInput): Promise<NetworkPolicyView> {
+    return (await this.service.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => NetworkPolicyView)

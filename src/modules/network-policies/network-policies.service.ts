@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { LabelSelectorModel, NetworkPolicyPeerModel, NetworkPolicyRuleModel } from '../../engine';
 import { DomainError } from '../../common/domain-error';
+import { checkIfMatch, IfMatch } from '../../common/etag';
+import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
 import { NetworkPolicy } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { policyObjectsIn } from '../analysis/topology-loader';
+import { changesNothing, holdCluster } from '../clusters/cluster-writes';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { settingsChange } from '../topology/model-changes';
 import { namespacedPageQuery, Page, PageArgs } from '../topology/paging';
@@ -30,7 +33,7 @@ export function toNetworkPolicyView(row: NetworkPolicy, warnings: string[] = [])
     podSelector: selectorView(spec.podSelector), policyTypes: [...spec.policyTypes],
     ingress: spec.ingress.map((r) => ({ from: r.peers.map(peerView), ports: portsView(r) })),
     egress: spec.egress.map((r) => ({ to: r.peers.map(peerView), ports: portsView(r) })),
-    warnings, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    warnings, version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -51,9 +54,10 @@ export const specColumns = (spec: NetworkPolicySpec) => ({
 export class NetworkPoliciesService {
   constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
 
-  async create(tenantId: string, clusterId: string, input: CreateNetworkPolicyInput): Promise<NetworkPolicyView> {
+  /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
+  async create(tenantId: string, clusterId: string, input: CreateNetworkPolicyInput, key: IdempotencyKey | null = null): Promise<Created<NetworkPolicyView>> {
     const { value: spec, warnings } = networkPolicySpec(input);
-    return this.prisma.forTenant(tenantId, async (tx) => {
+    return createOnce(this.prisma, tenantId, key, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const { namespace, name } = input;
       if (await tx.networkPolicy.findUnique({ where: { tenantId_clusterId_namespace_name: { tenantId, clusterId, namespace, name } }, select: { id: true } })) {
@@ -85,12 +89,15 @@ export class NetworkPoliciesService {
   /**
    * A PATCH replaces the spec fields it gives and keeps the others (policyTypes too, as stored: a
    * PATCH that adds egress rules to an Ingress-only policy does not make it an Egress policy, as in
-   * Kubernetes); the whole spec is validated again.
+   * Kubernetes); the whole spec is validated again. `ifMatch` (REST If-Match): the policy's version
+   * must be one it names. A PATCH that changes nothing bumps no version.
    */
-  async update(tenantId: string, clusterId: string, id: string, input: UpdateNetworkPolicyInput): Promise<NetworkPolicyView> {
+  async update(tenantId: string, clusterId: string, id: string, input: UpdateNetworkPolicyInput, ifMatch: IfMatch | null = null): Promise<NetworkPolicyView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
-      const cluster = await this.store.lock(tx, tenantId, clusterId);
-      const current = specOf(await this.find(tx, tenantId, clusterId, id));
+      await holdCluster(tx, this.store, tenantId, clusterId);
+      const stored = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, stored.version);
+      const current = specOf(stored);
       const asDraft = (rules: readonly NetworkPolicyRuleModel[], key: 'from' | 'to') => rules.map((r) => ({ [key]: r.peers, ports: r.ports }));
       const { value: spec, warnings } = networkPolicySpec({
         podSelector: input.podSelector === undefined ? current.podSelector : input.podSelector,
@@ -98,16 +105,18 @@ export class NetworkPoliciesService {
         ingress: input.ingress === undefined ? asDraft(current.ingress, 'from') : input.ingress,
         egress: input.egress === undefined ? asDraft(current.egress, 'to') : input.egress,
       });
-      const row = await tx.networkPolicy.update({ where: { tenantId_id: { tenantId, id } }, data: specColumns(spec) });
+      if (changesNothing(stored, specColumns(spec))) return toNetworkPolicyView(stored, warnings);
+      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      const row = await tx.networkPolicy.update({ where: { tenantId_id: { tenantId, id } }, data: { ...specColumns(spec), version: { increment: 1 } } });
       await this.changed(tx, cluster);
       return toNetworkPolicyView(row, warnings);
     });
   }
 
-  async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
+  async remove(tenantId: string, clusterId: string, id: string, ifMatch: IfMatch | null = null): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
-      await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, (await this.find(tx, tenantId, clusterId, id)).version); // a 412 rolls the cluster's version back
       await tx.networkPolicy.delete({ where: { tenantId_id: { tenantId, id } } });
       await this.changed(tx, cluster);
     });

@@ -156,6 +156,7 @@ export class NetworkPolicyView {
     array: true, description: 'What the write changed of the input, naming the field: a CIDR with host bits set is stored as its network. Empty on reads.',
     example: ['ingress[0].from[0].ipBlock.cidr: "10.244.1.10/4" is not in canonical form; stored as its network 0.0.0.0/4'],
   }) warnings!: string[];
+  @Prop('int', { description: 'Bumped by every change to this object; its ETag is this number, quoted.' }) version!: number;
   @Prop('string') createdAt!: string;
   @Prop('string') updatedAt!: string;
 }

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { ApiBodyExamples, ApiIdParam, NODE_EXAMPLES, NODE_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
+import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
+import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { PageArgs } from '../topology/paging';
 import { CreateNodeInput, NodePage, NodeView, UpdateNodeInput } from './node.dto';
@@ -19,9 +21,12 @@ export class NodesController {
   @Post()
   @ApiBodyExamples(CreateNodeInput, NODE_EXAMPLES.create)
   @ApiProblems(NODE_PROBLEMS.create)
-  @ApiCreatedResponse({ type: NodeView })
-  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNodeInput): Promise<NodeView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  @IdempotentCreate()
+  @ApiCreatedResponse({ type: NodeView, headers: REPLAYED_HEADER })
+  create(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNodeInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<NodeView>> {
+    return this.service.create(auth.tenantId, clusterId, input, key);
   }
 
   @Get()
@@ -34,7 +39,8 @@ export class NodesController {
   @Get(':nodeId')
   @ApiIdParam('nodeId', PLACEHOLDER.node1)
   @ApiProblems(NODE_PROBLEMS.get)
-  @ApiOkResponse({ type: NodeView })
+  @ApiOkResponse({ type: NodeView, headers: ETAG_HEADER })
+  @ReturnsEtag()
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string): Promise<NodeView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
@@ -43,17 +49,22 @@ export class NodesController {
   @ApiIdParam('nodeId', PLACEHOLDER.node1)
   @ApiBodyExamples(UpdateNodeInput, NODE_EXAMPLES.update)
   @ApiProblems(NODE_PROBLEMS.update)
-  @ApiOkResponse({ type: NodeView })
-  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string, @Body() input: UpdateNodeInput): Promise<NodeView> {
-    return this.service.update(auth.tenantId, clusterId, id, input);
+  @ApiIfMatch()
+  @ApiOkResponse({ type: NodeView, headers: ETAG_HEADER })
+  @ReturnsEtag()
+  update(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string, @Body() input: UpdateNodeInput, @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<NodeView> {
+    return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
 
   @Delete(':nodeId')
   @HttpCode(204)
   @ApiIdParam('nodeId', PLACEHOLDER.newNode)
   @ApiProblems(NODE_PROBLEMS.remove)
+  @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string): Promise<void> {
-    return this.service.remove(auth.tenantId, clusterId, id);
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

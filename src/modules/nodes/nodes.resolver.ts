@@ -20,8 +20,8 @@ export class NodesResolver {
   }
 
   @Mutation(() => NodeView)
-  createNode(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNodeInput): Promise<NodeView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  async createNode(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNodeInput): Promise<NodeView> {
+    return (await this.service.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => NodeView)

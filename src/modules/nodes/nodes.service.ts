@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
+import { checkIfMatch, IfMatch } from '../../common/etag';
+import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
 import { Node } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
+import { changesNothing, holdCluster } from '../clusters/cluster-writes';
 import { ClusterStore } from '../topology/cluster-store';
 import { stillUnknown } from '../topology/canonical';
 import { nodeChange } from '../topology/model-changes';
@@ -14,7 +17,7 @@ export function toNodeView(row: Node): NodeView {
   return {
     id: row.id, clusterId: row.clusterId, name: row.name, internalIps: row.internalIps, externalIp: row.externalIp,
     podCidrs: row.podCidrs, labels: row.labels as Record<string, string>, unknownFields: row.unknownFields,
-    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -22,9 +25,10 @@ export function toNodeView(row: Node): NodeView {
 export class NodesService {
   constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
 
-  async create(tenantId: string, clusterId: string, input: CreateNodeInput): Promise<NodeView> {
+  /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
+  async create(tenantId: string, clusterId: string, input: CreateNodeInput, key: IdempotencyKey | null = null): Promise<Created<NodeView>> {
     const { internalIps, externalIp, podCidrs } = nodeAddresses({ internalIps: input.internalIps, externalIp: input.externalIp ?? null, podCidrs: input.podCidrs ?? [] });
-    return this.prisma.forTenant(tenantId, async (tx) => {
+    return createOnce(this.prisma, tenantId, key, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       checkPodCidrs(podCidrs, cluster.serviceCidrs);
       if (await tx.node.findUnique({ where: { tenantId_clusterId_name: { tenantId, clusterId, name: input.name } }, select: { id: true } })) {
@@ -58,29 +62,35 @@ export class NodesService {
     });
   }
 
-  async update(tenantId: string, clusterId: string, id: string, input: UpdateNodeInput): Promise<NodeView> {
+  /** `ifMatch` (REST If-Match): the node's version must be one it names. A PATCH that changes nothing bumps no version. */
+  async update(tenantId: string, clusterId: string, id: string, input: UpdateNodeInput, ifMatch: IfMatch | null = null): Promise<NodeView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
-      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      const cluster = await holdCluster(tx, this.store, tenantId, clusterId);
       const current = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, current.version);
       const { internalIps, externalIp, podCidrs } = nodeAddresses({
         internalIps: input.internalIps ?? current.internalIps, externalIp: input.externalIp === undefined ? current.externalIp : input.externalIp,
         podCidrs: input.podCidrs ?? current.podCidrs,
       });
       // Checked only when given: a node an import kept with a tolerated pod CIDR can still be relabelled.
       if (input.podCidrs != null) checkPodCidrs(podCidrs, cluster.serviceCidrs);
+      const data = { internalIps, externalIp, podCidrs, labels: input.labels ?? undefined, unknownFields: stillUnknown(current.unknownFields, input) };
+      if (changesNothing(current, data)) return toNodeView(current);
       await this.store.claim(tx, cluster, { kind: 'node', id, name: current.name }, nodeClaims({ internalIps, externalIp }));
       const hostNetworkPods = await tx.pod.findMany({ where: { tenantId, clusterId, nodeName: current.name, hostNetwork: true }, select: { namespace: true, name: true, ips: true } });
       checkHostNetworkPods(internalIps, hostNetworkPods);
-      const row = await tx.node.update({ where: { tenantId_id: { tenantId, id } }, data: { internalIps, externalIp, podCidrs, labels: input.labels ?? undefined, unknownFields: stillUnknown(current.unknownFields, input) } });
-      this.store.changed(tx, cluster, nodeChange(row.name, row));
+      const locked = await this.store.lock(tx, tenantId, clusterId);
+      const row = await tx.node.update({ where: { tenantId_id: { tenantId, id } }, data: { ...data, version: { increment: 1 } } });
+      this.store.changed(tx, locked, nodeChange(row.name, row));
       return toNodeView(row);
     });
   }
 
-  async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
+  async remove(tenantId: string, clusterId: string, id: string, ifMatch: IfMatch | null = null): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const node = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, node.version); // a 412 rolls the transaction back, the cluster's version with it
       const pods = await tx.pod.count({ where: { tenantId, clusterId, nodeName: node.name } });
       if (pods > 0) throw DomainError.conflict('id', `node ${node.name} still runs ${pods} pod(s); delete or move them first`);
       await this.store.release(tx, cluster, id);

@@ -70,6 +70,7 @@ export class PodView {
   @Prop('boolean') terminating!: boolean;
   @Prop(ContainerPortView, { array: true }) containerPorts!: ContainerPortView[];
   @Prop('string', { array: true, description: 'Fields whose value is not known: an imported dump redacted them. Analyses that need one answer UNKNOWN. A write that sets the field makes it known.' }) unknownFields!: string[];
+  @Prop('int', { description: 'Bumped by every change to this object; its ETag is this number, quoted.' }) version!: number;
   @Prop('string') createdAt!: string;
   @Prop('string') updatedAt!: string;
 }

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { ApiBodyExamples, ApiIdParam, POD_EXAMPLES, POD_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
+import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
+import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { NamespacedPageArgs } from '../topology/paging';
 import { CreatePodInput, PodPage, PodView, UpdatePodInput } from './pod.dto';
@@ -19,9 +21,12 @@ export class PodsController {
   @Post()
   @ApiBodyExamples(CreatePodInput, POD_EXAMPLES.create)
   @ApiProblems(POD_PROBLEMS.create)
-  @ApiCreatedResponse({ type: PodView })
-  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreatePodInput): Promise<PodView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  @IdempotentCreate()
+  @ApiCreatedResponse({ type: PodView, headers: REPLAYED_HEADER })
+  create(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreatePodInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<PodView>> {
+    return this.service.create(auth.tenantId, clusterId, input, key);
   }
 
   @Get()
@@ -34,7 +39,8 @@ export class PodsController {
   @Get(':podId')
   @ApiIdParam('podId', PLACEHOLDER.backend1)
   @ApiProblems(POD_PROBLEMS.get)
-  @ApiOkResponse({ type: PodView })
+  @ApiOkResponse({ type: PodView, headers: ETAG_HEADER })
+  @ReturnsEtag()
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string): Promise<PodView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
@@ -43,17 +49,22 @@ export class PodsController {
   @ApiIdParam('podId', PLACEHOLDER.backend3)
   @ApiBodyExamples(UpdatePodInput, POD_EXAMPLES.update)
   @ApiProblems(POD_PROBLEMS.update)
-  @ApiOkResponse({ type: PodView })
-  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string, @Body() input: UpdatePodInput): Promise<PodView> {
-    return this.service.update(auth.tenantId, clusterId, id, input);
+  @ApiIfMatch()
+  @ApiOkResponse({ type: PodView, headers: ETAG_HEADER })
+  @ReturnsEtag()
+  update(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string, @Body() input: UpdatePodInput, @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<PodView> {
+    return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
 
   @Delete(':podId')
   @HttpCode(204)
   @ApiIdParam('podId', PLACEHOLDER.newPod)
   @ApiProblems(POD_PROBLEMS.remove)
+  @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string): Promise<void> {
-    return this.service.remove(auth.tenantId, clusterId, id);
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

@@ -20,8 +20,8 @@ export class PodsResolver {
   }
 
   @Mutation(() => PodView)
-  createPod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreatePodInput): Promise<PodView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  async createPod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreatePodInput): Promise<PodView> {
+    return (await this.service.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => PodView)

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
+import { checkIfMatch, IfMatch } from '../../common/etag';
+import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
 import { Pod } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
+import { changesNothing, holdCluster } from '../clusters/cluster-writes';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { stillUnknown } from '../topology/canonical';
 import { podChange } from '../topology/model-changes';
@@ -19,7 +22,7 @@ export function toPodView(row: Pod): PodView {
     id: row.id, clusterId: row.clusterId, namespace: row.namespace, name: row.name, labels: row.labels as Record<string, string>,
     nodeName: row.nodeName, ips: row.ips, hostNetwork: row.hostNetwork, phase: row.phase as PodPhase, ready: row.ready,
     terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortView[], unknownFields: row.unknownFields,
-    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -27,9 +30,10 @@ export function toPodView(row: Pod): PodView {
 export class PodsService {
   constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
 
-  async create(tenantId: string, clusterId: string, input: CreatePodInput): Promise<PodView> {
+  /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
+  async create(tenantId: string, clusterId: string, input: CreatePodInput, key: IdempotencyKey | null = null): Promise<Created<PodView>> {
     const ports = podPorts(input.containerPorts ?? [], STRICT);
-    return this.prisma.forTenant(tenantId, async (tx) => {
+    return createOnce(this.prisma, tenantId, key, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const { namespace, name } = input;
       if (await tx.pod.findUnique({ where: { tenantId_clusterId_namespace_name: { tenantId, clusterId, namespace, name } }, select: { id: true } })) {
@@ -67,11 +71,13 @@ export class PodsService {
     });
   }
 
-  async update(tenantId: string, clusterId: string, id: string, input: UpdatePodInput): Promise<PodView> {
+  /** `ifMatch` (REST If-Match): the pod's version must be one it names. A PATCH that changes nothing bumps no version. */
+  async update(tenantId: string, clusterId: string, id: string, input: UpdatePodInput, ifMatch: IfMatch | null = null): Promise<PodView> {
     const ports = input.containerPorts ? podPorts(input.containerPorts, STRICT) : undefined;
     return this.prisma.forTenant(tenantId, async (tx) => {
-      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      const cluster = await holdCluster(tx, this.store, tenantId, clusterId);
       const current = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, current.version);
       const hostNetwork = input.hostNetwork ?? current.hostNetwork;
       // A hostNetwork pod's IPs follow its node unless given; other pods keep theirs unless given.
       const keptIps = hostNetwork || current.hostNetwork ? [] : current.ips;
@@ -81,24 +87,25 @@ export class PodsService {
       const network = moved ? await this.place(tx, cluster, {
         nodeName: input.nodeName === undefined ? current.nodeName : input.nodeName, hostNetwork, ips: input.ips ?? keptIps, ipsGiven: input.ips !== undefined,
       }) : { nodeName: current.nodeName, hostNetwork: current.hostNetwork, ips: current.ips };
+      const data = {
+        // null (allowed by the optional fields) means "not given", as for the other fields.
+        labels: input.labels ?? undefined, ...network, phase: input.phase ?? undefined, ready: input.ready ?? undefined, terminating: input.terminating ?? undefined,
+        containerPorts: ports as unknown as object[] | undefined, unknownFields: stillUnknown(current.unknownFields, input),
+      };
+      if (changesNothing(current, data)) return toPodView(current);
       await this.store.claim(tx, cluster, { kind: 'pod', id, name: `${current.namespace}/${current.name}` }, podClaims({ ...network, phase: input.phase ?? current.phase }));
-      const row = await tx.pod.update({
-        where: { tenantId_id: { tenantId, id } },
-        data: {
-          // null (allowed by the optional fields) means "not given", as for the other fields.
-          labels: input.labels ?? undefined, ...network, phase: input.phase ?? undefined, ready: input.ready ?? undefined, terminating: input.terminating ?? undefined,
-          containerPorts: ports as unknown as object[] | undefined, unknownFields: stillUnknown(current.unknownFields, input),
-        },
-      });
-      this.store.changed(tx, cluster, podChange(`${row.namespace}/${row.name}`, row));
+      const locked = await this.store.lock(tx, tenantId, clusterId);
+      const row = await tx.pod.update({ where: { tenantId_id: { tenantId, id } }, data: { ...data, version: { increment: 1 } } });
+      this.store.changed(tx, locked, podChange(`${row.namespace}/${row.name}`, row));
       return toPodView(row);
     });
   }
 
-  async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
+  async remove(tenantId: string, clusterId: string, id: string, ifMatch: IfMatch | null = null): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const pod = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, pod.version); // a 412 rolls the transaction back, the cluster's version with it
       await this.store.release(tx, cluster, id);
       await tx.pod.delete({ where: { tenantId_id: { tenantId, id } } });
       this.store.changed(tx, cluster, podChange(`${pod.namespace}/${pod.name}`, null));

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { ApiBodyExamples, ApiIdParam, SERVICE_EXAMPLES, SERVICE_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
+import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
+import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { NamespacedPageArgs } from '../topology/paging';
 import { CreateServiceInput, ServicePage, ServiceView, UpdateServiceInput } from './service.dto';
@@ -19,9 +21,12 @@ export class ServicesController {
   @Post()
   @ApiBodyExamples(CreateServiceInput, SERVICE_EXAMPLES.create)
   @ApiProblems(SERVICE_PROBLEMS.create)
-  @ApiCreatedResponse({ type: ServiceView })
-  create(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateServiceInput): Promise<ServiceView> {
-    return this.service.create(auth.tenantId, clusterId, input);
+  @IdempotentCreate()
+  @ApiCreatedResponse({ type: ServiceView, headers: REPLAYED_HEADER })
+  create(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateServiceInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<ServiceView>> {
+    return this.service.create(auth.tenantId, clusterId, input, key);
   }
 
   @Get()
@@ -34,7 +39,8 @@ export class ServicesController {
   @Get(':serviceId')
   @ApiIdParam('serviceId', PLACEHOLDER.backendNodePort)
   @ApiProblems(SERVICE_PROBLEMS.get)
-  @ApiOkResponse({ type: ServiceView })
+  @ApiOkResponse({ type: ServiceView, headers: ETAG_HEADER })
+  @ReturnsEtag()
   get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string): Promise<ServiceView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
@@ -43,17 +49,22 @@ export class ServicesController {
   @ApiIdParam('serviceId', PLACEHOLDER.backendNodePort)
   @ApiBodyExamples(UpdateServiceInput, SERVICE_EXAMPLES.update)
   @ApiProblems(SERVICE_PROBLEMS.update)
-  @ApiOkResponse({ type: ServiceView })
-  update(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string, @Body() input: UpdateServiceInput): Promise<ServiceView> {
-    return this.service.update(auth.tenantId, clusterId, id, input);
+  @ApiIfMatch()
+  @ApiOkResponse({ type: ServiceView, headers: ETAG_HEADER })
+  @ReturnsEtag()
+  update(
+    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string, @Body() input: UpdateServiceInput, @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<ServiceView> {
+    return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
 
   @Delete(':serviceId')
   @HttpCode(204)
   @ApiIdParam('serviceId', PLACEHOLDER.newService)
   @ApiProblems(SERVICE_PROBLEMS.remove)
+  @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string): Promise<void> {
-    return this.service.remove(auth.tenantId, clusterId, id);
+  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+    return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

@@ -20,8 +20,8 @@ export class ServicesResolver {
   }
 
   @Mutation(() => ServiceView)
-  createService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateServiceInput): Promise<ServiceView> {
-    return this.svc.create(auth.tenantId, clusterId, input);
+  async createService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateServiceInput): Promise<ServiceView> {
+    return (await this.svc.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => ServiceView)

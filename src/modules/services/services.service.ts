@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
+import { checkIfMatch, IfMatch } from '../../common/etag';
+import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
 import { bigIntToIp, cidrSize, parseCidr } from '../../common/net';
 import { Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { TopologyLoader } from '../analysis/topology-loader';
+import { changesNothing, holdCluster } from '../clusters/cluster-writes';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { stillUnknown } from '../topology/canonical';
 import { serviceChange } from '../topology/model-changes';
@@ -31,7 +34,7 @@ export function toServiceView(row: Service): ServiceView {
   return {
     id: row.id, clusterId: row.clusterId, namespace: row.namespace, name: row.name, ...spec,
     headless: isHeadless(spec), clusterIps: isHeadless(spec) ? [] : spec.clusterIps, unknownFields: row.unknownFields,
-    createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -43,8 +46,9 @@ function columns(spec: ServiceSpec) {
 export class ServicesService {
   constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader) {}
 
-  async create(tenantId: string, clusterId: string, input: CreateServiceInput): Promise<ServiceView> {
-    return this.prisma.forTenant(tenantId, async (tx) => {
+  /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
+  async create(tenantId: string, clusterId: string, input: CreateServiceInput, key: IdempotencyKey | null = null): Promise<Created<ServiceView>> {
+    return createOnce(this.prisma, tenantId, key, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const { namespace, name } = input;
       if (await tx.service.findUnique({ where: { tenantId_clusterId_namespace_name: { tenantId, clusterId, namespace, name } }, select: { id: true } })) {
@@ -76,25 +80,31 @@ export class ServicesService {
     });
   }
 
-  async update(tenantId: string, clusterId: string, id: string, input: UpdateServiceInput): Promise<ServiceView> {
+  /** `ifMatch` (REST If-Match): the Service's version must be one it names. A PATCH that changes nothing bumps no version. */
+  async update(tenantId: string, clusterId: string, id: string, input: UpdateServiceInput, ifMatch: IfMatch | null = null): Promise<ServiceView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
-      const cluster = await this.store.lock(tx, tenantId, clusterId);
+      const cluster = await holdCluster(tx, this.store, tenantId, clusterId);
       const current = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, current.version);
       const before = specOf(current);
       const resolved = resolveSpec(input, before, cluster);
       if (input.clusterIps === undefined && isHeadless(before) !== isHeadless(resolved)) resolved.clusterIps = [];
       const spec = await applyCceRules(tx, this.loader, cluster, current.namespace, current.name, await this.allocate(tx, cluster, resolved, stillUnknown(current.unknownFields, input)));
+      const data = { ...columns(spec), selector: spec.selector ?? (null as never), unknownFields: stillUnknown(current.unknownFields, input) };
+      if (changesNothing(current, data)) return toServiceView(current);
       await this.store.claim(tx, cluster, { kind: 'service', id, name: `${current.namespace}/${current.name}` }, serviceClaims(spec));
-      const row = await tx.service.update({ where: { tenantId_id: { tenantId, id } }, data: { ...columns(spec), selector: spec.selector ?? (null as never), unknownFields: stillUnknown(current.unknownFields, input) } });
-      this.store.changed(tx, cluster, serviceChange(`${row.namespace}/${row.name}`, row));
+      const locked = await this.store.lock(tx, tenantId, clusterId);
+      const row = await tx.service.update({ where: { tenantId_id: { tenantId, id } }, data: { ...data, version: { increment: 1 } } });
+      this.store.changed(tx, locked, serviceChange(`${row.namespace}/${row.name}`, row));
       return toServiceView(row);
     });
   }
 
-  async remove(tenantId: string, clusterId: string, id: string): Promise<void> {
+  async remove(tenantId: string, clusterId: string, id: string, ifMatch: IfMatch | null = null): Promise<void> {
     await this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       const service = await this.find(tx, tenantId, clusterId, id);
+      checkIfMatch(ifMatch, service.version); // a 412 rolls the transaction back, the cluster's version with it
       await this.store.release(tx, cluster, id);
       await tx.service.delete({ where: { tenantId_id: { tenantId, id } } });
       this.store.changed(tx, cluster, serviceChange(`${service.namespace}/${service.name}`, null));

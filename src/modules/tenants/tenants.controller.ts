@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER, TENANT_EXAMPLES, TENANT_PROBLEMS } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth, OperatorOnly } from '../../common/auth';
+import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView, CreatedTenantView, CreateTenantInput, TenantView } from './tenant.dto';
 import { TenantsService } from './tenants.service';
@@ -40,9 +41,10 @@ export class TenantsController {
   @Post('api-keys')
   @ApiBodyExamples(CreateApiKeyInput, TENANT_EXAMPLES.createKey)
   @ApiProblems(TENANT_PROBLEMS.createKey)
-  @ApiCreatedResponse({ type: CreatedApiKeyView })
-  createKey(@CurrentAuth() auth: AuthContext, @Body() input: CreateApiKeyInput): Promise<CreatedApiKeyView> {
-    return this.service.createKey(auth.tenantId, input);
+  @IdempotentCreate(true)
+  @ApiCreatedResponse({ type: CreatedApiKeyView, headers: REPLAYED_HEADER })
+  createKey(@CurrentAuth() auth: AuthContext, @Body() input: CreateApiKeyInput, @IdempotencyKeyHeader() key: IdempotencyKey | null): Promise<Created<CreatedApiKeyView>> {
+    return this.service.createKey(auth.tenantId, input, key);
   }
 
   @Delete('api-keys/:keyId')

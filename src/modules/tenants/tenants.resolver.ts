@@ -19,8 +19,8 @@ export class TenantsResolver {
   }
 
   @Mutation(() => CreatedApiKeyView)
-  createApiKey(@CurrentAuth() auth: AuthContext, @Args('input', { nullable: true }) input?: CreateApiKeyInput): Promise<CreatedApiKeyView> {
-    return this.service.createKey(auth.tenantId, input ?? {});
+  async createApiKey(@CurrentAuth() auth: AuthContext, @Args('input', { nullable: true }) input?: CreateApiKeyInput): Promise<CreatedApiKeyView> {
+    return (await this.service.createKey(auth.tenantId, input ?? {})).body;
   }
 
   @Mutation(() => ApiKeyView)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { generateApiKey } from '../../common/auth';
 import { DomainError } from '../../common/domain-error';
+import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
 import { CHANGE_CHANNEL, encodeChange } from '../../prisma/change-feed';
 import { PrismaService } from '../../prisma/prisma.service';
 import { ApiKeyScope } from '../topology/enums';
@@ -43,14 +44,20 @@ export class TenantsService {
     });
   }
 
-  async createKey(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKeyView> {
+  /**
+   * With an Idempotency-Key (REST), at most once per key: see common/idempotency. The response holds
+   * the new key's secret, so it is stored sealed with the caller's credential (only its hash is
+   * stored): the database never holds a usable secret, and only the API key that created it gets
+   * it replayed.
+   */
+  async createKey(tenantId: string, input: CreateApiKeyInput, idempotencyKey: IdempotencyKey | null = null): Promise<Created<CreatedApiKeyView>> {
     const key = generateApiKey();
-    return this.prisma.forTenant(tenantId, async (tx) => {
+    return createOnce(this.prisma, tenantId, idempotencyKey, async (tx) => {
       const row = await tx.apiKey.create({
         data: { tenantId, id: randomUUID(), name: input.name ?? 'key', prefix: key.prefix, keyHash: key.hash, scope: input.scope ?? 'write' },
       });
       return { ...toKeyView(row), apiKey: key.key };
-    });
+    }, { secret: true });
   }
 
   async revokeKey(tenantId: string, keyId: string): Promise<ApiKeyView> {
