@@ -6,7 +6,7 @@ import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { ADMIN_TOKEN, ApiKeyAuthenticator, AuthGuard } from './common/auth';
-import { graphqlErrorOf, ProblemFilter, validationError } from './common/errors';
+import { graphqlErrorOf, MAX_ISSUES, ProblemFilter, RETRY_AFTER_S, validationError } from './common/errors';
 import { Lifecycle } from './common/lifecycle';
 import { cacheValidationMetadata } from './common/validation-metadata-cache';
 import { LIMITS, limitsWith, LimitsOverrides } from './config/limits';
@@ -101,7 +101,7 @@ export class AppModule {
               const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
               return Array.isArray(inner) && inner.every((e) => e instanceof GraphQLError) ? (inner as GraphQLError[]) : [error];
             });
-            const errors = flat.map((error) => {
+            const errors = flat.slice(0, MAX_ISSUES).map((error) => {
               if (error.extensions?.code) return error;
               const tooManyTokens = tokenLimitError(error);
               if (tooManyTokens) return tooManyTokens;
@@ -109,7 +109,9 @@ export class AppModule {
               // An original GraphQLError: a variable's value failed coercion (an enum value the
               // type lacks: `Variable "$i" got invalid value "X" at "i.type"; ...`), user input too.
               if (!error.originalError || error.originalError instanceof GraphQLError) {
-                return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 } });
+                // graphql-js quotes the document and variable values in its messages: cut, so a huge input is not echoed.
+                const message = error.message.length > 500 ? `${error.message.slice(0, 500)}…` : error.message;
+                return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 } });
               }
               return graphqlErrorOf(error.originalError, requestId, error);
             });
@@ -118,6 +120,8 @@ export class AppModule {
             const whole = errors.map((e) => e.extensions.status).find((s): s is number => typeof s === 'number' && WHOLE_REQUEST_STATUSES.includes(s));
             const rejected = execution.data === undefined
               || (execution.data === null && errors.every((e) => e.extensions.status === 400 || WHOLE_REQUEST_STATUSES.includes(e.extensions.status as number)));
+            const reply = (context as { reply?: FastifyReply }).reply;
+            if (rejected && whole === 503 && reply && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_S));
             return { statusCode: rejected ? whole ?? 400 : 200, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } };
           },
         }),

@@ -3,6 +3,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchem
 import { REQUEST_LIMIT, unsupportedType } from '../modules/import/import-body';
 import { DomainError, ErrorCode, FieldIssue, STATUS_OF } from './domain-error';
 import { Problem, problemOf } from './errors';
+import { rateLimited } from './rate-limit';
 
 /** The request id the examples carry (the app gives each request a UUID unless the client sent x-request-id). */
 const EXAMPLE_REQUEST_ID = '6f1d3c2a-8b4e-4f0a-9c7d-2e5b8a1f4c90';
@@ -70,12 +71,16 @@ export const UNSUPPORTED_TYPE = example('Not JSON', unsupportedType('application
 /** A 415 example of a route's own (`unsupportedType`). */
 export const example415 = (summary: string, error: DomainError): ProblemExample => example(summary, error);
 export const INTERNAL = example('Unexpected failure', new Error('internal'));
+/** The 429 of a key over its limit (built by the limiter's own rateLimited; the numbers vary). */
+export const RATE_LIMITED = example('Over the rate limit', rateLimited({ policy: 'key', quota: 1200, windowSeconds: 60, cost: 1, remaining: 0, resetSeconds: 42, allowed: false }));
+/** The 503 while the database cannot be reached (or the server is shutting down). */
+export const UNAVAILABLE = example('Database unavailable', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
 
-type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500;
+type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 export type RouteProblems = { readonly [S in ProblemStatus]?: ProblemExample | readonly ProblemExample[] };
 
 /** Every authenticated route: a missing or bad key, and the internal error any route can meet. */
-export const AUTHENTICATED: RouteProblems = { 401: [NO_KEY, BAD_KEY], 500: INTERNAL };
+export const AUTHENTICATED: RouteProblems = { 401: [NO_KEY, BAD_KEY], 429: RATE_LIMITED, 500: INTERNAL, 503: UNAVAILABLE };
 /** A route that changes something: a read-scoped key is refused. */
 export const WRITE: RouteProblems = { 403: READ_SCOPE };
 /** A route with a JSON body: too large, or not JSON. */
@@ -90,7 +95,19 @@ const DESCRIPTIONS: Record<ProblemStatus, string> = {
   413: 'The body is too large.',
   415: 'The body is not of a media type this route reads.',
   422: 'Well-formed but refers to something that does not exist or breaks a platform rule (`rule` names it).',
+  429: 'Over the rate limit of this key (or the operator token): retry after `Retry-After` seconds. Every answer to an accepted credential carries `RateLimit-Policy` and `RateLimit`.',
   500: 'The server failed; quote the requestId when reporting it.',
+  503: 'The database cannot be reached, or the server is shutting down: retry after `Retry-After` seconds.',
+};
+
+/** Headers a status carries, documented with it. */
+const HEADERS: Partial<Record<ProblemStatus, Record<string, { description: string; schema: { type: 'string' | 'integer' } }>>> = {
+  429: {
+    'Retry-After': { description: 'Seconds until the window ends.', schema: { type: 'integer' } },
+    RateLimit: { description: 'Units left and seconds to the window\'s end, e.g. `"key";r=0;t=42` (draft-ietf-httpapi-ratelimit-headers).', schema: { type: 'string' } },
+    'RateLimit-Policy': { description: 'Quota and window, e.g. `"key";q=1200;w=60`.', schema: { type: 'string' } },
+  },
+  503: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
 };
 
 const keyOf = (summary: string): string => summary.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -114,7 +131,7 @@ export function ApiProblems(problems: RouteProblems = AUTHENTICATED): ClassDecor
       const examples = Object.fromEntries(list.map((p) => [keyOf(p.summary), { summary: p.summary, value: p.value }]));
       if (Object.keys(examples).length !== list.length) throw new Error(`two ${status} examples share a summary: ${list.map((p) => p.summary).join(', ')}`);
       const content = { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) }, examples } };
-      return ApiResponse({ status, description: DESCRIPTIONS[status], content });
+      return ApiResponse({ status, description: DESCRIPTIONS[status], content, ...(HEADERS[status] ? { headers: HEADERS[status] } : {}) });
     }),
   );
 }

@@ -2,10 +2,13 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import { FastifyRequest } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from './domain-error';
+import { isDatabaseUnavailable } from './errors';
+import { rateLimited, RateLimiter, RateSubject } from './rate-limit';
+import { LIMITS, Limits } from '../config/limits';
 import { ChangeFeed } from '../prisma/change-feed';
 import { PrismaService } from '../prisma/prisma.service';
 
@@ -48,16 +51,17 @@ function safeEqual(a: string, b: string): boolean {
 
 type AuthedRequest = FastifyRequest & { auth?: AuthContext };
 
-interface RequestInfo { request: AuthedRequest; mutation: boolean }
+interface RequestInfo { request: AuthedRequest; reply: FastifyReply; mutation: boolean }
 
 function requestOf(ctx: ExecutionContext): RequestInfo {
   if (ctx.getType<GqlContextType>() === 'graphql') {
     const gql = GqlExecutionContext.create(ctx);
-    const { req } = gql.getContext<{ req: AuthedRequest }>();
-    return { request: req, mutation: gql.getInfo<{ operation: { operation: string } }>().operation.operation === 'mutation' };
+    const { req, reply } = gql.getContext<{ req: AuthedRequest; reply: FastifyReply }>();
+    return { request: req, reply, mutation: gql.getInfo<{ operation: { operation: string } }>().operation.operation === 'mutation' };
   }
-  const request = ctx.switchToHttp().getRequest<AuthedRequest>();
-  return { request, mutation: !['GET', 'HEAD', 'OPTIONS'].includes(request.method) };
+  const http = ctx.switchToHttp();
+  const request = http.getRequest<AuthedRequest>();
+  return { request, reply: http.getResponse<FastifyReply>(), mutation: !['GET', 'HEAD', 'OPTIONS'].includes(request.method) };
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */
@@ -78,17 +82,38 @@ interface KeyRecord { tenantId: string; id: string; scope: 'read' | 'write'; rev
  * Key lookups, cached briefly so a busy client does not cost a database round trip per request.
  * A revocation drops the entry on this instance at commit and on the others when they hear the
  * NOTIFY; if that is lost, the entry expires within KEY_TTL_MS.
+ *
+ * It also holds the rate limiter (see rate-limit.ts): every path that accepts a credential (the
+ * guard, AnswerMemo's hook, the GraphQL admission hook added here) already holds this object, so
+ * the counts they charge are one. The GraphQL hook is added to the route as Mercurius registers
+ * it (routes are registered after the providers are built).
  */
 @Injectable()
 export class ApiKeyAuthenticator {
   static readonly KEY_TTL_MS = 2_000;
+  /** How long after its last confirmation a key is still accepted while the database cannot be reached. */
+  static readonly STALE_ON_OUTAGE_MS = 60_000;
   private static readonly MAX_ENTRIES = 10_000;
   private readonly cache = new Map<string, { key: KeyRecord; expires: number }>();
   private readonly lookups = new Map<string, Promise<KeyRecord | null>>();
+  readonly rate: RateLimiter;
 
-  constructor(private readonly prisma: PrismaService, feed: ChangeFeed) {
+  constructor(private readonly prisma: PrismaService, feed: ChangeFeed, @Inject(LIMITS) limits: Limits, host: HttpAdapterHost) {
     feed.subscribe((change) => { if (change.kind === 'api-key') this.invalidate(change.keyHash); });
     prisma.onCommitted((committed) => committed.keyHashes.forEach((hash) => this.invalidate(hash)));
+    this.rate = new RateLimiter(limits.rate);
+    const fastify = host.httpAdapter?.getInstance<FastifyInstance>();
+    if (typeof fastify?.addHook === 'function') {
+      fastify.addHook('onRoute', (route) => this.rate.meterGraphql(route, (request) => this.subjectOf(request)));
+    }
+  }
+
+  /** The key a request presents, as a rate subject, if it is valid (null: none, unknown or revoked). */
+  private async subjectOf(request: FastifyRequest): Promise<RateSubject | null> {
+    const token = bearerToken(request.headers.authorization);
+    if (token === null) return null;
+    const key = this.cached(token) ?? await this.authenticate(token);
+    return key === null || key.revokedAt !== null ? null : { kind: 'key', keyId: key.id };
   }
 
   /** The key if this instance accepted it less than KEY_TTL_MS ago (and it was not revoked since), else null; no I/O. */
@@ -124,6 +149,11 @@ export class ApiKeyAuthenticator {
       return key;
     }, (error: unknown) => {
       if (this.lookups.get(hash) === lookup) this.lookups.delete(hash);
+      // The database cannot be reached: a key this instance accepted less than STALE_ON_OUTAGE_MS
+      // ago (and has not heard revoked) still opens what needs no database, such as an analysis
+      // on a model in memory. No revocation can commit while the database is down.
+      const held = this.cache.get(hash);
+      if (held !== undefined && isDatabaseUnavailable(error) && Date.now() - (held.expires - ApiKeyAuthenticator.KEY_TTL_MS) < ApiKeyAuthenticator.STALE_ON_OUTAGE_MS) return held.key;
       throw error;
     });
     this.lookups.set(hash, lookup);
@@ -149,20 +179,33 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
     if (access === 'public') return true;
-    const { request, mutation } = requestOf(ctx);
+    const { request, reply, mutation } = requestOf(ctx);
     const token = bearer(request);
     if (access === 'operator') {
       if (this.adminToken === null) throw new DomainError('FORBIDDEN', 'no operator token is configured on this server (set SVCPATH_ADMIN_TOKEN)');
       if (!safeEqual(token, this.adminToken)) throw new DomainError('UNAUTHENTICATED', 'the operator token is not valid');
+      this.charge(request, reply, { kind: 'operator' });
       return true;
     }
     const key = await this.keys.authenticate(token);
     if (!key || key.revokedAt) throw new DomainError('UNAUTHENTICATED', 'the API key is not valid or has been revoked');
+    // Every accepted request counts, whatever its scope and whatever follows (a 403, a 400).
+    this.charge(request, reply, { kind: 'key', keyId: key.id });
     if (mutation && access !== 'read' && key.scope !== 'write') {
       throw new DomainError('FORBIDDEN', 'this API key has the read scope; changes need a key with the write scope');
     }
     request.auth = { tenantId: key.tenantId, keyId: key.id, scope: key.scope };
     return true;
+  }
+
+  /**
+   * Charges the request, once (AnswerMemo's hook or the GraphQL admission hook may have charged it
+   * already: that decision stands), and refuses it over the limit: over REST a 429 problem+json,
+   * with the headers the limiter set. A refused GraphQL request was answered by its hook already.
+   */
+  private charge(request: FastifyRequest, reply: FastifyReply, subject: RateSubject): void {
+    const decision = this.keys.rate.admit(request, reply, subject);
+    if (decision !== null && !decision.allowed) throw rateLimited(decision);
   }
 }
 

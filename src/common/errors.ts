@@ -19,9 +19,14 @@ export function validationIssues(errors: ValidationError[], parent = ''): FieldI
   });
 }
 
+/** At most this many field issues are reported (a list of 2,000 bad items would otherwise answer 2,000 of them). */
+export const MAX_ISSUES = 20;
+
 export function validationError(errors: ValidationError[]): DomainError {
-  const issues = validationIssues(errors);
-  return new DomainError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+  const all = validationIssues(errors);
+  const issues = all.slice(0, MAX_ISSUES);
+  const more = all.length > MAX_ISSUES ? `; and ${all.length - MAX_ISSUES} more` : '';
+  return new DomainError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.message}`).join('; ') + more, issues);
 }
 
 const FRAMEWORK_CODES: Record<number, ErrorCode> = {
@@ -29,12 +34,43 @@ const FRAMEWORK_CODES: Record<number, ErrorCode> = {
   409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'UNPROCESSABLE',
 };
 
+/** Node socket errors meaning the database server could not be reached or went away. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+/** PostgreSQL states meaning "not now" (SQLSTATE class 08 is every connection exception). */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** Prisma's: cannot reach the server, timed out, server closed the connection, pool timeout. */
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** The driver adapter's error kinds for the same. */
+const ADAPTER_UNAVAILABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Can't reach database server|Connection closed|the database system is (starting up|shutting down)|Client has encountered a connection error|Unable to start a transaction in the given time/i;
+
+/**
+ * Whether an error says the database cannot be used right now (unreachable, going down or coming
+ * up, out of connections), so the request may succeed if retried: a 503, not a 500. Looks through
+ * the error's `cause` chain (Prisma wraps the driver's error, which wraps the socket's).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 8; depth++) {
+    const x = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown };
+    const code = typeof x.code === 'string' ? x.code : typeof x.originalCode === 'string' ? x.originalCode : '';
+    if (UNREACHABLE_CODES.has(code) || PRISMA_UNAVAILABLE.has(code) || UNAVAILABLE_STATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    if (typeof x.kind === 'string' && ADAPTER_UNAVAILABLE.has(x.kind)) return true;
+    if (typeof x.message === 'string' && UNAVAILABLE_MESSAGE.test(x.message)) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+/** Seconds a client is told to wait (Retry-After) before retrying after a 503. */
+export const RETRY_AFTER_S = 2;
+
 /**
  * Turns anything thrown into a DomainError or null (= an internal error). Known database errors
  * map to their meaning (P2002 unique → 409, P2025 missing → 404); nothing of theirs leaks.
  */
 export function toDomainError(error: unknown): DomainError | null {
   if (error instanceof DomainError) return error;
+  if (isDatabaseUnavailable(error)) return new DomainError('UNAVAILABLE', `the database cannot be reached right now; retry in ${RETRY_AFTER_S} s`);
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (error.code === 'P2002') return new DomainError('CONFLICT', 'an object with the same unique name or address already exists');
     if (error.code === 'P2025') return new DomainError('NOT_FOUND', 'the object was not found');
@@ -80,6 +116,7 @@ export function problemOf(error: unknown, requestId: string): Problem {
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  if (problem.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_S));
   void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
 }
 

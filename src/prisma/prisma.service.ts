@@ -41,7 +41,8 @@ export class PrismaService implements OnModuleDestroy {
     const adapter = new PrismaPg({
       connectionString: url,
       max: 20,
-      connectionTimeoutMillis: 5_000,
+      // An outage is a 503 within 2 s (issue 15): connecting, or waiting for a pooled connection, gives up after 1.5 s.
+      connectionTimeoutMillis: 1_500,
       idleTimeoutMillis: 30_000,
     }, {
       // An idle client whose server went away emits 'error'; without a listener the process dies.

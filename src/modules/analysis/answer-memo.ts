@@ -100,14 +100,23 @@ export class AnswerMemo {
       const token = bearerToken(request.headers.authorization);
       if (token === null) return done(); // the guard answers 401
       const cached = this.keys.cached(token);
-      if (cached !== null) return this.answer(request, reply, route, cached.tenantId, done);
+      if (cached !== null) return this.admit(request, reply, cached) ? this.answer(request, reply, route, cached.tenantId, done) : done();
       // The key's cache entry lapsed (every few seconds): look it up once for all the requests
       // presenting it, rather than sending each of them through the whole pipeline meanwhile.
       this.keys.authenticate(token).then(
-        (key) => (key === null || key.revokedAt !== null ? done() : this.answer(request, reply, route, key.tenantId, done)),
+        (key) => (key === null || key.revokedAt !== null || !this.admit(request, reply, key) ? done() : this.answer(request, reply, route, key.tenantId, done)),
         () => done(),
       );
     };
+  }
+
+  /**
+   * Charges the request to its key (rate-limit.ts), as the guard would: a remembered answer counts
+   * like a computed one. False when refused: the request goes on to the guard, which answers the 429.
+   */
+  private admit(request: FastifyRequest, reply: FastifyReply, key: { id: string }): boolean {
+    const decision = this.keys.rate.admit(request, reply, { kind: 'key', keyId: key.id });
+    return decision === null || decision.allowed;
   }
 
   /** Sends the remembered answer to this question if there is a current one, else lets the request through. */

@@ -3,6 +3,7 @@ import { applyModelChanges, ClusterModel, compile, CompiledCluster, ModelChange,
 import { ChangeFeed, ObjectRef } from '../../prisma/change-feed';
 import { ClusterChange, PrismaService } from '../../prisma/prisma.service';
 import { DomainError } from '../../common/domain-error';
+import { isDatabaseUnavailable } from '../../common/errors';
 import { ClusterRow } from '../topology/cluster-store';
 import { TopologyLoader } from './topology-loader';
 
@@ -13,12 +14,19 @@ export interface CacheOptions {
   readonly perTenantBudget: number;
   /** How long a model is served without asking the database for its cluster's version. */
   readonly freshMs: number;
+  /**
+   * While the database cannot be reached, a model confirmed less than this long ago is served
+   * without confirming it. No write commits while the database is down, so what such an answer
+   * can miss is a change committed in the last staleOnOutageMs before this instance lost it (one
+   * whose announcement did not reach it); after that, analyses answer 503 like everything else.
+   */
+  readonly staleOnOutageMs: number;
   /** Total size of the remembered analysis responses (AnswerMemo): characters of JSON plus bytes of their gzip forms; 0 = none. */
   readonly answerBytes: number;
 }
 
 export const CACHE_OPTIONS = Symbol('CACHE_OPTIONS');
-export const DEFAULT_CACHE_OPTIONS: CacheOptions = { budget: 2_000_000, perTenantBudget: 1_000_000, freshMs: 500, answerBytes: 64 * 2 ** 20 };
+export const DEFAULT_CACHE_OPTIONS: CacheOptions = { budget: 2_000_000, perTenantBudget: 1_000_000, freshMs: 500, staleOnOutageMs: 60_000, answerBytes: 64 * 2 ** 20 };
 
 export interface CompiledTopology {
   readonly cluster: ClusterRow;
@@ -232,8 +240,17 @@ export class ModelCache {
     const startedAt = Date.now();
     const invalidations = this.invalidations;
     if (entry) {
-      const current = await this.prisma.forTenant(tenantId, (tx) => tx.cluster.findUnique({
-        where: { tenantId_id: { tenantId, id: clusterId } }, select: { version: true } }));
+      let current: { version: number } | null;
+      try {
+        current = await this.prisma.forTenant(tenantId, (tx) => tx.cluster.findUnique({
+          where: { tenantId_id: { tenantId, id: clusterId } }, select: { version: true } }));
+      } catch (error) {
+        // The database cannot be reached: the model held is served if it was confirmed within
+        // staleOnOutageMs (see CacheOptions), so warm analyses keep answering through an outage.
+        const held = this.entries.get(k);
+        if (held === entry && isDatabaseUnavailable(error) && Date.now() - entry.checkedAt < this.options.staleOnOutageMs) return entry;
+        throw error;
+      }
       // Held at the version read: the entry checked, or one this instance's commit patched in
       // meanwhile (the read raced the commit's callback). Never a dropped entry.
       const held = this.entries.get(k);
