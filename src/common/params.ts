@@ -1,13 +1,14 @@
 import { Param, PipeTransform } from '@nestjs/common';
 import { Args } from '@nestjs/graphql';
 import { DomainError } from './domain-error';
+import { shown } from './validators';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class UuidPipe implements PipeTransform<string, string> {
   constructor(private readonly field: string) {}
   transform(value: string): string {
-    if (typeof value !== 'string' || !UUID.test(value)) throw DomainError.invalid(this.field, `must be a UUID, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || !UUID.test(value)) throw DomainError.invalid(this.field, `must be a UUID, got ${shown(value)}`);
     return value.toLowerCase();
   }
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { InputType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
@@ -30,13 +30,13 @@ export class ClientInput {
   @IsOptional() @IsString() @MaxLength(253) node?: string;
 
   @Prop(ExternalClientInput, { nullable: true, description: 'A client outside the cluster.' })
-  @IsOptional() @ValidateNested() @Type(() => ExternalClientInput) external?: ExternalClientInput;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ExternalClientInput) external?: ExternalClientInput;
 }
 
 @InputType('ReachabilityInput')
 export class ReachabilityInput {
   @Prop(ClientInput, { description: 'Exactly one of pod, node, external.' })
-  @IsDefined() @ValidateNested() @Type(() => ClientInput) client!: ClientInput;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ClientInput) client!: ClientInput;
 
   @Prop('string', { nullable: true, example: 'default/backend-nodeport', description: '"namespace/name" of the Service. Exactly one of service, pod and ip.' })
   @IsOptional() @IsString() @Matches(NS_NAME, NS_NAME_MESSAGE('service')) service?: string;
@@ -76,8 +76,8 @@ export class TraceDestinationInput {
 
 @InputType('TraceInput')
 export class TraceInput {
-  @Prop(TraceSourceInput) @IsDefined() @ValidateNested() @Type(() => TraceSourceInput) source!: TraceSourceInput;
-  @Prop(TraceDestinationInput) @IsDefined() @ValidateNested() @Type(() => TraceDestinationInput) destination!: TraceDestinationInput;
+  @Prop(TraceSourceInput) @IsDefined() @IsObject() @ValidateNested() @Type(() => TraceSourceInput) source!: TraceSourceInput;
+  @Prop(TraceDestinationInput) @IsDefined() @IsObject() @ValidateNested() @Type(() => TraceDestinationInput) destination!: TraceDestinationInput;
   @Prop('string', { nullable: true, example: 'node-1', description: 'The node that processes the packet (needed for LB/externalIP traffic).' })
   @IsOptional() @IsString() @MaxLength(253) node?: string;
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { InputType, ObjectType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
@@ -67,10 +67,10 @@ abstract class ClusterSettingsInput {
   @IsOptional() @IsArray() @ArrayMaxSize(2) @IsCidr({ each: true }) serviceCidrs?: string[];
 
   @Prop(NodePortRange, { nullable: true, description: 'Default 30000-32767.' })
-  @IsOptional() @ValidateNested() @Type(() => NodePortRange) nodePortRange?: NodePortRange;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => NodePortRange) nodePortRange?: NodePortRange;
 
   @Prop(KubeProxyOptionsInput, { nullable: true })
-  @IsOptional() @ValidateNested() @Type(() => KubeProxyOptionsInput) kubeProxy?: KubeProxyOptionsInput;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => KubeProxyOptionsInput) kubeProxy?: KubeProxyOptionsInput;
 
   @Prop('boolean', { nullable: true, example: true, description: 'Whether the network plugin enforces NetworkPolicy; null (the default) = the profile\'s default. A PATCH that leaves it out keeps it; null resets it.' })
   @IsOptional() @IsBoolean() networkPolicyEnforced?: boolean | null;

@@ -23,7 +23,7 @@ export class LabelSelectorInput {
   @IsOptional() @IsObject() matchLabels?: Record<string, string> | null;
 
   @Prop(LabelSelectorRequirementInput, { nullable: true, array: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @ValidateNested({ each: true }) @Type(() => LabelSelectorRequirementInput) matchExpressions?: LabelSelectorRequirementInput[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => LabelSelectorRequirementInput) matchExpressions?: LabelSelectorRequirementInput[] | null;
 }
 
 @InputType('IpBlockInput')
@@ -36,13 +36,13 @@ export class IpBlockInput {
 @InputType('NetworkPolicyPeerInput')
 export class NetworkPolicyPeerInput {
   @Prop(LabelSelectorInput, { nullable: true, description: 'Pods (of the policy\'s namespace, or of the namespaces namespaceSelector selects).' })
-  @IsOptional() @ValidateNested() @Type(() => LabelSelectorInput) podSelector?: LabelSelectorInput | null;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => LabelSelectorInput) podSelector?: LabelSelectorInput | null;
 
   @Prop(LabelSelectorInput, { nullable: true, description: 'Namespaces by their labels; with podSelector, both must hold.' })
-  @IsOptional() @ValidateNested() @Type(() => LabelSelectorInput) namespaceSelector?: LabelSelectorInput | null;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => LabelSelectorInput) namespaceSelector?: LabelSelectorInput | null;
 
   @Prop(IpBlockInput, { nullable: true, description: 'Addresses; not together with a selector.' })
-  @IsOptional() @ValidateNested() @Type(() => IpBlockInput) ipBlock?: IpBlockInput | null;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => IpBlockInput) ipBlock?: IpBlockInput | null;
 }
 
 @InputType('NetworkPolicyPortInput')
@@ -55,34 +55,34 @@ export class NetworkPolicyPortInput {
 @InputType('NetworkPolicyIngressRuleInput')
 export class NetworkPolicyIngressRuleInput {
   @Prop(NetworkPolicyPeerInput, { nullable: true, array: true, description: 'Sources; none = every source.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(256) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPeerInput) from?: NetworkPolicyPeerInput[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(256) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPeerInput) from?: NetworkPolicyPeerInput[] | null;
 
   @Prop(NetworkPolicyPortInput, { nullable: true, array: true, description: 'Ports; none = every port.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(256) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPortInput) ports?: NetworkPolicyPortInput[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(256) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPortInput) ports?: NetworkPolicyPortInput[] | null;
 }
 
 @InputType('NetworkPolicyEgressRuleInput')
 export class NetworkPolicyEgressRuleInput {
   @Prop(NetworkPolicyPeerInput, { nullable: true, array: true, description: 'Destinations; none = every destination.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(256) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPeerInput) to?: NetworkPolicyPeerInput[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(256) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPeerInput) to?: NetworkPolicyPeerInput[] | null;
 
   @Prop(NetworkPolicyPortInput, { nullable: true, array: true, description: 'Ports; none = every port.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(256) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPortInput) ports?: NetworkPolicyPortInput[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(256) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => NetworkPolicyPortInput) ports?: NetworkPolicyPortInput[] | null;
 }
 
 @InputType({ isAbstract: true })
 abstract class NetworkPolicyFieldsInput {
   @Prop(LabelSelectorInput, { nullable: true, description: 'The pods it applies to, in its namespace; {} (the default) = all of them.' })
-  @IsOptional() @ValidateNested() @Type(() => LabelSelectorInput) podSelector?: LabelSelectorInput | null;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => LabelSelectorInput) podSelector?: LabelSelectorInput | null;
 
   @Prop('string', { nullable: true, array: true, example: ['Ingress'], description: 'Ingress and/or Egress. None given: Ingress, plus Egress when there are egress rules (as the API server defaults it). A PATCH that leaves it out keeps it.' })
   @IsOptional() @IsArray() @IsString({ each: true }) policyTypes?: string[] | null;
 
   @Prop(NetworkPolicyIngressRuleInput, { nullable: true, array: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(256) @ValidateNested({ each: true }) @Type(() => NetworkPolicyIngressRuleInput) ingress?: NetworkPolicyIngressRuleInput[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(256) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => NetworkPolicyIngressRuleInput) ingress?: NetworkPolicyIngressRuleInput[] | null;
 
   @Prop(NetworkPolicyEgressRuleInput, { nullable: true, array: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(256) @ValidateNested({ each: true }) @Type(() => NetworkPolicyEgressRuleInput) egress?: NetworkPolicyEgressRuleInput[] | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(256) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => NetworkPolicyEgressRuleInput) egress?: NetworkPolicyEgressRuleInput[] | null;
 }
 
 @InputType('CreateNetworkPolicyInput')

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateNested,
+  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
 import { InputType, ObjectType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
@@ -33,7 +33,7 @@ abstract class PodFieldsInput {
   @IsOptional() @IsBoolean() terminating?: boolean;
 
   @Prop(ContainerPort, { nullable: true, array: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @ValidateNested({ each: true }) @Type(() => ContainerPort) containerPorts?: ContainerPort[];
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ContainerPort) containerPorts?: ContainerPort[];
 }
 
 @InputType('CreatePodInput')

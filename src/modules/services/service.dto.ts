@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { InputType, ObjectType } from '@nestjs/graphql';
 import { Prop } from '../../common/prop';
@@ -45,7 +45,7 @@ abstract class ServiceFieldsInput {
   @IsOptional() @IsLabelMap() selector?: Record<string, string> | null;
 
   @Prop(ServicePortInput, { nullable: true, array: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ServicePortInput) ports?: ServicePortInput[];
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ServicePortInput) ports?: ServicePortInput[];
 
   @Prop('string', { nullable: true, array: true, example: ['10.247.0.10'], description: '["None"] = headless; omitted = allocated from the Service CIDR.' })
   @IsOptional() @IsArray() @ArrayMaxSize(2) @IsString({ each: true }) @ValidateIf((o: ServiceFieldsInput) => !(o.clusterIps?.length === 1 && o.clusterIps[0] === 'None')) @IsIpAddress({ each: true }) clusterIps?: string[];
@@ -54,7 +54,7 @@ abstract class ServiceFieldsInput {
   @IsOptional() @IsArray() @ArrayMaxSize(16) @IsIpAddress({ each: true }) externalIps?: string[];
 
   @Prop(LoadBalancerIngressInput, { nullable: true, array: true, description: 'status.loadBalancer.ingress (LoadBalancer only).' })
-  @IsOptional() @IsArray() @ArrayMaxSize(16) @ValidateNested({ each: true }) @Type(() => LoadBalancerIngressInput) loadBalancerIngress?: LoadBalancerIngressInput[];
+  @IsOptional() @IsArray() @ArrayMaxSize(16) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => LoadBalancerIngressInput) loadBalancerIngress?: LoadBalancerIngressInput[];
 
   @Prop('string', { nullable: true, array: true, example: ['203.0.113.0/24'] })
   @IsOptional() @IsArray() @ArrayMaxSize(64) @IsCidr({ each: true }) loadBalancerSourceRanges?: string[];

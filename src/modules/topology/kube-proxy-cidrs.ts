@@ -1,5 +1,6 @@
 import { DomainError } from '../../common/domain-error';
 import { parseCidr } from '../../common/net';
+import { shown } from '../../common/validators';
 import { cidrsOverlap } from './address-ranges';
 import type { LocalDetector } from './enums';
 
@@ -38,7 +39,7 @@ export function checkKubeProxyCidrs(cidrs: readonly string[]): string[] {
   const firstOfFamily = new Map<number, number>();
   return cidrs.map((text, i) => {
     const cidr = parseCidr(text);
-    if (!cidr) throw DomainError.invalid(`${FIELD}[${i}]`, `must be a CIDR such as 10.244.0.0/16 or fd00:10:244::/56 with no host bits set, got ${JSON.stringify(text)}`);
+    if (!cidr) throw DomainError.invalid(`${FIELD}[${i}]`, `must be a CIDR such as 10.244.0.0/16 or fd00:10:244::/56 with no host bits set, got ${shown(text)}`);
     const first = firstOfFamily.get(cidr.family);
     if (first !== undefined) {
       throw DomainError.invalid(`${FIELD}[${i}]`, `is a second IPv${cidr.family} CIDR (${FIELD}[${first}] is one): kube-proxy's clusterCIDR is one CIDR or a dual-stack pair, one IPv4 and one IPv6`);
