@@ -100,7 +100,7 @@ export function IdempotentCreate(secret = false): MethodDecorator {
         + 'A retry with the same key and the same request (path and body) creates nothing and gets the first response again (same id, same status, with `Idempotent-Replayed: true`); '
         + 'the same key with another request is a 422; the same key while the first request is still running is a 409 (retry it later). '
         + 'Only successful creations are remembered: after an error the same key may be used again.'
-        + (secret ? ' The response holds the new key\'s secret: it is stored encrypted with a key derived from your credential, so only the API key that created it gets it replayed (another key of the tenant gets a 422).' : ''),
+        + (secret ? ' The response holds a new key\'s secret: it is stored encrypted with a key derived from your credential, so only the credential that created it (that API key, or the operator token) gets it replayed; another gets a 422.' : ''),
     }),
     UseInterceptors(CreatedInterceptor),
   );

@@ -61,7 +61,7 @@ export async function seedDemo(app: INestApplicationContext, dataDir: string): P
     const alive = await tenants.getTenant(state.tenantId).then(() => true, () => false);
     if (alive) return { tenantName: TENANT, clusterName: CLUSTER, clusterId: state.clusterId, apiKey: state.apiKey };
   }
-  const tenant = await tenants.createTenant(TENANT);
+  const tenant = (await tenants.createTenant(TENANT)).body;
   const clusterId = await buildDemoCluster(app, tenant.id);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify({ tenantId: tenant.id, apiKey: tenant.apiKey, clusterId } satisfies DemoState), { mode: 0o600 });

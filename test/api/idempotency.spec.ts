@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appWithTenant, bearer, createTenant, snapshot, TestTenant, within } from '../support/test-app';
+import { ADMIN_TOKEN, appWithTenant, bearer, createTenant, snapshot, TestTenant, within } from '../support/test-app';
 
 /**
  * Idempotency-Key on the REST POSTs that create, on a real PostgreSQL: the same key and request
@@ -232,5 +232,53 @@ describe('Idempotency-Key', () => {
       await runtime.query('ROLLBACK').catch(() => undefined);
       await runtime.end();
     }
+  });
+});
+
+describe('Idempotency-Key on POST /v1/tenants (the operator token)', () => {
+  const operator = () => bearer(ADMIN_TOKEN);
+
+  it('a retry gets the first tenant and its first key again, marked replayed; the key works', async () => {
+    const key = randomUUID();
+    const name = `t-${unique()}`;
+    const first = await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name }).expect(201);
+    const before = await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys']);
+    const again = await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name }).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys'])).toEqual(before);
+    await ctx.t.http.get('/v1/tenant').set(bearer(first.body.apiKey)).expect(200, { id: first.body.id, name });
+    // The stored response holds the key's secret sealed, never in clear.
+    const rows = (await admin.query('SELECT response, sealed FROM idempotency_keys WHERE tenant_id = $1', [first.body.id])).rows as { response: string; sealed: boolean }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0].sealed).toBe(true);
+    expect(rows[0].response).not.toContain(first.body.apiKey);
+  });
+
+  it('the same key with another name is a 422 naming the header, and no tenant is created', async () => {
+    const key = randomUUID();
+    await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name: `t-${unique()}` }).expect(201);
+    const before = await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys']);
+    const res = await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name: `t-${unique()}` }).expect(422);
+    expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('another request') }]);
+    expect(await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys'])).toEqual(before);
+  });
+
+  it('concurrent retries create one tenant; the others get a 409 or the replay', async () => {
+    const key = randomUUID();
+    const name = `t-${unique()}`;
+    const answers = await Promise.all(Array.from({ length: 6 }, () => ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name })));
+    const created = answers.filter((r) => r.status === 201);
+    expect(answers.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+    expect(Number((await admin.query('SELECT count(*) FROM tenants WHERE name = $1', [name])).rows[0].count)).toBe(1);
+  });
+
+  it('without a key every POST creates a tenant', async () => {
+    const name = `t-${unique()}`;
+    const one = await ctx.t.http.post('/v1/tenants').set(operator()).send({ name }).expect(201);
+    const two = await ctx.t.http.post('/v1/tenants').set(operator()).send({ name }).expect(201);
+    expect(one.body.id).not.toBe(two.body.id);
   });
 });

@@ -20,9 +20,10 @@ export class TenantsController {
   @ApiBodyExamples(CreateTenantInput, TENANT_EXAMPLES.createTenant)
   @ApiProblems(TENANT_PROBLEMS.createTenant)
   @ApiOperation({ summary: 'Create a tenant and its first API key (operator token: Bearer SVCPATH_ADMIN_TOKEN).' })
-  @ApiCreatedResponse({ type: CreatedTenantView })
-  createTenant(@Body() input: CreateTenantInput): Promise<CreatedTenantView> {
-    return this.service.createTenant(input.name);
+  @IdempotentCreate(true)
+  @ApiCreatedResponse({ type: CreatedTenantView, headers: REPLAYED_HEADER })
+  createTenant(@Body() input: CreateTenantInput, @IdempotencyKeyHeader() key: IdempotencyKey | null): Promise<Created<CreatedTenantView>> {
+    return this.service.createTenant(input.name, key);
   }
 
   @Get('tenant')
