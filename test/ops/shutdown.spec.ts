@@ -1,9 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { AddressInfo, connect, createServer, Socket } from 'node:net';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
+import { AddressInfo, connect, Socket } from 'node:net';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lifecycle } from '../../src/common/lifecycle';
+import { startMain } from '../support/main-process';
 import { ADMIN_TOKEN, bearer, createTenant, createTestDatabase, startTestApp, TestApp, TestTenant } from '../support/test-app';
 
 /**
@@ -11,16 +11,6 @@ import { ADMIN_TOKEN, bearer, createTenant, createTestDatabase, startTestApp, Te
  * new requests with 503 + `Connection: close` (readiness included), lets in-flight requests, a large
  * import among them, finish within the grace period, and only then closes the database.
  */
-const root = join(__dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A raw HTTP/1.1 exchange on its own socket, so the test decides when each byte is sent. */
 class RawRequest {
@@ -100,22 +90,11 @@ describe('SIGTERM under load', () => {
   afterAll(() => running.forEach((p) => p.exitCode === null && p.kill('SIGKILL')));
 
   async function start(env: Record<string, string>): Promise<{ proc: ChildProcess; base: string; output: () => string }> {
-    const port = await freePort();
-    const proc = spawn(process.execPath, ['dist/main.js'], { cwd: root, env: { ...process.env, TEST_DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', SVCPATH_DEMO: 'false', SVCPATH_ADMIN_TOKEN: ADMIN_TOKEN,
+    const main = await startMain({ HOST: '127.0.0.1', SVCPATH_DEMO: 'false', SVCPATH_ADMIN_TOKEN: ADMIN_TOKEN,
       // Six clients hammer one key: the test is about draining, not the rate limit.
-      SVCPATH_RATE_LIMIT: '0', ...env } });
-    running.push(proc);
-    let out = '';
-    proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
-    proc.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start banner within 60 s:\n${out}`)), 60_000);
-      const check = setInterval(() => {
-        if (out.includes('svcpath is up')) { clearInterval(check); clearTimeout(timer); resolve(); }
-        if (proc.exitCode !== null) { clearInterval(check); clearTimeout(timer); reject(new Error(`exited ${proc.exitCode}:\n${out}`)); }
-      }, 50);
-    });
-    return { proc, base: `http://127.0.0.1:${port}`, output: () => out };
+      SVCPATH_RATE_LIMIT: '0', ...env });
+    running.push(main.proc);
+    return { proc: main.proc, base: `http://127.0.0.1:${main.port}`, output: main.output };
   }
 
   /** A kubectl list of `pods` pods on 20 nodes. */

@@ -1,9 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startMain, RunningMain } from '../support/main-process';
 import { createTestDatabase } from '../support/test-app';
 
 /**
@@ -11,38 +10,12 @@ import { createTestDatabase } from '../support/test-app';
  * runs first) brings the service up on an embedded PostgreSQL with the demo tenant, prints the
  * URLs and the demo key, keeps its data across restarts, and shuts down cleanly.
  */
-const root = join(__dirname, '..', '..');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const start = startMain;
 
-interface Running { proc: ChildProcess; output: () => string; port: number }
-
-async function start(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['dist/main.js'], { cwd: root, env: { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: String(port), ...env } });
-  let out = '';
-  proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
-  proc.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start banner within 60 s:\n${out}`)), 60_000);
-    const check = setInterval(() => {
-      if (out.includes('svcpath is up')) { clearInterval(check); clearTimeout(timer); resolve(); }
-      if (proc.exitCode !== null) { clearInterval(check); clearTimeout(timer); reject(new Error(`exited ${proc.exitCode}:\n${out}`)); }
-    }, 100);
-  });
-  return { proc, output: () => out, port };
-}
-
-async function stop(r: Running): Promise<number | null> {
+async function stop(r: RunningMain): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => r.proc.once('exit', (code) => resolve(code)));
   r.proc.kill('SIGTERM');
   return exited;
