@@ -292,3 +292,63 @@ describe('an outside client without an address, where ipBlocks decide', () => {
     expect(nodePortOf(answer(cluster([DENY_BACKEND]), anonymous), 'node-1').verdict).toBe('UNREACHABLE');
   });
 });
+
+describe('a load balancer delivering straight to the pods (loadBalancerTarget PODS)', () => {
+  /** The demo's backend-elb as a container-native load balancer: kube-proxy is not on the path. */
+  function podTargets(policies: NetworkPolicyModel[], edit: Partial<ClusterModel> = {}): ClusterModel {
+    const model = cluster(policies, edit);
+    return { ...model, services: model.services.map((s) => (s.name === 'backend-elb' ? { ...s, loadBalancerTarget: 'PODS' as const } : s)) };
+  }
+  const lb = (model: ClusterModel, client: ReachabilityClient = OUTSIDE) => {
+    const rs = answer(model, client, 'default/backend-elb').filter((r) => r.via.kind === 'LOAD_BALANCER');
+    expect(rs.length).toBeGreaterThan(0);
+    return rs;
+  };
+
+  it('without policies every ready pod is reached, with no policy judgement', () => {
+    for (const r of lb({ ...podTargets([]), networkPolicies: [] })) {
+      expect(r).toMatchObject({ verdict: 'REACHABLE', rule: 'K8S-LB-POD-TARGETS' });
+      for (const e of r.endpoints) expect(e.policy).toBeUndefined();
+    }
+  });
+
+  it('a default-deny ingress policy drops what the load balancer delivers, whatever address the pods see', () => {
+    for (const r of lb(podTargets([DENY_BACKEND]))) {
+      expect(r).toMatchObject({ verdict: 'UNREACHABLE', rule: 'K8S-NETPOL-DENIED-INGRESS', missingFact: null });
+      expect(r.endpoints).toHaveLength(3);
+      for (const e of r.endpoints) {
+        expect(e).toMatchObject({ outcome: 'FAILS', rule: 'K8S-NETPOL-DENIED-INGRESS' });
+        expect(e.policy).toMatchObject({ seenAs: null, ingress: { allowed: false, reason: 'DENIED_INGRESS', policies: ['default/deny'] }, egress: { reason: 'NOT_A_POD' } });
+      }
+      expect(stepRules(r)).toContain('K8S-NETPOL-DENIED-INGRESS');
+      expect(r.sourceIp.preserved).toBeNull();
+    }
+  });
+
+  it('a rule open to every peer on the port lets it in, naming the rule; on another port it does not', () => {
+    const open = allowBackend('open-http', [], [tcp('http')]);
+    for (const r of lb(podTargets([DENY_BACKEND, open]))) {
+      expect(r.verdict).toBe('REACHABLE');
+      for (const e of r.endpoints) expect(e.policy?.ingress).toMatchObject({ allowed: true, reason: 'ALLOWED_BY_POLICY', allowedBy: { policy: 'default/open-http', direction: 'Ingress', rule: 0 } });
+    }
+    for (const r of lb(podTargets([DENY_BACKEND, allowBackend('open-other', [], [tcp(9999)])]))) expect(r.verdict).toBe('UNREACHABLE');
+  });
+
+  it('a rule naming peers on the port makes it UNKNOWN (POLICY_LB_SOURCE): which address the pods see is the load balancer\'s setting', () => {
+    for (const policy of [allowBackend('from-block', [block('198.51.100.0/24')]), allowBackend('from-frontend', [pods('frontend')])]) {
+      for (const r of lb(podTargets([DENY_BACKEND, policy]))) {
+        // From outside, a pod selector can never match: the source is not a pod.
+        if (policy.name === 'from-frontend') expect(r.verdict).toBe('UNREACHABLE');
+        else expect(r).toMatchObject({ verdict: 'UNKNOWN', missingFact: 'POLICY_LB_SOURCE', endpoints: [] });
+      }
+    }
+  });
+
+  it('policies stored but not enforced: every pod is reached, and the answer says so', () => {
+    for (const r of lb(podTargets([DENY_BACKEND], { networkPolicyEnforced: false }))) {
+      expect(r.verdict).toBe('REACHABLE');
+      for (const e of r.endpoints) expect(e.policy?.ingress).toMatchObject({ allowed: true, reason: 'NOT_ENFORCED' });
+      expect(stepRules(r)).toContain('K8S-NETPOL-NOT-ENFORCED');
+    }
+  });
+});

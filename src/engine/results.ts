@@ -140,7 +140,7 @@ export interface TraceResult {
 export type ReachVerdict = 'REACHABLE' | 'PARTIAL' | 'UNREACHABLE' | 'UNKNOWN';
 
 export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT' | 'REDACTED_VALUE'
-  | 'LB_TARGET' | 'LB_HOSTNAME_ADDRESS' | 'CLOUD_SOURCE_RANGES' | 'POLICY_CLIENT_IP';
+  | 'LB_TARGET' | 'LB_HOSTNAME_ADDRESS' | 'CLOUD_SOURCE_RANGES' | 'POLICY_CLIENT_IP' | 'POLICY_LB_SOURCE';
 
 export interface Via {
   readonly kind: AddressKind;

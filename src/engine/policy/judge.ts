@@ -138,6 +138,32 @@ export function judgeIngress(index: PolicyIndex, destination: PodModel, source: 
   return judge(index, 'Ingress', destination, source, destination, port, protocol);
 }
 
+/**
+ * The destination pod's ingress when the source address is not known (a load balancer delivering
+ * straight to pods: whether the pod sees the client's address or the load balancer's is the load
+ * balancer's setting): the verdict when every source gets the same one (not isolated, not
+ * enforced, a rule on the port open to every peer, or no rule on the port that could match such a
+ * source), else null. `sourceMayBePod`: the client is a pod whose address the pod may see.
+ */
+export function judgeIngressFromAnySource(index: PolicyIndex, destination: PodModel, port: number, protocol: Protocol, sourceMayBePod: boolean): PolicyVerdict | null {
+  const selection = selectionOf(index, destination);
+  const keys = selection.ingressKeys;
+  if (!index.enforced) return keys.length === 0 ? NOT_ENFORCED : verdict(true, 'NOT_ENFORCED', 'K8S-NETPOL-NOT-ENFORCED', keys);
+  if (destination.hostNetwork) return HOST_NETWORK;
+  if (selection === NO_SELECTION || selection.ingress.length === 0) return NOT_ISOLATED;
+  const ask: Ask = { peer: { ip: '', pod: null }, peerPod: null, destinationPod: destination, port, protocol, parsed: undefined };
+  let onPort = false;
+  for (const policy of selection.ingress) {
+    for (const rule of policy.ingress as readonly CompiledRule[]) {
+      if (rule.ports !== null && !rule.ports.some((p) => portMatches(p, ask))) continue;
+      if (rule.peers === null) return verdict(true, 'ALLOWED_BY_POLICY', 'K8S-NETPOL-ALLOWED', keys, { policy: policy.key, direction: 'Ingress', rule: rule.index });
+      // A pod selector matches only a pod's address: the load balancer's, or an outside client's, is none.
+      if (rule.peers.some((peer) => peer.kind === 'ipBlock' || (peer.kind === 'pods' && sourceMayBePod))) onPort = true;
+    }
+  }
+  return onPort ? null : verdict(false, 'DENIED_INGRESS', 'K8S-NETPOL-DENIED-INGRESS', keys);
+}
+
 /** A direction whose judged end is not a pod: nothing isolates it. */
 export function notAPod(index: PolicyIndex): PolicyVerdict {
   return index.enforced ? NOT_A_POD : NOT_ENFORCED;

@@ -259,6 +259,7 @@ const MISSING: Record<MissingFact, { rule: RuleId; text: string }> = {
   EXTERNAL_IP_ROUTING: { rule: 'K8S-EXTERNAL-IP-ROUTING', text: 'which node the network routes this externalIP to is not modelled' },
   CLIENT_IP: { rule: 'K8S-LB-SOURCE-RANGES-ALLOW', text: 'loadBalancerSourceRanges apply: the client IP is needed' },
   POLICY_CLIENT_IP: { rule: 'K8S-NETPOL-ALLOWED', text: 'NetworkPolicy ipBlocks decide whether the backends let this outside client in: its address is needed' },
+  POLICY_LB_SOURCE: { rule: 'K8S-LB-POD-TARGETS', text: 'the load balancer delivers straight to pods isolated by NetworkPolicy whose rules on this port name peers: whether they see the client\'s address or the load balancer\'s (its client-IP preservation setting) decides, and it is not known' },
   LB_NODE_PORT: { rule: 'K8S-LB-PROXY-DELIVERY', text: 'a Proxy-mode load balancer needs a NodePort to reach the nodes; this port has none' },
   REDACTED_VALUE: { rule: 'IMPORT-REDACTED-VALUE', text: 'the imported dump redacted a value this answer needs' },
   LB_TARGET: { rule: 'K8S-LB-TARGET-UNKNOWN', text: 'this port has no NodePort and the Service does not say where its load balancer delivers (to the nodes, or straight to the pods): set loadBalancerTarget' },

@@ -1,12 +1,14 @@
 // Load-balancer paths from outside: the LB delivers to the nodes passing its health check
 // (VIP mode: destination still the LB IP; Proxy mode: a new connection to NodeIP:NodePort from
 // the LB's address). Target nodes are grouped by node class, one trace per group.
-import { policyKey } from '../policy/join';
+import { podAt, policyKey, policySteps } from '../policy/join';
+import { judgeEgress, judgeIngressFromAnySource, notAPod } from '../policy/judge';
 import type { CompiledCluster, CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
+import type { PodModel } from '../model';
 import type { AddressResult, Delivery, EndpointOutcome, Hop, ReachVerdict, SourceIp, Step, Via } from '../results';
 import { noSourceIp, sourceIpFate } from '../packet';
-import { decidingRule, rulesOf } from './build';
+import { decidingRule, rulesOf, unknownResult } from './build';
 import { decideAt, finishPath, lastHopSteps, pathAt, withOverride } from './paths';
 import type { Env, PathOutcome } from './types';
 import { suggestionsFor } from './suggestions';
@@ -353,6 +355,12 @@ function lbStep(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: 
   return { at: `lb/${plan.label}`, rule: plan.mode === 'PROXY' ? 'K8S-LB-PROXY-DELIVERY' : rule, description: `delivers to ${targets} node(s) passing its health check (${how})` };
 }
 
+/** The pod with this key (namespace/name), or null. */
+function podAtKey(cc: CompiledCluster, key: string): PodModel | null {
+  const i = cc.podByKey.get(key);
+  return i === undefined ? null : cc.model.pods[i];
+}
+
 const TARGET_FROM: Record<string, string> = {
   SPEC: 'the Service\'s loadBalancerTarget',
   ANNOTATION: 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip',
@@ -361,12 +369,28 @@ const TARGET_FROM: Record<string, string> = {
 /**
  * A load balancer that delivers straight to the pods (container-native): to every ready
  * endpoint, kube-proxy and the nodes not on the path. The address the pod sees is the load
- * balancer's business (LB_UNKNOWN).
+ * balancer's business (LB_UNKNOWN), so NetworkPolicy judges each pod's ingress for any source
+ * (policy/judge judgeIngressFromAnySource): when the verdict depends on the source (an isolated
+ * pod whose rules on this port name peers), the answer is UNKNOWN (POLICY_LB_SOURCE). A client
+ * pod's egress is judged towards the load balancer's address and the Service's port.
  */
 export function podTargetsResult(env: Env, sp: CompiledServicePort, via: Via, label: string, lead: readonly Step[]): AddressResult {
+  const index = env.cc.policies;
   const endpoints: EndpointOutcome[] = [];
   for (const e of sp.endpoints) {
-    if (e.ready) endpoints.push({ ip: e.ip, port: e.port, pod: e.podKey, node: e.nodeName, masquerade: false, outcome: 'CONNECTS', rule: null });
+    if (!e.ready) continue;
+    const base = { ip: e.ip, port: e.port, pod: e.podKey, node: e.nodeName, masquerade: false };
+    if (index === null) { endpoints.push({ ...base, outcome: 'CONNECTS', rule: null }); continue; }
+    const target = e.podKey === null ? null : podAtKey(env.cc, e.podKey);
+    const family = e.ip.includes(':') ? 6 : 4;
+    const clientIp = env.client.ips[family];
+    const clientPod = env.client.kind === 'POD' && clientIp !== null ? podAt(env.cc, clientIp.text) : null;
+    const egress = clientPod === null ? notAPod(index) : judgeEgress(index, clientPod, { ip: via.address, pod: null }, sp.port, sp.protocol);
+    const ingress = target === null ? notAPod(index) : judgeIngressFromAnySource(index, target, e.port, sp.protocol, clientPod !== null);
+    if (ingress === null) return unknownResult(env, via, 'POLICY_LB_SOURCE');
+    const policy = { seenAs: null, egress, ingress };
+    const denied = !egress.allowed ? egress.rule : !ingress.allowed ? ingress.rule : null;
+    endpoints.push({ ...base, outcome: denied === null ? 'CONNECTS' : 'FAILS', rule: denied, policy });
   }
   const from = TARGET_FROM[sp.loadBalancerTarget.from ?? ''] ?? 'the Service';
   const steps: Step[] = [...lead, {
@@ -375,9 +399,12 @@ export function podTargetsResult(env: Env, sp: CompiledServicePort, via: Via, la
       ? `delivers straight to ${endpoints.length} ready pod(s) on their own IPs (targets pods, per ${from}); kube-proxy is not on the path`
       : `targets pods (per ${from}) but the Service has no ready pod: nothing to deliver to`,
   }];
-  const verdict: ReachVerdict = endpoints.length > 0 ? 'REACHABLE' : 'UNREACHABLE';
-  const sourceIp = endpoints.length > 0 ? LB_DECIDES : noSourceIp(false);
-  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops: [], deliveries: null, rules: rulesOf(steps, env.profile.notes), rule: 'K8S-LB-POD-TARGETS', suggestions: [] };
+  if (index !== null) steps.push(...policySteps(endpoints, env.cc.policyEnforcement, `lb/${label}`));
+  const connecting = endpoints.filter((e) => e.outcome === 'CONNECTS').length;
+  const verdict: ReachVerdict = connecting === 0 ? 'UNREACHABLE' : connecting === endpoints.length ? 'REACHABLE' : 'PARTIAL';
+  const sourceIp = connecting > 0 ? LB_DECIDES : noSourceIp(false);
+  const rule = connecting === endpoints.length ? 'K8S-LB-POD-TARGETS' : decidingRule(steps, endpoints) ?? 'K8S-LB-POD-TARGETS';
+  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops: [], deliveries: null, rules: rulesOf(steps, env.profile.notes), rule, suggestions: [] };
 }
 
 export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: DeliveryPlan): AddressResult {
