@@ -9,6 +9,7 @@ import { ADMIN_TOKEN, ApiKeyAuthenticator, AuthGuard } from './common/auth';
 import { graphqlErrorOf, MAX_ISSUES, ProblemFilter, RETRY_AFTER_S, validationError } from './common/errors';
 import { Lifecycle } from './common/lifecycle';
 import { cacheValidationMetadata } from './common/validation-metadata-cache';
+import { VALIDATION_PIPE } from './common/validation-pipe';
 import { LIMITS, limitsWith, LimitsOverrides } from './config/limits';
 import { checkFieldsAndCost, limitRules, tokenLimitError } from './modules/graphql/graphql-limits';
 import { DATABASE_URL, PrismaService } from './prisma/prisma.service';
@@ -146,12 +147,13 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {
-          provide: APP_PIPE,
+          provide: VALIDATION_PIPE,
           useValue: validationPipe({
             whitelist: true, forbidNonWhitelisted: true, transform: true,
             exceptionFactory: validationError,
           }),
         },
+        { provide: APP_PIPE, useExisting: VALIDATION_PIPE },
       ],
     };
   }

@@ -3,7 +3,8 @@
 // database, then: /health/live vs REST reachability vs GraphQL reachability, same load generator
 // (64 connections, no pipelining). Then the import of a 150,000-pod kubectl document. Prints the
 // figures. BENCH_DATABASE_URL selects a server; default: an embedded PostgreSQL in a temporary
-// folder. BENCH_ONLY=import runs the import alone (and its database floor); BENCH_ONLY=writes skips the load runs. On the imported
+// folder. BENCH_ONLY=import runs the import alone (and its database floor); BENCH_ONLY=writes skips the load runs;
+// BENCH_ONLY=computed runs only the memo-off load runs (every answer computed), no import. On the imported
 // 150,000-pod cluster it then replaces the unchanged snapshot, and times pod writes each followed
 // at once by a question (bench/api/write-bench.ts).
 import { ChildProcess, spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 
 const ADMIN = 'bench-operator-token-0123456789';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-/** BENCH_ONLY=import: only the import of the 150,000-pod document and the first analysis after it. */
+/** BENCH_ONLY=import: only the import of the 150,000-pod document and the first analysis after it; computed: only the memo-off load runs. */
 const ONLY = process.env.BENCH_ONLY;
 const root = repositoryRoot();
 
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     const tenant = await (await fetch(`${base}/v1/tenants`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json() as { id: string; apiKey: string };
     const auth = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' };
     if (ONLY !== 'import' && ONLY !== 'writes') await loadRuns(adminUrl, base, port, app, tenant.id, auth);
-    await importRun(adminUrl, base, auth);
+    if (ONLY !== 'computed') await importRun(adminUrl, base, auth);
   } finally {
     app.kill('SIGTERM');
     await new Promise((r) => app.once('exit', r));
@@ -132,72 +133,91 @@ async function loadRuns(adminUrl: string, base: string, port: number, app: Child
   await insertTopology(adminUrl, tenantId, cluster.id, model);
   console.log(`cluster: ${model.nodes.length} nodes, ${model.pods.length} pods, ${model.services.length} Services (seed 7); ${DURATION} s per run, 64 connections`);
 
-  const client = model.pods[0];
   const byType = (type: string) => model.services.find((s) => s.type === type && s.clusterIps.length > 0)!;
-  const questions = [['ClusterIP', byType('ClusterIP')], ['NodePort', byType('NodePort')]] as const;
+  const questions: Questions = { clusterIp: byType('ClusterIP'), nodePort: byType('NodePort') };
+  const ask: Askers = {
+    rest: (body, extra = {}) => ({ method: 'POST', path: `/v1/clusters/${cluster.id}/reachability`, headers: { ...auth, ...extra }, body }),
+    graph: (body, extra = {}) => ({ method: 'POST', path: '/graphql', headers: { ...auth, ...extra }, body: JSON.stringify({ query: COMPACT_QUERY, variables: { c: cluster.id, input: JSON.parse(body) } }) }),
+  };
+  if (ONLY !== 'computed') await memoRuns(base, app, model, questions, ask);
+  await computedRuns(adminUrl, port + 1, model, questions.clusterIp, ask);
+}
+
+// The compact answer, as REST sends it by default.
+const COMPACT_QUERY = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) { service detail summary { verdict sourceIpPreserved text }
+    rules { id statement inferred evidence { source case } } ignoredBy
+    groups { id kind networks port protocol count nodeCount addresses { address node network } verdict missingFact sourceIp { preserved seenAs reason } rule rules
+      endpointCount { total connects fails } endpoints { ip port pod node outcome rule } path { at rule description } suggestions { code message } } } }`;
+
+type Req = { method: 'POST'; path: string; headers: Record<string, string>; body: string };
+type Svc = ClusterModel['services'][number];
+interface Questions { clusterIp: Svc; nodePort: Svc }
+/** A REST and a GraphQL reachability request for a question's JSON body (with extra headers). */
+interface Askers { rest(body: string, extra?: Record<string, string>): Req; graph(body: string, extra?: Record<string, string>): Req }
+
+/** The same questions over and over on the first instance: remembered answers. */
+async function memoRuns(base: string, app: ChildProcess, model: ClusterModel, questions: Questions, ask: Askers): Promise<void> {
+  const client = model.pods[0];
+  const bodyOf = (svc: { namespace: string; name: string }) => JSON.stringify({ client: { pod: `${client.namespace}/${client.name}` }, service: `${svc.namespace}/${svc.name}` });
   /**
    * Bytes on the wire of one answer. fetch offers gzip unless told otherwise, and decompresses
    * what it gets, so it is told what autocannon sends, and the length header is read.
    */
-  const sizeOf = async (r: { path: string; headers: Record<string, string>; body: string }): Promise<number> => {
+  const sizeOf = async (r: Req): Promise<number> => {
     const res = await fetch(`${base}${r.path}`, { method: 'POST', headers: { 'accept-encoding': 'identity', ...r.headers }, body: r.body });
     const length = Number(res.headers.get('content-length'));
     await res.arrayBuffer();
     return length;
   };
-  let t0 = Date.now();
-  const first = await fetch(`${base}/v1/clusters/${cluster.id}/reachability`, { method: 'POST', headers: auth, body: JSON.stringify({ client: { pod: `${client.namespace}/${client.name}` }, service: `${questions[0][1].namespace}/${questions[0][1].name}` }) });
-  console.log(`first analysis (load + compile): ${Date.now() - t0} ms (status ${first.status})`);
+  const t0 = Date.now();
+  const first = ask.rest(bodyOf(questions.clusterIp));
+  const status = (await fetch(`${base}${first.path}`, { method: 'POST', headers: first.headers, body: first.body })).status;
+  console.log(`first analysis (load + compile): ${Date.now() - t0} ms (status ${status})`);
 
-  // The compact answer, as REST sends it by default.
-  const query = `query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input) { service detail summary { verdict sourceIpPreserved text }
-    rules { id statement inferred evidence { source case } } ignoredBy
-    groups { id kind networks port protocol count nodeCount addresses { address node network } verdict missingFact sourceIp { preserved seenAs reason } rule rules
-      endpointCount { total connects fails } endpoints { ip port pod node outcome rule } path { at rule description } suggestions { code message } } } }`;
   // What curl --compressed, browsers, Go's and Python's HTTP clients and fetch send.
   const gzip = { 'accept-encoding': 'gzip, deflate, br' };
-  const restOf = (body: string, extra = {}) => ({ method: 'POST' as const, path: `/v1/clusters/${cluster.id}/reachability`, headers: { ...auth, ...extra }, body });
-  const graphOf = (body: string, extra = {}) => ({ method: 'POST' as const, path: '/graphql', headers: { ...auth, ...extra }, body: JSON.stringify({ query, variables: { c: cluster.id, input: JSON.parse(body) } }) });
-  const bodyOf = (svc: { namespace: string; name: string }) => JSON.stringify({ client: { pod: `${client.namespace}/${client.name}` }, service: `${svc.namespace}/${svc.name}` });
   // Warm-up (not reported): each route runs for a while first, so no measured run includes V8 compiling its code.
-  for (const opts of [{ url: `${base}/health/live` }, { url: base, requests: [restOf(bodyOf(questions[0][1]))] }, { url: base, requests: [graphOf(bodyOf(questions[0][1]))] }]) {
+  for (const opts of [{ url: `${base}/health/live` }, { url: base, requests: [ask.rest(bodyOf(questions.clusterIp))] }, { url: base, requests: [ask.graph(bodyOf(questions.clusterIp))] }]) {
     await autocannon({ connections: 64, pipelining: 1, duration: 3, ...opts });
   }
 
   // The same question over and over (a dashboard polling it): the remembered answer is served.
   // /health/live is measured before and after, and REST is compared with their mean, so a drift
   // in the machine's speed during the runs does not decide the ratio.
-  const clusterIp = bodyOf(questions[0][1]);
+  const clusterIp = bodyOf(questions.clusterIp);
   const healthBefore = await load('GET /health/live', app, { url: `${base}/health/live` });
-  const rest = await load(`REST reachability (ClusterIP, ${(await sizeOf(restOf(clusterIp)) / 1024).toFixed(0)} KiB), one question`, app, { url: base, requests: [restOf(clusterIp)] });
-  const graph = await load('GraphQL reachability (ClusterIP), one question', app, { url: base, requests: [graphOf(clusterIp)] });
+  const rest = await load(`REST reachability (ClusterIP, ${(await sizeOf(ask.rest(clusterIp)) / 1024).toFixed(0)} KiB), one question`, app, { url: base, requests: [ask.rest(clusterIp)] });
+  const graph = await load('GraphQL reachability (ClusterIP), one question', app, { url: base, requests: [ask.graph(clusterIp)] });
   const healthAfter = await load('GET /health/live (again)', app, { url: `${base}/health/live` });
   const health = (healthBefore.requests.average + healthAfter.requests.average) / 2;
   console.log(`  ClusterIP, one question: REST throughput ${(100 * rest.requests.average / health).toFixed(0)}% of /health/live (target ≥ 60%), REST p99 ${rest.latency.p99} ms (target ≤ 50), GraphQL p99 / REST p99 = ${(graph.latency.p99 / Math.max(rest.latency.p99, 1)).toFixed(2)} (target ≤ 1.5)`);
 
   // A NodePort Service: one result per node address, so a large answer; sent as it is, and
   // gzip-compressed to a client that accepts it (the remembered answer keeps its compressed form).
-  const nodePort = bodyOf(questions[1][1]);
-  const plainSize = await sizeOf(restOf(nodePort));
-  const zippedSize = await sizeOf(restOf(nodePort, gzip));
-  const plain = await load(`REST reachability (NodePort, ${(plainSize / 1024).toFixed(0)} KiB), one question`, app, { url: base, requests: [restOf(nodePort)] });
-  const zipped = await load(`REST reachability (NodePort, gzip ${(zippedSize / 1024).toFixed(0)} KiB), one question`, app, { url: base, requests: [restOf(nodePort, gzip)] });
-  const zippedGraph = await load('GraphQL reachability (NodePort, gzip), one question', app, { url: base, requests: [graphOf(nodePort, gzip)] });
+  const nodePort = bodyOf(questions.nodePort);
+  const plainSize = await sizeOf(ask.rest(nodePort));
+  const zippedSize = await sizeOf(ask.rest(nodePort, gzip));
+  const plain = await load(`REST reachability (NodePort, ${(plainSize / 1024).toFixed(0)} KiB), one question`, app, { url: base, requests: [ask.rest(nodePort)] });
+  const zipped = await load(`REST reachability (NodePort, gzip ${(zippedSize / 1024).toFixed(0)} KiB), one question`, app, { url: base, requests: [ask.rest(nodePort, gzip)] });
+  const zippedGraph = await load('GraphQL reachability (NodePort, gzip), one question', app, { url: base, requests: [ask.graph(nodePort, gzip)] });
   console.log(`  NodePort, one question: REST throughput ${(100 * plain.requests.average / health).toFixed(0)}% of /health/live as it is, ${(100 * zipped.requests.average / health).toFixed(0)}% with gzip; REST p99 ${plain.latency.p99} ms as it is, ${zipped.latency.p99} ms with gzip (target ≤ 50); GraphQL p99 / REST p99 with gzip = ${(zippedGraph.latency.p99 / Math.max(zipped.latency.p99, 1)).toFixed(2)} (target ≤ 1.5)`);
+}
 
-  // Every answer computed: distinct questions (each pod in turn asks the ClusterIP Service),
-  // on a second instance with the answer memo off (SVCPATH_ANSWER_MEMO_MB=0).
-  const port2 = port + 1;
-  const computing = await startApp(adminUrl, port2, { SVCPATH_ANSWER_MEMO_MB: '0' });
+/**
+ * Every answer computed: distinct questions (each pod in turn asks the ClusterIP Service), on a
+ * second instance with the answer memo off (SVCPATH_ANSWER_MEMO_MB=0).
+ */
+async function computedRuns(adminUrl: string, port: number, model: ClusterModel, svc: Svc, ask: Askers): Promise<void> {
+  const computing = await startApp(adminUrl, port, { SVCPATH_ANSWER_MEMO_MB: '0' });
   try {
-    const base2 = `http://127.0.0.1:${port2}`;
-    const svc = questions[0][1];
+    const base = `http://127.0.0.1:${port}`;
     const bodies = model.pods.filter((p) => !p.hostNetwork).slice(0, 1000).map((p) => JSON.stringify({ client: { pod: `${p.namespace}/${p.name}` }, service: `${svc.namespace}/${svc.name}` }));
-    await fetch(`${base2}/v1/clusters/${cluster.id}/reachability`, { method: 'POST', headers: auth, body: bodies[0] }); // load + compile
-    const health2 = await load('GET /health/live (memo off)', computing, { url: `${base2}/health/live` });
-    const rest = await load(`REST reachability (ClusterIP), ${bodies.length} questions, memo off`, computing, { url: base2, requests: bodies.map((b) => restOf(b)) });
-    const graph = await load(`GraphQL reachability (ClusterIP), ${bodies.length} questions, memo off`, computing, { url: base2, requests: bodies.map((b) => graphOf(b)) });
-    console.log(`  ClusterIP, every answer computed: REST throughput ${(100 * rest.requests.average / health2.requests.average).toFixed(0)}% of /health/live (goal ≥ 50%), REST p99 ${rest.latency.p99} ms, GraphQL p99 / REST p99 = ${(graph.latency.p99 / Math.max(rest.latency.p99, 1)).toFixed(2)}`);
+    const first = ask.rest(bodies[0]);
+    await fetch(`${base}${first.path}`, { method: 'POST', headers: first.headers, body: first.body }); // load + compile
+    const health = await load('GET /health/live (memo off)', computing, { url: `${base}/health/live` });
+    const rest = await load(`REST reachability (ClusterIP), ${bodies.length} questions, memo off`, computing, { url: base, requests: bodies.map((b) => ask.rest(b)) });
+    const graph = await load(`GraphQL reachability (ClusterIP), ${bodies.length} questions, memo off`, computing, { url: base, requests: bodies.map((b) => ask.graph(b)) });
+    console.log(`  ClusterIP, every answer computed: REST throughput ${(100 * rest.requests.average / health.requests.average).toFixed(0)}% of /health/live (goal ≥ 50%), REST p99 ${rest.latency.p99} ms, GraphQL p99 / REST p99 = ${(graph.latency.p99 / Math.max(rest.latency.p99, 1)).toFixed(2)}`);
   } finally {
     computing.kill('SIGTERM');
     await new Promise((r) => computing.once('exit', r));

@@ -334,9 +334,16 @@ export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOp
   const ignoredBy = result.ignoredBy?.id ?? null;
   table.add(ignoredBy);
   const summary = reachabilitySummary(result.service, groups, result.ignoredBy, result.sessionAffinity);
-  const base = { service: result.service, detail, summary, sessionAffinity: result.sessionAffinity, groups, results, nextOffset, ...(unknownGroup ? { unknownGroup: true as const } : {}) };
-  if (result.affinity === undefined) return { ...base, rules: table.rules(), ignoredBy };
+  const { service, sessionAffinity } = result;
+  // Written out field by field (same order as ever) rather than spread: this runs on every computed answer.
+  if (result.affinity === undefined) {
+    return unknownGroup
+      ? { service, detail, summary, sessionAffinity, groups, results, nextOffset, unknownGroup: true, rules: table.rules(), ignoredBy }
+      : { service, detail, summary, sessionAffinity, groups, results, nextOffset, rules: table.rules(), ignoredBy };
+  }
   const affinity: AffinityRef = { ...result.affinity, rules: result.affinity.rules.map((r) => r.id) };
   table.addAll(affinity.rules);
-  return { ...base, rules: table.rules(), ignoredBy, affinity };
+  return unknownGroup
+    ? { service, detail, summary, sessionAffinity, groups, results, nextOffset, unknownGroup: true, rules: table.rules(), ignoredBy, affinity }
+    : { service, detail, summary, sessionAffinity, groups, results, nextOffset, rules: table.rules(), ignoredBy, affinity };
 }

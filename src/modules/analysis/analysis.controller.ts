@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ANALYSIS_EXAMPLES, ANALYSIS_PROBLEMS, ApiBodyExamples, ApiIdParam, ApiNameParam, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
@@ -8,10 +8,10 @@ import { ReachabilityInput, TraceInput } from './analysis.dto';
 import { ReachabilityView, TraceView } from './answer.views';
 import { AnalysisService } from './analysis.service';
 import { AnswerArgs } from './answer.args';
-import { AnswerSourceInterceptor } from './answer-memo';
 import { WhatIfInput, WhatIfView } from './what-if.dto';
 import { MatrixView, NamespaceMatrixView } from './matrix.views';
 import { NamePipe } from './name.pipe';
+import { ReachabilityArgs, ReachabilityBody } from './reachability-body';
 
 @ApiTags('analysis')
 @ApiBearerAuth()
@@ -22,19 +22,17 @@ export class AnalysisController {
   constructor(private readonly service: AnalysisService) {}
 
   @Post('reachability')
-  @UseInterceptors(AnswerSourceInterceptor)
   @HttpCode(200)
   @ReadOnlyOperation()
   @ApiOperation({ summary: 'Can the client reach the Service, and will its source IP survive? One answer per way of addressing it.' })
   @ApiBodyExamples(ReachabilityInput, ANALYSIS_EXAMPLES.reachability)
   @ApiProblems(ANALYSIS_PROBLEMS.reachability)
   @ApiOkResponse({ type: ReachabilityView })
-  reachability(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: ReachabilityInput, @Query() args: AnswerArgs) {
+  reachability(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @ReachabilityBody() input: ReachabilityInput, @ReachabilityArgs() args: AnswerArgs) {
     return this.service.reachability(auth.tenantId, clusterId, input, args);
   }
 
   @Post('trace')
-  @UseInterceptors(AnswerSourceInterceptor)
   @HttpCode(200)
   @ReadOnlyOperation()
   @ApiOperation({ summary: 'What happens to one packet: FORWARD (with the exact endpoints), REJECT, DROP, NOT_INTERCEPTED or ACCEPT_LOCAL.' })
@@ -46,7 +44,6 @@ export class AnalysisController {
   }
 
   @Get('services/:namespace/:name/matrix')
-  @UseInterceptors(AnswerSourceInterceptor)
   @ApiOperation({ summary: 'Every client location (per class of node: its host and a pod that is not a backend; the internet; the VPC) × every way of addressing the Service, each cell with its verdict, source-IP fate and deciding rule.' })
   @ApiNameParam('namespace', 'default', 'The Service\'s namespace.')
   @ApiNameParam('name', 'backend-nodeport', 'The Service\'s name.')
@@ -58,7 +55,6 @@ export class AnalysisController {
   }
 
   @Get('namespaces/:namespace/matrix')
-  @UseInterceptors(AnswerSourceInterceptor)
   @ApiOperation({ summary: 'The matrix of every Service in a namespace.' })
   @ApiNameParam('namespace', 'default', 'The namespace.')
   @ApiProblems(ANALYSIS_PROBLEMS.namespaceMatrix)

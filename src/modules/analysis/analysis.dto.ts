@@ -7,7 +7,7 @@ import { Prop } from '../../common/prop';
 import { IsIpAddress } from '../../common/validators';
 import { E, Protocol } from '../topology/enums';
 
-const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+export const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const NS_NAME_MESSAGE = (what: string) => ({ message: `${what} must be "namespace/name"` });
 
 // ---------------------------------------------------------------- inputs

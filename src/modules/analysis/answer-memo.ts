@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preHandlerHookHandler, preSerializationHookHandler } from 'fastify';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Observable, tap } from 'rxjs';
 import { ApiKeyAuthenticator, bearerToken } from '../../common/auth';
@@ -72,6 +72,7 @@ export class AnswerMemo {
     @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
     private readonly cache: ModelCache,
     private readonly keys: ApiKeyAuthenticator,
+    private readonly analyses: AnalysisService,
   ) {}
 
   /**
@@ -89,6 +90,9 @@ export class AnswerMemo {
       const memoised = names.find((n) => REST_ROUTES.has(n) || n === GRAPHQL_ROUTE);
       if (memoised !== undefined && this.options.answerBytes > 0) {
         route.preHandler = [...hooksOf(route.preHandler), this.serveHook(memoised)];
+        // A REST answer's source is read off the object the handler returned, before it is
+        // serialised (GraphQL resolvers record theirs with AnswerSourceInterceptor).
+        if (memoised !== GRAPHQL_ROUTE) route.preSerialization = [...hooksOf(route.preSerialization), this.sourceHook()];
         route.onSend = [...hooksOf(route.onSend), this.rememberHook(memoised)];
       }
       if (memoised !== undefined || names.includes(WHAT_IF_ROUTE)) route.onSend = [...hooksOf(route.onSend), compress];
@@ -140,6 +144,15 @@ export class AnswerMemo {
     const current = this.current(remembered.sources);
     if (typeof current === 'boolean') serve(current);
     else current.then(serve, () => done());
+  }
+
+  /** Records the compiled model a REST answer came from (what AnswerSourceInterceptor does for resolvers). */
+  private sourceHook(): preSerializationHookHandler<unknown> {
+    return (request: MemoRequest, _reply, payload, done) => {
+      const source = typeof payload === 'object' && payload !== null ? this.analyses.topologyOf(payload) : undefined;
+      if (source !== undefined) (request.answerSources ??= []).push(source);
+      done(null, payload);
+    };
   }
 
   private rememberHook(route: string): onSendHookHandler {
@@ -244,7 +257,8 @@ function graphqlAnswersOnly(body: unknown, sources: number): boolean {
 
 /**
  * Records, on the request, the compiled model an analysis answer came from (AnswerMemo keeps the
- * response only when every answer in it recorded one). For REST routes and GraphQL resolvers.
+ * response only when every answer in it recorded one). For GraphQL resolvers; the REST routes
+ * record theirs in AnswerMemo's preSerialization hook, without an interceptor's cost on each request.
  */
 @Injectable()
 export class AnswerSourceInterceptor implements NestInterceptor {
