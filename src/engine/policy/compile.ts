@@ -174,11 +174,16 @@ export function compilePolicies(model: ClusterModel, options: { readonly enforce
   }
   // Name order: the order allowedBy is searched in, and the order verdicts list policies in.
   for (const list of byNamespace.values()) list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return {
+  const index: PolicyIndex = {
     enforced: options.enforced, count: policies.length, byNamespace,
     namespaceLabels: namespaceLabels(model), selections: new WeakMap(),
     model: { nodes: model.nodes, pods: model.pods }, nodeAddresses: null, endpointPods: new WeakMap(),
   };
+  // Every pod's selection now, not on first use: a first trace to a Service of 250 pods would
+  // otherwise pay for 250 of them (measured: trace p99 266 µs on first use, 115 µs warm). Pod
+  // patches keep the selections of the pods they do not touch (withModel).
+  if (policies.length > 0) for (const pod of model.pods) selectionOf(index, pod);
+  return index;
 }
 
 /**
