@@ -29,9 +29,12 @@ export const UNIT_BYTES = 2 ** 20;
 /** The path Mercurius serves GraphQL on (GraphQLModule `path` in app.module.ts). */
 export const GRAPHQL_PATH = '/graphql';
 
-/** Per request: the decision that charged it (null: no limit applies), so a request is charged once whichever path sees it first. */
-const CHARGED = Symbol('svcpath.rateCharged');
-type ChargedRequest = FastifyRequest & { [CHARGED]?: RateDecision | null };
+/**
+ * Per request: the decision that charged it (null: no limit applies), so a request is charged once
+ * whichever path sees it first. A WeakMap, not a property: adding one to some requests would give
+ * Fastify's request objects two shapes on the hot path.
+ */
+const CHARGED = new WeakMap<FastifyRequest, RateDecision | null>();
 
 /** Open windows above this many trigger a sweep of the ended ones (each entry is ~100 bytes). */
 const SWEEP_FLOOR = 10_000;
@@ -72,10 +75,11 @@ export class RateLimiter {
    * Null when no limit applies.
    */
   admit(request: FastifyRequest, reply: FastifyReply, subject: RateSubject): RateDecision | null {
-    const charged = request as ChargedRequest;
-    if (charged[CHARGED] !== undefined) return charged[CHARGED];
+    if ((subject.kind === 'key' ? this.limits.perKey : this.limits.perOperator) <= 0) return null;
+    const known = CHARGED.get(request);
+    if (known !== undefined) return known;
     const decision = this.take(subject, unitsOf(request));
-    charged[CHARGED] = decision;
+    CHARGED.set(request, decision);
     if (decision !== null) {
       void reply.header('RateLimit-Policy', `"${decision.policy}";q=${decision.quota};w=${decision.windowSeconds}`);
       void reply.header('RateLimit', `"${decision.policy}";r=${decision.remaining};t=${decision.resetSeconds}`);
