@@ -100,13 +100,20 @@ function fromOwnNode(index: PolicyIndex, pod: PodModel, selection: Selection, ip
   return c !== null && addresses.has(c);
 }
 
+/** The verdicts that come before any rule (not enforced, a hostNetwork pod, no policy isolating it), or null when the rules decide. */
+function unisolated(index: PolicyIndex, pod: PodModel, selection: Selection, policies: readonly CompiledPolicy[], keys: readonly string[]): PolicyVerdict | null {
+  if (!index.enforced) return keys.length === 0 ? NOT_ENFORCED : verdict(true, 'NOT_ENFORCED', 'K8S-NETPOL-NOT-ENFORCED', keys);
+  if (pod.hostNetwork) return HOST_NETWORK;
+  if (selection === NO_SELECTION || policies.length === 0) return NOT_ISOLATED;
+  return null;
+}
+
 function judge(index: PolicyIndex, direction: Direction, pod: PodModel, peer: PolicyPeerRef, destinationPod: PodModel | null, port: number, protocol: Protocol): PolicyVerdict {
   const selection = selectionOf(index, pod); // NO_SELECTION for a hostNetwork pod
   const policies = direction === 'Ingress' ? selection.ingress : selection.egress;
   const keys = direction === 'Ingress' ? selection.ingressKeys : selection.egressKeys;
-  if (!index.enforced) return keys.length === 0 ? NOT_ENFORCED : verdict(true, 'NOT_ENFORCED', 'K8S-NETPOL-NOT-ENFORCED', keys);
-  if (pod.hostNetwork) return HOST_NETWORK;
-  if (selection === NO_SELECTION || policies.length === 0) return NOT_ISOLATED;
+  const open = unisolated(index, pod, selection, policies, keys);
+  if (open !== null) return open;
   const peerPod = peer.pod !== null && !peer.pod.hostNetwork ? peer.pod : null;
   const ask: Ask = { peer, peerPod, destinationPod: destinationPod !== null && !destinationPod.hostNetwork ? destinationPod : null, port, protocol, parsed: undefined };
   let allowedBy: PolicyAllowance | null = null;
@@ -148,9 +155,8 @@ export function judgeIngress(index: PolicyIndex, destination: PodModel, source: 
 export function judgeIngressFromAnySource(index: PolicyIndex, destination: PodModel, port: number, protocol: Protocol, sourceMayBePod: boolean): PolicyVerdict | null {
   const selection = selectionOf(index, destination);
   const keys = selection.ingressKeys;
-  if (!index.enforced) return keys.length === 0 ? NOT_ENFORCED : verdict(true, 'NOT_ENFORCED', 'K8S-NETPOL-NOT-ENFORCED', keys);
-  if (destination.hostNetwork) return HOST_NETWORK;
-  if (selection === NO_SELECTION || selection.ingress.length === 0) return NOT_ISOLATED;
+  const open = unisolated(index, destination, selection, selection.ingress, keys);
+  if (open !== null) return open;
   const ask: Ask = { peer: { ip: '', pod: null }, peerPod: null, destinationPod: destination, port, protocol, parsed: undefined };
   let onPort = false;
   for (const policy of selection.ingress) {

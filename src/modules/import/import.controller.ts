@@ -5,11 +5,10 @@ import { FastifyRequest } from 'fastify';
 import { ApiIdParam, IMPORT_EXAMPLES, IMPORT_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
-import { DomainError } from '../../common/domain-error';
 import { UuidParam } from '../../common/params';
 import { ARCHIVE_TYPES, ImportQuery, ImportReportView, JSON_TYPES, kindsOf, YAML_TYPES } from './import.dto';
 import { ImportInput } from './import-input';
-import { RAW_BODY } from './import-body';
+import { RAW_BODY, unsupportedType } from './import-body';
 import { ImportService } from './import.service';
 
 /** The document and its format, or the dump archive, from the body and its Content-Type. */
@@ -18,7 +17,7 @@ function inputOf(req: FastifyRequest): ImportInput {
   if (ARCHIVE_TYPES.includes(type) && Buffer.isBuffer(req.body)) return { kind: 'archive', data: req.body };
   const format = JSON_TYPES.includes(type) ? 'application/json' : YAML_TYPES.includes(type) ? 'application/yaml' : null;
   if (format === null || typeof req.body !== 'string') {
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `send the document as ${[...JSON_TYPES, ...YAML_TYPES, ...ARCHIVE_TYPES].join(', ')}${type ? `, not ${type}` : ''}`);
+    throw unsupportedType(req.headers['content-type'], true);
   }
   return { kind: 'document', text: req.body, format };
 }
