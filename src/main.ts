@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  const base = `http://localhost:${config.port}`;
+  // PORT=0 lets the system choose; the banner names the port actually bound.
+  const bound = app.getHttpServer().address();
+  const base = `http://localhost:${typeof bound === 'object' && bound ? bound.port : config.port}`;
   const lines = [
     '',
     `svcpath is up: ${base}`,

@@ -1,28 +1,19 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** The repository root: `node dist/main.js` runs from there, as `npm start` does. */
 const root = join(__dirname, '..', '..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export interface RunningMain { readonly proc: ChildProcess; readonly port: number; output(): string }
 
 /**
- * Starts `node dist/main.js` (the build `npm test` makes first) on a free port with `env` over the
- * test's own environment (no test database, warnings only), and resolves once it prints its banner.
+ * Starts `node dist/main.js` (the build `npm test` makes first) with `env` over the test's own
+ * environment (no test database, warnings only), and resolves once it prints its banner. The port is
+ * the system's choice (PORT=0), read back from the banner: a port picked beforehand could be taken
+ * in between, by the embedded PostgreSQL among others.
  */
 export async function startMain(env: Record<string, string>): Promise<RunningMain> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['dist/main.js'], { cwd: root, env: { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: String(port), ...env } });
+  const proc = spawn(process.execPath, ['dist/main.js'], { cwd: root, env: { ...process.env, DATABASE_URL: '', TEST_DATABASE_URL: '', LOG_LEVEL: 'warn', PORT: '0', ...env } });
   let out = '';
   proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
   proc.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
@@ -33,5 +24,6 @@ export async function startMain(env: Record<string, string>): Promise<RunningMai
       if (proc.exitCode !== null) { clearInterval(check); clearTimeout(timer); reject(new Error(`exited ${proc.exitCode}:\n${out}`)); }
     }, 50);
   });
+  const port = Number(/svcpath is up: http:\/\/localhost:(\d+)/.exec(out)?.[1]);
   return { proc, port, output: () => out };
 }
