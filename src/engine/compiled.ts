@@ -69,6 +69,8 @@ export interface ClusterChoice {
 /** A Service port's topology-aware choice per node (topology.ts Topology). */
 export interface EndpointTopology {
   at(node: CompiledNode): ClusterChoice;
+  /** Whether `endpoints` is a list at() gives every node of a zone (or every node), not one node's own. */
+  sharedByNodes(endpoints: readonly CompiledEndpoint[]): boolean;
   /** Nodes that ready endpoints are hinted for by name, when this kube-proxy goes by node hints here (PreferSameNode); else empty. */
   readonly hintedNodes: ReadonlySet<string>;
   /** The hints are the EndpointSlice controller's, inferred (the Service has no slices here). */

@@ -9,14 +9,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import type { CompiledCluster } from './compiled';
-import type { ClusterModel } from './model';
+import type { ClusterModel, NetworkPolicyModel } from './model';
 import { profileFor } from './profiles/select';
 import { answerReachability } from './reach/answer';
 import type { EngineProfile, ReachabilityRequest } from './reach/types';
 import { NO_SHARING } from './sharing/sharing';
 import { reachInputs, VARIANTS } from './testing/golden';
 import { POLICY_SETS, SETUPS, truthCluster, truthSpec, withPolicies } from './testing/truth-clusters';
-import { rng } from '../../bench/engine/generate';
+import { generateCluster, rng } from '../../bench/engine/generate';
 
 /** An answer (or its error) as text, asked with `profile` throughout (suggestions ask again with it too). */
 function answerWith(cc: CompiledCluster, req: ReachabilityRequest, profile: EngineProfile): string {
@@ -66,6 +66,21 @@ describe('sharing never changes an answer (profile sharing = NO_SHARING)', () =>
       }), { numRuns: 6 });
     });
   }
+
+  // The benchmark's kind of cluster at golden size: topology-aware routing (per-zone endpoint
+  // lists, whose connection outcomes are shared between nodes) under the generator's policies,
+  // plus one per namespace allowing ingress from the first 63 nodes' addresses (172.16.0.0/26):
+  // nodes of one ipBlock signature share connection outcomes, the others may not.
+  it('a 120-node cluster with topology-aware routing and NetworkPolicies: 120 questions (rng 99)', () => {
+    const generated = generateCluster({ nodes: 120, pods: 4000, services: 300, maxEndpointsPerService: 90, eipShare: 0.7, seed: 5, topology: true, policies: { namespaces: 50, policies: 300 } });
+    const fromSomeNodes = (generated.namespaces ?? []).map((ns): NetworkPolicyModel => ({
+      namespace: ns.name, name: 'allow-some-nodes', podSelector: { matchLabels: {}, matchExpressions: [] }, policyTypes: ['Ingress'], egress: [],
+      ingress: [{ peers: [{ podSelector: null, namespaceSelector: null, ipBlock: { cidr: '172.16.0.0/26', except: [] } }], ports: [] }],
+    }));
+    const cc = compile({ ...generated, networkPolicies: [...(generated.networkPolicies ?? []), ...fromSomeNodes] });
+    expect(cc.policies?.enforced).toBe(true);
+    expect(differences(cc, reachInputs(cc, 120, rng(99)))).toEqual([]);
+  }, 120_000);
 
   // The golden clusters, less the 5,000-node one: many nodes of each class, which is where sharing pays.
   for (const v of VARIANTS.filter((x) => x.name !== 'big-seed42')) {

@@ -92,6 +92,12 @@ export class Topology implements EndpointTopology {
     return this.#sameZone(node.zone);
   }
 
+  sharedByNodes(endpoints: readonly CompiledEndpoint[]): boolean {
+    if (endpoints === this.#ready) return true;
+    for (const choice of this.#byZone.values()) if (choice.endpoints === endpoints) return true;
+    return false;
+  }
+
   #sameNode(name: string): ClusterChoice | null {
     let choice = this.#byNode.get(name);
     if (choice === undefined) {

@@ -123,6 +123,25 @@ interface Tally {
   caveat: boolean;
 }
 
+// What a list of outcomes reports, as bits: bit k for REPORTED[k] (in either direction), then
+// whether a judgement carries a caveat, then whether any connection was judged at all. The
+// step rules are a function of these bits (stepRules), so lists with equal bits have equal rules.
+const CAVEAT_BIT = REPORTED.length;
+const JUDGED_BIT = REPORTED.length + 1;
+/** How many bits policyBits() may set: callers that count per bit keep this many counters. */
+export const POLICY_BITS = REPORTED.length + 2;
+
+const reasonBit = (j: PolicyJudgement): number => {
+  const k = REPORTED.findIndex((r) => r.reason === j.reason);
+  return (k < 0 ? 0 : 1 << k) | (j.caveats.length > 0 ? 1 << CAVEAT_BIT : 0);
+};
+
+/** The bits one endpoint outcome reports (0 when not judged). */
+export function policyBits(e: EndpointOutcome): number {
+  const p = e.policy;
+  return p === undefined ? 0 : (1 << JUDGED_BIT) | reasonBit(p.egress) | reasonBit(p.ingress);
+}
+
 const allowance = (j: PolicyJudgement): string =>
   j.allowedBy === null ? '' : `${j.allowedBy.policy} ${j.allowedBy.direction === 'Ingress' ? 'ingress' : 'egress'}[${j.allowedBy.rule}]`;
 
@@ -136,7 +155,7 @@ function detail(j: PolicyJudgement, e: EndpointOutcome, p: EndpointPolicy, direc
   }
 }
 
-function tally(endpoints: readonly EndpointOutcome[], withDetails: boolean): Tally | null {
+function tally(endpoints: readonly EndpointOutcome[]): Tally | null {
   const t: Tally = { counts: REPORTED.map(() => 0), details: REPORTED.map(() => []), judged: 0, caveat: false };
   for (const e of endpoints) {
     const p = e.policy;
@@ -147,13 +166,19 @@ function tally(endpoints: readonly EndpointOutcome[], withDetails: boolean): Tal
       const k = REPORTED.findIndex((r) => r.reason === j.reason);
       if (k < 0) continue;
       t.counts[k]++;
-      if (withDetails && t.details[k].length < 3) {
+      if (t.details[k].length < 3) {
         const d = detail(j, e, p, direction);
         if (!t.details[k].includes(d)) t.details[k].push(d);
       }
     }
   }
   return t.judged === 0 ? null : t;
+}
+
+function bitsOf(t: Tally): number {
+  let bits = (1 << JUDGED_BIT) | (t.caveat ? 1 << CAVEAT_BIT : 0);
+  t.counts.forEach((n, k) => { if (n > 0) bits |= 1 << k; });
+  return bits;
 }
 
 const CAVEAT_RULE: RuleId = 'K8S-NETPOL-IPBLOCK-POD-IP';
@@ -165,28 +190,21 @@ export function isPolicyNote(rule: RuleId): boolean {
   return NOTES.has(rule);
 }
 
-/** The rules of policySteps(endpoints, at), in order, without rendering them: appended to `out` unless there already. */
-export function policyStepRules(endpoints: readonly EndpointOutcome[], enforcement: Enforcement, out: RuleId[]): void {
-  const t = tally(endpoints, false);
-  if (t === null) return;
-  for (const rule of stepRules(t, enforcement)) if (!out.includes(rule)) out.push(rule);
+/**
+ * The rules of policySteps() for outcomes reporting `bits` (the OR of their policyBits), in
+ * order, without rendering them: appended to `out` unless there already.
+ */
+export function policyStepRules(bits: number, enforcement: Enforcement, out: RuleId[]): void {
+  if ((bits & (1 << JUDGED_BIT)) === 0) return;
+  for (const rule of stepRules(bits, enforcement)) if (!out.includes(rule)) out.push(rule);
 }
 
-/** Whether two paths' outcomes give the same policy step rules (policyStepRules). */
-export function samePolicyRules(a: readonly EndpointOutcome[], b: readonly EndpointOutcome[], enforcement: Enforcement): boolean {
-  if (a === b) return true;
-  const x: RuleId[] = [];
-  const y: RuleId[] = [];
-  policyStepRules(a, enforcement, x);
-  policyStepRules(b, enforcement, y);
-  return x.length === y.length && x.every((r, i) => r === y[i]);
-}
-
-function stepRules(t: Tally, enforcement: Enforcement): RuleId[] {
+/** The step rules of judged outcomes reporting `bits`. */
+function stepRules(bits: number, enforcement: Enforcement): RuleId[] {
   // A default (not the cluster's setting) is said first, with the rule it comes from.
   const rules: RuleId[] = enforcement.rule === null ? [] : [enforcement.rule];
-  REPORTED.forEach((r, k) => { if (t.counts[k] > 0) rules.push(r.rule); });
-  if (t.caveat) rules.push(CAVEAT_RULE);
+  REPORTED.forEach((r, k) => { if ((bits & (1 << k)) !== 0) rules.push(r.rule); });
+  if ((bits & (1 << CAVEAT_BIT)) !== 0) rules.push(CAVEAT_RULE);
   // Said once when nothing else is: no policy selects either end.
   if (rules.length === (enforcement.rule === null ? 0 : 1)) rules.push('K8S-NETPOL-NOT-ISOLATED');
   return rules;
@@ -214,7 +232,7 @@ function describe(rule: RuleId, t: Tally, k: number): string {
 
 /** The policy steps of a path's last hop: what allowed or dropped its connections, one step per rule. */
 export function policySteps(endpoints: readonly EndpointOutcome[], enforcement: Enforcement, at: string): Step[] {
-  const t = tally(endpoints, true);
+  const t = tally(endpoints);
   if (t === null) return [];
-  return stepRules(t, enforcement).map((rule) => ({ at, rule, description: describe(rule, t, REPORTED.findIndex((r) => r.rule === rule)) }));
+  return stepRules(bitsOf(t), enforcement).map((rule) => ({ at, rule, description: describe(rule, t, REPORTED.findIndex((r) => r.rule === rule)) }));
 }

@@ -169,12 +169,11 @@ export function answerReachability(cc: CompiledCluster, req: ReachabilityRequest
   if (index === undefined) throw new EngineInputError('UNKNOWN_SERVICE', `Service ${req.service} is not in cluster ${cc.model.name}`);
   const svc = cc.services[index];
   const env: Env = { cc, profile: profileWithPolicies(profile, cc), client: resolveClient(cc, req.client), override: undefined, outcomes: outcomeMemo(), ask, suggest };
-  const list = new ResultList();
+  const list = new ResultList(policyNeedsClientIp(env) ? (r) => withoutStandIn(env, r) : null);
   if (svc.ignored === null) {
     for (const i of svc.ports) if (req.port === undefined || cc.servicePorts[i].port === req.port) servicePortResults(env, cc.servicePorts[i], list);
   }
-  const listed = list.toArray();
-  const results = withRedacted(env, svc, req, policyNeedsClientIp(env) ? listed.map((r) => withoutStandIn(env, r)) : listed);
+  const results = withRedacted(env, svc, req, list.toArray());
   const ignoredBy = svc.ignored === null ? null : RULES[svc.ignored === 'HEADLESS' ? 'K8S-SVC-IGNORED-HEADLESS' : 'K8S-SVC-IGNORED-LABEL'];
   const first = svc.ports.find((i) => req.port === undefined || cc.servicePorts[i].port === req.port);
   const affinity = first === undefined ? null : profile.affinity?.(cc, cc.servicePorts[first]) ?? null;

@@ -3,7 +3,6 @@
 // has a class per node address that answers differently: hundreds when hundreds of nodes
 // host endpoints, so what is the same from class to class is taken once (SharedWhatIfs,
 // SimilarClasses).
-import { samePolicyRules } from '../policy/join';
 import type { CompiledCluster, CompiledServicePort } from '../compiled';
 import type { Decision, PolicyOverride } from '../dataplane/dataplane';
 import type { NodeClasses, PlacementQuery, Sharing } from '../sharing/sharing';
@@ -168,9 +167,8 @@ export function classLike(m: Member, path: PathOutcome, like: NodeClass, sharedW
   const a = path.hops[last];
   const b = was.hops[last];
   if (!sameDecisionParts(a.decision, b.decision) || reachesItself(a.decision.endpoints, a.ctx.src) !== reachesItself(b.decision.endpoints, b.ctx.src)) return null;
-  // The policy steps sum up the outcomes too: their rules must be alike.
-  const cc = a.ctx.cc;
-  if (cc.policies !== null && !samePolicyRules(path.endpoints, was.endpoints, cc.policyEnforcement)) return null;
+  // The policy steps sum up the outcomes too: their rules (a function of the bits) must be alike.
+  if (path.outcomes.policyBits !== was.outcomes.policyBits) return null;
   return { sp: m.sp, kind: m.kind, path, lead: like.lead, rules: like.rules, rule: lastHopRule(path), suggestions: like.suggestions, sharedSourceIp: path.masquerade ? null : like.sharedSourceIp };
 }
 

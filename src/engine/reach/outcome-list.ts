@@ -4,7 +4,7 @@
 // outcomes differ only for the endpoints on a node or two (see outcomesAt in paths.ts). So a
 // list is stored as the first list computed for those candidates with the outcomes that
 // differ from it, and its array is built when read: when its results are rendered.
-import { samePolicy } from '../policy/join';
+import { POLICY_BITS, policyBits, samePolicy } from '../policy/join';
 import type { EndpointOutcome } from '../results';
 
 const isConnect = (e: EndpointOutcome): number => (e.outcome === 'CONNECTS' ? 1 : 0);
@@ -20,19 +20,31 @@ export function sameOutcome(a: EndpointOutcome, b: EndpointOutcome): boolean {
 /** Changed outcomes a list keeps before it becomes a list of its own (a full array). */
 const REBASE_AT = 16;
 
-type Counts = readonly [connects: number, masqueraded: number, failing: number];
+interface Counts {
+  readonly connects: number;
+  readonly masqueraded: number;
+  readonly failing: number;
+  /** Per policy bit (policyBits), how many outcomes report it. */
+  readonly policy: Int32Array;
+}
+
+function addBits(counts: Int32Array, bits: number, by: number): void {
+  for (let b = 0; bits !== 0; b++, bits >>>= 1) if ((bits & 1) !== 0) counts[b] += by;
+}
 
 function countsOf(outcomes: readonly EndpointOutcome[]): Counts {
   let connects = 0;
   let masqueraded = 0;
   let failing = 0;
+  const policy = new Int32Array(POLICY_BITS);
   for (let i = 0; i < outcomes.length; i++) {
     const e = outcomes[i];
     connects += isConnect(e);
     masqueraded += isMasqueraded(e);
     failing += isFailing(e);
+    addBits(policy, policyBits(e), 1);
   }
-  return [connects, masqueraded, failing];
+  return { connects, masqueraded, failing, policy };
 }
 
 export class OutcomeList {
@@ -43,6 +55,8 @@ export class OutcomeList {
   readonly masqueraded: number;
   /** Connections that fail with a rule. */
   readonly failing: number;
+  /** What the outcomes' policy verdicts report: the OR of their policyBits (policyStepRules reads it). */
+  readonly policyBits: number;
   readonly #base: readonly EndpointOutcome[];
   readonly #baseCounts: Counts;
   /** Outcomes differing from the base: changedTo[k] at index changedAt[k] (a few; small arrays, not a map). */
@@ -57,17 +71,23 @@ export class OutcomeList {
     this.#changedAt = changedAt;
     this.#changedTo = changedTo;
     this.#array = changedAt.length === 0 ? base : null;
-    let [connects, masqueraded, failing] = baseCounts;
+    let { connects, masqueraded, failing } = baseCounts;
+    const policy = changedAt.length === 0 ? baseCounts.policy : baseCounts.policy.slice();
     for (let k = 0; k < changedAt.length; k++) {
       const was = base[changedAt[k]];
       const e = changedTo[k];
       connects += isConnect(e) - isConnect(was);
       masqueraded += isMasqueraded(e) - isMasqueraded(was);
       failing += isFailing(e) - isFailing(was);
+      addBits(policy, policyBits(was), -1);
+      addBits(policy, policyBits(e), 1);
     }
     this.connects = connects;
     this.masqueraded = masqueraded;
     this.failing = failing;
+    let bits = 0;
+    for (let b = 0; b < policy.length; b++) if (policy[b] > 0) bits |= 1 << b;
+    this.policyBits = bits;
   }
 
   /** A list of these outcomes (the array becomes the list's own). */

@@ -132,20 +132,24 @@ function indicesByNode(candidates: readonly CompiledEndpoint[]): ReadonlyMap<num
  * the whole list (with its verdict, targets and failure summary) is reused. Each endpoint's
  * outcome is checked with connection() (exact), except that when the data plane is
  * connectionNodeLocal and the latest outcomes were computed in the same context on another
- * node (neither the client's), only the endpoints on those two nodes can differ: only they
- * are checked. The latest, not the first: the first may come from another context (the
+ * node of the same connection scope (neither the client's), only the endpoints on those two
+ * nodes can differ: only they are checked. The latest, not the first: the first may come from another context (the
  * ClusterIP on the client's node, where every unmasqueraded connection completes) and then
  * match no NodePort class at all. The outcomes that differ are kept as changes to the latest
- * list (OutcomeList.with), not as a copy of it. Only the Service port's cluster-wide list is
- * remembered: a node's own endpoints (a Local choice) are decided on that node only.
+ * list (OutcomeList.with), not as a copy of it. Only lists many nodes use are remembered (the
+ * Service port's cluster-wide list, a zone's): a node's own endpoints (a Local choice, a node's
+ * hints) are decided on that node only.
  */
 function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   const { decision, ctx } = last;
   const candidates = decision.endpoints;
   const slot = decision.masquerade ? 1 : 0;
-  // Only the Service port's cluster-wide list is decided on many nodes; a node's own (local)
-  // endpoints only on that node: remembering its outcomes would cost more than it saves.
-  const memoized = env.outcomes !== undefined && candidates.length > 0 && candidates === decision.servicePort?.categories.cluster;
+  // Only the Service port's cluster-wide list (or, with topology-aware routing, a zone's) is
+  // decided on many nodes; a node's own (local) endpoints only on that node: remembering its
+  // outcomes would cost more than it saves.
+  const cats = decision.servicePort?.categories;
+  const memoized = env.outcomes !== undefined && candidates.length > 0 && cats !== undefined
+    && (candidates === cats.cluster || cats.topology?.sharedByNodes(candidates) === true);
   const memo = memoized ? env.outcomes?.get(candidates) : undefined;
   const prev = memo?.[slot];
   const known = prev?.outcomes;
@@ -155,7 +159,9 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   const scoped = memoized && env.profile.sharing.connectionNodeLocal;
   // Whether the latest outcomes were computed in this packet's scope (null scopes match each other).
   const dst = scoped ? scopeDst(last) : '';
-  const sameContext = prev !== undefined && (prev.scope === null ? !scoped : scoped && prev.clientNode === clientNode && sameScope(prev.scope, prev.scopeDst, last, dst));
+  const nodeScope = env.profile.sharing.connectionScope;
+  const sameContext = prev !== undefined && (prev.scope === null ? !scoped : scoped && prev.clientNode === clientNode && sameScope(prev.scope, prev.scopeDst, last, dst)
+    && (nodeScope === undefined || nodeScope(prev.node) === nodeScope(node)));
   const scope = scoped ? last : null;
   // Outcomes built from scratch (no template), or those differing from the template's.
   const fresh: EndpointOutcome[] | null = template === undefined ? [] : null;
@@ -263,7 +269,7 @@ export function lastHopSteps(path: PathOutcome, ctx: PacketContext): Step[] {
 export function lastHopRules(path: PathOutcome, out: RuleId[]): void {
   const last = path.hops[path.hops.length - 1];
   decisionStepRules(last.decision, reachesItself(last.decision.endpoints, last.ctx.src), out);
-  if (last.ctx.cc.policies !== null) policyStepRules(path.endpoints, last.ctx.cc.policyEnforcement, out);
+  if (last.ctx.cc.policies !== null) policyStepRules(path.outcomes.policyBits, last.ctx.cc.policyEnforcement, out);
   if (path.failure !== null) addRule(out, path.failure.rule);
 }
 

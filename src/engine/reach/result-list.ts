@@ -112,8 +112,32 @@ export class MemberRun {
     visit(outcome, this.#cc.nodes[this.#layout.nodes[i]].name, address === EIP ? 'PUBLIC' : 'PRIVATE', index);
   }
 
+  /** What ResultList applies to every result (see ResultList's constructor), or null. */
+  #finish: Finish | null = null;
+  /** Per class id (UNKNOWN_CLASS last), once known: whether #finish keeps that class's results as they are. */
+  #kept: (boolean | undefined)[] | null = null;
+
+  /** Apply `finish` to every row's result: it reads only what the rows of a class share, so it is asked once per class. */
+  finishWith(finish: Finish): void {
+    this.#finish = finish;
+  }
+
   /** The full AddressResult of row i (built on each call; ResultList caches it). */
   result(i: number): AddressResult {
+    const r = this.#built(i);
+    const finish = this.#finish;
+    if (finish === null) return r;
+    const classId = this.#classId(i);
+    const slot = classId === UNKNOWN_CLASS ? this.#classes.length : classId;
+    this.#kept ??= [];
+    const kept = this.#kept[slot];
+    if (kept === true) return r;
+    const f = finish(r);
+    this.#kept[slot] = f === r;
+    return f;
+  }
+
+  #built(i: number): AddressResult {
     const node = this.#cc.nodes[this.#layout.nodes[i]];
     const address = this.#layout.addresses[i];
     const classId = this.#classId(i);
@@ -128,6 +152,13 @@ export class MemberRun {
 }
 
 type Part = AddressResult | MemberRun;
+
+/**
+ * A last look at each result of an answer: the result itself, or one to answer instead. It may
+ * read only what every row of a NodePort class shares (verdict, endpoints, deliveries, rules),
+ * never a row's via.
+ */
+export type Finish = (result: AddressResult) => AddressResult;
 
 /**
  * What fold() hands out per result: a result with its outcome (verdict, missing fact, source-IP
@@ -181,16 +212,23 @@ function arrayIndex(key: string | symbol): number {
 /** Collects an answer's results in order: single results and NodePort runs. */
 export class ResultList {
   readonly #parts: Part[] = [];
+  readonly #finish: Finish | null;
   #length = 0;
   #hasRuns = false;
 
+  /** `finish`: applied to every result pushed, and to every row of a run as it is read. */
+  constructor(finish: Finish | null = null) {
+    this.#finish = finish;
+  }
+
   push(result: AddressResult): void {
-    this.#parts.push(result);
+    this.#parts.push(this.#finish === null ? result : this.#finish(result));
     this.#length++;
   }
 
   pushRun(run: MemberRun): void {
     if (run.length === 0) return;
+    if (this.#finish !== null) run.finishWith(this.#finish);
     this.#parts.push(run);
     this.#length += run.length;
     this.#hasRuns = true;

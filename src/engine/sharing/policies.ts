@@ -2,8 +2,9 @@
 // judges a masqueraded connection's ingress on the processing node's address: the node exception
 // holds only for the endpoints on that node, so a node hosting endpoints answers apart
 // (endpointPlacementMatters); and when an ingress ipBlock holds some node's address, nodes are
-// told apart by the ipBlocks their addresses match (a signature mixed into every class key), and
-// every connection outcome is asked. A profile whose cluster enforces no policy keeps its own sharing.
+// told apart by the ipBlocks their addresses match (a signature mixed into every class key and
+// made the connection scope: only nodes of one signature share connection outcomes). A profile
+// whose cluster enforces no policy keeps its own sharing.
 import type { CompiledCluster } from '../compiled';
 import { blockHolds, type CompiledPolicy, type IpRange, type PolicyIndex } from '../policy/compile';
 import type { EngineProfile } from '../reach/types';
@@ -79,11 +80,18 @@ function nodeSignatures(cc: CompiledCluster, blocks: readonly Block[]): Signatur
 /** Keys from per-answer counters (2^40 up) are unique already; the others get the node's signature mixed in. */
 const UNIQUE_KEYS = 2 ** 40;
 
-/** `base` with the node classes refined by signature, and every connection outcome asked (the source's node matters). */
+/**
+ * `base` with the node classes refined by signature, and the signature as connection scope: a
+ * masqueraded connection's ingress is judged on the processing node's address, which only the
+ * blocks it matches (its signature) and whether it is the endpoint's own node (the node
+ * exception: a local difference) tell apart.
+ */
 function refined(base: Sharing, sig: Signatures): Sharing {
   const mix = (key: number, node: number): number => (key >= UNIQUE_KEYS ? key : key * sig.count + sig.of[node]);
+  const baseScope = base.connectionScope;
   return {
-    connectionNodeLocal: false,
+    connectionNodeLocal: base.connectionNodeLocal,
+    connectionScope: baseScope === undefined ? (node) => sig.of[node] : (node) => baseScope(node) * sig.count + sig.of[node],
     nodeClassKey: (q) => mix(base.nodeClassKey(q), q.node.index),
     nodeClasses: (q, separate) => {
       const classes = base.nodeClasses(q, separate);

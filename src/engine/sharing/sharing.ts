@@ -52,6 +52,13 @@ export interface Sharing {
    * between two nodes' outcomes for the same candidates, only the endpoints on those two nodes.
    */
   readonly connectionNodeLocal: boolean;
+  /**
+   * With connectionNodeLocal: the connection scope of a processing node. Nodes of different
+   * scopes may differ in any connection outcome (NetworkPolicy ipBlocks matching some nodes'
+   * addresses, see policies.ts), so reachability re-checks only the endpoints on two nodes when
+   * their scopes are equal. Absent: every node has the same scope.
+   */
+  readonly connectionScope?: (node: number) => number;
   /** Equal keys = equal decisions for nodes processing this client's traffic (see node-classes.ts); an integer. */
   nodeClassKey(q: NodeClassQuery): number;
   /**
