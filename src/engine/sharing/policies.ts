@@ -16,21 +16,46 @@ const PROFILES = new WeakMap<EngineProfile, Map<Sharing, EngineProfile>>();
 /** An ingress ipBlock peer: matches an address in cidr and in none of except. */
 interface Block { readonly cidr: IpRange; readonly except: readonly IpRange[] }
 
-/** The distinct ingress ipBlock peers, and a text naming them all (equal texts, equal blocks). */
-function blocksOf(index: PolicyIndex): { readonly blocks: Block[]; readonly fingerprint: string } {
-  const blocks: Block[] = [];
-  const seen = new Set<string>();
-  const add = (p: CompiledPolicy): void => {
-    for (const rule of p.ingress ?? []) {
-      for (const peer of rule.peers ?? []) {
-        if (peer.kind !== 'ipBlock') continue;
-        const key = [peer.cidr, ...peer.except].map((r) => `${r.lo}-${r.hi}`).join(',');
-        if (!seen.has(key)) { seen.add(key); blocks.push({ cidr: peer.cidr, except: peer.except }); }
-      }
+/** The distinct ingress ipBlock peers of a policy set, their keys, and a text naming them all (equal texts, equal blocks). */
+interface Blocks { readonly blocks: readonly Block[]; readonly keys: ReadonlySet<string>; readonly fingerprint: string }
+
+/** Per policy set (its namespace map: a pod patch keeps it). */
+const BLOCKS = new WeakMap<object, Blocks>();
+
+function addBlocks(p: CompiledPolicy, blocks: Block[], keys: Set<string>): void {
+  for (const rule of p.ingress ?? []) {
+    for (const peer of rule.peers ?? []) {
+      if (peer.kind !== 'ipBlock') continue;
+      const key = [peer.cidr, ...peer.except].map((r) => `${r.lo}-${r.hi}`).join(',');
+      if (!keys.has(key)) { keys.add(key); blocks.push({ cidr: peer.cidr, except: peer.except }); }
     }
-  };
-  for (const list of index.byNamespace.values()) list.forEach(add);
-  return { blocks, fingerprint: [...seen].sort().join(';') };
+  }
+}
+
+/**
+ * The ingress ipBlocks of a policy set. A set made from another by adding a policy (withPolicy:
+ * a suggestion's variant) starts from that set's blocks, and is that set's when it adds none
+ * (when the policy replaces one, the replaced one's blocks stay: finer signatures, never wrong).
+ */
+function blocksOf(index: PolicyIndex): Blocks {
+  const known = BLOCKS.get(index.byNamespace);
+  if (known !== undefined) return known;
+  let made: Blocks;
+  const parent = index.parent;
+  if (parent !== undefined) {
+    const from = blocksOf(parent.index);
+    const blocks = [...from.blocks];
+    const keys = new Set(from.keys);
+    for (const p of index.byNamespace.get(parent.namespace) ?? []) addBlocks(p, blocks, keys);
+    made = keys.size === from.keys.size ? from : { blocks, keys, fingerprint: [...keys].sort().join(';') };
+  } else {
+    const blocks: Block[] = [];
+    const keys = new Set<string>();
+    for (const list of index.byNamespace.values()) for (const p of list) addBlocks(p, blocks, keys);
+    made = { blocks, keys, fingerprint: [...keys].sort().join(';') };
+  }
+  BLOCKS.set(index.byNamespace, made);
+  return made;
 }
 
 /**
@@ -104,15 +129,23 @@ function refined(base: Sharing, sig: Signatures): Sharing {
   };
 }
 
-/** Per compiled policy set (its namespace map, which a pod patch keeps) and node list: the refined sharing per base sharing. */
-const REFINED = new WeakMap<object, { nodes: CompiledCluster['nodes']; sig: Signatures | null; bySharing: Map<Sharing, Sharing> }>();
+/**
+ * Per compiled policy set (its namespace map, which a pod patch keeps): the node list its
+ * signatures were found for, and they. The refined sharing is kept per signatures (a variant of
+ * the set with the same blocks shares its set's), per base sharing.
+ */
+const SIGNED = new WeakMap<object, { nodes: CompiledCluster['nodes']; sig: Signatures | null }>();
+const REFINED = new WeakMap<Signatures, Map<Sharing, Sharing>>();
 
 function sharingFor(cc: CompiledCluster, index: PolicyIndex, base: Sharing): Sharing {
-  let entry = REFINED.get(index.byNamespace);
-  if (entry === undefined || entry.nodes !== cc.nodes) REFINED.set(index.byNamespace, (entry = { nodes: cc.nodes, sig: signaturesOf(cc, index), bySharing: new Map() }));
-  if (entry.sig === null) return placed(base);
-  let s = entry.bySharing.get(base);
-  if (s === undefined) entry.bySharing.set(base, (s = refined(base, entry.sig)));
+  let entry = SIGNED.get(index.byNamespace);
+  if (entry === undefined || entry.nodes !== cc.nodes) SIGNED.set(index.byNamespace, (entry = { nodes: cc.nodes, sig: signaturesOf(cc, index) }));
+  const sig = entry.sig;
+  if (sig === null) return placed(base);
+  let bySharing = REFINED.get(sig);
+  if (bySharing === undefined) REFINED.set(sig, (bySharing = new Map()));
+  let s = bySharing.get(base);
+  if (s === undefined) bySharing.set(base, (s = refined(base, sig)));
   return s;
 }
 
@@ -122,14 +155,25 @@ function placed(sharing: Sharing): Sharing {
   return s;
 }
 
-/** `profile` with the sharing its answers on `cc` may use once NetworkPolicy is joined in. */
+/** The profile each profile made by profileWithPolicies() was made from. */
+const BASES = new WeakMap<EngineProfile, EngineProfile>();
+
+/**
+ * `profile` with the sharing its answers on `cc` may use once NetworkPolicy is joined in. A
+ * profile this made for another version of the cluster (a suggestion's variant, whose policies
+ * may hold other node addresses) is made again from the one it was made from.
+ */
 export function profileWithPolicies(profile: EngineProfile, cc: CompiledCluster): EngineProfile {
+  const base = BASES.get(profile) ?? profile;
   const index = cc.policies;
-  if (index === null || !index.enforced || profile.sharing === NO_SHARING) return profile;
-  const sharing = sharingFor(cc, index, profile.sharing);
-  let byProfile = PROFILES.get(profile);
-  if (byProfile === undefined) PROFILES.set(profile, (byProfile = new Map()));
+  if (index === null || !index.enforced || base.sharing === NO_SHARING) return base;
+  const sharing = sharingFor(cc, index, base.sharing);
+  let byProfile = PROFILES.get(base);
+  if (byProfile === undefined) PROFILES.set(base, (byProfile = new Map()));
   let out = byProfile.get(sharing);
-  if (out === undefined) byProfile.set(sharing, (out = { ...profile, sharing }));
+  if (out === undefined) {
+    byProfile.set(sharing, (out = { ...base, sharing }));
+    BASES.set(out, base);
+  }
   return out;
 }
