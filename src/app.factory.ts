@@ -7,6 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import pino from 'pino';
+import { tidyOpenApi } from './common/openapi-tidy';
 import { AppModule, AppOptions } from './app.module';
 import { AnswerMemo } from './modules/analysis/answer-memo';
 import { problemOf, sendProblem } from './common/errors';
@@ -35,9 +36,10 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
       + 'Errors are `application/problem+json` (RFC 9457). '
       + 'The examples run as shown against the demo cluster `cce-demo`; an id in a path is a placeholder: put the real id in its place.')
     .setVersion('1')
+    .addServer('/', 'The server that serves this document')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return tidyOpenApi(SwaggerModule.createDocument(app, config));
 }
 
 /** The problem a router-level error stands for (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH, …), without the URL it carries. */

@@ -33,6 +33,16 @@ function graphqlType(kind: Kind): Type<unknown> | GraphQLScalarType | object {
 
 type ApiOptions = NonNullable<Parameters<typeof ApiProperty>[0]>;
 
+/**
+ * The document is OpenAPI 3.0, where `nullable: true` only adds null to the `type` of the same schema
+ * object (3.0.3): next to a bare `oneOf`/`allOf` it means nothing, and `enum` or a `$ref` still refuse null.
+ * So a nullable union puts `nullable` on one of its typed members, and a nullable enum is written
+ * inline with its type and null among its values (not as a `$ref` to the shared, non-nullable enum).
+ */
+function nullableOneOf(members: readonly Record<string, unknown>[], nullable: boolean | undefined): Record<string, unknown>[] {
+  return members.map((m, i) => (nullable && i === 0 ? { ...m, nullable: true } : m));
+}
+
 function openApi(kind: Kind, options: PropOptions): ApiOptions {
   const common = { description: options.description, example: options.example, required: !options.nullable,
     nullable: options.nullable, minimum: options.minimum, maximum: options.maximum, isArray: options.array };
@@ -41,9 +51,13 @@ function openApi(kind: Kind, options: PropOptions): ApiOptions {
   if (kind === 'float') return { ...common, type: Number };
   if (kind === 'boolean') return { ...common, type: Boolean };
   if (kind === 'stringMap') return { ...common, type: 'object', additionalProperties: { type: 'string' } } as unknown as ApiOptions;
-  if (kind === 'intOrString') return { ...common, oneOf: [{ type: 'integer' }, { type: 'string' }] };
-  if (kind === 'sourceIpFate') return { ...common, oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['MIXED'] }] };
-  if (typeof kind === 'object' && 'enum' in kind) return { ...common, enum: Object.values(kind.enum), enumName: kind.name };
+  if (kind === 'intOrString') return { ...common, nullable: undefined, oneOf: nullableOneOf([{ type: 'integer' }, { type: 'string' }], options.nullable) };
+  if (kind === 'sourceIpFate') return { ...common, nullable: undefined, oneOf: nullableOneOf([{ type: 'boolean' }, { type: 'string', enum: ['MIXED'] }], options.nullable) };
+  if (typeof kind === 'object' && 'enum' in kind) {
+    return options.nullable && !options.array
+      ? { ...common, type: 'string', enum: [...Object.values(kind.enum), null] }
+      : { ...common, enum: Object.values(kind.enum), enumName: kind.name };
+  }
   return { ...common, type: kind };
 }
 

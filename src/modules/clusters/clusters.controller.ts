@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, CLUSTER_EXAMPLES, CLUSTER_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
@@ -18,6 +18,7 @@ export class ClustersController {
   constructor(private readonly service: ClustersService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a cluster' })
   @ApiBodyExamples(CreateClusterInput, CLUSTER_EXAMPLES.create)
   @ApiProblems(CLUSTER_PROBLEMS.create)
   @IdempotentCreate()
@@ -27,6 +28,7 @@ export class ClustersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List clusters' })
   @ApiProblems(CLUSTER_PROBLEMS.list)
   @ApiOkResponse({ type: ClusterPage })
   list(@CurrentAuth() auth: AuthContext, @Query() page: PageArgs) {
@@ -34,6 +36,7 @@ export class ClustersController {
   }
 
   @Get(':clusterId')
+  @ApiOperation({ summary: 'Get a cluster' })
   @ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
   @ApiProblems(CLUSTER_PROBLEMS.get)
   @ApiOkResponse({ type: ClusterView, headers: ETAG_HEADER })
@@ -43,6 +46,7 @@ export class ClustersController {
   }
 
   @Patch(':clusterId')
+  @ApiOperation({ summary: 'Update a cluster' })
   @ApiIdParam('clusterId', PLACEHOLDER.demoCluster)
   @ApiBodyExamples(UpdateClusterInput, CLUSTER_EXAMPLES.update)
   @ApiProblems(CLUSTER_PROBLEMS.update)
@@ -56,6 +60,7 @@ export class ClustersController {
   }
 
   @Delete(':clusterId')
+  @ApiOperation({ summary: 'Delete a cluster' })
   @HttpCode(204)
   @ApiIdParam('clusterId', PLACEHOLDER.newCluster)
   @ApiProblems(CLUSTER_PROBLEMS.remove)

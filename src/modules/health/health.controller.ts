@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth';
 import { PrismaService } from '../../prisma/prisma.service';
@@ -10,6 +10,7 @@ export class HealthController {
   constructor(private readonly prisma: PrismaService) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Check that the process is up', security: [] })
   @Public()
   @HttpCode(200)
   @ApiOkResponse({ description: 'The process is up (no database involved).' })
@@ -18,6 +19,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Check that the database answers', security: [] })
   @Public()
   @ApiOkResponse({ description: 'The database answers.' })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer.' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
@@ -20,6 +20,7 @@ export class NamespacesController {
   constructor(private readonly service: NamespacesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a namespace' })
   @ApiBodyExamples(CreateNamespaceInput, NAMESPACE_EXAMPLES.create)
   @ApiProblems(NAMESPACE_PROBLEMS.create)
   @IdempotentCreate()
@@ -31,6 +32,7 @@ export class NamespacesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List namespaces' })
   @ApiProblems(NAMESPACE_PROBLEMS.list)
   @ApiOkResponse({ type: NamespacePage })
   list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: PageArgs) {
@@ -38,6 +40,7 @@ export class NamespacesController {
   }
 
   @Get(':namespaceId')
+  @ApiOperation({ summary: 'Get a namespace' })
   @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
   @ApiProblems(NAMESPACE_PROBLEMS.get)
   @ApiOkResponse({ type: NamespaceView, headers: ETAG_HEADER })
@@ -47,6 +50,7 @@ export class NamespacesController {
   }
 
   @Patch(':namespaceId')
+  @ApiOperation({ summary: 'Update a namespace' })
   @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
   @ApiBodyExamples(UpdateNamespaceInput, NAMESPACE_EXAMPLES.update)
   @ApiProblems(NAMESPACE_PROBLEMS.update)
@@ -60,6 +64,7 @@ export class NamespacesController {
   }
 
   @Delete(':namespaceId')
+  @ApiOperation({ summary: 'Delete a namespace' })
   @HttpCode(204)
   @ApiIdParam('namespaceId', NETPOL_PLACEHOLDER.newNamespace)
   @ApiProblems(NAMESPACE_PROBLEMS.remove)

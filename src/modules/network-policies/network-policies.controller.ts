@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
@@ -20,6 +20,7 @@ export class NetworkPoliciesController {
   constructor(private readonly service: NetworkPoliciesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a NetworkPolicy' })
   @ApiBodyExamples(CreateNetworkPolicyInput, NETWORK_POLICY_EXAMPLES.create)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.create)
   @IdempotentCreate()
@@ -31,6 +32,7 @@ export class NetworkPoliciesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List NetworkPolicies' })
   @ApiProblems(NETWORK_POLICY_PROBLEMS.list)
   @ApiOkResponse({ type: NetworkPolicyPage })
   list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: NamespacedPageArgs) {
@@ -38,6 +40,7 @@ export class NetworkPoliciesController {
   }
 
   @Get(':networkPolicyId')
+  @ApiOperation({ summary: 'Get a NetworkPolicy' })
   @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.get)
   @ApiOkResponse({ type: NetworkPolicyView, headers: ETAG_HEADER })
@@ -47,6 +50,7 @@ export class NetworkPoliciesController {
   }
 
   @Patch(':networkPolicyId')
+  @ApiOperation({ summary: 'Update a NetworkPolicy' })
   @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
   @ApiBodyExamples(UpdateNetworkPolicyInput, NETWORK_POLICY_EXAMPLES.update)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.update)
@@ -60,6 +64,7 @@ export class NetworkPoliciesController {
   }
 
   @Delete(':networkPolicyId')
+  @ApiOperation({ summary: 'Delete a NetworkPolicy' })
   @HttpCode(204)
   @ApiIdParam('networkPolicyId', NETPOL_PLACEHOLDER.newNetworkPolicy)
   @ApiProblems(NETWORK_POLICY_PROBLEMS.remove)

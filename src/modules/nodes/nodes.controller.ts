@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, NODE_EXAMPLES, NODE_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
@@ -19,6 +19,7 @@ export class NodesController {
   constructor(private readonly service: NodesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a node' })
   @ApiBodyExamples(CreateNodeInput, NODE_EXAMPLES.create)
   @ApiProblems(NODE_PROBLEMS.create)
   @IdempotentCreate()
@@ -30,6 +31,7 @@ export class NodesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List nodes' })
   @ApiProblems(NODE_PROBLEMS.list)
   @ApiOkResponse({ type: NodePage })
   list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: PageArgs) {
@@ -37,6 +39,7 @@ export class NodesController {
   }
 
   @Get(':nodeId')
+  @ApiOperation({ summary: 'Get a node' })
   @ApiIdParam('nodeId', PLACEHOLDER.node1)
   @ApiProblems(NODE_PROBLEMS.get)
   @ApiOkResponse({ type: NodeView, headers: ETAG_HEADER })
@@ -46,6 +49,7 @@ export class NodesController {
   }
 
   @Patch(':nodeId')
+  @ApiOperation({ summary: 'Update a node' })
   @ApiIdParam('nodeId', PLACEHOLDER.node1)
   @ApiBodyExamples(UpdateNodeInput, NODE_EXAMPLES.update)
   @ApiProblems(NODE_PROBLEMS.update)
@@ -59,6 +63,7 @@ export class NodesController {
   }
 
   @Delete(':nodeId')
+  @ApiOperation({ summary: 'Delete a node' })
   @HttpCode(204)
   @ApiIdParam('nodeId', PLACEHOLDER.newNode)
   @ApiProblems(NODE_PROBLEMS.remove)

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, POD_EXAMPLES, POD_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
@@ -19,6 +19,7 @@ export class PodsController {
   constructor(private readonly service: PodsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a pod' })
   @ApiBodyExamples(CreatePodInput, POD_EXAMPLES.create)
   @ApiProblems(POD_PROBLEMS.create)
   @IdempotentCreate()
@@ -30,6 +31,7 @@ export class PodsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List pods' })
   @ApiProblems(POD_PROBLEMS.list)
   @ApiOkResponse({ type: PodPage })
   list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: NamespacedPageArgs) {
@@ -37,6 +39,7 @@ export class PodsController {
   }
 
   @Get(':podId')
+  @ApiOperation({ summary: 'Get a pod' })
   @ApiIdParam('podId', PLACEHOLDER.backend1)
   @ApiProblems(POD_PROBLEMS.get)
   @ApiOkResponse({ type: PodView, headers: ETAG_HEADER })
@@ -46,6 +49,7 @@ export class PodsController {
   }
 
   @Patch(':podId')
+  @ApiOperation({ summary: 'Update a pod' })
   @ApiIdParam('podId', PLACEHOLDER.backend3)
   @ApiBodyExamples(UpdatePodInput, POD_EXAMPLES.update)
   @ApiProblems(POD_PROBLEMS.update)
@@ -59,6 +63,7 @@ export class PodsController {
   }
 
   @Delete(':podId')
+  @ApiOperation({ summary: 'Delete a pod' })
   @HttpCode(204)
   @ApiIdParam('podId', PLACEHOLDER.newPod)
   @ApiProblems(POD_PROBLEMS.remove)

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, SERVICE_EXAMPLES, SERVICE_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
@@ -19,6 +19,7 @@ export class ServicesController {
   constructor(private readonly service: ServicesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a Service' })
   @ApiBodyExamples(CreateServiceInput, SERVICE_EXAMPLES.create)
   @ApiProblems(SERVICE_PROBLEMS.create)
   @IdempotentCreate()
@@ -30,6 +31,7 @@ export class ServicesController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List Services' })
   @ApiProblems(SERVICE_PROBLEMS.list)
   @ApiOkResponse({ type: ServicePage })
   list(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Query() page: NamespacedPageArgs) {
@@ -37,6 +39,7 @@ export class ServicesController {
   }
 
   @Get(':serviceId')
+  @ApiOperation({ summary: 'Get a Service' })
   @ApiIdParam('serviceId', PLACEHOLDER.backendNodePort)
   @ApiProblems(SERVICE_PROBLEMS.get)
   @ApiOkResponse({ type: ServiceView, headers: ETAG_HEADER })
@@ -46,6 +49,7 @@ export class ServicesController {
   }
 
   @Patch(':serviceId')
+  @ApiOperation({ summary: 'Update a Service' })
   @ApiIdParam('serviceId', PLACEHOLDER.backendNodePort)
   @ApiBodyExamples(UpdateServiceInput, SERVICE_EXAMPLES.update)
   @ApiProblems(SERVICE_PROBLEMS.update)
@@ -59,6 +63,7 @@ export class ServicesController {
   }
 
   @Delete(':serviceId')
+  @ApiOperation({ summary: 'Delete a Service' })
   @HttpCode(204)
   @ApiIdParam('serviceId', PLACEHOLDER.newService)
   @ApiProblems(SERVICE_PROBLEMS.remove)

@@ -34,12 +34,14 @@ export class TenantsController {
   }
 
   @Get('api-keys')
+  @ApiOperation({ summary: 'List the tenant\'s API keys' })
   @ApiOkResponse({ type: ApiKeyView, isArray: true })
   listKeys(@CurrentAuth() auth: AuthContext): Promise<ApiKeyView[]> {
     return this.service.listKeys(auth.tenantId);
   }
 
   @Post('api-keys')
+  @ApiOperation({ summary: 'Create an API key' })
   @ApiBodyExamples(CreateApiKeyInput, TENANT_EXAMPLES.createKey)
   @ApiProblems(TENANT_PROBLEMS.createKey)
   @IdempotentCreate(true)
