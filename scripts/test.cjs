@@ -11,7 +11,7 @@ const root = join(__dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 
-if (run(bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0) process.exit(1);
+if (run(process.execPath, [join(__dirname, 'build-if-stale.cjs')]) !== 0) process.exit(1);
 
 const out = mkdtempSync(join(tmpdir(), 'svcpath-vitest-'));
 const report = join(out, 'report.json');

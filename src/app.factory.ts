@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, RequestListener, STATUS_CODES } from 'node:http';
 import { Socket } from 'node:net';
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import pino from 'pino';
+import { createLogger, NestLogger } from './common/log';
 import { tidyOpenApi } from './common/openapi-tidy';
 import { AppModule, AppOptions } from './app.module';
 import { AnswerMemo } from './modules/analysis/answer-memo';
@@ -21,11 +21,6 @@ export interface CreateAppOptions extends AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-const NEST_LEVELS: Record<NonNullable<CreateAppOptions['logLevel']>, LogLevel[]> = {
-  silent: [], fatal: ['fatal'], error: ['fatal', 'error'], warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'], debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-};
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -78,8 +73,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   // Logs go to stdout asynchronously: a slow reader (a pipe to a log shipper) must never stall
   // request handling, as a synchronous write does by sleeping until the pipe drains. Flushed on close.
   const logStream = level === 'silent' ? null : pino.destination({ dest: 1, sync: false });
+  const logger = createLogger(level, logStream ?? { write: () => undefined });
   const adapter = new FastifyAdapter({
-    logger: logStream === null ? false : { level, stream: logStream },
+    // Fastify's lines (requests among them, with reqId) and Nest's share one logger and format (common/log.ts).
+    loggerInstance: logger,
     // One line per request, written when it completes (see the onResponse hook below).
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -105,8 +102,11 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     clientErrorHandler: clientError,
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, problemOf(frameworkError(error), String(request.id))),
   });
+  // Nest's Fastify integration installs an error handler of its own, which ours (below) replaces:
+  // not installing it keeps Fastify from warning about the replacement (FSTWRN004) at every start.
+  adapter.setErrorHandler = () => adapter.getInstance();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
-    logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[level] }),
+    logger: new NestLogger(logger),
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
@@ -129,8 +129,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     });
   }
   // Errors Fastify raises before Nest's pipeline (malformed JSON, wrong content type, body too
-  // large) are problem+json too. This replaces the handler the Fastify integration installed
-  // (hence Fastify's FSTWRN004 notice at start); Nest's filters never see these errors.
+  // large) are problem+json too. The only error handler (the Fastify integration's is not
+  // installed, see above); Nest's filters never see these errors.
   fastify.setErrorHandler((error, request, reply) => {
     sendProblem(reply, problemOf(error, String(request.id)));
   });

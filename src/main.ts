@@ -1,12 +1,18 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
+import pino from 'pino';
 import { Lifecycle } from './common/lifecycle';
+import { createLogger, logProcessWarnings } from './common/log';
 import { ConfigError, loadConfig } from './config/app-config';
 import { openDatabase, resolveAdminToken } from './db/database';
 import { seedDemo } from './demo/seed';
 
+// Written synchronously: the last line before process.exit() must not be lost.
+const bootstrap = createLogger('info', pino.destination({ dest: 1, sync: true })).child({ context: 'bootstrap' });
+logProcessWarnings(bootstrap);
+
 function log(level: 'info' | 'error', message: string, extra: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ level, time: new Date().toISOString(), context: 'bootstrap', message, ...extra })}\n`);
+  bootstrap[level](extra, message);
 }
 
 async function main(): Promise<void> {

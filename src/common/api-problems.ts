@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { REQUEST_LIMIT, unsupportedType } from '../modules/import/import-body';
+import { unsupportedType } from '../modules/import/import-body';
 import { DomainError, ErrorCode, FieldIssue, STATUS_OF } from './domain-error';
 import { Problem, problemOf } from './errors';
 import { rateLimited } from './rate-limit';

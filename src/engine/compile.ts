@@ -10,7 +10,7 @@ import type { ClusterModel, EndpointSliceModel, NodeModel, PodModel } from './mo
 import { LayeredList } from './patch/layered-map';
 import { rememberClaims, rememberLabels, rememberSlices } from './patch/state';
 import { excludedFromLoadBalancers } from './predicates';
-import { topologyPolicy, ZONE_LABEL } from './topology';
+import { ZONE_LABEL } from './topology';
 
 export const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -2,7 +2,7 @@
 // question, the connections its decision starts and whether they complete, the source-IP fate,
 // and the steps that render it. The entry points (trace.ts, reachability.ts) pick the profile.
 import type { CompiledCluster, CompiledEndpoint, CompiledNode } from './compiled';
-import type { ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from './dataplane/dataplane';
+import type { ConnectionContext, DataPlane, Decision, PacketContext, PolicyOverride } from './dataplane/dataplane';
 import { EngineInputError } from './errors';
 import { hostPort, parseIp, type IpFamily, type ParsedIp } from './ip';
 import type { Protocol } from './model';

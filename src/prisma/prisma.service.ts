@@ -1,9 +1,11 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { ModelChange } from '../engine';
 import { Cluster, Prisma, PrismaClient } from '../generated/prisma/client';
 import { CHANGE_CHANNEL, encodeChange, ObjectRef } from './change-feed';
 import { DATABASE_URL } from './database-url';
+
+const PRISMA_LOG = new Logger('Prisma');
 
 export { DATABASE_URL };
 
@@ -48,7 +50,11 @@ export class PrismaService implements OnModuleDestroy {
       // An idle client whose server went away emits 'error'; without a listener the process dies.
       onPoolError: () => undefined,
     });
-    this.client = new PrismaClient({ adapter });
+    // Prisma's own warnings and errors as log lines of the common format (common/log.ts), not its plain text.
+    const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'warn' }, { emit: 'event', level: 'error' }] });
+    client.$on('warn', (e) => PRISMA_LOG.warn({ target: e.target, message: e.message }));
+    client.$on('error', (e) => PRISMA_LOG.error({ target: e.target, message: e.message }));
+    this.client = client;
   }
 
   /**

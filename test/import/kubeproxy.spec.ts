@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError, KubeProxyRecord, parseKubectl, ParsedImport } from '../../src/modules/import/parse';
+import { KubeProxyRecord, parseKubectl, ParsedImport } from '../../src/modules/import/parse';
 import { importError } from '../support/import-error';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { itemField } from '../../src/modules/import/import-errors';
-import { ImportError, KubectlSource, parseKubectl, parseKubectlSources, ParsedImport } from '../../src/modules/import/parse';
+import { KubectlSource, parseKubectl, parseKubectlSources, ParsedImport } from '../../src/modules/import/parse';
 import { importError } from '../support/import-error';
 
 /** Many files, one import: a support bundle's cluster-resources/ read as one document. */

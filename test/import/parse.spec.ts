@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ImportError, parseKubectl, ParsedImport } from '../../src/modules/import/parse';
+import { parseKubectl, ParsedImport } from '../../src/modules/import/parse';
 import { importError } from '../support/import-error';
 
 const FIXTURES = join(__dirname, 'fixtures');

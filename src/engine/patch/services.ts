@@ -5,7 +5,6 @@ import { byKey } from '../compile';
 import { appendPorts, buildFrontends, canonicalList, compileServicePorts, ignoredIps, ignoredReason, portSlots, slotEndpoints, type PortSlot } from '../compile-services';
 import type { CompiledCluster, CompiledEndpoint, CompiledService, CompiledServicePort } from '../compiled';
 import { categorizeEndpoints, type EndpointSources } from '../endpoints';
-import { topologyPolicy } from '../topology';
 import type { ClusterModel, ServiceModel } from '../model';
 import { MapDraft } from './layered-map';
 import { keyOf, ListDraft } from './model-changes';

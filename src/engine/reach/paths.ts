@@ -1,6 +1,6 @@
 // Paths: a client's packet processed on one or two nodes (trace()'s decision each time), then
 // whether each forwarded connection completes.
-import type { CompiledCluster, CompiledEndpoint } from '../compiled';
+import type { CompiledEndpoint } from '../compiled';
 import type { ConnectionContext, Decision, PacketContext, PolicyOverride } from '../dataplane/dataplane';
 import type { ParsedIp } from '../ip';
 import type { Protocol } from '../model';

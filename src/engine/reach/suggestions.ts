@@ -16,7 +16,7 @@ import { allowingFragment, policyVariant } from '../policy/suggest';
 import { policyNeedsClientIp } from '../policy/join';
 import { externalPolicyLocalOf } from '../predicates';
 import type { ReachabilityClient } from './client';
-import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode, ViaKind } from '../results';
+import type { ReachVerdict, SourceIp, Suggestion, SuggestionCode } from '../results';
 import type { RuleId } from '../rules';
 import type { Answer, Env, PathOutcome, SuggestionInput } from './types';
 

@@ -36,26 +36,30 @@ function pgArray(values: readonly string[]): string {
 }
 
 /**
- * The big writes of one transaction, sent without waiting for each other: the connection runs
- * them one after the other, in the meantime the next one is built (the database and this process
- * work at once). Only for statements that do not depend on each other's order; `drain` waits for
- * all of them and fails as the first failed one did (the transaction then rolls back).
+ * The big writes of one transaction, sent without waiting for each other: each statement goes to
+ * the connection as soon as the one before it completes, and in the meantime the next one is built
+ * (the database and this process work at once). One statement at a time on the connection: pg
+ * refuses (and pg 8 warns about) a query issued while another is running on the same client. Only
+ * for statements that do not depend on each other's results; after a failed one none is sent, and
+ * `drain` waits for all of them and fails as the failed one did (the transaction then rolls back).
  */
 export class WriteBatch {
-  private readonly pending: Promise<unknown>[] = [];
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(private readonly tx: TenantTx) {}
 
   async send(sql: string, ...params: unknown[]): Promise<void> {
-    const sent = this.tx.$executeRawUnsafe(sql, ...params).then(() => undefined);
+    const sent = this.tail.then(() => this.tx.$executeRawUnsafe(sql, ...params)).then(() => undefined);
     sent.catch(() => undefined); // reported by drain
-    this.pending.push(sent);
-    // Let it reach the connection before the next statement is built.
+    this.tail = sent;
+    // Let the running statement progress before the next one is built.
     await new Promise((resolve) => setImmediate(resolve));
   }
 
   async drain(): Promise<void> {
-    await Promise.all(this.pending.splice(0));
+    const tail = this.tail;
+    this.tail = Promise.resolve();
+    await tail;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ContainerPortModel, EndpointSliceModel, ModelChange, NodeModel, PodModel, PodPhase, ServiceModel } from '../../engine';
+import type { ContainerPortModel, EndpointSliceModel, ModelChange, NodeModel, PodModel, PodPhase } from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import { PolicyObjects, serviceModelOf, ServiceRow, settingsOf } from '../analysis/topology-loader';
 import { ClusterRow } from './cluster-store';
