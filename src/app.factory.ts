@@ -15,6 +15,7 @@ import { Lifecycle } from './common/lifecycle';
 import { DomainError, ErrorCode } from './common/domain-error';
 import { limitsWith } from './config/limits';
 import { limitRouteBodies } from './modules/import/import-body';
+import { Metrics } from './modules/metrics/metrics';
 
 export interface CreateAppOptions extends AppOptions {
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -136,6 +137,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   });
   // Repeated analyses are answered from the responses they were given (see AnswerMemo).
   app.get(AnswerMemo).install(fastify);
+  // Requests by route template and status, and their latency (only when /metrics is served).
+  app.get(Metrics).install(fastify);
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
   await app.init();
   return app;

@@ -38,6 +38,7 @@ import { AnswerMemo } from './modules/analysis/answer-memo';
 import { CACHE_OPTIONS, CacheOptions, DEFAULT_CACHE_OPTIONS, ModelCache } from './modules/analysis/model-cache';
 import { TopologyLoader } from './modules/analysis/topology-loader';
 import { ChangeFeed } from './prisma/change-feed';
+import { LISTEN_DATABASE_URL } from './prisma/database-url';
 import { ImportBodyParsers } from './modules/import/import-body';
 import { ImportController } from './modules/import/import.controller';
 import { ImportResolver } from './modules/import/import.resolver';
@@ -49,15 +50,20 @@ import { NamespacesService } from './modules/network-policies/namespaces.service
 import { NetworkPoliciesController } from './modules/network-policies/network-policies.controller';
 import { NetworkPoliciesResolver } from './modules/network-policies/network-policies.resolver';
 import { NetworkPoliciesService } from './modules/network-policies/network-policies.service';
+import { METRICS_CONTROLLERS, metricsProviders, MetricsOptions } from './modules/metrics/metrics.module';
 
 export interface AppOptions {
   /** Runtime database URL: a role subject to row-level security. */
   readonly databaseUrl: string;
+  /** Direct URL the change feed LISTENs on (LISTEN does not survive a transaction-mode pooler); unset: databaseUrl. */
+  readonly listenDatabaseUrl?: string | null;
   /** Operator token for creating tenants; null disables those routes. */
   readonly adminToken: string | null;
   readonly cache?: Partial<CacheOptions>;
   /** Bounds on requests, GraphQL documents, clients and shutdown; unset ones are DEFAULT_LIMITS. */
   readonly limits?: LimitsOverrides;
+  /** Where /metrics is served (token, own port); unset: nowhere. */
+  readonly metrics?: MetricsOptions;
 }
 
 /** Statuses a GraphQL request refused as a whole answers with (see the errorFormatter); others are 400. */
@@ -127,9 +133,10 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, NamespacesController, NetworkPoliciesController, AnalysisController, ImportController, GraphiqlController],
+      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, NamespacesController, NetworkPoliciesController, AnalysisController, ImportController, GraphiqlController, ...METRICS_CONTROLLERS],
       providers: [
         { provide: DATABASE_URL, useValue: options.databaseUrl },
+        { provide: LISTEN_DATABASE_URL, useValue: options.listenDatabaseUrl ?? options.databaseUrl },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
         { provide: LIMITS, useValue: limitsWith(options.limits) },
         { provide: CACHE_OPTIONS, useValue: { ...DEFAULT_CACHE_OPTIONS, ...options.cache } },
@@ -144,6 +151,7 @@ export class AppModule {
         NamespacesService, NamespacesResolver,
         NetworkPoliciesService, NetworkPoliciesResolver,
         ImportService, ImportResolver, ImportBodyParsers,
+        ...metricsProviders(options.metrics),
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {

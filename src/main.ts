@@ -6,6 +6,7 @@ import { createLogger, logProcessWarnings } from './common/log';
 import { ConfigError, loadConfig } from './config/app-config';
 import { openDatabase, resolveAdminToken } from './db/database';
 import { seedDemo } from './demo/seed';
+import { MetricsServer } from './modules/metrics/metrics-server';
 
 // Written synchronously: the last line before process.exit() must not be lost.
 const bootstrap = createLogger('info', pino.destination({ dest: 1, sync: true })).child({ context: 'bootstrap' });
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   log('info', database.embedded ? `embedded PostgreSQL ready (data in ${config.dataDir})` : 'connected to DATABASE_URL',
     { appliedMigrations: database.appliedMigrations });
   const adminToken = resolveAdminToken(config, database.embedded);
-  const app = await createApp({ databaseUrl: database.runtimeUrl, adminToken, logLevel: config.logLevel, cache: { answerBytes: config.answerMemoMb * 2 ** 20 }, limits: config.limits });
+  const app = await createApp({ databaseUrl: database.runtimeUrl, listenDatabaseUrl: config.listenDatabaseUrl, adminToken, logLevel: config.logLevel, cache: { answerBytes: config.answerMemoMb * 2 ** 20 }, limits: config.limits, metrics: config.metrics });
   const demo = config.seedDemo ? await seedDemo(app, config.dataDir) : null;
 
   let stopping = false;
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
     `  GraphiQL playground:     ${base}/graphiql   (GraphQL endpoint ${base}/graphql)`,
     `  The page:                ${base}/ui   (summary, path diagram, matrix)`,
     `  Health:                  ${base}/health/live, ${base}/health/ready`,
+    ...(config.metrics.port !== null ? [`  Metrics:                 port ${app.get(MetricsServer).address()?.port ?? config.metrics.port} /metrics${config.metrics.token ? ' (Bearer SVCPATH_METRICS_TOKEN)' : ''}`]
+      : config.metrics.token ? [`  Metrics:                 ${base}/metrics   (Bearer SVCPATH_METRICS_TOKEN)`] : []),
     ...(demo ? [`  Demo tenant "${demo.tenantName}", cluster "${demo.clusterName}" (${demo.clusterId})`,
       `  Demo API key:            ${demo.apiKey}`] : []),
     ...(adminToken ? [`  Operator token:          ${config.adminToken ? '(from SVCPATH_ADMIN_TOKEN)' : adminToken}`] : ['  Operator token:          none (set SVCPATH_ADMIN_TOKEN to create tenants)']),

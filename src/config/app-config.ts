@@ -9,6 +9,8 @@ export interface AppConfig {
   readonly databaseUrl: string | null;
   /** Runtime connection (a role that cannot bypass row-level security); null = provision `svcpath_app`. */
   readonly appDatabaseUrl: string | null;
+  /** Direct connection the change feed LISTENs on (APP_LISTEN_DATABASE_URL), for when requests go through PgBouncer; null = the runtime URL. */
+  readonly listenDatabaseUrl: string | null;
   readonly dataDir: string;
   /** Operator token from SVCPATH_ADMIN_TOKEN; null = generated and kept in the data dir (embedded mode only). */
   readonly adminToken: string | null;
@@ -18,6 +20,8 @@ export interface AppConfig {
   readonly answerMemoMb: number;
   /** Request, connection, GraphQL, rate and shutdown bounds (see limits.ts). */
   readonly limits: Limits;
+  /** /metrics: its token (SVCPATH_METRICS_TOKEN) and own port (SVCPATH_METRICS_PORT, bound on HOST); both null = not served. */
+  readonly metrics: { readonly token: string | null; readonly port: number | null; readonly host: string };
 }
 
 export class ConfigError extends Error {}
@@ -48,6 +52,20 @@ function readMegabytes(name: string, raw: string | undefined, fallback: number):
   return mb;
 }
 
+/** SVCPATH_METRICS_TOKEN (≥ 16 characters) and SVCPATH_METRICS_PORT (0–65535, not PORT); unset = null. */
+function readMetrics(env: NodeJS.ProcessEnv): AppConfig['metrics'] {
+  const token = env.SVCPATH_METRICS_TOKEN === undefined || env.SVCPATH_METRICS_TOKEN === '' ? null : env.SVCPATH_METRICS_TOKEN;
+  if (token !== null && (token.length < 16 || /\s/.test(token))) throw new ConfigError('SVCPATH_METRICS_TOKEN must be at least 16 characters, without spaces');
+  const raw = env.SVCPATH_METRICS_PORT;
+  let port: number | null = null;
+  if (raw !== undefined && raw !== '') {
+    port = Number(raw);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`SVCPATH_METRICS_PORT must be an integer from 0 to 65535, got "${raw}"`);
+    if (port !== 0 && port === readPort(env.PORT)) throw new ConfigError('SVCPATH_METRICS_PORT must differ from PORT');
+  }
+  return { token, port, host: env.HOST ?? '0.0.0.0' };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -63,11 +81,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     databaseUrl,
     appDatabaseUrl: readUrl('APP_DATABASE_URL', env.APP_DATABASE_URL),
+    listenDatabaseUrl: readUrl('APP_LISTEN_DATABASE_URL', env.APP_LISTEN_DATABASE_URL),
     dataDir: resolve(env.SVCPATH_DATA_DIR ?? '.data'),
     adminToken: tokenFromEnv === undefined || tokenFromEnv === '' ? null : tokenFromEnv,
     logLevel,
     seedDemo: env.SVCPATH_DEMO !== 'false',
     answerMemoMb: readMegabytes('SVCPATH_ANSWER_MEMO_MB', env.SVCPATH_ANSWER_MEMO_MB, 64),
     limits: readLimits(env),
+    metrics: readMetrics(env),
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Client, Notification } from 'pg';
-import { DATABASE_URL } from './database-url';
+import { LISTEN_DATABASE_URL } from './database-url';
 
 /** An object of a cluster's topology, as a change names it: `settings` (the cluster's own fields) has key ''. */
 export interface ObjectRef { readonly kind: ObjectKind; readonly key: string }
@@ -56,6 +56,10 @@ export function decodeChange(payload: string): Change | null {
  * writing transaction (so only committed changes are announced), heard here through LISTEN. It is
  * a hint — notifications can be lost while the listener reconnects — so caches also re-validate
  * against the database on their own schedule; this only makes them fresh sooner.
+ *
+ * LISTEN needs a session of its own that stays on one server connection: it connects with
+ * LISTEN_DATABASE_URL (APP_LISTEN_DATABASE_URL; default: the URL requests use), which must reach
+ * PostgreSQL directly when requests go through a transaction-mode pooler such as PgBouncer.
  */
 @Injectable()
 export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
@@ -65,7 +69,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
 
-  constructor(@Inject(DATABASE_URL) private readonly url: string) {}
+  constructor(@Inject(LISTEN_DATABASE_URL) private readonly url: string) {}
 
   subscribe(fn: (change: Change) => void): void {
     this.subscribers.add(fn);
@@ -87,7 +91,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5_000, application_name: 'svcpath-listen' });
     client.on('error', () => this.scheduleReconnect());
     client.on('notification', (msg: Notification) => {
       const change = msg.payload ? decodeChange(msg.payload) : null;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import type { ModelChange } from '../engine';
 import { Cluster, Prisma, PrismaClient } from '../generated/prisma/client';
 import { CHANGE_CHANNEL, encodeChange, ObjectRef } from './change-feed';
@@ -31,6 +32,8 @@ function objectsOf(changes: readonly ModelChange[]): ObjectRef[] {
 @Injectable()
 export class PrismaService implements OnModuleDestroy {
   readonly client: PrismaClient;
+  /** The connection pool the client queries through (its gauges: modules/metrics/pool-metrics). */
+  readonly pool: Pool;
   /**
    * What each open transaction changed, by its transaction client. Passed explicitly rather than
    * through AsyncLocalStorage: an active AsyncLocalStorage makes Node run a hook on every promise
@@ -40,15 +43,18 @@ export class PrismaService implements OnModuleDestroy {
   private readonly committedListeners = new Set<(c: Committed) => void>();
 
   constructor(@Inject(DATABASE_URL) url: string) {
-    const adapter = new PrismaPg({
+    this.pool = new Pool({
       connectionString: url,
       max: 20,
       // An outage is a 503 within 2 s (issue 15): connecting, or waiting for a pooled connection, gives up after 1.5 s.
       connectionTimeoutMillis: 1_500,
       idleTimeoutMillis: 30_000,
-    }, {
+    });
+    // Handed to the adapter (which ends it on $disconnect) rather than built by it, so its counts can be read.
+    const adapter = new PrismaPg(this.pool, {
       // An idle client whose server went away emits 'error'; without a listener the process dies.
       onPoolError: () => undefined,
+      disposeExternalPool: true,
     });
     // Prisma's own warnings and errors as log lines of the common format (common/log.ts), not its plain text.
     const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'warn' }, { emit: 'event', level: 'error' }] });

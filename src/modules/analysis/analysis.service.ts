@@ -14,6 +14,7 @@ import { WhatIfInput } from './what-if.dto';
 import { Difference, reachabilityDifferences, traceDifferences } from './differences';
 import { decodeCursor, encodeCursor } from '../topology/paging';
 import { AnswerArgs } from './answer.args';
+import { Metrics } from '../metrics/metrics';
 
 /** A group as sent: with a cursor for the rest of its addresses when it shows only some. */
 export type GroupReply = ReachabilityAnswer['groups'][number] & { cursor: string | null };
@@ -95,7 +96,7 @@ export class AnalysisService {
   /** The compiled topology each answer came from (AnswerMemo files answers under its version). */
   private readonly sources = new WeakMap<object, CompiledTopology>();
 
-  constructor(private readonly cache: ModelCache) {}
+  constructor(private readonly cache: ModelCache, private readonly metrics: Metrics) {}
 
   /** The topology `answer` (a result of this service) was computed from, if it is one. */
   topologyOf(answer: object): CompiledTopology | undefined {
@@ -107,31 +108,44 @@ export class AnalysisService {
     return answer;
   }
 
-  async reachability(tenantId: string, clusterId: string, input: ReachabilityInput, args: AnswerArgs = {}): Promise<ReachabilityReply> {
-    const topology = await this.cache.get(tenantId, clusterId);
-    return this.from(topology, replyOf(await runReachability(topology.compiled, input), args));
+  // Each analysis is timed here, the one place REST and GraphQL share (svcpath_analysis_duration_seconds).
+  reachability(tenantId: string, clusterId: string, input: ReachabilityInput, args: AnswerArgs = {}): Promise<ReachabilityReply> {
+    return this.metrics.analysis('reachability', async () => {
+      const topology = await this.cache.get(tenantId, clusterId);
+      return this.from(topology, replyOf(await runReachability(topology.compiled, input), args));
+    });
   }
 
-  async trace(tenantId: string, clusterId: string, input: TraceInput): Promise<TraceAnswer> {
-    const topology = await this.cache.get(tenantId, clusterId);
-    return this.from(topology, await runTrace(topology.compiled, input, ipOwners(topology.compiled)));
+  trace(tenantId: string, clusterId: string, input: TraceInput): Promise<TraceAnswer> {
+    return this.metrics.analysis('trace', async () => {
+      const topology = await this.cache.get(tenantId, clusterId);
+      return this.from(topology, await runTrace(topology.compiled, input, ipOwners(topology.compiled)));
+    });
   }
 
-  async matrix(tenantId: string, clusterId: string, namespace: string, name: string): Promise<Matrix> {
-    const topology = await this.cache.get(tenantId, clusterId);
-    const service = `${namespace}/${name}`;
-    if (!topology.compiled.serviceByKey.has(service)) throw DomainError.notFound(`Service ${service}`);
-    return this.from(topology, serviceMatrix(topology.compiled, service));
+  matrix(tenantId: string, clusterId: string, namespace: string, name: string): Promise<Matrix> {
+    return this.metrics.analysis('matrix', async () => {
+      const topology = await this.cache.get(tenantId, clusterId);
+      const service = `${namespace}/${name}`;
+      if (!topology.compiled.serviceByKey.has(service)) throw DomainError.notFound(`Service ${service}`);
+      return this.from(topology, serviceMatrix(topology.compiled, service));
+    });
   }
 
-  async namespaceMatrix(tenantId: string, clusterId: string, namespace: string): Promise<{ namespace: string; services: Matrix[] }> {
-    const topology = await this.cache.get(tenantId, clusterId);
-    const names = topology.model.services.filter((s) => s.namespace === namespace).map((s) => s.name).sort();
-    return this.from(topology, { namespace, services: names.map((name) => serviceMatrix(topology.compiled, `${namespace}/${name}`)) });
+  namespaceMatrix(tenantId: string, clusterId: string, namespace: string): Promise<{ namespace: string; services: Matrix[] }> {
+    return this.metrics.analysis('namespace_matrix', async () => {
+      const topology = await this.cache.get(tenantId, clusterId);
+      const names = topology.model.services.filter((s) => s.namespace === namespace).map((s) => s.name).sort();
+      return this.from(topology, { namespace, services: names.map((name) => serviceMatrix(topology.compiled, `${namespace}/${name}`)) });
+    });
   }
 
   /** The same question against the cluster with the change applied in memory; nothing is written. */
-  async whatIf(tenantId: string, clusterId: string, input: WhatIfInput): Promise<WhatIf> {
+  whatIf(tenantId: string, clusterId: string, input: WhatIfInput): Promise<WhatIf> {
+    return this.metrics.analysis('what_if', () => this.whatIfUntimed(tenantId, clusterId, input));
+  }
+
+  private async whatIfUntimed(tenantId: string, clusterId: string, input: WhatIfInput): Promise<WhatIf> {
     if ((input.reachability ? 1 : 0) + (input.trace ? 1 : 0) !== 1) throw DomainError.invalid('reachability', 'ask exactly one question: reachability or trace');
     const base = await this.cache.get(tenantId, clusterId);
     const variant = this.cache.compileVariant(base, applyChange(base.model, base.cluster, input.change));

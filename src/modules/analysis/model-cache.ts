@@ -6,6 +6,7 @@ import { DomainError } from '../../common/domain-error';
 import { isDatabaseUnavailable } from '../../common/errors';
 import { ClusterRow } from '../topology/cluster-store';
 import { TopologyLoader } from './topology-loader';
+import { Metrics } from '../metrics/metrics';
 
 export interface CacheOptions {
   /** Total weight (nodes + pods + Services + endpoints) of the models kept in memory. */
@@ -75,6 +76,7 @@ export class ModelCache {
     private readonly loader: TopologyLoader,
     feed: ChangeFeed,
     @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
+    private readonly metrics: Metrics,
   ) {
     feed.subscribe((change) => { if (change.kind === 'cluster') this.heard(change.tenantId, change.clusterId, change.version, change.objects); });
     prisma.onCommitted((c) => c.clusters.forEach((change) => this.committed(c.tenantId, change)));
@@ -82,13 +84,26 @@ export class ModelCache {
 
   async get(tenantId: string, clusterId: string): Promise<CompiledTopology> {
     const fresh = this.peek(tenantId, clusterId);
+    if (fresh !== null) {
+      this.metrics.cacheHits.inc();
+      return fresh;
+    }
+    // A hit when the model held when asked is what answers (confirmed by its version), else a miss.
+    const held = this.entries.get(key(tenantId, clusterId))?.compiled;
+    const got = await this.lookup(tenantId, clusterId);
+    (got.compiled === held ? this.metrics.cacheHits : this.metrics.cacheMisses).inc();
+    return got;
+  }
+
+  private async lookup(tenantId: string, clusterId: string): Promise<CompiledTopology> {
+    const fresh = this.peek(tenantId, clusterId);
     if (fresh !== null) return fresh;
     const k = key(tenantId, clusterId);
     const adopting = this.adopting.get(k);
     if (adopting !== undefined) {
       const adopted = await adopting;
       if (adopted !== null && this.isFresh(adopted)) return adopted;
-      return this.get(tenantId, clusterId); // confirmed by version (or loaded) as any entry
+      return this.lookup(tenantId, clusterId); // confirmed by version (or loaded) as any entry
     }
     const entry = this.entries.get(k);
     const pending = this.loading.get(k);
@@ -127,7 +142,7 @@ export class ModelCache {
         const model = build();
         const built = Date.now();
         const entry: Entry = {
-          tenantId: cluster.tenantId, cluster, model, compiled: compile(model), weight: weightOf(model),
+          tenantId: cluster.tenantId, cluster, model, compiled: this.metrics.compile('adopt', () => compile(model)), weight: weightOf(model),
           checkedAt: this.invalidations === invalidations ? committedAt : -Infinity,
         };
         this.logger.log({ message: 'compiled cluster model', clusterId: cluster.id, version: cluster.version, pods: model.pods.length,
@@ -221,7 +236,7 @@ export class ModelCache {
 
   /** Applies a topology that never leaves memory (what-if): compiled fresh, not cached. */
   compileVariant(base: CompiledTopology, model: ClusterModel): CompiledTopology {
-    return { cluster: base.cluster, model, compiled: compile(model) };
+    return { cluster: base.cluster, model, compiled: this.metrics.compile('what_if', () => compile(model)) };
   }
 
   stats(): { entries: number; weight: number; patches: number; patchMs: number } {
@@ -266,7 +281,7 @@ export class ModelCache {
     }
     const loaded = Date.now();
     const fresh: Entry = {
-      tenantId, ...snapshot, compiled: compile(snapshot.model), weight: weightOf(snapshot.model),
+      tenantId, ...snapshot, compiled: this.metrics.compile('load', () => compile(snapshot.model)), weight: weightOf(snapshot.model),
       checkedAt: this.invalidations === invalidations ? startedAt : -Infinity,
     };
     this.logger.log({ message: 'compiled cluster model', clusterId, version: snapshot.cluster.version, pods: snapshot.model.pods.length,

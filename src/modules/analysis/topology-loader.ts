@@ -149,7 +149,8 @@ export function assembleModel(
  */
 @Injectable()
 export class TopologyLoader implements OnModuleDestroy {
-  private readonly pool: Pool;
+  /** Its own pool (read by modules/metrics/pool-metrics). */
+  readonly pool: Pool;
 
   constructor(@Inject(DATABASE_URL) url: string) {
     this.pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });

@@ -25,6 +25,7 @@ import { ExistingRows, importChanges, modelAfterImport, readExisting } from './i
 import { settingsChange } from '../topology/model-changes';
 import { planChanges, planPolicies, readExistingPolicies, writePolicies } from './import-policies';
 import type { ParsedImport } from './parse';
+import { Metrics } from '../metrics/metrics';
 
 /** Up to this many changed objects, the analyses patch their model with the import's changes; beyond, they take the whole model (adopt). */
 const PATCH_LIMIT = 10_000;
@@ -44,9 +45,24 @@ export class ImportService {
 
   constructor(
     private readonly prisma: PrismaService, private readonly store: ClusterStore, private readonly loader: TopologyLoader, private readonly cache: ModelCache,
+    private readonly metrics: Metrics,
   ) {}
 
+  /** An import, timed (svcpath_import_duration_seconds) and, once committed, its objects counted (svcpath_import_objects_total). */
   async importDocument(tenantId: string, clusterId: string, input: ImportInput, mode: ImportMode = 'merge', kinds: readonly ImportKind[] = []): Promise<ImportReportView> {
+    const started = performance.now();
+    try {
+      const report = await this.importUntimed(tenantId, clusterId, input, mode, kinds);
+      const { created, updated, unchanged, deleted } = report;
+      this.metrics.imported(mode, (performance.now() - started) / 1000, { created, updated, unchanged, deleted });
+      return report;
+    } catch (error) {
+      this.metrics.importFailed(mode, (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async importUntimed(tenantId: string, clusterId: string, input: ImportInput, mode: ImportMode, kinds: readonly ImportKind[]): Promise<ImportReportView> {
     if (kinds.length > 0 && mode !== 'replace') throw DomainError.invalid('kinds', 'declares the kinds a replace import carries: use it with mode=replace');
     const phases = new Phases();
     const { sources, archive, bytes } = await readInput(input);
