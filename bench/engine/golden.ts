@@ -24,7 +24,7 @@ function main(): void {
     if (only !== null && !v.name.includes(only)) continue;
     const t0 = Date.now();
     const got = variantAnswers(v);
-    let line = '';
+    let line: string;
     if (write) {
       recorded[v.name] = { reach: got.reach, trace: got.trace };
       line = 'recorded';

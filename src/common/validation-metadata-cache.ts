@@ -1,6 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator keys its metadata by constructor
 type Lookup = (target: Function, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => ValidationMetadata[];
 type Group = (metadata: ValidationMetadata[]) => Record<string, ValidationMetadata[]>;
 
@@ -27,6 +28,7 @@ export function cacheValidationMetadata(): void {
   const lookup = storage.getTargetValidationMetadatas.bind(storage);
   const group = storage.groupByPropertyName.bind(storage);
   const add = storage.addValidationMetadata.bind(storage);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the same constructors as Lookup's
   let byTarget = new Map<Function, Map<string, ValidationMetadata[]>>();
   let grouped = new WeakMap<ValidationMetadata[], Record<string, ValidationMetadata[]>>();
 

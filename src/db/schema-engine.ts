@@ -25,6 +25,7 @@ function loadBindings(): WasmBindings {
   if (bindings) return bindings;
   const dir = dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   // The package is built for bundlers (it imports the .wasm file as a module), so instantiate by hand.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file found at run time, loaded synchronously
   const glue = require(join(dir, 'schema_engine_bg.js')) as WasmBindings & Record<string, unknown>;
   const module = new WebAssembly.Module(readFileSync(join(dir, 'schema_engine_bg.wasm')));
   const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': glue as WebAssembly.ModuleImports });

@@ -299,6 +299,7 @@ function mutate(kind: BodyKind, b: Body, o: Op, p: Pick): boolean {
     case 'random-string': {
       const s = pickSlot((x) => x.kind === 'string' || x.kind === 'intOrString');
       if (!s) return false;
+      // eslint-disable-next-line no-control-regex -- NUL bytes are what this mutation removes
       setAt(root, s.path, p.text.replace(/\u0000/g, ''));
       return true;
     }

@@ -105,9 +105,10 @@ describe('every documented query is under the default limits (no server: the rul
         largest.cost = Math.max(largest.cost, cost);
         measured += 1;
       }
-      let tokens = 0;
       // The parser counts tokens: the smallest maxTokens that still parses it.
-      for (let n = 1; ; n *= 2) { try { parse(text, { maxTokens: n }); tokens = n; break; } catch { /* more */ } }
+      const tokens = ((): number => {
+        for (let n = 1; ; n *= 2) { try { parse(text, { maxTokens: n }); return n; } catch { /* more */ } }
+      })();
       largest.tokens = Math.max(largest.tokens, tokens);
     }
     expect(measured).toBeGreaterThan(100);

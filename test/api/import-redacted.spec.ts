@@ -25,6 +25,7 @@ async function importRedacted(): Promise<{ id: string; body: { warnings: { index
 
 const pod = async (id: string, name: string) => ((await ctx.t.http.get(`/v1/clusters/${id}/pods?namespace=shop&limit=100`).set(bearer(ctx.tenant.apiKey)).expect(200)).body.items as { id: string; name: string; ips: string[]; unknownFields: string[] }[]).find((p) => p.name === name)!;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kubectl document, edited freely
 async function importWith(edit: (doc: { items: Record<string, any>[] }) => void): Promise<string> {
   const id = (await ctx.t.http.post('/v1/clusters').set(bearer(ctx.tenant.apiKey)).send({ name: `redacted-${Date.now()}`, clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
   const doc = JSON.parse(realistic);

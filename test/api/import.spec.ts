@@ -462,6 +462,7 @@ describe('the model of an imported cluster', () => {
     expect(canonical(adopted)).toBe(canonical(stored));
 
     // Objects that stay as they are, objects the document changes, objects it adds.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kubectl document, edited freely
     const doc = JSON.parse(realisticJson) as { items: Record<string, any>[] };
     const pod = doc.items.find((i) => i.kind === 'Pod')!;
     pod.metadata.labels = { ...pod.metadata.labels, zz: 'added', a: 'first-by-length' };

@@ -117,6 +117,7 @@ async function stopMain(app: RunningMain | undefined): Promise<number | null> {
   return exited;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of many shapes, read field by field
 interface Reply { status: number; body: any }
 
 async function call(app: RunningMain, method: string, path: string, key: string, body?: object): Promise<Reply> {
@@ -128,6 +129,7 @@ async function call(app: RunningMain, method: string, path: string, key: string,
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Reply's body
 async function ok(app: RunningMain, method: string, path: string, key: string, body?: object, status = method === 'POST' ? 201 : 200): Promise<any> {
   const res = await call(app, method, path, key, body);
   if (res.status !== status) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);

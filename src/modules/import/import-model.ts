@@ -166,6 +166,7 @@ function asJsonb<T>(value: T): T {
   return out as T;
 }
 
+// eslint-disable-next-line no-control-regex -- every ASCII character, the control ones included
 const ASCII = /^[\x00-\x7f]*$/;
 
 function jsonbKeyOrder(a: string, b: string): number {

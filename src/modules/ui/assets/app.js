@@ -56,7 +56,7 @@ async function api(path, { method = 'GET', body } = {}) {
     credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer',
   });
   const text = await res.text();
-  let json = null;
+  let json;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (!res.ok) {
     const detail = json?.detail ?? json?.title ?? res.statusText;
