@@ -2,15 +2,20 @@ import { isIP } from 'node:net';
 
 /** IP and CIDR helpers. Addresses are kept in canonical text form so equal addresses compare equal. */
 
+/** 4 or 6, or 0 when not an IP (an IPv6 zone id included: see canonicalIp). */
 export function ipFamily(ip: string): 4 | 6 | 0 {
-  return isIP(ip) as 4 | 6 | 0;
+  return ip.includes('%') ? 0 : (isIP(ip) as 4 | 6 | 0);
 }
 
-/** Canonical text of an IP (IPv6 lower-case and compressed), or null when it is not an IP. */
+/**
+ * Canonical text of an IP (IPv6 lower-case and compressed), or null when it is not an IP. An IPv6
+ * zone id (`fe80::1%eth0`), which node:net accepts, is not an address a cluster object can have:
+ * null, as the engine's parseIp says too.
+ */
 export function canonicalIp(ip: string): string | null {
   const family = isIP(ip);
   if (family === 4) return ip;
-  if (family === 6) return new URL(`http://[${ip}]`).hostname.slice(1, -1);
+  if (family === 6 && !ip.includes('%')) return new URL(`http://[${ip}]`).hostname.slice(1, -1);
   return null;
 }
 

@@ -25,6 +25,18 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('pods over REST', () => {
+  it('refuses an IPv6 address with a zone id (fe80::1%eth0) as a 400 naming the field, for pods, nodes and imports', async () => {
+    const c = await newCluster('pods-zone-id');
+    const pod = await t.http.post(`/v1/clusters/${c}/pods`).set(auth()).send({ namespace: 'default', name: 'zoned', nodeName: 'n1', ips: ['fe80::1%eth0'] }).expect(400);
+    expect(pod.body.errors.map((e: { field: string }) => e.field)).toContain('ips');
+    const node = await t.http.post(`/v1/clusters/${c}/nodes`).set(auth()).send({ name: 'n3', internalIps: ['fe80::1%eth0'] }).expect(400);
+    expect(node.body.errors.map((e: { field: string }) => e.field)).toEqual([expect.stringMatching(/^internalIps/)]);
+    const doc = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'default', name: 'zoned' }, spec: { nodeName: 'n1', containers: [] }, status: { phase: 'Running', podIP: 'fe80::1%eth0', podIPs: [{ ip: 'fe80::1%eth0' }] } }] };
+    const imported = await t.http.post(`/v1/clusters/${c}/import`).set(auth()).set('content-type', 'application/json').send(JSON.stringify(doc)).expect(400);
+    expect(JSON.stringify(imported.body.errors)).toContain('podIP');
+    expect((await t.http.get(`/v1/clusters/${c}/pods`).set(auth()).expect(200)).body.items).toEqual([]);
+  });
+
   it('creates with defaults, gets, lists with pagination and a namespace filter, updates and deletes', async () => {
     const c = await newCluster('pods-crud');
     const base = `/v1/clusters/${c}/pods`;
