@@ -1,7 +1,7 @@
 // Random Service, EndpointSlice, node and settings writes (see model-writes.ts).
 import type { ClusterModel, EndpointModel, EndpointSliceModel, NodeModel, ServiceModel, ServiceType } from '../model';
 import type { ClusterSettings, ModelChange } from '../patch';
-import { pick, podIps, podKey, some, type WriteKind } from './model-writes';
+import { pick, podIps, podKey, some, type WriteKind } from './model-writes-base';
 
 const TYPES: readonly [ServiceType, ...ServiceType[]] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
 

@@ -56,7 +56,7 @@ export class ImportBodyParsers implements OnModuleInit {
     if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
     fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
       if (wantsRaw(req)) done(null, (body as Buffer).toString('utf8'));
-      else json(req, body as never, done);
+      else void json(req, body as never, done);
     });
     fastify.addContentTypeParser(ARCHIVE_TYPES, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
       if (wantsRaw(req)) return done(null, body);
