@@ -1,4 +1,5 @@
 import { gzip } from 'node:zlib';
+import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 
 /**
@@ -15,22 +16,23 @@ export interface CompressedSlot {
   keepGzip(body: Buffer): void;
 }
 
+/** `x-gzip` is gzip's old name (RFC 9110 §8.4.1.3): accepted alike. */
+const GZIP_NAMES = ['gzip', 'x-gzip'];
+/**
+ * gzip (or x-gzip) listed with a zero weight. The negotiator lets an accepting `*` outweigh that,
+ * but `*` covers only the codings a header does not list (RFC 9110 §12.5.3).
+ */
+const GZIP_REFUSED = /(?:^|,)\s*(?:x-)?gzip\s*;\s*q=0(?:\.0*)?\s*(?:,|$)/;
+
 /**
  * Whether an Accept-Encoding header (RFC 9110 §12.5.3) accepts gzip: `gzip` or `*` listed with a
- * non-zero weight, and gzip not refused by its own `gzip;q=0`.
+ * non-zero weight, and gzip not refused by its own `gzip;q=0`. Coding names are case-insensitive
+ * (the negotiator compares them as written, so the header is lower-cased first).
  */
 export function acceptsGzip(header: string | string[] | undefined): boolean {
   if (header === undefined) return false;
-  let star = false;
-  for (const item of (Array.isArray(header) ? header.join(',') : header).split(',')) {
-    const [name, ...params] = item.trim().toLowerCase().split(';');
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const weight = q === undefined ? 1 : Number(q.slice(2));
-    const accepted = Number.isFinite(weight) && weight > 0;
-    if (name.trim() === 'gzip' || name.trim() === 'x-gzip') return accepted;
-    if (name.trim() === '*') star = accepted;
-  }
-  return star;
+  const value = (Array.isArray(header) ? header.join(',') : header).toLowerCase();
+  return negotiate(value, GZIP_NAMES) !== null && !GZIP_REFUSED.test(value);
 }
 
 /**

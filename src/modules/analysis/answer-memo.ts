@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preHandlerHookHandler, preSerializationHookHandler } from 'fastify';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { Observable, tap } from 'rxjs';
 import { ApiKeyAuthenticator, bearerToken } from '../../common/auth';
 import { CompressedSlot, gzipJsonHook } from '../../common/compression';
@@ -63,17 +64,18 @@ type MemoRequest = FastifyRequest & {
  */
 @Injectable()
 export class AnswerMemo {
-  private readonly entries = new Map<string, Remembered>();
-  /** The most recently used question (the last in `entries`), or undefined. */
-  private newest: string | undefined;
-  private size = 0;
+  /** Remembered responses by question, each weighing its `size`; the least recently used go first past `answerBytes`. */
+  private readonly entries: LRUCache<string, Remembered>;
 
   constructor(
     @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
     private readonly cache: ModelCache,
     private readonly keys: ApiKeyAuthenticator,
     private readonly analyses: AnalysisService,
-  ) {}
+  ) {
+    // answerBytes 0 installs no hooks, so nothing is ever stored (LRUCache needs a positive bound).
+    this.entries = new LRUCache({ maxSize: Math.max(1, options.answerBytes), sizeCalculation: (entry) => entry.size });
+  }
 
   /**
    * Serves remembered responses (preHandler) and remembers new ones (onSend), as hooks of the
@@ -129,15 +131,11 @@ export class AnswerMemo {
     // A body too deep to write out is no question to remember: validation refuses it.
     if (question === null) return done();
     request.memoQuestion = question;
-    const remembered = this.entries.get(question);
+    const remembered = this.entries.peek(question); // used (recency) only once found current
     if (remembered === undefined) return done();
     const serve = (current: boolean): void => {
       if (!current) return done();
-      if (this.newest !== question && this.entries.get(question) === remembered) { // still held: now the most recently used
-        this.entries.delete(question);
-        this.entries.set(question, remembered);
-        this.newest = question;
-      }
+      this.entries.get(question); // now the most recently used, if still held
       request.memoEntry = remembered;
       void reply.type('application/json; charset=utf-8').send(remembered.json);
     };
@@ -163,7 +161,7 @@ export class AnswerMemo {
   }
 
   stats(): { answers: number; bytes: number } {
-    return { answers: this.entries.size, bytes: this.size };
+    return { answers: this.entries.size, bytes: this.entries.calculatedSize };
   }
 
   /** Tenant + route + path and query parameters + body: the question, as asked by this caller. */
@@ -195,38 +193,25 @@ export class AnswerMemo {
 
   private remember(request: MemoRequest, route: string, json: string): void {
     const sources = request.answerSources;
-    if (sources === undefined || sources.length === 0 || json.length > this.options.answerBytes / 4) return;
+    // (An empty body is not kept: LRUCache sizes must be positive.)
+    if (sources === undefined || sources.length === 0 || json === '' || json.length > this.options.answerBytes / 4) return;
     if (route === GRAPHQL_ROUTE && !graphqlAnswersOnly(request.body, sources.length)) return;
     // Set in preHandler for every request whose key was accepted there (all that can succeed).
     const question = request.memoQuestion;
     if (question === undefined) return;
-    const old = this.entries.get(question);
-    if (old !== undefined) this.size -= old.size;
     const entry = new Remembered(question, json, sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })), this);
-    this.entries.delete(question);
-    this.entries.set(question, entry);
-    this.newest = question;
+    this.entries.set(question, entry); // replaces an earlier answer; least recently used ones go past the bound
     request.memoEntry = entry;
-    this.size += entry.size;
-    this.evict();
   }
 
-  /** A remembered response got its compressed form: kept, and counted, while the response is held. */
+  /**
+   * A remembered response got its compressed form: kept, and counted, while the response is held
+   * (set again at its new size, which also makes it the most recently used: it was just sent).
+   */
   grew(entry: Remembered, gzip: Buffer): void {
-    if (this.entries.get(entry.question) !== entry) return;
+    if (this.entries.peek(entry.question) !== entry) return;
     entry.gzip = gzip;
-    this.size += gzip.length;
-    this.evict();
-  }
-
-  /** Drops least recently used responses until the total is within `answerBytes`. */
-  private evict(): void {
-    for (const [k, v] of this.entries) {
-      if (this.size <= this.options.answerBytes) break;
-      this.entries.delete(k);
-      if (this.newest === k) this.newest = undefined;
-      this.size -= v.size;
-    }
+    this.entries.set(entry.question, entry);
   }
 }
 

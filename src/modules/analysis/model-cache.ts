@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { applyModelChanges, ClusterModel, compile, CompiledCluster, ModelChange, patchCompiled, patchRecompiles } from '../../engine';
 import { ChangeFeed, ObjectRef } from '../../prisma/change-feed';
 import { ClusterChange, PrismaService } from '../../prisma/prisma.service';
@@ -59,9 +60,8 @@ function weightOf(model: ClusterModel): number {
  */
 @Injectable()
 export class ModelCache {
-  private readonly entries = new Map<string, Entry>();
-  /** The key of the most recently used entry (the last in `entries`), or undefined. */
-  private newest: string | undefined;
+  /** Held models by key, each weighing its `weight`: least recently used go first past `budget` (and, in store, past `perTenantBudget`). */
+  private readonly entries: LRUCache<string, Entry>;
   private readonly loading = new Map<string, Promise<Entry>>();
   /** Models a write has just stored whole (an import), being compiled from its own data (see adopt). */
   private readonly adopting = new Map<string, Promise<Entry | null>>();
@@ -78,6 +78,7 @@ export class ModelCache {
     @Inject(CACHE_OPTIONS) private readonly options: CacheOptions,
     private readonly metrics: Metrics,
   ) {
+    this.entries = new LRUCache({ maxSize: options.budget, sizeCalculation: (entry) => entry.weight });
     feed.subscribe((change) => { if (change.kind === 'cluster') this.heard(change.tenantId, change.clusterId, change.version, change.objects); });
     prisma.onCommitted((c) => c.clusters.forEach((change) => this.committed(c.tenantId, change)));
   }
@@ -89,7 +90,7 @@ export class ModelCache {
       return fresh;
     }
     // A hit when the model held when asked is what answers (confirmed by its version), else a miss.
-    const held = this.entries.get(key(tenantId, clusterId))?.compiled;
+    const held = this.entries.peek(key(tenantId, clusterId))?.compiled;
     const got = await this.lookup(tenantId, clusterId);
     (got.compiled === held ? this.metrics.cacheHits : this.metrics.cacheMisses).inc();
     return got;
@@ -105,7 +106,7 @@ export class ModelCache {
       if (adopted !== null && this.isFresh(adopted)) return adopted;
       return this.lookup(tenantId, clusterId); // confirmed by version (or loaded) as any entry
     }
-    const entry = this.entries.get(k);
+    const entry = this.entries.peek(k);
     const pending = this.loading.get(k);
     if (pending) return pending;
     const load: Promise<Entry> = this.revalidate(tenantId, clusterId, entry).finally(() => { if (this.loading.get(k) === load) this.loading.delete(k); });
@@ -116,12 +117,12 @@ export class ModelCache {
   /**
    * The compiled topology if it is in memory and fresh (its version was confirmed less than
    * `freshMs` ago, or it was loaded since), else null; never touches the database. What it returns
-   * is what get() would return now.
+   * is what get() would return now. Asking makes a held model the most recently used, even one not
+   * fresh (one lookup on this hot path): get() then confirms or reloads it, which would anyway.
    */
   peek(tenantId: string, clusterId: string): CompiledTopology | null {
-    const k = key(tenantId, clusterId);
-    const entry = this.entries.get(k);
-    return entry !== undefined && this.isFresh(entry) ? this.touch(k, entry) : null;
+    const entry = this.entries.get(key(tenantId, clusterId));
+    return entry !== undefined && this.isFresh(entry) ? entry : null;
   }
 
   /**
@@ -137,7 +138,7 @@ export class ModelCache {
     const invalidations = this.invalidations;
     const work = new Promise<Entry | null>((resolve) => setImmediate(() => {
       try {
-        const held = this.entries.get(k);
+        const held = this.entries.peek(k);
         if (held !== undefined && held.cluster.version >= cluster.version) return resolve(null); // a newer one was loaded meanwhile
         const model = build();
         const built = Date.now();
@@ -160,13 +161,13 @@ export class ModelCache {
 
   /** Whether the model of this version of the cluster is held (a write need not hand over a whole model). */
   holds(tenantId: string, clusterId: string, version: number): boolean {
-    return this.entries.get(key(tenantId, clusterId))?.cluster.version === version;
+    return this.entries.peek(key(tenantId, clusterId))?.cluster.version === version;
   }
 
   /** A write of this instance committed: patch the model it changed, if held at the version before. */
   private committed(tenantId: string, change: ClusterChange): void {
     const k = key(tenantId, change.clusterId);
-    const entry = this.entries.get(k);
+    const entry = this.entries.peek(k);
     const { version, changes, row } = change;
     if (entry !== undefined && version !== undefined && entry.cluster.version >= version) return; // its NOTIFY came first and patched it
     if (entry === undefined || version === undefined || changes === null || row === undefined || entry.cluster.version !== version - 1) {
@@ -184,7 +185,7 @@ export class ModelCache {
    */
   private heard(tenantId: string, clusterId: string, version: number | undefined, objects: readonly ObjectRef[] | undefined): void {
     const k = key(tenantId, clusterId);
-    const entry = this.entries.get(k);
+    const entry = this.entries.peek(k);
     if (version !== undefined && entry !== undefined && entry.cluster.version >= version) return; // already seen (our own write)
     if (version === undefined || objects === undefined || entry === undefined || entry.cluster.version !== version - 1) {
       this.invalidate(k, version);
@@ -195,10 +196,10 @@ export class ModelCache {
     const invalidations = this.invalidations;
     const readAt = Date.now();
     const load: Promise<Entry> = this.loader.changes(tenantId, clusterId, objects).then(async (read) => {
-      const current = this.entries.get(k);
+      const current = this.entries.peek(k);
       if (current !== undefined && current !== entry && current.cluster.version >= version) return current; // this instance's commit patched it meanwhile
       if (read === null || read.cluster.version !== version || current !== entry || this.invalidations !== invalidations) {
-        return this.revalidate(tenantId, clusterId, this.entries.get(k)); // moved on meanwhile: load as usual
+        return this.revalidate(tenantId, clusterId, this.entries.peek(k)); // moved on meanwhile: load as usual
       }
       const next = this.patch(k, entry, read.cluster, read.changes, readAt);
       if (next !== null) return next;
@@ -240,9 +241,7 @@ export class ModelCache {
   }
 
   stats(): { entries: number; weight: number; patches: number; patchMs: number } {
-    let weight = 0;
-    for (const e of this.entries.values()) weight += e.weight;
-    return { entries: this.entries.size, weight, patches: this.patchStats.count, patchMs: Math.round(this.patchStats.ms) };
+    return { entries: this.entries.size, weight: this.entries.calculatedSize, patches: this.patchStats.count, patchMs: Math.round(this.patchStats.ms) };
   }
 
   /**
@@ -262,16 +261,17 @@ export class ModelCache {
       } catch (error) {
         // The database cannot be reached: the model held is served if it was confirmed within
         // staleOnOutageMs (see CacheOptions), so warm analyses keep answering through an outage.
-        const held = this.entries.get(k);
+        const held = this.entries.peek(k);
         if (held === entry && isDatabaseUnavailable(error) && Date.now() - entry.checkedAt < this.options.staleOnOutageMs) return entry;
         throw error;
       }
       // Held at the version read: the entry checked, or one this instance's commit patched in
       // meanwhile (the read raced the commit's callback). Never a dropped entry.
-      const held = this.entries.get(k);
+      const held = this.entries.peek(k);
       if (current !== null && held !== undefined && held.cluster.version === current.version && (held !== entry || this.invalidations === invalidations)) {
         if (held === entry) held.checkedAt = startedAt;
-        return this.touch(k, held);
+        this.entries.get(k); // now the most recently used
+        return held;
       }
     }
     const snapshot = await this.loader.snapshot(tenantId, clusterId);
@@ -299,46 +299,41 @@ export class ModelCache {
    * made and the model already is that version or newer (an instance hearing of its own write).
    */
   private invalidate(k: string, version?: number): void {
-    const entry = this.entries.get(k);
+    const entry = this.entries.peek(k);
     if (version !== undefined && entry !== undefined && entry.cluster.version >= version) return;
     this.drop(k);
     this.loading.delete(k); // a load under way may predate the change: later requests start their own
     this.invalidations += 1;
   }
 
-  private touch(k: string, entry: Entry): Entry {
-    // Map iteration order is insertion order: re-inserting makes it the most recently used (unless
-    // it already is: a busy cluster is touched by every request).
-    if (this.newest === k) return entry;
-    this.entries.delete(k);
-    this.entries.set(k, entry);
-    this.newest = k;
-    return entry;
-  }
-
   private drop(k: string): void {
     this.entries.delete(k);
-    if (this.newest === k) this.newest = undefined;
   }
 
   private store(k: string, entry: Entry): void {
-    const held = this.entries.get(k);
+    const held = this.entries.peek(k);
     if (held !== undefined && held.cluster.version > entry.cluster.version) return; // never replace a newer model
     this.drop(k);
-    if (entry.weight > this.options.perTenantBudget) return; // too big to keep: served, not cached
-    this.evict((e) => e.tenantId === entry.tenantId, this.options.perTenantBudget - entry.weight);
-    this.evict(() => true, this.options.budget - entry.weight);
-    this.entries.set(k, entry);
-    this.newest = k;
+    if (entry.weight > this.options.perTenantBudget) return; // too big to keep: served, not cached (LRUCache refuses one past `budget` likewise)
+    this.evictTenant(entry.tenantId, this.options.perTenantBudget - entry.weight);
+    this.entries.set(k, entry); // LRUCache drops least recently used entries (any tenant's) past `budget`
   }
 
-  /** Drops least recently used entries matching `which` until their total weight fits `room`. */
-  private evict(which: (e: Entry) => boolean, room: number): void {
+  /**
+   * Drops the tenant's least recently used entries until their total weight fits `room`. Kept by
+   * hand: LRUCache bounds only the total, and this runs only when a model is stored (not per request).
+   */
+  private evictTenant(tenantId: string, room: number): void {
+    const held: [string, Entry][] = [];
     let total = 0;
-    for (const e of this.entries.values()) if (which(e)) total += e.weight;
-    for (const [k, e] of this.entries) {
+    // Least recently used first (typed loosely by lru-cache: each is a [key, value] pair).
+    for (const [k, e] of this.entries.rentries() as Iterable<[string, Entry]>) {
+      if (e.tenantId !== tenantId) continue;
+      held.push([k, e]);
+      total += e.weight;
+    }
+    for (const [k, e] of held) {
       if (total <= room) break;
-      if (!which(e)) continue;
       this.drop(k);
       total -= e.weight;
     }
