@@ -175,6 +175,95 @@ export function parseCidr(input: string): Cidr | null {
   };
 }
 
+// Strict reading: the API's validation of what a client sends (and of stored cluster ranges). The
+// lenient functions above take imported data as Kubernetes' sloppy parsers do (surrounding
+// whitespace, leading zeros read as decimal, host bits of a CIDR cleared); the strict ones refuse
+// all of that, and a zone id (fe80::1%eth0), exactly as node:net's isIP did for the API before (a zone
+// id included: test/import/ip.spec.ts checks both against node:net). Separate functions, so the
+// lenient hot path (parseIp, canonicalIp) keeps its code and its speed.
+
+/**
+ * An IP read strictly, or null: no surrounding whitespace, no leading zeros in an IPv4 part (an
+ * embedded one included), no zone id, an embedded IPv4 only as an IPv6 address's last 32 bits.
+ */
+export function parseIpStrict(input: string): ParsedIp | null {
+  if (input.includes(':')) {
+    const dot = input.indexOf('.');
+    if (dot >= 0) {
+      // The only '.'s are those of a canonical dotted quad after the last ':'.
+      const colon = input.lastIndexOf(':');
+      if (dot < colon || !isCanonicalV4(input.slice(colon + 1))) return null;
+    }
+    const groups = parseV6Groups(input);
+    if (groups === null) return null;
+    return { family: 6, value: groupsToBigint(groups), text: v6Text(groups) };
+  }
+  if (!isCanonicalV4(input)) return null;
+  return { family: 4, value: parseV4Value(input) as number, text: input };
+}
+
+/** Canonical text of an IP read strictly (parseIpStrict), or null. */
+export function canonicalIpStrict(input: string): string | null {
+  if (isCanonicalV4(input)) return input;
+  return parseIpStrict(input)?.text ?? null;
+}
+
+/**
+ * A CIDR read strictly, or null: `address/length`, the address as parseIpStrict reads it, the
+ * length 1-3 decimal digits (`/08` reads as /8) no longer than the family's. With `exact` (the
+ * default) a CIDR with host bits set is refused, as stored cluster ranges must not have them;
+ * `{ exact: false }` takes it as its masked network (text included, for IPv6 as for IPv4), for the
+ * fields Kubernetes parses sloppily and warns about. Its text is canonical: `network/length`.
+ */
+export function parseCidrStrict(input: string, opts: { readonly exact?: boolean } = {}): Cidr | null {
+  const slash = input.indexOf('/');
+  if (slash < 0) return null;
+  const ip = parseIpStrict(input.slice(0, slash));
+  const lengthText = input.slice(slash + 1);
+  if (ip === null || !/^\d{1,3}$/.test(lengthText)) return null;
+  const max = ip.family === 4 ? 32 : 128;
+  const bits = Number(lengthText);
+  if (bits > max) return null;
+  const value = ipBigint(ip);
+  const host = (1n << BigInt(max - bits)) - 1n;
+  if ((value & host) !== 0n && opts.exact !== false) return null;
+  const network = value & ~host;
+  // The network's text for IPv6 (parseCidr keeps the address's own); IPv4's parseCidr masks already.
+  return ip.family === 4 ? parseCidr(`${ip.text}/${bits}`) : parseCidr(`${ipText(network, 6)}/${bits}`);
+}
+
+/** An address's value as a bigint, whatever its family (the API's ClusterIP arithmetic). */
+export function ipBigint(ip: ParsedIp): bigint {
+  return ip.family === 4 ? BigInt(ip.value) : ip.value;
+}
+
+/** The canonical text of the address of `family` whose value is `value` (taken modulo 2^32 or 2^128). */
+export function ipText(value: bigint, family: IpFamily): string {
+  if (family === 4) return v4Text(Number(BigInt.asUintN(32, value)));
+  const v = BigInt.asUintN(128, value);
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((v >> shift) & 0xffffn));
+  return v6Text(groups);
+}
+
+/** A CIDR's network address, as a bigint. */
+export function cidrBase(cidr: Cidr): bigint {
+  return BigInt(cidr.prefix) << BigInt((cidr.family === 4 ? 32 : 128) - cidr.bits);
+}
+
+/** How many addresses a CIDR holds. */
+export function cidrSize(cidr: Cidr): bigint {
+  return 1n << BigInt((cidr.family === 4 ? 32 : 128) - cidr.bits);
+}
+
+/** A CIDR's network address. */
+export function cidrNetwork(cidr: Cidr): ParsedIp {
+  const value = cidrBase(cidr);
+  return cidr.family === 4
+    ? { family: 4, value: Number(value), text: ipText(value, 4) }
+    : { family: 6, value, text: ipText(value, 6) };
+}
+
 /** A small set of CIDRs; matching is a short linear scan over a handful of prefixes. */
 export class CidrSet {
   readonly cidrs: readonly Cidr[];

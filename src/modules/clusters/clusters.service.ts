@@ -75,7 +75,7 @@ export function checkSettings(s: Settings): void {
   if (s.serviceCidrs.length === 0) throw DomainError.invalid('serviceCidrs', 'at least one Service CIDR is required');
   for (const [i, text] of s.serviceCidrs.entries()) {
     const cidr = parseCidr(text)!;
-    if ((cidr.family === 4 && cidr.prefix < 12) || (cidr.family === 6 && cidr.prefix < 108)) {
+    if ((cidr.family === 4 && cidr.bits < 12) || (cidr.family === 6 && cidr.bits < 108)) {
       throw DomainError.invalid(`serviceCidrs[${i}]`, 'is too large (at most /12 for IPv4, /108 for IPv6, as kube-apiserver allows)');
     }
   }

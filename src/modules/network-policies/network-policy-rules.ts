@@ -2,9 +2,9 @@ import type {
   LabelSelectorModel, LabelSelectorOperator, NetworkPolicyPeerModel, NetworkPolicyPortModel, NetworkPolicyRuleModel, PolicyType, Protocol,
 } from '../../engine';
 import { DomainError, FieldIssue } from '../../common/domain-error';
-import { canonicalIp } from '../../common/net';
+import { cidrNetwork, parseMaskedCidr, type Cidr } from '../../common/net';
 import { isDns1123Label } from '../../common/validators';
-import { isPortName, isQualifiedName, maskCidr } from '../import/parse/field';
+import { isPortName, isQualifiedName } from '../import/parse/field';
 
 /**
  * The rules every write of a Namespace or a NetworkPolicy obeys, whichever way it comes (REST,
@@ -134,19 +134,14 @@ function labelSelector(draft: LabelSelectorDraft | null | undefined, at: string,
  * (10.244.1.10/4) is accepted, and stored as its masked network with a warning (the API server
  * warns of non-canonical CIDRs: GetWarningsForCIDR). Null when it is no CIDR at all.
  */
-function legacyCidr(text: unknown, at: string, f: Findings): { text: string; family: 4 | 6; prefix: number; network: string } | null {
-  const slash = typeof text === 'string' ? text.indexOf('/') : -1;
-  const ip = slash > 0 ? canonicalIp((text as string).slice(0, slash)) : null;
-  const prefixText = slash > 0 ? (text as string).slice(slash + 1) : '';
-  const family = ip === null ? 0 : ip.includes(':') ? 6 : 4;
-  const prefix = Number(prefixText);
-  if (ip === null || !/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128)) {
+function legacyCidr(text: unknown, at: string, f: Findings): Cidr | null {
+  const cidr = typeof text === 'string' ? parseMaskedCidr(text) : null;
+  if (cidr === null) {
     f.add(at, `${show(text)} is not a valid CIDR (such as 10.0.0.0/16 or fd00::/64)`);
     return null;
   }
-  const masked = maskCidr(ip, prefix);
-  if (masked !== text) f.warn(at, `"${String(text)}" is not in canonical form; stored as its network ${masked}`);
-  return { text: masked, family: family as 4 | 6, prefix, network: masked.slice(0, masked.indexOf('/')) };
+  if (cidr.text !== text) f.warn(at, `"${String(text)}" is not in canonical form; stored as its network ${cidr.text}`);
+  return cidr;
 }
 
 /**
@@ -163,8 +158,7 @@ function ipBlock(draft: IpBlockDraft, at: string, f: Findings): { cidr: string; 
     const path = `${at}.except[${i}]`;
     const inner = legacyCidr(text, path, f);
     if (inner === null || cidr === null) return String(text);
-    const contains = inner.family === cidr.family && maskCidr(inner.network, cidr.prefix) === cidr.text;
-    if (!contains || cidr.prefix >= inner.prefix) f.add(path, `${show(text)} must be a strict subset of \`cidr\` ${cidr.text}`);
+    if (!cidr.contains(cidrNetwork(inner)) || cidr.bits >= inner.bits) f.add(path, `${show(text)} must be a strict subset of \`cidr\` ${cidr.text}`);
     return inner.text;
   });
   return { cidr: cidr?.text ?? String(draft.cidr), except };

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
 import { checkIfMatch, IfMatch } from '../../common/etag';
 import { createOnce, Created, IdempotencyKey } from '../../common/idempotency';
-import { bigIntToIp, cidrSize, parseCidr } from '../../common/net';
+import { cidrBase, cidrSize, ipText, parseCidr } from '../../common/net';
 import { Service } from '../../generated/prisma/client';
 import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 import { TopologyLoader } from '../analysis/topology-loader';
@@ -148,8 +148,9 @@ export class ServicesService {
     const size = cidrSize(cidr);
     // Skip the network address (and the IPv4 broadcast address), as kube-apiserver does.
     const last = cidr.family === 4 ? size - 2n : size - 1n;
+    const base = cidrBase(cidr);
     for (let offset = 1n; offset <= last; offset++) {
-      const ip = bigIntToIp(cidr.base + offset, cidr.family);
+      const ip = ipText(base + offset, cidr.family);
       if (!taken.has(`ip/${ip}`)) return ip;
     }
     throw DomainError.conflict('clusterIps', `the Service CIDR ${cidr.text} has no free address left`);

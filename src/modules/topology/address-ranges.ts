@@ -1,4 +1,4 @@
-import { Cidr, cidrContains, parseCidr } from '../../common/net';
+import { cidrContains, cidrNetwork, parseCidr, type Cidr } from '../../common/net';
 
 /**
  * Where a cluster's addresses may lie relative to its ranges: one home for the rule that cluster
@@ -19,7 +19,7 @@ import { Cidr, cidrContains, parseCidr } from '../../common/net';
 
 /** Whether two CIDRs share an address (CIDRs are nested or disjoint, so one holds the other's base). */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-  return a.family === b.family && (cidrContains(a, baseIp(b)) || cidrContains(b, baseIp(a)));
+  return a.family === b.family && (a.contains(cidrNetwork(b)) || b.contains(cidrNetwork(a)));
 }
 
 /** The first of `serviceCidrs` holding `ip`, or undefined. */
@@ -55,7 +55,7 @@ export function rangeWarnings(s: { readonly clusterCidrs: readonly string[]; rea
       const pod = parseCidr(podText)!;
       if (!cidrsOverlap(service, pod)) return;
       const pair = `serviceCidrs[${i}] ${service.text}`;
-      out.push(service.prefix <= pod.prefix
+      out.push(service.bits <= pod.bits
         // filterOutServiceRange then occupies the whole cluster CIDR: the range allocator starts but every
         // node's allocation fails (CIDRNotAvailable); the legacy cloud allocator refuses to start.
         ? `${pair} covers all of clusterCidrs[${j}] ${pod.text}: node IPAM has no pod CIDR left to hand out from it (kube-controller-manager filterOutServiceRange occupies all of it), and every pod IP and node pod CIDR inside ${service.text} is refused`
@@ -63,8 +63,4 @@ export function rangeWarnings(s: { readonly clusterCidrs: readonly string[]; rea
     });
   });
   return out;
-}
-
-function baseIp(c: Cidr): string {
-  return c.text.slice(0, c.text.indexOf('/'));
 }

@@ -1,4 +1,4 @@
-import { bigIntToIp, canonicalIp, ipFamily, ipToBigInt, parseCidr } from '../../../common/net';
+import { canonicalIp, ipFamily, parseCidr, parseMaskedCidr } from '../../../common/net';
 import { isDns1123Label, isDns1123Subdomain } from '../../../common/validators';
 import { ImportError, ImportWarning } from './types';
 
@@ -262,13 +262,10 @@ export class Field {
     const s = (text ?? this.string()).trim();
     const exact = parseCidr(s);
     if (exact) return exact.text;
-    const slash = s.indexOf('/');
-    const ip = slash > 0 ? canonicalIp(s.slice(0, slash)) : null;
-    const prefix = Number(s.slice(slash + 1));
-    if (ip && /^\d{1,3}$/.test(s.slice(slash + 1)) && prefix <= (ipFamily(ip) === 4 ? 32 : 128)) {
-      const masked = maskCidr(ip, prefix);
-      this.ctx.warn(`${field}: ${show(s)} has host bits set; read as ${masked}`);
-      return masked;
+    const masked = parseMaskedCidr(s);
+    if (masked) {
+      this.ctx.warn(`${field}: ${show(s)} has host bits set; read as ${masked.text}`);
+      return masked.text;
     }
     return this.fail(`must be a CIDR such as 10.0.0.0/16 or fd00::/64, got ${show(s)}`);
   }
@@ -355,12 +352,4 @@ export class Field {
     }
     return out;
   }
-}
-
-export function maskCidr(ip: string, prefix: number): string {
-  const family = ipFamily(ip) as 4 | 6;
-  const bits = family === 4 ? 32 : 128;
-  const value = ipToBigInt(ip);
-  const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - prefix)) - 1n);
-  return `${bigIntToIp(value & mask, family)}/${prefix}`;
 }
