@@ -13,13 +13,31 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'src/generated/**', '.data/**', '.test-data/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'node_modules/**',
+      'src/generated/**',
+      '.data/**',
+      '.test-data/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       // `_`-named bindings are deliberately unused (a destructured field left out, a callback's leading parameters).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+        },
+      ],
     },
   },
   {
@@ -40,15 +58,21 @@ export default tseslint.config(
     files: ['src/engine/**/*.ts'],
     ignores: ['src/engine/**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^@nestjs/', message: 'the engine is pure TypeScript: no framework' },
-          { regex: '^(fastify|@fastify/|mercurius|graphql)', message: 'the engine is pure TypeScript: no framework' },
-          { regex: '^(@prisma/|pg$|pg-)', message: 'the engine reads no database' },
-          { regex: '^(node:)?(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)(/|$)', message: 'the engine does no I/O' },
-          { regex: '(^|/)modules/', message: 'the engine imports nothing from src/modules' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@nestjs/', message: 'the engine is pure TypeScript: no framework' },
+            { regex: '^(fastify|@fastify/|mercurius|graphql)', message: 'the engine is pure TypeScript: no framework' },
+            { regex: '^(@prisma/|pg$|pg-)', message: 'the engine reads no database' },
+            {
+              regex: '^(node:)?(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)(/|$)',
+              message: 'the engine does no I/O',
+            },
+            { regex: '(^|/)modules/', message: 'the engine imports nothing from src/modules' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -17,6 +17,9 @@ for (const project of ['tsconfig.build.json', 'tsconfig.bench.json']) {
 const only = process.argv[2];
 for (const file of benches.filter((f) => !only || f.includes(only))) {
   process.stdout.write(`\n== ${file}.ts\n`);
-  const { status } = spawnSync(process.execPath, ['--expose-gc', join('dist-bench', `${file}.js`)], { cwd: root, stdio: 'inherit' });
+  const { status } = spawnSync(process.execPath, ['--expose-gc', join('dist-bench', `${file}.js`)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (status !== 0) process.exit(status ?? 1);
 }

@@ -21,7 +21,10 @@ function files(dir) {
 
 function digest() {
   const hash = createHash('sha256');
-  const inputs = [...files(join(root, 'src')), ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => join(root, f))];
+  const inputs = [
+    ...files(join(root, 'src')),
+    ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => join(root, f)),
+  ];
   for (const path of inputs.sort()) {
     if (!existsSync(path)) continue;
     hash.update(relative(root, path)).update('\0').update(readFileSync(path)).update('\0');

@@ -15,11 +15,19 @@ if (run(process.execPath, [join(__dirname, 'build-if-stale.cjs')]) !== 0) proces
 
 const out = mkdtempSync(join(tmpdir(), 'svcpath-vitest-'));
 const report = join(out, 'report.json');
-const status = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+const status = run(bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]);
 try {
   const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
   // The plain closing line CI reads.
-  process.stdout.write(`\n${numPassedTests} passed, ${numFailedTests} failed${numPendingTests ? `, ${numPendingTests} skipped` : ''}\n`);
+  process.stdout.write(
+    `\n${numPassedTests} passed, ${numFailedTests} failed${numPendingTests ? `, ${numPendingTests} skipped` : ''}\n`,
+  );
 } catch {
   process.stdout.write('\nno test report was written\n');
 }

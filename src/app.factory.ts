@@ -26,11 +26,13 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('svcpath')
-    .setDescription('Can client X reach Kubernetes Service Y, and will its source IP survive? '
-      + 'Every route but /health and the docs needs the header `Authorization: Bearer <API key>` '
-      + '(POST /v1/tenants: `Authorization: Bearer <operator token>`). '
-      + 'Errors are `application/problem+json` (RFC 9457). '
-      + 'The examples run as shown against the demo cluster `cce-demo`; an id in a path is a placeholder: put the real id in its place.')
+    .setDescription(
+      'Can client X reach Kubernetes Service Y, and will its source IP survive? ' +
+        'Every route but /health and the docs needs the header `Authorization: Bearer <API key>` ' +
+        '(POST /v1/tenants: `Authorization: Bearer <operator token>`). ' +
+        'Errors are `application/problem+json` (RFC 9457). ' +
+        'The examples run as shown against the demo cluster `cce-demo`; an id in a path is a placeholder: put the real id in its place.',
+    )
     .setVersion('1')
     .addServer('/', 'The server that serves this document')
     .addBearerAuth()
@@ -41,12 +43,18 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
 /** The problem a router-level error stands for (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH, …), without the URL it carries. */
 function frameworkError(error: { code?: string; statusCode?: number }): DomainError {
   if (error.code === 'FST_ERR_BAD_URL') return DomainError.invalid('path', 'is not a valid URL: bad percent-encoding');
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return new DomainError('URI_TOO_LONG', 'path: a path parameter is longer than 100 characters', [{ field: 'path', message: 'a path parameter is longer than 100 characters' }]);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new DomainError('URI_TOO_LONG', 'path: a path parameter is longer than 100 characters', [
+      { field: 'path', message: 'a path parameter is longer than 100 characters' },
+    ]);
   return new DomainError('VALIDATION_FAILED', 'the request could not be routed');
 }
 
 const CLIENT_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
-  ERR_HTTP_REQUEST_TIMEOUT: { code: 'REQUEST_TIMEOUT', detail: 'the request did not arrive in time (see SVCPATH_REQUEST_TIMEOUT_MS, SVCPATH_HEADERS_TIMEOUT_MS)' },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    code: 'REQUEST_TIMEOUT',
+    detail: 'the request did not arrive in time (see SVCPATH_REQUEST_TIMEOUT_MS, SVCPATH_HEADERS_TIMEOUT_MS)',
+  },
   HPE_HEADER_OVERFLOW: { code: 'VALIDATION_FAILED', detail: 'headers: larger than the server takes (16 KiB)' },
 };
 
@@ -57,12 +65,17 @@ const CLIENT_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
 function clientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const known = error.code !== undefined ? CLIENT_ERRORS[error.code] : undefined;
-  const problem = problemOf(new DomainError(known?.code ?? 'VALIDATION_FAILED', known?.detail ?? 'the request is not valid HTTP/1.1'), randomUUID());
+  const problem = problemOf(
+    new DomainError(known?.code ?? 'VALIDATION_FAILED', known?.detail ?? 'the request is not valid HTTP/1.1'),
+    randomUUID(),
+  );
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : problem.status;
   const body = JSON.stringify({ ...problem, status });
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nx-request-id: ${problem.requestId}\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nx-request-id: ${problem.requestId}\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }
@@ -93,15 +106,22 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     // trickling a body hold a connection for minutes.
     requestTimeout: http.requestTimeoutMs,
     keepAliveTimeout: http.keepAliveTimeoutMs,
-    serverFactory: (handler: RequestListener) => createServer({
-      requestTimeout: http.requestTimeoutMs, headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs),
-      keepAliveTimeout: http.keepAliveTimeoutMs, connectionsCheckingInterval: 1_000,
-    }, handler),
+    serverFactory: (handler: RequestListener) =>
+      createServer(
+        {
+          requestTimeout: http.requestTimeoutMs,
+          headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs),
+          keepAliveTimeout: http.keepAliveTimeoutMs,
+          connectionsCheckingInterval: 1_000,
+        },
+        handler,
+      ),
     // Errors found before a request reaches a route (a malformed request line or header, a timeout,
     // a bad URL encoding, a path parameter over the router's limit) are problem+json too, and never
     // echo the request back.
     clientErrorHandler: clientError,
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, problemOf(frameworkError(error), String(request.id))),
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, problemOf(frameworkError(error), String(request.id))),
   });
   // Nest's Fastify integration installs an error handler of its own, which ours (below) replaces:
   // not installing it keeps Fastify from warning about the replacement (FSTWRN004) at every start.
@@ -121,11 +141,23 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   });
   if (logStream !== null) {
     fastify.addHook('onResponse', (request, reply, done) => {
-      request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request',
+      );
       done();
     });
     fastify.addHook('onClose', (_instance, done) => {
-      try { logStream.flushSync(); } catch { /* not opened yet: nothing to flush */ }
+      try {
+        logStream.flushSync();
+      } catch {
+        /* not opened yet: nothing to flush */
+      }
       done();
     });
   }
@@ -139,7 +171,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.get(AnswerMemo).install(fastify);
   // Requests by route template and status, and their latency (only when /metrics is served).
   app.get(Metrics).install(fastify);
-  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+  });
   await app.init();
   return app;
 }

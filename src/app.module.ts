@@ -95,7 +95,13 @@ export class AppModule {
               const body = context.reply?.request.body as { operationName?: unknown } | undefined;
               const query = context.reply?.request.query as { operationName?: unknown } | undefined;
               const operationName = body?.operationName ?? query?.operationName;
-              const refused = checkFieldsAndCost(graphqlLimits, schema, document, variables, typeof operationName === 'string' ? operationName : undefined);
+              const refused = checkFieldsAndCost(
+                graphqlLimits,
+                schema,
+                document,
+                variables,
+                typeof operationName === 'string' ? operationName : undefined,
+              );
               if (refused) throw refused;
             },
           },
@@ -106,7 +112,9 @@ export class AppModule {
             // Mercurius folds document validation errors into one error that holds them in `errors`.
             const flat = (execution.errors ?? []).flatMap((error) => {
               const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
-              return Array.isArray(inner) && inner.every((e) => e instanceof GraphQLError) ? (inner as GraphQLError[]) : [error];
+              return Array.isArray(inner) && inner.every((e) => e instanceof GraphQLError)
+                ? (inner as GraphQLError[])
+                : [error];
             });
             const errors = flat.slice(0, MAX_ISSUES).map((error) => {
               if (error.extensions?.code) return error;
@@ -118,46 +126,91 @@ export class AppModule {
               if (!error.originalError || error.originalError instanceof GraphQLError) {
                 // graphql-js quotes the document and variable values in its messages: cut, so a huge input is not echoed.
                 const message = error.message.length > 500 ? `${error.message.slice(0, 500)}…` : error.message;
-                return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 } });
+                return new GraphQLError(message, {
+                  nodes: error.nodes,
+                  path: error.path,
+                  extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 },
+                });
               }
               return graphqlErrorOf(error.originalError, requestId, error);
             });
             // A request refused as a whole answers the HTTP status of its problem when that status is
             // about the request itself (too large, wrong type, too many requests, unavailable); 400 otherwise.
-            const whole = errors.map((e) => e.extensions.status).find((s): s is number => typeof s === 'number' && WHOLE_REQUEST_STATUSES.includes(s));
-            const rejected = execution.data === undefined
-              || (execution.data === null && errors.every((e) => e.extensions.status === 400 || WHOLE_REQUEST_STATUSES.includes(e.extensions.status as number)));
+            const whole = errors
+              .map((e) => e.extensions.status)
+              .find((s): s is number => typeof s === 'number' && WHOLE_REQUEST_STATUSES.includes(s));
+            const rejected =
+              execution.data === undefined ||
+              (execution.data === null &&
+                errors.every(
+                  (e) => e.extensions.status === 400 || WHOLE_REQUEST_STATUSES.includes(e.extensions.status as number),
+                ));
             const reply = (context as { reply?: FastifyReply }).reply;
-            if (rejected && whole === 503 && reply && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_S));
-            return { statusCode: rejected ? whole ?? 400 : 200, response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) } };
+            if (rejected && whole === 503 && reply && !reply.hasHeader('retry-after'))
+              void reply.header('retry-after', String(RETRY_AFTER_S));
+            return {
+              statusCode: rejected ? (whole ?? 400) : 200,
+              response: { data: execution.data ?? null, errors: errors.map((e) => e.toJSON()) },
+            };
           },
         }),
       ],
-      controllers: [HealthController, TenantsController, ClustersController, NodesController, PodsController, ServicesController, NamespacesController, NetworkPoliciesController, AnalysisController, ImportController, GraphiqlController, ...METRICS_CONTROLLERS],
+      controllers: [
+        HealthController,
+        TenantsController,
+        ClustersController,
+        NodesController,
+        PodsController,
+        ServicesController,
+        NamespacesController,
+        NetworkPoliciesController,
+        AnalysisController,
+        ImportController,
+        GraphiqlController,
+        ...METRICS_CONTROLLERS,
+      ],
       providers: [
         { provide: DATABASE_URL, useValue: options.databaseUrl },
         { provide: LISTEN_DATABASE_URL, useValue: options.listenDatabaseUrl ?? options.databaseUrl },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
         { provide: LIMITS, useValue: limitsWith(options.limits) },
         { provide: CACHE_OPTIONS, useValue: { ...DEFAULT_CACHE_OPTIONS, ...options.cache } },
-        Lifecycle, PrismaService, ChangeFeed, ApiKeyAuthenticator,
-        ClusterStore, TopologyLoader, ModelCache,
-        AnalysisService, AnalysisResolver, AnswerMemo,
-        TenantsService, TenantsResolver,
-        ClustersService, ClustersResolver,
-        NodesService, NodesResolver,
-        PodsService, PodsResolver,
-        ServicesService, ServicesResolver,
-        NamespacesService, NamespacesResolver,
-        NetworkPoliciesService, NetworkPoliciesResolver,
-        ImportService, ImportResolver, ImportBodyParsers,
+        Lifecycle,
+        PrismaService,
+        ChangeFeed,
+        ApiKeyAuthenticator,
+        ClusterStore,
+        TopologyLoader,
+        ModelCache,
+        AnalysisService,
+        AnalysisResolver,
+        AnswerMemo,
+        TenantsService,
+        TenantsResolver,
+        ClustersService,
+        ClustersResolver,
+        NodesService,
+        NodesResolver,
+        PodsService,
+        PodsResolver,
+        ServicesService,
+        ServicesResolver,
+        NamespacesService,
+        NamespacesResolver,
+        NetworkPoliciesService,
+        NetworkPoliciesResolver,
+        ImportService,
+        ImportResolver,
+        ImportBodyParsers,
         ...metricsProviders(options.metrics),
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {
           provide: VALIDATION_PIPE,
           useValue: validationPipe({
-            whitelist: true, forbidNonWhitelisted: true, transform: true,
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
             exceptionFactory: validationError,
           }),
         },
@@ -179,11 +232,15 @@ const RAW_BODIES: readonly unknown[] = [Object, Array, String, Number, Boolean, 
 /** The validation pipe, refusing a JSON body that is not an object (null, an array, a number, a string) before it is taken for `{}`. */
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const input = metadata.type === 'body' && typeof metadata.metatype === 'function' && !RAW_BODIES.includes(metadata.metatype);
+    const input =
+      metadata.type === 'body' && typeof metadata.metatype === 'function' && !RAW_BODIES.includes(metadata.metatype);
     if (input && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-      throw new DomainError('VALIDATION_FAILED', 'body: must be a JSON object', [{ field: 'body', message: 'must be a JSON object' }]);
+      throw new DomainError('VALIDATION_FAILED', 'body: must be a JSON object', [
+        { field: 'body', message: 'must be a JSON object' },
+      ]);
     }
-    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') checkShape(value, metadata.type === 'body' ? 'body' : metadata.data ?? metadata.type);
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param')
+      checkShape(value, metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type));
     return super.transform(value, metadata);
   }
 }
@@ -200,11 +257,18 @@ function checkShape(value: unknown, root: string): void {
   while (stack.length > 0) {
     const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw new DomainError('VALIDATION_FAILED', `${path}: must not contain a NUL character`, [{ field: path, message: 'must not contain a NUL character' }]);
+      if (v.includes('\u0000'))
+        throw new DomainError('VALIDATION_FAILED', `${path}: must not contain a NUL character`, [
+          { field: path, message: 'must not contain a NUL character' },
+        ]);
       continue;
     }
     if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
-    if (depth >= MAX_INPUT_DEPTH) throw new DomainError('VALIDATION_FAILED', `${path}: nested deeper than ${MAX_INPUT_DEPTH} levels`, [{ field: path, message: `nested deeper than ${MAX_INPUT_DEPTH} levels` }]);
-    for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`, depth: depth + 1 });
+    if (depth >= MAX_INPUT_DEPTH)
+      throw new DomainError('VALIDATION_FAILED', `${path}: nested deeper than ${MAX_INPUT_DEPTH} levels`, [
+        { field: path, message: `nested deeper than ${MAX_INPUT_DEPTH} levels` },
+      ]);
+    for (const [k, child] of Object.entries(v))
+      stack.push({ v: child, path: Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`, depth: depth + 1 });
   }
 }

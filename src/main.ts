@@ -19,10 +19,21 @@ function log(level: 'info' | 'error', message: string, extra: Record<string, unk
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config, () => undefined);
-  log('info', database.embedded ? `embedded PostgreSQL ready (data in ${config.dataDir})` : 'connected to DATABASE_URL',
-    { appliedMigrations: database.appliedMigrations });
+  log(
+    'info',
+    database.embedded ? `embedded PostgreSQL ready (data in ${config.dataDir})` : 'connected to DATABASE_URL',
+    { appliedMigrations: database.appliedMigrations },
+  );
   const adminToken = resolveAdminToken(config, database.embedded);
-  const app = await createApp({ databaseUrl: database.runtimeUrl, listenDatabaseUrl: config.listenDatabaseUrl, adminToken, logLevel: config.logLevel, cache: { answerBytes: config.answerMemoMb * 2 ** 20 }, limits: config.limits, metrics: config.metrics });
+  const app = await createApp({
+    databaseUrl: database.runtimeUrl,
+    listenDatabaseUrl: config.listenDatabaseUrl,
+    adminToken,
+    logLevel: config.logLevel,
+    cache: { answerBytes: config.answerMemoMb * 2 ** 20 },
+    limits: config.limits,
+    metrics: config.metrics,
+  });
   const demo = config.seedDemo ? await seedDemo(app, config.dataDir) : null;
 
   let stopping = false;
@@ -32,9 +43,13 @@ async function main(): Promise<void> {
     const grace = config.limits.http.shutdownGraceMs;
     log('info', `${signal}: draining requests (grace ${grace} ms) and shutting down`);
     const drained = await app.get(Lifecycle).drain(app.getHttpServer(), grace);
-    log(drained.finished ? 'info' : 'error', drained.finished
-      ? `drained in ${drained.ms} ms`
-      : `grace period over after ${drained.ms} ms: ${drained.cut} request(s) cut`, { ...drained });
+    log(
+      drained.finished ? 'info' : 'error',
+      drained.finished
+        ? `drained in ${drained.ms} ms`
+        : `grace period over after ${drained.ms} ms: ${drained.cut} request(s) cut`,
+      { ...drained },
+    );
     await app.close();
     await database.stop();
     process.exit(0);
@@ -54,11 +69,22 @@ async function main(): Promise<void> {
     `  GraphiQL playground:     ${base}/graphiql   (GraphQL endpoint ${base}/graphql)`,
     `  The page:                ${base}/ui   (summary, path diagram, matrix)`,
     `  Health:                  ${base}/health/live, ${base}/health/ready`,
-    ...(config.metrics.port !== null ? [`  Metrics:                 port ${app.get(MetricsServer).address()?.port ?? config.metrics.port} /metrics${config.metrics.token ? ' (Bearer SVCPATH_METRICS_TOKEN)' : ''}`]
-      : config.metrics.token ? [`  Metrics:                 ${base}/metrics   (Bearer SVCPATH_METRICS_TOKEN)`] : []),
-    ...(demo ? [`  Demo tenant "${demo.tenantName}", cluster "${demo.clusterName}" (${demo.clusterId})`,
-      `  Demo API key:            ${demo.apiKey}`] : []),
-    ...(adminToken ? [`  Operator token:          ${config.adminToken ? '(from SVCPATH_ADMIN_TOKEN)' : adminToken}`] : ['  Operator token:          none (set SVCPATH_ADMIN_TOKEN to create tenants)']),
+    ...(config.metrics.port !== null
+      ? [
+          `  Metrics:                 port ${app.get(MetricsServer).address()?.port ?? config.metrics.port} /metrics${config.metrics.token ? ' (Bearer SVCPATH_METRICS_TOKEN)' : ''}`,
+        ]
+      : config.metrics.token
+        ? [`  Metrics:                 ${base}/metrics   (Bearer SVCPATH_METRICS_TOKEN)`]
+        : []),
+    ...(demo
+      ? [
+          `  Demo tenant "${demo.tenantName}", cluster "${demo.clusterName}" (${demo.clusterId})`,
+          `  Demo API key:            ${demo.apiKey}`,
+        ]
+      : []),
+    ...(adminToken
+      ? [`  Operator token:          ${config.adminToken ? '(from SVCPATH_ADMIN_TOKEN)' : adminToken}`]
+      : ['  Operator token:          none (set SVCPATH_ADMIN_TOKEN to create tenants)']),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

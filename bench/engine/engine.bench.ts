@@ -21,7 +21,21 @@ import { join } from 'node:path';
 import { reachability, reachabilityAnswer, serviceMatrix, type CompiledCluster } from '../../src/engine';
 import type { ReachabilityRequest } from '../../src/engine';
 import { generateCluster, rng } from './generate';
-import { baselineOf, gc, heapMb, INPUT_SEED, load, measureCore, median, MODEL_SEED, percentile, summary, timeEach, WARM_COMPILES, type Baseline } from './measure';
+import {
+  baselineOf,
+  gc,
+  heapMb,
+  INPUT_SEED,
+  load,
+  measureCore,
+  median,
+  MODEL_SEED,
+  percentile,
+  summary,
+  timeEach,
+  WARM_COMPILES,
+  type Baseline,
+} from './measure';
 import { goldenReplay, kindMedians, timeWrites } from './patch-bench';
 
 const SERIALISED = 20;
@@ -52,27 +66,42 @@ function main(): void {
   const model = generateCluster({ seed: MODEL_SEED, topology: true });
   const core = measureCore(model, {
     prefix: '',
-    describe: (cc) => `cluster (seed ${MODEL_SEED}, topology-aware routing on every Service, ${model.services.filter((x) => x.sessionAffinity === 'ClientIP').length} with session affinity): ${model.nodes.length} nodes, ${model.pods.length} pods, ${model.services.length} services, ${cc.servicePorts.length} service ports, max endpoints/port ${Math.max(...cc.servicePorts.map((s) => s.endpoints.length))}`,
-    targets: { compile: '(targets 1500 ms, 400 MB)', trace: '(targets p50 10 µs, p99 100 µs)', steady: '(target p99 1 ms)' },
+    describe: (cc) =>
+      `cluster (seed ${MODEL_SEED}, topology-aware routing on every Service, ${model.services.filter((x) => x.sessionAffinity === 'ClientIP').length} with session affinity): ${model.nodes.length} nodes, ${model.pods.length} pods, ${model.services.length} services, ${cc.servicePorts.length} service ports, max endpoints/port ${Math.max(...cc.servicePorts.map((s) => s.endpoints.length))}`,
+    targets: {
+      compile: '(targets 1500 ms, 400 MB)',
+      trace: '(targets p50 10 µs, p99 100 µs)',
+      steady: '(target p99 1 ms)',
+    },
     baseline: null,
   });
   const { cc, reach, steadyUs, warm } = core;
 
   gc();
   let bytes = 0;
-  const jsonUs = timeEach(reach.slice(0, SERIALISED), (r) => { bytes = Math.max(bytes, JSON.stringify(reachability(cc, r)).length); });
-  console.log(`reachability + JSON.stringify of the answer (every per-address result rendered in full; up to ${(bytes / 2 ** 20).toFixed(1)} MB): ${summary(jsonUs, 'ms')}`);
+  const jsonUs = timeEach(reach.slice(0, SERIALISED), (r) => {
+    bytes = Math.max(bytes, JSON.stringify(reachability(cc, r)).length);
+  });
+  console.log(
+    `reachability + JSON.stringify of the answer (every per-address result rendered in full; up to ${(bytes / 2 ** 20).toFixed(1)} MB): ${summary(jsonUs, 'ms')}`,
+  );
 
   const answerLines = answerBench(cc, reach);
 
   const patchLines = writeBench(cc, percentile(steadyUs, 0.5));
 
   const [lazyMs, lazyMb] = buildLazyParts(cc);
-  console.log(`lazily built per-node endpoint buckets, all ${cc.servicePorts.length} ports at once (normally on first use, within the trace/reachability numbers above): ${lazyMs.toFixed(0)} ms, heap +${lazyMb.toFixed(0)} MB`);
+  console.log(
+    `lazily built per-node endpoint buckets, all ${cc.servicePorts.length} ports at once (normally on first use, within the trace/reachability numbers above): ${lazyMs.toFixed(0)} ms, heap +${lazyMb.toFixed(0)} MB`,
+  );
   console.log(`load average at end ${load()}`);
   const policyLines = process.env.BENCH_POLICIES === 'off' ? [] : policyVariant(baselineOf(core));
-  console.log(`\nsummary (this run, ${model.pods.length} pods):\n  full compile: p50 ${median(warm).toFixed(0)} ms (${WARM_COMPILES} warm calls)`);
-  console.log(`  warm reachability on a Service (steady state): p50 ${(percentile(steadyUs, 0.5) / 1000).toFixed(3)} ms, p99 ${(percentile(steadyUs, 0.99) / 1000).toFixed(3)} ms`);
+  console.log(
+    `\nsummary (this run, ${model.pods.length} pods):\n  full compile: p50 ${median(warm).toFixed(0)} ms (${WARM_COMPILES} warm calls)`,
+  );
+  console.log(
+    `  warm reachability on a Service (steady state): p50 ${(percentile(steadyUs, 0.5) / 1000).toFixed(3)} ms, p99 ${(percentile(steadyUs, 0.99) / 1000).toFixed(3)} ms`,
+  );
   for (const line of [...answerLines, ...patchLines, ...policyLines]) console.log(`  ${line}`);
 }
 
@@ -81,7 +110,8 @@ function policyVariant(baseline: Baseline): string[] {
   console.log('\npolicy variant (issue 14), in a fresh process:');
   const summaryFile = join(tmpdir(), `svcpath-bench-policies-${process.pid}.json`);
   const { status } = spawnSync(process.execPath, ['--expose-gc', join(__dirname, 'policy.bench.js')], {
-    stdio: 'inherit', env: { ...process.env, BENCH_BASELINE: JSON.stringify(baseline), BENCH_SUMMARY: summaryFile },
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_BASELINE: JSON.stringify(baseline), BENCH_SUMMARY: summaryFile },
   });
   if (status !== 0) {
     console.log(`policy variant failed (exit status ${String(status)})`);
@@ -106,13 +136,18 @@ function answerBench(cc: CompiledCluster, reach: readonly ReachabilityRequest[])
   const questions = reach.slice(0, COMPACT_ANSWERS);
   timeEach(questions.slice(0, 20), (r) => JSON.stringify(reachabilityAnswer(reachability(cc, r))));
   let bytes = 0;
-  const compactUs = timeEach(questions, (r) => { bytes = Math.max(bytes, JSON.stringify(reachabilityAnswer(reachability(cc, r))).length); });
+  const compactUs = timeEach(questions, (r) => {
+    bytes = Math.max(bytes, JSON.stringify(reachabilityAnswer(reachability(cc, r))).length);
+  });
   const computed = questions.map((r) => reachability(cc, r));
   const groupUs = timeEach(computed, (result) => JSON.stringify(reachabilityAnswer(result)));
   const compactLine = `compact answer (reachability + grouping + JSON.stringify, ${COMPACT_ANSWERS} NodePort/LB questions): ${summary(compactUs, 'ms')}, up to ${(bytes / 1024).toFixed(1)} KB; grouping + JSON.stringify alone: ${summary(groupUs, 'ms')}   (targets <= 64 KB, serialised p50 <= 10 ms)`;
   console.log(compactLine);
   gc();
-  const services = cc.services.filter((s) => s.model.type !== 'ClusterIP').slice(0, MATRICES).map((s) => s.key);
+  const services = cc.services
+    .filter((s) => s.model.type !== 'ClusterIP')
+    .slice(0, MATRICES)
+    .map((s) => s.key);
   for (const s of services.slice(0, 5)) serviceMatrix(cc, s);
   let matrixBytes = 0;
   let rows = 0;

@@ -1,7 +1,17 @@
 // Deterministic synthetic cluster for benchmarks (engine and API). Same seed, same cluster.
 import type {
-  ClusterModel, LabelSelectorModel, NamespaceModel, NetworkPolicyModel, NetworkPolicyPeerModel, NetworkPolicyPortModel, NetworkPolicyRuleModel,
-  NodeModel, PodModel, ProxyMode, ServiceModel, ServiceType,
+  ClusterModel,
+  LabelSelectorModel,
+  NamespaceModel,
+  NetworkPolicyModel,
+  NetworkPolicyPeerModel,
+  NetworkPolicyPortModel,
+  NetworkPolicyRuleModel,
+  NodeModel,
+  PodModel,
+  ProxyMode,
+  ServiceModel,
+  ServiceType,
 } from '../../src/engine';
 
 export interface GenerateOptions {
@@ -66,20 +76,50 @@ function makeService(i: number, type: ServiceType, rand: () => number): ServiceM
   const external = type !== 'ClusterIP';
   const twoPorts = rand() < 0.3;
   const named = rand() < 0.2;
-  const ports = [{ name: 'http', protocol: 'TCP' as const, port: 80, targetPort: named ? 'http' : 8080, nodePort: external ? 20000 + i * 2 : null }];
-  if (twoPorts) ports.push({ name: 'https', protocol: 'TCP' as const, port: 443, targetPort: 8443, nodePort: external ? 20001 + i * 2 : null });
+  const ports = [
+    {
+      name: 'http',
+      protocol: 'TCP' as const,
+      port: 80,
+      targetPort: named ? 'http' : 8080,
+      nodePort: external ? 20000 + i * 2 : null,
+    },
+  ];
+  if (twoPorts)
+    ports.push({
+      name: 'https',
+      protocol: 'TCP' as const,
+      port: 443,
+      targetPort: 8443,
+      nodePort: external ? 20001 + i * 2 : null,
+    });
   return {
-    namespace: `ns-${i % 50}`, name: `svc-${i}`, type, selector: { app: `app-${i}` }, ports,
-    clusterIps: [`172.20.${octets(i)}`], externalIps: [],
-    loadBalancerIngress: type === 'LoadBalancer' ? [{ ip: `8.${octets(i)}.1`, ipMode: rand() < 0.1 ? 'Proxy' : 'VIP' }] : [],
+    namespace: `ns-${i % 50}`,
+    name: `svc-${i}`,
+    type,
+    selector: { app: `app-${i}` },
+    ports,
+    clusterIps: [`172.20.${octets(i)}`],
+    externalIps: [],
+    loadBalancerIngress:
+      type === 'LoadBalancer' ? [{ ip: `8.${octets(i)}.1`, ipMode: rand() < 0.1 ? 'Proxy' : 'VIP' }] : [],
     loadBalancerSourceRanges: [],
     externalTrafficPolicy: external && rand() < 0.3 ? 'Local' : 'Cluster',
     internalTrafficPolicy: rand() < 0.05 ? 'Local' : 'Cluster',
-    healthCheckNodePort: null, publishNotReadyAddresses: false, labels: {}, annotations: {},
+    healthCheckNodePort: null,
+    publishNotReadyAddresses: false,
+    labels: {},
+    annotations: {},
   };
 }
 
-function makePods(services: readonly ServiceModel[], sizes: readonly number[], nodes: readonly NodeModel[], total: number, rand: () => number): PodModel[] {
+function makePods(
+  services: readonly ServiceModel[],
+  sizes: readonly number[],
+  nodes: readonly NodeModel[],
+  total: number,
+  rand: () => number,
+): PodModel[] {
   const pods: PodModel[] = [];
   const perNode = new Array<number>(nodes.length).fill(0);
   for (let s = 0; s < services.length && pods.length < total; s++) {
@@ -88,9 +128,19 @@ function makePods(services: readonly ServiceModel[], sizes: readonly number[], n
       const host = (perNode[n]++ % 250) + 2;
       const terminating = rand() < 0.02;
       pods.push({
-        namespace: services[s].namespace, name: `svc-${s}-pod-${k}`, labels: { app: `app-${s}` }, nodeName: nodes[n].name,
-        ips: [`10.${octets(n)}.${host}`], hostNetwork: false, phase: 'Running', ready: rand() < 0.95, terminating,
-        containerPorts: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'https', containerPort: 8443, protocol: 'TCP' }],
+        namespace: services[s].namespace,
+        name: `svc-${s}-pod-${k}`,
+        labels: { app: `app-${s}` },
+        nodeName: nodes[n].name,
+        ips: [`10.${octets(n)}.${host}`],
+        hostNetwork: false,
+        phase: 'Running',
+        ready: rand() < 0.95,
+        terminating,
+        containerPorts: [
+          { name: 'http', containerPort: 8080, protocol: 'TCP' },
+          { name: 'https', containerPort: 8443, protocol: 'TCP' },
+        ],
       });
     }
   }
@@ -106,19 +156,37 @@ export function generateCluster(opts: GenerateOptions = {}): ClusterModel {
   const pods = makePods(services, sizes, nodes, opts.pods ?? 150000, rand);
   if (opts.topology === true) {
     services.forEach((svc, i) => {
-      services[i] = i % 4 === 0
-        ? { ...svc, trafficDistribution: 'PreferClose', sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 10800 }
-        : { ...svc, trafficDistribution: 'PreferClose' };
+      services[i] =
+        i % 4 === 0
+          ? {
+              ...svc,
+              trafficDistribution: 'PreferClose',
+              sessionAffinity: 'ClientIP',
+              sessionAffinityTimeoutSeconds: 10800,
+            }
+          : { ...svc, trafficDistribution: 'PreferClose' };
     });
   }
   const model: ClusterModel = {
-    name: 'generated', profile: 'KUBERNETES', kubernetesVersion: '1.31', networkModel: 'VPC', proxyMode: opts.proxyMode ?? 'IPTABLES',
-    clusterCidrs: ['10.0.0.0/8'], serviceCidrs: ['172.20.0.0/16'], nodePortRange: { min: 20000, max: 59999 },
+    name: 'generated',
+    profile: 'KUBERNETES',
+    kubernetesVersion: '1.31',
+    networkModel: 'VPC',
+    proxyMode: opts.proxyMode ?? 'IPTABLES',
+    clusterCidrs: ['10.0.0.0/8'],
+    serviceCidrs: ['172.20.0.0/16'],
+    nodePortRange: { min: 20000, max: 59999 },
     kubeProxy: { masqueradeAll: false, localDetector: 'CLUSTER_CIDR', nodePortAddresses: [], localhostNodePorts: true },
-    nodes, pods, services, endpointSlices: [],
+    nodes,
+    pods,
+    services,
+    endpointSlices: [],
   };
   if (opts.policies === undefined || opts.policies === false) return model;
-  return withPolicies(model, { seed: (opts.seed ?? 42) + POLICY_SEED_OFFSET, ...(opts.policies === true ? {} : opts.policies) });
+  return withPolicies(model, {
+    seed: (opts.seed ?? 42) + POLICY_SEED_OFFSET,
+    ...(opts.policies === true ? {} : opts.policies),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,11 +224,28 @@ const teamOf = (k: number): string => `team-${k % TEAMS}`;
 const envOf = (k: number): string => ENVS[k % ENVS.length];
 const tierOf = (serviceIndex: number): string => TIERS[serviceIndex % TIERS.length];
 
-const selector = (matchLabels: Record<string, string> = {}, matchExpressions: LabelSelectorModel['matchExpressions'] = []): LabelSelectorModel => ({ matchLabels, matchExpressions });
-const pods = (podSelector: LabelSelectorModel | null, namespaceSelector: LabelSelectorModel | null = null): NetworkPolicyPeerModel => ({ podSelector, namespaceSelector, ipBlock: null });
-const ipBlock = (cidr: string, except: readonly string[] = []): NetworkPolicyPeerModel => ({ podSelector: null, namespaceSelector: null, ipBlock: { cidr, except } });
-const tcp = (port: number | string | null, endPort: number | null = null): NetworkPolicyPortModel => ({ protocol: 'TCP', port, endPort });
-const rule = (peers: readonly NetworkPolicyPeerModel[], ports: readonly NetworkPolicyPortModel[]): NetworkPolicyRuleModel => ({ peers, ports });
+const selector = (
+  matchLabels: Record<string, string> = {},
+  matchExpressions: LabelSelectorModel['matchExpressions'] = [],
+): LabelSelectorModel => ({ matchLabels, matchExpressions });
+const pods = (
+  podSelector: LabelSelectorModel | null,
+  namespaceSelector: LabelSelectorModel | null = null,
+): NetworkPolicyPeerModel => ({ podSelector, namespaceSelector, ipBlock: null });
+const ipBlock = (cidr: string, except: readonly string[] = []): NetworkPolicyPeerModel => ({
+  podSelector: null,
+  namespaceSelector: null,
+  ipBlock: { cidr, except },
+});
+const tcp = (port: number | string | null, endPort: number | null = null): NetworkPolicyPortModel => ({
+  protocol: 'TCP',
+  port,
+  endPort,
+});
+const rule = (
+  peers: readonly NetworkPolicyPeerModel[],
+  ports: readonly NetworkPolicyPortModel[],
+): NetworkPolicyRuleModel => ({ peers, ports });
 
 /**
  * The cluster spread over `namespaces` labelled namespaces (team, env), with `policies`
@@ -186,43 +271,70 @@ export function withPolicies(model: ClusterModel, opts: PolicyOptions = {}): Clu
 
   // Service i -> ns-(i mod count); each pod follows the Service selecting it (same namespace, same app label).
   const serviceAt = new Map<string, number>();
-  model.services.forEach((s, i) => { if (s.selector?.app !== undefined) serviceAt.set(`${s.namespace}\u0000${s.selector.app}`, i); });
+  model.services.forEach((s, i) => {
+    if (s.selector?.app !== undefined) serviceAt.set(`${s.namespace}\u0000${s.selector.app}`, i);
+  });
   const services = model.services.map((s, i): ServiceModel => ({ ...s, namespace: nsName(i % count) }));
   const podsOut = model.pods.map((p): PodModel => {
     const i = serviceAt.get(`${p.namespace}\u0000${p.labels.app}`);
     return i === undefined ? p : { ...p, namespace: services[i].namespace, labels: { ...p.labels, tier: tierOf(i) } };
   });
-  const namespaces: NamespaceModel[] = Array.from({ length: count }, (_, k) => ({ name: nsName(k), labels: { [NAME_LABEL]: nsName(k), team: teamOf(k), env: envOf(k) } }));
+  const namespaces: NamespaceModel[] = Array.from({ length: count }, (_, k) => ({
+    name: nsName(k),
+    labels: { [NAME_LABEL]: nsName(k), team: teamOf(k), env: envOf(k) },
+  }));
   const servicesIn: number[][] = Array.from({ length: count }, () => []);
   services.forEach((_, i) => servicesIn[i % count].push(i));
   const appOf = (i: number): string => services[i].selector?.app ?? `app-${i}`;
 
   const out: NetworkPolicyModel[] = [];
-  const add = (p: NetworkPolicyModel): void => { if (out.length < total) out.push(p); };
-  const policy = (namespace: string, name: string, podSelector: LabelSelectorModel, ingress: readonly NetworkPolicyRuleModel[] | null, egress: readonly NetworkPolicyRuleModel[] | null): NetworkPolicyModel => ({
-    namespace, name, podSelector,
+  const add = (p: NetworkPolicyModel): void => {
+    if (out.length < total) out.push(p);
+  };
+  const policy = (
+    namespace: string,
+    name: string,
+    podSelector: LabelSelectorModel,
+    ingress: readonly NetworkPolicyRuleModel[] | null,
+    egress: readonly NetworkPolicyRuleModel[] | null,
+  ): NetworkPolicyModel => ({
+    namespace,
+    name,
+    podSelector,
     policyTypes: [...(ingress !== null ? ['Ingress' as const] : []), ...(egress !== null ? ['Egress' as const] : [])],
-    ingress: ingress ?? [], egress: egress ?? [],
+    ingress: ingress ?? [],
+    egress: egress ?? [],
   });
   const egressDenied = (k: number): boolean => k % 4 === 0;
 
   for (let k = 0; k < count; k++) add(policy(nsName(k), 'default-deny', selector(), [], egressDenied(k) ? [] : null));
   for (let k = 0; k < count; k++) {
     if (!egressDenied(k)) continue;
-    add(policy(nsName(k), 'allow-dns', selector(), null, [
-      rule([pods(selector({ 'k8s-app': 'kube-dns' }), selector({ [NAME_LABEL]: 'kube-system' }))], [{ protocol: 'UDP', port: 53, endPort: null }, tcp(53)]),
-    ]));
-    add(policy(nsName(k), 'allow-egress', selector(), null, [
-      rule([pods(null, selector({ team: teamOf(k) }))], [tcp(8080), tcp('https'), tcp(8000, 8999)]),
-      rule([ipBlock('172.20.0.0/16')], []),
-      rule([ipBlock('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.169.254/32'])], [tcp(80), tcp(443)]),
-    ]));
+    add(
+      policy(nsName(k), 'allow-dns', selector(), null, [
+        rule(
+          [pods(selector({ 'k8s-app': 'kube-dns' }), selector({ [NAME_LABEL]: 'kube-system' }))],
+          [{ protocol: 'UDP', port: 53, endPort: null }, tcp(53)],
+        ),
+      ]),
+    );
+    add(
+      policy(nsName(k), 'allow-egress', selector(), null, [
+        rule([pods(null, selector({ team: teamOf(k) }))], [tcp(8080), tcp('https'), tcp(8000, 8999)]),
+        rule([ipBlock('172.20.0.0/16')], []),
+        rule(
+          [ipBlock('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.169.254/32'])],
+          [tcp(80), tcp(443)],
+        ),
+      ]),
+    );
   }
-  for (let k = 0; k < count; k++) if (k % 2 === 1) add(policy(nsName(k), 'allow-same-namespace', selector(), [rule([pods(selector())], [])], null));
+  for (let k = 0; k < count; k++)
+    if (k % 2 === 1) add(policy(nsName(k), 'allow-same-namespace', selector(), [rule([pods(selector())], [])], null));
 
   for (let j = 0; out.length < total; j++) {
     const k = j % count;
-    const candidates = servicesIn[k].length > 0 ? servicesIn[k] : servicesIn.find((l) => l.length > 0) ?? [];
+    const candidates = servicesIn[k].length > 0 ? servicesIn[k] : (servicesIn.find((l) => l.length > 0) ?? []);
     if (candidates.length === 0) break; // a cluster without Services: no allow-lists to write
     const i = pick(candidates);
     const ns = services[i].namespace;
@@ -233,25 +345,59 @@ export function withPolicies(model: ClusterModel, opts: PolicyOptions = {}): Clu
     const u = rand();
     if (u < 0.35) {
       const clients = [pick(servicesIn[home]), pick(servicesIn[home]), pick(servicesIn[home])].map(appOf);
-      rules.push(rule([pods(selector({}, [{ key: 'app', operator: 'In', values: [...new Set(clients)].sort() }]))], [rand() < 0.5 ? tcp(8080) : tcp('http')]));
+      rules.push(
+        rule(
+          [pods(selector({}, [{ key: 'app', operator: 'In', values: [...new Set(clients)].sort() }]))],
+          [rand() < 0.5 ? tcp(8080) : tcp('http')],
+        ),
+      );
     } else if (u < 0.6) {
-      rules.push(rule([pods(selector({ tier: 'frontend' }), selector({ team: teamOf(Math.floor(rand() * TEAMS)) }))], [tcp('http'), tcp('https')]));
+      rules.push(
+        rule(
+          [pods(selector({ tier: 'frontend' }), selector({ team: teamOf(Math.floor(rand() * TEAMS)) }))],
+          [tcp('http'), tcp('https')],
+        ),
+      );
     } else if (u < 0.8) {
-      rules.push(rule([pods(null, selector({}, [{ key: 'env', operator: 'In', values: ['prod', 'staging'] }]))], [tcp(8000, 8999)]));
+      rules.push(
+        rule(
+          [pods(null, selector({}, [{ key: 'env', operator: 'In', values: ['prod', 'staging'] }]))],
+          [tcp(8000, 8999)],
+        ),
+      );
     } else {
-      rules.push(rule([
-        pods(selector({}, [{ key: 'tier', operator: 'NotIn', values: ['data'] }, { key: 'app', operator: 'Exists', values: [] }]), selector({}, [{ key: 'env', operator: 'NotIn', values: ['dev'] }])),
-        pods(selector({ tier: 'backend' })),
-      ], [tcp('http'), tcp(8443)]));
+      rules.push(
+        rule(
+          [
+            pods(
+              selector({}, [
+                { key: 'tier', operator: 'NotIn', values: ['data'] },
+                { key: 'app', operator: 'Exists', values: [] },
+              ]),
+              selector({}, [{ key: 'env', operator: 'NotIn', values: ['dev'] }]),
+            ),
+            pods(selector({ tier: 'backend' })),
+          ],
+          [tcp('http'), tcp(8443)],
+        ),
+      );
     }
     const v = rand();
-    if (v < 0.15) rules.push(rule([ipBlock(NODE_RANGE, [`172.16.${Math.floor(rand() * 20)}.0/24`])], rand() < 0.5 ? [] : [tcp(8080)]));
+    if (v < 0.15)
+      rules.push(
+        rule([ipBlock(NODE_RANGE, [`172.16.${Math.floor(rand() * 20)}.0/24`])], rand() < 0.5 ? [] : [tcp(8080)]),
+      );
     else if (v < 0.35) {
-      rules.push(rule([
-        ipBlock('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']),
-        ipBlock(EXTERNAL_CLIENTS),
-        ipBlock('49.0.0.0/8', [`49.${Math.floor(rand() * 20)}.0.0/16`]),
-      ], [tcp(null)]));
+      rules.push(
+        rule(
+          [
+            ipBlock('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']),
+            ipBlock(EXTERNAL_CLIENTS),
+            ipBlock('49.0.0.0/8', [`49.${Math.floor(rand() * 20)}.0.0/16`]),
+          ],
+          [tcp(null)],
+        ),
+      );
     }
     add(policy(ns, `allow-${services[i].name}-${j}`, target, rules, null));
   }

@@ -16,7 +16,11 @@ function main(): void {
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
   let golden: GoldenRecord = {};
-  try { golden = JSON.parse(readFileSync(FILE, 'utf8')) as GoldenRecord; } catch { if (!write) throw new Error(`no record at ${FILE}: run with --write first`); }
+  try {
+    golden = JSON.parse(readFileSync(FILE, 'utf8')) as GoldenRecord;
+  } catch {
+    if (!write) throw new Error(`no record at ${FILE}: run with --write first`);
+  }
   const recorded: Record<string, { reach: readonly string[]; trace: readonly string[] }> = { ...golden };
   let compared = 0;
   let bad = 0;
@@ -37,12 +41,17 @@ function main(): void {
       bad += m.count;
       line = `${m.count} mismatches`;
     }
-    console.log(`${v.name}: ${got.nodes} nodes, ${got.reach.length} reachability + ${got.trace.length} trace answers, ${line} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `${v.name}: ${got.nodes} nodes, ${got.reach.length} reachability + ${got.trace.length} trace answers, ${line} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
   }
   if (write) {
     // One variant per line, so a re-recording's diff shows which variants changed.
     const names = VARIANTS.map((v) => v.name).filter((n) => recorded[n] !== undefined);
-    writeFileSync(FILE, `{\n${names.map((n) => `${JSON.stringify(n)}: ${JSON.stringify(recorded[n])}`).join(',\n')}\n}\n`);
+    writeFileSync(
+      FILE,
+      `{\n${names.map((n) => `${JSON.stringify(n)}: ${JSON.stringify(recorded[n])}`).join(',\n')}\n}\n`,
+    );
     console.log(`wrote ${FILE}`);
   } else {
     console.log(`${compared} answers compared, ${bad} mismatches`);

@@ -6,7 +6,14 @@
 import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { compile, reachability, trace, type ClusterModel, type CompiledCluster, type TraceRequest } from '../../src/engine';
+import {
+  compile,
+  reachability,
+  trace,
+  type ClusterModel,
+  type CompiledCluster,
+  type TraceRequest,
+} from '../../src/engine';
 import type { ReachabilityRequest } from '../../src/engine';
 import { rng } from './generate';
 
@@ -64,7 +71,10 @@ export function summary(sortedUs: readonly number[], unit: 'µs' | 'ms'): string
 
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const heapMb = (): number => process.memoryUsage().heapUsed / 2 ** 20;
-export const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+export const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 export function traceInputs(cc: CompiledCluster, count: number, rand: () => number): TraceRequest[] {
   const out: TraceRequest[] = [];
@@ -73,10 +83,24 @@ export function traceInputs(cc: CompiledCluster, count: number, rand: () => numb
     const pod = cc.pods.get(Math.floor(rand() * cc.pods.length));
     const node = cc.nodes[Math.floor(rand() * cc.nodes.length)];
     const u = rand();
-    if (u < 0.5) out.push({ source: { pod: pod.key }, destination: { ip: sp.clusterIp, port: sp.port, protocol: sp.protocol } });
-    else if (u < 0.8 && sp.nodePort !== null) out.push({ source: { external: { ip: '198.51.100.7' } }, destination: { ip: node.internalIps[0], port: sp.nodePort, protocol: sp.protocol } });
-    else if (sp.loadBalancerVips.length > 0) out.push({ source: { external: { ip: '198.51.100.7' } }, destination: { ip: sp.loadBalancerVips[0], port: sp.port, protocol: sp.protocol }, node: node.name });
-    else out.push({ source: { node: node.name }, destination: { ip: sp.clusterIp, port: sp.port, protocol: sp.protocol } });
+    if (u < 0.5)
+      out.push({ source: { pod: pod.key }, destination: { ip: sp.clusterIp, port: sp.port, protocol: sp.protocol } });
+    else if (u < 0.8 && sp.nodePort !== null)
+      out.push({
+        source: { external: { ip: '198.51.100.7' } },
+        destination: { ip: node.internalIps[0], port: sp.nodePort, protocol: sp.protocol },
+      });
+    else if (sp.loadBalancerVips.length > 0)
+      out.push({
+        source: { external: { ip: '198.51.100.7' } },
+        destination: { ip: sp.loadBalancerVips[0], port: sp.port, protocol: sp.protocol },
+        node: node.name,
+      });
+    else
+      out.push({
+        source: { node: node.name },
+        destination: { ip: sp.clusterIp, port: sp.port, protocol: sp.protocol },
+      });
   }
   return out;
 }
@@ -86,7 +110,12 @@ export function reachInputs(cc: CompiledCluster, count: number, rand: () => numb
   const external = cc.services.filter((s) => s.model.type !== 'ClusterIP');
   return Array.from({ length: count }, (_, i) => {
     const svc = external[Math.floor(rand() * external.length)];
-    const client = i % 3 === 0 ? { external: { network: 'PUBLIC' as const } } : i % 3 === 1 ? { pod: cc.pods.get(Math.floor(rand() * cc.pods.length)).key } : { external: { network: 'PRIVATE' as const } };
+    const client =
+      i % 3 === 0
+        ? { external: { network: 'PUBLIC' as const } }
+        : i % 3 === 1
+          ? { pod: cc.pods.get(Math.floor(rand() * cc.pods.length)).key }
+          : { external: { network: 'PRIVATE' as const } };
     return { client, service: svc.key, port: svc.model.ports[0].port };
   });
 }
@@ -133,8 +162,14 @@ export interface Core {
 
 export function baselineOf(c: Core): Baseline {
   return {
-    compileMs: c.compileMs, warmMs: median(c.warm), trace50: percentile(c.traceUs, 0.5), trace99: percentile(c.traceUs, 0.99),
-    reach50: percentile(c.reachUs, 0.5), reach99: percentile(c.reachUs, 0.99), steady50: percentile(c.steadyUs, 0.5), steady99: percentile(c.steadyUs, 0.99),
+    compileMs: c.compileMs,
+    warmMs: median(c.warm),
+    trace50: percentile(c.traceUs, 0.5),
+    trace99: percentile(c.traceUs, 0.99),
+    reach50: percentile(c.reachUs, 0.5),
+    reach99: percentile(c.reachUs, 0.99),
+    steady50: percentile(c.steadyUs, 0.5),
+    steady99: percentile(c.steadyUs, 0.99),
   };
 }
 
@@ -144,7 +179,10 @@ const withTargets = (line: string, targets: string): string => (targets === '' ?
 /** Compile, trace and reachability on `model`, printed as it goes. */
 export function measureCore(model: ClusterModel, o: CoreOptions): Core {
   const b = o.baseline;
-  const vs = (pairs: readonly (readonly [string, number, number])[]): string => (b === null ? '' : `; vs without policies: ${pairs.map(([name, x, base]) => `${name} ${ratio(x, base)}`).join(', ')}`);
+  const vs = (pairs: readonly (readonly [string, number, number])[]): string =>
+    b === null
+      ? ''
+      : `; vs without policies: ${pairs.map(([name, x, base]) => `${name} ${ratio(x, base)}`).join(', ')}`;
   const log = (line: string): void => console.log(`${o.prefix}${line}`);
   gc();
   const heapBefore = heapMb();
@@ -154,7 +192,12 @@ export function measureCore(model: ClusterModel, o: CoreOptions): Core {
   gc();
   const heapDeltaMb = heapMb() - heapBefore;
   log(o.describe(cc));
-  log(withTargets(`compile (first call, cold JIT): ${compileMs.toFixed(0)} ms, heap delta ${heapDeltaMb.toFixed(0)} MB${b === null ? '' : vs([['time', compileMs, b.compileMs]])}`, o.targets.compile));
+  log(
+    withTargets(
+      `compile (first call, cold JIT): ${compileMs.toFixed(0)} ms, heap delta ${heapDeltaMb.toFixed(0)} MB${b === null ? '' : vs([['time', compileMs, b.compileMs]])}`,
+      o.targets.compile,
+    ),
+  );
 
   const warm: number[] = [];
   for (let i = 0; i < WARM_COMPILES; i++) {
@@ -163,7 +206,9 @@ export function measureCore(model: ClusterModel, o: CoreOptions): Core {
     compile(model);
     warm.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  log(`compile (warm, ${WARM_COMPILES} more calls): median ${median(warm).toFixed(0)} ms, best ${Math.min(...warm).toFixed(0)} ms${b === null ? '' : vs([['median', median(warm), b.warmMs]])}`);
+  log(
+    `compile (warm, ${WARM_COMPILES} more calls): median ${median(warm).toFixed(0)} ms, best ${Math.min(...warm).toFixed(0)} ms${b === null ? '' : vs([['median', median(warm), b.warmMs]])}`,
+  );
 
   const budget = o.phaseBudgetMs ?? null;
   // Loops cut short by the budget, reported on the line of their phase.
@@ -175,7 +220,8 @@ export function measureCore(model: ClusterModel, o: CoreOptions): Core {
     return us;
   };
   const cuts = (): string => {
-    const text = cut.length === 0 ? '' : ` (stopped by the ${(budget ?? 0) / 1000} s budget per loop: ${cut.join(', ')})`;
+    const text =
+      cut.length === 0 ? '' : ` (stopped by the ${(budget ?? 0) / 1000} s budget per loop: ${cut.join(', ')})`;
     cut = [];
     return text;
   };
@@ -185,14 +231,37 @@ export function measureCore(model: ClusterModel, o: CoreOptions): Core {
   gc();
   timed('warm-up traces', traces.slice(0, TRACE_WARMUP), (r) => trace(cc, r));
   const traceUs = timed('timed traces', traces, (r) => trace(cc, r));
-  log(withTargets(`trace: ${summary(traceUs, 'µs')}${cuts()}${b === null ? '' : vs([['p50', percentile(traceUs, 0.5), b.trace50], ['p99', percentile(traceUs, 0.99), b.trace99]])}`, o.targets.trace));
+  log(
+    withTargets(
+      `trace: ${summary(traceUs, 'µs')}${cuts()}${
+        b === null
+          ? ''
+          : vs([
+              ['p50', percentile(traceUs, 0.5), b.trace50],
+              ['p99', percentile(traceUs, 0.99), b.trace99],
+            ])
+      }`,
+      o.targets.trace,
+    ),
+  );
 
   const reach = reachInputs(cc, REACHES, rand);
   gc();
   timed('warm-up requests', reach.slice(0, REACH_WARMUP), (r) => reachability(cc, r));
   let maxResults = 0;
-  const reachUs = timed('timed requests', reach, (r) => { maxResults = Math.max(maxResults, reachability(cc, r).results.length); });
-  log(`reachability, first ${REACHES} requests after ${REACH_WARMUP} warm-up ones (one client + Service, every way of addressing it; results per answer up to ${maxResults}): ${summary(reachUs, 'ms')}${cuts()}${b === null ? '' : vs([['p50', percentile(reachUs, 0.5), b.reach50], ['p99', percentile(reachUs, 0.99), b.reach99]])}`);
+  const reachUs = timed('timed requests', reach, (r) => {
+    maxResults = Math.max(maxResults, reachability(cc, r).results.length);
+  });
+  log(
+    `reachability, first ${REACHES} requests after ${REACH_WARMUP} warm-up ones (one client + Service, every way of addressing it; results per answer up to ${maxResults}): ${summary(reachUs, 'ms')}${cuts()}${
+      b === null
+        ? ''
+        : vs([
+            ['p50', percentile(reachUs, 0.5), b.reach50],
+            ['p99', percentile(reachUs, 0.99), b.reach99],
+          ])
+    }`,
+  );
   // The same measure once V8 has compiled the engine (as in a service that has been answering for
   // a while): on 2 cores, V8's background compiler threads, busy during the first pass, take CPU
   // from the main thread. REACH_STEADY_WARMUP more requests first, then another 1,000, each set
@@ -204,6 +273,18 @@ export function measureCore(model: ClusterModel, o: CoreOptions): Core {
   // (measured: p99 0.46 ms without it, 2.5 ms right after one), which a running service never does.
   const steady = reachInputs(cc, REACHES, rng(INPUT_SEED + 2));
   const steadyUs = timed('timed requests', steady, (r) => reachability(cc, r));
-  log(withTargets(`reachability, steady state (${REACHES} new requests after ${REACH_STEADY_WARMUP} more warm-up ones): ${summary(steadyUs, 'ms')}${cuts()}${b === null ? '' : vs([['p50', percentile(steadyUs, 0.5), b.steady50], ['p99', percentile(steadyUs, 0.99), b.steady99]])}`, o.targets.steady));
+  log(
+    withTargets(
+      `reachability, steady state (${REACHES} new requests after ${REACH_STEADY_WARMUP} more warm-up ones): ${summary(steadyUs, 'ms')}${cuts()}${
+        b === null
+          ? ''
+          : vs([
+              ['p50', percentile(steadyUs, 0.5), b.steady50],
+              ['p99', percentile(steadyUs, 0.99), b.steady99],
+            ])
+      }`,
+      o.targets.steady,
+    ),
+  );
   return { cc, compileMs, heapDeltaMb, warm, traceUs, reach, reachUs, steadyUs };
 }

@@ -3,8 +3,16 @@
 // against compile() from scratch (the golden check of the speed trick: answers must not change).
 import { createHash } from 'node:crypto';
 import {
-  applyModelChanges, compile, patchCompiled, reachability, type ClusterModel, type CompiledCluster, type ModelChange, type PodModel,
-  type ReachabilityRequest, type ServiceModel,
+  applyModelChanges,
+  compile,
+  patchCompiled,
+  reachability,
+  type ClusterModel,
+  type CompiledCluster,
+  type ModelChange,
+  type PodModel,
+  type ReachabilityRequest,
+  type ServiceModel,
 } from '../../src/engine';
 
 type Rand = () => number;
@@ -27,15 +35,26 @@ function podChange(m: ClusterModel, kind: (typeof POD_KINDS)[number], i: number,
   const p = pick(rand, m.pods);
   const key = keyOf(p);
   switch (kind) {
-    case 'label': return { kind: 'pod', key, after: { ...p, labels: pick(rand, m.services).selector ?? {} } };
-    case 'ip': return { kind: 'pod', key, after: { ...p, ips: [freshIp(i)] } };
+    case 'label':
+      return { kind: 'pod', key, after: { ...p, labels: pick(rand, m.services).selector ?? {} } };
+    case 'ip':
+      return { kind: 'pod', key, after: { ...p, ips: [freshIp(i)] } };
     case 'add': {
       const s = pick(rand, m.services);
-      const added: PodModel = { ...p, namespace: s.namespace, name: `bench-added-${i}`, labels: s.selector ?? {}, nodeName: pick(rand, m.nodes).name, ips: [freshIp(i)] };
+      const added: PodModel = {
+        ...p,
+        namespace: s.namespace,
+        name: `bench-added-${i}`,
+        labels: s.selector ?? {},
+        nodeName: pick(rand, m.nodes).name,
+        ips: [freshIp(i)],
+      };
       return { kind: 'pod', key: keyOf(added), after: added };
     }
-    case 'delete': return { kind: 'pod', key, after: null };
-    default: return { kind: 'pod', key, after: { ...p, ready: !p.ready } };
+    case 'delete':
+      return { kind: 'pod', key, after: null };
+    default:
+      return { kind: 'pod', key, after: { ...p, ready: !p.ready } };
   }
 }
 
@@ -46,15 +65,32 @@ function serviceChange(m: ClusterModel, kind: (typeof SERVICE_KINDS)[number], i:
   const key = keyOf(s);
   const edit = (after: ServiceModel): ModelChange => ({ kind: 'service', key, after });
   switch (kind) {
-    case 'selector': return edit({ ...s, selector: pick(rand, m.services).selector });
-    case 'policy': return edit({ ...s, externalTrafficPolicy: s.externalTrafficPolicy === 'Local' ? 'Cluster' : 'Local' });
-    case 'port': return edit({ ...s, ports: [...s.ports.slice(0, 1), { name: 'extra', protocol: 'TCP', port: 9000, targetPort: 8080, nodePort: null }] });
-    case 'annotation': return edit({ ...s, annotations: { 'bench/revision': String(i) } });
+    case 'selector':
+      return edit({ ...s, selector: pick(rand, m.services).selector });
+    case 'policy':
+      return edit({ ...s, externalTrafficPolicy: s.externalTrafficPolicy === 'Local' ? 'Cluster' : 'Local' });
+    case 'port':
+      return edit({
+        ...s,
+        ports: [
+          ...s.ports.slice(0, 1),
+          { name: 'extra', protocol: 'TCP', port: 9000, targetPort: 8080, nodePort: null },
+        ],
+      });
+    case 'annotation':
+      return edit({ ...s, annotations: { 'bench/revision': String(i) } });
     case 'add': {
-      const added: ServiceModel = { ...s, name: `bench-svc-${i}`, clusterIps: [`172.21.${(i >> 8) & 255}.${i & 255}`], ports: s.ports.map((p) => ({ ...p, nodePort: null })), type: 'ClusterIP' };
+      const added: ServiceModel = {
+        ...s,
+        name: `bench-svc-${i}`,
+        clusterIps: [`172.21.${(i >> 8) & 255}.${i & 255}`],
+        ports: s.ports.map((p) => ({ ...p, nodePort: null })),
+        type: 'ClusterIP',
+      };
       return { kind: 'service', key: keyOf(added), after: added };
     }
-    default: return { kind: 'service', key, after: null };
+    default:
+      return { kind: 'service', key, after: null };
   }
 }
 
@@ -83,15 +119,26 @@ const EXTERNAL = new WeakMap<CompiledCluster['services'], CompiledCluster['servi
 function requestAvoiding(cc: CompiledCluster, change: ModelChange, i: number, rand: Rand): ReachabilityRequest {
   const touched = touchedKeys(cc, change);
   let external = EXTERNAL.get(cc.services);
-  if (external === undefined) EXTERNAL.set(cc.services, (external = cc.services.filter((s) => s.model.type !== 'ClusterIP')));
+  if (external === undefined)
+    EXTERNAL.set(cc.services, (external = cc.services.filter((s) => s.model.type !== 'ClusterIP')));
   let svc = pick(rand, external);
   while (touched.has(svc.key)) svc = pick(rand, external);
-  const client = i % 3 === 0 ? { external: { network: 'PUBLIC' as const } } : i % 3 === 1 ? { pod: clientPod(cc, change, rand) } : { external: { network: 'PRIVATE' as const } };
+  const client =
+    i % 3 === 0
+      ? { external: { network: 'PUBLIC' as const } }
+      : i % 3 === 1
+        ? { pod: clientPod(cc, change, rand) }
+        : { external: { network: 'PRIVATE' as const } };
   return { client, service: svc.key, port: svc.model.ports[0].port };
 }
 
 /** Times `count` writes of the given kinds (round robin): patch + one answer each, in microseconds; the writes made, for the replay. */
-export function timeWrites(start: CompiledCluster, count: number, rand: Rand, service: boolean): { us: number[]; patchUs: number[]; byKind: Map<string, number[]>; writes: Write[]; end: CompiledCluster } {
+export function timeWrites(
+  start: CompiledCluster,
+  count: number,
+  rand: Rand,
+  service: boolean,
+): { us: number[]; patchUs: number[]; byKind: Map<string, number[]>; writes: Write[]; end: CompiledCluster } {
   const us: number[] = [];
   const patchUs: number[] = [];
   const byKind = new Map<string, number[]>();
@@ -99,7 +146,9 @@ export function timeWrites(start: CompiledCluster, count: number, rand: Rand, se
   let cc = start;
   for (let i = 0; i < count; i++) {
     const kind = service ? SERVICE_KINDS[i % SERVICE_KINDS.length] : POD_KINDS[i % POD_KINDS.length];
-    const change = service ? serviceChange(cc.model, kind as (typeof SERVICE_KINDS)[number], i, rand) : podChange(cc.model, kind as (typeof POD_KINDS)[number], i, rand);
+    const change = service
+      ? serviceChange(cc.model, kind as (typeof SERVICE_KINDS)[number], i, rand)
+      : podChange(cc.model, kind as (typeof POD_KINDS)[number], i, rand);
     const request = requestAvoiding(cc, change, i, rand);
     const t0 = process.hrtime.bigint();
     cc = patchCompiled(cc, [change]);
@@ -133,8 +182,17 @@ export function goldenReplay(start: CompiledCluster, writes: readonly Write[], e
     if (i % every !== every - 1) return;
     const scratch = compile(model);
     const pod = cc.pods.get(0).key;
-    const requests: ReachabilityRequest[] = [w.request, ...[...touched].filter((k) => cc.serviceByKey.has(k)).flatMap((service) =>
-      [{ external: { network: 'PUBLIC' as const } }, { pod }, { node: cc.nodes[0].name }].map((client) => ({ client, service })))];
+    const requests: ReachabilityRequest[] = [
+      w.request,
+      ...[...touched]
+        .filter((k) => cc.serviceByKey.has(k))
+        .flatMap((service) =>
+          [{ external: { network: 'PUBLIC' as const } }, { pod }, { node: cc.nodes[0].name }].map((client) => ({
+            client,
+            service,
+          })),
+        ),
+    ];
     for (const r of requests) {
       compared++;
       if (digest(reachability(cc, r)) !== digest(reachability(scratch, r))) mismatches++;

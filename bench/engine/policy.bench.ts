@@ -15,11 +15,30 @@
 //   node --expose-gc dist-bench/bench/engine/policy.bench.js
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { reachability, reachabilityAnswer, trace, type ClusterModel, type NodeModel, type PodModel } from '../../src/engine';
+import {
+  reachability,
+  reachabilityAnswer,
+  trace,
+  type ClusterModel,
+  type NodeModel,
+  type PodModel,
+} from '../../src/engine';
 import { compilePolicies, judgeConnection, type PolicyIndex, type PolicyPeerRef } from '../../src/engine/policy';
 import { generateCluster, rng } from './generate';
 import {
-  gc, INPUT_SEED, load, measureCore, median, MODEL_SEED, percentile, reachInputs, summary, timeEach, traceInputs, WARM_COMPILES, type Baseline,
+  gc,
+  INPUT_SEED,
+  load,
+  measureCore,
+  median,
+  MODEL_SEED,
+  percentile,
+  reachInputs,
+  summary,
+  timeEach,
+  traceInputs,
+  WARM_COMPILES,
+  type Baseline,
 } from './measure';
 
 const PREFIX = '[policies] ';
@@ -48,10 +67,12 @@ function describe(model: ClusterModel, generateMs: number): string {
   const ports = rules.flatMap((r) => r.ports);
   const defaultDeny = policies.filter((p) => p.ingress.length === 0 && p.egress.length === 0).length;
   const withEgress = policies.filter((p) => p.policyTypes.includes('Egress')).length;
-  return `${model.namespaces?.length ?? 0} namespaces, ${policies.length} NetworkPolicies (${defaultDeny} default-deny, ${withEgress} with Egress; ${rules.length} rules, `
-    + `${peers.filter((p) => p.ipBlock !== null).length} ipBlock peers, ${peers.filter((p) => p.namespaceSelector !== null).length} with namespaceSelector; `
-    + `${ports.filter((p) => typeof p.port === 'number' && p.endPort === null).length} numeric, ${ports.filter((p) => typeof p.port === 'string').length} named, `
-    + `${ports.filter((p) => p.endPort !== null).length} range ports), enforced ${String(model.networkPolicyEnforced)}; generated in ${generateMs.toFixed(0)} ms`;
+  return (
+    `${model.namespaces?.length ?? 0} namespaces, ${policies.length} NetworkPolicies (${defaultDeny} default-deny, ${withEgress} with Egress; ${rules.length} rules, ` +
+    `${peers.filter((p) => p.ipBlock !== null).length} ipBlock peers, ${peers.filter((p) => p.namespaceSelector !== null).length} with namespaceSelector; ` +
+    `${ports.filter((p) => typeof p.port === 'number' && p.endPort === null).length} numeric, ${ports.filter((p) => typeof p.port === 'string').length} named, ` +
+    `${ports.filter((p) => p.endPort !== null).length} range ports), enforced ${String(model.networkPolicyEnforced)}; generated in ${generateMs.toFixed(0)} ms`
+  );
 }
 
 type Judgement = readonly [PolicyPeerRef, PolicyPeerRef, number];
@@ -68,14 +89,20 @@ function judgeInputs(model: ClusterModel, count: number, rand: () => number): Ju
     if (list === undefined) backends.set(key, [p]);
     else list.push(p);
   }
-  const targets = model.services.map((s) => backends.get(`${s.namespace}/${s.selector?.app}`)).filter((l): l is PodModel[] => l !== undefined);
+  const targets = model.services
+    .map((s) => backends.get(`${s.namespace}/${s.selector?.app}`))
+    .filter((l): l is PodModel[] => l !== undefined);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   return Array.from({ length: count }, (): Judgement => {
     const dst = pick(pick(targets));
     const port = rand() < 0.7 ? 8080 : 8443;
     const u = rand();
-    const src: PolicyPeerRef = u < 0.5 ? ((p) => ({ ip: p.ips[0], pod: p }))(pick(model.pods))
-      : u < 0.8 ? { ip: EXTERNAL_CLIENT, pod: null } : { ip: pick<NodeModel>(model.nodes).internalIps[0], pod: null };
+    const src: PolicyPeerRef =
+      u < 0.5
+        ? ((p) => ({ ip: p.ips[0], pod: p }))(pick(model.pods))
+        : u < 0.8
+          ? { ip: EXTERNAL_CLIENT, pod: null }
+          : { ip: pick<NodeModel>(model.nodes).internalIps[0], pod: null };
     return [src, { ip: dst.ips[0], pod: dst }, port];
   });
 }
@@ -93,22 +120,31 @@ function judgeBench(model: ClusterModel): string {
     const key = v.allowed ? `allowed (${v.ingress.reason})` : !v.egress.allowed ? 'DENIED_EGRESS' : 'DENIED_INGRESS';
     tally.set(key, (tally.get(key) ?? 0) + 1);
   }
-  const mix = [...tally].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${pct(n, timed.length)}`).join(', ');
+  const mix = [...tally]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${pct(n, timed.length)}`)
+    .join(', ');
   const line = `judgeConnection (pure evaluator, fresh index: each pod's selection computed on first use, inside the timing; pod/external/node -> a Service backend on 8080/8443): ${summary(us, 'µs')}; verdicts: ${mix}`;
   log(line);
   return line;
 }
 
 function main(): void {
-  const baseline = process.env.BENCH_BASELINE === undefined ? null : (JSON.parse(process.env.BENCH_BASELINE) as Baseline);
+  const baseline =
+    process.env.BENCH_BASELINE === undefined ? null : (JSON.parse(process.env.BENCH_BASELINE) as Baseline);
   log(`node ${process.version}, ${cpus().length} CPUs, load average at start ${load()}`);
   const t0 = process.hrtime.bigint();
   const model = generateCluster({ seed: MODEL_SEED, topology: true, policies: true });
   const generateMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const core = measureCore(model, {
     prefix: PREFIX,
-    describe: (cc) => `cluster (seed ${MODEL_SEED}, topology-aware routing on every Service, ${describe(model, generateMs)}): ${model.nodes.length} nodes, ${model.pods.length} pods, ${model.services.length} services, ${cc.servicePorts.length} service ports`,
-    targets: { compile: '(target 2000 ms, issue 14)', trace: '(target p99 150 µs, issue 14)', steady: '(target p99 2 ms, issue 14)' },
+    describe: (cc) =>
+      `cluster (seed ${MODEL_SEED}, topology-aware routing on every Service, ${describe(model, generateMs)}): ${model.nodes.length} nodes, ${model.pods.length} pods, ${model.services.length} services, ${cc.servicePorts.length} service ports`,
+    targets: {
+      compile: '(target 2000 ms, issue 14)',
+      trace: '(target p99 150 µs, issue 14)',
+      steady: '(target p99 2 ms, issue 14)',
+    },
     baseline,
     phaseBudgetMs: PHASE_BUDGET_MS,
   });
@@ -139,11 +175,16 @@ function main(): void {
     return `${cited} of ${asked}${asked < inputs.length ? ` (of ${inputs.length}, stopped after ${CITED_BUDGET_MS / 1000} s)` : ''}`;
   };
   const citedTraces = cites(traceInputs(cc, CITED_TRACES, rng(INPUT_SEED + 11)), (r) => trace(cc, r));
-  const citedAnswers = cites(reachInputs(cc, CITED_ANSWERS, rng(INPUT_SEED + 12)), (r) => reachabilityAnswer(reachability(cc, r)));
-  log(`answers citing a K8S-NETPOL rule (untimed): ${citedTraces} traces, ${citedAnswers} compact reachability answers`);
+  const citedAnswers = cites(reachInputs(cc, CITED_ANSWERS, rng(INPUT_SEED + 12)), (r) =>
+    reachabilityAnswer(reachability(cc, r)),
+  );
+  log(
+    `answers citing a K8S-NETPOL rule (untimed): ${citedTraces} traces, ${citedAnswers} compact reachability answers`,
+  );
   log(`load average at end ${load()}`);
 
-  const vs = (x: number, base: number | undefined): string => (base === undefined ? '' : ` (${(x / base).toFixed(2)}x without)`);
+  const vs = (x: number, base: number | undefined): string =>
+    base === undefined ? '' : ` (${(x / base).toFixed(2)}x without)`;
   const p = (xs: readonly number[], q: number): number => percentile(xs, q);
   const lines = [
     `with 200 namespaces + 2,000 NetworkPolicies: full compile: first ${core.compileMs.toFixed(0)} ms${vs(core.compileMs, baseline?.compileMs)}, p50 ${median(core.warm).toFixed(0)} ms (${WARM_COMPILES} warm calls)${vs(median(core.warm), baseline?.warmMs)}   (target 2000 ms)`,

@@ -21,7 +21,12 @@ export const KUBE_PROXY_ARGS = ['get', 'configmap', 'kube-proxy', '-n', 'kube-sy
 /** No run may hang a sync loop for ever; a very large cluster still lists well within this. */
 const KUBECTL_TIMEOUT_MS = 10 * 60_000;
 
-interface KubectlRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+interface KubectlRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 function runKubectl(target: KubectlTarget, args: readonly string[]): Promise<KubectlRun> {
   const global = [
@@ -38,12 +43,18 @@ function runKubectl(target: KubectlTarget, args: readonly string[]): Promise<Kub
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const hint = error.code === 'ENOENT' ? ': not found (install kubectl, or name it with --kubectl)' : `: ${error.message}`;
+      const hint =
+        error.code === 'ENOENT' ? ': not found (install kubectl, or name it with --kubectl)' : `: ${error.message}`;
       reject(new KubectlError(`cannot run ${target.kubectl}${hint}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8').trim() });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8').trim(),
+      });
     });
   });
 }
@@ -74,11 +85,14 @@ export async function readCluster(target: KubectlTarget, note: (message: string)
   const [list, kubeProxy] = await Promise.all([runKubectl(target, LIST_ARGS), runKubectl(target, KUBE_PROXY_ARGS)]);
   if (list.code !== 0) throw failure(target, LIST_ARGS, list);
   const doc = parseJson(target, LIST_ARGS, list.stdout);
-  if (doc.kind !== 'List' || !Array.isArray(doc.items)) throw new KubectlError(`${target.kubectl} ${LIST_ARGS.join(' ')} printed a ${String(doc.kind)}, not a List`);
+  if (doc.kind !== 'List' || !Array.isArray(doc.items))
+    throw new KubectlError(`${target.kubectl} ${LIST_ARGS.join(' ')} printed a ${String(doc.kind)}, not a List`);
   if (kubeProxy.code === 0) {
     doc.items.push(parseJson(target, KUBE_PROXY_ARGS, kubeProxy.stdout));
   } else if (tolerated(kubeProxy.stderr)) {
-    note(`no kube-proxy ConfigMap (kube-system/kube-proxy): ${kubeProxy.stderr}; syncing without it (the proxy mode and cluster CIDR it holds are not read)`);
+    note(
+      `no kube-proxy ConfigMap (kube-system/kube-proxy): ${kubeProxy.stderr}; syncing without it (the proxy mode and cluster CIDR it holds are not read)`,
+    );
   } else {
     throw failure(target, KUBE_PROXY_ARGS, kubeProxy);
   }

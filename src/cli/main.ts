@@ -13,7 +13,10 @@ commands:
 
 /** `stopSignal` is asked for only by a `--every` loop: a single run keeps the default signal handling. */
 export async function main(
-  argv: readonly string[], env: Readonly<Record<string, string | undefined>>, output: Output, stopSignal: () => AbortSignal,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  output: Output,
+  stopSignal: () => AbortSignal,
 ): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -55,12 +58,19 @@ export function run(): void {
     process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
     return stopper.signal;
   };
-  const output: Output = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
-  main(process.argv.slice(2), process.env, output, stopSignal).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => {
-      process.stderr.write(`svcpath: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  ).finally(() => process.off('SIGTERM', onSignal).off('SIGINT', onSignal));
+  const output: Output = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  };
+  main(process.argv.slice(2), process.env, output, stopSignal)
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        process.stderr.write(`svcpath: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+        process.exitCode = 1;
+      },
+    )
+    .finally(() => process.off('SIGTERM', onSignal).off('SIGINT', onSignal));
 }

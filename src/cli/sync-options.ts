@@ -56,14 +56,21 @@ function baseUrl(text: string): string {
   } catch {
     throw new UsageError(`--url / SVCPATH_URL: not a URL: ${text}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url / SVCPATH_URL: must be http:// or https://, got ${text}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url / SVCPATH_URL: must be http:// or https://, got ${text}`);
   return url.toString().replace(/\/+$/, '');
 }
 
 const FLAGS = {
-  cluster: { type: 'string' }, url: { type: 'string' }, 'api-key': { type: 'string' }, every: { type: 'string' },
-  kubectl: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' },
-  json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  cluster: { type: 'string' },
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  every: { type: 'string' },
+  kubectl: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function readFlags(argv: readonly string[]) {
@@ -75,7 +82,10 @@ function readFlags(argv: readonly string[]) {
 }
 
 /** Reads `sync`'s arguments (those after the word `sync`); 'help' for --help. */
-export function parseSyncOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SyncOptions | 'help' {
+export function parseSyncOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): SyncOptions | 'help' {
   const values = readFlags(argv);
   if (values.help) return 'help';
 
@@ -83,17 +93,30 @@ export function parseSyncOptions(argv: readonly string[], env: Readonly<Record<s
   const url = values.url ?? env.SVCPATH_URL;
   const apiKey = values['api-key'] ?? env.SVCPATH_API_KEY;
   if (!cluster || !url || !apiKey) {
-    const missing = [!cluster && '--cluster', !url && '--url (or SVCPATH_URL)', !apiKey && '--api-key (or SVCPATH_API_KEY)'];
+    const missing = [
+      !cluster && '--cluster',
+      !url && '--url (or SVCPATH_URL)',
+      !apiKey && '--api-key (or SVCPATH_API_KEY)',
+    ];
     throw new UsageError(`missing ${missing.filter(Boolean).join(', ')}`);
   }
 
   let everySeconds: number | undefined;
   if (values.every !== undefined) {
     everySeconds = parseDuration(values.every);
-    if (everySeconds === undefined) throw new UsageError(`--every: expected a duration such as 30s, 5m, 1h or 90 (at most 24 days), got "${values.every}"`);
+    if (everySeconds === undefined)
+      throw new UsageError(
+        `--every: expected a duration such as 30s, 5m, 1h or 90 (at most 24 days), got "${values.every}"`,
+      );
   }
   return {
-    cluster, url: baseUrl(url), apiKey, kubectl: values.kubectl ?? 'kubectl',
-    kubeconfig: values.kubeconfig, context: values.context, everySeconds, json: values.json ?? false,
+    cluster,
+    url: baseUrl(url),
+    apiKey,
+    kubectl: values.kubectl ?? 'kubectl',
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    everySeconds,
+    json: values.json ?? false,
   };
 }

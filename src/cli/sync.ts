@@ -16,7 +16,12 @@ export const EXIT = { OK: 0, SERVER: 1, KUBECTL: 2, USAGE: 64 } as const;
 /** The server refused the import, answered something unreadable, or could not be reached. */
 export class ServerError extends Error {}
 
-interface Counts { nodes: number; pods: number; services: number; endpointSlices: number }
+interface Counts {
+  nodes: number;
+  pods: number;
+  services: number;
+  endpointSlices: number;
+}
 
 /** The import report, as far as the summary reads it (`--json` prints all of it); read leniently. */
 export interface ImportReport {
@@ -30,7 +35,12 @@ export interface ImportReport {
   clusterVersion: number;
 }
 
-interface Problem { title?: string; detail?: string; requestId?: string; errors?: { field?: string; message?: string }[] }
+interface Problem {
+  title?: string;
+  detail?: string;
+  requestId?: string;
+  errors?: { field?: string; message?: string }[];
+}
 
 /** Generous: the 150,000-pod document imports in about 11 s. */
 const REQUEST_TIMEOUT_MS = 10 * 60_000;
@@ -51,7 +61,8 @@ function describeProblem(res: Response, text: string): string {
   } catch {
     // not problem+json (a proxy's error page, say): shown as it is below
   }
-  if (problem === null || typeof problem !== 'object') return `the server answered ${res.status} ${res.statusText}: ${text.slice(0, 500)}`;
+  if (problem === null || typeof problem !== 'object')
+    return `the server answered ${res.status} ${res.statusText}: ${text.slice(0, 500)}`;
   const lines = [`the server answered ${res.status}: ${[problem.title, problem.detail].filter(Boolean).join(': ')}`];
   for (const issue of problem.errors ?? []) lines.push(`  ${issue.field ?? '(document)'}: ${issue.message ?? ''}`);
   if (problem.requestId) lines.push(`  request id: ${problem.requestId}`);
@@ -67,7 +78,11 @@ async function postImport(options: SyncOptions, document: string): Promise<strin
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: document,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
@@ -91,13 +106,17 @@ export function formatReport(cluster: string, report: ImportReport): string {
     if (counts) lines.push(countsLine(group, counts));
   }
   if (report.kubeProxy) {
-    const settings = Object.entries(report.kubeProxy).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(' ') : String(v)}`);
+    const settings = Object.entries(report.kubeProxy).map(
+      ([k, v]) => `${k} ${Array.isArray(v) ? v.join(' ') : String(v)}`,
+    );
     lines.push(`  kube-proxy ${settings.join(', ')}`);
   }
   const warnings = report.warnings ?? [];
   lines.push(`  skipped ${report.skipped?.length ?? 0}, warnings ${warnings.length}`);
-  for (const w of warnings.slice(0, WARNINGS_SHOWN)) lines.push(`  warning: ${w.kind}${w.name ? ` ${w.name}` : ''}: ${w.message}`);
-  if (warnings.length > WARNINGS_SHOWN) lines.push(`  ... and ${warnings.length - WARNINGS_SHOWN} more warnings (--json shows them all)`);
+  for (const w of warnings.slice(0, WARNINGS_SHOWN))
+    lines.push(`  warning: ${w.kind}${w.name ? ` ${w.name}` : ''}: ${w.message}`);
+  if (warnings.length > WARNINGS_SHOWN)
+    lines.push(`  ... and ${warnings.length - WARNINGS_SHOWN} more warnings (--json shows them all)`);
   return lines.join('\n');
 }
 
@@ -112,7 +131,8 @@ export async function syncOnce(options: SyncOptions, output: Output): Promise<vo
   } catch {
     // reported below
   }
-  if (report === null || typeof report !== 'object') throw new ServerError(`the server answered ${text.slice(0, 200)}, not an import report`);
+  if (report === null || typeof report !== 'object')
+    throw new ServerError(`the server answered ${text.slice(0, 200)}, not an import report`);
   output.out(formatReport(options.cluster, report));
 }
 
@@ -120,16 +140,26 @@ export async function syncOnce(options: SyncOptions, output: Output): Promise<vo
  * Syncs every `seconds` (counted from the start of each run; a run that overran is followed at once)
  * until `stop` fires. A failed run is logged and the loop goes on. A stop during a run lets it finish.
  */
-export async function syncEvery(options: SyncOptions, seconds: number, output: Output, stop: AbortSignal): Promise<number> {
+export async function syncEvery(
+  options: SyncOptions,
+  seconds: number,
+  output: Output,
+  stop: AbortSignal,
+): Promise<number> {
   // Each summary says when it was taken; JSON reports stay one parseable line each.
-  const stamped: Output = { out: (text) => output.out(options.json ? text : `${new Date().toISOString()} ${text}`), err: output.err };
+  const stamped: Output = {
+    out: (text) => output.out(options.json ? text : `${new Date().toISOString()} ${text}`),
+    err: output.err,
+  };
   while (!stop.aborted) {
     const started = Date.now();
     try {
       await syncOnce(options, stamped);
     } catch (error) {
       if (exitCodeOf(error) === undefined) throw error;
-      output.err(`${new Date().toISOString()} svcpath sync: run failed, next in ${seconds}s: ${(error as Error).message}`);
+      output.err(
+        `${new Date().toISOString()} svcpath sync: run failed, next in ${seconds}s: ${(error as Error).message}`,
+      );
     }
     try {
       await sleep(Math.max(0, started + seconds * 1000 - Date.now()), undefined, { signal: stop });

@@ -1,7 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata,
-} from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -30,7 +28,11 @@ export const OperatorOnly = () => SetMetadata(ACCESS, 'operator' satisfies Acces
 /** A POST that changes nothing (an analysis): read-scoped keys may call it. */
 export const ReadOnlyOperation = () => SetMetadata(ACCESS, 'read' satisfies Access);
 
-export interface ApiKeySecret { readonly key: string; readonly prefix: string; readonly hash: string }
+export interface ApiKeySecret {
+  readonly key: string;
+  readonly prefix: string;
+  readonly hash: string;
+}
 
 /** A new key: ≥ 128 random bits (here 192), shown once; only its SHA-256 is stored. */
 export function generateApiKey(): ApiKeySecret {
@@ -51,17 +53,29 @@ function safeEqual(a: string, b: string): boolean {
 
 type AuthedRequest = FastifyRequest & { auth?: AuthContext };
 
-interface RequestInfo { request: AuthedRequest; reply: FastifyReply; mutation: boolean }
+interface RequestInfo {
+  request: AuthedRequest;
+  reply: FastifyReply;
+  mutation: boolean;
+}
 
 function requestOf(ctx: ExecutionContext): RequestInfo {
   if (ctx.getType<GqlContextType>() === 'graphql') {
     const gql = GqlExecutionContext.create(ctx);
     const { req, reply } = gql.getContext<{ req: AuthedRequest; reply: FastifyReply }>();
-    return { request: req, reply, mutation: gql.getInfo<{ operation: { operation: string } }>().operation.operation === 'mutation' };
+    return {
+      request: req,
+      reply,
+      mutation: gql.getInfo<{ operation: { operation: string } }>().operation.operation === 'mutation',
+    };
   }
   const http = ctx.switchToHttp();
   const request = http.getRequest<AuthedRequest>();
-  return { request, reply: http.getResponse<FastifyReply>(), mutation: !['GET', 'HEAD', 'OPTIONS'].includes(request.method) };
+  return {
+    request,
+    reply: http.getResponse<FastifyReply>(),
+    mutation: !['GET', 'HEAD', 'OPTIONS'].includes(request.method),
+  };
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or null. */
@@ -76,7 +90,12 @@ function bearer(request: FastifyRequest): string {
   return token;
 }
 
-interface KeyRecord { tenantId: string; id: string; scope: 'read' | 'write'; revokedAt: Date | null }
+interface KeyRecord {
+  tenantId: string;
+  id: string;
+  scope: 'read' | 'write';
+  revokedAt: Date | null;
+}
 
 /**
  * Key lookups, cached briefly so a busy client does not cost a database round trip per request.
@@ -98,8 +117,15 @@ export class ApiKeyAuthenticator {
   private readonly lookups = new Map<string, Promise<KeyRecord | null>>();
   readonly rate: RateLimiter;
 
-  constructor(private readonly prisma: PrismaService, feed: ChangeFeed, @Inject(LIMITS) limits: Limits, host: HttpAdapterHost) {
-    feed.subscribe((change) => { if (change.kind === 'api-key') this.invalidate(change.keyHash); });
+  constructor(
+    private readonly prisma: PrismaService,
+    feed: ChangeFeed,
+    @Inject(LIMITS) limits: Limits,
+    host: HttpAdapterHost,
+  ) {
+    feed.subscribe((change) => {
+      if (change.kind === 'api-key') this.invalidate(change.keyHash);
+    });
     prisma.onCommitted((committed) => committed.keyHashes.forEach((hash) => this.invalidate(hash)));
     this.rate = new RateLimiter(limits.rate);
     const fastify = host.httpAdapter?.getInstance<FastifyInstance>();
@@ -112,7 +138,7 @@ export class ApiKeyAuthenticator {
   private async subjectOf(request: FastifyRequest): Promise<RateSubject | null> {
     const token = bearerToken(request.headers.authorization);
     if (token === null) return null;
-    const key = this.cached(token) ?? await this.authenticate(token);
+    const key = this.cached(token) ?? (await this.authenticate(token));
     return key === null || key.revokedAt !== null ? null : { kind: 'key', keyId: key.id };
   }
 
@@ -137,25 +163,33 @@ export class ApiKeyAuthenticator {
     if (hit !== null) return Promise.resolve(hit);
     const pending = this.lookups.get(hash);
     if (pending !== undefined) return pending;
-    const lookup: Promise<KeyRecord | null> = this.prisma.findKeyByHash(hash).then((key) => {
-      if (this.lookups.get(hash) !== lookup) return key; // invalidated meanwhile
-      this.lookups.delete(hash);
-      if (key && !key.revokedAt) {
-        if (this.cache.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.cache.clear();
-        this.cache.set(hash, { key, expires: Date.now() + ApiKeyAuthenticator.KEY_TTL_MS });
-      } else {
-        this.cache.delete(hash);
-      }
-      return key;
-    }, (error: unknown) => {
-      if (this.lookups.get(hash) === lookup) this.lookups.delete(hash);
-      // The database cannot be reached: a key this instance accepted less than STALE_ON_OUTAGE_MS
-      // ago (and has not heard revoked) still opens what needs no database, such as an analysis
-      // on a model in memory. No revocation can commit while the database is down.
-      const held = this.cache.get(hash);
-      if (held !== undefined && isDatabaseUnavailable(error) && Date.now() - (held.expires - ApiKeyAuthenticator.KEY_TTL_MS) < ApiKeyAuthenticator.STALE_ON_OUTAGE_MS) return held.key;
-      throw error;
-    });
+    const lookup: Promise<KeyRecord | null> = this.prisma.findKeyByHash(hash).then(
+      (key) => {
+        if (this.lookups.get(hash) !== lookup) return key; // invalidated meanwhile
+        this.lookups.delete(hash);
+        if (key && !key.revokedAt) {
+          if (this.cache.size >= ApiKeyAuthenticator.MAX_ENTRIES) this.cache.clear();
+          this.cache.set(hash, { key, expires: Date.now() + ApiKeyAuthenticator.KEY_TTL_MS });
+        } else {
+          this.cache.delete(hash);
+        }
+        return key;
+      },
+      (error: unknown) => {
+        if (this.lookups.get(hash) === lookup) this.lookups.delete(hash);
+        // The database cannot be reached: a key this instance accepted less than STALE_ON_OUTAGE_MS
+        // ago (and has not heard revoked) still opens what needs no database, such as an analysis
+        // on a model in memory. No revocation can commit while the database is down.
+        const held = this.cache.get(hash);
+        if (
+          held !== undefined &&
+          isDatabaseUnavailable(error) &&
+          Date.now() - (held.expires - ApiKeyAuthenticator.KEY_TTL_MS) < ApiKeyAuthenticator.STALE_ON_OUTAGE_MS
+        )
+          return held.key;
+        throw error;
+      },
+    );
     this.lookups.set(hash, lookup);
     return lookup;
   }
@@ -182,8 +216,10 @@ export class AuthGuard implements CanActivate {
     const { request, reply, mutation } = requestOf(ctx);
     const token = bearer(request);
     if (access === 'operator') {
-      if (this.adminToken === null) throw new DomainError('FORBIDDEN', 'no operator token is configured on this server (set SVCPATH_ADMIN_TOKEN)');
-      if (!safeEqual(token, this.adminToken)) throw new DomainError('UNAUTHENTICATED', 'the operator token is not valid');
+      if (this.adminToken === null)
+        throw new DomainError('FORBIDDEN', 'no operator token is configured on this server (set SVCPATH_ADMIN_TOKEN)');
+      if (!safeEqual(token, this.adminToken))
+        throw new DomainError('UNAUTHENTICATED', 'the operator token is not valid');
       this.charge(request, reply, { kind: 'operator' });
       return true;
     }

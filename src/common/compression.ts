@@ -42,11 +42,19 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
  * Every response of the route says `Vary: Accept-Encoding`, compressed or not, so a shared cache
  * never hands one form to a client that asked for the other.
  */
-export function gzipJsonHook(slotOf: (request: FastifyRequest) => CompressedSlot | undefined, minChars = COMPRESS_MIN_CHARS): onSendHookHandler {
+export function gzipJsonHook(
+  slotOf: (request: FastifyRequest) => CompressedSlot | undefined,
+  minChars = COMPRESS_MIN_CHARS,
+): onSendHookHandler {
   return (request, reply, payload, done) => {
     void reply.header('vary', 'accept-encoding');
-    if (typeof payload !== 'string' || payload.length < minChars || !acceptsGzip(request.headers['accept-encoding'])
-      || reply.getHeader('content-encoding') !== undefined || !String(reply.getHeader('content-type') ?? '').includes('json')) {
+    if (
+      typeof payload !== 'string' ||
+      payload.length < minChars ||
+      !acceptsGzip(request.headers['accept-encoding']) ||
+      reply.getHeader('content-encoding') !== undefined ||
+      !String(reply.getHeader('content-type') ?? '').includes('json')
+    ) {
       return done(null, payload);
     }
     const slot = slotOf(request);

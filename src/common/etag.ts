@@ -1,5 +1,11 @@
 import {
-  applyDecorators, CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor, UseInterceptors,
+  applyDecorators,
+  CallHandler,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiHeader, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -28,7 +34,11 @@ const ELEMENT = /\s*(?:(\*)|(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")\s*(?:,|$)/y;
 export function parseIfMatch(header: string | string[] | undefined): IfMatch | null {
   if (header === undefined) return null;
   const text = Array.isArray(header) ? header.join(', ') : header;
-  const malformed = () => DomainError.invalid('If-Match', 'must be "*" or a list of entity tags such as "3" (quotes included), as an ETag header gives them');
+  const malformed = () =>
+    DomainError.invalid(
+      'If-Match',
+      'must be "*" or a list of entity tags such as "3" (quotes included), as an ETag header gives them',
+    );
   if (text.trim() === '') throw malformed();
   if (text.trim() === '*') return { any: true };
   const versions: number[] = [];
@@ -44,7 +54,8 @@ export function parseIfMatch(header: string | string[] | undefined): IfMatch | n
 
 /** The 412 of a write whose If-Match names no current ETag of the object. */
 export function staleIfMatch(): DomainError {
-  const message = 'matches no current ETag of the object: it changed since it was read (GET it again for its current ETag)';
+  const message =
+    'matches no current ETag of the object: it changed since it was read (GET it again for its current ETag)';
   return new DomainError('PRECONDITION_FAILED', `If-Match: ${message}`, [{ field: 'If-Match', message }]);
 }
 
@@ -56,25 +67,29 @@ export function checkIfMatch(ifMatch: IfMatch | null | undefined, version: numbe
 
 /** The If-Match header of a REST request, parsed (null when absent). */
 export const IfMatchHeader = createParamDecorator((_data: unknown, ctx: ExecutionContext): IfMatch | null =>
-  parseIfMatch(ctx.switchToHttp().getRequest<FastifyRequest>().headers['if-match']));
+  parseIfMatch(ctx.switchToHttp().getRequest<FastifyRequest>().headers['if-match']),
+);
 
 /** Sets `ETag` from the `version` of the object a handler returns. */
 @Injectable()
 export class EtagInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    return next.handle().pipe(map((view: unknown) => {
-      const version = (view as { version?: unknown } | null)?.version;
-      if (typeof version === 'number') void reply.header('etag', etagOf(version));
-      return view;
-    }));
+    return next.handle().pipe(
+      map((view: unknown) => {
+        const version = (view as { version?: unknown } | null)?.version;
+        if (typeof version === 'number') void reply.header('etag', etagOf(version));
+        return view;
+      }),
+    );
   }
 }
 
 /** The ETag response header, for `@ApiOkResponse({ headers })`. */
 export const ETAG_HEADER = {
   ETag: {
-    description: 'The object\'s strong entity tag: its `version`, quoted (`"7"`). Send it back in `If-Match` to change the object only if nobody changed it since.',
+    description:
+      'The object\'s strong entity tag: its `version`, quoted (`"7"`). Send it back in `If-Match` to change the object only if nobody changed it since.',
     schema: { type: 'string', example: '"7"' },
   },
 };
@@ -88,14 +103,23 @@ const STALE_EXAMPLE = problemOf(staleIfMatch(), '6f1d3c2a-8b4e-4f0a-9c7d-2e5b8a1
 export function ApiIfMatch(): MethodDecorator {
   return applyDecorators(
     ApiHeader({
-      name: 'If-Match', required: false, example: '"7"',
-      description: 'Change the object only if its current ETag is one of these entity tags (the `ETag` of a GET or PATCH, quotes included), or `*` for any. '
-        + 'Otherwise nothing changes and the answer is a 412. Checked in the same transaction as the change. Without it, the change is unconditional.',
+      name: 'If-Match',
+      required: false,
+      example: '"7"',
+      description:
+        'Change the object only if its current ETag is one of these entity tags (the `ETag` of a GET or PATCH, quotes included), or `*` for any. ' +
+        'Otherwise nothing changes and the answer is a 412. Checked in the same transaction as the change. Without it, the change is unconditional.',
     }),
     ApiResponse({
       status: 412,
-      description: 'If-Match names no current ETag of the object: someone changed it since you read it. Nothing was changed.',
-      content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemView) }, examples: { 'stale-etag': { summary: 'The object changed since it was read', value: STALE_EXAMPLE } } } },
+      description:
+        'If-Match names no current ETag of the object: someone changed it since you read it. Nothing was changed.',
+      content: {
+        'application/problem+json': {
+          schema: { $ref: getSchemaPath(ProblemView) },
+          examples: { 'stale-etag': { summary: 'The object changed since it was read', value: STALE_EXAMPLE } },
+        },
+      },
     }),
   );
 }

@@ -23,8 +23,12 @@ function literalToJs(node: ValueNode): unknown {
 }
 
 function asStringMap(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) ||
-      !Object.values(value).every((v) => typeof v === 'string')) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === 'string')
+  ) {
     throw new GraphQLError('StringMap must be an object whose values are strings');
   }
   return value as Record<string, string>;
@@ -61,7 +65,8 @@ function asSourceIpFate(value: unknown): boolean | 'MIXED' | null {
 /** Whether the client's source IP survives: true, false, "MIXED" (kept on some ways, lost on others) or null (nothing connects). */
 export const SourceIpFateScalar = new GraphQLScalarType({
   name: 'SourceIpFate',
-  description: 'true (the backend sees the client\'s own address), false (it sees another), "MIXED" (kept on some ways of addressing, lost on others) or null (nothing connects).',
+  description:
+    'true (the backend sees the client\'s own address), false (it sees another), "MIXED" (kept on some ways of addressing, lost on others) or null (nothing connects).',
   serialize: (value) => asSourceIpFate(value),
   parseValue: (value) => asSourceIpFate(value),
   parseLiteral: (node) => asSourceIpFate(literalToJs(node)),

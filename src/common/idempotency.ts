@@ -1,6 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import {
-  applyDecorators, CallHandler, createParamDecorator, ExecutionContext, Injectable, NestInterceptor, UseInterceptors,
+  applyDecorators,
+  CallHandler,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -39,13 +45,19 @@ export interface IdempotencyKey {
 }
 
 /** What a creation answered: now, or replayed from the first request with the same key. */
-export interface Created<T> { readonly body: T; readonly status: number; readonly replayed: boolean }
+export interface Created<T> {
+  readonly body: T;
+  readonly status: number;
+  readonly replayed: boolean;
+}
 
 /** JSON with object keys sorted at every level: equal JSON values, equal text. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -63,30 +75,44 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
 }
 
 /** The Idempotency-Key of a REST request and the fingerprint of that request; null without the header. */
-export const IdempotencyKeyHeader = createParamDecorator((_data: unknown, ctx: ExecutionContext): IdempotencyKey | null => {
-  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
-  const key = parseIdempotencyKey(request.headers['idempotency-key']);
-  if (key === null) return null;
-  const what = canonicalJson([request.method, request.routeOptions.url ?? request.url.split('?')[0], request.params ?? {}, request.body ?? null]);
-  return { key, fingerprint: createHash('sha256').update(what).digest('hex'), credential: bearerToken(request.headers.authorization) ?? '' };
-});
+export const IdempotencyKeyHeader = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): IdempotencyKey | null => {
+    const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+    const key = parseIdempotencyKey(request.headers['idempotency-key']);
+    if (key === null) return null;
+    const what = canonicalJson([
+      request.method,
+      request.routeOptions.url ?? request.url.split('?')[0],
+      request.params ?? {},
+      request.body ?? null,
+    ]);
+    return {
+      key,
+      fingerprint: createHash('sha256').update(what).digest('hex'),
+      credential: bearerToken(request.headers.authorization) ?? '',
+    };
+  },
+);
 
 /** Answers a creation with its body; a replay carries `Idempotent-Replayed: true`. */
 @Injectable()
 export class CreatedInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    return next.handle().pipe(map((created: Created<unknown>) => {
-      if (created.replayed) void reply.header('idempotent-replayed', 'true');
-      return created.body;
-    }));
+    return next.handle().pipe(
+      map((created: Created<unknown>) => {
+        if (created.replayed) void reply.header('idempotent-replayed', 'true');
+        return created.body;
+      }),
+    );
   }
 }
 
 /** The Idempotent-Replayed response header, for `@ApiCreatedResponse({ headers })`. */
 export const REPLAYED_HEADER = {
   'Idempotent-Replayed': {
-    description: '`true` when this is the stored response of an earlier request with the same Idempotency-Key (nothing was created this time).',
+    description:
+      '`true` when this is the stored response of an earlier request with the same Idempotency-Key (nothing was created this time).',
     schema: { type: 'string', enum: ['true'] },
   },
 };
@@ -95,12 +121,17 @@ export const REPLAYED_HEADER = {
 export function IdempotentCreate(secret = false): MethodDecorator {
   return applyDecorators(
     ApiHeader({
-      name: 'Idempotency-Key', required: false, example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
-      description: `Makes the POST safe to retry: a unique value per creation (a UUID; 1-${MAX_KEY_LENGTH} characters), scoped to the tenant and kept at least ${KEPT_HOURS} h. `
-        + 'A retry with the same key and the same request (path and body) creates nothing and gets the first response again (same id, same status, with `Idempotent-Replayed: true`); '
-        + 'the same key with another request is a 422; the same key while the first request is still running is a 409 (retry it later). '
-        + 'Only successful creations are remembered: after an error the same key may be used again.'
-        + (secret ? ' The response holds a new key\'s secret: it is stored encrypted with a key derived from your credential, so only the credential that created it (that API key, or the operator token) gets it replayed; another gets a 422.' : ''),
+      name: 'Idempotency-Key',
+      required: false,
+      example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+      description:
+        `Makes the POST safe to retry: a unique value per creation (a UUID; 1-${MAX_KEY_LENGTH} characters), scoped to the tenant and kept at least ${KEPT_HOURS} h. ` +
+        'A retry with the same key and the same request (path and body) creates nothing and gets the first response again (same id, same status, with `Idempotent-Replayed: true`); ' +
+        'the same key with another request is a 422; the same key while the first request is still running is a 409 (retry it later). ' +
+        'Only successful creations are remembered: after an error the same key may be used again.' +
+        (secret
+          ? " The response holds a new key's secret: it is stored encrypted with a key derived from your credential, so only the credential that created it (that API key, or the operator token) gets it replayed; another gets a 422."
+          : ''),
     }),
     UseInterceptors(CreatedInterceptor),
   );
@@ -144,12 +175,22 @@ async function purgeExpired(tx: TenantTx, tenantId: string): Promise<void> {
  * is stored sealed with the caller's credential and replayed only to the same credential.
  */
 export async function createOnce<T>(
-  prisma: PrismaService, tenantId: string, key: IdempotencyKey | null, create: (tx: TenantTx) => Promise<T>, options: { secret?: boolean } = {},
+  prisma: PrismaService,
+  tenantId: string,
+  key: IdempotencyKey | null,
+  create: (tx: TenantTx) => Promise<T>,
+  options: { secret?: boolean } = {},
 ): Promise<Created<T>> {
   if (key === null) return { body: await prisma.forTenant(tenantId, create), status: 201, replayed: false };
   return prisma.forTenant(tenantId, async (tx) => {
-    const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`${tenantId}/${key.key}`}, 0)) AS locked`;
-    if (!locked) throw DomainError.conflict('Idempotency-Key', 'a request with this key is still being processed; retry it once that one has finished');
+    const [{ locked }] = await tx.$queryRaw<
+      { locked: boolean }[]
+    >`SELECT pg_try_advisory_xact_lock(hashtextextended(${`${tenantId}/${key.key}`}, 0)) AS locked`;
+    if (!locked)
+      throw DomainError.conflict(
+        'Idempotency-Key',
+        'a request with this key is still being processed; retry it once that one has finished',
+      );
     await purgeExpired(tx, tenantId);
     const sealKey = options.secret ? sealingKey(key.credential, tenantId, key.key) : null;
     const stored = await tx.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId, key: key.key } } });
@@ -157,16 +198,34 @@ export async function createOnce<T>(
     const body = await create(tx);
     const text = JSON.stringify(body);
     await tx.idempotencyKey.create({
-      data: { tenantId, key: key.key, fingerprint: key.fingerprint, status: 201, response: sealKey ? seal(text, sealKey) : text, sealed: sealKey !== null },
+      data: {
+        tenantId,
+        key: key.key,
+        fingerprint: key.fingerprint,
+        status: 201,
+        response: sealKey ? seal(text, sealKey) : text,
+        sealed: sealKey !== null,
+      },
     });
     return { body, status: 201, replayed: false };
   });
 }
 
-function replay<T>(stored: { fingerprint: string; status: number; response: string; sealed: boolean }, key: IdempotencyKey, sealKey: Buffer | null): Created<T> {
-  const unprocessable = (message: string) => new DomainError('UNPROCESSABLE', `Idempotency-Key: ${message}`, [{ field: 'Idempotency-Key', message }]);
-  if (stored.fingerprint !== key.fingerprint) throw unprocessable('was already used with another request (a different path or body); use a new key for a new request');
+function replay<T>(
+  stored: { fingerprint: string; status: number; response: string; sealed: boolean },
+  key: IdempotencyKey,
+  sealKey: Buffer | null,
+): Created<T> {
+  const unprocessable = (message: string) =>
+    new DomainError('UNPROCESSABLE', `Idempotency-Key: ${message}`, [{ field: 'Idempotency-Key', message }]);
+  if (stored.fingerprint !== key.fingerprint)
+    throw unprocessable(
+      'was already used with another request (a different path or body); use a new key for a new request',
+    );
   const text = stored.sealed ? (sealKey ? unseal(stored.response, sealKey) : null) : stored.response;
-  if (text === null) throw unprocessable('was already used by another API key of this tenant, and its response holds a secret only that key may see again');
+  if (text === null)
+    throw unprocessable(
+      'was already used by another API key of this tenant, and its response holds a secret only that key may see again',
+    );
   return { body: JSON.parse(text) as T, status: stored.status, replayed: true };
 }

@@ -35,7 +35,16 @@ export class Lifecycle {
     fastify.addHook('onRequest', (request, reply, done) => {
       if (this.draining && request.url !== '/health/live') {
         void reply.header('connection', 'close').header('retry-after', '1');
-        sendProblem(reply, problemOf(new DomainError('UNAVAILABLE', 'the server is shutting down; retry the request (another instance will take it)'), String(request.id)));
+        sendProblem(
+          reply,
+          problemOf(
+            new DomainError(
+              'UNAVAILABLE',
+              'the server is shutting down; retry the request (another instance will take it)',
+            ),
+            String(request.id),
+          ),
+        );
         return;
       }
       this.inFlight += 1;
@@ -61,8 +70,15 @@ export class Lifecycle {
     let finished = this.inFlight === 0;
     if (!finished) {
       finished = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => { this.idle = null; resolve(false); }, graceMs);
-        this.idle = () => { clearTimeout(timer); this.idle = null; resolve(true); };
+        const timer = setTimeout(() => {
+          this.idle = null;
+          resolve(false);
+        }, graceMs);
+        this.idle = () => {
+          clearTimeout(timer);
+          this.idle = null;
+          resolve(true);
+        };
       });
     }
     const cut = this.inFlight;

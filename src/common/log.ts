@@ -32,12 +32,24 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug';
 export class NestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
-  log(message: unknown, ...rest: unknown[]): void { this.write('info', message, rest); }
-  error(message: unknown, ...rest: unknown[]): void { this.write('error', message, rest); }
-  warn(message: unknown, ...rest: unknown[]): void { this.write('warn', message, rest); }
-  debug(message: unknown, ...rest: unknown[]): void { this.write('debug', message, rest); }
-  verbose(message: unknown, ...rest: unknown[]): void { this.write('debug', message, rest); }
-  fatal(message: unknown, ...rest: unknown[]): void { this.write('fatal', message, rest); }
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
 
   private write(level: Level, message: unknown, rest: unknown[]): void {
     if (!this.logger.isLevelEnabled(level)) return;
@@ -46,7 +58,10 @@ export class NestLogger implements LoggerService {
     const fields: Record<string, unknown> = context === undefined ? {} : { context };
     if (level === 'error' && typeof args[0] === 'string') fields.stack = args[0];
     if (message instanceof Error) {
-      this.logger[level]({ ...fields, err: { name: message.name, message: message.message, stack: message.stack } }, message.message);
+      this.logger[level](
+        { ...fields, err: { name: message.name, message: message.message, stack: message.stack } },
+        message.message,
+      );
     } else if (typeof message === 'object' && message !== null) {
       this.logger[level]({ ...fields, ...(message as Record<string, unknown>) });
     } else {

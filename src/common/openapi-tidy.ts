@@ -14,14 +14,29 @@ export function tidyOpenApi(document: OpenAPIObject): OpenAPIObject {
 const DATA = new Set(['example', 'examples', 'default', 'enum']);
 
 /** Keywords whose values map names (of properties, paths, components, media types…) to objects. */
-const MAPS = new Set(['properties', 'paths', 'schemas', 'responses', 'parameters', 'requestBodies', 'headers', 'securitySchemes', 'content', 'links', 'callbacks']);
+const MAPS = new Set([
+  'properties',
+  'paths',
+  'schemas',
+  'responses',
+  'parameters',
+  'requestBodies',
+  'headers',
+  'securitySchemes',
+  'content',
+  'links',
+  'callbacks',
+]);
 
 function unwrap(node: unknown, isMap = false): unknown {
   if (Array.isArray(node)) return node.map((item) => unwrap(item));
   if (node === null || typeof node !== 'object') return node;
   const entries = Object.entries(node);
   const [only] = entries;
-  if (!isMap && entries.length === 1 && only[0] === 'allOf' && Array.isArray(only[1]) && only[1].length === 1) return unwrap(only[1][0]);
+  if (!isMap && entries.length === 1 && only[0] === 'allOf' && Array.isArray(only[1]) && only[1].length === 1)
+    return unwrap(only[1][0]);
   // In a map the keys are names (a property may be called `enum`); elsewhere they are keywords.
-  return Object.fromEntries(entries.map(([key, value]) => [key, !isMap && DATA.has(key) ? value : unwrap(value, !isMap && MAPS.has(key))]));
+  return Object.fromEntries(
+    entries.map(([key, value]) => [key, !isMap && DATA.has(key) ? value : unwrap(value, !isMap && MAPS.has(key))]),
+  );
 }

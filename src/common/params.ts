@@ -8,7 +8,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 class UuidPipe implements PipeTransform<string, string> {
   constructor(private readonly field: string) {}
   transform(value: string): string {
-    if (typeof value !== 'string' || !UUID.test(value)) throw DomainError.invalid(this.field, `must be a UUID, got ${shown(value)}`);
+    if (typeof value !== 'string' || !UUID.test(value))
+      throw DomainError.invalid(this.field, `must be a UUID, got ${shown(value)}`);
     return value.toLowerCase();
   }
 }

@@ -67,7 +67,10 @@ export class RateLimiter {
   private readonly windows = new Map<string, { start: number; used: number }>();
   private sweepAt = SWEEP_FLOOR;
 
-  constructor(private readonly limits: RateLimits, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * Charges this request to `subject` (once: later calls return the first decision), writes the
@@ -105,7 +108,15 @@ export class RateLimiter {
     const allowed = window.used + cost <= quota;
     if (allowed) window.used += cost;
     const resetSeconds = Math.max(1, Math.ceil((window.start + windowMs - now) / 1000));
-    return { policy: subject.kind, quota, windowSeconds: this.limits.windowSeconds, cost, remaining: quota - window.used, resetSeconds, allowed };
+    return {
+      policy: subject.kind,
+      quota,
+      windowSeconds: this.limits.windowSeconds,
+      cost,
+      remaining: quota - window.used,
+      resetSeconds,
+      allowed,
+    };
   }
 
   /**
@@ -116,19 +127,25 @@ export class RateLimiter {
    */
   graphqlAdmission(identify: (request: FastifyRequest) => Promise<RateSubject | null>): preHandlerHookHandler {
     return (request, reply, done) => {
-      identify(request).then((subject) => {
-        const decision = subject === null ? null : this.admit(request, reply, subject);
-        if (decision === null || decision.allowed) return done();
-        void reply.code(429).type('application/json; charset=utf-8')
-          .send({ data: null, errors: [graphqlErrorOf(rateLimited(decision), String(request.id)).toJSON()] });
-      }, () => done()); // a failed key lookup: the guard meets it again and answers it
+      identify(request).then(
+        (subject) => {
+          const decision = subject === null ? null : this.admit(request, reply, subject);
+          if (decision === null || decision.allowed) return done();
+          void reply
+            .code(429)
+            .type('application/json; charset=utf-8')
+            .send({ data: null, errors: [graphqlErrorOf(rateLimited(decision), String(request.id)).toJSON()] });
+        },
+        () => done(),
+      ); // a failed key lookup: the guard meets it again and answers it
     };
   }
 
   /** Route options with the GraphQL admission hook first among the preHandlers (for an onRoute hook); others unchanged. */
   meterGraphql(route: RouteOptions, identify: (request: FastifyRequest) => Promise<RateSubject | null>): void {
     if (route.url !== GRAPHQL_PATH) return;
-    const own = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    const own =
+      route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
     route.preHandler = [this.graphqlAdmission(identify), ...own];
   }
 
@@ -143,15 +160,27 @@ export class RateLimiter {
 export function unitsOf(request: FastifyRequest): number {
   const declared = Number(request.headers['content-length']);
   const body: unknown = request.body;
-  const bytes = Number.isSafeInteger(declared) && declared >= 0 ? declared
-    : Buffer.isBuffer(body) ? body.length : typeof body === 'string' ? Buffer.byteLength(body) : 0;
+  const bytes =
+    Number.isSafeInteger(declared) && declared >= 0
+      ? declared
+      : Buffer.isBuffer(body)
+        ? body.length
+        : typeof body === 'string'
+          ? Buffer.byteLength(body)
+          : 0;
   return Math.max(1, Math.ceil(bytes / UNIT_BYTES));
 }
 
 /** The 429 for a refused request: which limit, how it is set, what the request costs, when to retry. */
 export function rateLimited(decision: RateDecision): DomainError {
-  const [who, variable] = decision.policy === 'key' ? ['this API key', 'SVCPATH_RATE_LIMIT'] : ['the operator token', 'SVCPATH_OPERATOR_RATE_LIMIT'];
-  return new DomainError('RATE_LIMITED', `rate limit reached: ${who} may use ${decision.quota} units per ${decision.windowSeconds} s `
-    + `(${variable} per SVCPATH_RATE_LIMIT_WINDOW_S; a request costs 1 unit per started MiB of its body, at least 1); `
-    + `this request costs ${decision.cost} and ${decision.remaining} ${decision.remaining === 1 ? 'is' : 'are'} left; retry in ${decision.resetSeconds} s`);
+  const [who, variable] =
+    decision.policy === 'key'
+      ? ['this API key', 'SVCPATH_RATE_LIMIT']
+      : ['the operator token', 'SVCPATH_OPERATOR_RATE_LIMIT'];
+  return new DomainError(
+    'RATE_LIMITED',
+    `rate limit reached: ${who} may use ${decision.quota} units per ${decision.windowSeconds} s ` +
+      `(${variable} per SVCPATH_RATE_LIMIT_WINDOW_S; a request costs 1 unit per started MiB of its body, at least 1); ` +
+      `this request costs ${decision.cost} and ${decision.remaining} ${decision.remaining === 1 ? 'is' : 'are'} left; retry in ${decision.resetSeconds} s`,
+  );
 }

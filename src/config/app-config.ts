@@ -48,19 +48,23 @@ function readUrl(name: string, raw: string | undefined): string | null {
 function readMegabytes(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const mb = Number(raw);
-  if (!Number.isInteger(mb) || mb < 0 || mb > 65536) throw new ConfigError(`${name} must be an integer number of MiB from 0 to 65536, got "${raw}"`);
+  if (!Number.isInteger(mb) || mb < 0 || mb > 65536)
+    throw new ConfigError(`${name} must be an integer number of MiB from 0 to 65536, got "${raw}"`);
   return mb;
 }
 
 /** SVCPATH_METRICS_TOKEN (≥ 16 characters) and SVCPATH_METRICS_PORT (0–65535, not PORT); unset = null. */
 function readMetrics(env: NodeJS.ProcessEnv): AppConfig['metrics'] {
-  const token = env.SVCPATH_METRICS_TOKEN === undefined || env.SVCPATH_METRICS_TOKEN === '' ? null : env.SVCPATH_METRICS_TOKEN;
-  if (token !== null && (token.length < 16 || /\s/.test(token))) throw new ConfigError('SVCPATH_METRICS_TOKEN must be at least 16 characters, without spaces');
+  const token =
+    env.SVCPATH_METRICS_TOKEN === undefined || env.SVCPATH_METRICS_TOKEN === '' ? null : env.SVCPATH_METRICS_TOKEN;
+  if (token !== null && (token.length < 16 || /\s/.test(token)))
+    throw new ConfigError('SVCPATH_METRICS_TOKEN must be at least 16 characters, without spaces');
   const raw = env.SVCPATH_METRICS_PORT;
   let port: number | null = null;
   if (raw !== undefined && raw !== '') {
     port = Number(raw);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`SVCPATH_METRICS_PORT must be an integer from 0 to 65535, got "${raw}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError(`SVCPATH_METRICS_PORT must be an integer from 0 to 65535, got "${raw}"`);
     if (port !== 0 && port === readPort(env.PORT)) throw new ConfigError('SVCPATH_METRICS_PORT must differ from PORT');
   }
   return { token, port, host: env.HOST ?? '0.0.0.0' };

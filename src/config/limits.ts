@@ -54,7 +54,15 @@ export const DEFAULT_LIMITS: Limits = {
   // under these: at most 7 deep, 3 aliases, 154 fields, cost 1,600 (a 50-row page, 30 selections a row)
   // and 256 tokens (test/api/graphql-limits.spec.ts measures them). A cost of 5,000 is 24
   // reachabilities or a 500-row page of 9 fields; 10,000 tokens hold 1,000 fields with arguments.
-  graphql: { maxDepth: 12, maxAliases: 30, maxFields: 1_000, maxCost: 5_000, maxTokens: 10_000, introspection: true, playground: true },
+  graphql: {
+    maxDepth: 12,
+    maxAliases: 30,
+    maxFields: 1_000,
+    maxCost: 5_000,
+    maxTokens: 10_000,
+    introspection: true,
+    playground: true,
+  },
   http: { requestTimeoutMs: 120_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, shutdownGraceMs: 25_000 },
   rate: { perKey: 1_200, perOperator: 120, windowSeconds: 60 },
 };

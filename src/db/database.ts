@@ -36,7 +36,11 @@ export async function openDatabase(config: AppConfig, log: (line: string) => voi
   let adminUrl = config.databaseUrl;
   let stop = async (): Promise<void> => undefined;
   if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, persistent: true, log: (l) => log(`postgres: ${l}`) });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      persistent: true,
+      log: (l) => log(`postgres: ${l}`),
+    });
     await createDatabaseIfMissing(embedded.adminUrl('postgres'), 'svcpath');
     adminUrl = embedded.adminUrl('svcpath');
     stop = embedded.stop;

@@ -20,7 +20,9 @@ export interface EmbeddedOptions {
   readonly log?: (line: string) => void;
 }
 
-interface Credentials { password: string }
+interface Credentials {
+  password: string;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,9 @@ export const RUNTIME_ROLE = 'svcpath_app';
  */
 function derivePassword(adminUrl: string): string {
   const url = new URL(adminUrl);
-  return createHmac('sha256', `${url.username}:${decodeURIComponent(url.password)}@${url.host}`).update(RUNTIME_ROLE).digest('base64url');
+  return createHmac('sha256', `${url.username}:${decodeURIComponent(url.password)}@${url.host}`)
+    .update(RUNTIME_ROLE)
+    .digest('base64url');
 }
 
 /** Lets the runtime role log in and returns its URL (same server and database as the admin URL). */

@@ -83,7 +83,11 @@ class WholeScriptPrismaPg extends PrismaPg {
 export async function withSchemaEngine<T>(url: string, fn: (engine: WasmSchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = loadBindings();
   const pg = new WholeScriptPrismaPg({ connectionString: url });
-  const engine = await SchemaEngine.new({ datamodels: undefined }, () => undefined, bindMigrationAwareSqlAdapterFactory(pg));
+  const engine = await SchemaEngine.new(
+    { datamodels: undefined },
+    () => undefined,
+    bindMigrationAwareSqlAdapterFactory(pg),
+  );
   try {
     return await fn(engine);
   } finally {

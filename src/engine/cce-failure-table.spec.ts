@@ -20,16 +20,42 @@ const COLS: readonly { key: Col; network: NetworkModel; proxy: ProxyMode; title:
 
 // The page's cells. SPLIT = "server node's IP:NodePort: successful; a node other than the server's: failed".
 type Page = 'SPLIT' | 'ALL_OK' | 'ALL_FAIL';
-interface Row { key: string; location: string; client: ReachabilityClient; clientNode: 'server' | 'other'; cells: Record<Col, Page> }
+interface Row {
+  key: string;
+  location: string;
+  client: ReachabilityClient;
+  clientNode: 'server' | 'other';
+  cells: Record<Col, Page>;
+}
 const NODE_PORT_ROWS: readonly Row[] = [
-  { key: 'NP-SERVER-HOST', location: 'Same node as the service pod', client: { node: 'server' }, clientNode: 'server',
-    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'SPLIT' } },
-  { key: 'NP-OTHER-HOST', location: 'Different nodes from the service pod', client: { node: 'other' }, clientNode: 'other',
-    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'ALL_OK', 'VPC-IPTABLES': 'ALL_OK' } },
-  { key: 'NP-SERVER-CONTAINER', location: 'Other containers on the same node as the service pod', client: { pod: 'default/client-s' }, clientNode: 'server',
-    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'ALL_FAIL', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'ALL_FAIL' } },
-  { key: 'NP-OTHER-CONTAINER', location: 'Other containers on different nodes from the service pod', client: { pod: 'default/client-o' }, clientNode: 'other',
-    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'SPLIT' } },
+  {
+    key: 'NP-SERVER-HOST',
+    location: 'Same node as the service pod',
+    client: { node: 'server' },
+    clientNode: 'server',
+    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'SPLIT' },
+  },
+  {
+    key: 'NP-OTHER-HOST',
+    location: 'Different nodes from the service pod',
+    client: { node: 'other' },
+    clientNode: 'other',
+    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'ALL_OK', 'VPC-IPTABLES': 'ALL_OK' },
+  },
+  {
+    key: 'NP-SERVER-CONTAINER',
+    location: 'Other containers on the same node as the service pod',
+    client: { pod: 'default/client-s' },
+    clientNode: 'server',
+    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'ALL_FAIL', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'ALL_FAIL' },
+  },
+  {
+    key: 'NP-OTHER-CONTAINER',
+    location: 'Other containers on different nodes from the service pod',
+    client: { pod: 'default/client-o' },
+    clientNode: 'other',
+    cells: { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'SPLIT' },
+  },
 ];
 
 type Node = 'server' | 'other' | 'third';
@@ -60,9 +86,15 @@ function nodePortCases(): Case[] {
         for (const network of ['private', 'public'] as const) {
           const address = network === 'private' ? NODE_IP[target] : NODE_EIP[target];
           out.push({
-            name: `row "NodePort Service / Public/Private network / ${row.location}", column "${col.title}": ${target === 'server' ? 'server node' : `another node (${target}${target === row.clientNode ? ', the client\'s own' : ''})`} ${network} IP:NodePort -> ${ok ? 'successful' : 'failed'}`,
-            col, client: row.client, address, verdict: ok ? 'REACHABLE' : 'UNREACHABLE',
-            rule: `CCE-T2-${row.key}-${tKey}-${col.key}` as RuleId, pageRow: `NodePort Service / Public/Private network / ${row.location}`, type: 'NodePort', etp: 'Local',
+            name: `row "NodePort Service / Public/Private network / ${row.location}", column "${col.title}": ${target === 'server' ? 'server node' : `another node (${target}${target === row.clientNode ? ", the client's own" : ''})`} ${network} IP:NodePort -> ${ok ? 'successful' : 'failed'}`,
+            col,
+            client: row.client,
+            address,
+            verdict: ok ? 'REACHABLE' : 'UNREACHABLE',
+            rule: `CCE-T2-${row.key}-${tKey}-${col.key}` as RuleId,
+            pageRow: `NodePort Service / Public/Private network / ${row.location}`,
+            type: 'NodePort',
+            etp: 'Local',
           });
         }
       }
@@ -74,30 +106,75 @@ function nodePortCases(): Case[] {
 function loadBalancerCases(): Case[] {
   const rows = [
     { key: 'LB-SERVER-HOST', location: 'Same node as the service pod', client: { node: 'server' } },
-    { key: 'LB-SERVER-CONTAINER', location: 'Other containers on the same node as the service pod', client: { pod: 'default/client-s' } },
+    {
+      key: 'LB-SERVER-CONTAINER',
+      location: 'Other containers on the same node as the service pod',
+      client: { pod: 'default/client-s' },
+    },
   ];
-  return rows.flatMap((row) => COLS.map((col): Case => ({
-    name: `row "LoadBalancer Service using a dedicated load balancer / Private network / ${row.location}", column "${col.title}" -> failed`,
-    col, client: row.client, address: ELB_PRIVATE_IP, verdict: 'UNREACHABLE', rule: `CCE-T2-${row.key}-${col.key}` as RuleId,
-    pageRow: `LoadBalancer Service using a dedicated load balancer / Private network / ${row.location}`, type: 'LoadBalancer', etp: 'Local',
-  })));
+  return rows.flatMap((row) =>
+    COLS.map((col): Case => ({
+      name: `row "LoadBalancer Service using a dedicated load balancer / Private network / ${row.location}", column "${col.title}" -> failed`,
+      col,
+      client: row.client,
+      address: ELB_PRIVATE_IP,
+      verdict: 'UNREACHABLE',
+      rule: `CCE-T2-${row.key}-${col.key}` as RuleId,
+      pageRow: `LoadBalancer Service using a dedicated load balancer / Private network / ${row.location}`,
+      type: 'LoadBalancer',
+      etp: 'Local',
+    })),
+  );
 }
 
 /** Cases the table does not list: they succeed. */
 function notListedCases(): Case[] {
   const out: Case[] = [];
-  const clients: [string, ReachabilityClient][] = [['server node host', { node: 'server' }], ['different node host', { node: 'other' }],
-    ['container on the server node', { pod: 'default/client-s' }], ['container on a different node', { pod: 'default/client-o' }]];
+  const clients: [string, ReachabilityClient][] = [
+    ['server node host', { node: 'server' }],
+    ['different node host', { node: 'other' }],
+    ['container on the server node', { pod: 'default/client-s' }],
+    ['container on a different node', { pod: 'default/client-o' }],
+  ];
   for (const col of COLS) {
     for (const [who, client] of clients) {
-      out.push({ name: `not listed: ${who} -> ClusterIP of an eTP Local Service, column "${col.title}" -> successful`,
-        col, client, address: CLUSTER_IP, verdict: 'REACHABLE', rule: 'CCE-T2-NOT-LISTED', pageRow: null, type: 'NodePort', etp: 'Local' });
-      out.push({ name: `not listed (eTP Cluster, Table 1 "Other special case: None"): ${who} -> another node's IP:NodePort, column "${col.title}" -> successful`,
-        col, client, address: NODE_IP.third, verdict: 'REACHABLE', rule: 'CCE-AFFINITY-CLUSTER', pageRow: null, type: 'NodePort', etp: 'Cluster' });
+      out.push({
+        name: `not listed: ${who} -> ClusterIP of an eTP Local Service, column "${col.title}" -> successful`,
+        col,
+        client,
+        address: CLUSTER_IP,
+        verdict: 'REACHABLE',
+        rule: 'CCE-T2-NOT-LISTED',
+        pageRow: null,
+        type: 'NodePort',
+        etp: 'Local',
+      });
+      out.push({
+        name: `not listed (eTP Cluster, Table 1 "Other special case: None"): ${who} -> another node's IP:NodePort, column "${col.title}" -> successful`,
+        col,
+        client,
+        address: NODE_IP.third,
+        verdict: 'REACHABLE',
+        rule: 'CCE-AFFINITY-CLUSTER',
+        pageRow: null,
+        type: 'NodePort',
+        etp: 'Cluster',
+      });
     }
-    for (const [who, client] of clients.filter(([, c]) => ('node' in c && c.node === 'other') || ('pod' in c && c.pod === 'default/client-o'))) {
-      out.push({ name: `not listed: ${who} -> dedicated ELB private IP, column "${col.title}" -> successful`,
-        col, client, address: ELB_PRIVATE_IP, verdict: 'REACHABLE', rule: 'CCE-T2-NOT-LISTED', pageRow: null, type: 'LoadBalancer', etp: 'Local' });
+    for (const [who, client] of clients.filter(
+      ([, c]) => ('node' in c && c.node === 'other') || ('pod' in c && c.pod === 'default/client-o'),
+    )) {
+      out.push({
+        name: `not listed: ${who} -> dedicated ELB private IP, column "${col.title}" -> successful`,
+        col,
+        client,
+        address: ELB_PRIVATE_IP,
+        verdict: 'REACHABLE',
+        rule: 'CCE-T2-NOT-LISTED',
+        pageRow: null,
+        type: 'LoadBalancer',
+        etp: 'Local',
+      });
     }
   }
   return out;

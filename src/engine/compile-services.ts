@@ -2,7 +2,14 @@
 // the frontend tables over them. patchCompiled() reuses these to rebuild only what a write touches.
 import type {
   TopologyPolicy,
-  CompiledEndpoint, CompiledService, CompiledServicePort, FrontendRef, IgnoredReason, LoadBalancerTargetFact, NodePortRef, ProxyIngressRef,
+  CompiledEndpoint,
+  CompiledService,
+  CompiledServicePort,
+  FrontendRef,
+  IgnoredReason,
+  LoadBalancerTargetFact,
+  NodePortRef,
+  ProxyIngressRef,
 } from './compiled';
 import { frontendKey, nodePortKey } from './compiled';
 import { categorizeEndpoints, deriveEndpoints, type EndpointSources } from './endpoints';
@@ -10,7 +17,13 @@ import { canonicalIp, CidrSet, ipFamilyOf, parseCidr, type IpFamily } from './ip
 import { minorVersion, topologyPolicy } from './topology';
 import type { ServiceModel, ServicePortModel } from './model';
 import type { SessionAffinityInfo } from './results';
-import { externallyAccessible, externalPolicyLocal, ignoredByLabel, internalPolicyLocal, isHeadless } from './predicates';
+import {
+  externallyAccessible,
+  externalPolicyLocal,
+  ignoredByLabel,
+  internalPolicyLocal,
+  isHeadless,
+} from './predicates';
 
 /** Canonical forms of the valid addresses, each once, in order. */
 export function canonicalList(values: readonly string[]): string[] {
@@ -58,8 +71,13 @@ function serviceFacts(svc: ServiceModel, version: string): ServiceFacts {
     ranges: { 4: rangesOf(svc, 4), 6: rangesOf(svc, 6) },
     sessionAffinity: sessionAffinityOf(svc),
     cloudRanges: cloudRangesOf(svc),
-    ipModeIgnored: honoured ? [] : canonicalList(svc.loadBalancerIngress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip)),
-    primaryFamily: svc.clusterIps.length > 0 && canonicalIp(svc.clusterIps[0]) !== null ? ipFamilyOf(canonicalIp(svc.clusterIps[0]) as string) : null,
+    ipModeIgnored: honoured
+      ? []
+      : canonicalList(svc.loadBalancerIngress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip)),
+    primaryFamily:
+      svc.clusterIps.length > 0 && canonicalIp(svc.clusterIps[0]) !== null
+        ? ipFamilyOf(canonicalIp(svc.clusterIps[0]) as string)
+        : null,
   };
 }
 
@@ -74,7 +92,10 @@ export const AWS_TARGET_TYPE_ANNOTATION = 'service.beta.kubernetes.io/aws-load-b
 function cloudRangesOf(svc: ServiceModel): CidrSet | null {
   const text = svc.annotations[CLOUD_SOURCE_RANGES_ANNOTATION];
   if (svc.type !== 'LoadBalancer' || svc.loadBalancerSourceRanges.length > 0 || text === undefined) return null;
-  const cidrs = text.split(',').map((c) => c.trim()).filter((c) => c !== '' && parseCidr(c) !== null);
+  const cidrs = text
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && parseCidr(c) !== null);
   return cidrs.length > 0 ? new CidrSet(cidrs) : null;
 }
 
@@ -124,32 +145,69 @@ export function portSlots(svc: ServiceModel): PortSlot[] {
 }
 
 /** A slot's endpoints, in the order every Service port keeps them. */
-export function slotEndpoints(src: EndpointSources, svc: ServiceModel, key: string, slot: PortSlot): CompiledEndpoint[] {
+export function slotEndpoints(
+  src: EndpointSources,
+  svc: ServiceModel,
+  key: string,
+  slot: PortSlot,
+): CompiledEndpoint[] {
   return deriveEndpoints(src, svc, key, slot.port, slot.family).sort(compareEndpoints);
 }
 
 /** The Service port of `slot`, at `index` of servicePorts, with these endpoints. */
-function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number, index: number, slot: PortSlot, facts: ServiceFacts,
-  endpoints: readonly CompiledEndpoint[], policy: TopologyPolicy | null): CompiledServicePort {
+function compileServicePort(
+  svc: ServiceModel,
+  key: string,
+  serviceIndex: number,
+  index: number,
+  slot: PortSlot,
+  facts: ServiceFacts,
+  endpoints: readonly CompiledEndpoint[],
+  policy: TopologyPolicy | null,
+): CompiledServicePort {
   const { family, port } = slot;
   const ofFamily = (ip: string | null): ip is string => ip !== null && ipFamilyOf(ip) === family;
   const base = {
     nodePort: svc.type === 'ClusterIP' ? null : port.nodePort,
     externalIps: facts.externalIps.filter(ofFamily),
-    loadBalancerVips: svc.type === 'LoadBalancer' ? facts.ingress.filter((i) => i.ipMode === 'VIP').map((i) => i.ip).filter(ofFamily) : [],
+    loadBalancerVips:
+      svc.type === 'LoadBalancer'
+        ? facts.ingress
+            .filter((i) => i.ipMode === 'VIP')
+            .map((i) => i.ip)
+            .filter(ofFamily)
+        : [],
   };
   return {
-    index, serviceIndex, serviceKey: key, portName: port.name, protocol: port.protocol, port: port.port,
-    family, clusterIp: slot.clusterIp, ...base,
-    loadBalancerProxyIps: svc.type === 'LoadBalancer' ? facts.ingress.filter((i) => i.ipMode === 'Proxy').map((i) => i.ip).filter(ofFamily) : [],
-    loadBalancerHostnames: svc.type === 'LoadBalancer' && family === facts.primaryFamily ? svc.loadBalancerHostnames ?? [] : [],
+    index,
+    serviceIndex,
+    serviceKey: key,
+    portName: port.name,
+    protocol: port.protocol,
+    port: port.port,
+    family,
+    clusterIp: slot.clusterIp,
+    ...base,
+    loadBalancerProxyIps:
+      svc.type === 'LoadBalancer'
+        ? facts.ingress
+            .filter((i) => i.ipMode === 'Proxy')
+            .map((i) => i.ip)
+            .filter(ofFamily)
+        : [],
+    loadBalancerHostnames:
+      svc.type === 'LoadBalancer' && family === facts.primaryFamily ? (svc.loadBalancerHostnames ?? []) : [],
     loadBalancerIpModeIgnored: svc.type === 'LoadBalancer' ? facts.ipModeIgnored.filter(ofFamily) : [],
     loadBalancerTarget: loadBalancerTargetOf(svc, base.nodePort),
-    sourceRanges: facts.ranges[family], cloudSourceRanges: facts.cloudRanges, externalPolicyLocal: externalPolicyLocal(svc), internalPolicyLocal: internalPolicyLocal(svc),
+    sourceRanges: facts.ranges[family],
+    cloudSourceRanges: facts.cloudRanges,
+    externalPolicyLocal: externalPolicyLocal(svc),
+    internalPolicyLocal: internalPolicyLocal(svc),
     sessionAffinity: facts.sessionAffinity,
     externallyAccessible: externallyAccessible(base),
     healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal(svc) ? svc.healthCheckNodePort : null,
-    endpoints, categories: categorizeEndpoints(endpoints, policy),
+    endpoints,
+    categories: categorizeEndpoints(endpoints, policy),
   };
 }
 
@@ -158,11 +216,19 @@ function compileServicePort(svc: ServiceModel, key: string, serviceIndex: number
  * `endpointsOf` gives each slot's endpoints (derived, or reused by a patch); `policy`: the
  * `version`: the cluster's kubernetesVersion (the topology hints its kube-proxy reads, whether it honours ipMode).
  */
-export function compileServicePorts(svc: ServiceModel, key: string, serviceIndex: number, firstIndex: number,
-  endpointsOf: (slot: PortSlot, k: number) => readonly CompiledEndpoint[], version: string): CompiledServicePort[] {
+export function compileServicePorts(
+  svc: ServiceModel,
+  key: string,
+  serviceIndex: number,
+  firstIndex: number,
+  endpointsOf: (slot: PortSlot, k: number) => readonly CompiledEndpoint[],
+  version: string,
+): CompiledServicePort[] {
   const facts = serviceFacts(svc, version);
   const policy = topologyPolicy(version, svc);
-  return portSlots(svc).map((slot, k) => compileServicePort(svc, key, serviceIndex, firstIndex + k, slot, facts, endpointsOf(slot, k), policy));
+  return portSlots(svc).map((slot, k) =>
+    compileServicePort(svc, key, serviceIndex, firstIndex + k, slot, facts, endpointsOf(slot, k), policy),
+  );
 }
 
 /** Append `ports` to `out`; their indices. */
@@ -186,7 +252,13 @@ export interface FrontendTables {
   readonly boundServiceIps: Set<string>;
 }
 
-function addFrontend(t: FrontendTables, ip: string, sp: CompiledServicePort, kind: FrontendRef['kind'], warnings: string[]): void {
+function addFrontend(
+  t: FrontendTables,
+  ip: string,
+  sp: CompiledServicePort,
+  kind: FrontendRef['kind'],
+  warnings: string[],
+): void {
   const key = frontendKey(ip, sp.port, sp.protocol);
   const prev = t.frontends.get(key);
   // Services are visited in key order, so the first claim is the deterministic winner.
@@ -220,8 +292,13 @@ function indexServicePort(t: FrontendTables, sp: CompiledServicePort, warnings: 
 
 export function buildFrontends(servicePorts: readonly CompiledServicePort[], warnings: string[]): FrontendTables {
   const t: FrontendTables = {
-    frontends: new Map(), proxyIngress: new Map(), proxyIngressIps: new Set(), nodePorts: new Map(), healthCheckNodePorts: new Map(),
-    allocatedClusterIps: new Set(), boundServiceIps: new Set(),
+    frontends: new Map(),
+    proxyIngress: new Map(),
+    proxyIngressIps: new Set(),
+    nodePorts: new Map(),
+    healthCheckNodePorts: new Map(),
+    allocatedClusterIps: new Set(),
+    boundServiceIps: new Set(),
   };
   for (const sp of servicePorts) indexServicePort(t, sp, warnings);
   return t;
@@ -235,4 +312,3 @@ export function ignoredIps(services: readonly CompiledService[]): Map<string, nu
   }
   return out;
 }
-

@@ -2,8 +2,24 @@
 // hot path needs is indexed here. Input order never matters: conflicts resolve by name.
 import { compilePolicies } from './policy/compile';
 import { enforcementOf } from './policy/enforcement';
-import type { CompiledCluster, CompiledNode, CompiledPod, CompiledService, CompiledServicePort, IpOwner, KeyLookup } from './compiled';
-import { appendPorts, buildFrontends, canonicalList, compileServicePorts, ignoredIps, ignoredReason, slotEndpoints } from './compile-services';
+import type {
+  CompiledCluster,
+  CompiledNode,
+  CompiledPod,
+  CompiledService,
+  CompiledServicePort,
+  IpOwner,
+  KeyLookup,
+} from './compiled';
+import {
+  appendPorts,
+  buildFrontends,
+  canonicalList,
+  compileServicePorts,
+  ignoredIps,
+  ignoredReason,
+  slotEndpoints,
+} from './compile-services';
 import { podCanBackService, SelectorIndex, type EndpointSources } from './endpoints';
 import { canonicalIp, CidrSet, ipFamilyOf, parseIp, type ParsedIp } from './ip';
 import type { ClusterModel, EndpointSliceModel, NodeModel, PodModel } from './model';
@@ -12,7 +28,8 @@ import { rememberClaims, rememberLabels, rememberSlices } from './patch/state';
 import { excludedFromLoadBalancers } from './predicates';
 import { ZONE_LABEL } from './topology';
 
-export const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+export const byName = <T extends { readonly name: string }>(a: T, b: T): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** canonicalList(values), but the input array itself when it is canonical already (no copy per pod). */
@@ -28,10 +45,21 @@ export function compileNode(n: NodeModel, index: number): CompiledNode {
   const local = new Set<string>([...internalIps, '127.0.0.1', '::1']);
   const eip = n.externalIp === null ? null : parseIp(n.externalIp);
   return {
-    index, name: n.name, at: `node/${n.name}`, internalIps, parsedIps,
-    primaryIp: { 4: internalIps.find((ip) => ipFamilyOf(ip) === 4) ?? null, 6: internalIps.find((ip) => ipFamilyOf(ip) === 6) ?? null },
-    parsedPrimary: { 4: parsedIps.find((ip) => ip.family === 4) ?? null, 6: parsedIps.find((ip) => ip.family === 6) ?? null },
-    externalIp: eip === null ? null : eip.text, parsedExternalIp: eip,
+    index,
+    name: n.name,
+    at: `node/${n.name}`,
+    internalIps,
+    parsedIps,
+    primaryIp: {
+      4: internalIps.find((ip) => ipFamilyOf(ip) === 4) ?? null,
+      6: internalIps.find((ip) => ipFamilyOf(ip) === 6) ?? null,
+    },
+    parsedPrimary: {
+      4: parsedIps.find((ip) => ip.family === 4) ?? null,
+      6: parsedIps.find((ip) => ip.family === 6) ?? null,
+    },
+    externalIp: eip === null ? null : eip.text,
+    parsedExternalIp: eip,
     podCidrs: new CidrSet(n.podCidrs),
     localAddresses: local,
     excludedFromLoadBalancers: excludedFromLoadBalancers(n.labels),
@@ -48,8 +76,17 @@ export type OwningPod = CompiledPod & { readonly kind: 'POD' };
 
 /** One pod, at its index in model.pods. */
 export function compilePod(p: PodModel, index: number, nodeByName: ReadonlyMap<string, number>): OwningPod {
-  const nodeIndex = p.nodeName === null ? -1 : nodeByName.get(p.nodeName) ?? -1;
-  return { kind: 'POD', index, key: `${p.namespace}/${p.name}`, namespace: p.namespace, name: p.name, nodeIndex, ips: canonicalIps(p.ips), hostNetwork: p.hostNetwork };
+  const nodeIndex = p.nodeName === null ? -1 : (nodeByName.get(p.nodeName) ?? -1);
+  return {
+    kind: 'POD',
+    index,
+    key: `${p.namespace}/${p.name}`,
+    namespace: p.namespace,
+    name: p.name,
+    nodeIndex,
+    ips: canonicalIps(p.ips),
+    hostNetwork: p.hostNetwork,
+  };
 }
 
 function compilePods(model: ClusterModel, nodeByName: ReadonlyMap<string, number>): OwningPod[] {
@@ -121,7 +158,20 @@ function compileServices(model: ClusterModel, src: EndpointSources) {
     const svc = model.services[i];
     const key = keys[i];
     const ignored = ignoredReason(svc);
-    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(svc, key, index, servicePorts.length, (slot) => slotEndpoints(src, svc, key, slot), model.kubernetesVersion)) : [];
+    const ports =
+      ignored === null
+        ? appendPorts(
+            servicePorts,
+            compileServicePorts(
+              svc,
+              key,
+              index,
+              servicePorts.length,
+              (slot) => slotEndpoints(src, svc, key, slot),
+              model.kubernetesVersion,
+            ),
+          )
+        : [];
     services.push({ index, key, model: svc, ignored, ports });
   });
   return { services, servicePorts };
@@ -143,8 +193,14 @@ export function compile(model: ClusterModel): CompiledCluster {
   for (const p of pods) if (!podByKey.has(p.key)) podByKey.set(p.key, p.index);
   const { ipOwner, eipOwner, claims } = ownerMaps(nodes, pods);
   const sources: EndpointSources = {
-    slicesByService: groupSlices(model), pods: model.pods, compiledPods: new LayeredList(pods),
-    selectorIndex: buildSelectorIndex(model), nodeByName, nodes, kubernetesVersion: model.kubernetesVersion, podKeyOfIp: podKeyOfIp(ipOwner),
+    slicesByService: groupSlices(model),
+    pods: model.pods,
+    compiledPods: new LayeredList(pods),
+    selectorIndex: buildSelectorIndex(model),
+    nodeByName,
+    nodes,
+    kubernetesVersion: model.kubernetesVersion,
+    podKeyOfIp: podKeyOfIp(ipOwner),
   };
   const { services, servicePorts } = compileServices(model, sources);
   const tables = buildFrontends(servicePorts, warnings);
@@ -153,11 +209,25 @@ export function compile(model: ClusterModel): CompiledCluster {
   const addresses = model.kubeProxy.nodePortAddresses;
   const primary = addresses.includes('primary') || (addresses.length === 0 && model.proxyMode === 'NFTABLES');
   const cc: CompiledCluster = Object.freeze({
-    model, clusterCidrs: new CidrSet(model.clusterCidrs), detectorCidrs: detectorCidrs(model), serviceCidrs: new CidrSet(model.serviceCidrs),
+    model,
+    clusterCidrs: new CidrSet(model.clusterCidrs),
+    detectorCidrs: detectorCidrs(model),
+    serviceCidrs: new CidrSet(model.serviceCidrs),
     nodePortAddresses: new CidrSet(model.kubeProxy.nodePortAddresses.filter((a) => a !== 'primary')),
-    nodePortPrimaryOnly: primary, nodes, nodeByName, pods: sources.compiledPods, podByKey, ipOwner, eipOwner, services,
-    serviceByKey: new Map(services.map((s) => [s.key, s.index])), servicePorts, ...tables,
-    ignoredServiceIps: ignoredIps(services), warnings, ...policiesOf(model),
+    nodePortPrimaryOnly: primary,
+    nodes,
+    nodeByName,
+    pods: sources.compiledPods,
+    podByKey,
+    ipOwner,
+    eipOwner,
+    services,
+    serviceByKey: new Map(services.map((s) => [s.key, s.index])),
+    servicePorts,
+    ...tables,
+    ignoredServiceIps: ignoredIps(services),
+    warnings,
+    ...policiesOf(model),
   });
   // Kept for patchCompiled() (patch.ts): built here anyway, and costly to rebuild.
   rememberLabels(model.pods, sources.selectorIndex);
@@ -170,15 +240,27 @@ export function compile(model: ClusterModel): CompiledCluster {
 /** The model's NetworkPolicies compiled (none: null) and whether they are enforced. */
 function policiesOf(model: ClusterModel): Pick<CompiledCluster, 'policies' | 'policyEnforcement'> {
   const policyEnforcement = enforcementOf(model);
-  const policies = (model.networkPolicies?.length ?? 0) === 0 ? null : compilePolicies(model, { enforced: policyEnforcement.enforced });
+  const policies =
+    (model.networkPolicies?.length ?? 0) === 0
+      ? null
+      : compilePolicies(model, { enforced: policyEnforcement.enforced });
   return { policies, policyEnforcement };
 }
 
 /** Whether every node name, pod, Service and EndpointSlice key occurs once. */
-function uniqueKeys(model: ClusterModel, nodeByName: ReadonlyMap<string, number>, podByKey: ReadonlyMap<string, number>, serviceByKey: ReadonlyMap<string, number>): boolean {
+function uniqueKeys(
+  model: ClusterModel,
+  nodeByName: ReadonlyMap<string, number>,
+  podByKey: ReadonlyMap<string, number>,
+  serviceByKey: ReadonlyMap<string, number>,
+): boolean {
   const slices = new Set(model.endpointSlices.map((s) => `${s.namespace}/${s.name}`));
-  return nodeByName.size === model.nodes.length && podByKey.size === model.pods.length
-    && serviceByKey.size === model.services.length && slices.size === model.endpointSlices.length;
+  return (
+    nodeByName.size === model.nodes.length &&
+    podByKey.size === model.pods.length &&
+    serviceByKey.size === model.services.length &&
+    slices.size === model.endpointSlices.length
+  );
 }
 
 /** EndpointSources.podKeyOfIp over an ipOwner table: the key of the pod owning the IP. */

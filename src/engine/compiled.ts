@@ -246,8 +246,7 @@ export interface CompiledCluster {
 }
 
 export type IpOwner =
-  | { readonly kind: 'POD'; readonly index: number }
-  | { readonly kind: 'NODE'; readonly index: number };
+  { readonly kind: 'POD'; readonly index: number } | { readonly kind: 'NODE'; readonly index: number };
 
 export function frontendKey(ip: string, port: number, protocol: Protocol): string {
   return `${ip}|${port}|${protocol}`;

@@ -30,17 +30,31 @@ function sourceFor(ip: string): TraceSource {
 }
 
 function traceFlow(cc: CompiledCluster, f: AffinityFlow): TraceResult {
-  return trace(cc, { source: sourceFor(f.sourceIP), destination: { ip: f.destIP, port: f.destPort, protocol: 'TCP' }, node: TEST_NODE });
+  return trace(cc, {
+    source: sourceFor(f.sourceIP),
+    destination: { ip: f.destIP, port: f.destPort, protocol: 'TCP' },
+    node: TEST_NODE,
+  });
 }
 
 /** trace() in upstream's output format. */
 function output(t: TraceResult): string {
-  if (t.verdict === 'FORWARD') return t.endpoints.map((e) => hostPort(e.ip, e.port)).sort().join(', ');
+  if (t.verdict === 'FORWARD')
+    return t.endpoints
+      .map((e) => hostPort(e.ip, e.port))
+      .sort()
+      .join(', ');
   if (t.verdict === 'REJECT' || t.verdict === 'DROP') return t.verdict;
   return t.verdict === 'NOT_INTERCEPTED' ? '' : t.verdict;
 }
 
-const sortList = (s: string) => s.split(',').map((x) => x.trim()).filter((x) => x !== '').sort().join(', ');
+const sortList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+    .sort()
+    .join(', ');
 const forwards = (out: string) => out !== 'REJECT' && out !== 'DROP' && out !== '';
 
 /** What an affinity step says: every IPv4 address it names, and the seconds. */
@@ -64,7 +78,14 @@ function expectPin(steps: readonly Step[], pinnedFor: string | null, affinity: S
 
 /** The row's cluster with every Service's affinity taken away. */
 function withoutAffinity(model: ClusterModel): ClusterModel {
-  return { ...model, services: model.services.map((s) => ({ ...s, sessionAffinity: 'None' as const, sessionAffinityTimeoutSeconds: null })) };
+  return {
+    ...model,
+    services: model.services.map((s) => ({
+      ...s,
+      sessionAffinity: 'None' as const,
+      sessionAffinityTimeoutSeconds: null,
+    })),
+  };
 }
 
 /** What must not change when affinity is added: candidates, masquerade, source-IP fate, rules but the affinity one. */
@@ -118,8 +139,11 @@ function rowTests(row: AffinityRow, mode: ProxyMode): void {
     it(`${tag} every ${reach.kinds.join('/')} path of the exec pod reaches the same pods and pins ${reach.pinnedFor}`, () => {
       const r = reachability(cc, { client: reach.client, service: row.service });
       const firstInternalIps = new Set(model.nodes.map((n) => n.internalIps[0]));
-      const results = r.results.filter((x) => (reach.kinds as readonly string[]).includes(x.via.kind)
-        && (x.via.kind !== 'NODE_PORT' || firstInternalIps.has(x.via.address)));
+      const results = r.results.filter(
+        (x) =>
+          (reach.kinds as readonly string[]).includes(x.via.kind) &&
+          (x.via.kind !== 'NODE_PORT' || firstInternalIps.has(x.via.address)),
+      );
       expect(new Set(results.map((x) => x.via.kind))).toEqual(new Set(reach.kinds));
       for (const x of results) {
         expect({ via: x.via.address, verdict: x.verdict }).toEqual({ via: x.via.address, verdict: 'REACHABLE' });

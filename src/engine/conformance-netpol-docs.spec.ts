@@ -31,7 +31,11 @@ function judge(row: DocsNetpolRow): ConnectionVerdict {
   return judgeConnection(index, peerOf(cluster, row.from), peerOf(cluster, row.to), row.port, row.protocol);
 }
 
-const describeVerdict = (v: ConnectionVerdict) => ({ allowed: v.allowed, egress: v.egress.reason, ingress: v.ingress.reason });
+const describeVerdict = (v: ConnectionVerdict) => ({
+  allowed: v.allowed,
+  egress: v.egress.reason,
+  ingress: v.ingress.reason,
+});
 
 const ran = new Set<string>();
 const ranEndToEnd = new Set<string>();
@@ -42,17 +46,26 @@ describe('NetworkPolicy documentation examples (kubernetes.io network-policies +
     expect(new Set(ids).size).toBe(ids.length);
     expect(DOCS_NETPOL_ROWS.length).toBe(76);
     for (const r of DOCS_NETPOL_ROWS) {
-      expect(r.source.url).toMatch(/^https:\/\/kubernetes\.io\/docs\/(concepts\/services-networking\/network-policies|tasks\/administer-cluster\/declare-network-policy)\/#[a-z-]+$/);
+      expect(r.source.url).toMatch(
+        /^https:\/\/kubernetes\.io\/docs\/(concepts\/services-networking\/network-policies|tasks\/administer-cluster\/declare-network-policy)\/#[a-z-]+$/,
+      );
       expect(r.case.length).toBeGreaterThan(0);
       expect(r.allowed).toBe(r.deniedBy.length === 0);
     }
     // Every example manifest of the concept page's sections is used.
     const files = new Set(DOCS_NETPOL_ROWS.map((r) => r.source.file).filter((f) => f !== null));
-    expect([...files].sort()).toEqual([
-      'network-policy-allow-all-egress.yaml', 'network-policy-allow-all-ingress.yaml', 'network-policy-default-deny-all.yaml',
-      'network-policy-default-deny-egress.yaml', 'network-policy-default-deny-ingress.yaml', 'networkpolicy-multiport-egress.yaml',
-      'networkpolicy.yaml', 'nginx-policy.yaml',
-    ].map((f) => `content/en/examples/service/networking/${f}`));
+    expect([...files].sort()).toEqual(
+      [
+        'network-policy-allow-all-egress.yaml',
+        'network-policy-allow-all-ingress.yaml',
+        'network-policy-default-deny-all.yaml',
+        'network-policy-default-deny-egress.yaml',
+        'network-policy-default-deny-ingress.yaml',
+        'networkpolicy-multiport-egress.yaml',
+        'networkpolicy.yaml',
+        'nginx-policy.yaml',
+      ].map((f) => `content/en/examples/service/networking/${f}`),
+    );
   });
 
   for (const row of DOCS_NETPOL_ROWS) {
@@ -82,7 +95,10 @@ describe('NetworkPolicy documentation examples (kubernetes.io network-policies +
         expect(row.deniedBy.length).toBeLessThanOrEqual(1);
         const client = partyPod(row.from);
         if (client === null) throw new Error(`${row.id}: end-to-end rows need a client pod`);
-        const answer = reachability(compile(row.scenario.cluster), { client: { pod: client }, service: row.service as string });
+        const answer = reachability(compile(row.scenario.cluster), {
+          client: { pod: client },
+          service: row.service as string,
+        });
         const clusterIp = answer.results.find((r) => r.via.kind === 'CLUSTER_IP') as AddressResult;
         expect(clusterIp).toBeDefined();
         const dst = row.scenario.cluster.pods.find((p) => `${p.namespace}/${p.name}` === partyPod(row.to)) as PodModel;
@@ -130,6 +146,10 @@ describe('NetworkPolicy documentation examples (kubernetes.io network-policies +
   // Runs last (tests in a file run in order): every row was judged, every end-to-end row asked.
   it('ran every row', () => {
     expect([...ran].sort()).toEqual(DOCS_NETPOL_ROWS.map((r) => r.id).sort());
-    expect([...ranEndToEnd].sort()).toEqual(DOCS_NETPOL_ROWS.filter((r) => r.service !== null).map((r) => r.id).sort());
+    expect([...ranEndToEnd].sort()).toEqual(
+      DOCS_NETPOL_ROWS.filter((r) => r.service !== null)
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 });

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type { PodModel } from './model';
 import { compilePolicies, judgeConnection } from './policy/index';
 import {
-  IGNORE_LOOPBACK, NETPOL_CASES, newPodString, newReachability, type NetpolCase, type NetpolProbe, type NetpolStep, type Reachability,
+  IGNORE_LOOPBACK,
+  NETPOL_CASES,
+  newPodString,
+  newReachability,
+  type NetpolCase,
+  type NetpolProbe,
+  type NetpolStep,
+  type Reachability,
 } from './testing/cases-netpol';
 
 /** The pods of a step by PodString. */
@@ -25,7 +32,13 @@ function observe(c: NetpolCase, step: NetpolStep, probe: NetpolProbe): Reachabil
       r.expect(from, to, probe.reachability.expected.get(from, to));
       const src = pods.get(from) as PodModel;
       const dst = pods.get(to) as PodModel;
-      const verdict = judgeConnection(index, { ip: src.ips[0], pod: src }, { ip: dst.ips[0], pod: dst }, probe.toPort, probe.protocol);
+      const verdict = judgeConnection(
+        index,
+        { ip: src.ips[0], pod: src },
+        { ip: dst.ips[0], pod: dst },
+        probe.toPort,
+        probe.protocol,
+      );
       r.observe(from, to, verdict.allowed);
     }
   }
@@ -40,7 +53,8 @@ function wrongPairs(c: NetpolCase, r: Reachability): string[] {
       if (IGNORE_LOOPBACK && from === to) continue;
       const want = r.expected.get(from, to);
       const got = r.observed.get(from, to);
-      if (want !== got) out.push(`${from} -> ${to}: expected ${want ? 'allowed' : 'blocked'}, got ${got ? 'allowed' : 'blocked'}`);
+      if (want !== got)
+        out.push(`${from} -> ${to}: expected ${want ? 'allowed' : 'blocked'}, got ${got ? 'allowed' : 'blocked'}`);
     }
   }
   return out;
@@ -66,7 +80,9 @@ describe('NetworkPolicy e2e conformance (test/e2e/network/netpol/network_policy.
           expect(ignoredObs).toBe(c.pods.length);
           if (falseObs === 0) continue;
           const where = `step ${si + 1}${step.changes.length > 0 ? ` (after ${step.changes.join('; ')})` : ''}, ${probe.protocol}/${probe.toPort}`;
-          failures.push(`${where}: ${falseObs} wrong\n  ${wrongPairs(c, r).join('\n  ')}\n  expected:\n${r.expected.prettyPrint('    ')}\n  observed:\n${r.observed.prettyPrint('    ')}`);
+          failures.push(
+            `${where}: ${falseObs} wrong\n  ${wrongPairs(c, r).join('\n  ')}\n  expected:\n${r.expected.prettyPrint('    ')}\n  observed:\n${r.observed.prettyPrint('    ')}`,
+          );
         }
       });
       expect(failures.join('\n')).toBe('');

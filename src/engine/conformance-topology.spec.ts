@@ -24,20 +24,37 @@ function clusterOf(row: TopologyRow): ClusterModel {
     s.internalTrafficPolicy = row.internalPolicyLocal ? 'Local' : 'Cluster';
   });
   const slice: EndpointSliceModel = {
-    namespace: 'ns1', name: 'svc1-1', serviceName: 'svc1', addressType: 'IPv4', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }],
+    namespace: 'ns1',
+    name: 'svc1-1',
+    serviceName: 'svc1',
+    addressType: 'IPv4',
+    ports: [{ name: 'p80', port: 80, protocol: 'TCP' }],
     endpoints: row.endpoints.map((e) => ({
-      addresses: [e.ep.split(':')[0]], nodeName: e.local ? TEST_NODE : 'other-node', ready: e.ready, serving: e.serving, terminating: e.terminating,
-      zone: null, hints: e.zoneHints.length > 0 || e.nodeHints.length > 0 ? { forZones: e.zoneHints, forNodes: e.nodeHints } : null,
+      addresses: [e.ep.split(':')[0]],
+      nodeName: e.local ? TEST_NODE : 'other-node',
+      ready: e.ready,
+      serving: e.serving,
+      terminating: e.terminating,
+      zone: null,
+      hints: e.zoneHints.length > 0 || e.nodeHints.length > 0 ? { forZones: e.zoneHints, forNodes: e.nodeHints } : null,
     })),
   };
   const base = fakeCluster({ mode: 'IPTABLES' }, [svc], [slice]);
   const labels: Record<string, string> = row.zone === null ? {} : { 'topology.kubernetes.io/zone': row.zone };
-  return { ...base, kubernetesVersion: 'v1.34.0', nodes: base.nodes.map((n) => (n.name === TEST_NODE ? { ...n, labels } : n)) };
+  return {
+    ...base,
+    kubernetesVersion: 'v1.34.0',
+    nodes: base.nodes.map((n) => (n.name === TEST_NODE ? { ...n, labels } : n)),
+  };
 }
 
 /** The endpoints trace() forwards to, as upstream writes them ("ip:port"), sorted; [] when it does not forward. */
 function candidates(model: ClusterModel, ip: string, port: number, source = TEST_EXTERNAL_CLIENT): string[] {
-  const t = trace(compile(model), { source: { external: { ip: source } }, destination: { ip, port, protocol: 'TCP' }, node: TEST_NODE });
+  const t = trace(compile(model), {
+    source: { external: { ip: source } },
+    destination: { ip, port, protocol: 'TCP' },
+    node: TEST_NODE,
+  });
   return t.verdict === 'FORWARD' ? t.endpoints.map((e) => `${e.ip}:${e.port}`).sort() : [];
 }
 
@@ -52,12 +69,17 @@ describe('topology-aware routing: kube-proxy TestCategorizeEndpoints', () => {
       // ClusterIP traffic takes the cluster set unless internalTrafficPolicy is Local (then the local one);
       // external traffic the cluster set unless externalTrafficPolicy is Local.
       // With eTP Local, a pod's NodePort packet short-circuits to the cluster set (iptables).
-      const shortCircuit = nodePort !== null && row.externalPolicyLocal ? candidates(model, TEST_NODE_IP, nodePort, POD_IP) : null;
+      const shortCircuit =
+        nodePort !== null && row.externalPolicyLocal ? candidates(model, TEST_NODE_IP, nodePort, POD_IP) : null;
       const byCluster = [
-        ...(row.internalPolicyLocal ? [] : [clusterIp]), ...(external !== null && !row.externalPolicyLocal ? [external] : []),
+        ...(row.internalPolicyLocal ? [] : [clusterIp]),
+        ...(external !== null && !row.externalPolicyLocal ? [external] : []),
         ...(shortCircuit === null ? [] : [shortCircuit]),
       ];
-      const byLocal = [...(row.internalPolicyLocal ? [clusterIp] : []), ...(external !== null && row.externalPolicyLocal ? [external] : [])];
+      const byLocal = [
+        ...(row.internalPolicyLocal ? [clusterIp] : []),
+        ...(external !== null && row.externalPolicyLocal ? [external] : []),
+      ];
       // Upstream's nil cluster set: no traffic of this Service uses it (a pod's NodePort packet
       // short-circuits only where there are cluster endpoints to go to).
       if (row.clusterEndpoints === null) expect(byCluster.filter((got) => got !== shortCircuit)).toEqual([]);

@@ -1,5 +1,14 @@
 // Endpoints of a Service port, and their categorisation for traffic policies.
-import type { CompiledEndpoint, CompiledNode, CompiledPod, EndpointCategories, KeyLookup, ListLookup, LocalChoice, TopologyPolicy } from './compiled';
+import type {
+  CompiledEndpoint,
+  CompiledNode,
+  CompiledPod,
+  EndpointCategories,
+  KeyLookup,
+  ListLookup,
+  LocalChoice,
+  TopologyPolicy,
+} from './compiled';
 import { canonicalIp, type IpFamily } from './ip';
 import type { EndpointSliceModel, PodModel, ServiceModel, ServicePortModel } from './model';
 import { anyHinted, inferredHints, Topology } from './topology';
@@ -95,8 +104,13 @@ function sameName(a: string | null | undefined, b: string | null | undefined): b
   return (a ?? '') === (b ?? '');
 }
 
-function fromSlices(src: EndpointSources, svc: ServiceModel, sp: ServicePortModel, family: IpFamily,
-  slices: readonly EndpointSliceModel[]): CompiledEndpoint[] {
+function fromSlices(
+  src: EndpointSources,
+  svc: ServiceModel,
+  sp: ServicePortModel,
+  family: IpFamily,
+  slices: readonly EndpointSliceModel[],
+): CompiledEndpoint[] {
   const out: CompiledEndpoint[] = [];
   const seen = new Set<string>();
   const addressType = family === 4 ? 'IPv4' : 'IPv6';
@@ -113,18 +127,29 @@ function fromSlices(src: EndpointSources, svc: ServiceModel, sp: ServicePortMode
       const forZones = ep.hints?.forZones ?? [];
       const forNodes = ep.hints?.forNodes ?? [];
       out.push({
-        ip, port: slicePort.port, nodeName: ep.nodeName,
-        nodeIndex: ep.nodeName === null ? -1 : src.nodeByName.get(ep.nodeName) ?? -1,
+        ip,
+        port: slicePort.port,
+        nodeName: ep.nodeName,
+        nodeIndex: ep.nodeName === null ? -1 : (src.nodeByName.get(ep.nodeName) ?? -1),
         podKey,
-        ready: ep.ready ?? true, serving: ep.serving ?? true, terminating: ep.terminating ?? false,
-        zone: ep.zone ?? null, zoneHints: forZones.length > 0 ? forZones : null, nodeHints: forNodes.length > 0 ? forNodes : null, hintsInferred: false,
+        ready: ep.ready ?? true,
+        serving: ep.serving ?? true,
+        terminating: ep.terminating ?? false,
+        zone: ep.zone ?? null,
+        zoneHints: forZones.length > 0 ? forZones : null,
+        nodeHints: forNodes.length > 0 ? forNodes : null,
+        hintsInferred: false,
       });
     }
   }
   return out;
 }
 
-function matchSelector(src: EndpointSources, namespace: string, selector: Readonly<Record<string, string>>): readonly number[] {
+function matchSelector(
+  src: EndpointSources,
+  namespace: string,
+  selector: Readonly<Record<string, string>>,
+): readonly number[] {
   const keys = Object.keys(selector);
   let smallest: readonly number[] | undefined;
   for (const k of keys) {
@@ -149,8 +174,13 @@ function addressOfFamily(ips: readonly string[], family: IpFamily): string | und
   return undefined;
 }
 
-function fromSelector(src: EndpointSources, svc: ServiceModel, sp: ServicePortModel, family: IpFamily,
-  selector: Readonly<Record<string, string>>): CompiledEndpoint[] {
+function fromSelector(
+  src: EndpointSources,
+  svc: ServiceModel,
+  sp: ServicePortModel,
+  family: IpFamily,
+  selector: Readonly<Record<string, string>>,
+): CompiledEndpoint[] {
   const out: CompiledEndpoint[] = [];
   for (const i of matchSelector(src, svc.namespace, selector)) {
     const pod = src.pods[i];
@@ -166,17 +196,31 @@ function fromSelector(src: EndpointSources, svc: ServiceModel, sp: ServicePortMo
     // The controller hints ready endpoints only (trafficdist.go).
     const hints = ready ? inferredHints(src.kubernetesVersion, svc, zone, pod.nodeName) : null;
     out.push({
-      ip, port, nodeName: pod.nodeName, nodeIndex: compiled.nodeIndex, podKey: compiled.key,
-      ready, serving: svc.publishNotReadyAddresses || serving, terminating: pod.terminating,
-      zone, zoneHints: hints === null || hints.zones.length === 0 ? null : hints.zones,
-      nodeHints: hints === null || hints.nodes.length === 0 ? null : hints.nodes, hintsInferred: hints !== null,
+      ip,
+      port,
+      nodeName: pod.nodeName,
+      nodeIndex: compiled.nodeIndex,
+      podKey: compiled.key,
+      ready,
+      serving: svc.publishNotReadyAddresses || serving,
+      terminating: pod.terminating,
+      zone,
+      zoneHints: hints === null || hints.zones.length === 0 ? null : hints.zones,
+      nodeHints: hints === null || hints.nodes.length === 0 ? null : hints.nodes,
+      hintsInferred: hints !== null,
     });
   }
   return out;
 }
 
 /** Endpoints of one Service port and family: from EndpointSlices when the Service has any, else from its selector. */
-export function deriveEndpoints(src: EndpointSources, svc: ServiceModel, serviceKey: string, sp: ServicePortModel, family: IpFamily): CompiledEndpoint[] {
+export function deriveEndpoints(
+  src: EndpointSources,
+  svc: ServiceModel,
+  serviceKey: string,
+  sp: ServicePortModel,
+  family: IpFamily,
+): CompiledEndpoint[] {
   const slices = src.slicesByService.get(serviceKey);
   if (slices !== undefined && slices.length > 0) return fromSlices(src, svc, sp, family, slices);
   const selector = svc.selector;
@@ -244,7 +288,10 @@ class LazyLocalChoices implements ReadonlyMap<number, LocalChoice> {
   has(node: number): boolean {
     return this.#map().has(node);
   }
-  forEach(callback: (value: LocalChoice, key: number, map: ReadonlyMap<number, LocalChoice>) => void, thisArg?: unknown): void {
+  forEach(
+    callback: (value: LocalChoice, key: number, map: ReadonlyMap<number, LocalChoice>) => void,
+    thisArg?: unknown,
+  ): void {
     this.#map().forEach((value, key) => callback.call(thisArg, value, key, this));
   }
   entries(): MapIterator<[number, LocalChoice]> {
@@ -271,7 +318,10 @@ class LazyLocalChoices implements ReadonlyMap<number, LocalChoice> {
  *  - topology: when ready endpoints carry hints this kube-proxy reads (`policy`), which of the
  *    cluster endpoints each node uses (topology.ts); the local choices ignore hints.
  */
-export function categorizeEndpoints(endpoints: readonly CompiledEndpoint[], policy: TopologyPolicy | null): EndpointCategories {
+export function categorizeEndpoints(
+  endpoints: readonly CompiledEndpoint[],
+  policy: TopologyPolicy | null,
+): EndpointCategories {
   let readyCount = 0;
   for (const ep of endpoints) if (isReady(ep)) readyCount++;
   // All ready (the common case): the cluster set is the endpoint list itself, not a copy.

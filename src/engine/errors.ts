@@ -11,7 +11,10 @@ export type EngineErrorCode =
   | 'PROCESSING_NODE_REQUIRED';
 
 export class EngineInputError extends Error {
-  constructor(readonly code: EngineErrorCode, message: string) {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'EngineInputError';
   }

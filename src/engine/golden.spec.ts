@@ -13,11 +13,15 @@ describe('golden record: every answer of the recorded clusters is unchanged', ()
     expect(Object.keys(record).sort()).toEqual(VARIANTS.map((v) => v.name).sort());
   });
   for (const v of VARIANTS) {
-    it(v.name, () => {
-      const got = variantAnswers(v);
-      const m = mismatches(got, record[v.name]);
-      expect(m.shown, `${m.count} answers differ from the record`).toEqual([]);
-      expect(got.reach.length + got.trace.length).toBe(v.reaches + v.traces + 3);
-    }, 180_000);
+    it(
+      v.name,
+      () => {
+        const got = variantAnswers(v);
+        const m = mismatches(got, record[v.name]);
+        expect(m.shown, `${m.count} answers differ from the record`).toEqual([]);
+        expect(got.reach.length + got.trace.length).toBe(v.reaches + v.traces + 3);
+      },
+      180_000,
+    );
   }
 });

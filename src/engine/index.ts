@@ -15,7 +15,12 @@ export { RULES } from './rules';
 export { EngineInputError, type EngineErrorCode } from './errors';
 export { profileFor } from './profiles/select';
 // CCE write-time constraints and annotation normalisation (called by the API layer before storing a Service).
-export { checkCceServiceConstraints, selectedPods, type CceConstraintViolation, type CceClusterFacts } from './profiles/cce/constraints';
+export {
+  checkCceServiceConstraints,
+  selectedPods,
+  type CceConstraintViolation,
+  type CceClusterFacts,
+} from './profiles/cce/constraints';
 export { normaliseCceAnnotations, servicesSharingLoadBalancer } from './profiles/cce/annotations';
 // The answers as sent: grouped, summarised, each rule once (docs/answers.md).
 export { reachabilityAnswer, type ReachabilityAnswer, type Detail } from './answer/compact';

@@ -22,7 +22,9 @@ function parseV4Value(s: string): number | null {
       if (++digits > 3 || part > 255) return null;
     } else if (c === 46 && digits > 0 && dots < 3) {
       value = value * 256 + part;
-      part = 0; digits = 0; dots++;
+      part = 0;
+      digits = 0;
+      dots++;
     } else {
       return null;
     }
@@ -68,11 +70,17 @@ function parseV6Groups(s: string): number[] | null {
 function v6Text(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));
@@ -112,7 +120,9 @@ function isCanonicalV4(s: string): boolean {
       part = part * 10 + (c - 48);
       if (++digits > 3 || part > 255) return false;
     } else if (c === 46 && digits > 0 && dots < 3) {
-      part = 0; digits = 0; dots++;
+      part = 0;
+      digits = 0;
+      dots++;
     } else {
       return false;
     }
@@ -163,14 +173,20 @@ export function parseCidr(input: string): Cidr | null {
     // uint32 shifts (shift is 0..31 whenever bits > 0); bits === 0 matches everything.
     const base = bits === 0 ? 0 : ip.value >>> shift;
     return {
-      family: 4, bits, text: `${v4Text(base * 2 ** shift)}/${bits}`, prefix: base,
+      family: 4,
+      bits,
+      text: `${v4Text(base * 2 ** shift)}/${bits}`,
+      prefix: base,
       contains: (other) => other.family === 4 && (bits === 0 || other.value >>> shift === base),
     };
   }
   const shift = BigInt(128 - bits);
   const base = ip.value >> shift;
   return {
-    family: 6, bits, text: `${ip.text}/${bits}`, prefix: base,
+    family: 6,
+    bits,
+    text: `${ip.text}/${bits}`,
+    prefix: base,
     contains: (other) => other.family === 6 && other.value >> shift === base,
   };
 }
@@ -289,8 +305,15 @@ export class CidrSet {
 }
 
 const PRIVATE_RANGES = new CidrSet([
-  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
-  'fc00::/7', 'fe80::/10', '::1/128',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+  '::1/128',
 ]);
 
 /** Private (RFC 1918, CGNAT, ULA, link-local, loopback) vs public address space. */

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { compile } from './compile';
 import type { ProxyMode } from './model';
 import {
-  fakeCluster, makeService, makeSlice, port, TEST_EXTERNAL_CLIENT, TEST_NODE, TEST_NODE_IP, TEST_NODE_IP_ALT, endpoint,
+  fakeCluster,
+  makeService,
+  makeSlice,
+  port,
+  TEST_EXTERNAL_CLIENT,
+  TEST_NODE,
+  TEST_NODE_IP,
+  TEST_NODE_IP_ALT,
+  endpoint,
 } from './testing/upstream';
 import { trace } from './trace';
 
@@ -19,11 +27,15 @@ const slice = makeSlice('ns1', 'svc1', 1, 'IPv4', [endpoint('10.180.0.1', TEST_N
 
 function nodePortAt(mode: ProxyMode, ip: string) {
   const model = { ...fakeCluster({ mode, nodePortAddresses: [] }, [nodePortService], [slice]) };
-  return trace(compile(model), { source: { external: { ip: TEST_EXTERNAL_CLIENT } }, destination: { ip, port: 3001, protocol: 'TCP' }, node: TEST_NODE });
+  return trace(compile(model), {
+    source: { external: { ip: TEST_EXTERNAL_CLIENT } },
+    destination: { ip, port: 3001, protocol: 'TCP' },
+    node: TEST_NODE,
+  });
 }
 
 describe('nodePortAddresses left empty', () => {
-  it('nftables answers NodePorts on the node\'s primary IP only', () => {
+  it("nftables answers NodePorts on the node's primary IP only", () => {
     expect(nodePortAt('NFTABLES', TEST_NODE_IP).verdict).toBe('FORWARD');
     const secondary = nodePortAt('NFTABLES', TEST_NODE_IP_ALT);
     expect(secondary.verdict).toBe('NOT_INTERCEPTED');
@@ -31,7 +43,8 @@ describe('nodePortAddresses left empty', () => {
   });
 
   it('iptables and IPVS answer them on every node address', () => {
-    for (const mode of ['IPTABLES', 'IPVS'] as const) expect(nodePortAt(mode, TEST_NODE_IP_ALT).verdict, mode).toBe('FORWARD');
+    for (const mode of ['IPTABLES', 'IPVS'] as const)
+      expect(nodePortAt(mode, TEST_NODE_IP_ALT).verdict, mode).toBe('FORWARD');
   });
 });
 
@@ -40,7 +53,10 @@ describe('loadBalancerSourceRanges per IP family', () => {
     s.type = 'LoadBalancer';
     s.clusterIps = ['172.30.0.42', 'fd00:10:96::42'];
     s.ports = [port('p80', 80, { nodePort: 3002 })];
-    s.loadBalancerIngress = [{ ip: '1.2.3.4', ipMode: 'VIP' }, { ip: '2001:db8:9::4', ipMode: 'VIP' }];
+    s.loadBalancerIngress = [
+      { ip: '1.2.3.4', ipMode: 'VIP' },
+      { ip: '2001:db8:9::4', ipMode: 'VIP' },
+    ];
     s.loadBalancerSourceRanges = ['203.0.113.0/25'];
   });
   const slices = [
@@ -48,7 +64,12 @@ describe('loadBalancerSourceRanges per IP family', () => {
     makeSlice('ns1', 'lb', 2, 'IPv6', [endpoint('fd00:10::2', TEST_NODE)], [{ name: 'p80', port: 80 }]),
   ];
   const cc = compile(fakeCluster({ mode: 'IPTABLES' }, [dual], slices));
-  const to = (src: string, dst: string) => trace(cc, { source: { external: { ip: src } }, destination: { ip: dst, port: 80, protocol: 'TCP' }, node: TEST_NODE });
+  const to = (src: string, dst: string) =>
+    trace(cc, {
+      source: { external: { ip: src } },
+      destination: { ip: dst, port: 80, protocol: 'TCP' },
+      node: TEST_NODE,
+    });
 
   it('an IPv4 client outside the IPv4 ranges is dropped at the IPv4 load-balancer IP', () => {
     expect(to('203.0.113.200', '1.2.3.4').verdict).toBe('DROP');
@@ -62,7 +83,7 @@ describe('loadBalancerSourceRanges per IP family', () => {
   });
 });
 
-describe('the ClusterCIDR detector per IP family, from kube-proxy\'s own clusterCIDR', () => {
+describe("the ClusterCIDR detector per IP family, from kube-proxy's own clusterCIDR", () => {
   const svc = makeService('ns1', 'dual', (s) => {
     s.clusterIps = ['172.30.0.43', 'fd00:10:96::43'];
     s.ports = [port('p80', 80)];
@@ -74,7 +95,11 @@ describe('the ClusterCIDR detector per IP family, from kube-proxy\'s own cluster
   const base = fakeCluster({ mode: 'IPTABLES' }, [svc], slices);
   const clusterIpFrom = (clusterCidrs: readonly string[] | undefined, src: string, dst: string) => {
     const cc = compile({ ...base, kubeProxy: { ...base.kubeProxy, clusterCidrs } });
-    return trace(cc, { source: { external: { ip: src } }, destination: { ip: dst, port: 80, protocol: 'TCP' }, node: TEST_NODE });
+    return trace(cc, {
+      source: { external: { ip: src } },
+      destination: { ip: dst, port: 80, protocol: 'TCP' },
+      node: TEST_NODE,
+    });
   };
   // The DNAT step's rule: whether and why the source is masqueraded.
   const masqRule = (t: ReturnType<typeof trace>) => t.steps.find((s) => s.before !== undefined)?.rule;

@@ -22,18 +22,32 @@ function lbService(edit: (s: ServiceDraft) => void = () => undefined): ServiceMo
 }
 
 function cluster(svc: ServiceModel, version = '1.31', ready = true): ClusterModel {
-  const slice = makeSlice('ns1', 'lb', 1, 'IPv4', [{ ...endpoint('10.180.0.5', TEST_NODE), ready }], [{ name: 'p80', port: 80 }]);
+  const slice = makeSlice(
+    'ns1',
+    'lb',
+    1,
+    'IPv4',
+    [{ ...endpoint('10.180.0.5', TEST_NODE), ready }],
+    [{ name: 'p80', port: 80 }],
+  );
   return { ...fakeCluster({ mode: 'IPTABLES' }, [svc], [slice]), kubernetesVersion: version };
 }
 
-function lbResults(model: ClusterModel, client: ReachabilityClient = { external: { network: 'PUBLIC', ip: PUBLIC_CLIENT } }): AddressResult[] {
-  return reachability(compile(model), { client, service: 'ns1/lb' }).results.filter((r) => r.via.kind === 'LOAD_BALANCER');
+function lbResults(
+  model: ClusterModel,
+  client: ReachabilityClient = { external: { network: 'PUBLIC', ip: PUBLIC_CLIENT } },
+): AddressResult[] {
+  return reachability(compile(model), { client, service: 'ns1/lb' }).results.filter(
+    (r) => r.via.kind === 'LOAD_BALANCER',
+  );
 }
 
 const rulesOf = (r: AddressResult) => r.path.map((s) => s.rule);
 
 describe('ipMode Proxy follows the LoadBalancerIPMode feature gate (as of v1.30)', () => {
-  const proxy = lbService((s) => { s.loadBalancerIngress = [{ ip: '1.2.3.50', ipMode: 'Proxy' }]; });
+  const proxy = lbService((s) => {
+    s.loadBalancerIngress = [{ ip: '1.2.3.50', ipMode: 'Proxy' }];
+  });
 
   it('v1.30 honours it: the load balancer opens its own connection to the NodePort', () => {
     const [r] = lbResults(cluster(proxy, 'v1.30.2'));
@@ -60,12 +74,13 @@ describe('ipMode Proxy follows the LoadBalancerIPMode feature gate (as of v1.30)
 });
 
 describe('a load balancer known only by hostname', () => {
-  const named = (etp: 'Cluster' | 'Local') => lbService((s) => {
-    s.loadBalancerIngress = [];
-    s.loadBalancerHostnames = ['a1b2.elb.us-east-1.amazonaws.com'];
-    s.externalTrafficPolicy = etp;
-    if (etp === 'Local') s.healthCheckNodePort = 32050;
-  });
+  const named = (etp: 'Cluster' | 'Local') =>
+    lbService((s) => {
+      s.loadBalancerIngress = [];
+      s.loadBalancerHostnames = ['a1b2.elb.us-east-1.amazonaws.com'];
+      s.externalTrafficPolicy = etp;
+      if (etp === 'Local') s.healthCheckNodePort = 32050;
+    });
 
   it('gets an answer row: delivered to the NodePort; with eTP Cluster the backend sees a node', () => {
     const rows = lbResults(cluster(named('Cluster')));
@@ -91,10 +106,11 @@ describe('a load balancer known only by hostname', () => {
 });
 
 describe('where the load balancer delivers', () => {
-  const noNodePort = (edit: (s: ServiceDraft) => void = () => undefined) => lbService((s) => {
-    s.ports = [port('p80', 80, { nodePort: null })];
-    edit(s);
-  });
+  const noNodePort = (edit: (s: ServiceDraft) => void = () => undefined) =>
+    lbService((s) => {
+      s.ports = [port('p80', 80, { nodePort: null })];
+      edit(s);
+    });
 
   it('without a NodePort and without a stated target, the target is a missing fact from outside', () => {
     const [r] = lbResults(cluster(noNodePort()));
@@ -103,8 +119,11 @@ describe('where the load balancer delivers', () => {
     expect(lbResults(cluster(noNodePort()), { node: TEST_NODE })[0].verdict).toBe('REACHABLE');
   });
 
-  it('pods as targets (the AWS controller\'s target type ip): straight to the ready pods, no node on the path', () => {
-    const svc = noNodePort((s) => { s.annotations = { 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' }; s.externalTrafficPolicy = 'Local'; });
+  it("pods as targets (the AWS controller's target type ip): straight to the ready pods, no node on the path", () => {
+    const svc = noNodePort((s) => {
+      s.annotations = { 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' };
+      s.externalTrafficPolicy = 'Local';
+    });
     const [r] = lbResults(cluster(svc));
     expect(r.verdict).toBe('REACHABLE');
     expect(r.rule).toBe('K8S-LB-POD-TARGETS');
@@ -115,13 +134,24 @@ describe('where the load balancer delivers', () => {
   });
 
   it('pods as targets with no ready pod: unreachable', () => {
-    const [r] = lbResults(cluster(noNodePort((s) => { s.loadBalancerTarget = 'PODS'; }), '1.31', false));
+    const [r] = lbResults(
+      cluster(
+        noNodePort((s) => {
+          s.loadBalancerTarget = 'PODS';
+        }),
+        '1.31',
+        false,
+      ),
+    );
     expect(r.verdict).toBe('UNREACHABLE');
     expect(r.endpoints).toEqual([]);
   });
 
-  it('the Service\'s own loadBalancerTarget wins over the annotation, and NODES without a NodePort is answered as nodes with the VIP kept', () => {
-    const svc = noNodePort((s) => { s.loadBalancerTarget = 'NODES'; s.annotations = { 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' }; });
+  it("the Service's own loadBalancerTarget wins over the annotation, and NODES without a NodePort is answered as nodes with the VIP kept", () => {
+    const svc = noNodePort((s) => {
+      s.loadBalancerTarget = 'NODES';
+      s.annotations = { 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' };
+    });
     const [r] = lbResults(cluster(svc));
     expect(r.verdict).toBe('REACHABLE');
     expect(r.deliveries).not.toBeNull();
@@ -129,11 +159,12 @@ describe('where the load balancer delivers', () => {
   });
 });
 
-describe('the cloud source-range annotation is the load balancer\'s, not kube-proxy\'s', () => {
-  const annotated = (edit: (s: ServiceDraft) => void = () => undefined) => lbService((s) => {
-    s.annotations = { 'service.beta.kubernetes.io/load-balancer-source-ranges': '198.51.100.0/24, 192.0.2.0/24' };
-    edit(s);
-  });
+describe("the cloud source-range annotation is the load balancer's, not kube-proxy's", () => {
+  const annotated = (edit: (s: ServiceDraft) => void = () => undefined) =>
+    lbService((s) => {
+      s.annotations = { 'service.beta.kubernetes.io/load-balancer-source-ranges': '198.51.100.0/24, 192.0.2.0/24' };
+      edit(s);
+    });
 
   it('a client inside it is delivered, with a step naming the allowlist', () => {
     const [r] = lbResults(cluster(annotated()));
@@ -148,9 +179,16 @@ describe('the cloud source-range annotation is the load balancer\'s, not kube-pr
     expect(unknownIp.missingFact).toBe('CLOUD_SOURCE_RANGES');
   });
 
-  it('kube-proxy does not read it: a node\'s trace of the same packet forwards, and spec ranges, when set, replace it', () => {
+  it("kube-proxy does not read it: a node's trace of the same packet forwards, and spec ranges, when set, replace it", () => {
     const outside = { external: { network: 'PUBLIC' as const, ip: '203.0.113.99' } };
-    const [r] = lbResults(cluster(annotated((s) => { s.loadBalancerSourceRanges = ['203.0.113.0/24']; })), outside);
+    const [r] = lbResults(
+      cluster(
+        annotated((s) => {
+          s.loadBalancerSourceRanges = ['203.0.113.0/24'];
+        }),
+      ),
+      outside,
+    );
     expect(r.verdict).toBe('REACHABLE');
     expect(rulesOf(r)).not.toContain('K8S-LB-CLOUD-SOURCE-RANGES');
   });

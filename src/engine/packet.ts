@@ -57,12 +57,16 @@ function pickFamily(ips: readonly string[], family: IpFamily, who: string): stri
   throw new EngineInputError('NO_SOURCE_ADDRESS', `${who} has no IPv${family} address`);
 }
 
-interface SourceInfo { readonly ip: ParsedIp; readonly node: number }
+interface SourceInfo {
+  readonly ip: ParsedIp;
+  readonly node: number;
+}
 
 function resolveSource(cc: CompiledCluster, source: TraceSource, family: IpFamily): SourceInfo {
   if ('pod' in source) {
     const i = cc.podByKey.get(source.pod);
-    if (i === undefined) throw new EngineInputError('UNKNOWN_POD', `pod ${source.pod} is not in cluster ${cc.model.name}`);
+    if (i === undefined)
+      throw new EngineInputError('UNKNOWN_POD', `pod ${source.pod} is not in cluster ${cc.model.name}`);
     const pod = cc.pods.get(i);
     return { ip: mustParse(pickFamily(pod.ips, family, `pod ${pod.key}`), 'pod IP'), node: pod.nodeIndex };
   }
@@ -80,7 +84,10 @@ function defaultNode(cc: CompiledCluster, src: SourceInfo, source: TraceSource, 
   const owner = cc.ipOwner.get(dst.text);
   if (owner?.kind === 'NODE') return owner.index;
   if (owner?.kind === 'POD' && cc.pods.get(owner.index).nodeIndex >= 0) return cc.pods.get(owner.index).nodeIndex;
-  throw new EngineInputError('PROCESSING_NODE_REQUIRED', `say which node processes traffic to ${dst.text} (e.g. the node the load balancer delivers to)`);
+  throw new EngineInputError(
+    'PROCESSING_NODE_REQUIRED',
+    `say which node processes traffic to ${dst.text} (e.g. the node the load balancer delivers to)`,
+  );
 }
 
 /** Resolve names and addresses; a node EIP is translated to the node's primary IP first. */
@@ -91,14 +98,27 @@ export function resolvePacket(cc: CompiledCluster, req: TraceRequest, override?:
   if (eipNode !== undefined) {
     const primary = cc.nodes[eipNode].primaryIp[dst.family];
     if (primary !== null) {
-      preSteps.push({ at: 'cloud/eip', rule: 'K8S-EIP-NAT', description: `EIP ${dst.text} is NATed to ${cc.nodes[eipNode].name}'s ${primary}`,
-        before: { source: '*', destination: dst.text }, after: { source: '*', destination: primary } });
+      preSteps.push({
+        at: 'cloud/eip',
+        rule: 'K8S-EIP-NAT',
+        description: `EIP ${dst.text} is NATed to ${cc.nodes[eipNode].name}'s ${primary}`,
+        before: { source: '*', destination: dst.text },
+        after: { source: '*', destination: primary },
+      });
       dst = mustParse(primary, 'node IP');
     }
   }
   const src = resolveSource(cc, req.source, dst.family);
-  const n = req.node !== undefined ? nodeIndex(cc, req.node) : eipNode ?? defaultNode(cc, src, req.source, dst);
-  const ctx: PacketContext = { cc, node: cc.nodes[n], src: src.ip, dst, port: req.destination.port, protocol: req.destination.protocol, override };
+  const n = req.node !== undefined ? nodeIndex(cc, req.node) : (eipNode ?? defaultNode(cc, src, req.source, dst));
+  const ctx: PacketContext = {
+    cc,
+    node: cc.nodes[n],
+    src: src.ip,
+    dst,
+    port: req.destination.port,
+    protocol: req.destination.protocol,
+    override,
+  };
   return { ctx, clientNode: src.node, preSteps, addressed: req.destination.ip };
 }
 
@@ -119,17 +139,43 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * so, so they cannot disagree. One per packet, re-pointed at each endpoint (endpoint,
  * masquerade): data planes read it synchronously.
  */
-export function connectionContext(ctx: PacketContext, decision: Decision, clientNode: number): Mutable<ConnectionContext> {
-  return { cc: ctx.cc, processingNode: ctx.node.index, clientNode, endpoint: decision.endpoints[0], masquerade: false, packet: ctx, decision };
+export function connectionContext(
+  ctx: PacketContext,
+  decision: Decision,
+  clientNode: number,
+): Mutable<ConnectionContext> {
+  return {
+    cc: ctx.cc,
+    processingNode: ctx.node.index,
+    clientNode,
+    endpoint: decision.endpoints[0],
+    masquerade: false,
+    packet: ctx,
+    decision,
+  };
 }
 
 /** One candidate's outcome, as trace and reachability both report it (one object shape for all). */
 export function endpointOutcome(ep: CompiledEndpoint, masquerade: boolean, c: PolicedOutcome): EndpointOutcome {
-  return { ip: ep.ip, port: ep.port, pod: ep.podKey, node: ep.nodeName, masquerade, outcome: c.connects ? 'CONNECTS' : 'FAILS', rule: c.rule, policy: c.policy };
+  return {
+    ip: ep.ip,
+    port: ep.port,
+    pod: ep.podKey,
+    node: ep.nodeName,
+    masquerade,
+    outcome: c.connects ? 'CONNECTS' : 'FAILS',
+    rule: c.rule,
+    policy: c.policy,
+  };
 }
 
 /** Every candidate's outcome: whether its connection completes, asked of the data plane per endpoint. */
-function connectionOutcomes(dp: DataPlane, ctx: PacketContext, decision: Decision, clientNode: number): EndpointOutcome[] {
+function connectionOutcomes(
+  dp: DataPlane,
+  ctx: PacketContext,
+  decision: Decision,
+  clientNode: number,
+): EndpointOutcome[] {
   const eps = decision.endpoints;
   if (eps.length === 0) return [];
   const q = connectionContext(ctx, decision, clientNode);
@@ -172,9 +218,10 @@ export class FailureSummary {
     if (this.#description === null) {
       const shown = this.#first.map((e) => e.ip).join(', ');
       const more = this.#count > 5 ? ` and ${this.#count - 5} more` : '';
-      this.#description = this.rule === 'K8S-ASYMMETRIC-RETURN'
-        ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
-        : `connections to ${shown}${more} fail${failureWhy(this.rule)}`;
+      this.#description =
+        this.rule === 'K8S-ASYMMETRIC-RETURN'
+          ? `replies from ${shown}${more} do not pass back through this node: those connections fail`
+          : `connections to ${shown}${more} fail${failureWhy(this.rule)}`;
     }
     return this.#description;
   }
@@ -191,7 +238,11 @@ export function failureOf(list: OutcomeList): FailureSummary | null {
  * or all are; otherwise (a Service that does not masquerade) only the hairpins are, and only
  * they are looked at.
  */
-export function completesMasqueraded(list: OutcomeList, candidates: readonly CompiledEndpoint[], src: ParsedIp): boolean {
+export function completesMasqueraded(
+  list: OutcomeList,
+  candidates: readonly CompiledEndpoint[],
+  src: ParsedIp,
+): boolean {
   if (list.connects === 0 || list.masqueraded === 0) return false;
   if (list.masqueraded === list.length) return true;
   const at = hairpins(candidates, src);
@@ -218,10 +269,16 @@ const NO_CONNECTION: SourceIp = { preserved: null, seenAs: null, seenAsKind: nul
  * forwarded (NOT_DELIVERED) or no connection completes (NO_CONNECTION); else kept unless a
  * connection that completes is masqueraded (`masqueraded`; a hairpin that fails loses nothing).
  */
-export function sourceIpFate(decision: Decision, ctx: Pick<PacketContext, 'src' | 'node' | 'dst'>, completes: boolean, masqueraded: boolean): SourceIp {
+export function sourceIpFate(
+  decision: Decision,
+  ctx: Pick<PacketContext, 'src' | 'node' | 'dst'>,
+  completes: boolean,
+  masqueraded: boolean,
+): SourceIp {
   if (decision.verdict !== 'FORWARD') return NOT_DELIVERED;
   if (!completes) return NO_CONNECTION;
-  if (!masqueraded) return { preserved: true, seenAs: ctx.src.text, seenAsKind: 'CLIENT', reason: decision.masqueradeReason };
+  if (!masqueraded)
+    return { preserved: true, seenAs: ctx.src.text, seenAsKind: 'CLIENT', reason: decision.masqueradeReason };
   const reason = decision.masquerade ? decision.masqueradeReason : 'HAIRPIN_MASQUERADE';
   return { preserved: false, seenAs: masqueradeAddress(ctx.node, ctx.dst.family), seenAsKind: 'NODE', reason };
 }
@@ -253,16 +310,35 @@ export function candidateTargets(candidates: readonly CompiledEndpoint[]): strin
 }
 
 /** Steps for a decision taken at ctx.node; `targets` is endpointTargets(endpoints), precomputed by callers that reuse it. */
-export function decisionSteps(decision: Decision, ctx: PacketContext, endpoints: readonly TraceEndpoint[], targets = endpointTargets(endpoints)): Step[] {
+export function decisionSteps(
+  decision: Decision,
+  ctx: PacketContext,
+  endpoints: readonly TraceEndpoint[],
+  targets = endpointTargets(endpoints),
+): Step[] {
   const at = ctx.node.at;
   const steps: Step[] = decision.acts.map((a) => ({ at, rule: a.rule, description: a.note }));
   if (decision.verdict !== 'FORWARD' || decision.masqueradeRule === null) return steps;
   const before = { source: ctx.src.text, destination: hostPort(ctx.dst.text, ctx.port) };
   const masqAddr = masqueradeAddress(ctx.node, ctx.dst.family);
-  steps.push({ at, rule: decision.masqueradeRule, description: decision.masquerade ? `DNAT to one of ${targets}; source masqueraded to ${masqAddr}` : `DNAT to one of ${targets}; source kept`,
-    before, after: { source: decision.masquerade ? masqAddr : ctx.src.text, destination: targets } });
+  steps.push({
+    at,
+    rule: decision.masqueradeRule,
+    description: decision.masquerade
+      ? `DNAT to one of ${targets}; source masqueraded to ${masqAddr}`
+      : `DNAT to one of ${targets}; source kept`,
+    before,
+    after: { source: decision.masquerade ? masqAddr : ctx.src.text, destination: targets },
+  });
   for (const e of endpoints) {
-    if (e.ip === ctx.src.text) steps.push({ at, rule: 'K8S-HAIRPIN-MASQUERADE', description: `${e.ip} reaches itself: masqueraded to ${masqAddr}`, before, after: { source: masqAddr, destination: hostPort(e.ip, e.port) } });
+    if (e.ip === ctx.src.text)
+      steps.push({
+        at,
+        rule: 'K8S-HAIRPIN-MASQUERADE',
+        description: `${e.ip} reaches itself: masqueraded to ${masqAddr}`,
+        before,
+        after: { source: masqAddr, destination: hostPort(e.ip, e.port) },
+      });
   }
   return steps;
 }
@@ -319,7 +395,13 @@ export function uniqueRules(steps: readonly Step[], notes: readonly RuleId[]): R
  * The steps of a forwarded packet's decision at ctx.node, then the step naming why some
  * connections fail (`failure`), if any: what trace and reachability's last hop both render.
  */
-export function connectionSteps(decision: Decision, ctx: PacketContext, endpoints: readonly TraceEndpoint[], targets: string, failure: FailureSummary | null): Step[] {
+export function connectionSteps(
+  decision: Decision,
+  ctx: PacketContext,
+  endpoints: readonly TraceEndpoint[],
+  targets: string,
+  failure: FailureSummary | null,
+): Step[] {
   const steps = decisionSteps(decision, ctx, endpoints, targets);
   if (ctx.cc.policies !== null) steps.push(...policySteps(endpoints, ctx.cc.policyEnforcement, ctx.node.at));
   if (failure !== null) steps.push({ at: ctx.node.at, rule: failure.rule, description: failure.description });
@@ -327,18 +409,36 @@ export function connectionSteps(decision: Decision, ctx: PacketContext, endpoint
 }
 
 /** The trace answer for a resolved packet and the decision `dp` took; `notes`: the profile's rules added to every answer. */
-export function renderTrace(resolved: ResolvedPacket, decision: Decision, dp: DataPlane, notes: readonly RuleId[]): TraceResult {
+export function renderTrace(
+  resolved: ResolvedPacket,
+  decision: Decision,
+  dp: DataPlane,
+  notes: readonly RuleId[],
+): TraceResult {
   const { ctx } = resolved;
   const forwarded = decision.verdict === 'FORWARD';
   const endpoints = forwarded ? connectionOutcomes(dp, ctx, decision, resolved.clientNode) : [];
   // Counted and summarised as reachability does its paths' outcomes (reach/paths.ts outcomesOf).
   const list = OutcomeList.of(endpoints);
-  const steps = [...resolved.preSteps, ...connectionSteps(decision, ctx, endpoints, candidateTargets(decision.endpoints), failureOf(list))];
+  const steps = [
+    ...resolved.preSteps,
+    ...connectionSteps(decision, ctx, endpoints, candidateTargets(decision.endpoints), failureOf(list)),
+  ];
   const sp = decision.servicePort;
   return {
     verdict: decision.verdict,
     node: ctx.node.name,
-    service: sp === null || decision.via === null ? null : { service: sp.serviceKey, portName: sp.portName, port: sp.port, protocol: sp.protocol, via: decision.via, sessionAffinity: sp.sessionAffinity },
+    service:
+      sp === null || decision.via === null
+        ? null
+        : {
+            service: sp.serviceKey,
+            portName: sp.portName,
+            port: sp.port,
+            protocol: sp.protocol,
+            via: decision.via,
+            sessionAffinity: sp.sessionAffinity,
+          },
     endpoints,
     masquerade: forwarded ? endpoints.some((e) => e.masquerade) : null,
     connection: forwarded ? connectionFate(list.connects, list.length) : null,

@@ -63,11 +63,20 @@ class ClusterDraft {
 
   apply(c: ModelChange): void {
     switch (c.kind) {
-      case 'node': (this.#nodes ??= new NodeDraft(this.#prev)).update(c.after as NodeModel, this.pods.owners); break;
-      case 'pod': this.#pod(c.key, c.after); break;
-      case 'service': (this.#services ??= new ServiceDraft(this.#prev.model)).write(c.key, c.after); break;
-      case 'endpointSlice': (this.#slices ??= new SliceDraft(this.#prev.model)).write(c.key, c.after); break;
-      case 'settings': throw new Error('settings are recompiled (needsRecompile)');
+      case 'node':
+        (this.#nodes ??= new NodeDraft(this.#prev)).update(c.after as NodeModel, this.pods.owners);
+        break;
+      case 'pod':
+        this.#pod(c.key, c.after);
+        break;
+      case 'service':
+        (this.#services ??= new ServiceDraft(this.#prev.model)).write(c.key, c.after);
+        break;
+      case 'endpointSlice':
+        (this.#slices ??= new SliceDraft(this.#prev.model)).write(c.key, c.after);
+        break;
+      case 'settings':
+        throw new Error('settings are recompiled (needsRecompile)');
       default: {
         const unreachable: never = c;
         return unreachable;
@@ -87,8 +96,13 @@ class ClusterDraft {
   /** The new model: the previous one's settings, its lists as written. */
   #model(): ClusterModel {
     const m = this.#prev.model;
-    return withLists(m, this.#nodes?.models.items ?? m.nodes, this.pods.models.items, this.#services?.models.items ?? m.services,
-      this.#slices?.models.items ?? m.endpointSlices);
+    return withLists(
+      m,
+      this.#nodes?.models.items ?? m.nodes,
+      this.pods.models.items,
+      this.#services?.models.items ?? m.services,
+      this.#slices?.models.items ?? m.endpointSlices,
+    );
   }
 
   /** The patched version. */
@@ -100,15 +114,27 @@ class ClusterDraft {
     const model = this.#model();
     const labels = pods.labels.finish(model.pods.length);
     const src: EndpointSources = {
-      slicesByService: this.#slices?.finish() ?? slicesOf(model.endpointSlices) ?? groupSlices(model), pods: model.pods,
-      compiledPods: pods.compiled.finish(), selectorIndex: labels, nodeByName: prev.nodeByName, nodes, kubernetesVersion: model.kubernetesVersion, podKeyOfIp: podKeyOfIp(ipOwner),
+      slicesByService: this.#slices?.finish() ?? slicesOf(model.endpointSlices) ?? groupSlices(model),
+      pods: model.pods,
+      compiledPods: pods.compiled.finish(),
+      selectorIndex: labels,
+      nodeByName: prev.nodeByName,
+      nodes,
+      kubernetesVersion: model.kubernetesVersion,
+      podKeyOfIp: podKeyOfIp(ipOwner),
     };
     const affected = new Set(this.#slices?.before.keys());
     servicesSelecting(prev.services, pods.touched, affected);
     servicesNamingChanged(model.endpointSlices, prev.ipOwner, ipOwner, pods.owners.changed, affected);
     const cc: CompiledCluster = Object.freeze({
-      ...prev, model, nodes, eipOwner: nodes === prev.nodes ? prev.eipOwner : eipOwners(nodes),
-      pods: src.compiledPods, podByKey: pods.positions.finish(), ipOwner, ...patchedServices(prev, this.#services, src, affected),
+      ...prev,
+      model,
+      nodes,
+      eipOwner: nodes === prev.nodes ? prev.eipOwner : eipOwners(nodes),
+      pods: src.compiledPods,
+      podByKey: pods.positions.finish(),
+      ipOwner,
+      ...patchedServices(prev, this.#services, src, affected),
       policies: prev.policies === null ? null : withModel(prev.policies, model),
     });
     rememberLabels(model.pods, labels);
@@ -120,7 +146,11 @@ class ClusterDraft {
 
 /** Whether patchCompiled(prev, changes) compiles the whole model again (node additions, deletions, renames, settings): a caller may rather defer it. */
 export function patchRecompiles(prev: CompiledCluster, changes: readonly ModelChange[]): boolean {
-  return claimsOf(prev) === undefined || labelsOf(prev.model.pods) === undefined || changes.some((c) => needsRecompile(prev, c));
+  return (
+    claimsOf(prev) === undefined ||
+    labelsOf(prev.model.pods) === undefined ||
+    changes.some((c) => needsRecompile(prev, c))
+  );
 }
 
 /**
@@ -132,7 +162,8 @@ export function patchCompiled(prev: CompiledCluster, changes: readonly ModelChan
   if (changes.length === 0) return prev;
   const claims = claimsOf(prev);
   const labels = labelsOf(prev.model.pods);
-  if (claims === undefined || labels === undefined || changes.some((c) => needsRecompile(prev, c))) return compile(applyModelChanges(prev.model, changes));
+  if (claims === undefined || labels === undefined || changes.some((c) => needsRecompile(prev, c)))
+    return compile(applyModelChanges(prev.model, changes));
   const draft = new ClusterDraft(prev, new PodDraft(prev, claims, labels));
   for (const c of changes) draft.apply(c);
   return draft.finish();

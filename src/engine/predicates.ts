@@ -32,7 +32,9 @@ export function internalPolicyLocal(svc: ServiceModel): boolean {
 }
 
 /** Reachable via something other than the ClusterIP (NodePort, externalIP, LB VIP). */
-export function externallyAccessible(sp: Pick<CompiledServicePort, 'nodePort' | 'loadBalancerVips' | 'externalIps'>): boolean {
+export function externallyAccessible(
+  sp: Pick<CompiledServicePort, 'nodePort' | 'loadBalancerVips' | 'externalIps'>,
+): boolean {
   return sp.nodePort !== null || sp.loadBalancerVips.length > 0 || sp.externalIps.length > 0;
 }
 

@@ -9,12 +9,30 @@ import { internalExternalMasquerade, loadBalancerIpMode } from './testing/upstre
 /** The TestInternalExternalMasquerade Services, plus a client pod and a node hosting no endpoint. */
 function cluster(): ClusterModel {
   const f = internalExternalMasquerade();
-  const headless = makeService('ns9', 'headless', (s) => { s.ports = [port('p', 80)]; });
+  const headless = makeService('ns9', 'headless', (s) => {
+    s.ports = [port('p', 80)];
+  });
   const base = fakeCluster({ mode: 'IPTABLES' }, [...f.services, headless], f.slices);
   return {
     ...base,
-    nodes: [...base.nodes, { name: 'idle', internalIps: ['192.168.60.1'], externalIp: '49.0.0.60', podCidrs: ['10.2.0.0/24'], labels: {} }],
-    pods: [{ namespace: 'ns1', name: 'client', labels: {}, nodeName: TEST_NODE, ips: ['10.0.0.2'], hostNetwork: false, phase: 'Running', ready: true, terminating: false, containerPorts: [] }],
+    nodes: [
+      ...base.nodes,
+      { name: 'idle', internalIps: ['192.168.60.1'], externalIp: '49.0.0.60', podCidrs: ['10.2.0.0/24'], labels: {} },
+    ],
+    pods: [
+      {
+        namespace: 'ns1',
+        name: 'client',
+        labels: {},
+        nodeName: TEST_NODE,
+        ips: ['10.0.0.2'],
+        hostNetwork: false,
+        phase: 'Running',
+        ready: true,
+        terminating: false,
+        containerPorts: [],
+      },
+    ],
   };
 }
 
@@ -29,24 +47,45 @@ const ips = (eps: readonly { ip: string }[]) => eps.map((e) => e.ip).sort();
 describe('reachability', () => {
   it('node to ClusterIP: reachable, source masqueraded to the node', () => {
     const r = at({ client: { node: TEST_NODE }, service: 'ns1/svc1' }, '172.30.0.41');
-    expect([r.verdict, r.sourceIp.preserved, r.sourceIp.reason, ips(r.endpoints)]).toEqual(['REACHABLE', false, 'NODE_SOURCE_MASQUERADE', ['10.180.0.1', '10.180.1.1']]);
+    expect([r.verdict, r.sourceIp.preserved, r.sourceIp.reason, ips(r.endpoints)]).toEqual([
+      'REACHABLE',
+      false,
+      'NODE_SOURCE_MASQUERADE',
+      ['10.180.0.1', '10.180.1.1'],
+    ]);
   });
 
-  it('private client to an eTP Local NodePort: only that node\'s endpoint, source preserved', () => {
-    const r = at({ client: { external: { network: 'PRIVATE', ip: '172.31.0.9' } }, service: 'ns2/svc2' }, '192.168.0.2');
-    expect([r.verdict, r.sourceIp.preserved, r.sourceIp.seenAs, ips(r.endpoints)]).toEqual(['REACHABLE', true, '172.31.0.9', ['10.180.0.2']]);
+  it("private client to an eTP Local NodePort: only that node's endpoint, source preserved", () => {
+    const r = at(
+      { client: { external: { network: 'PRIVATE', ip: '172.31.0.9' } }, service: 'ns2/svc2' },
+      '192.168.0.2',
+    );
+    expect([r.verdict, r.sourceIp.preserved, r.sourceIp.seenAs, ips(r.endpoints)]).toEqual([
+      'REACHABLE',
+      true,
+      '172.31.0.9',
+      ['10.180.0.2'],
+    ]);
   });
 
   it('eTP Local NodePort on a node without endpoints drops; eTP Cluster is suggested and verified', () => {
-    const r = at({ client: { external: { network: 'PRIVATE', ip: '172.31.0.9' } }, service: 'ns2/svc2' }, '192.168.60.1');
+    const r = at(
+      { client: { external: { network: 'PRIVATE', ip: '172.31.0.9' } }, service: 'ns2/svc2' },
+      '192.168.60.1',
+    );
     expect(r.verdict).toBe('UNREACHABLE');
     expect(r.rules.map((x) => x.id)).toContain('K8S-ETP-LOCAL-DROP');
-    expect(r.suggestions.map((s) => [s.code, s.expected.verdict, s.expected.sourceIpPreserved])).toEqual([['SET_ETP_CLUSTER', 'REACHABLE', false]]);
+    expect(r.suggestions.map((s) => [s.code, s.expected.verdict, s.expected.sourceIpPreserved])).toEqual([
+      ['SET_ETP_CLUSTER', 'REACHABLE', false],
+    ]);
   });
 
-  it('pod to another node\'s eTP Local NodePort: short-circuited there, replies bypass that node', () => {
+  it("pod to another node's eTP Local NodePort: short-circuited there, replies bypass that node", () => {
     const r = at({ client: { pod: 'ns1/client' }, service: 'ns2/svc2' }, '192.168.60.1');
-    expect(r.hops.map((h) => [h.node, h.verdict])).toEqual([[TEST_NODE, 'NOT_INTERCEPTED'], ['idle', 'FORWARD']]);
+    expect(r.hops.map((h) => [h.node, h.verdict])).toEqual([
+      [TEST_NODE, 'NOT_INTERCEPTED'],
+      ['idle', 'FORWARD'],
+    ]);
     expect([r.verdict, r.endpoints.map((e) => e.outcome)]).toEqual(['UNREACHABLE', ['FAILS', 'FAILS']]);
     expect(r.suggestions.map((s) => s.code)).toContain('USE_CLUSTER_IP');
   });
@@ -54,7 +93,11 @@ describe('reachability', () => {
   it('public client to an eTP Local LB: delivered only to nodes passing the health check', () => {
     const r = at({ client: { external: { network: 'PUBLIC', ip: '203.0.113.2' } }, service: 'ns2/svc2' }, '5.6.7.8');
     expect(r.deliveries?.flatMap((d) => d.nodes).sort()).toEqual(['remote', TEST_NODE]);
-    expect([r.verdict, r.sourceIp.preserved, ips(r.endpoints)]).toEqual(['REACHABLE', true, ['10.180.0.2', '10.180.1.2']]);
+    expect([r.verdict, r.sourceIp.preserved, ips(r.endpoints)]).toEqual([
+      'REACHABLE',
+      true,
+      ['10.180.0.2', '10.180.1.2'],
+    ]);
   });
 
   it('public client to an eTP Cluster LB: source lost, eTP Local suggested only because it would preserve it', () => {
@@ -77,8 +120,16 @@ describe('reachability', () => {
   it('ipMode Proxy: the LB opens a new connection to a NodePort; eTP Cluster then SNATs it to the node', () => {
     const f = loadBalancerIpMode('172.30.0.41', '1.2.3.4', 'Proxy');
     const c = compile(fakeCluster({ mode: 'NFTABLES' }, f.services, f.slices));
-    const r = reachability(c, { client: { external: { network: 'PUBLIC', ip: '203.0.113.2' } }, service: 'ns1/svc1' }).results.find((x) => x.via.kind === 'LOAD_BALANCER');
-    expect([r?.hops[0].source, r?.hops[0].destination, r?.sourceIp.seenAs, r?.sourceIp.reason]).toEqual(['1.2.3.4', { ip: '192.168.0.2', port: 3001 }, '192.168.0.2', 'SNAT_ETP_CLUSTER']);
+    const r = reachability(c, {
+      client: { external: { network: 'PUBLIC', ip: '203.0.113.2' } },
+      service: 'ns1/svc1',
+    }).results.find((x) => x.via.kind === 'LOAD_BALANCER');
+    expect([r?.hops[0].source, r?.hops[0].destination, r?.sourceIp.seenAs, r?.sourceIp.reason]).toEqual([
+      '1.2.3.4',
+      { ip: '192.168.0.2', port: 3001 },
+      '192.168.0.2',
+      'SNAT_ETP_CLUSTER',
+    ]);
     expect(r?.rules.map((x) => x.id)).toContain('K8S-LB-PROXY-DELIVERY');
   });
 

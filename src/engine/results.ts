@@ -58,7 +58,11 @@ export interface PolicyJudgement {
   /** "namespace/name" of the policies that select the judged pod for this direction. */
   readonly policies: readonly string[];
   /** The rule that allowed it: the policy, the direction and the index in its ingress[] or egress[]. */
-  readonly allowedBy: { readonly policy: string; readonly direction: 'Ingress' | 'Egress'; readonly rule: number } | null;
+  readonly allowedBy: {
+    readonly policy: string;
+    readonly direction: 'Ingress' | 'Egress';
+    readonly rule: number;
+  } | null;
   /** Rules that make the verdict depend on the network plugin. */
   readonly caveats: readonly RuleId[];
 }
@@ -139,8 +143,17 @@ export interface TraceResult {
 
 export type ReachVerdict = 'REACHABLE' | 'PARTIAL' | 'UNREACHABLE' | 'UNKNOWN';
 
-export type MissingFact = 'CLUSTER_INTERNET_EGRESS' | 'EXTERNAL_IP_ROUTING' | 'CLIENT_IP' | 'LB_NODE_PORT' | 'REDACTED_VALUE'
-  | 'LB_TARGET' | 'LB_HOSTNAME_ADDRESS' | 'CLOUD_SOURCE_RANGES' | 'POLICY_CLIENT_IP' | 'POLICY_LB_SOURCE';
+export type MissingFact =
+  | 'CLUSTER_INTERNET_EGRESS'
+  | 'EXTERNAL_IP_ROUTING'
+  | 'CLIENT_IP'
+  | 'LB_NODE_PORT'
+  | 'REDACTED_VALUE'
+  | 'LB_TARGET'
+  | 'LB_HOSTNAME_ADDRESS'
+  | 'CLOUD_SOURCE_RANGES'
+  | 'POLICY_CLIENT_IP'
+  | 'POLICY_LB_SOURCE';
 
 export interface Via {
   readonly kind: AddressKind;
@@ -193,8 +206,14 @@ export interface NetworkPolicyFragment {
   readonly name: string;
   readonly podSelector: LabelSelectorModel;
   readonly policyTypes: readonly ('Ingress' | 'Egress')[];
-  readonly ingress: readonly { readonly from: readonly NetworkPolicyPeerModel[]; readonly ports: readonly NetworkPolicyPortModel[] }[];
-  readonly egress: readonly { readonly to: readonly NetworkPolicyPeerModel[]; readonly ports: readonly NetworkPolicyPortModel[] }[];
+  readonly ingress: readonly {
+    readonly from: readonly NetworkPolicyPeerModel[];
+    readonly ports: readonly NetworkPolicyPortModel[];
+  }[];
+  readonly egress: readonly {
+    readonly to: readonly NetworkPolicyPeerModel[];
+    readonly ports: readonly NetworkPolicyPortModel[];
+  }[];
 }
 
 export interface Suggestion {

@@ -20,7 +20,8 @@ import { generateCluster, rng } from '../../bench/engine/generate';
 
 /** An answer (or its error) as text, asked with `profile` throughout (suggestions ask again with it too). */
 function answerWith(cc: CompiledCluster, req: ReachabilityRequest, profile: EngineProfile): string {
-  const ask = (c: CompiledCluster, r: ReachabilityRequest): ReturnType<typeof answerReachability> => answerReachability(c, r, profile, ask, false);
+  const ask = (c: CompiledCluster, r: ReachabilityRequest): ReturnType<typeof answerReachability> =>
+    answerReachability(c, r, profile, ask, false);
   try {
     return JSON.stringify(answerReachability(cc, req, profile, ask));
   } catch (e) {
@@ -40,7 +41,9 @@ function everyQuestion(model: ClusterModel): ReachabilityRequest[] {
   const clients = [
     ...model.pods.filter((p) => p.nodeName !== null).map((p) => ({ pod: `${p.namespace}/${p.name}` })),
     ...model.nodes.map((n) => ({ node: n.name })),
-    { external: { network: 'PUBLIC' as const } }, { external: { network: 'PRIVATE' as const } }, { external: { network: 'PRIVATE' as const, ip: '172.31.9.9' } },
+    { external: { network: 'PUBLIC' as const } },
+    { external: { network: 'PRIVATE' as const } },
+    { external: { network: 'PRIVATE' as const, ip: '172.31.9.9' } },
   ];
   return clients.flatMap((client) => model.services.map((s) => ({ client, service: `${s.namespace}/${s.name}` })));
 }
@@ -48,22 +51,31 @@ function everyQuestion(model: ClusterModel): ReachabilityRequest[] {
 describe('sharing never changes an answer (profile sharing = NO_SHARING)', () => {
   for (const setup of SETUPS) {
     it(`${setup.profile} ${setup.network} ${setup.proxy}: every client, every Service of the one-truth clusters`, () => {
-      fc.assert(fc.property(truthSpec(setup), (spec) => {
-        const model = truthCluster(spec);
-        expect(differences(compile(model), everyQuestion(model))).toEqual([]);
-      }), { numRuns: 6 });
+      fc.assert(
+        fc.property(truthSpec(setup), (spec) => {
+          const model = truthCluster(spec);
+          expect(differences(compile(model), everyQuestion(model))).toEqual([]);
+        }),
+        { numRuns: 6 },
+      );
     });
     it(`${setup.profile} ${setup.network} ${setup.proxy}: the same with NetworkPolicies`, () => {
-      fc.assert(fc.property(truthSpec(setup), fc.constantFrom(...POLICY_SETS), (spec, set) => {
-        const model = withPolicies(truthCluster(spec), set);
-        expect(differences(compile(model), everyQuestion(model))).toEqual([]);
-      }), { numRuns: 6 });
+      fc.assert(
+        fc.property(truthSpec(setup), fc.constantFrom(...POLICY_SETS), (spec, set) => {
+          const model = withPolicies(truthCluster(spec), set);
+          expect(differences(compile(model), everyQuestion(model))).toEqual([]);
+        }),
+        { numRuns: 6 },
+      );
     });
     it(`${setup.profile} ${setup.network} ${setup.proxy}: the same with nodes in two zones and topology-aware routing`, () => {
-      fc.assert(fc.property(truthSpec(setup), (spec) => {
-        const model = truthCluster(spec, true);
-        expect(differences(compile(model), everyQuestion(model))).toEqual([]);
-      }), { numRuns: 6 });
+      fc.assert(
+        fc.property(truthSpec(setup), (spec) => {
+          const model = truthCluster(spec, true);
+          expect(differences(compile(model), everyQuestion(model))).toEqual([]);
+        }),
+        { numRuns: 6 },
+      );
     });
   }
 
@@ -72,10 +84,28 @@ describe('sharing never changes an answer (profile sharing = NO_SHARING)', () =>
   // plus one per namespace allowing ingress from the first 63 nodes' addresses (172.16.0.0/26):
   // nodes of one ipBlock signature share connection outcomes, the others may not.
   it('a 120-node cluster with topology-aware routing and NetworkPolicies: 120 questions (rng 99)', () => {
-    const generated = generateCluster({ nodes: 120, pods: 4000, services: 300, maxEndpointsPerService: 90, eipShare: 0.7, seed: 5, topology: true, policies: { namespaces: 50, policies: 300 } });
+    const generated = generateCluster({
+      nodes: 120,
+      pods: 4000,
+      services: 300,
+      maxEndpointsPerService: 90,
+      eipShare: 0.7,
+      seed: 5,
+      topology: true,
+      policies: { namespaces: 50, policies: 300 },
+    });
     const fromSomeNodes = (generated.namespaces ?? []).map((ns): NetworkPolicyModel => ({
-      namespace: ns.name, name: 'allow-some-nodes', podSelector: { matchLabels: {}, matchExpressions: [] }, policyTypes: ['Ingress'], egress: [],
-      ingress: [{ peers: [{ podSelector: null, namespaceSelector: null, ipBlock: { cidr: '172.16.0.0/26', except: [] } }], ports: [] }],
+      namespace: ns.name,
+      name: 'allow-some-nodes',
+      podSelector: { matchLabels: {}, matchExpressions: [] },
+      policyTypes: ['Ingress'],
+      egress: [],
+      ingress: [
+        {
+          peers: [{ podSelector: null, namespaceSelector: null, ipBlock: { cidr: '172.16.0.0/26', except: [] } }],
+          ports: [],
+        },
+      ],
     }));
     const cc = compile({ ...generated, networkPolicies: [...(generated.networkPolicies ?? []), ...fromSomeNodes] });
     expect(cc.policies?.enforced).toBe(true);

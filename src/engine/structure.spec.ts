@@ -34,7 +34,9 @@ const graph = new Map(files.map((f) => [f, imports(f)]));
 
 describe('engine structure', () => {
   it('imports only engine modules (no framework, no Node module, no package)', () => {
-    const outside = files.flatMap((f) => (graph.get(f) as string[]).filter((s) => !s.startsWith('.')).map((s) => `${relative(ROOT, f)}: ${s}`));
+    const outside = files.flatMap((f) =>
+      (graph.get(f) as string[]).filter((s) => !s.startsWith('.')).map((s) => `${relative(ROOT, f)}: ${s}`),
+    );
     expect(outside).toEqual([]);
   });
 
@@ -48,7 +50,8 @@ describe('engine structure', () => {
       state.set(f, 'open');
       stack.push(f);
       for (const g of edges.get(f) as string[]) {
-        if (state.get(g) === 'open') cycles.push([...stack.slice(stack.indexOf(g)), g].map((x) => relative(ROOT, x)).join(' -> '));
+        if (state.get(g) === 'open')
+          cycles.push([...stack.slice(stack.indexOf(g)), g].map((x) => relative(ROOT, x)).join(' -> '));
         else if (!state.has(g)) visit(g);
       }
       stack.pop();
@@ -60,6 +63,8 @@ describe('engine structure', () => {
 
   it('sees the modules it checks (the walk is not vacuous)', () => {
     expect(files.length).toBeGreaterThan(50);
-    expect(files.map((f) => relative(ROOT, f))).toEqual(expect.arrayContaining(['reachability.ts', 'trace.ts', 'profiles/cce/dataplane.ts', 'sharing/sharing.ts']));
+    expect(files.map((f) => relative(ROOT, f))).toEqual(
+      expect.arrayContaining(['reachability.ts', 'trace.ts', 'profiles/cce/dataplane.ts', 'sharing/sharing.ts']),
+    );
   });
 });

@@ -74,11 +74,24 @@ export class Topology implements EndpointTopology {
     this.#policy = policy;
     this.#allZoneHinted = ready.every((ep) => ep.zoneHints !== null && ep.zoneHints.length > 0);
     this.#allNodeHinted = ready.every((ep) => ep.nodeHints !== null && ep.nodeHints.length > 0);
-    this.hintedNodes = policy.nodes && this.#allNodeHinted ? new Set(ready.flatMap((ep) => ep.nodeHints ?? [])) : NO_NAMES;
+    this.hintedNodes =
+      policy.nodes && this.#allNodeHinted ? new Set(ready.flatMap((ep) => ep.nodeHints ?? [])) : NO_NAMES;
     this.#all = this.#allZoneHinted
       ? { endpoints: ready, act: null }
-      : { endpoints: ready, act: { rule: 'K8S-TOPOLOGY-IGNORED-MISSING-HINT', note: 'topology hints ignored: some ready endpoint has no zone hint, so every ready endpoint is used' } };
-    this.#noZone = { endpoints: ready, act: { rule: 'K8S-TOPOLOGY-IGNORED-NO-ZONE-LABEL', note: `topology hints ignored: this node has no ${ZONE_LABEL} label, so every ready endpoint is used` } };
+      : {
+          endpoints: ready,
+          act: {
+            rule: 'K8S-TOPOLOGY-IGNORED-MISSING-HINT',
+            note: 'topology hints ignored: some ready endpoint has no zone hint, so every ready endpoint is used',
+          },
+        };
+    this.#noZone = {
+      endpoints: ready,
+      act: {
+        rule: 'K8S-TOPOLOGY-IGNORED-NO-ZONE-LABEL',
+        note: `topology hints ignored: this node has no ${ZONE_LABEL} label, so every ready endpoint is used`,
+      },
+    };
   }
 
   /** The cluster endpoints `node` uses. */
@@ -102,10 +115,16 @@ export class Topology implements EndpointTopology {
     let choice = this.#byNode.get(name);
     if (choice === undefined) {
       const endpoints = this.#ready.filter((ep) => ep.nodeHints?.includes(name) === true);
-      choice = endpoints.length === 0 ? null : {
-        endpoints,
-        act: { rule: 'K8S-TOPOLOGY-SAME-NODE', note: `topology hints (PreferSameNode): ${plural(endpoints.length, 'endpoint')} of ${this.#ready.length} hinted for this node` },
-      };
+      choice =
+        endpoints.length === 0
+          ? null
+          : {
+              endpoints,
+              act: {
+                rule: 'K8S-TOPOLOGY-SAME-NODE',
+                note: `topology hints (PreferSameNode): ${plural(endpoints.length, 'endpoint')} of ${this.#ready.length} hinted for this node`,
+              },
+            };
       this.#byNode.set(name, choice);
     }
     return choice;
@@ -115,11 +134,22 @@ export class Topology implements EndpointTopology {
     let choice = this.#byZone.get(zone);
     if (choice === undefined) {
       const endpoints = this.#ready.filter((ep) => ep.zoneHints?.includes(zone) === true);
-      choice = endpoints.length === 0
-        ? { endpoints: this.#ready,
-          act: { rule: 'K8S-TOPOLOGY-IGNORED-NO-ENDPOINT-FOR-ZONE', note: `topology hints ignored: no ready endpoint is hinted for zone ${zone}, so every ready endpoint is used` } }
-        : { endpoints,
-          act: { rule: 'K8S-TOPOLOGY-SAME-ZONE', note: `topology hints (PreferSameZone): ${plural(endpoints.length, 'endpoint')} of ${this.#ready.length} hinted for zone ${zone}` } };
+      choice =
+        endpoints.length === 0
+          ? {
+              endpoints: this.#ready,
+              act: {
+                rule: 'K8S-TOPOLOGY-IGNORED-NO-ENDPOINT-FOR-ZONE',
+                note: `topology hints ignored: no ready endpoint is hinted for zone ${zone}, so every ready endpoint is used`,
+              },
+            }
+          : {
+              endpoints,
+              act: {
+                rule: 'K8S-TOPOLOGY-SAME-ZONE',
+                note: `topology hints (PreferSameZone): ${plural(endpoints.length, 'endpoint')} of ${this.#ready.length} hinted for zone ${zone}`,
+              },
+            };
       this.#byZone.set(zone, choice);
     }
     return choice;
@@ -130,7 +160,8 @@ export class Topology implements EndpointTopology {
 export function anyHinted(ready: readonly CompiledEndpoint[]): boolean {
   for (let i = 0; i < ready.length; i++) {
     const ep = ready[i];
-    if ((ep.zoneHints !== null && ep.zoneHints.length > 0) || (ep.nodeHints !== null && ep.nodeHints.length > 0)) return true;
+    if ((ep.zoneHints !== null && ep.zoneHints.length > 0) || (ep.nodeHints !== null && ep.nodeHints.length > 0))
+      return true;
   }
   return false;
 }
@@ -144,9 +175,19 @@ export function anyHinted(ready: readonly CompiledEndpoint[]): boolean {
  * v1.31 (the field's beta), or a Service that asks for "Auto" hints by annotation, which take
  * precedence and whose allocation (by each zone's share of CPU) this model cannot know.
  */
-export function inferredHints(version: string, svc: ServiceModel, zone: string | null, nodeName: string | null): { zones: readonly string[]; nodes: readonly string[] } | null {
+export function inferredHints(
+  version: string,
+  svc: ServiceModel,
+  zone: string | null,
+  nodeName: string | null,
+): { zones: readonly string[]; nodes: readonly string[] } | null {
   const trafficDistribution = svc.trafficDistribution;
-  if (trafficDistribution !== 'PreferClose' && trafficDistribution !== 'PreferSameZone' && trafficDistribution !== 'PreferSameNode') return null;
+  if (
+    trafficDistribution !== 'PreferClose' &&
+    trafficDistribution !== 'PreferSameZone' &&
+    trafficDistribution !== 'PreferSameNode'
+  )
+    return null;
   const minor = minorVersion(version) ?? Number.MAX_SAFE_INTEGER;
   if (minor < 31 || hintsAnnotated(minor, svc)) return null;
   const zones = zone === null || zone === '' ? [] : [zone];

@@ -3,7 +3,10 @@ import { Client, Notification } from 'pg';
 import { LISTEN_DATABASE_URL } from './database-url';
 
 /** An object of a cluster's topology, as a change names it: `settings` (the cluster's own fields) has key ''. */
-export interface ObjectRef { readonly kind: ObjectKind; readonly key: string }
+export interface ObjectRef {
+  readonly kind: ObjectKind;
+  readonly key: string;
+}
 export type ObjectKind = 'node' | 'pod' | 'service' | 'endpointSlice' | 'settings';
 
 export type Change =
@@ -11,7 +14,13 @@ export type Change =
    * `version`: the cluster's version after the change, when the announcer knew it. `objects`: what
    * the change touched, when it was announced (a listener may read just those and patch its model).
    */
-  | { readonly kind: 'cluster'; readonly tenantId: string; readonly clusterId: string; readonly version?: number; readonly objects?: readonly ObjectRef[] }
+  | {
+      readonly kind: 'cluster';
+      readonly tenantId: string;
+      readonly clusterId: string;
+      readonly version?: number;
+      readonly objects?: readonly ObjectRef[];
+    }
   | { readonly kind: 'api-key'; readonly keyHash: string };
 
 export const CHANGE_CHANNEL = 'svcpath_changes';
@@ -45,7 +54,13 @@ export function decodeChange(payload: string): Change | null {
   const version = c === undefined ? undefined : Number(c);
   const objects = d === undefined || !Number.isSafeInteger(version) ? undefined : decodeObjects(d);
   if (kind === 'cluster' && a && b) {
-    return { kind, tenantId: a, clusterId: b, ...(Number.isSafeInteger(version) ? { version } : {}), ...(objects ? { objects } : {}) };
+    return {
+      kind,
+      tenantId: a,
+      clusterId: b,
+      ...(Number.isSafeInteger(version) ? { version } : {}),
+      ...(objects ? { objects } : {}),
+    };
   }
   if (kind === 'api-key' && a) return { kind, keyHash: a };
   return null;
@@ -91,7 +106,11 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5_000, application_name: 'svcpath-listen' });
+    const client = new Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'svcpath-listen',
+    });
     client.on('error', () => this.scheduleReconnect());
     client.on('notification', (msg: Notification) => {
       const change = msg.payload ? decodeChange(msg.payload) : null;
@@ -110,7 +129,9 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     this.retry = setTimeout(() => {
       this.retry = null;
       this.connect().catch((error: unknown) => {
-        this.logger.warn(`LISTEN connection failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(
+          `LISTEN connection failed, retrying: ${error instanceof Error ? error.message : String(error)}`,
+        );
         this.scheduleReconnect();
       });
     }, 1_000);

@@ -18,15 +18,29 @@ export type TenantTx = Prisma.TransactionClient;
  * applies it (the committed objects), or null when the writer did not say (the analyses then load
  * the cluster again: never a stale model because a write forgot to tell).
  */
-export interface ClusterChange { readonly clusterId: string; version: number | undefined; changes: ModelChange[] | null; row: Cluster | undefined }
+export interface ClusterChange {
+  readonly clusterId: string;
+  version: number | undefined;
+  changes: ModelChange[] | null;
+  row: Cluster | undefined;
+}
 
 /** What a transaction changed, announced to this instance's caches once it has committed. */
-interface TxChanges { clusters: Map<string, ClusterChange>; keyHashes: Set<string> }
-export interface Committed { readonly tenantId: string; readonly clusters: readonly ClusterChange[]; readonly keyHashes: readonly string[] }
+interface TxChanges {
+  clusters: Map<string, ClusterChange>;
+  keyHashes: Set<string>;
+}
+export interface Committed {
+  readonly tenantId: string;
+  readonly clusters: readonly ClusterChange[];
+  readonly keyHashes: readonly string[];
+}
 
 /** The objects a change names, for other instances (which read them and patch their models). */
 function objectsOf(changes: readonly ModelChange[]): ObjectRef[] {
-  return changes.map((c) => (c.kind === 'settings' ? { kind: 'settings', key: '' } : { kind: c.kind, key: c.kind === 'node' ? c.name : c.key }));
+  return changes.map((c) =>
+    c.kind === 'settings' ? { kind: 'settings', key: '' } : { kind: c.kind, key: c.kind === 'node' ? c.name : c.key },
+  );
 }
 
 @Injectable()
@@ -57,7 +71,13 @@ export class PrismaService implements OnModuleDestroy {
       disposeExternalPool: true,
     });
     // Prisma's own warnings and errors as log lines of the common format (common/log.ts), not its plain text.
-    const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'warn' }, { emit: 'event', level: 'error' }] });
+    const client = new PrismaClient({
+      adapter,
+      log: [
+        { emit: 'event', level: 'warn' },
+        { emit: 'event', level: 'error' },
+      ],
+    });
     client.$on('warn', (e) => PRISMA_LOG.warn({ target: e.target, message: e.message }));
     client.$on('error', (e) => PRISMA_LOG.error({ target: e.target, message: e.message }));
     this.client = client;
@@ -68,15 +88,22 @@ export class PrismaService implements OnModuleDestroy {
    * outlive the request on a pooled connection. Every tenant-owned query goes through here.
    * `timeoutMs` (default 60 s) bounds the transaction; only bulk writes such as an import need more.
    */
-  async forTenant<T>(tenantId: string, fn: (tx: TenantTx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  async forTenant<T>(
+    tenantId: string,
+    fn: (tx: TenantTx) => Promise<T>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
     const changes: TxChanges = { clusters: new Map(), keyHashes: new Set() };
-    const result = await this.client.$transaction(async (tx) => {
-      this.changes.set(tx, changes);
-      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-      const out = await fn(tx);
-      await this.announce(tx, tenantId, changes);
-      return out;
-    }, { timeout: options.timeoutMs ?? 60_000, maxWait: 10_000 });
+    const result = await this.client.$transaction(
+      async (tx) => {
+        this.changes.set(tx, changes);
+        await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+        const out = await fn(tx);
+        await this.announce(tx, tenantId, changes);
+        return out;
+      },
+      { timeout: options.timeoutMs ?? 60_000, maxWait: 10_000 },
+    );
     if (changes.clusters.size || changes.keyHashes.size) {
       const committed = { tenantId, clusters: [...changes.clusters.values()], keyHashes: [...changes.keyHashes] };
       for (const listener of this.committedListeners) listener(committed);
@@ -96,7 +123,12 @@ export class PrismaService implements OnModuleDestroy {
         held.version = change.version ?? held.version;
         held.row = change.row ?? held.row;
       } else {
-        current.clusters.set(change.clusterId, { clusterId: change.clusterId, version: change.version, changes: null, row: change.row });
+        current.clusters.set(change.clusterId, {
+          clusterId: change.clusterId,
+          version: change.version,
+          changes: null,
+          row: change.row,
+        });
       }
     }
     if (change.keyHash) current.keyHashes.add(change.keyHash);
@@ -123,7 +155,13 @@ export class PrismaService implements OnModuleDestroy {
   private async announce(tx: TenantTx, tenantId: string, changes: TxChanges): Promise<void> {
     for (const c of changes.clusters.values()) {
       const objects = c.changes === null ? undefined : objectsOf(c.changes);
-      const payload = encodeChange({ kind: 'cluster', tenantId, clusterId: c.clusterId, version: c.version, ...(objects ? { objects } : {}) });
+      const payload = encodeChange({
+        kind: 'cluster',
+        tenantId,
+        clusterId: c.clusterId,
+        version: c.version,
+        ...(objects ? { objects } : {}),
+      });
       await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${payload})`;
     }
   }
@@ -133,10 +171,15 @@ export class PrismaService implements OnModuleDestroy {
   }
 
   /** Finds an API key by the hash of the presented secret (the `api_key_lookup` policy allows exactly that row). */
-  async findKeyByHash(keyHash: string): Promise<{ tenantId: string; id: string; scope: 'read' | 'write'; revokedAt: Date | null } | null> {
+  async findKeyByHash(
+    keyHash: string,
+  ): Promise<{ tenantId: string; id: string; scope: 'read' | 'write'; revokedAt: Date | null } | null> {
     return this.client.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('app.key_hash', ${keyHash}, true)`;
-      return tx.apiKey.findUnique({ where: { keyHash }, select: { tenantId: true, id: true, scope: true, revokedAt: true } });
+      return tx.apiKey.findUnique({
+        where: { keyHash },
+        select: { tenantId: true, id: true, scope: true, revokedAt: true },
+      });
     });
   }
 

@@ -4,7 +4,16 @@ import { ApiKeyAuthenticator } from '../../src/common/auth';
 import { AnalysisService } from '../../src/modules/analysis/analysis.service';
 import { AnswerMemo } from '../../src/modules/analysis/answer-memo';
 import { PrismaService } from '../../src/prisma/prisma.service';
-import { bearer, createTenant, gql, startSecondInstance, TestApp, TestTenant, twoInstancesWithOneService, within } from '../support/test-app';
+import {
+  bearer,
+  createTenant,
+  gql,
+  startSecondInstance,
+  TestApp,
+  TestTenant,
+  twoInstancesWithOneService,
+  within,
+} from '../support/test-app';
 
 /**
  * Repeated analyses are answered from the response they were first given (AnswerMemo), and
@@ -54,8 +63,11 @@ describe('remembered analysis answers', () => {
   it('gives the new answer right after a change on the same instance', async () => {
     const before = await ask(one).expect(200);
     expect(endpointsOf(before.text)).toEqual(['10.244.0.1']);
-    await one.http.post(`/v1/clusters/${clusterId}/pods`).set(bearer(tenant.apiKey))
-      .send({ namespace: 'default', name: 'b', nodeName: 'n1', ips: ['10.244.0.2'], labels: { app: 'x' } }).expect(201);
+    await one.http
+      .post(`/v1/clusters/${clusterId}/pods`)
+      .set(bearer(tenant.apiKey))
+      .send({ namespace: 'default', name: 'b', nodeName: 'n1', ips: ['10.244.0.2'], labels: { app: 'x' } })
+      .expect(201);
     expect(endpointsOf((await ask(one).expect(200)).text)).toEqual(['10.244.0.1', '10.244.0.2']);
   });
 
@@ -83,7 +95,8 @@ describe('remembered analysis answers', () => {
   });
 
   it('a revoked key is refused even for a remembered question', async () => {
-    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201)).body as { id: string; apiKey: string };
+    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201))
+      .body as { id: string; apiKey: string };
     await ask(one, QUESTION, key.apiKey).expect(200);
     await ask(one, QUESTION, key.apiKey).expect(200);
     await one.http.delete(`/v1/api-keys/${key.id}`).set(bearer(tenant.apiKey)).expect(200);
@@ -92,7 +105,7 @@ describe('remembered analysis answers', () => {
     await one.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).send(QUESTION).expect(401);
   });
 
-  it('when the key\'s cache entry lapses, concurrent askers share one key lookup and still get the remembered answer', async () => {
+  it("when the key's cache entry lapses, concurrent askers share one key lookup and still get the remembered answer", async () => {
     const first = await ask(one).expect(200);
     await new Promise((resolve) => setTimeout(resolve, ApiKeyAuthenticator.KEY_TTL_MS + 100));
     const computed = vi.spyOn(one.app.get(AnalysisService), 'reachability');
@@ -109,14 +122,21 @@ describe('remembered analysis answers', () => {
   });
 
   it('a key revoked while its lookup is under way is not kept by that lookup', async () => {
-    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201)).body as { id: string; apiKey: string };
+    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201))
+      .body as { id: string; apiKey: string };
     const keys = one.app.get(ApiKeyAuthenticator);
     const prisma = one.app.get(PrismaService);
     // The lookup reads the key before the revocation commits and answers after it.
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const read = prisma.findKeyByHash.bind(prisma);
-    const slow = vi.spyOn(prisma, 'findKeyByHash').mockImplementationOnce(async (hash) => { const found = await read(hash); await gate; return found; });
+    const slow = vi.spyOn(prisma, 'findKeyByHash').mockImplementationOnce(async (hash) => {
+      const found = await read(hash);
+      await gate;
+      return found;
+    });
     try {
       const lookup = keys.authenticate(key.apiKey);
       await within(2_000, async () => slow.mock.calls.length === 1);
@@ -147,7 +167,8 @@ describe('remembered analysis answers', () => {
     const computed = vi.spyOn(service, 'reachability');
     try {
       const variables = { c: clusterId, input: QUESTION };
-      const send = (query: string) => one.http.post('/graphql').set(bearer(tenant.apiKey)).send({ query, variables }).expect(200);
+      const send = (query: string) =>
+        one.http.post('/graphql').set(bearer(tenant.apiKey)).send({ query, variables }).expect(200);
       const first = await send(REACH_QUERY);
       const again = await send(REACH_QUERY);
       expect(again.text).toBe(first.text);
@@ -159,11 +180,21 @@ describe('remembered analysis answers', () => {
       await send(mixed);
       expect(computed).toHaveBeenCalledTimes(3);
       // The same answer as REST's.
-      const rest = JSON.parse((await ask(one).expect(200)).text) as { results: { verdict: string; endpoints: { ip: string }[] }[] };
-      expect(JSON.parse(first.text).data.reachability.results).toEqual(rest.results.map((r) => ({ verdict: r.verdict, endpoints: r.endpoints.map((e) => ({ ip: e.ip })) })));
-      const errors = await gql(one, tenant.apiKey, REACH_QUERY, { c: clusterId, input: { ...QUESTION, service: 'default/missing' } });
+      const rest = JSON.parse((await ask(one).expect(200)).text) as {
+        results: { verdict: string; endpoints: { ip: string }[] }[];
+      };
+      expect(JSON.parse(first.text).data.reachability.results).toEqual(
+        rest.results.map((r) => ({ verdict: r.verdict, endpoints: r.endpoints.map((e) => ({ ip: e.ip })) })),
+      );
+      const errors = await gql(one, tenant.apiKey, REACH_QUERY, {
+        c: clusterId,
+        input: { ...QUESTION, service: 'default/missing' },
+      });
       expect(errors.errors?.[0].extensions.code).toBe('UNPROCESSABLE');
-      const errorsAgain = await gql(one, tenant.apiKey, REACH_QUERY, { c: clusterId, input: { ...QUESTION, service: 'default/missing' } });
+      const errorsAgain = await gql(one, tenant.apiKey, REACH_QUERY, {
+        c: clusterId,
+        input: { ...QUESTION, service: 'default/missing' },
+      });
       expect(errorsAgain.errors?.[0].extensions.code).toBe('UNPROCESSABLE');
       expect(computed).toHaveBeenCalledTimes(5);
     } finally {
@@ -200,7 +231,11 @@ describe('remembered analysis answers', () => {
     const off = await startSecondInstance(one, { cache: { answerBytes: 0 } });
     try {
       for (const port of [undefined, 80, 81, 82, 83]) {
-        await small.http.post(`/v1/clusters/${clusterId}/reachability?detail=full`).set(bearer(tenant.apiKey)).send({ ...QUESTION, ...(port ? { port } : {}) }).expect(200);
+        await small.http
+          .post(`/v1/clusters/${clusterId}/reachability?detail=full`)
+          .set(bearer(tenant.apiKey))
+          .send({ ...QUESTION, ...(port ? { port } : {}) })
+          .expect(200);
       }
       const stats = small.app.get(AnswerMemo).stats();
       expect(stats.bytes).toBeLessThanOrEqual(4_000);

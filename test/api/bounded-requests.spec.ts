@@ -16,23 +16,39 @@ let port: number;
 beforeAll(async () => {
   t = await startTestApp({ limits: { http: { requestTimeoutMs: 1_500, headersTimeoutMs: 1_000 } } });
   tenant = await createTenant(t);
-  clusterId = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'bounded' }).expect(201)).body.id;
+  clusterId = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'bounded' }).expect(201)).body
+    .id;
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.getHttpServer().address() as AddressInfo).port;
 });
 afterAll(async () => t?.close());
 
-interface Raw { socket: Socket; text: () => string; closed: Promise<void>; answered: Promise<void> }
+interface Raw {
+  socket: Socket;
+  text: () => string;
+  closed: Promise<void>;
+  answered: Promise<void>;
+}
 
 function open(): Promise<Raw> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
     let answer: () => void = () => undefined;
-    const answered = new Promise<void>((r) => { answer = r; });
-    socket.on('data', (c: Buffer) => { text += c.toString(); if (text.includes('\r\n\r\n')) answer(); });
+    const answered = new Promise<void>((r) => {
+      answer = r;
+    });
+    socket.on('data', (c: Buffer) => {
+      text += c.toString();
+      if (text.includes('\r\n\r\n')) answer();
+    });
     socket.on('error', () => undefined);
-    const closed = new Promise<void>((r) => socket.once('close', () => { answer(); r(); }));
+    const closed = new Promise<void>((r) =>
+      socket.once('close', () => {
+        answer();
+        r();
+      }),
+    );
     socket.once('connect', () => resolve({ socket, text: () => text, closed, answered }));
   });
 }
@@ -46,7 +62,11 @@ function parse(text: string): { status: number; head: string; body: Record<strin
     body = body.slice(body.indexOf('\r\n') + 2);
     body = body.slice(0, body.lastIndexOf('}') + 1);
   }
-  return { status: Number(/^http\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body: JSON.parse(body) as Record<string, unknown> };
+  return {
+    status: Number(/^http\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+    head,
+    body: JSON.parse(body) as Record<string, unknown>,
+  };
 }
 
 const auth = () => `Authorization: Bearer ${tenant.apiKey}\r\n`;
@@ -66,7 +86,10 @@ async function expectGraphqlError(raw: Raw, status: number, code: string): Promi
   await raw.answered;
   await new Promise((r) => setTimeout(r, 50));
   const res = parse(raw.text());
-  expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { data: null, errors: [{ extensions: { code, status } }] } });
+  expect({ status: res.status, body: res.body }).toMatchObject({
+    status,
+    body: { data: null, errors: [{ extensions: { code, status } }] },
+  });
   return res.body;
 }
 
@@ -74,35 +97,54 @@ describe('body limits', () => {
   it.each([
     ['/v1/clusters', 'problem+json'],
     ['/graphql', 'a GraphQL error'],
-  ])('a chunked body passing 8 MiB on %s is a 413 (%s) before it has all arrived, and nothing is stored', async (path) => {
-    const before = await snapshot(t, ['clusters']);
-    const raw = await open();
-    raw.socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
-    const chunk = Buffer.alloc(1024 * 1024, 'a');
-    let sent = 0;
-    let answeredAfter = -1;
-    void raw.answered.then(() => { answeredAfter = sent; });
-    for (let i = 0; i < 16 && answeredAfter < 0 && !raw.socket.destroyed; i++) {
-      raw.socket.write(`${chunk.length.toString(16)}\r\n`);
-      raw.socket.write(chunk);
-      raw.socket.write('\r\n');
-      sent += chunk.length;
-      await new Promise((r) => setTimeout(r, 60));
-    }
-    const body = path === '/graphql' ? await expectGraphqlError(raw, 413, 'PAYLOAD_TOO_LARGE') : await expectProblem(raw, 413, 'PAYLOAD_TOO_LARGE');
-    expect(answeredAfter).toBeGreaterThan(0);
-    expect(answeredAfter).toBeLessThan(16 * 1024 * 1024);
-    expect(JSON.stringify(body)).not.toContain('aaaa');
-    raw.socket.destroy();
-    expect(await snapshot(t, ['clusters'])).toEqual(before);
-  });
+  ])(
+    'a chunked body passing 8 MiB on %s is a 413 (%s) before it has all arrived, and nothing is stored',
+    async (path) => {
+      const before = await snapshot(t, ['clusters']);
+      const raw = await open();
+      raw.socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      let sent = 0;
+      let answeredAfter = -1;
+      void raw.answered.then(() => {
+        answeredAfter = sent;
+      });
+      for (let i = 0; i < 16 && answeredAfter < 0 && !raw.socket.destroyed; i++) {
+        raw.socket.write(`${chunk.length.toString(16)}\r\n`);
+        raw.socket.write(chunk);
+        raw.socket.write('\r\n');
+        sent += chunk.length;
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      const body =
+        path === '/graphql'
+          ? await expectGraphqlError(raw, 413, 'PAYLOAD_TOO_LARGE')
+          : await expectProblem(raw, 413, 'PAYLOAD_TOO_LARGE');
+      expect(answeredAfter).toBeGreaterThan(0);
+      expect(answeredAfter).toBeLessThan(16 * 1024 * 1024);
+      expect(JSON.stringify(body)).not.toContain('aaaa');
+      raw.socket.destroy();
+      expect(await snapshot(t, ['clusters'])).toEqual(before);
+    },
+  );
 
   it('the import route still takes a chunked body over 8 MiB', async () => {
-    const items = Array.from({ length: 600 }, (_, i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns-${i}`, labels: Object.fromEntries(Array.from({ length: 200 }, (_, k) => [`padding-${k}`, 'x'.repeat(63)])) } }));
+    const items = Array.from({ length: 600 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: `ns-${i}`,
+        labels: Object.fromEntries(Array.from({ length: 200 }, (_, k) => [`padding-${k}`, 'x'.repeat(63)])),
+      },
+    }));
     const doc = JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
     expect(doc.length).toBeGreaterThan(8 * 1024 * 1024);
     const raw = await open();
-    raw.socket.write(`POST /v1/clusters/${clusterId}/import HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
+    raw.socket.write(
+      `POST /v1/clusters/${clusterId}/import HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`,
+    );
     for (let at = 0; at < doc.length; at += 1024 * 1024) {
       const part = doc.slice(at, at + 1024 * 1024);
       raw.socket.write(`${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`);
@@ -110,7 +152,10 @@ describe('body limits', () => {
     raw.socket.write('0\r\n\r\n');
     await raw.closed;
     const res = parse(raw.text());
-    expect({ status: res.status, body: res.body }).toMatchObject({ status: 200, body: { created: { namespaces: 600 } } });
+    expect({ status: res.status, body: res.body }).toMatchObject({
+      status: 200,
+      body: { created: { namespaces: 600 } },
+    });
   }, 60_000);
 });
 
@@ -120,7 +165,9 @@ describe('timeouts', () => {
     const body = JSON.stringify({ name: 'trickled' });
     const raw = await open();
     const start = Date.now();
-    raw.socket.write(`POST /v1/clusters HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    raw.socket.write(
+      `POST /v1/clusters HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     for (let i = 0; i < body.length && !raw.socket.destroyed && raw.text() === ''; i++) {
       raw.socket.write(body[i]);
       await new Promise((r) => setTimeout(r, 400));
@@ -188,14 +235,20 @@ describe('content types', () => {
   ])('a %s body is a 415 and nothing is stored', async (type, body) => {
     const before = await snapshot(t, ['clusters']);
     const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', type).send(body);
-    expect({ status: res.status, type: res.headers['content-type'], code: res.body.code }).toEqual({ status: 415, type: expect.stringContaining('application/problem+json'), code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect({ status: res.status, type: res.headers['content-type'], code: res.body.code }).toEqual({
+      status: 415,
+      type: expect.stringContaining('application/problem+json'),
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
     expect(await snapshot(t, ['clusters'])).toEqual(before);
   });
 
   it('a JSON body with no content type is a 415', async () => {
     const raw = await open();
     const body = '{"name":"untyped"}';
-    raw.socket.write(`POST /v1/clusters HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    raw.socket.write(
+      `POST /v1/clusters HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
     await expectProblem(raw, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 });

@@ -20,31 +20,71 @@ const NODES = 24;
 const NODE_PORT_QUESTION = { client: { pod: 'web/client' }, service: 'web/backend' };
 const CLUSTER_IP_QUESTION = { client: { pod: 'web/client' }, service: 'web/small' };
 
-interface Sent { status: number; headers: Record<string, unknown>; body: Buffer }
-async function send(app: TestApp, method: 'GET' | 'POST', url: string, payload: object | undefined, encoding?: string): Promise<Sent> {
+interface Sent {
+  status: number;
+  headers: Record<string, unknown>;
+  body: Buffer;
+}
+async function send(
+  app: TestApp,
+  method: 'GET' | 'POST',
+  url: string,
+  payload: object | undefined,
+  encoding?: string,
+): Promise<Sent> {
   const fastify = app.app.getHttpAdapter().getInstance() as FastifyInstance;
   const res = await fastify.inject({
-    method, url, payload,
+    method,
+    url,
+    payload,
     headers: { ...bearer(tenant.apiKey), ...(encoding === undefined ? {} : { 'accept-encoding': encoding }) },
   });
   return { status: res.statusCode, headers: res.headers, body: res.rawPayload };
 }
-const reach = (app: TestApp, question: object, encoding?: string) => send(app, 'POST', `/v1/clusters/${clusterId}/reachability?detail=full`, question, encoding);
-const text = (sent: Sent): string => (sent.headers['content-encoding'] === 'gzip' ? gunzipSync(sent.body) : sent.body).toString('utf8');
+const reach = (app: TestApp, question: object, encoding?: string) =>
+  send(app, 'POST', `/v1/clusters/${clusterId}/reachability?detail=full`, question, encoding);
+const text = (sent: Sent): string =>
+  (sent.headers['content-encoding'] === 'gzip' ? gunzipSync(sent.body) : sent.body).toString('utf8');
 
 beforeAll(async () => {
   t = await startTestApp();
   tenant = await createTenant(t);
-  clusterId = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id;
-  const post = (path: string, body: object) => t.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
+  clusterId = (
+    await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] })
+      .expect(201)
+  ).body.id;
+  const post = (path: string, body: object) =>
+    t.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
   for (let i = 1; i <= NODES; i++) {
     await post('/nodes', { name: `node-${i}`, internalIps: [`192.168.0.${i}`], podCidrs: [`10.244.${i}.0/24`] });
   }
   await post('/pods', { namespace: 'web', name: 'client', nodeName: 'node-1', ips: ['10.244.1.10'] });
-  await post('/pods', { namespace: 'web', name: 'backend-a', nodeName: 'node-2', ips: ['10.244.2.10'], labels: { app: 'backend' } });
-  await post('/services', { namespace: 'web', name: 'backend', type: 'NodePort', selector: { app: 'backend' }, clusterIps: ['10.96.0.50'],
-    externalTrafficPolicy: 'Local', ports: [{ port: 80, nodePort: 30080 }] });
-  await post('/services', { namespace: 'web', name: 'small', selector: { app: 'backend' }, clusterIps: ['10.96.0.60'], ports: [{ port: 80 }] });
+  await post('/pods', {
+    namespace: 'web',
+    name: 'backend-a',
+    nodeName: 'node-2',
+    ips: ['10.244.2.10'],
+    labels: { app: 'backend' },
+  });
+  await post('/services', {
+    namespace: 'web',
+    name: 'backend',
+    type: 'NodePort',
+    selector: { app: 'backend' },
+    clusterIps: ['10.96.0.50'],
+    externalTrafficPolicy: 'Local',
+    ports: [{ port: 80, nodePort: 30080 }],
+  });
+  await post('/services', {
+    namespace: 'web',
+    name: 'small',
+    selector: { app: 'backend' },
+    clusterIps: ['10.96.0.60'],
+    ports: [{ port: 80 }],
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -52,9 +92,22 @@ afterAll(async () => {
 
 describe('Accept-Encoding', () => {
   it.each([
-    ['gzip', true], ['gzip, deflate, br', true], ['br;q=1.0, gzip;q=0.8, *;q=0.1', true], ['x-gzip', true], ['*', true], ['GZIP', true],
-    [undefined, false], ['', false], ['identity', false], ['br', false], ['gzip;q=0', false], ['gzip;q=0.000', false],
-    ['*, gzip;q=0', false], ['*;q=0', false], ['deflate, *;q=0.5', true], ['gzip;q=abc', false],
+    ['gzip', true],
+    ['gzip, deflate, br', true],
+    ['br;q=1.0, gzip;q=0.8, *;q=0.1', true],
+    ['x-gzip', true],
+    ['*', true],
+    ['GZIP', true],
+    [undefined, false],
+    ['', false],
+    ['identity', false],
+    ['br', false],
+    ['gzip;q=0', false],
+    ['gzip;q=0.000', false],
+    ['*, gzip;q=0', false],
+    ['*;q=0', false],
+    ['deflate, *;q=0.5', true],
+    ['gzip;q=abc', false],
   ])('%j accepts gzip: %s', (header, expected) => {
     expect(acceptsGzip(header)).toBe(expected);
   });
@@ -140,15 +193,31 @@ describe('compressed analysis answers', () => {
     } finally {
       await off.close();
     }
-    const query = 'query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input, detail: FULL) { results { via { kind address node } verdict path { at rule description } } } }';
-    const graph = await send(t, 'POST', '/graphql', { query, variables: { c: clusterId, input: NODE_PORT_QUESTION } }, 'gzip');
+    const query =
+      'query($c: String!, $input: ReachabilityInput!) { reachability(clusterId: $c, input: $input, detail: FULL) { results { via { kind address node } verdict path { at rule description } } } }';
+    const graph = await send(
+      t,
+      'POST',
+      '/graphql',
+      { query, variables: { c: clusterId, input: NODE_PORT_QUESTION } },
+      'gzip',
+    );
     expect(graph.status).toBe(200);
     expect(graph.headers['content-encoding']).toBe('gzip');
-    expect((JSON.parse(text(graph)) as { data: { reachability: { results: unknown[] } } }).data.reachability.results).toHaveLength(NODES + 1);
+    expect(
+      (JSON.parse(text(graph)) as { data: { reachability: { results: unknown[] } } }).data.reachability.results,
+    ).toHaveLength(NODES + 1);
 
-    const whatIf = await send(t, 'POST', `/v1/clusters/${clusterId}/what-if`, {
-      change: { services: [{ service: 'web/backend', set: { externalTrafficPolicy: 'Cluster' } }] }, reachability: NODE_PORT_QUESTION,
-    }, 'gzip');
+    const whatIf = await send(
+      t,
+      'POST',
+      `/v1/clusters/${clusterId}/what-if`,
+      {
+        change: { services: [{ service: 'web/backend', set: { externalTrafficPolicy: 'Cluster' } }] },
+        reachability: NODE_PORT_QUESTION,
+      },
+      'gzip',
+    );
     expect(whatIf.status).toBe(200);
     expect(whatIf.headers['content-encoding']).toBe('gzip');
     expect((JSON.parse(text(whatIf)) as { differences: unknown[] }).differences.length).toBeGreaterThan(0);

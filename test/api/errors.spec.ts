@@ -14,7 +14,12 @@ afterAll(async () => t?.close());
 describe('errors', () => {
   it('malformed JSON is a 400 problem, and nothing is stored', async () => {
     const before = await snapshot(t);
-    const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', 'application/json').send('{"name": "x",').expect(400);
+    const res = await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .set('content-type', 'application/json')
+      .send('{"name": "x",')
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(res.body.detail).toMatch(/JSON/);
@@ -22,7 +27,11 @@ describe('errors', () => {
   });
 
   it('an unsupported content type is a 415 problem', async () => {
-    const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', 'application/xml').send('<cluster/>');
+    const res = await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .set('content-type', 'application/xml')
+      .send('<cluster/>');
     expect(res.status).toBe(415);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -35,7 +44,12 @@ describe('errors', () => {
   });
 
   it('a body that is not an object is a 400 problem', async () => {
-    const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', 'application/json').send('[1,2]').expect(400);
+    const res = await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .set('content-type', 'application/json')
+      .send('[1,2]')
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
@@ -62,7 +76,11 @@ describe('errors', () => {
 describe('request size', () => {
   it('a body over 8 MiB is refused with 413 before it is read, except by the import', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(9 * 1024 * 1024) });
-    const res = await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(big);
+    const res = await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .set('content-type', 'application/json')
+      .send(big);
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
   });

@@ -17,12 +17,20 @@ let seq = 0;
 const unique = () => `x${++seq}`;
 
 /** Each kind: where it lives under a cluster ('' = the cluster itself), a body that creates one, a PATCH that changes it and one that repeats what is stored. */
-const KINDS: Record<string, { path: string; create: () => object; change: (v: View) => object; same: (v: View) => object }> = {
+const KINDS: Record<
+  string,
+  { path: string; create: () => object; change: (v: View) => object; same: (v: View) => object }
+> = {
   cluster: {
     path: '',
     create: () => ({ name: `c-${unique()}`, clusterCidrs: ['10.244.0.0/16'] }),
     change: (v) => ({ kubeProxy: { masqueradeAll: !(v.kubeProxy as { masqueradeAll: boolean }).masqueradeAll } }),
-    same: (v) => ({ name: v.name, proxyMode: v.proxyMode, clusterCidrs: v.clusterCidrs, kubeProxy: { masqueradeAll: (v.kubeProxy as { masqueradeAll: boolean }).masqueradeAll } }),
+    same: (v) => ({
+      name: v.name,
+      proxyMode: v.proxyMode,
+      clusterCidrs: v.clusterCidrs,
+      kubeProxy: { masqueradeAll: (v.kubeProxy as { masqueradeAll: boolean }).masqueradeAll },
+    }),
   },
   node: {
     path: 'nodes',
@@ -38,7 +46,13 @@ const KINDS: Record<string, { path: string; create: () => object; change: (v: Vi
   },
   service: {
     path: 'services',
-    create: () => ({ namespace: 'default', name: `s-${unique()}`, selector: { app: 'a' }, ports: [{ port: 80 }], labels: { a: '1' } }),
+    create: () => ({
+      namespace: 'default',
+      name: `s-${unique()}`,
+      selector: { app: 'a' },
+      ports: [{ port: 80 }],
+      labels: { a: '1' },
+    }),
     change: (v) => ({ labels: { ...v.labels, b: unique() } }),
     same: (v) => ({ labels: v.labels, selector: v.selector, type: v.type }),
   },
@@ -59,10 +73,12 @@ const KINDS: Record<string, { path: string; create: () => object; change: (v: Vi
 /** A new cluster (for the `cluster` kind: the object itself) and one object of the kind in it; its URL. */
 async function fresh(kind: string): Promise<{ url: string; clusterUrl: string; view: View }> {
   const spec = KINDS[kind];
-  const cluster = (await ctx.t.http.post('/v1/clusters').set(auth()).send(KINDS.cluster.create()).expect(201)).body as View;
+  const cluster = (await ctx.t.http.post('/v1/clusters').set(auth()).send(KINDS.cluster.create()).expect(201))
+    .body as View;
   const clusterUrl = `/v1/clusters/${cluster.id}`;
   if (spec.path === '') return { url: clusterUrl, clusterUrl, view: cluster };
-  const view = (await ctx.t.http.post(`${clusterUrl}/${spec.path}`).set(auth()).send(spec.create()).expect(201)).body as View;
+  const view = (await ctx.t.http.post(`${clusterUrl}/${spec.path}`).set(auth()).send(spec.create()).expect(201))
+    .body as View;
   return { url: `${clusterUrl}/${spec.path}/${view.id}`, clusterUrl, view };
 }
 
@@ -84,16 +100,36 @@ describe.each(Object.keys(KINDS))('%s', (kind) => {
   it('PATCH with a matching If-Match (or *) goes ahead; with a stale one it is a 412 naming If-Match and changes nothing', async () => {
     const { url, view } = await fresh(kind);
     const etag = (await read(url)).headers.etag as string;
-    const first = await ctx.t.http.patch(url).set(auth()).set('if-match', etag).send(KINDS[kind].change(view)).expect(200);
+    const first = await ctx.t.http
+      .patch(url)
+      .set(auth())
+      .set('if-match', etag)
+      .send(KINDS[kind].change(view))
+      .expect(200);
     expect(first.headers.etag).toBe(`"${view.version + 1}"`);
-    const any = await ctx.t.http.patch(url).set(auth()).set('if-match', '*').send(KINDS[kind].change(first.body)).expect(200);
+    const any = await ctx.t.http
+      .patch(url)
+      .set(auth())
+      .set('if-match', '*')
+      .send(KINDS[kind].change(first.body))
+      .expect(200);
     expect(any.headers.etag).toBe(`"${view.version + 2}"`);
     // A list matches when one of its tags does.
-    const listed = await ctx.t.http.patch(url).set(auth()).set('if-match', `"999999", ${any.headers.etag}`).send(KINDS[kind].change(any.body)).expect(200);
+    const listed = await ctx.t.http
+      .patch(url)
+      .set(auth())
+      .set('if-match', `"999999", ${any.headers.etag}`)
+      .send(KINDS[kind].change(any.body))
+      .expect(200);
 
     const before = await snapshot(ctx.t, TABLES);
     for (const stale of [etag, `W/${listed.headers.etag}`, '"999999"']) {
-      const res = await ctx.t.http.patch(url).set(auth()).set('if-match', stale).send(KINDS[kind].change(listed.body)).expect(412);
+      const res = await ctx.t.http
+        .patch(url)
+        .set(auth())
+        .set('if-match', stale)
+        .send(KINDS[kind].change(listed.body))
+        .expect(412);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 412, code: 'PRECONDITION_FAILED', errors: [{ field: 'If-Match' }] });
     }
@@ -107,17 +143,26 @@ describe.each(Object.keys(KINDS))('%s', (kind) => {
     const res = await ctx.t.http.delete(url).set(auth()).set('if-match', `"${view.version}"`).expect(412);
     expect(res.body).toMatchObject({ code: 'PRECONDITION_FAILED', errors: [{ field: 'If-Match' }] });
     expect(await snapshot(ctx.t, TABLES)).toEqual(before);
-    await ctx.t.http.delete(url).set(auth()).set('if-match', changed.headers.etag as string).expect(204);
+    await ctx.t.http
+      .delete(url)
+      .set(auth())
+      .set('if-match', changed.headers.etag as string)
+      .expect(204);
     await ctx.t.http.get(url).set(auth()).expect(404);
   });
 
-  it('a PATCH of {} or of the stored values bumps no version, neither its own nor its cluster\'s', async () => {
+  it("a PATCH of {} or of the stored values bumps no version, neither its own nor its cluster's", async () => {
     const { url, clusterUrl } = await fresh(kind);
     const current = (await read(url)).body as View;
     const clusterVersion = await versionOf(clusterUrl);
     const before = await snapshot(ctx.t, TABLES);
     for (const body of [{}, KINDS[kind].same(current)]) {
-      const res = await ctx.t.http.patch(url).set(auth()).set('if-match', `"${current.version}"`).send(body).expect(200);
+      const res = await ctx.t.http
+        .patch(url)
+        .set(auth())
+        .set('if-match', `"${current.version}"`)
+        .send(body)
+        .expect(200);
       expect(res.body.version, JSON.stringify(body)).toBe(current.version);
       expect(res.headers.etag).toBe(`"${current.version}"`);
       expect(res.body.updatedAt).toBe(current.updatedAt);
@@ -137,7 +182,13 @@ describe('If-Match', () => {
     for (const kind of ['cluster', 'node']) {
       const { url, view } = await fresh(kind);
       const etag = `"${view.version}"`;
-      const send = () => ctx.t.http.patch(url).set(auth()).set('if-match', etag).send(KINDS[kind].change(view)).then((r) => r.status);
+      const send = () =>
+        ctx.t.http
+          .patch(url)
+          .set(auth())
+          .set('if-match', etag)
+          .send(KINDS[kind].change(view))
+          .then((r) => r.status);
       const statuses = await Promise.all(Array.from({ length: 6 }, send));
       expect(statuses.sort(), kind).toEqual([200, 412, 412, 412, 412, 412]);
       expect(await versionOf(url)).toBe(view.version + 1);
@@ -148,7 +199,12 @@ describe('If-Match', () => {
     const { url, view } = await fresh('node');
     const before = await snapshot(ctx.t, TABLES);
     for (const header of ['1', '"1', '"1" "2"', '"1", *', ' ']) {
-      const res = await ctx.t.http.patch(url).set(auth()).set('if-match', header).send(KINDS.node.change(view)).expect(400);
+      const res = await ctx.t.http
+        .patch(url)
+        .set(auth())
+        .set('if-match', header)
+        .send(KINDS.node.change(view))
+        .expect(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'If-Match' }] });
     }
     expect(await snapshot(ctx.t, TABLES)).toEqual(before);
@@ -156,11 +212,20 @@ describe('If-Match', () => {
 
   it('a missing object is a 404, whatever If-Match says', async () => {
     const { clusterUrl } = await fresh('cluster');
-    await ctx.t.http.patch(`${clusterUrl}/nodes/9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d`).set(auth()).set('if-match', '*').send({ labels: {} }).expect(404);
-    await ctx.t.http.delete(`${clusterUrl}/nodes/9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d`).set(auth()).set('if-match', '"1"').expect(404);
+    await ctx.t.http
+      .patch(`${clusterUrl}/nodes/9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d`)
+      .set(auth())
+      .set('if-match', '*')
+      .send({ labels: {} })
+      .expect(404);
+    await ctx.t.http
+      .delete(`${clusterUrl}/nodes/9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d`)
+      .set(auth())
+      .set('if-match', '"1"')
+      .expect(404);
   });
 
-  it('lists carry each object\'s version, and no ETag', async () => {
+  it("lists carry each object's version, and no ETag", async () => {
     const { clusterUrl, view } = await fresh('pod');
     const list = await read(`${clusterUrl}/pods`);
     expect(list.headers.etag).toBeUndefined();
@@ -170,33 +235,65 @@ describe('If-Match', () => {
 
 describe('imports', () => {
   const node = (name: string, ip: string, labels: Record<string, string>) => ({
-    apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, spec: {}, status: { addresses: [{ type: 'InternalIP', address: ip }] },
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels },
+    spec: {},
+    status: { addresses: [{ type: 'InternalIP', address: ip }] },
   });
-  const namespace = (name: string, labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  const namespace = (name: string, labels: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels },
+  });
   const list = (...items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
-  const importDoc = (clusterUrl: string, text: string) => ctx.t.http.post(`${clusterUrl}/import`).set(auth()).set('content-type', 'application/json').send(text).expect(200);
+  const importDoc = (clusterUrl: string, text: string) =>
+    ctx.t.http.post(`${clusterUrl}/import`).set(auth()).set('content-type', 'application/json').send(text).expect(200);
 
   it('bump the version of each row they change, and only of those; an unchanged import bumps nothing', async () => {
     const { clusterUrl } = await fresh('cluster');
-    await importDoc(clusterUrl, list(node('a', '192.168.5.1', { x: '1' }), node('b', '192.168.5.2', { x: '1' }), namespace('shop', { team: 'a' })));
+    await importDoc(
+      clusterUrl,
+      list(
+        node('a', '192.168.5.1', { x: '1' }),
+        node('b', '192.168.5.2', { x: '1' }),
+        namespace('shop', { team: 'a' }),
+      ),
+    );
     const ids = async () => {
       const nodes = (await read(`${clusterUrl}/nodes`)).body.items as View[];
       const namespaces = (await read(`${clusterUrl}/namespaces`)).body.items as View[];
-      return Object.fromEntries([...nodes, ...namespaces].map((v) => [v.name as string, { id: v.id, version: v.version }]));
+      return Object.fromEntries(
+        [...nodes, ...namespaces].map((v) => [v.name as string, { id: v.id, version: v.version }]),
+      );
     };
     const first = await ids();
     expect(Object.values(first).map((v) => v.version)).toEqual([1, 1, 1]);
     const clusterVersion = await versionOf(clusterUrl);
 
     // Node a and the namespace change; node b is as stored.
-    await importDoc(clusterUrl, list(node('a', '192.168.5.1', { x: '2' }), node('b', '192.168.5.2', { x: '1' }), namespace('shop', { team: 'b' })));
+    await importDoc(
+      clusterUrl,
+      list(
+        node('a', '192.168.5.1', { x: '2' }),
+        node('b', '192.168.5.2', { x: '1' }),
+        namespace('shop', { team: 'b' }),
+      ),
+    );
     const second = await ids();
     expect(second).toEqual({ a: { id: first.a.id, version: 2 }, b: first.b, shop: { id: first.shop.id, version: 2 } });
     expect((await read(`${clusterUrl}/nodes/${first.a.id}`)).headers.etag).toBe('"2"');
     expect(await versionOf(clusterUrl)).toBe(clusterVersion + 1);
 
     // The same document again: nothing changes, no version moves.
-    await importDoc(clusterUrl, list(node('a', '192.168.5.1', { x: '2' }), node('b', '192.168.5.2', { x: '1' }), namespace('shop', { team: 'b' })));
+    await importDoc(
+      clusterUrl,
+      list(
+        node('a', '192.168.5.1', { x: '2' }),
+        node('b', '192.168.5.2', { x: '1' }),
+        namespace('shop', { team: 'b' }),
+      ),
+    );
     expect(await ids()).toEqual(second);
     expect(await versionOf(clusterUrl)).toBe(clusterVersion + 1);
   });
@@ -207,6 +304,11 @@ describe('imports', () => {
     const [a] = (await read(`${clusterUrl}/nodes`)).body.items as View[];
     const etag = (await read(`${clusterUrl}/nodes/${a.id}`)).headers.etag as string;
     await importDoc(clusterUrl, list(node('a', '192.168.6.1', { x: '2' })));
-    await ctx.t.http.patch(`${clusterUrl}/nodes/${a.id}`).set(auth()).set('if-match', etag).send({ labels: { x: '3' } }).expect(412);
+    await ctx.t.http
+      .patch(`${clusterUrl}/nodes/${a.id}`)
+      .set(auth())
+      .set('if-match', etag)
+      .send({ labels: { x: '3' } })
+      .expect(412);
   });
 });

@@ -41,22 +41,59 @@ const LOOSE_PER_OPERATION = 16;
 const GRAPHQL_PER_MUTATION = 10;
 /** An error answer larger than this echoes the input (the largest legitimate one is a few KB). */
 const MAX_ERROR_BYTES = 64 * 1024;
-const TABLES = ['tenants', 'api_keys', 'clusters', 'nodes', 'pods', 'services', 'endpoint_slices', 'namespaces', 'network_policies', 'address_claims', 'idempotency_keys'];
+const TABLES = [
+  'tenants',
+  'api_keys',
+  'clusters',
+  'nodes',
+  'pods',
+  'services',
+  'endpoint_slices',
+  'namespaces',
+  'network_policies',
+  'address_claims',
+  'idempotency_keys',
+];
 
 // ---- the document ------------------------------------------------------------------------------
 
 interface Schema {
-  $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; items?: Schema;
-  additionalProperties?: Schema | boolean; nullable?: boolean; allOf?: Schema[]; oneOf?: Schema[]; enum?: unknown[];
-  minimum?: number; maximum?: number; example?: unknown;
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  additionalProperties?: Schema | boolean;
+  nullable?: boolean;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  example?: unknown;
 }
-interface Parameter { name: string; in: string; required?: boolean; example?: unknown; schema?: Schema }
-interface Media { schema?: Schema; example?: unknown; examples?: Record<string, { value: unknown }> }
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  example?: unknown;
+  schema?: Schema;
+}
+interface Media {
+  schema?: Schema;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
 interface Operation {
-  parameters?: Parameter[]; requestBody?: { content: Record<string, Media> };
-  responses: Record<string, unknown>; security?: unknown[];
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, unknown>;
+  security?: unknown[];
 }
-interface Doc { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+interface Doc {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema> };
+}
 
 const DOC = parseYaml(readFileSync(join(__dirname, '..', '..', 'openapi.yaml'), 'utf8')) as Doc;
 
@@ -88,7 +125,10 @@ function inferred(value: unknown): Schema {
 }
 
 interface Op {
-  key: string; method: 'get' | 'post' | 'patch' | 'delete'; path: string; op: Operation;
+  key: string;
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  op: Operation;
   /** The JSON body's schema, and its documented examples (parsed, for the import). */
   body: { schema: Schema; examples: unknown[]; raw: boolean } | null;
   /** Changes stored data (everything but reads and the analyses). */
@@ -98,23 +138,41 @@ interface Op {
 }
 
 const ANALYSES = /\/(reachability|trace|what-if)$/;
-const OPS: Op[] = Object.entries(DOC.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => {
-  const json = op.requestBody?.content['application/json'];
-  const examples = json ? [...(json.example !== undefined ? [json.example] : []), ...Object.values(json.examples ?? {}).map((e) => e.value)] : [];
-  const raw = resolve(json?.schema).type === 'string';
-  const parsed = raw ? examples.map((e) => JSON.parse(String(e)) as unknown) : examples;
-  return {
-    key: `${method.toUpperCase()} ${path}`, method: method as Op['method'], path, op,
-    body: json ? { schema: raw ? inferred(parsed[0]) : resolve(json.schema), examples: parsed, raw } : null,
-    writes: method !== 'get' && !ANALYSES.test(path),
-    authed: Boolean(op.security?.length), operator: path === '/v1/tenants',
-  };
-}));
+const OPS: Op[] = Object.entries(DOC.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]) => {
+    const json = op.requestBody?.content['application/json'];
+    const examples = json
+      ? [
+          ...(json.example !== undefined ? [json.example] : []),
+          ...Object.values(json.examples ?? {}).map((e) => e.value),
+        ]
+      : [];
+    const raw = resolve(json?.schema).type === 'string';
+    const parsed = raw ? examples.map((e) => JSON.parse(String(e)) as unknown) : examples;
+    return {
+      key: `${method.toUpperCase()} ${path}`,
+      method: method as Op['method'],
+      path,
+      op,
+      body: json ? { schema: raw ? inferred(parsed[0]) : resolve(json.schema), examples: parsed, raw } : null,
+      writes: method !== 'get' && !ANALYSES.test(path),
+      authed: Boolean(op.security?.length),
+      operator: path === '/v1/tenants',
+    };
+  }),
+);
 
 // ---- body mutations ----------------------------------------------------------------------------
 
 type Path = (string | number)[];
-interface Slot { path: Path; schema: Schema; kind: Kind; required: boolean; present: boolean; inMap: boolean }
+interface Slot {
+  path: Path;
+  schema: Schema;
+  kind: Kind;
+  required: boolean;
+  present: boolean;
+  inMap: boolean;
+}
 
 /** Every place a value can go: declared properties (present or not), array elements, map entries. */
 function slotsOf(body: unknown, schema: Schema): Slot[] {
@@ -125,17 +183,39 @@ function slotsOf(body: unknown, schema: Schema): Slot[] {
       for (const [name, raw] of Object.entries(s.properties ?? {})) {
         const ps = resolve(raw);
         const present = Object.prototype.hasOwnProperty.call(value, name);
-        out.push({ path: [...path, name], schema: ps, kind: kindOf(ps), required: (s.required ?? []).includes(name), present, inMap: false });
+        out.push({
+          path: [...path, name],
+          schema: ps,
+          kind: kindOf(ps),
+          required: (s.required ?? []).includes(name),
+          present,
+          inMap: false,
+        });
         if (present) walk((value as Record<string, unknown>)[name], ps, [...path, name]);
       }
     } else if (kind === 'array' && Array.isArray(value)) {
       const items = resolve(s.items);
       value.forEach((v, i) => {
-        out.push({ path: [...path, i], schema: items, kind: kindOf(items), required: true, present: true, inMap: false });
+        out.push({
+          path: [...path, i],
+          schema: items,
+          kind: kindOf(items),
+          required: true,
+          present: true,
+          inMap: false,
+        });
         walk(v, items, [...path, i]);
       });
     } else if (kind === 'map' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const k of Object.keys(value)) out.push({ path: [...path, k], schema: { type: 'string' }, kind: 'string', required: false, present: true, inMap: true });
+      for (const k of Object.keys(value))
+        out.push({
+          path: [...path, k],
+          schema: { type: 'string' },
+          kind: 'string',
+          required: false,
+          present: true,
+          inMap: true,
+        });
     }
   };
   walk(body, schema, []);
@@ -146,9 +226,11 @@ function slotsOf(body: unknown, schema: Schema): Slot[] {
 const removable = (s: Slot) => s.required && s.present && !s.inMap && typeof s.path[s.path.length - 1] === 'string';
 const nullable = (s: Slot) => s.required && s.present && !s.schema.nullable;
 
-const getAt = (root: unknown, path: Path): unknown => path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | null)?.[k], root);
+const getAt = (root: unknown, path: Path): unknown =>
+  path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | null)?.[k], root);
 /** Sets an own property, `__proto__` included (a plain assignment would set the prototype instead). */
-const own = (target: object, key: string | number, value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+const own = (target: object, key: string | number, value: unknown) =>
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 function setAt(root: Record<string, unknown>, path: Path, value: unknown): void {
   const parent = getAt(root, path.slice(0, -1));
   if (parent !== null && typeof parent === 'object') own(parent, path[path.length - 1], value);
@@ -167,51 +249,193 @@ const nested = (depth: number, array: boolean): unknown => {
 const HUGE = 'x'.repeat(100 * 1024);
 /** Strings no field should choke on (most are invalid for the field they land in). */
 const ODD_STRINGS = [
-  '', ' ', 'a'.repeat(254), 'a'.repeat(64), 'b'.repeat(4097), HUGE, '\u0001\u0002\u001b[31m', 'line\r\nbreak', '\u007f\u0085', '\u2028\u2029',
-  '\u202eevil', '\ufeffbom', '\u200b', 'e\u0301', '\ud800', '\udfff\ud800', '😀'.repeat(40), 'İı', '１０.０.０.１', 'default/../x', '%00', '${jndi:x}',
-  "' OR 1=1 --", '<script>', 'NaN', 'Infinity', '-0', '1e3', '0x10', ' 80', '80 ', 'null', 'undefined', 'true', '__proto__', 'constructor',
-  'toString', 'hasOwnProperty', 'default/', '/', 'a/b/c', '10.0.0.0/8', '::', '255.255.255.256', '1.2.3.4/33', 'CCE', 'iptables',
+  '',
+  ' ',
+  'a'.repeat(254),
+  'a'.repeat(64),
+  'b'.repeat(4097),
+  HUGE,
+  '\u0001\u0002\u001b[31m',
+  'line\r\nbreak',
+  '\u007f\u0085',
+  '\u2028\u2029',
+  '\u202eevil',
+  '\ufeffbom',
+  '\u200b',
+  'e\u0301',
+  '\ud800',
+  '\udfff\ud800',
+  '😀'.repeat(40),
+  'İı',
+  '１０.０.０.１',
+  'default/../x',
+  '%00',
+  '${jndi:x}',
+  "' OR 1=1 --",
+  '<script>',
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e3',
+  '0x10',
+  ' 80',
+  '80 ',
+  'null',
+  'undefined',
+  'true',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'default/',
+  '/',
+  'a/b/c',
+  '10.0.0.0/8',
+  '::',
+  '255.255.255.256',
+  '1.2.3.4/33',
+  'CCE',
+  'iptables',
 ];
-const EDGE_NUMBERS = [-1, 0, 65535, 65536, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2, 1e308, -1e308, 1.5, 0.0001, 1e-300, -0, 30000, 32767, 86401];
-const ODD_MAP_KEYS = ['', ' ', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'a'.repeat(300), 'a/b/c', '-x', 'kubernetes.io/', '😀', 'x\u0001'];
-const EXTRA_KEYS = ['extra', 'unknownField', 'id', 'tenantId', 'clusterId', 'version', 'createdAt', 'isAdmin', 'Name', 'name ', '', '$where', 'items[]'];
+const EDGE_NUMBERS = [
+  -1,
+  0,
+  65535,
+  65536,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 53 + 2,
+  1e308,
+  -1e308,
+  1.5,
+  0.0001,
+  1e-300,
+  -0,
+  30000,
+  32767,
+  86401,
+];
+const ODD_MAP_KEYS = [
+  '',
+  ' ',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'a'.repeat(300),
+  'a/b/c',
+  '-x',
+  'kubernetes.io/',
+  '😀',
+  'x\u0001',
+];
+const EXTRA_KEYS = [
+  'extra',
+  'unknownField',
+  'id',
+  'tenantId',
+  'clusterId',
+  'version',
+  'createdAt',
+  'isAdmin',
+  'Name',
+  'name ',
+  '',
+  '$where',
+  'items[]',
+];
 
 /** A value of another type than `kind` (SURE: the schema refuses it). */
 function wrongTypeValues(kind: Kind): unknown[] {
   switch (kind) {
-    case 'string': return [42, true, {}, [], ['x'], 1.5];
-    case 'integer': return ['80', 'abc', true, {}, [], 1.5, 'NaN', '1e3', [80]];
-    case 'number': return ['1', true, {}, []];
-    case 'boolean': return ['true', 1, 0, 'false', {}, [], 'yes'];
-    case 'array': return [{}, 'a', 1, true, { 0: 'a', length: 1 }];
-    case 'object': return [[], 'x', 1, true, [{}]];
-    case 'map': return [[], 'x', 1, true, ['a'], { a: 1 }, { a: null }, { a: { b: 'c' } }];
-    case 'intOrString': return [true, {}, [], 1.5, [80]];
-    case 'any': return [];
+    case 'string':
+      return [42, true, {}, [], ['x'], 1.5];
+    case 'integer':
+      return ['80', 'abc', true, {}, [], 1.5, 'NaN', '1e3', [80]];
+    case 'number':
+      return ['1', true, {}, []];
+    case 'boolean':
+      return ['true', 1, 0, 'false', {}, [], 'yes'];
+    case 'array':
+      return [{}, 'a', 1, true, { 0: 'a', length: 1 }];
+    case 'object':
+      return [[], 'x', 1, true, [{}]];
+    case 'map':
+      return [[], 'x', 1, true, ['a'], { a: 1 }, { a: null }, { a: { b: 'c' } }];
+    case 'intOrString':
+      return [true, {}, [], 1.5, [80]];
+    case 'any':
+      return [];
   }
 }
 
 type BodyKind = (typeof SURE_BODY)[number] | (typeof MAYBE_BODY)[number];
-const SURE_BODY = ['wrong-type', 'array-for-object', 'object-for-array', 'missing-required', 'null-required', 'extra-field', 'deep-nesting', 'nul', 'proto-key', 'not-an-object', 'content-type'] as const;
-const MAYBE_BODY = ['null-optional', 'null-everywhere', 'odd-string', 'random-string', 'edge-number', 'empty', 'big-array', 'odd-map-key', 'drop-optional', 'media-variant'] as const;
+const SURE_BODY = [
+  'wrong-type',
+  'array-for-object',
+  'object-for-array',
+  'missing-required',
+  'null-required',
+  'extra-field',
+  'deep-nesting',
+  'nul',
+  'proto-key',
+  'not-an-object',
+  'content-type',
+] as const;
+const MAYBE_BODY = [
+  'null-optional',
+  'null-everywhere',
+  'odd-string',
+  'random-string',
+  'edge-number',
+  'empty',
+  'big-array',
+  'odd-map-key',
+  'drop-optional',
+  'media-variant',
+] as const;
 
-interface Pick { slot: number; value: number; text: string }
-const PICK: fc.Arbitrary<Pick> = fc.record({ slot: fc.nat(), value: fc.nat(), text: fc.string({ unit: 'binary', maxLength: 24 }) });
+interface Pick {
+  slot: number;
+  value: number;
+  text: string;
+}
+const PICK: fc.Arbitrary<Pick> = fc.record({
+  slot: fc.nat(),
+  value: fc.nat(),
+  text: fc.string({ unit: 'binary', maxLength: 24 }),
+});
 const nth = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
 
 /** A request body being built: the JSON value, or (once a mutation says so) raw bytes and a content type. */
-interface Body { value: unknown; raw?: string; type: string | null }
+interface Body {
+  value: unknown;
+  raw?: string;
+  type: string | null;
+}
 
 /** Applies one body mutation; false when it has nowhere to go (then another is taken). */
 function mutate(kind: BodyKind, b: Body, o: Op, p: Pick): boolean {
   const schema = o.body!.schema;
   const root = b.value as Record<string, unknown>;
-  const slots = b.value !== null && typeof b.value === 'object' && !Array.isArray(b.value) ? slotsOf(b.value, schema) : [];
+  const slots =
+    b.value !== null && typeof b.value === 'object' && !Array.isArray(b.value) ? slotsOf(b.value, schema) : [];
   const pickSlot = (ok: (s: Slot) => boolean): Slot | undefined => {
     const xs = slots.filter(ok);
     return xs.length ? nth(xs, p.slot) : undefined;
   };
-  const objects = (): Path[] => [[], ...slots.filter((s) => s.present && s.kind === 'object' && getAt(root, s.path) !== null && typeof getAt(root, s.path) === 'object').map((s) => s.path)];
+  const objects = (): Path[] => [
+    [],
+    ...slots
+      .filter(
+        (s) =>
+          s.present && s.kind === 'object' && getAt(root, s.path) !== null && typeof getAt(root, s.path) === 'object',
+      )
+      .map((s) => s.path),
+  ];
   switch (kind) {
     case 'wrong-type': {
       const s = pickSlot((x) => wrongTypeValues(x.kind).length > 0 && (x.present || x.path.length === 1));
@@ -230,7 +454,14 @@ function mutate(kind: BodyKind, b: Body, o: Op, p: Pick): boolean {
       const s = pickSlot((x) => x.kind === 'array' && (x.present || x.path.length === 1));
       if (!s) return false;
       const current = getAt(root, s.path);
-      setAt(root, s.path, nth([{}, { 0: Array.isArray(current) ? current[0] ?? 'x' : 'x' }, { length: 1 }, { items: current ?? [] }], p.value));
+      setAt(
+        root,
+        s.path,
+        nth(
+          [{}, { 0: Array.isArray(current) ? (current[0] ?? 'x') : 'x' }, { length: 1 }, { items: current ?? [] }],
+          p.value,
+        ),
+      );
       return true;
     }
     case 'missing-required': {
@@ -261,23 +492,77 @@ function mutate(kind: BodyKind, b: Body, o: Op, p: Pick): boolean {
       const at = s?.path ?? [nth(Object.keys(schema.properties ?? { name: 0 }), p.slot)];
       const text = typeof getAt(root, at) === 'string' ? String(getAt(root, at)) : 'ab';
       const cut = p.value % (text.length + 1);
-      setAt(root, at, `${text.slice(0, cut)}${nth(['\u0000', '\u0000\u0000', '%00\u0000'], p.value)}${text.slice(cut)}`);
+      setAt(
+        root,
+        at,
+        `${text.slice(0, cut)}${nth(['\u0000', '\u0000\u0000', '%00\u0000'], p.value)}${text.slice(cut)}`,
+      );
       return true;
     }
     case 'proto-key': {
       const at = nth(objects(), p.slot);
-      const [k, v] = nth<[string, unknown]>([['__proto__', { polluted: true }], ['constructor', { prototype: { polluted: true } }], ['__proto__', { isAdmin: true, scope: 'write' }]], p.value);
+      const [k, v] = nth<[string, unknown]>(
+        [
+          ['__proto__', { polluted: true }],
+          ['constructor', { prototype: { polluted: true } }],
+          ['__proto__', { isAdmin: true, scope: 'write' }],
+        ],
+        p.value,
+      );
       setAt(root, [...at, k], v);
       return true;
     }
     case 'not-an-object': {
-      b.raw = nth(['null', '[]', '42', '"text"', 'true', '[{}]', JSON.stringify([b.value]), '{', '{"name":', '', '}{', '{"a":1}{"b":2}', 'NaN', '{"a":undefined}', "{'a':1}"], p.value);
+      b.raw = nth(
+        [
+          'null',
+          '[]',
+          '42',
+          '"text"',
+          'true',
+          '[{}]',
+          JSON.stringify([b.value]),
+          '{',
+          '{"name":',
+          '',
+          '}{',
+          '{"a":1}{"b":2}',
+          'NaN',
+          '{"a":undefined}',
+          "{'a':1}",
+        ],
+        p.value,
+      );
       return true;
     }
     case 'content-type': {
-      b.type = nth(o.body!.raw
-        ? ['text/plain', 'application/xml', 'application/octet-stream', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'image/png', null, 'application/jsonx', 'text/html']
-        : ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/yaml', 'text/yaml', 'application/gzip', null, 'application/jsonx', 'application/octet-stream'], p.value);
+      b.type = nth(
+        o.body!.raw
+          ? [
+              'text/plain',
+              'application/xml',
+              'application/octet-stream',
+              'multipart/form-data; boundary=x',
+              'application/x-www-form-urlencoded',
+              'image/png',
+              null,
+              'application/jsonx',
+              'text/html',
+            ]
+          : [
+              'text/plain',
+              'application/xml',
+              'application/x-www-form-urlencoded',
+              'multipart/form-data; boundary=x',
+              'application/yaml',
+              'text/yaml',
+              'application/gzip',
+              null,
+              'application/jsonx',
+              'application/octet-stream',
+            ],
+        p.value,
+      );
       return true;
     }
     case 'null-optional': {
@@ -320,7 +605,11 @@ function mutate(kind: BodyKind, b: Body, o: Op, p: Pick): boolean {
       if (!s) return false;
       const current = getAt(root, s.path);
       const item = Array.isArray(current) && current.length ? current[0] : 'x';
-      setAt(root, s.path, Array.from({ length: nth([65, 300, 2000], p.value) }, () => structuredClone(item)));
+      setAt(
+        root,
+        s.path,
+        Array.from({ length: nth([65, 300, 2000], p.value) }, () => structuredClone(item)),
+      );
       return true;
     }
     case 'odd-map-key': {
@@ -339,9 +628,24 @@ function mutate(kind: BodyKind, b: Body, o: Op, p: Pick): boolean {
       return true;
     }
     case 'media-variant': {
-      b.type = nth(o.body!.raw
-        ? ['application/json; charset=utf-8', 'application/yaml', 'application/x-yaml', 'text/yaml', 'APPLICATION/JSON', 'application/json;charset=latin1']
-        : ['application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json;charset=latin1', 'application/json; foo=bar'], p.value);
+      b.type = nth(
+        o.body!.raw
+          ? [
+              'application/json; charset=utf-8',
+              'application/yaml',
+              'application/x-yaml',
+              'text/yaml',
+              'APPLICATION/JSON',
+              'application/json;charset=latin1',
+            ]
+          : [
+              'application/json; charset=utf-8',
+              'APPLICATION/JSON',
+              'application/json;charset=latin1',
+              'application/json; foo=bar',
+            ],
+        p.value,
+      );
       return true;
     }
   }
@@ -350,28 +654,154 @@ function mutate(kind: BodyKind, b: Body, o: Op, p: Pick): boolean {
 // ---- request mutations -------------------------------------------------------------------------
 
 interface Request {
-  op: Op; kinds: string[]; token: string | null; authorization?: string; params: Record<string, string>;
-  query: [string, string][]; headers: Record<string, string>; body: Body | null;
+  op: Op;
+  kinds: string[];
+  token: string | null;
+  authorization?: string;
+  params: Record<string, string>;
+  query: [string, string][];
+  headers: Record<string, string>;
+  body: Body | null;
 }
 
 const UUID_PARAM = /Id$/;
-const BAD_IDS = ['abc', 'a'.repeat(300), '%2F..%2Fetc', '..%2F..%2F', '00000000-0000-4000-a000-00000000000', '00000000-0000-4000-a000-0000000000011', '%20', 'null', '-1', '0', '%E2%80%AE', '%C3%BC', '%F0%9F%98%80', '{id}', '%7Bid%7D', '1e3', 'xxxxxxxx-xxxx-4xxx-axxx-xxxxxxxxxxxx', '%ZZ', '%'];
+const BAD_IDS = [
+  'abc',
+  'a'.repeat(300),
+  '%2F..%2Fetc',
+  '..%2F..%2F',
+  '00000000-0000-4000-a000-00000000000',
+  '00000000-0000-4000-a000-0000000000011',
+  '%20',
+  'null',
+  '-1',
+  '0',
+  '%E2%80%AE',
+  '%C3%BC',
+  '%F0%9F%98%80',
+  '{id}',
+  '%7Bid%7D',
+  '1e3',
+  'xxxxxxxx-xxxx-4xxx-axxx-xxxxxxxxxxxx',
+  '%ZZ',
+  '%',
+];
 const BAD_NAMES = ['UPPER', 'a_b', 'a'.repeat(300), '%2F', 'a%2Fb', '-a', 'a.', '%C3%BC', '%20', '%E2%80%AE'];
-const BAD_AUTH = ['Bearer', 'Bearer ', 'Basic Zm9vOmJhcg==', `Bearer ${'x'.repeat(4000)}`, 'Bearer svc_nope_not-a-key', 'svc_nope', 'Bearer  svc_', 'Token abc', 'Bearer svc_\u00e9', 'Bearer a b c'];
-const BAD_IF_MATCH = ['abc', '"unterminated', 'W/"1"', '"0"', '"99999999999"', '*, "1"', '""', `"${'9'.repeat(4000)}"`, '"1" "2"', ',', '"-1"', '"1.5"', '\t', 'W/*'];
+const BAD_AUTH = [
+  'Bearer',
+  'Bearer ',
+  'Basic Zm9vOmJhcg==',
+  `Bearer ${'x'.repeat(4000)}`,
+  'Bearer svc_nope_not-a-key',
+  'svc_nope',
+  'Bearer  svc_',
+  'Token abc',
+  'Bearer svc_\u00e9',
+  'Bearer a b c',
+];
+const BAD_IF_MATCH = [
+  'abc',
+  '"unterminated',
+  'W/"1"',
+  '"0"',
+  '"99999999999"',
+  '*, "1"',
+  '""',
+  `"${'9'.repeat(4000)}"`,
+  '"1" "2"',
+  ',',
+  '"-1"',
+  '"1.5"',
+  '\t',
+  'W/*',
+];
 const BAD_IDEMPOTENCY = ['k'.repeat(256), 'k'.repeat(4000), '""', '   ', `"${'k'.repeat(300)}"`];
-const BAD_LIMITS = ['-1', 'abc', '0', '501', '10001', '1.5', '1e2', '', '99999999999999999999', '0x10', ' 5', 'NaN', 'Infinity', '-0'];
-const BAD_CURSORS = ['zzz', 'eyJpZCI6MX0', '!!!', 'a'.repeat(3000), '%FF%FE', '%E2%80%AE', 'null', '{"id":"x"}', '===', 'AAAA'];
-const BAD_ENUMS = ['bogus', '', 'full ', 'REPLACE;', 'a'.repeat(500), '%C3%BC', 'merge,replace', 'nodes,,pods', 'NODES', 'pods,bogus', ','];
-const ODD_QUERY: [string, string][] = [['x', 'y'], ['__proto__', 'x'], ['constructor[prototype]', 'x'], ['limit', '1'], ['limit', '500'], ['a[b][c]', 'd'], ['%C3%BC', '%E2%80%AE'], ['q', 'a'.repeat(2000)], ['namespace', 'UPPER_case'], ['namespace', '%F0%9F%98%80']];
+const BAD_LIMITS = [
+  '-1',
+  'abc',
+  '0',
+  '501',
+  '10001',
+  '1.5',
+  '1e2',
+  '',
+  '99999999999999999999',
+  '0x10',
+  ' 5',
+  'NaN',
+  'Infinity',
+  '-0',
+];
+const BAD_CURSORS = [
+  'zzz',
+  'eyJpZCI6MX0',
+  '!!!',
+  'a'.repeat(3000),
+  '%FF%FE',
+  '%E2%80%AE',
+  'null',
+  '{"id":"x"}',
+  '===',
+  'AAAA',
+];
+const BAD_ENUMS = [
+  'bogus',
+  '',
+  'full ',
+  'REPLACE;',
+  'a'.repeat(500),
+  '%C3%BC',
+  'merge,replace',
+  'nodes,,pods',
+  'NODES',
+  'pods,bogus',
+  ',',
+];
+const ODD_QUERY: [string, string][] = [
+  ['x', 'y'],
+  ['__proto__', 'x'],
+  ['constructor[prototype]', 'x'],
+  ['limit', '1'],
+  ['limit', '500'],
+  ['a[b][c]', 'd'],
+  ['%C3%BC', '%E2%80%AE'],
+  ['q', 'a'.repeat(2000)],
+  ['namespace', 'UPPER_case'],
+  ['namespace', '%F0%9F%98%80'],
+];
 const ODD_HEADERS: [string, string][] = [
-  ['x-request-id', 'a'.repeat(300)], ['x-request-id', '../../etc'], ['accept', 'text/html'], ['accept', 'application/xml;q=1, */*;q=0'],
-  ['accept-encoding', 'gzip, deflate, br'], ['accept-encoding', 'identity;q=0'], ['accept-language', 'zz'], ['x-forwarded-for', '1.2.3.4, ::1'],
-  ['if-none-match', '"1"'], ['x-http-method-override', 'DELETE'], ['origin', 'null'], ['cookie', 'a=b'], ['prefer', 'return=minimal'],
+  ['x-request-id', 'a'.repeat(300)],
+  ['x-request-id', '../../etc'],
+  ['accept', 'text/html'],
+  ['accept', 'application/xml;q=1, */*;q=0'],
+  ['accept-encoding', 'gzip, deflate, br'],
+  ['accept-encoding', 'identity;q=0'],
+  ['accept-language', 'zz'],
+  ['x-forwarded-for', '1.2.3.4, ::1'],
+  ['if-none-match', '"1"'],
+  ['x-http-method-override', 'DELETE'],
+  ['origin', 'null'],
+  ['cookie', 'a=b'],
+  ['prefer', 'return=minimal'],
 ];
 
-type RequestKind = 'no-auth' | 'bad-auth' | 'read-key' | 'bad-id' | 'missing-id' | 'bad-name' | 'missing-name' | 'bad-if-match'
-  | 'bad-idempotency-key' | 'bad-limit' | 'bad-cursor' | 'repeated-limit' | 'bad-enum-query' | 'odd-query' | 'odd-header' | BodyKind;
+type RequestKind =
+  | 'no-auth'
+  | 'bad-auth'
+  | 'read-key'
+  | 'bad-id'
+  | 'missing-id'
+  | 'bad-name'
+  | 'missing-name'
+  | 'bad-if-match'
+  | 'bad-idempotency-key'
+  | 'bad-limit'
+  | 'bad-cursor'
+  | 'repeated-limit'
+  | 'bad-enum-query'
+  | 'odd-query'
+  | 'odd-header'
+  | BodyKind;
 
 const queryParams = (o: Op, name: string) => (o.op.parameters ?? []).some((p) => p.in === 'query' && p.name === name);
 const header = (o: Op, name: string) => (o.op.parameters ?? []).some((p) => p.in === 'header' && p.name === name);
@@ -404,8 +834,20 @@ function sureKinds(o: Op): RequestKind[] {
 function maybeKinds(o: Op): RequestKind[] {
   const out: RequestKind[] = ['odd-query', 'odd-header'];
   if (o.body) {
-    out.push('null-optional', 'null-everywhere', 'odd-string', 'random-string', 'edge-number', 'empty', 'big-array', 'odd-map-key', 'drop-optional', 'media-variant');
-    if (o.body.raw) out.push('wrong-type', 'array-for-object', 'object-for-array', 'missing-required', 'null-required', 'proto-key');
+    out.push(
+      'null-optional',
+      'null-everywhere',
+      'odd-string',
+      'random-string',
+      'edge-number',
+      'empty',
+      'big-array',
+      'odd-map-key',
+      'drop-optional',
+      'media-variant',
+    );
+    if (o.body.raw)
+      out.push('wrong-type', 'array-for-object', 'object-for-array', 'missing-required', 'null-required', 'proto-key');
   }
   return out;
 }
@@ -415,41 +857,94 @@ const BODY_KINDS = new Set<string>([...SURE_BODY, ...MAYBE_BODY]);
 /** Applies a request-level or body mutation to `r`; false when it has nowhere to go. */
 function apply(kind: RequestKind, r: Request, p: Pick): boolean {
   const o = r.op;
-  if (BODY_KINDS.has(kind)) return r.body !== null && r.body.raw === undefined && mutate(kind as BodyKind, r.body, o, p);
+  if (BODY_KINDS.has(kind))
+    return r.body !== null && r.body.raw === undefined && mutate(kind as BodyKind, r.body, o, p);
   const uuidParams = pathParams(o).filter((x) => UUID_PARAM.test(x.name));
   const nameParams = pathParams(o).filter((x) => !UUID_PARAM.test(x.name));
   switch (kind) {
-    case 'no-auth': r.token = null; return true;
-    case 'bad-auth': r.token = null; r.authorization = nth(BAD_AUTH, p.value); return true;
-    case 'read-key': r.token = readKey; return true;
-    case 'bad-id': r.params[nth(uuidParams, p.slot).name] = nth(BAD_IDS, p.value); return true;
-    case 'missing-id': r.params[nth(uuidParams, p.slot).name] = randomUuidFrom(p.value); return true;
-    case 'bad-name': r.params[nth(nameParams, p.slot).name] = nth(BAD_NAMES, p.value); return true;
-    case 'missing-name': r.params[nth(nameParams, p.slot).name] = `no-such-${p.value % 1000}`; return true;
-    case 'bad-if-match': r.headers['if-match'] = nth(BAD_IF_MATCH, p.value); return true;
-    case 'bad-idempotency-key': r.headers['idempotency-key'] = nth(BAD_IDEMPOTENCY, p.value); return true;
-    case 'bad-limit': r.query.push(['limit', nth(BAD_LIMITS, p.value)]); return true;
-    case 'repeated-limit': r.query.push(['limit', '1'], ['limit', nth(['2', 'abc', '1', '-1'], p.value)]); return true;
-    case 'bad-cursor': r.query.push(['cursor', nth(BAD_CURSORS, p.value)]); return true;
-    case 'bad-enum-query': r.query.push([queryParams(o, 'mode') ? nth(['mode', 'kinds', 'mode'], p.slot) : nth(['detail', 'limit'], p.slot), nth(BAD_ENUMS, p.value)]); return true;
-    case 'odd-query': r.query.push(nth(ODD_QUERY, p.value)); return true;
-    case 'odd-header': { const [k, v] = nth(ODD_HEADERS, p.value); r.headers[k] = v; return true; }
-    default: return false;
+    case 'no-auth':
+      r.token = null;
+      return true;
+    case 'bad-auth':
+      r.token = null;
+      r.authorization = nth(BAD_AUTH, p.value);
+      return true;
+    case 'read-key':
+      r.token = readKey;
+      return true;
+    case 'bad-id':
+      r.params[nth(uuidParams, p.slot).name] = nth(BAD_IDS, p.value);
+      return true;
+    case 'missing-id':
+      r.params[nth(uuidParams, p.slot).name] = randomUuidFrom(p.value);
+      return true;
+    case 'bad-name':
+      r.params[nth(nameParams, p.slot).name] = nth(BAD_NAMES, p.value);
+      return true;
+    case 'missing-name':
+      r.params[nth(nameParams, p.slot).name] = `no-such-${p.value % 1000}`;
+      return true;
+    case 'bad-if-match':
+      r.headers['if-match'] = nth(BAD_IF_MATCH, p.value);
+      return true;
+    case 'bad-idempotency-key':
+      r.headers['idempotency-key'] = nth(BAD_IDEMPOTENCY, p.value);
+      return true;
+    case 'bad-limit':
+      r.query.push(['limit', nth(BAD_LIMITS, p.value)]);
+      return true;
+    case 'repeated-limit':
+      r.query.push(['limit', '1'], ['limit', nth(['2', 'abc', '1', '-1'], p.value)]);
+      return true;
+    case 'bad-cursor':
+      r.query.push(['cursor', nth(BAD_CURSORS, p.value)]);
+      return true;
+    case 'bad-enum-query':
+      r.query.push([
+        queryParams(o, 'mode') ? nth(['mode', 'kinds', 'mode'], p.slot) : nth(['detail', 'limit'], p.slot),
+        nth(BAD_ENUMS, p.value),
+      ]);
+      return true;
+    case 'odd-query':
+      r.query.push(nth(ODD_QUERY, p.value));
+      return true;
+    case 'odd-header': {
+      const [k, v] = nth(ODD_HEADERS, p.value);
+      r.headers[k] = v;
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
 /** A well-formed UUID no object has (deterministic, from the draw). */
-const randomUuidFrom = (n: number) => `${(n % 0xffffffff).toString(16).padStart(8, '0')}-dead-4bee-8f00-${(n % 0xffffff).toString(16).padStart(12, '0')}`;
+const randomUuidFrom = (n: number) =>
+  `${(n % 0xffffffff).toString(16).padStart(8, '0')}-dead-4bee-8f00-${(n % 0xffffff).toString(16).padStart(12, '0')}`;
 
 /** The request the documentation shows: first or another example, real ids, the right credential. */
 function baseRequest(o: Op, example: number): Request {
   const params: Record<string, string> = {};
   for (const p of pathParams(o)) params[p.name] = ids[p.name] ?? String(p.example ?? p.schema?.example);
-  const body = o.body ? { value: structuredClone(nth(o.body.examples, example)), type: 'application/json' as string | null } : null;
-  return { op: o, kinds: [], token: o.authed ? (o.operator ? ADMIN_TOKEN : demo.apiKey) : null, params, query: [], headers: {}, body };
+  const body = o.body
+    ? { value: structuredClone(nth(o.body.examples, example)), type: 'application/json' as string | null }
+    : null;
+  return {
+    op: o,
+    kinds: [],
+    token: o.authed ? (o.operator ? ADMIN_TOKEN : demo.apiKey) : null,
+    params,
+    query: [],
+    headers: {},
+    body,
+  };
 }
 
-interface Draw { example: number; maybe: { kind: number; pick: Pick }[]; pick: Pick }
+interface Draw {
+  example: number;
+  maybe: { kind: number; pick: Pick }[];
+  pick: Pick;
+}
 const DRAW: fc.Arbitrary<Draw> = fc.record({
   example: fc.nat(),
   maybe: fc.array(fc.record({ kind: fc.nat(), pick: PICK }), { maxLength: 2 }),
@@ -471,9 +966,15 @@ function invalidRequests(o: Op, index: number): Request[] {
     // applied to a plain example instead; one that fits no example gives way to the next kind.
     for (let k = 0; k < sure.length; k++) {
       const kind = nth(sure, i + k);
-      const tries = [r, ...(o.body?.examples ?? []).map((_, e) => ({ ...baseRequest(o, d.example + e), kinds: [] as string[] }))];
+      const tries = [
+        r,
+        ...(o.body?.examples ?? []).map((_, e) => ({ ...baseRequest(o, d.example + e), kinds: [] as string[] })),
+      ];
       const done = tries.find((x) => apply(kind, x, d.pick));
-      if (done) { done.kinds.push(`SURE:${kind}`); return done; }
+      if (done) {
+        done.kinds.push(`SURE:${kind}`);
+        return done;
+      }
     }
     return r;
   });
@@ -494,7 +995,11 @@ function looseRequests(o: Op, index: number): Request[] {
 
 // ---- sending and judging -----------------------------------------------------------------------
 
-interface Answer { status: number; type: string; text: string }
+interface Answer {
+  status: number;
+  type: string;
+  text: string;
+}
 
 function urlOf(r: Request): string {
   // Parameters go in as given: the bad ones are already percent-encoded where they mean to be.
@@ -523,16 +1028,23 @@ async function send(r: Request): Promise<Answer> {
   return { status: res.status, type: String(res.headers['content-type'] ?? ''), text: res.body as string };
 }
 
-const describeRequest = (r: Request) => `${r.op.key} [${r.kinds.join(', ')}] ${r.op.method.toUpperCase()} ${urlOf(r).slice(0, 200)}${r.body ? ` body ${(r.body.raw ?? JSON.stringify(r.body.value) ?? '').slice(0, 200)}` : ''}`;
+const describeRequest = (r: Request) =>
+  `${r.op.key} [${r.kinds.join(', ')}] ${r.op.method.toUpperCase()} ${urlOf(r).slice(0, 200)}${r.body ? ` body ${(r.body.raw ?? JSON.stringify(r.body.value) ?? '').slice(0, 200)}` : ''}`;
 
 /** What is wrong with an answer, if anything. */
 function judge(a: Answer): string | null {
   if (a.status >= 500) return `${a.status}: ${a.text.slice(0, 300)}`;
   if (a.status < 400) return null;
-  if (!a.type.startsWith('application/problem+json')) return `${a.status} as ${a.type || 'no content type'}: ${a.text.slice(0, 200)}`;
-  if (Buffer.byteLength(a.text) >= MAX_ERROR_BYTES) return `${a.status} of ${Buffer.byteLength(a.text)} bytes (echoes the input?): ${a.text.slice(0, 200)}`;
+  if (!a.type.startsWith('application/problem+json'))
+    return `${a.status} as ${a.type || 'no content type'}: ${a.text.slice(0, 200)}`;
+  if (Buffer.byteLength(a.text) >= MAX_ERROR_BYTES)
+    return `${a.status} of ${Buffer.byteLength(a.text)} bytes (echoes the input?): ${a.text.slice(0, 200)}`;
   let p: { status?: unknown; code?: unknown; detail?: unknown };
-  try { p = JSON.parse(a.text) as typeof p; } catch { return `${a.status}: not JSON: ${a.text.slice(0, 200)}`; }
+  try {
+    p = JSON.parse(a.text) as typeof p;
+  } catch {
+    return `${a.status}: not JSON: ${a.text.slice(0, 200)}`;
+  }
   if (p.status !== a.status) return `${a.status} whose problem says status ${String(p.status)}`;
   if (typeof p.code !== 'string' || p.code === '') return `${a.status} without a code: ${a.text.slice(0, 200)}`;
   if (typeof p.detail !== 'string' || p.detail === '') return `${a.status} without a detail: ${a.text.slice(0, 200)}`;
@@ -543,12 +1055,14 @@ function judge(a: Answer): string | null {
 async function sendAll(requests: Request[], parallel = 4): Promise<Answer[]> {
   const answers: Answer[] = new Array(requests.length);
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < requests.length) {
-      const i = next++;
-      answers[i] = await send(requests[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < requests.length) {
+        const i = next++;
+        answers[i] = await send(requests[i]);
+      }
+    }),
+  );
   return answers;
 }
 
@@ -569,8 +1083,9 @@ let readKey: string;
 const ids: Record<string, string> = {};
 
 const first = async (path: string): Promise<string> => {
-  const body = (await t.http.get(path).set(bearer(demo.apiKey)).expect(200)).body as { items?: { id: string }[] } | { id: string }[];
-  const items = Array.isArray(body) ? body : body.items ?? [];
+  const body = (await t.http.get(path).set(bearer(demo.apiKey)).expect(200)).body as
+    { items?: { id: string }[] } | { id: string }[];
+  const items = Array.isArray(body) ? body : (body.items ?? []);
   expect(items.length, `${path} is empty`).toBeGreaterThan(0);
   return items[0].id;
 };
@@ -580,15 +1095,23 @@ beforeAll(async () => {
   t = await startTestApp({ limits: { rate: { perKey: 0, perOperator: 0 } } });
   dataDir = mkdtempSync(join(tmpdir(), 'svcpath-fuzz-'));
   demo = await seedDemo(t.app, dataDir);
-  readKey = (await t.http.post('/v1/api-keys').set(bearer(demo.apiKey)).send({ name: 'fuzz-reader', scope: 'read' }).expect(201)).body.apiKey;
+  readKey = (
+    await t.http.post('/v1/api-keys').set(bearer(demo.apiKey)).send({ name: 'fuzz-reader', scope: 'read' }).expect(201)
+  ).body.apiKey;
   const c = `/v1/clusters/${demo.clusterId}`;
   // The demo has no namespace or NetworkPolicy: the documented examples make one of each.
   for (const kind of ['namespaces', 'networkpolicies']) {
     const o = OPS.find((x) => x.key === `POST /v1/clusters/{clusterId}/${kind}`)!;
-    await t.http.post(`${c}/${kind}`).set(bearer(demo.apiKey)).send(o.body!.examples[0] as object).expect(201);
+    await t.http
+      .post(`${c}/${kind}`)
+      .set(bearer(demo.apiKey))
+      .send(o.body!.examples[0] as object)
+      .expect(201);
   }
   ids.clusterId = demo.clusterId;
-  ids.keyId = (await t.http.post('/v1/api-keys').set(bearer(demo.apiKey)).send({ name: 'fuzz-target' }).expect(201)).body.id;
+  ids.keyId = (
+    await t.http.post('/v1/api-keys').set(bearer(demo.apiKey)).send({ name: 'fuzz-target' }).expect(201)
+  ).body.id;
   ids.nodeId = await first(`${c}/nodes`);
   ids.podId = await first(`${c}/pods`);
   ids.serviceId = await first(`${c}/services`);
@@ -603,26 +1126,31 @@ afterAll(async () => {
 // ---- the phases --------------------------------------------------------------------------------
 
 describe('invalid requests to every operation of openapi.yaml', () => {
-  it.each(OPS.map((o, i) => [o.key, i] as const))('%s: below 500, problem+json, no change stored', async (key, index) => {
-    const o = OPS[index];
-    const requests = invalidRequests(o, index);
-    const before = await snapshot(t, TABLES);
-    const answers = await sendAll(requests);
-    const after = await snapshot(t, TABLES);
-    const wrong: string[] = [];
-    answers.forEach((a, i) => {
-      count(key);
-      statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
-      const sure = requests[i].kinds.find((k) => k.startsWith('SURE:'));
-      if (sure) sureSent.set(key, (sureSent.get(key) ?? new Set()).add(sure.slice(5)));
-      const problem = judge(a) ?? (o.writes && a.status < 300 ? `${a.status}: an invalid change was accepted: ${a.text.slice(0, 200)}` : null);
-      if (problem) wrong.push(`${describeRequest(requests[i])}\n    → ${problem}`);
-    });
-    expect(wrong).toEqual([]);
-    expect(after).toEqual(before);
-    // Every SURE mutation this operation takes was sent at least once.
-    expect([...(sureSent.get(key) ?? [])].sort()).toEqual([...new Set(sureKinds(o))].sort());
-  });
+  it.each(OPS.map((o, i) => [o.key, i] as const))(
+    '%s: below 500, problem+json, no change stored',
+    async (key, index) => {
+      const o = OPS[index];
+      const requests = invalidRequests(o, index);
+      const before = await snapshot(t, TABLES);
+      const answers = await sendAll(requests);
+      const after = await snapshot(t, TABLES);
+      const wrong: string[] = [];
+      answers.forEach((a, i) => {
+        count(key);
+        statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+        const sure = requests[i].kinds.find((k) => k.startsWith('SURE:'));
+        if (sure) sureSent.set(key, (sureSent.get(key) ?? new Set()).add(sure.slice(5)));
+        const problem =
+          judge(a) ??
+          (o.writes && a.status < 300 ? `${a.status}: an invalid change was accepted: ${a.text.slice(0, 200)}` : null);
+        if (problem) wrong.push(`${describeRequest(requests[i])}\n    → ${problem}`);
+      });
+      expect(wrong).toEqual([]);
+      expect(after).toEqual(before);
+      // Every SURE mutation this operation takes was sent at least once.
+      expect([...(sureSent.get(key) ?? [])].sort()).toEqual([...new Set(sureKinds(o))].sort());
+    },
+  );
 });
 
 describe('loose mutations (some valid) to every operation with a body or a query', () => {
@@ -653,24 +1181,87 @@ describe('loose mutations (some valid) to every operation with a body or a query
 
 /** The GraphQL twin of each REST create and update: its document and where the input goes. */
 const GRAPHQL_TWINS: { rest: string; document: string; args: () => Record<string, unknown> }[] = [
-  { rest: 'POST /v1/clusters', document: 'mutation Fuzz($input: CreateClusterInput!) { createCluster(input: $input) { id } }', args: () => ({}) },
-  { rest: 'PATCH /v1/clusters/{clusterId}', document: 'mutation Fuzz($id: String!, $input: UpdateClusterInput!) { updateCluster(id: $id, input: $input) { id } }', args: () => ({ id: ids.clusterId }) },
-  { rest: 'POST /v1/clusters/{clusterId}/nodes', document: 'mutation Fuzz($clusterId: String!, $input: CreateNodeInput!) { createNode(clusterId: $clusterId, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId }) },
-  { rest: 'POST /v1/clusters/{clusterId}/pods', document: 'mutation Fuzz($clusterId: String!, $input: CreatePodInput!) { createPod(clusterId: $clusterId, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId }) },
-  { rest: 'PATCH /v1/clusters/{clusterId}/pods/{podId}', document: 'mutation Fuzz($clusterId: String!, $id: String!, $input: UpdatePodInput!) { updatePod(clusterId: $clusterId, id: $id, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId, id: ids.podId }) },
-  { rest: 'POST /v1/clusters/{clusterId}/services', document: 'mutation Fuzz($clusterId: String!, $input: CreateServiceInput!) { createService(clusterId: $clusterId, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId }) },
-  { rest: 'PATCH /v1/clusters/{clusterId}/services/{serviceId}', document: 'mutation Fuzz($clusterId: String!, $id: String!, $input: UpdateServiceInput!) { updateService(clusterId: $clusterId, id: $id, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId, id: ids.serviceId }) },
-  { rest: 'POST /v1/clusters/{clusterId}/namespaces', document: 'mutation Fuzz($clusterId: String!, $input: CreateNamespaceInput!) { createNamespace(clusterId: $clusterId, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId }) },
-  { rest: 'POST /v1/clusters/{clusterId}/networkpolicies', document: 'mutation Fuzz($clusterId: String!, $input: CreateNetworkPolicyInput!) { createNetworkPolicy(clusterId: $clusterId, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId }) },
-  { rest: 'PATCH /v1/clusters/{clusterId}/networkpolicies/{networkPolicyId}', document: 'mutation Fuzz($clusterId: String!, $id: String!, $input: UpdateNetworkPolicyInput!) { updateNetworkPolicy(clusterId: $clusterId, id: $id, input: $input) { id } }', args: () => ({ clusterId: ids.clusterId, id: ids.networkPolicyId }) },
+  {
+    rest: 'POST /v1/clusters',
+    document: 'mutation Fuzz($input: CreateClusterInput!) { createCluster(input: $input) { id } }',
+    args: () => ({}),
+  },
+  {
+    rest: 'PATCH /v1/clusters/{clusterId}',
+    document:
+      'mutation Fuzz($id: String!, $input: UpdateClusterInput!) { updateCluster(id: $id, input: $input) { id } }',
+    args: () => ({ id: ids.clusterId }),
+  },
+  {
+    rest: 'POST /v1/clusters/{clusterId}/nodes',
+    document:
+      'mutation Fuzz($clusterId: String!, $input: CreateNodeInput!) { createNode(clusterId: $clusterId, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId }),
+  },
+  {
+    rest: 'POST /v1/clusters/{clusterId}/pods',
+    document:
+      'mutation Fuzz($clusterId: String!, $input: CreatePodInput!) { createPod(clusterId: $clusterId, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId }),
+  },
+  {
+    rest: 'PATCH /v1/clusters/{clusterId}/pods/{podId}',
+    document:
+      'mutation Fuzz($clusterId: String!, $id: String!, $input: UpdatePodInput!) { updatePod(clusterId: $clusterId, id: $id, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId, id: ids.podId }),
+  },
+  {
+    rest: 'POST /v1/clusters/{clusterId}/services',
+    document:
+      'mutation Fuzz($clusterId: String!, $input: CreateServiceInput!) { createService(clusterId: $clusterId, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId }),
+  },
+  {
+    rest: 'PATCH /v1/clusters/{clusterId}/services/{serviceId}',
+    document:
+      'mutation Fuzz($clusterId: String!, $id: String!, $input: UpdateServiceInput!) { updateService(clusterId: $clusterId, id: $id, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId, id: ids.serviceId }),
+  },
+  {
+    rest: 'POST /v1/clusters/{clusterId}/namespaces',
+    document:
+      'mutation Fuzz($clusterId: String!, $input: CreateNamespaceInput!) { createNamespace(clusterId: $clusterId, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId }),
+  },
+  {
+    rest: 'POST /v1/clusters/{clusterId}/networkpolicies',
+    document:
+      'mutation Fuzz($clusterId: String!, $input: CreateNetworkPolicyInput!) { createNetworkPolicy(clusterId: $clusterId, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId }),
+  },
+  {
+    rest: 'PATCH /v1/clusters/{clusterId}/networkpolicies/{networkPolicyId}',
+    document:
+      'mutation Fuzz($clusterId: String!, $id: String!, $input: UpdateNetworkPolicyInput!) { updateNetworkPolicy(clusterId: $clusterId, id: $id, input: $input) { id } }',
+    args: () => ({ clusterId: ids.clusterId, id: ids.networkPolicyId }),
+  },
 ];
 /** SURE body mutations GraphQL refuses as REST does (an unknown input field is a GraphQL error too). */
-const GRAPHQL_SURE: BodyKind[] = ['wrong-type', 'array-for-object', 'object-for-array', 'extra-field', 'deep-nesting', 'nul', 'missing-required', 'null-required'];
+const GRAPHQL_SURE: BodyKind[] = [
+  'wrong-type',
+  'array-for-object',
+  'object-for-array',
+  'extra-field',
+  'deep-nesting',
+  'nul',
+  'missing-required',
+  'null-required',
+];
 
 /** Broken requests to /graphql (documents built here, so no literal of this file is taken for a real query). */
 const open = '{'.repeat(3);
 const BROKEN_GRAPHQL: unknown[] = [
-  { query: `${open}`, variables: {} }, { query: 42 }, { query: null }, { query: ['{ clusters { items { id } } }'] }, { variables: {} }, {},
+  { query: `${open}`, variables: {} },
+  { query: 42 },
+  { query: null },
+  { query: ['{ clusters { items { id } } }'] },
+  { variables: {} },
+  {},
   { query: `query Q($id: String!) { cluster(id: $id) { id } }`, variables: { id: 'not-a-uuid' } },
   { query: `query Q($id: String!) { cluster(id: $id) { id } }`, variables: { id: 'x'.repeat(100_000) } },
   { query: `query Q($id: String!) { cluster(id: $id) { id } }`, variables: { id: 'a\u0000b' } },
@@ -700,15 +1291,29 @@ describe('GraphQL: mutated variables and broken documents', () => {
       draws.forEach((d, i) => {
         const b: Body = { value: structuredClone(nth(o!.body!.examples, d.example)), type: 'application/json' };
         const kinds: string[] = [];
-        for (const m of d.maybe) if (mutate(nth(MAYBE_BODY, m.kind), b, o!, m.pick)) kinds.push(nth(MAYBE_BODY, m.kind));
+        for (const m of d.maybe)
+          if (mutate(nth(MAYBE_BODY, m.kind), b, o!, m.pick)) kinds.push(nth(MAYBE_BODY, m.kind));
         for (let k = 0; k < GRAPHQL_SURE.length; k++) {
-          if (mutate(nth(GRAPHQL_SURE, i + k), b, o!, d.pick)) { kinds.push(`SURE:${nth(GRAPHQL_SURE, i + k)}`); break; }
+          if (mutate(nth(GRAPHQL_SURE, i + k), b, o!, d.pick)) {
+            kinds.push(`SURE:${nth(GRAPHQL_SURE, i + k)}`);
+            break;
+          }
         }
         const variables = { ...twin.args(), input: b.value };
-        requests.push({ what: `${twin.document.split('(')[0]} [${kinds.join(', ')}] ${JSON.stringify(b.value)?.slice(0, 200)}`, body: JSON.stringify({ query: twin.document, variables }), key: i % 3 === 0 ? readKey : demo.apiKey });
+        requests.push({
+          what: `${twin.document.split('(')[0]} [${kinds.join(', ')}] ${JSON.stringify(b.value)?.slice(0, 200)}`,
+          body: JSON.stringify({ query: twin.document, variables }),
+          key: i % 3 === 0 ? readKey : demo.apiKey,
+        });
       });
     });
-    BROKEN_GRAPHQL.forEach((body, i) => requests.push({ what: `broken #${i}: ${JSON.stringify(body).slice(0, 200)}`, body: JSON.stringify(body), key: demo.apiKey }));
+    BROKEN_GRAPHQL.forEach((body, i) =>
+      requests.push({
+        what: `broken #${i}: ${JSON.stringify(body).slice(0, 200)}`,
+        body: JSON.stringify(body),
+        key: demo.apiKey,
+      }),
+    );
     const before = await snapshot(t, TABLES);
     const wrong: string[] = [];
     for (const r of requests) {
@@ -716,15 +1321,35 @@ describe('GraphQL: mutated variables and broken documents', () => {
       count('POST /graphql');
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const text = res.text ?? JSON.stringify(res.body);
-      const body = res.body as { data?: unknown; errors?: { extensions?: { code?: unknown } }[]; code?: unknown; status?: unknown };
-      const problem = res.status >= 500 ? `${res.status}: ${text.slice(0, 300)}`
-        : Buffer.byteLength(text) >= MAX_ERROR_BYTES ? `${res.status} of ${Buffer.byteLength(text)} bytes`
-          : !String(res.headers['content-type']).includes('json') ? `${res.status} as ${res.headers['content-type']}`
-            : res.status >= 400 && String(res.headers['content-type']).startsWith('application/problem+json') ? (body.status === res.status && typeof body.code === 'string' ? null : `${res.status}: a problem without its status or code`)
-              : body.errors === undefined ? (res.status < 300 && body.data !== undefined ? null : `${res.status} without errors: ${text.slice(0, 200)}`)
-                : body.errors.every((e) => typeof e.extensions?.code === 'string') ? null : `${res.status}: an error without extensions.code: ${text.slice(0, 300)}`;
+      const body = res.body as {
+        data?: unknown;
+        errors?: { extensions?: { code?: unknown } }[];
+        code?: unknown;
+        status?: unknown;
+      };
+      const problem =
+        res.status >= 500
+          ? `${res.status}: ${text.slice(0, 300)}`
+          : Buffer.byteLength(text) >= MAX_ERROR_BYTES
+            ? `${res.status} of ${Buffer.byteLength(text)} bytes`
+            : !String(res.headers['content-type']).includes('json')
+              ? `${res.status} as ${res.headers['content-type']}`
+              : res.status >= 400 && String(res.headers['content-type']).startsWith('application/problem+json')
+                ? body.status === res.status && typeof body.code === 'string'
+                  ? null
+                  : `${res.status}: a problem without its status or code`
+                : body.errors === undefined
+                  ? res.status < 300 && body.data !== undefined
+                    ? null
+                    : `${res.status} without errors: ${text.slice(0, 200)}`
+                  : body.errors.every((e) => typeof e.extensions?.code === 'string')
+                    ? null
+                    : `${res.status}: an error without extensions.code: ${text.slice(0, 300)}`;
       // Every mutation above is invalid (or asked with the read key): none may return data.
-      const accepted = r.what.startsWith('mutation') && body.errors === undefined ? 'a mutation with an invalid input returned data' : null;
+      const accepted =
+        r.what.startsWith('mutation') && body.errors === undefined
+          ? 'a mutation with an invalid input returned data'
+          : null;
       if (problem ?? accepted) wrong.push(`${r.what}\n    → ${problem ?? accepted}`);
     }
     expect(wrong).toEqual([]);

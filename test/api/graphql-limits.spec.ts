@@ -1,8 +1,22 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildSchema, DocumentNode, getIntrospectionQuery, getNamedType, GraphQLInputType, GraphQLSchema, isEnumType, isInputObjectType, isListType,
-  isNonNullType, Kind, OperationDefinitionNode, parse, specifiedRules, typeFromAST, validate,
+  buildSchema,
+  DocumentNode,
+  getIntrospectionQuery,
+  getNamedType,
+  GraphQLInputType,
+  GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  OperationDefinitionNode,
+  parse,
+  specifiedRules,
+  typeFromAST,
+  validate,
 } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -23,9 +37,15 @@ const SCHEMA = buildSchema(readFileSync(join(ROOT, 'schema.graphql'), 'utf8'));
  */
 function documentedQueries(): { where: string; text: string }[] {
   const found: { where: string; text: string }[] = [];
-  const markdown = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const markdown = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   for (const file of markdown) {
-    for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)) found.push({ where: file, text: m[1] });
+    for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g))
+      found.push({ where: file, text: m[1] });
   }
   found.push({ where: 'graphiql default query', text: DEFAULT_QUERY });
   const sources: string[] = ['bench/api/api.bench.ts'];
@@ -43,7 +63,11 @@ function documentedQueries(): { where: string; text: string }[] {
     for (const m of src.matchAll(/(['`])((?:query|mutation)\b[^'`]*|\{ *[a-z_][^'`]*)\1/g)) {
       const text = m[2].replace(/\$\{([A-Z_]+)\}/g, (all, name: string) => consts.get(name) ?? all);
       if (!text.includes('{') || text.includes('${')) continue;
-      try { parse(text); } catch { continue; }
+      try {
+        parse(text);
+      } catch {
+        continue;
+      }
       found.push({ where: file, text });
     }
   }
@@ -56,7 +80,11 @@ function sampleVariables(schema: GraphQLSchema, operation: OperationDefinitionNo
     if (isNonNullType(type)) return sample(type.ofType);
     if (isListType(type)) return [];
     if (isInputObjectType(type)) {
-      return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => [f.name, sample(f.type)]));
+      return Object.fromEntries(
+        Object.values(type.getFields())
+          .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
+          .map((f) => [f.name, sample(f.type)]),
+      );
     }
     if (isEnumType(type)) return type.getValues()[0].value;
     const named = getNamedType(type).name;
@@ -90,24 +118,42 @@ describe('every documented query is under the default limits (no server: the rul
       const document: DocumentNode = parse(text, { maxTokens: DEFAULT_LIMITS.graphql.maxTokens });
       // A test's deliberately invalid document (an unknown enum value, …) is refused for that reason, not by a limit.
       if (validate(schema, document, specifiedRules).length > 0) continue;
-      expect(validate(schema, document, [...specifiedRules, ...limitRules(DEFAULT_LIMITS.graphql)]), `${where}: ${text}`).toEqual([]);
+      expect(
+        validate(schema, document, [...specifiedRules, ...limitRules(DEFAULT_LIMITS.graphql)]),
+        `${where}: ${text}`,
+      ).toEqual([]);
       largest.depth = Math.max(largest.depth, found(document, maxDepthRule));
       largest.aliases = Math.max(largest.aliases, found(document, maxAliasesRule));
-      for (const operation of document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+      for (const operation of document.definitions.filter(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+      )) {
         const variables = sampleVariables(schema, operation);
         const operationName = operation.name?.value;
-        const single = { ...document, definitions: document.definitions.filter((d) => d === operation || d.kind !== Kind.OPERATION_DEFINITION) };
+        const single = {
+          ...document,
+          definitions: document.definitions.filter((d) => d === operation || d.kind !== Kind.OPERATION_DEFINITION),
+        };
         // getComplexity throws where variables do not fit: every document here is measured for real.
         const fields = getComplexity({ schema, query: single, variables, estimators: [fieldCounter] });
         const cost = getComplexity({ schema, query: single, variables, estimators: [costEstimator] });
-        expect(checkFieldsAndCost(DEFAULT_LIMITS.graphql, schema, document, variables, operationName), `${where}: ${text}`).toBeNull();
+        expect(
+          checkFieldsAndCost(DEFAULT_LIMITS.graphql, schema, document, variables, operationName),
+          `${where}: ${text}`,
+        ).toBeNull();
         largest.fields = Math.max(largest.fields, fields);
         largest.cost = Math.max(largest.cost, cost);
         measured += 1;
       }
       // The parser counts tokens: the smallest maxTokens that still parses it.
       const tokens = ((): number => {
-        for (let n = 1; ; n *= 2) { try { parse(text, { maxTokens: n }); return n; } catch { /* more */ } }
+        for (let n = 1; ; n *= 2) {
+          try {
+            parse(text, { maxTokens: n });
+            return n;
+          } catch {
+            /* more */
+          }
+        }
       })();
       largest.tokens = Math.max(largest.tokens, tokens);
     }
@@ -120,8 +166,16 @@ describe('every documented query is under the default limits (no server: the rul
     expect(largest.tokens).toBeLessThanOrEqual(256);
   });
 
-  it('the IDE\'s introspection query passes (introspection is bounded by the schema, not counted)', () => {
-    const document = parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }), { maxTokens: DEFAULT_LIMITS.graphql.maxTokens });
+  it("the IDE's introspection query passes (introspection is bounded by the schema, not counted)", () => {
+    const document = parse(
+      getIntrospectionQuery({
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        inputValueDeprecation: true,
+      }),
+      { maxTokens: DEFAULT_LIMITS.graphql.maxTokens },
+    );
     expect(validate(schema, document, [...specifiedRules, ...limitRules(DEFAULT_LIMITS.graphql)])).toEqual([]);
     expect(checkFieldsAndCost(DEFAULT_LIMITS.graphql, schema, document, {}, undefined)).toBeNull();
   });
@@ -131,9 +185,22 @@ describe('limits from the environment', () => {
   it.each([
     ['development', {}, { introspection: true, playground: true }],
     ['production', { NODE_ENV: 'production' }, { introspection: false, playground: false }],
-    ['production, turned on', { NODE_ENV: 'production', SVCPATH_GRAPHQL_INTROSPECTION: 'true', SVCPATH_GRAPHIQL: 'true' }, { introspection: true, playground: true }],
-    ['numbers', { SVCPATH_GRAPHQL_MAX_DEPTH: '5', SVCPATH_GRAPHQL_MAX_ALIASES: '0', SVCPATH_GRAPHQL_MAX_FIELDS: '50', SVCPATH_GRAPHQL_MAX_COST: '900', SVCPATH_GRAPHQL_MAX_TOKENS: '400' },
-      { maxDepth: 5, maxAliases: 0, maxFields: 50, maxCost: 900, maxTokens: 400 }],
+    [
+      'production, turned on',
+      { NODE_ENV: 'production', SVCPATH_GRAPHQL_INTROSPECTION: 'true', SVCPATH_GRAPHIQL: 'true' },
+      { introspection: true, playground: true },
+    ],
+    [
+      'numbers',
+      {
+        SVCPATH_GRAPHQL_MAX_DEPTH: '5',
+        SVCPATH_GRAPHQL_MAX_ALIASES: '0',
+        SVCPATH_GRAPHQL_MAX_FIELDS: '50',
+        SVCPATH_GRAPHQL_MAX_COST: '900',
+        SVCPATH_GRAPHQL_MAX_TOKENS: '400',
+      },
+      { maxDepth: 5, maxAliases: 0, maxFields: 50, maxCost: 900, maxTokens: 400 },
+    ],
   ])('%s', (_name, env, expected) => {
     expect(readLimits(env as NodeJS.ProcessEnv).graphql).toMatchObject({ ...DEFAULT_LIMITS.graphql, ...expected });
   });
@@ -146,13 +213,27 @@ describe('limits from the environment', () => {
 /** A tenant with one cluster: node n1, pod default/a (app=x) behind Service default/x. */
 async function tenantWithCluster(t: TestApp): Promise<{ tenant: TestTenant; clusterId: string; readKey: string }> {
   const tenant = await createTenant(t);
-  const clusterId = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id as string;
-  const post = (path: string, body: object) => t.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
+  const clusterId = (
+    await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] })
+      .expect(201)
+  ).body.id as string;
+  const post = (path: string, body: object) =>
+    t.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
   await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] });
   await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } });
   await post('/pods', { namespace: 'default', name: 'client', nodeName: 'n1', ips: ['10.244.0.2'] });
-  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] });
-  const readKey = (await t.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201)).body.apiKey as string;
+  await post('/services', {
+    namespace: 'default',
+    name: 'x',
+    selector: { app: 'x' },
+    clusterIps: ['10.96.0.10'],
+    ports: [{ port: 80 }],
+  });
+  const readKey = (await t.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201))
+    .body.apiKey as string;
   return { tenant, clusterId, readKey };
 }
 
@@ -176,7 +257,12 @@ const WIDE = `fragment Wide on Reachability {
 const wideReachabilities = (n: number) =>
   `${WIDE} query($c: String!, $i: ReachabilityInput!) { ${Array.from({ length: n }, (_, k) => `r${k}: reachability(clusterId: $c, input: $i) { ...Wide }`).join(' ')} }`;
 /** Fields of one wide reachability: the field and its fragment's selections, counted against schema.graphql. */
-const WIDE_FIELDS = getComplexity({ schema: SCHEMA, query: parse(wideReachabilities(1)), variables: { c: 'x', i: QUESTION }, estimators: [fieldCounter] });
+const WIDE_FIELDS = getComplexity({
+  schema: SCHEMA,
+  query: parse(wideReachabilities(1)),
+  variables: { c: 'x', i: QUESTION },
+  estimators: [fieldCounter],
+});
 
 const aliasedReachabilities = (n: number) =>
   `query($c: String!, $i: ReachabilityInput!) { ${Array.from({ length: n }, (_, k) => `r${k}: reachability(clusterId: $c, input: $i) { service }`).join(' ')} }`;
@@ -190,7 +276,13 @@ function expectRefused(res: GqlResult, limit: string, max: number, actual?: numb
   expect(extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', status: 400, limit, max });
   if (actual === undefined) expect(extensions.actual).toBeUndefined();
   else expect(extensions.actual).toBe(actual);
-  const env = { maxDepth: 'SVCPATH_GRAPHQL_MAX_DEPTH', maxAliases: 'SVCPATH_GRAPHQL_MAX_ALIASES', maxFields: 'SVCPATH_GRAPHQL_MAX_FIELDS', maxCost: 'SVCPATH_GRAPHQL_MAX_COST', maxTokens: 'SVCPATH_GRAPHQL_MAX_TOKENS' }[limit];
+  const env = {
+    maxDepth: 'SVCPATH_GRAPHQL_MAX_DEPTH',
+    maxAliases: 'SVCPATH_GRAPHQL_MAX_ALIASES',
+    maxFields: 'SVCPATH_GRAPHQL_MAX_FIELDS',
+    maxCost: 'SVCPATH_GRAPHQL_MAX_COST',
+    maxTokens: 'SVCPATH_GRAPHQL_MAX_TOKENS',
+  }[limit];
   expect(res.errors![0].message).toContain(limit);
   expect(res.errors![0].message).toContain(env);
 }
@@ -224,7 +316,10 @@ describe('GraphQL limits, default configuration', () => {
   });
 
   it('a documented query passes, and so does the same question asked 20 times over under aliases', async () => {
-    const res = await gql<{ reachability: { summary: { verdict: string } } }>(t, c.tenant.apiKey, DOCUMENTED, { c: c.clusterId, input: QUESTION });
+    const res = await gql<{ reachability: { summary: { verdict: string } } }>(t, c.tenant.apiKey, DOCUMENTED, {
+      c: c.clusterId,
+      input: QUESTION,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.status).toBe(200);
     expect(res.data!.reachability.summary.verdict).toBeTruthy();
@@ -234,13 +329,19 @@ describe('GraphQL limits, default configuration', () => {
 
   it('a cost-heavy query is refused before anything runs: 26 reachabilities (26 × 201 = 5,226 > 5,000)', async () => {
     const analysis = vi.spyOn(t.app.get(AnalysisService), 'reachability');
-    expectRefused(await gql(t, c.tenant.apiKey, aliasedReachabilities(26), { c: c.clusterId, i: QUESTION }), 'maxCost', 5_000, 26 * 201);
+    expectRefused(
+      await gql(t, c.tenant.apiKey, aliasedReachabilities(26), { c: c.clusterId, i: QUESTION }),
+      'maxCost',
+      5_000,
+      26 * 201,
+    );
     expect(analysis).not.toHaveBeenCalled();
     analysis.mockRestore();
   });
 
-  it('a page\'s selection is paid once per row: 500 pods of 10 fields are over, 50 are not; a variable limit counts', async () => {
-    const page = 'query($c: String!, $n: Int) { pods(clusterId: $c, limit: $n) { items { id name namespace nodeName ips labels phase ready hostNetwork createdAt } nextCursor } }';
+  it("a page's selection is paid once per row: 500 pods of 10 fields are over, 50 are not; a variable limit counts", async () => {
+    const page =
+      'query($c: String!, $n: Int) { pods(clusterId: $c, limit: $n) { items { id name namespace nodeName ips labels phase ready hostNetwork createdAt } nextCursor } }';
     expectRefused(await gql(t, c.tenant.apiKey, page, { c: c.clusterId, n: 500 }), 'maxCost', 5_000, 100 + 500 * 12);
     const fifty = await gql(t, c.tenant.apiKey, page, { c: c.clusterId, n: 50 });
     expect([fifty.status, fifty.errors]).toEqual([200, undefined]);
@@ -251,7 +352,12 @@ describe('GraphQL limits, default configuration', () => {
     const over = Math.floor(1_000 / WIDE_FIELDS) + 1;
     expect(over).toBeLessThanOrEqual(DEFAULT_LIMITS.graphql.maxAliases);
     const analysis = vi.spyOn(t.app.get(AnalysisService), 'reachability');
-    expectRefused(await gql(t, c.tenant.apiKey, wideReachabilities(over), { c: c.clusterId, i: QUESTION }), 'maxFields', 1_000, over * WIDE_FIELDS);
+    expectRefused(
+      await gql(t, c.tenant.apiKey, wideReachabilities(over), { c: c.clusterId, i: QUESTION }),
+      'maxFields',
+      1_000,
+      over * WIDE_FIELDS,
+    );
     expect(analysis).not.toHaveBeenCalled();
     analysis.mockRestore();
     const under = await gql(t, c.tenant.apiKey, wideReachabilities(over - 1), { c: c.clusterId, i: QUESTION });
@@ -263,24 +369,46 @@ describe('GraphQL limits, default configuration', () => {
     const res = await gql(t, c.tenant.apiKey, deep);
     expect(res.status).toBe(400);
     expect(res.data).toBeNull();
-    expect(res.errors!.find((e) => e.extensions.code === 'QUERY_TOO_COMPLEX')?.extensions).toMatchObject({ limit: 'maxDepth', max: 12, actual: 14 });
+    expect(res.errors!.find((e) => e.extensions.code === 'QUERY_TOO_COMPLEX')?.extensions).toMatchObject({
+      limit: 'maxDepth',
+      max: 12,
+      actual: 14,
+    });
   });
 
   it('31 aliases are refused', async () => {
-    const res = await gql(t, c.tenant.apiKey, `{ ${Array.from({ length: 31 }, (_, k) => `t${k}: tenant { id }`).join(' ')} }`);
+    const res = await gql(
+      t,
+      c.tenant.apiKey,
+      `{ ${Array.from({ length: 31 }, (_, k) => `t${k}: tenant { id }`).join(' ')} }`,
+    );
     expectRefused(res, 'maxAliases', 30, 31);
   });
 
   it('a read-scoped key gets the same limits', async () => {
-    expectRefused(await gql(t, c.readKey, aliasedReachabilities(26), { c: c.clusterId, i: QUESTION }), 'maxCost', 5_000, 26 * 201);
+    expectRefused(
+      await gql(t, c.readKey, aliasedReachabilities(26), { c: c.clusterId, i: QUESTION }),
+      'maxCost',
+      5_000,
+      26 * 201,
+    );
     const over = Math.floor(1_000 / WIDE_FIELDS) + 1;
-    expectRefused(await gql(t, c.readKey, wideReachabilities(over), { c: c.clusterId, i: QUESTION }), 'maxFields', 1_000, over * WIDE_FIELDS);
+    expectRefused(
+      await gql(t, c.readKey, wideReachabilities(over), { c: c.clusterId, i: QUESTION }),
+      'maxFields',
+      1_000,
+      over * WIDE_FIELDS,
+    );
     const res = await gql(t, c.readKey, DOCUMENTED, { c: c.clusterId, input: QUESTION });
     expect([res.status, res.errors]).toEqual([200, undefined]);
   });
 
-  it('introspection is answered, the IDE\'s whole query included', async () => {
-    const res = await gql<{ __schema: { queryType: { name: string } } }>(t, c.tenant.apiKey, getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }));
+  it("introspection is answered, the IDE's whole query included", async () => {
+    const res = await gql<{ __schema: { queryType: { name: string } } }>(
+      t,
+      c.tenant.apiKey,
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }),
+    );
     expect([res.status, res.errors]).toEqual([200, undefined]);
     expect(res.data!.__schema.queryType.name).toBe('Query');
   });
@@ -292,7 +420,15 @@ describe('GraphQL limits, default configuration', () => {
 });
 
 describe('GraphQL limits, each one lowered', () => {
-  const limits: Partial<GraphqlLimits> = { maxDepth: 3, maxAliases: 2, maxFields: 10, maxCost: 300, maxTokens: 200, introspection: false, playground: false };
+  const limits: Partial<GraphqlLimits> = {
+    maxDepth: 3,
+    maxAliases: 2,
+    maxFields: 10,
+    maxCost: 300,
+    maxTokens: 200,
+    introspection: false,
+    playground: false,
+  };
   let t: TestApp;
   let c: { tenant: TestTenant; clusterId: string; readKey: string };
   beforeAll(async () => {
@@ -304,9 +440,22 @@ describe('GraphQL limits, each one lowered', () => {
   const cases: [string, string, (cl: string) => Record<string, unknown>, string, number, number | undefined][] = [
     ['maxDepth', '{ clusters { items { kubeProxy { clusterCidrs } } } }', () => ({}), 'maxDepth', 3, 4],
     ['maxAliases', '{ a: tenant { id } b: tenant { id } c: tenant { id } }', () => ({}), 'maxAliases', 2, 3],
-    ['maxFields', '{ clusters(limit: 1) { items { id name profile networkModel proxyMode version clusterCidrs serviceCidrs warnings } nextCursor } }', () => ({}), 'maxFields', 10, 12],
-    ['maxCost', 'query($c: String!, $i: ReachabilityInput!) { a: reachability(clusterId: $c, input: $i) { service } b: reachability(clusterId: $c, input: $i) { service } }',
-      (cl) => ({ c: cl, i: QUESTION }), 'maxCost', 300, 402],
+    [
+      'maxFields',
+      '{ clusters(limit: 1) { items { id name profile networkModel proxyMode version clusterCidrs serviceCidrs warnings } nextCursor } }',
+      () => ({}),
+      'maxFields',
+      10,
+      12,
+    ],
+    [
+      'maxCost',
+      'query($c: String!, $i: ReachabilityInput!) { a: reachability(clusterId: $c, input: $i) { service } b: reachability(clusterId: $c, input: $i) { service } }',
+      (cl) => ({ c: cl, i: QUESTION }),
+      'maxCost',
+      300,
+      402,
+    ],
     ['maxTokens', `{ tenant { ${'id '.repeat(200)} } }`, () => ({}), 'maxTokens', 200, undefined],
   ];
   it.each(cases)('%s applies', async (_name, query, vars, limit, max, actual) => {
@@ -317,7 +466,12 @@ describe('GraphQL limits, each one lowered', () => {
   });
 
   it('a query under every lowered limit still runs', async () => {
-    const res = await gql<{ reachability: { service: string } }>(t, c.readKey, 'query($c: String!, $i: ReachabilityInput!) { reachability(clusterId: $c, input: $i) { service summary { verdict } } }', { c: c.clusterId, i: QUESTION });
+    const res = await gql<{ reachability: { service: string } }>(
+      t,
+      c.readKey,
+      'query($c: String!, $i: ReachabilityInput!) { reachability(clusterId: $c, input: $i) { service summary { verdict } } }',
+      { c: c.clusterId, i: QUESTION },
+    );
     expect([res.status, res.errors]).toEqual([200, undefined]);
     expect(res.data!.reachability.service).toBe('default/x');
   });
@@ -327,7 +481,11 @@ describe('GraphQL limits, each one lowered', () => {
       const res = await gql(t, c.tenant.apiKey, query);
       expect(res.status).toBe(400);
       expect(res.data).toBeNull();
-      expect(res.errors![0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', status: 400, reason: 'INTROSPECTION_DISABLED' });
+      expect(res.errors![0].extensions).toMatchObject({
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        status: 400,
+        reason: 'INTROSPECTION_DISABLED',
+      });
       expect(res.errors![0].message).toContain('SVCPATH_GRAPHQL_INTROSPECTION');
     }
     const typename = await gql<{ tenant: { __typename: string } }>(t, c.tenant.apiKey, '{ tenant { __typename } }');

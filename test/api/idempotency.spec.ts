@@ -11,7 +11,17 @@ import { ADMIN_TOKEN, appWithTenant, bearer, createTenant, snapshot, TestTenant,
  */
 const ctx = appWithTenant();
 const auth = (tenant: TestTenant = ctx.tenant) => bearer(tenant.apiKey);
-const TABLES = ['api_keys', 'clusters', 'nodes', 'pods', 'services', 'namespaces', 'network_policies', 'address_claims', 'idempotency_keys'];
+const TABLES = [
+  'api_keys',
+  'clusters',
+  'nodes',
+  'pods',
+  'services',
+  'namespaces',
+  'network_policies',
+  'address_claims',
+  'idempotency_keys',
+];
 
 let admin: Client;
 beforeAll(async () => {
@@ -24,17 +34,35 @@ let seq = 0;
 const unique = () => `x${++seq}`;
 
 async function newCluster(tenant: TestTenant = ctx.tenant): Promise<string> {
-  return (await ctx.t.http.post('/v1/clusters').set(auth(tenant)).send({ name: `c-${unique()}`, clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id as string;
+  return (
+    await ctx.t.http
+      .post('/v1/clusters')
+      .set(auth(tenant))
+      .send({ name: `c-${unique()}`, clusterCidrs: ['10.244.0.0/16'] })
+      .expect(201)
+  ).body.id as string;
 }
 
 /** Each creating route (under a cluster of its own), and a body that creates one object there. */
 const ROUTES: Record<string, { path: (clusterId: string) => string; body: () => object }> = {
   clusters: { path: () => '/v1/clusters', body: () => ({ name: `c-${unique()}` }) },
-  nodes: { path: (c) => `/v1/clusters/${c}/nodes`, body: () => ({ name: `n-${unique()}`, internalIps: [`192.168.2.${seq}`] }) },
-  pods: { path: (c) => `/v1/clusters/${c}/pods`, body: () => ({ namespace: 'default', name: `p-${unique()}`, ips: [`10.244.2.${seq}`] }) },
-  services: { path: (c) => `/v1/clusters/${c}/services`, body: () => ({ namespace: 'default', name: `s-${unique()}`, ports: [{ port: 80 }] }) },
+  nodes: {
+    path: (c) => `/v1/clusters/${c}/nodes`,
+    body: () => ({ name: `n-${unique()}`, internalIps: [`192.168.2.${seq}`] }),
+  },
+  pods: {
+    path: (c) => `/v1/clusters/${c}/pods`,
+    body: () => ({ namespace: 'default', name: `p-${unique()}`, ips: [`10.244.2.${seq}`] }),
+  },
+  services: {
+    path: (c) => `/v1/clusters/${c}/services`,
+    body: () => ({ namespace: 'default', name: `s-${unique()}`, ports: [{ port: 80 }] }),
+  },
   namespaces: { path: (c) => `/v1/clusters/${c}/namespaces`, body: () => ({ name: `ns-${unique()}` }) },
-  networkpolicies: { path: (c) => `/v1/clusters/${c}/networkpolicies`, body: () => ({ namespace: 'default', name: `np-${unique()}` }) },
+  networkpolicies: {
+    path: (c) => `/v1/clusters/${c}/networkpolicies`,
+    body: () => ({ namespace: 'default', name: `np-${unique()}` }),
+  },
   'api-keys': { path: () => '/v1/api-keys', body: () => ({ name: `k-${unique()}`, scope: 'read' }) },
 };
 
@@ -100,7 +128,9 @@ describe('Idempotency-Key', () => {
     const theirs = await post('/v1/clusters', body, key, other).expect(201);
     expect(theirs.headers['idempotent-replayed']).toBeUndefined();
     expect(theirs.body.id).not.toBe(mine.body.id);
-    expect((await ctx.t.http.get(`/v1/clusters/${theirs.body.id}`).set(auth(other)).expect(200)).body.name).toBe(body.name);
+    expect((await ctx.t.http.get(`/v1/clusters/${theirs.body.id}`).set(auth(other)).expect(200)).body.name).toBe(
+      body.name,
+    );
     expect((await post('/v1/clusters', body, key, other).expect(201)).body.id).toBe(theirs.body.id);
     expect((await post('/v1/clusters', body, key).expect(201)).body.id).toBe(mine.body.id);
   });
@@ -110,8 +140,13 @@ describe('Idempotency-Key', () => {
     const path = `/v1/clusters/${clusterId}/nodes`;
     const body = ROUTES.nodes.body();
     const key = randomUUID();
-    const advisoryLocks = async () => Number((await admin.query(`SELECT count(*) AS n FROM pg_locks
-      WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows[0].n);
+    const advisoryLocks = async () =>
+      Number(
+        (
+          await admin.query(`SELECT count(*) AS n FROM pg_locks
+      WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+        ).rows[0].n,
+      );
     const held = await advisoryLocks();
     // Hold the cluster's row lock: the first request takes its key, then waits for the cluster.
     await admin.query('BEGIN');
@@ -143,7 +178,9 @@ describe('Idempotency-Key', () => {
     expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
     expect(created.filter((r) => r.headers['idempotent-replayed'] === undefined)).toHaveLength(1);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
-    const clusters = (await ctx.t.http.get('/v1/clusters?limit=500').set(auth()).expect(200)).body.items as { name: string }[];
+    const clusters = (await ctx.t.http.get('/v1/clusters?limit=500').set(auth()).expect(200)).body.items as {
+      name: string;
+    }[];
     expect(clusters.filter((c) => c.name === body.name)).toHaveLength(1);
   });
 
@@ -174,15 +211,20 @@ describe('Idempotency-Key', () => {
     const first = await post('/v1/api-keys', body, key).expect(201);
     const stale = randomUUID();
     await post('/v1/api-keys', { name: `k-${unique()}` }, stale).expect(201);
-    await admin.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = ANY($1)", [[key, stale]]);
+    await admin.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = ANY($1)", [
+      [key, stale],
+    ]);
     const again = await post('/v1/api-keys', body, key).expect(201);
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect(again.body.id).not.toBe(first.body.id);
-    const rows = await admin.query('SELECT key, created_at > now() - interval \'1 hour\' AS fresh FROM idempotency_keys WHERE key = ANY($1)', [[key, stale]]);
+    const rows = await admin.query(
+      "SELECT key, created_at > now() - interval '1 hour' AS fresh FROM idempotency_keys WHERE key = ANY($1)",
+      [[key, stale]],
+    );
     expect(rows.rows).toEqual([{ key, fresh: true }]);
   });
 
-  it('a new API key\'s secret is stored sealed, and replayed only to the key that created it', async () => {
+  it("a new API key's secret is stored sealed, and replayed only to the key that created it", async () => {
     const key = randomUUID();
     const body = { name: `sealed-${unique()}` };
     const created = await post('/v1/api-keys', body, key).expect(201);
@@ -197,14 +239,15 @@ describe('Idempotency-Key', () => {
     const replay = await post('/v1/api-keys', body, key).expect(201);
     expect(replay.body).toEqual(created.body);
     // Another write key of the same tenant: same key, same request, but not the credential that sealed it.
-    const otherKey = (await post('/v1/api-keys', { name: `w-${unique()}`, scope: 'write' }).expect(201)).body.apiKey as string;
+    const otherKey = (await post('/v1/api-keys', { name: `w-${unique()}`, scope: 'write' }).expect(201)).body
+      .apiKey as string;
     const other = { ...ctx.tenant, apiKey: otherKey };
     const res = await post('/v1/api-keys', body, key, other).expect(422);
     expect(res.body).toMatchObject({ code: 'UNPROCESSABLE', errors: [{ field: 'Idempotency-Key' }] });
     expect(JSON.stringify(res.body)).not.toContain(secret);
   });
 
-  it('other resources\' responses are stored as sent', async () => {
+  it("other resources' responses are stored as sent", async () => {
     const key = randomUUID();
     const created = await post('/v1/clusters', { name: `plain-${unique()}` }, key).expect(201);
     const stored = await admin.query('SELECT sealed, status, response FROM idempotency_keys WHERE key = $1', [key]);
@@ -218,7 +261,9 @@ describe('Idempotency-Key', () => {
     const runtime = new Client({ connectionString: ctx.t.runtimeUrl });
     await runtime.connect();
     try {
-      const flags = await runtime.query("SELECT relrowsecurity, relforcerowsecurity, pg_get_userbyid(relowner) = current_user AS owned FROM pg_class WHERE relname = 'idempotency_keys'");
+      const flags = await runtime.query(
+        "SELECT relrowsecurity, relforcerowsecurity, pg_get_userbyid(relowner) = current_user AS owned FROM pg_class WHERE relname = 'idempotency_keys'",
+      );
       expect(flags.rows).toEqual([{ relrowsecurity: true, relforcerowsecurity: true, owned: false }]);
       await runtime.query('BEGIN');
       expect((await runtime.query('SELECT * FROM idempotency_keys')).rowCount).toBe(0);
@@ -226,8 +271,12 @@ describe('Idempotency-Key', () => {
       const rows = (await runtime.query('SELECT tenant_id FROM idempotency_keys')).rows as { tenant_id: string }[];
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.tenant_id === ctx.tenant.id)).toBe(true);
-      await expect(runtime.query("INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status, response) VALUES ($1, 'k', 'f', 201, '{}')", [other.id]))
-        .rejects.toThrow(/row-level security/);
+      await expect(
+        runtime.query(
+          "INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status, response) VALUES ($1, 'k', 'f', 201, '{}')",
+          [other.id],
+        ),
+      ).rejects.toThrow(/row-level security/);
     } finally {
       await runtime.query('ROLLBACK').catch(() => undefined);
       await runtime.end();
@@ -241,16 +290,28 @@ describe('Idempotency-Key on POST /v1/tenants (the operator token)', () => {
   it('a retry gets the first tenant and its first key again, marked replayed; the key works', async () => {
     const key = randomUUID();
     const name = `t-${unique()}`;
-    const first = await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name }).expect(201);
+    const first = await ctx.t.http
+      .post('/v1/tenants')
+      .set(operator())
+      .set('idempotency-key', key)
+      .send({ name })
+      .expect(201);
     const before = await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys']);
-    const again = await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name }).expect(201);
+    const again = await ctx.t.http
+      .post('/v1/tenants')
+      .set(operator())
+      .set('idempotency-key', key)
+      .send({ name })
+      .expect(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys'])).toEqual(before);
     await ctx.t.http.get('/v1/tenant').set(bearer(first.body.apiKey)).expect(200, { id: first.body.id, name });
     // The stored response holds the key's secret sealed, never in clear.
-    const rows = (await admin.query('SELECT response, sealed FROM idempotency_keys WHERE tenant_id = $1', [first.body.id])).rows as { response: string; sealed: boolean }[];
+    const rows = (
+      await admin.query('SELECT response, sealed FROM idempotency_keys WHERE tenant_id = $1', [first.body.id])
+    ).rows as { response: string; sealed: boolean }[];
     expect(rows).toHaveLength(1);
     expect(rows[0].sealed).toBe(true);
     expect(rows[0].response).not.toContain(first.body.apiKey);
@@ -258,17 +319,33 @@ describe('Idempotency-Key on POST /v1/tenants (the operator token)', () => {
 
   it('the same key with another name is a 422 naming the header, and no tenant is created', async () => {
     const key = randomUUID();
-    await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name: `t-${unique()}` }).expect(201);
+    await ctx.t.http
+      .post('/v1/tenants')
+      .set(operator())
+      .set('idempotency-key', key)
+      .send({ name: `t-${unique()}` })
+      .expect(201);
     const before = await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys']);
-    const res = await ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name: `t-${unique()}` }).expect(422);
-    expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('another request') }]);
+    const res = await ctx.t.http
+      .post('/v1/tenants')
+      .set(operator())
+      .set('idempotency-key', key)
+      .send({ name: `t-${unique()}` })
+      .expect(422);
+    expect(res.body.errors).toEqual([
+      { field: 'Idempotency-Key', message: expect.stringContaining('another request') },
+    ]);
     expect(await snapshot(ctx.t, ['tenants', 'api_keys', 'idempotency_keys'])).toEqual(before);
   });
 
   it('concurrent retries create one tenant; the others get a 409 or the replay', async () => {
     const key = randomUUID();
     const name = `t-${unique()}`;
-    const answers = await Promise.all(Array.from({ length: 6 }, () => ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        ctx.t.http.post('/v1/tenants').set(operator()).set('idempotency-key', key).send({ name }),
+      ),
+    );
     const created = answers.filter((r) => r.status === 201);
     expect(answers.every((r) => r.status === 201 || r.status === 409)).toBe(true);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);

@@ -24,8 +24,17 @@ const IMPORT_FIXTURE = join(ROOT, 'test', 'import', 'fixtures', 'realistic-list.
 // A strict parser of the Prometheus text exposition format (0.0.4).
 
 type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
-interface Sample { readonly name: string; readonly labels: Record<string, string>; readonly value: number }
-interface Family { readonly name: string; help?: string; type?: MetricType; readonly samples: Sample[] }
+interface Sample {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly value: number;
+}
+interface Family {
+  readonly name: string;
+  help?: string;
+  type?: MetricType;
+  readonly samples: Sample[];
+}
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL_NAME = '[a-zA-Z_][a-zA-Z0-9_]*';
@@ -33,7 +42,9 @@ const LABEL_VALUE = '"(?:[^"\\\\\\n]|\\\\[\\\\"n])*"';
 const VALUE = '(?:[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|NaN|[+-]Inf)';
 const HELP_LINE = new RegExp(`^# HELP (${NAME}) (.*)$`);
 const TYPE_LINE = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`);
-const SAMPLE_LINE = new RegExp(`^(${NAME})(?:\\{((?:${LABEL_NAME}=${LABEL_VALUE})(?:,${LABEL_NAME}=${LABEL_VALUE})*,?)?\\})? (${VALUE})(?: (-?\\d+))?$`);
+const SAMPLE_LINE = new RegExp(
+  `^(${NAME})(?:\\{((?:${LABEL_NAME}=${LABEL_VALUE})(?:,${LABEL_NAME}=${LABEL_VALUE})*,?)?\\})? (${VALUE})(?: (-?\\d+))?$`,
+);
 const LABEL_PAIR = new RegExp(`(${LABEL_NAME})=(${LABEL_VALUE})`, 'g');
 
 function numberOf(text: string): number {
@@ -49,7 +60,8 @@ function unescapeLabel(quoted: string): string {
 /** The family a sample named `name` belongs to, given its family's type. */
 function belongs(sample: string, family: Family): boolean {
   if (sample === family.name) return family.type !== 'histogram';
-  if (family.type === 'histogram') return [`${family.name}_bucket`, `${family.name}_sum`, `${family.name}_count`].includes(sample);
+  if (family.type === 'histogram')
+    return [`${family.name}_bucket`, `${family.name}_sum`, `${family.name}_count`].includes(sample);
   if (family.type === 'summary') return [`${family.name}_sum`, `${family.name}_count`].includes(sample);
   return false;
 }
@@ -70,36 +82,41 @@ function parseExposition(text: string): Map<string, Family> {
     current = f;
     return f;
   };
-  text.slice(0, -1).split('\n').forEach((line, index) => {
-    const where = `line ${index + 1}: ${JSON.stringify(line)}`;
-    if (line === '') return;
-    let m = HELP_LINE.exec(line);
-    if (m) {
-      const f = family(m[1]);
-      if (f.help !== undefined) throw new Error(`${where}: a second HELP`);
-      f.help = m[2];
-      return;
-    }
-    m = TYPE_LINE.exec(line);
-    if (m) {
-      const f = family(m[1]);
-      if (f.type !== undefined || f.samples.length > 0) throw new Error(`${where}: TYPE must come once, before the samples`);
-      f.type = m[2] as MetricType;
-      return;
-    }
-    if (line.startsWith('#')) throw new Error(`${where}: not a HELP or TYPE comment`);
-    m = SAMPLE_LINE.exec(line);
-    if (!m) throw new Error(`${where}: not a sample`);
-    if (current === undefined || !belongs(m[1], current)) throw new Error(`${where}: a sample outside its family (${current?.name})`);
-    const labels: Record<string, string> = {};
-    for (const pair of (m[2] ?? '').matchAll(LABEL_PAIR)) {
-      if (pair[1] in labels) throw new Error(`${where}: label ${pair[1]} twice`);
-      labels[pair[1]] = unescapeLabel(pair[2]);
-    }
-    const value = numberOf(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`${where}: value is not a number`);
-    current.samples.push({ name: m[1], labels, value });
-  });
+  text
+    .slice(0, -1)
+    .split('\n')
+    .forEach((line, index) => {
+      const where = `line ${index + 1}: ${JSON.stringify(line)}`;
+      if (line === '') return;
+      let m = HELP_LINE.exec(line);
+      if (m) {
+        const f = family(m[1]);
+        if (f.help !== undefined) throw new Error(`${where}: a second HELP`);
+        f.help = m[2];
+        return;
+      }
+      m = TYPE_LINE.exec(line);
+      if (m) {
+        const f = family(m[1]);
+        if (f.type !== undefined || f.samples.length > 0)
+          throw new Error(`${where}: TYPE must come once, before the samples`);
+        f.type = m[2] as MetricType;
+        return;
+      }
+      if (line.startsWith('#')) throw new Error(`${where}: not a HELP or TYPE comment`);
+      m = SAMPLE_LINE.exec(line);
+      if (!m) throw new Error(`${where}: not a sample`);
+      if (current === undefined || !belongs(m[1], current))
+        throw new Error(`${where}: a sample outside its family (${current?.name})`);
+      const labels: Record<string, string> = {};
+      for (const pair of (m[2] ?? '').matchAll(LABEL_PAIR)) {
+        if (pair[1] in labels) throw new Error(`${where}: label ${pair[1]} twice`);
+        labels[pair[1]] = unescapeLabel(pair[2]);
+      }
+      const value = numberOf(m[3]);
+      if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`${where}: value is not a number`);
+      current.samples.push({ name: m[1], labels, value });
+    });
   for (const f of families.values()) {
     if (f.type === undefined || f.help === undefined) throw new Error(`family ${f.name} lacks its TYPE or HELP`);
   }
@@ -169,28 +186,70 @@ let clusterId: string;
 let scraped: Map<string, Family>;
 let text: string;
 
-const post = (path: string, body: object) => t.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body);
+const post = (path: string, body: object) =>
+  t.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body);
 
 beforeAll(async () => {
   t = await startTestApp({ metrics: { token: TOKEN, port: null } });
   tenant = await createTenant(t);
-  clusterId = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id;
+  clusterId = (
+    await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'c', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] })
+      .expect(201)
+  ).body.id;
   await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] }).expect(201);
-  await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } }).expect(201);
-  await post('/pods', { namespace: 'default', name: 'b', nodeName: 'n1', ips: ['10.244.0.2'], labels: { app: 'y' } }).expect(201);
-  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] }).expect(201);
+  await post('/pods', {
+    namespace: 'default',
+    name: 'a',
+    nodeName: 'n1',
+    ips: ['10.244.0.1'],
+    labels: { app: 'x' },
+  }).expect(201);
+  await post('/pods', {
+    namespace: 'default',
+    name: 'b',
+    nodeName: 'n1',
+    ips: ['10.244.0.2'],
+    labels: { app: 'y' },
+  }).expect(201);
+  await post('/services', {
+    namespace: 'default',
+    name: 'x',
+    selector: { app: 'x' },
+    clusterIps: ['10.96.0.10'],
+    ports: [{ port: 80 }],
+  }).expect(201);
   // Two analyses of the one model (a compile, then a hit), a trace, a matrix, a what-if.
   await post('/reachability', { client: { pod: 'default/b' }, service: 'default/x' }).expect(200);
   await post('/reachability', { client: { pod: 'default/a' }, service: 'default/x' }).expect(200);
   await post('/trace', { source: { pod: 'default/b' }, destination: { ip: '10.96.0.10', port: 80 } }).expect(200);
   await t.http.get(`/v1/clusters/${clusterId}/services/default/x/matrix`).set(bearer(tenant.apiKey)).expect(200);
-  await post('/what-if', { change: { pods: [{ pod: 'default/a', set: { ready: false } }] }, reachability: { client: { pod: 'default/b' }, service: 'default/x' } }).expect(200);
+  await post('/what-if', {
+    change: { pods: [{ pod: 'default/a', set: { ready: false } }] },
+    reachability: { client: { pod: 'default/b' }, service: 'default/x' },
+  }).expect(200);
   // An unknown route and an unknown cluster (a 404 of a matched route).
   await t.http.get('/v1/no-such-route/123').set(bearer(tenant.apiKey)).expect(404);
-  await t.http.get(`/v1/clusters/${clusterId.replace(/.$/, (c) => (c === '0' ? '1' : '0'))}`).set(bearer(tenant.apiKey)).expect(404);
+  await t.http
+    .get(`/v1/clusters/${clusterId.replace(/.$/, (c) => (c === '0' ? '1' : '0'))}`)
+    .set(bearer(tenant.apiKey))
+    .expect(404);
   // An import into a cluster of its own.
-  const imported = (await t.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'imported', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }).expect(201)).body.id as string;
-  await t.http.post(`/v1/clusters/${imported}/import`).set(bearer(tenant.apiKey)).set('content-type', 'application/json').send(readFileSync(IMPORT_FIXTURE, 'utf8')).expect(200);
+  const imported = (
+    await t.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'imported', clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] })
+      .expect(201)
+  ).body.id as string;
+  await t.http
+    .post(`/v1/clusters/${imported}/import`)
+    .set(bearer(tenant.apiKey))
+    .set('content-type', 'application/json')
+    .send(readFileSync(IMPORT_FIXTURE, 'utf8'))
+    .expect(200);
   // Garbage for the collector to collect: the GC histogram then has samples too.
   const junk: unknown[] = [];
   for (let i = 0; i < 200_000; i++) junk.push({ i, s: `x${i}` });
@@ -208,7 +267,8 @@ describe('GET /metrics with the token', () => {
   it('is Prometheus text: every line parses, every family has a TYPE, HELP and samples, histograms are well formed', () => {
     expect(scraped.size).toBeGreaterThan(20);
     // nodejs_active_requests is labelled by the kind of each libuv request pending at the scrape: there may be none.
-    for (const f of scraped.values()) if (f.name !== 'nodejs_active_requests') expect(f.samples.length, `samples of ${f.name}`).toBeGreaterThan(0);
+    for (const f of scraped.values())
+      if (f.name !== 'nodejs_active_requests') expect(f.samples.length, `samples of ${f.name}`).toBeGreaterThan(0);
     checkHistograms(scraped);
   });
 
@@ -217,10 +277,26 @@ describe('GET /metrics with the token', () => {
     expect(valueOf(scraped, 'svcpath_http_requests_total', reachability)).toBe(2);
     expect(valueOf(scraped, 'svcpath_http_request_duration_seconds_count', reachability)).toBe(2);
     expect(valueOf(scraped, 'svcpath_http_request_duration_seconds_sum', reachability)).toBeGreaterThan(0);
-    expect(valueOf(scraped, 'svcpath_http_requests_total', { method: 'POST', route: '/v1/tenants', status: '201' })).toBe(1);
-    expect(valueOf(scraped, 'svcpath_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
-    expect(valueOf(scraped, 'svcpath_http_requests_total', { method: 'GET', route: '/v1/clusters/:clusterId', status: '404' })).toBe(1);
-    expect(valueOf(scraped, 'svcpath_http_requests_total', { method: 'POST', route: '/v1/clusters/:clusterId/import', status: '200' })).toBe(1);
+    expect(
+      valueOf(scraped, 'svcpath_http_requests_total', { method: 'POST', route: '/v1/tenants', status: '201' }),
+    ).toBe(1);
+    expect(valueOf(scraped, 'svcpath_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(
+      1,
+    );
+    expect(
+      valueOf(scraped, 'svcpath_http_requests_total', {
+        method: 'GET',
+        route: '/v1/clusters/:clusterId',
+        status: '404',
+      }),
+    ).toBe(1);
+    expect(
+      valueOf(scraped, 'svcpath_http_requests_total', {
+        method: 'POST',
+        route: '/v1/clusters/:clusterId/import',
+        status: '200',
+      }),
+    ).toBe(1);
     const routes = new Set(scraped.get('svcpath_http_requests_total')!.samples.map((s) => s.labels.route));
     expect(routes.has('/metrics')).toBe(false);
     for (const route of routes) expect(route === 'unmatched' || /^\/[a-z0-9/:_-]*$/i.test(route), route).toBe(true);
@@ -238,7 +314,9 @@ describe('GET /metrics with the token', () => {
     expect(valueOf(scraped, 'svcpath_model_cache_hits_total')).toBeGreaterThanOrEqual(3);
     expect(valueOf(scraped, 'svcpath_model_cache_compiles_total', { source: 'load' })).toBeGreaterThanOrEqual(1);
     expect(valueOf(scraped, 'svcpath_model_cache_compiles_total', { source: 'what_if' })).toBe(1);
-    expect(valueOf(scraped, 'svcpath_model_compile_duration_seconds_count', { source: 'load' })).toBe(valueOf(scraped, 'svcpath_model_cache_compiles_total', { source: 'load' }));
+    expect(valueOf(scraped, 'svcpath_model_compile_duration_seconds_count', { source: 'load' })).toBe(
+      valueOf(scraped, 'svcpath_model_cache_compiles_total', { source: 'load' }),
+    );
   });
 
   it('times imports and counts the objects they carried', () => {
@@ -261,7 +339,11 @@ describe('GET /metrics with the token', () => {
   });
 
   it('has every metric the Grafana dashboard queries', () => {
-    const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { schemaVersion: number; panels: { id: number; datasource?: { uid: string } }[]; __inputs: { name: string }[] };
+    const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+      schemaVersion: number;
+      panels: { id: number; datasource?: { uid: string } }[];
+      __inputs: { name: string }[];
+    };
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
     expect(dashboard.__inputs.map((i) => i.name)).toContain('DS_PROMETHEUS');
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
@@ -280,10 +362,22 @@ describe('GET /metrics with the token', () => {
 describe('configuration', () => {
   it('reads SVCPATH_METRICS_TOKEN and SVCPATH_METRICS_PORT (unset: neither, so /metrics is off)', () => {
     expect(loadConfig({}).metrics).toEqual({ token: null, port: null, host: '0.0.0.0' });
-    expect(loadConfig({ SVCPATH_METRICS_TOKEN: TOKEN, SVCPATH_METRICS_PORT: '9464', HOST: '127.0.0.1' }).metrics).toEqual({ token: TOKEN, port: 9464, host: '127.0.0.1' });
-    expect(loadConfig({ SVCPATH_METRICS_TOKEN: '', SVCPATH_METRICS_PORT: '' }).metrics).toEqual({ token: null, port: null, host: '0.0.0.0' });
-    for (const env of [{ SVCPATH_METRICS_TOKEN: 'short' }, { SVCPATH_METRICS_TOKEN: 'has a space in it 0123456789' }, { SVCPATH_METRICS_PORT: 'x' },
-      { SVCPATH_METRICS_PORT: '70000' }, { SVCPATH_METRICS_PORT: '3000' }, { SVCPATH_METRICS_PORT: '8080', PORT: '8080' }]) {
+    expect(
+      loadConfig({ SVCPATH_METRICS_TOKEN: TOKEN, SVCPATH_METRICS_PORT: '9464', HOST: '127.0.0.1' }).metrics,
+    ).toEqual({ token: TOKEN, port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ SVCPATH_METRICS_TOKEN: '', SVCPATH_METRICS_PORT: '' }).metrics).toEqual({
+      token: null,
+      port: null,
+      host: '0.0.0.0',
+    });
+    for (const env of [
+      { SVCPATH_METRICS_TOKEN: 'short' },
+      { SVCPATH_METRICS_TOKEN: 'has a space in it 0123456789' },
+      { SVCPATH_METRICS_PORT: 'x' },
+      { SVCPATH_METRICS_PORT: '70000' },
+      { SVCPATH_METRICS_PORT: '3000' },
+      { SVCPATH_METRICS_PORT: '8080', PORT: '8080' },
+    ]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
     }
   });
@@ -292,7 +386,9 @@ describe('configuration', () => {
 describe('the exposition parser of this test', () => {
   it('refuses what is not Prometheus text', () => {
     const ok = '# HELP a_total A.\n# TYPE a_total counter\na_total{x="1",y="a\\"b"} 3\n';
-    expect(parseExposition(ok).get('a_total')?.samples).toEqual([{ name: 'a_total', labels: { x: '1', y: 'a"b' }, value: 3 }]);
+    expect(parseExposition(ok).get('a_total')?.samples).toEqual([
+      { name: 'a_total', labels: { x: '1', y: 'a"b' }, value: 3 },
+    ]);
     for (const bad of [
       'a_total 1\n', // no TYPE
       '# HELP a_total A.\n# TYPE a_total counter\na_total one\n',
@@ -301,13 +397,20 @@ describe('the exposition parser of this test', () => {
       '# HELP a A.\n# TYPE a histogram\na 1\n',
       '# HELP a_total A.\n# TYPE a_total counter\n# note\na_total 1\n',
       '# HELP a_total A.\n# TYPE a_total counter\na_total 1',
-    ]) expect(() => parseExposition(bad), bad).toThrow();
+    ])
+      expect(() => parseExposition(bad), bad).toThrow();
   });
 });
 
 describe('GET /metrics without the token', () => {
   it('is a 401 problem+json without a token, with a wrong one, or with another scheme', async () => {
-    for (const authorization of [undefined, `Bearer ${TOKEN}x`, 'Bearer wrong', `Basic ${TOKEN}`, `Bearer ${tenant.apiKey}`]) {
+    for (const authorization of [
+      undefined,
+      `Bearer ${TOKEN}x`,
+      'Bearer wrong',
+      `Basic ${TOKEN}`,
+      `Bearer ${tenant.apiKey}`,
+    ]) {
       const req = t.http.get('/metrics');
       const res = await (authorization === undefined ? req : req.set('authorization', authorization)).expect(401);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -344,8 +447,12 @@ describe('where /metrics is served', () => {
       const res = await metricsPort.get('/metrics').expect(200);
       const families = parseExposition(res.text);
       checkHistograms(families);
-      expect(valueOf(families, 'svcpath_http_requests_total', { method: 'GET', route: '/health/live', status: '200' })).toBe(1);
-      expect(sample(families, 'svcpath_http_requests_total', { route: '/v1/clusters/:clusterId/reachability' })).toBeUndefined(); // the first app's
+      expect(
+        valueOf(families, 'svcpath_http_requests_total', { method: 'GET', route: '/health/live', status: '200' }),
+      ).toBe(1);
+      expect(
+        sample(families, 'svcpath_http_requests_total', { route: '/v1/clusters/:clusterId/reachability' }),
+      ).toBeUndefined(); // the first app's
       expect(sample(families, 'svcpath_http_requests_total', { route: '/metrics' })).toBeUndefined();
       expect(valueOf(families, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
       await metricsPort.get('/').expect(404);

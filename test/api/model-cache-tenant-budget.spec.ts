@@ -16,10 +16,19 @@ let b: TestTenant;
 async function smallClusters(tenant: TestTenant, names: string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const name of names) {
-    const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body.id as string;
-    await one.http.post(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n', internalIps: ['192.168.9.1'] }).expect(201);
+    const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body
+      .id as string;
+    await one.http
+      .post(`/v1/clusters/${id}/nodes`)
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'n', internalIps: ['192.168.9.1'] })
+      .expect(201);
     for (const p of [1, 2]) {
-      await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] }).expect(201);
+      await one.http
+        .post(`/v1/clusters/${id}/pods`)
+        .set(bearer(tenant.apiKey))
+        .send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] })
+        .expect(201);
     }
     ids.push(id);
   }
@@ -27,7 +36,11 @@ async function smallClusters(tenant: TestTenant, names: string[]): Promise<strin
 }
 
 function traceOn(tenant: TestTenant, id: string) {
-  return small.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey)).send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } }).expect(200);
+  return small.http
+    .post(`/v1/clusters/${id}/trace`)
+    .set(bearer(tenant.apiKey))
+    .send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } })
+    .expect(200);
 }
 
 beforeAll(async () => {

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ModelCache } from '../../src/modules/analysis/model-cache';
 import { TopologyLoader } from '../../src/modules/analysis/topology-loader';
 import { ChangeFeed, decodeChange, encodeChange } from '../../src/prisma/change-feed';
-import { bearer, createTenant, startSecondInstance, TestApp, TestTenant, twoInstancesWithOneService, within } from '../support/test-app';
+import {
+  bearer,
+  createTenant,
+  startSecondInstance,
+  TestApp,
+  TestTenant,
+  twoInstancesWithOneService,
+  within,
+} from '../support/test-app';
 
 /**
  * The compiled model is never silently stale: a committed change shows in the next analysis on the
@@ -15,8 +23,11 @@ let two: TestApp;
 let tenant: TestTenant;
 let clusterId: string;
 
-const ask = (app: TestApp, key = tenant.apiKey) => app.http.post(`/v1/clusters/${clusterId}/trace`).set(bearer(key))
-  .send({ source: { node: 'n1' }, destination: { ip: '10.96.0.10', port: 80 } });
+const ask = (app: TestApp, key = tenant.apiKey) =>
+  app.http
+    .post(`/v1/clusters/${clusterId}/trace`)
+    .set(bearer(key))
+    .send({ source: { node: 'n1' }, destination: { ip: '10.96.0.10', port: 80 } });
 
 async function endpointsOn(app: TestApp): Promise<string[]> {
   const res = await ask(app).expect(200);
@@ -27,10 +38,19 @@ async function endpointsOn(app: TestApp): Promise<string[]> {
 async function smallClusters(names: string[]): Promise<string[]> {
   const ids: string[] = [];
   for (const name of names) {
-    const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body.id as string;
-    await one.http.post(`/v1/clusters/${id}/nodes`).set(bearer(tenant.apiKey)).send({ name: 'n', internalIps: ['192.168.9.1'] }).expect(201);
+    const id = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name }).expect(201)).body
+      .id as string;
+    await one.http
+      .post(`/v1/clusters/${id}/nodes`)
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'n', internalIps: ['192.168.9.1'] })
+      .expect(201);
     for (const p of [1, 2]) {
-      await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] }).expect(201);
+      await one.http
+        .post(`/v1/clusters/${id}/pods`)
+        .set(bearer(tenant.apiKey))
+        .send({ namespace: 'default', name: `p${p}`, nodeName: 'n', ips: [`10.244.9.${p}`] })
+        .expect(201);
     }
     ids.push(id);
   }
@@ -39,7 +59,11 @@ async function smallClusters(names: string[]): Promise<string[]> {
 
 /** An analysis on one of those clusters (so `app` loads and compiles its model). */
 function traceOn(app: TestApp, id: string) {
-  return app.http.post(`/v1/clusters/${id}/trace`).set(bearer(tenant.apiKey)).send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } }).expect(200);
+  return app.http
+    .post(`/v1/clusters/${id}/trace`)
+    .set(bearer(tenant.apiKey))
+    .send({ source: { node: 'n' }, destination: { ip: '10.244.9.1', port: 80 } })
+    .expect(200);
 }
 
 beforeAll(async () => {
@@ -54,8 +78,11 @@ describe('compiled-model cache', () => {
   it('reflects a change at once on the instance that made it, and within 1 s on the other', async () => {
     expect(await endpointsOn(one)).toEqual(['10.244.0.1']);
     expect(await endpointsOn(two)).toEqual(['10.244.0.1']);
-    await one.http.post(`/v1/clusters/${clusterId}/pods`).set(bearer(tenant.apiKey))
-      .send({ namespace: 'default', name: 'b', nodeName: 'n1', ips: ['10.244.0.2'], labels: { app: 'x' } }).expect(201);
+    await one.http
+      .post(`/v1/clusters/${clusterId}/pods`)
+      .set(bearer(tenant.apiKey))
+      .send({ namespace: 'default', name: 'b', nodeName: 'n1', ips: ['10.244.0.2'], labels: { app: 'x' } })
+      .expect(201);
     expect(await endpointsOn(one)).toEqual(['10.244.0.1', '10.244.0.2']);
     await within(1_000, async () => (await endpointsOn(two)).length === 2);
   });
@@ -90,36 +117,63 @@ describe('compiled-model cache', () => {
     const change = { kind: 'cluster' as const, tenantId: tenant.id, clusterId, version: 42 };
     expect(encodeChange(change)).toBe(`cluster:${tenant.id}:${clusterId}:42`);
     expect(decodeChange(encodeChange(change))).toEqual(change);
-    expect(decodeChange(`cluster:${tenant.id}:${clusterId}`)).toEqual({ kind: 'cluster', tenantId: tenant.id, clusterId });
-    expect(decodeChange(`cluster:${tenant.id}:${clusterId}:x`)).toEqual({ kind: 'cluster', tenantId: tenant.id, clusterId });
+    expect(decodeChange(`cluster:${tenant.id}:${clusterId}`)).toEqual({
+      kind: 'cluster',
+      tenantId: tenant.id,
+      clusterId,
+    });
+    expect(decodeChange(`cluster:${tenant.id}:${clusterId}:x`)).toEqual({
+      kind: 'cluster',
+      tenantId: tenant.id,
+      clusterId,
+    });
   });
 
   it('names the objects a change touched, unless that would not fit in a NOTIFY payload', () => {
-    const objects = [{ kind: 'pod' as const, key: 'shop/web-1' }, { kind: 'node' as const, key: 'worker-1' }, { kind: 'service' as const, key: 'shop/web' },
-      { kind: 'endpointSlice' as const, key: 'shop/web-abcde' }, { kind: 'settings' as const, key: '' }];
+    const objects = [
+      { kind: 'pod' as const, key: 'shop/web-1' },
+      { kind: 'node' as const, key: 'worker-1' },
+      { kind: 'service' as const, key: 'shop/web' },
+      { kind: 'endpointSlice' as const, key: 'shop/web-abcde' },
+      { kind: 'settings' as const, key: '' },
+    ];
     const change = { kind: 'cluster' as const, tenantId: tenant.id, clusterId, version: 7, objects };
-    expect(encodeChange(change)).toBe(`cluster:${tenant.id}:${clusterId}:7:pshop/web-1,nworker-1,sshop/web,eshop/web-abcde,c`);
+    expect(encodeChange(change)).toBe(
+      `cluster:${tenant.id}:${clusterId}:7:pshop/web-1,nworker-1,sshop/web,eshop/web-abcde,c`,
+    );
     expect(decodeChange(encodeChange(change))).toEqual(change);
     expect(decodeChange(encodeChange({ ...change, objects: [] }))).toEqual({ ...change, objects: [] });
     // PostgreSQL refuses payloads of 8,000 bytes: too many objects are announced without them (listeners reload).
-    const many = Array.from({ length: 400 }, (_, i) => ({ kind: 'pod' as const, key: `shop/pod-with-a-long-name-${i}` }));
+    const many = Array.from({ length: 400 }, (_, i) => ({
+      kind: 'pod' as const,
+      key: `shop/pod-with-a-long-name-${i}`,
+    }));
     expect(encodeChange({ ...change, objects: many })).toBe(`cluster:${tenant.id}:${clusterId}:7`);
     // An unknown object letter makes the list unreadable: the change is still heard, without objects.
-    expect(decodeChange(`cluster:${tenant.id}:${clusterId}:7:xfoo`)).toEqual({ kind: 'cluster', tenantId: tenant.id, clusterId, version: 7 });
+    expect(decodeChange(`cluster:${tenant.id}:${clusterId}:7:xfoo`)).toEqual({
+      kind: 'cluster',
+      tenantId: tenant.id,
+      clusterId,
+      version: 7,
+    });
   });
 
-  it('never answers one tenant from another tenant\'s model', async () => {
+  it("never answers one tenant from another tenant's model", async () => {
     const other = await createTenant(one);
     await ask(one, other.apiKey).expect(404);
     await ask(two, other.apiKey).expect(404);
   });
 
   it('a key revoked on one instance stops working on the other within its 2 s lookup cache, sooner through NOTIFY', async () => {
-    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201)).body as { id: string; apiKey: string };
+    const key = (await one.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send({ scope: 'read' }).expect(201))
+      .body as { id: string; apiKey: string };
     await two.http.get('/v1/tenant').set(bearer(key.apiKey)).expect(200); // cached on instance two now
     await one.http.delete(`/v1/api-keys/${key.id}`).set(bearer(tenant.apiKey)).expect(200);
     await one.http.get('/v1/tenant').set(bearer(key.apiKey)).expect(401);
-    const took = await within(2_000, async () => (await two.http.get('/v1/tenant').set(bearer(key.apiKey))).status === 401);
+    const took = await within(
+      2_000,
+      async () => (await two.http.get('/v1/tenant').set(bearer(key.apiKey))).status === 401,
+    );
     expect(took).toBeLessThan(2_000);
   });
 
@@ -169,7 +223,9 @@ describe('a load that a write overtakes', () => {
     const loader = one.app.get(TopologyLoader);
     const [id] = await smallClusters([`overtaken-${Date.now()}`]);
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const original = loader.snapshot.bind(loader);
     const slow = vi.spyOn(loader, 'snapshot').mockImplementationOnce(async (...args) => {
       const read = await original(...args); // read before the write below
@@ -180,7 +236,11 @@ describe('a load that a write overtakes', () => {
       const first = cache.get(tenant.id, id);
       await within(1_000, async () => slow.mock.calls.length === 1);
       await new Promise((r) => setTimeout(r, 50)); // let the read finish
-      await one.http.post(`/v1/clusters/${id}/pods`).set(bearer(tenant.apiKey)).send({ namespace: 'default', name: 'late', nodeName: 'n', ips: ['10.244.9.3'] }).expect(201);
+      await one.http
+        .post(`/v1/clusters/${id}/pods`)
+        .set(bearer(tenant.apiKey))
+        .send({ namespace: 'default', name: 'late', nodeName: 'n', ips: ['10.244.9.3'] })
+        .expect(201);
       release();
       expect((await first).model.pods.map((p) => p.name)).not.toContain('late');
       expect((await cache.get(tenant.id, id)).model.pods.map((p) => p.name)).toContain('late');

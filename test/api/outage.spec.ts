@@ -22,12 +22,23 @@ class Proxy {
   async up(mode: 'forward' | 'hang' = 'forward'): Promise<void> {
     if (this.server !== null) return;
     this.server = createServer((client) => {
-      if (mode === 'hang') { this.sockets.add(client); client.on('close', () => this.sockets.delete(client)); client.on('error', () => undefined); return; }
+      if (mode === 'hang') {
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
+        return;
+      }
       const upstream = connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => undefined); }
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) =>
+      this.server!.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()),
+    );
     this.port = (this.server.address() as AddressInfo).port;
   }
 
@@ -60,10 +71,26 @@ beforeAll(async () => {
   key = (await http.post('/v1/tenants').set(bearer(ADMIN_TOKEN)).send({ name: 'outage' }).expect(201)).body.apiKey;
   clusterId = (await http.post('/v1/clusters').set(bearer(key)).send({ name: 'outage' }).expect(201)).body.id;
   const c = `/v1/clusters/${clusterId}`;
-  await http.post(`${c}/nodes`).set(bearer(key)).send({ name: 'n1', internalIps: ['192.168.0.10'] }).expect(201);
-  await http.post(`${c}/pods`).set(bearer(key)).send({ namespace: 'default', name: 'web-1', nodeName: 'n1', ips: ['10.244.0.10'], labels: { app: 'web' } }).expect(201);
-  await http.post(`${c}/pods`).set(bearer(key)).send({ namespace: 'default', name: 'client', nodeName: 'n1', ips: ['10.244.0.11'] }).expect(201);
-  await http.post(`${c}/services`).set(bearer(key)).send({ namespace: 'default', name: 'web', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }).expect(201);
+  await http
+    .post(`${c}/nodes`)
+    .set(bearer(key))
+    .send({ name: 'n1', internalIps: ['192.168.0.10'] })
+    .expect(201);
+  await http
+    .post(`${c}/pods`)
+    .set(bearer(key))
+    .send({ namespace: 'default', name: 'web-1', nodeName: 'n1', ips: ['10.244.0.10'], labels: { app: 'web' } })
+    .expect(201);
+  await http
+    .post(`${c}/pods`)
+    .set(bearer(key))
+    .send({ namespace: 'default', name: 'client', nodeName: 'n1', ips: ['10.244.0.11'] })
+    .expect(201);
+  await http
+    .post(`${c}/services`)
+    .set(bearer(key))
+    .send({ namespace: 'default', name: 'web', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] })
+    .expect(201);
 }, 60_000);
 
 afterAll(async () => {
@@ -71,7 +98,11 @@ afterAll(async () => {
   await drop?.();
 });
 
-const ask = () => http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(key)).send({ client: { pod: 'default/client' }, service: 'default/web' });
+const ask = () =>
+  http
+    .post(`/v1/clusters/${clusterId}/reachability`)
+    .set(bearer(key))
+    .send({ client: { pod: 'default/client' }, service: 'default/web' });
 
 describe('a database outage', () => {
   it('is a 503 problem+json with Retry-After within 2 s on REST and GraphQL, warm analyses keep answering, and the service recovers', async () => {
@@ -81,9 +112,14 @@ describe('a database outage', () => {
 
     await proxy.down();
     const unavailable = async (res: request.Response) => {
-      expect({ status: res.status, type: res.headers['content-type'], code: res.body.code ?? res.body.errors?.[0]?.extensions?.code })
-        .toEqual({ status: 503, type: expect.stringMatching(/^application\/(problem\+)?json/), code: 'UNAVAILABLE' });
-      expect({ retryAfter: res.headers['retry-after'], body: res.body }).toMatchObject({ retryAfter: expect.stringMatching(/^\d+$/) });
+      expect({
+        status: res.status,
+        type: res.headers['content-type'],
+        code: res.body.code ?? res.body.errors?.[0]?.extensions?.code,
+      }).toEqual({ status: 503, type: expect.stringMatching(/^application\/(problem\+)?json/), code: 'UNAVAILABLE' });
+      expect({ retryAfter: res.headers['retry-after'], body: res.body }).toMatchObject({
+        retryAfter: expect.stringMatching(/^\d+$/),
+      });
     };
     for (const send of [
       () => http.get('/v1/clusters').set(bearer(key)),
@@ -95,7 +131,8 @@ describe('a database outage', () => {
       const res = await send();
       expect(Date.now() - start).toBeLessThan(2_000);
       await unavailable(res);
-      if (res.headers['content-type']?.startsWith('application/problem+json')) expect(res.body).toMatchObject({ status: 503, title: 'Service unavailable' });
+      if (res.headers['content-type']?.startsWith('application/problem+json'))
+        expect(res.body).toMatchObject({ status: 503, title: 'Service unavailable' });
     }
     const ready = await http.get('/health/ready');
     expect(ready.status).toBe(503);

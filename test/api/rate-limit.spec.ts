@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AnalysisService } from '../../src/modules/analysis/analysis.service';
-import { ADMIN_TOKEN, bearer, createTenant, gql, startSecondInstance, startTestApp, TestApp, TestTenant, within } from '../support/test-app';
+import {
+  ADMIN_TOKEN,
+  bearer,
+  createTenant,
+  gql,
+  startSecondInstance,
+  startTestApp,
+  TestApp,
+  TestTenant,
+  within,
+} from '../support/test-app';
 
 /**
  * Rate limits (src/common/rate-limit.ts): per API key and for the operator token, counted in
@@ -37,11 +47,24 @@ beforeAll(async () => {
   limited = await startSecondInstance(setup, { limits: { rate: { perKey: 5, perOperator: 3, windowSeconds: 60 } } });
   quick = await startSecondInstance(setup, { limits: { rate: { perKey: 2, windowSeconds: 2 } } });
   tenant = await createTenant(setup);
-  clusterId = (await setup.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id as string;
-  const post = (path: string, body: object) => setup.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
+  clusterId = (
+    await setup.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] })
+      .expect(201)
+  ).body.id as string;
+  const post = (path: string, body: object) =>
+    setup.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
   await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] });
   await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } });
-  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] });
+  await post('/services', {
+    namespace: 'default',
+    name: 'x',
+    selector: { app: 'x' },
+    clusterIps: ['10.96.0.10'],
+    ports: [{ port: 80 }],
+  });
 });
 afterAll(async () => {
   await quick?.close();
@@ -63,7 +86,9 @@ describe('rate limits per API key', () => {
     const refused = await limited.http.get('/v1/tenant').set(bearer(key)).expect(429);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', title: 'Too many requests' });
-    expect(refused.body.detail).toContain('this API key may use 5 units per 60 s (SVCPATH_RATE_LIMIT per SVCPATH_RATE_LIMIT_WINDOW_S');
+    expect(refused.body.detail).toContain(
+      'this API key may use 5 units per 60 s (SVCPATH_RATE_LIMIT per SVCPATH_RATE_LIMIT_WINDOW_S',
+    );
     expect(refused.body.detail).toContain('this request costs 1 and 0 are left');
     const retry = Number(refused.headers['retry-after']);
     expect(Number.isInteger(retry) && retry >= 1 && retry <= 60).toBe(true);
@@ -81,11 +106,14 @@ describe('rate limits per API key', () => {
     expect(left(graph).r).toBe(0);
   });
 
-  it('counts each key apart: another key of the same tenant and another tenant\'s key are not affected', async () => {
+  it("counts each key apart: another key of the same tenant and another tenant's key are not affected", async () => {
     const spent = await newKey();
     for (let i = 0; i < 5; i++) await limited.http.get('/v1/tenant').set(bearer(spent)).expect(200);
     await limited.http.get('/v1/tenant').set(bearer(spent)).expect(429);
-    const sibling = await limited.http.get('/v1/tenant').set(bearer(await newKey())).expect(200);
+    const sibling = await limited.http
+      .get('/v1/tenant')
+      .set(bearer(await newKey()))
+      .expect(200);
     expect(left(sibling).r).toBe(4);
     const other = await createTenant(setup);
     const stranger = await limited.http.get('/v1/tenant').set(bearer(other.apiKey)).expect(200);
@@ -96,7 +124,11 @@ describe('rate limits per API key', () => {
   it('counts GraphQL requests once each, with the headers on the 200', async () => {
     const key = await newKey();
     // Two root fields, each guarded: still one request, one unit.
-    const first = await limited.http.post('/graphql').set(bearer(key)).send({ query: '{ tenant { id } apiKeys { id } }' }).expect(200);
+    const first = await limited.http
+      .post('/graphql')
+      .set(bearer(key))
+      .send({ query: '{ tenant { id } apiKeys { id } }' })
+      .expect(200);
     expect(first.body.errors).toBeUndefined();
     expect(policyOf(first)).toBe('"key";q=5;w=60');
     expect(left(first).r).toBe(4);
@@ -112,7 +144,8 @@ describe('rate limits per API key', () => {
     expect(left(await limited.http.get('/v1/clusters').set(bearer(key)).expect(200)).r).toBe(4);
     const forbidden = await limited.http.post('/v1/clusters').set(bearer(key)).send({ name: 'nope' }).expect(403);
     expect(left(forbidden).r).toBe(3);
-    for (let r = 2; r >= 0; r--) expect(left(await limited.http.get(`/v1/clusters/${clusterId}`).set(bearer(key)).expect(200)).r).toBe(r);
+    for (let r = 2; r >= 0; r--)
+      expect(left(await limited.http.get(`/v1/clusters/${clusterId}`).set(bearer(key)).expect(200)).r).toBe(r);
     await limited.http.get('/v1/clusters').set(bearer(key)).expect(429);
   });
 
@@ -122,7 +155,10 @@ describe('rate limits per API key', () => {
     expect(none.headers.ratelimit).toBeUndefined();
     const wrong = await limited.http.get('/v1/tenant').set(bearer('svc_nope_nope')).expect(401);
     expect(wrong.headers.ratelimit).toBeUndefined();
-    const wrongGraph = await limited.http.post('/graphql').set(bearer('svc_nope_nope')).send({ query: '{ tenant { id } }' });
+    const wrongGraph = await limited.http
+      .post('/graphql')
+      .set(bearer('svc_nope_nope'))
+      .send({ query: '{ tenant { id } }' });
     expect(wrongGraph.headers.ratelimit).toBeUndefined();
     expect(wrongGraph.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     for (let i = 0; i < 5; i++) await limited.http.get('/v1/tenant').set(bearer(key)).expect(200);
@@ -139,7 +175,11 @@ describe('rate limits per API key', () => {
     const key = await newKey();
     const computed = vi.spyOn(limited.app.get(AnalysisService), 'reachability');
     try {
-      const ask = () => limited.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(key)).send({ client: { pod: 'default/a' }, service: 'default/x' });
+      const ask = () =>
+        limited.http
+          .post(`/v1/clusters/${clusterId}/reachability`)
+          .set(bearer(key))
+          .send({ client: { pod: 'default/a' }, service: 'default/x' });
       const first = await ask().expect(200);
       expect(left(first).r).toBe(4);
       for (let r = 3; r >= 0; r--) {
@@ -160,29 +200,61 @@ describe('rate limits per API key', () => {
     const graphKey = await newKey();
     const query = `query($c: String!) { reachability(clusterId: $c, input: { client: { pod: "default/a" }, service: "default/x" }) { service } }`;
     for (let r = 4; r >= 0; r--) {
-      const res = await limited.http.post('/graphql').set(bearer(graphKey)).send({ query, variables: { c: clusterId } }).expect(200);
+      const res = await limited.http
+        .post('/graphql')
+        .set(bearer(graphKey))
+        .send({ query, variables: { c: clusterId } })
+        .expect(200);
       expect(res.body.data.reachability.service).toBe('default/x');
       expect(left(res).r).toBe(r);
     }
-    expect((await limited.http.post('/graphql').set(bearer(graphKey)).send({ query, variables: { c: clusterId } }).expect(429)).body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(
+      (
+        await limited.http
+          .post('/graphql')
+          .set(bearer(graphKey))
+          .send({ query, variables: { c: clusterId } })
+          .expect(429)
+      ).body.errors[0].extensions.code,
+    ).toBe('RATE_LIMITED');
   });
 
   it('counts an import by its size: 1 unit per started MiB of the body', async () => {
     const key = await newKey();
-    const target = (await setup.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'imp', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id as string;
+    const target = (
+      await setup.http
+        .post('/v1/clusters')
+        .set(bearer(tenant.apiKey))
+        .send({ name: 'imp', clusterCidrs: ['10.244.0.0/16'] })
+        .expect(201)
+    ).body.id as string;
     const document = paddedYaml(3.5 * MiB); // 4 units
-    const imported = await limited.http.post(`/v1/clusters/${target}/import`).set(bearer(key)).set('content-type', 'application/yaml').send(document).expect(200);
+    const imported = await limited.http
+      .post(`/v1/clusters/${target}/import`)
+      .set(bearer(key))
+      .set('content-type', 'application/yaml')
+      .send(document)
+      .expect(200);
     expect(imported.body.created.nodes).toBe(1);
     expect(left(imported).r).toBe(1);
-    const again = await limited.http.post(`/v1/clusters/${target}/import`).set(bearer(key)).set('content-type', 'application/yaml').send(document).expect(429);
+    const again = await limited.http
+      .post(`/v1/clusters/${target}/import`)
+      .set(bearer(key))
+      .set('content-type', 'application/yaml')
+      .send(document)
+      .expect(429);
     expect(again.body.detail).toContain('this request costs 4 and 1 is left');
     // The refused import cost nothing: the last unit is still there.
     expect(left(await limited.http.get('/v1/tenant').set(bearer(key)).expect(200)).r).toBe(0);
 
     // GraphQL importManifests: its document is the request body, counted the same way.
     const graphKey = await newKey();
-    const res = await gql<{ importManifests: { unchanged: { nodes: number } } }>(limited, graphKey,
-      'mutation($c: String!, $d: String!) { importManifests(clusterId: $c, document: $d, format: YAML) { unchanged { nodes } } }', { c: target, d: paddedYaml(2.5 * MiB) });
+    const res = await gql<{ importManifests: { unchanged: { nodes: number } } }>(
+      limited,
+      graphKey,
+      'mutation($c: String!, $d: String!) { importManifests(clusterId: $c, document: $d, format: YAML) { unchanged { nodes } } }',
+      { c: target, d: paddedYaml(2.5 * MiB) },
+    );
     expect(res.status).toBe(200);
     expect(res.data?.importManifests.unchanged.nodes).toBe(1);
     expect(left(await limited.http.get('/v1/tenant').set(bearer(graphKey)).expect(200)).r).toBe(1); // 3 units for ~2.5 MiB, then 1
@@ -215,15 +287,30 @@ describe('rate limits per API key', () => {
 describe('rate limit of the operator token', () => {
   it('is its own: 3 tenants per window here, then 429 naming SVCPATH_OPERATOR_RATE_LIMIT', async () => {
     for (let r = 2; r >= 0; r--) {
-      const res = await limited.http.post('/v1/tenants').set(bearer(ADMIN_TOKEN)).send({ name: `op-${r}-${Date.now()}` }).expect(201);
+      const res = await limited.http
+        .post('/v1/tenants')
+        .set(bearer(ADMIN_TOKEN))
+        .send({ name: `op-${r}-${Date.now()}` })
+        .expect(201);
       expect(policyOf(res)).toBe('"operator";q=3;w=60');
       expect(left(res).r).toBe(r);
     }
-    const refused = await limited.http.post('/v1/tenants').set(bearer(ADMIN_TOKEN)).send({ name: `op-x-${Date.now()}` }).expect(429);
+    const refused = await limited.http
+      .post('/v1/tenants')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: `op-x-${Date.now()}` })
+      .expect(429);
     expect(refused.body.code).toBe('RATE_LIMITED');
     expect(refused.body.detail).toContain('the operator token may use 3 units per 60 s (SVCPATH_OPERATOR_RATE_LIMIT');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Keys are not affected by the operator's count.
-    expect(left(await limited.http.get('/v1/tenant').set(bearer(await newKey())).expect(200)).r).toBe(4);
+    expect(
+      left(
+        await limited.http
+          .get('/v1/tenant')
+          .set(bearer(await newKey()))
+          .expect(200),
+      ).r,
+    ).toBe(4);
   });
 });

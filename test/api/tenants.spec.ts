@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, bearer, createTenant, gql, snapshot, startTestApp, TestApp, TestTenant } from '../support/test-app';
+import {
+  ADMIN_TOKEN,
+  bearer,
+  createTenant,
+  gql,
+  snapshot,
+  startTestApp,
+  TestApp,
+  TestTenant,
+} from '../support/test-app';
 
 let t: TestApp;
 let tenant: TestTenant;
@@ -10,7 +19,11 @@ const KEY = /^svc_[A-Za-z0-9_-]{8}_([A-Za-z0-9_-]{32})$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const operator = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-function expectProblem(res: { headers: Record<string, string>; body: { status: number; code: string } }, status: number, code: string): void {
+function expectProblem(
+  res: { headers: Record<string, string>; body: { status: number; code: string } },
+  status: number,
+  code: string,
+): void {
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(res.body).toMatchObject({ status, code });
 }
@@ -60,7 +73,11 @@ describe('tenants', () => {
     ['an empty bearer', { authorization: 'Bearer ' }],
   ])('refuses to create a tenant with %s (401 problem+json), storing nothing', async (_what, headers) => {
     const before = await snapshot(t);
-    const res = await t.http.post('/v1/tenants').set(headers ?? bearer(tenant.apiKey)).send({ name: 'sneaky' }).expect(401);
+    const res = await t.http
+      .post('/v1/tenants')
+      .set(headers ?? bearer(tenant.apiKey))
+      .send({ name: 'sneaky' })
+      .expect(401);
     expectProblem(res, 401, 'UNAUTHENTICATED');
     expect(await snapshot(t)).toEqual(before);
   });
@@ -84,7 +101,11 @@ describe('tenants', () => {
 
   it('rejects unknown fields in a new tenant (the tenant id cannot be chosen)', async () => {
     const before = await snapshot(t);
-    const res = await t.http.post('/v1/tenants').set(operator).send({ name: 'ok', id: '00000000-0000-4000-8000-000000000000' }).expect(400);
+    const res = await t.http
+      .post('/v1/tenants')
+      .set(operator)
+      .send({ name: 'ok', id: '00000000-0000-4000-8000-000000000000' })
+      .expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('id');
     expect(await snapshot(t)).toEqual(before);
   });
@@ -93,7 +114,11 @@ describe('tenants', () => {
 describe('API keys', () => {
   it('lists keys with their prefix only, never the secret or its hash', async () => {
     const other = await createTenant(t);
-    const created = await t.http.post('/v1/api-keys').set(bearer(other.apiKey)).send({ name: 'ci bot', scope: 'write' }).expect(201);
+    const created = await t.http
+      .post('/v1/api-keys')
+      .set(bearer(other.apiKey))
+      .send({ name: 'ci bot', scope: 'write' })
+      .expect(201);
     expect(created.body).toMatchObject({ name: 'ci bot', scope: 'write', revokedAt: null });
     expect(created.body.apiKey).toMatch(KEY);
     expect(created.body.apiKey.startsWith(`${created.body.prefix}_`)).toBe(true);
@@ -111,7 +136,11 @@ describe('API keys', () => {
       expect(text).not.toContain(KEY.exec(key)![1]);
       expect(text).not.toContain(sha256(key));
     }
-    const viaGql = await gql<{ apiKeys: Record<string, unknown>[] }>(t, other.apiKey, '{ apiKeys { id name prefix scope createdAt revokedAt } }');
+    const viaGql = await gql<{ apiKeys: Record<string, unknown>[] }>(
+      t,
+      other.apiKey,
+      '{ apiKeys { id name prefix scope createdAt revokedAt } }',
+    );
     expect(viaGql.data!.apiKeys).toEqual(list.body);
     // A tenant sees only its own keys.
     const mine = await t.http.get('/v1/api-keys').set(bearer(tenant.apiKey)).expect(200);
@@ -120,7 +149,8 @@ describe('API keys', () => {
 
   it('stores only a SHA-256 hash of each key', async () => {
     const other = await createTenant(t);
-    const extra = (await t.http.post('/v1/api-keys').set(bearer(other.apiKey)).send({ scope: 'read' }).expect(201)).body;
+    const extra = (await t.http.post('/v1/api-keys').set(bearer(other.apiKey)).send({ scope: 'read' }).expect(201))
+      .body;
     const rows = (await snapshot(t, ['api_keys'])).api_keys as Record<string, unknown>[];
     const stored = rows.filter((r) => r.tenant_id === other.id);
     expect(stored).toHaveLength(2);
@@ -138,7 +168,12 @@ describe('API keys', () => {
 
   it('rejects bad key input with 400 naming the field', async () => {
     const before = await snapshot(t);
-    for (const [field, body] of [['scope', { scope: 'admin' }], ['name', { name: '' }], ['name', { name: '!!' }], ['tenantId', { tenantId: tenant.id }]] as const) {
+    for (const [field, body] of [
+      ['scope', { scope: 'admin' }],
+      ['name', { name: '' }],
+      ['name', { name: '!!' }],
+      ['tenantId', { tenantId: tenant.id }],
+    ] as const) {
       const res = await t.http.post('/v1/api-keys').set(bearer(tenant.apiKey)).send(body).expect(400);
       expectProblem(res, 400, 'VALIDATION_FAILED');
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -172,12 +207,14 @@ describe('API keys', () => {
 
     // A key can also be revoked over GraphQL, and a key can revoke itself.
     const second = (await t.http.post('/v1/api-keys').set(bearer(owner.apiKey)).send({}).expect(201)).body;
-    const byGql = await gql(t, second.apiKey, 'mutation($id: String!) { revokeApiKey(id: $id) { id revokedAt } }', { id: second.id });
+    const byGql = await gql(t, second.apiKey, 'mutation($id: String!) { revokeApiKey(id: $id) { id revokedAt } }', {
+      id: second.id,
+    });
     expect(byGql.data).toEqual({ revokeApiKey: { id: second.id, revokedAt: expect.any(String) } });
     await t.http.get('/v1/tenant').set(bearer(second.apiKey)).expect(401);
   });
 
-  it('cannot revoke another tenant\'s key', async () => {
+  it("cannot revoke another tenant's key", async () => {
     const a = await createTenant(t);
     const b = await createTenant(t);
     const aKeyId = (await t.http.get('/v1/api-keys').set(bearer(a.apiKey)).expect(200)).body[0].id;
@@ -188,7 +225,9 @@ describe('API keys', () => {
     expect(await snapshot(t)).toEqual(before);
     await t.http.get('/v1/tenant').set(bearer(a.apiKey)).expect(200);
     await t.http.delete('/v1/api-keys/00000000-0000-4000-8000-000000000000').set(bearer(a.apiKey)).expect(404);
-    expect((await t.http.delete('/v1/api-keys/nope').set(bearer(a.apiKey)).expect(400)).body.errors[0].field).toBe('keyId');
+    expect((await t.http.delete('/v1/api-keys/nope').set(bearer(a.apiKey)).expect(400)).body.errors[0].field).toBe(
+      'keyId',
+    );
   });
 });
 
@@ -200,14 +239,34 @@ describe('read-scoped keys', () => {
   beforeAll(async () => {
     const w = bearer(tenant.apiKey);
     const cluster = (await t.http.post('/v1/clusters').set(w).send({ name: 'ro' }).expect(201)).body.id;
-    const node = (await t.http.post(`/v1/clusters/${cluster}/nodes`).set(w).send({ name: 'n1', internalIps: ['10.0.0.1'] }).expect(201)).body.id;
-    const pod = (await t.http.post(`/v1/clusters/${cluster}/pods`).set(w).send({ namespace: 'default', name: 'p1', nodeName: 'n1', ips: ['172.16.0.1'] }).expect(201)).body.id;
-    const service = (await t.http.post(`/v1/clusters/${cluster}/services`).set(w).send({ namespace: 'default', name: 's1', ports: [{ port: 80 }] }).expect(201)).body.id;
+    const node = (
+      await t.http
+        .post(`/v1/clusters/${cluster}/nodes`)
+        .set(w)
+        .send({ name: 'n1', internalIps: ['10.0.0.1'] })
+        .expect(201)
+    ).body.id;
+    const pod = (
+      await t.http
+        .post(`/v1/clusters/${cluster}/pods`)
+        .set(w)
+        .send({ namespace: 'default', name: 'p1', nodeName: 'n1', ips: ['172.16.0.1'] })
+        .expect(201)
+    ).body.id;
+    const service = (
+      await t.http
+        .post(`/v1/clusters/${cluster}/services`)
+        .set(w)
+        .send({ namespace: 'default', name: 's1', ports: [{ port: 80 }] })
+        .expect(201)
+    ).body.id;
     const created = await t.http.post('/v1/api-keys').set(w).send({ name: 'dashboard', scope: 'read' }).expect(201);
     expect(created.body).toMatchObject({ name: 'dashboard', scope: 'read', revokedAt: null });
     readKey = created.body.apiKey;
     readKeyId = created.body.id;
-    const key = (await t.http.get('/v1/api-keys').set(w).expect(200)).body.find((k: { name: string }) => k.name === 'initial').id;
+    const key = (await t.http.get('/v1/api-keys').set(w).expect(200)).body.find(
+      (k: { name: string }) => k.name === 'initial',
+    ).id;
     ids = { cluster, node, pod, service, key };
   });
 
@@ -215,25 +274,41 @@ describe('read-scoped keys', () => {
     const r = bearer(readKey);
     const c = `/v1/clusters/${ids.cluster}`;
     expect((await t.http.get('/v1/tenant').set(r).expect(200)).body.id).toBe(tenant.id);
-    expect((await t.http.get('/v1/clusters').set(r).expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(ids.cluster);
+    expect((await t.http.get('/v1/clusters').set(r).expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(
+      ids.cluster,
+    );
     expect((await t.http.get(c).set(r).expect(200)).body.name).toBe('ro');
     expect((await t.http.get(`${c}/nodes`).set(r).expect(200)).body.items).toMatchObject([{ name: 'n1' }]);
     expect((await t.http.get(`${c}/nodes/${ids.node}`).set(r).expect(200)).body.name).toBe('n1');
-    expect((await t.http.get(`${c}/pods?namespace=default`).set(r).expect(200)).body.items).toMatchObject([{ name: 'p1' }]);
+    expect((await t.http.get(`${c}/pods?namespace=default`).set(r).expect(200)).body.items).toMatchObject([
+      { name: 'p1' },
+    ]);
     expect((await t.http.get(`${c}/pods/${ids.pod}`).set(r).expect(200)).body.name).toBe('p1');
     expect((await t.http.get(`${c}/services`).set(r).expect(200)).body.items).toMatchObject([{ name: 's1' }]);
     expect((await t.http.get(`${c}/services/${ids.service}`).set(r).expect(200)).body.name).toBe('s1');
-    expect((await t.http.get('/v1/api-keys').set(r).expect(200)).body.map((k: { scope: string }) => k.scope)).toContain('read');
+    expect((await t.http.get('/v1/api-keys').set(r).expect(200)).body.map((k: { scope: string }) => k.scope)).toContain(
+      'read',
+    );
 
-    const res = await gql(t, readKey, `query($c: String!, $n: String!, $p: String!, $s: String!) {
+    const res = await gql(
+      t,
+      readKey,
+      `query($c: String!, $n: String!, $p: String!, $s: String!) {
       tenant { id } cluster(id: $c) { name } nodes(clusterId: $c) { items { name } } node(clusterId: $c, id: $n) { name }
       pods(clusterId: $c) { items { name } } pod(clusterId: $c, id: $p) { name }
       services(clusterId: $c) { items { name } } service(clusterId: $c, id: $s) { name } apiKeys { scope } }`,
-    { c: ids.cluster, n: ids.node, p: ids.pod, s: ids.service });
+      { c: ids.cluster, n: ids.node, p: ids.pod, s: ids.service },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toMatchObject({
-      tenant: { id: tenant.id }, cluster: { name: 'ro' }, nodes: { items: [{ name: 'n1' }] }, node: { name: 'n1' },
-      pods: { items: [{ name: 'p1' }] }, pod: { name: 'p1' }, services: { items: [{ name: 's1' }] }, service: { name: 's1' },
+      tenant: { id: tenant.id },
+      cluster: { name: 'ro' },
+      nodes: { items: [{ name: 'n1' }] },
+      node: { name: 'n1' },
+      pods: { items: [{ name: 'p1' }] },
+      pod: { name: 'p1' },
+      services: { items: [{ name: 's1' }] },
+      service: { name: 's1' },
     });
   });
 
@@ -254,27 +329,52 @@ describe('read-scoped keys', () => {
     ['delete', (i) => `/v1/api-keys/${i.key}`, undefined],
   ];
 
-  it.each(restMutations.map((m) => [`${m[0].toUpperCase()} ${m[1]({ cluster: '{cluster}', node: '{node}', pod: '{pod}', service: '{service}', key: '{key}' })}`, m] as const))(
-    'gets 403 problem+json on %s and nothing changes', async (_name, [method, path, body]) => {
-      const before = await snapshot(t);
-      const req = t.http[method as 'post' | 'patch' | 'delete'](path(ids)).set(bearer(readKey));
-      const res = await (body ? req.send(body) : req).expect(403);
-      expectProblem(res, 403, 'FORBIDDEN');
-      expect(await snapshot(t)).toEqual(before);
-    });
+  it.each(
+    restMutations.map(
+      (m) =>
+        [
+          `${m[0].toUpperCase()} ${m[1]({ cluster: '{cluster}', node: '{node}', pod: '{pod}', service: '{service}', key: '{key}' })}`,
+          m,
+        ] as const,
+    ),
+  )('gets 403 problem+json on %s and nothing changes', async (_name, [method, path, body]) => {
+    const before = await snapshot(t);
+    const req = t.http[method as 'post' | 'patch' | 'delete'](path(ids)).set(bearer(readKey));
+    const res = await (body ? req.send(body) : req).expect(403);
+    expectProblem(res, 403, 'FORBIDDEN');
+    expect(await snapshot(t)).toEqual(before);
+  });
 
   const gqlMutations: [string, string][] = [
     ['createCluster', 'mutation { createCluster(input: {name: "ro-gql"}) { id } }'],
     ['updateCluster', 'mutation($c: String!) { updateCluster(id: $c, input: {proxyMode: IPVS}) { id } }'],
     ['deleteCluster', 'mutation($c: String!) { deleteCluster(id: $c) }'],
-    ['createNode', 'mutation($c: String!) { createNode(clusterId: $c, input: {name: "n2", internalIps: ["10.0.0.2"]}) { id } }'],
-    ['updateNode', 'mutation($c: String!, $n: String!) { updateNode(clusterId: $c, id: $n, input: {labels: {a: "b"}}) { id } }'],
+    [
+      'createNode',
+      'mutation($c: String!) { createNode(clusterId: $c, input: {name: "n2", internalIps: ["10.0.0.2"]}) { id } }',
+    ],
+    [
+      'updateNode',
+      'mutation($c: String!, $n: String!) { updateNode(clusterId: $c, id: $n, input: {labels: {a: "b"}}) { id } }',
+    ],
     ['deleteNode', 'mutation($c: String!, $n: String!) { deleteNode(clusterId: $c, id: $n) }'],
-    ['createPod', 'mutation($c: String!) { createPod(clusterId: $c, input: {namespace: "default", name: "p2"}) { id } }'],
-    ['updatePod', 'mutation($c: String!, $p: String!) { updatePod(clusterId: $c, id: $p, input: {ready: false}) { id } }'],
+    [
+      'createPod',
+      'mutation($c: String!) { createPod(clusterId: $c, input: {namespace: "default", name: "p2"}) { id } }',
+    ],
+    [
+      'updatePod',
+      'mutation($c: String!, $p: String!) { updatePod(clusterId: $c, id: $p, input: {ready: false}) { id } }',
+    ],
     ['deletePod', 'mutation($c: String!, $p: String!) { deletePod(clusterId: $c, id: $p) }'],
-    ['createService', 'mutation($c: String!) { createService(clusterId: $c, input: {namespace: "default", name: "s2", ports: [{port: 80}]}) { id } }'],
-    ['updateService', 'mutation($c: String!, $s: String!) { updateService(clusterId: $c, id: $s, input: {type: NodePort}) { id } }'],
+    [
+      'createService',
+      'mutation($c: String!) { createService(clusterId: $c, input: {namespace: "default", name: "s2", ports: [{port: 80}]}) { id } }',
+    ],
+    [
+      'updateService',
+      'mutation($c: String!, $s: String!) { updateService(clusterId: $c, id: $s, input: {type: NodePort}) { id } }',
+    ],
     ['deleteService', 'mutation($c: String!, $s: String!) { deleteService(clusterId: $c, id: $s) }'],
     ['createApiKey', 'mutation { createApiKey(input: {scope: write}) { apiKey } }'],
     ['revokeApiKey', 'mutation($k: String!) { revokeApiKey(id: $k) { id } }'],
@@ -283,7 +383,13 @@ describe('read-scoped keys', () => {
   it.each(gqlMutations)('gets FORBIDDEN from the GraphQL mutation %s and nothing changes', async (_name, query) => {
     const before = await snapshot(t);
     const variables: Record<string, string> = {};
-    for (const [name, value] of [['c', ids.cluster], ['n', ids.node], ['p', ids.pod], ['s', ids.service], ['k', ids.key]]) {
+    for (const [name, value] of [
+      ['c', ids.cluster],
+      ['n', ids.node],
+      ['p', ids.pod],
+      ['s', ids.service],
+      ['k', ids.key],
+    ]) {
       if (query.includes(`$${name}:`)) variables[name] = value;
     }
     const res = await gql(t, readKey, query, variables);
@@ -294,9 +400,17 @@ describe('read-scoped keys', () => {
   });
 
   it('can still do everything with the write key, and the read key dies when revoked', async () => {
-    await t.http.patch(`/v1/clusters/${ids.cluster}/pods/${ids.pod}`).set(bearer(tenant.apiKey)).send({ ready: false }).expect(200);
+    await t.http
+      .patch(`/v1/clusters/${ids.cluster}/pods/${ids.pod}`)
+      .set(bearer(tenant.apiKey))
+      .send({ ready: false })
+      .expect(200);
     await t.http.delete(`/v1/api-keys/${readKeyId}`).set(bearer(tenant.apiKey)).expect(200);
-    expectProblem(await t.http.get(`/v1/clusters/${ids.cluster}`).set(bearer(readKey)).expect(401), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await t.http.get(`/v1/clusters/${ids.cluster}`).set(bearer(readKey)).expect(401),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 });
 
@@ -319,7 +433,10 @@ describe('authentication', () => {
     const res = await t.http.post('/graphql').set(h).send({ query: '{ tenant { id } }' });
     expect(res.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(res.body.data ?? null).toBeNull();
-    const mutation = await t.http.post('/graphql').set(h).send({ query: 'mutation { createCluster(input: {name: "anon"}) { id } }' });
+    const mutation = await t.http
+      .post('/graphql')
+      .set(h)
+      .send({ query: 'mutation { createCluster(input: {name: "anon"}) { id } }' });
     expect(mutation.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(await snapshot(t)).toEqual(before);
   });
@@ -333,7 +450,12 @@ describe('authentication', () => {
 
   it('takes the tenant from the key, not from the request', async () => {
     const other = await createTenant(t);
-    const res = await t.http.get('/v1/tenant').set(bearer(tenant.apiKey)).set('x-tenant-id', other.id).query({ tenantId: other.id }).expect(200);
+    const res = await t.http
+      .get('/v1/tenant')
+      .set(bearer(tenant.apiKey))
+      .set('x-tenant-id', other.id)
+      .query({ tenantId: other.id })
+      .expect(200);
     expect(res.body.id).toBe(tenant.id);
   });
 });

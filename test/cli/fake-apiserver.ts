@@ -16,30 +16,63 @@ export interface FakeApiServer {
   close(): Promise<void>;
 }
 
-export interface KubeList { items: { kind: string; apiVersion: string; metadata: { name: string; namespace?: string } }[] }
+export interface KubeList {
+  items: { kind: string; apiVersion: string; metadata: { name: string; namespace?: string } }[];
+}
 
 const resource = (name: string, kind: string, namespaced: boolean, shortNames: string[] = []) => ({
-  name, singularName: kind.toLowerCase(), namespaced, kind, verbs: ['get', 'list', 'watch'], ...(shortNames.length ? { shortNames } : {}),
+  name,
+  singularName: kind.toLowerCase(),
+  namespaced,
+  kind,
+  verbs: ['get', 'list', 'watch'],
+  ...(shortNames.length ? { shortNames } : {}),
 });
 
 const DISCOVERY: Record<string, object> = {
   '/version': {
-    major: '1', minor: '31', gitVersion: 'v1.31.4', gitCommit: 'a78aa47129b8539636eb86a9d00e31b2720fe06b', gitTreeState: 'clean',
-    buildDate: '2024-12-10T18:05:32Z', goVersion: 'go1.22.10', compiler: 'gc', platform: 'linux/amd64',
+    major: '1',
+    minor: '31',
+    gitVersion: 'v1.31.4',
+    gitCommit: 'a78aa47129b8539636eb86a9d00e31b2720fe06b',
+    gitTreeState: 'clean',
+    buildDate: '2024-12-10T18:05:32Z',
+    goVersion: 'go1.22.10',
+    compiler: 'gc',
+    platform: 'linux/amd64',
   },
-  '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] },
+  '/api': {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+  },
   '/apis': {
-    kind: 'APIGroupList', apiVersion: 'v1',
-    groups: [{ name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } }],
-  },
-  '/api/v1': {
-    kind: 'APIResourceList', groupVersion: 'v1',
-    resources: [
-      resource('configmaps', 'ConfigMap', true, ['cm']), resource('nodes', 'Node', false, ['no']),
-      resource('pods', 'Pod', true, ['po']), resource('services', 'Service', true, ['svc']),
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [
+      {
+        name: 'discovery.k8s.io',
+        versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }],
+        preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' },
+      },
     ],
   },
-  '/apis/discovery.k8s.io/v1': { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'discovery.k8s.io/v1', resources: [resource('endpointslices', 'EndpointSlice', true)] },
+  '/api/v1': {
+    kind: 'APIResourceList',
+    groupVersion: 'v1',
+    resources: [
+      resource('configmaps', 'ConfigMap', true, ['cm']),
+      resource('nodes', 'Node', false, ['no']),
+      resource('pods', 'Pod', true, ['po']),
+      resource('services', 'Service', true, ['svc']),
+    ],
+  },
+  '/apis/discovery.k8s.io/v1': {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: 'discovery.k8s.io/v1',
+    resources: [resource('endpointslices', 'EndpointSlice', true)],
+  },
 };
 
 /** The list routes and the kind each one holds. */
@@ -57,7 +90,15 @@ function send(res: ServerResponse, status: number, body: object): void {
   res.end(JSON.stringify(body));
 }
 
-const notFound = (message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'NotFound', code: 404 });
+const notFound = (message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason: 'NotFound',
+  code: 404,
+});
 
 export async function startFakeApiServer(): Promise<FakeApiServer> {
   const requests: string[] = [];
@@ -73,7 +114,8 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       const items = list.items.filter((i) => i.kind === kind).map(({ kind: _k, apiVersion: _v, ...rest }) => rest);
       return send(res, 200, { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: '52200' }, items });
     }
-    if (path === KUBE_PROXY) return send(res, kubeProxy ? 200 : 404, kubeProxy ?? notFound('configmaps "kube-proxy" not found'));
+    if (path === KUBE_PROXY)
+      return send(res, kubeProxy ? 200 : 404, kubeProxy ?? notFound('configmaps "kube-proxy" not found'));
     send(res, 404, notFound('the server could not find the requested resource'));
   };
 
@@ -83,7 +125,10 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    serve(l, k) { list = l; kubeProxy = k; },
+    serve(l, k) {
+      list = l;
+      kubeProxy = k;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -68,7 +68,9 @@ describe('migrations', () => {
     expect(await applyMigrations(migrated.adminUrl)).toEqual([]);
     const c = new Client({ connectionString: migrated.adminUrl });
     await c.connect();
-    const rows = await c.query('SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name');
+    const rows = await c.query(
+      'SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name',
+    );
     await c.end();
     expect(rows.rows.length).toBeGreaterThan(0);
     expect(rows.rows.every((r: { finished: boolean }) => r.finished)).toBe(true);

@@ -2,7 +2,13 @@ import { gzipSync, type ZlibOptions } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import {
-  DEFAULT_DUMP_LIMITS, DumpContents, DumpError, DumpErrorCode, DumpLimits, readDumpTarball, SKIPPED_LIST_LIMIT,
+  DEFAULT_DUMP_LIMITS,
+  DumpContents,
+  DumpError,
+  DumpErrorCode,
+  DumpLimits,
+  readDumpTarball,
+  SKIPPED_LIST_LIMIT,
 } from '../../src/modules/import/dump';
 import { dir, END_OF_ARCHIVE, Entry, entryBlocks, headerBlock, tar, tgz } from '../support/tarball';
 
@@ -46,28 +52,51 @@ const CORRUPT_MEMBER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03,
 const list = (kind: string, items: unknown[]): string =>
   JSON.stringify({ apiVersion: 'v1', kind, metadata: { resourceVersion: '4711' }, items }, null, 2);
 const node = (name: string, ip: string) => ({
-  apiVersion: 'v1', kind: 'Node', metadata: { name },
-  status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] },
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name },
+  status: {
+    addresses: [
+      { type: 'InternalIP', address: ip },
+      { type: 'Hostname', address: name },
+    ],
+  },
 });
 const pod = (ns: string, name: string, ip: string) => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: name.split('-')[0] } },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, labels: { app: name.split('-')[0] } },
   spec: { nodeName: 'worker-1', containers: [{ name: 'c', ports: [{ containerPort: 8080 }] }] },
   status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] },
 });
 const service = (ns: string, name: string, ip: string) => ({
-  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns },
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns },
   spec: { type: 'ClusterIP', clusterIP: ip, selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
 });
 const slice = (ns: string, name: string) => ({
-  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  addressType: 'IPv4',
   metadata: { name: `${name}-abcde`, namespace: ns, labels: { 'kubernetes.io/service-name': name } },
-  endpoints: [{ addresses: ['10.244.1.5'], conditions: { ready: true } }], ports: [{ port: 8080 }],
+  endpoints: [{ addresses: ['10.244.1.5'], conditions: { ready: true } }],
+  ports: [{ port: 8080 }],
 });
 const kubeProxyConfigMap = {
-  apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' },
-  data: { 'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\n' },
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'kube-proxy', namespace: 'kube-system' },
+  data: {
+    'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\n',
+  },
 };
-const event = (ns: string) => ({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'web.17a', namespace: ns }, reason: 'Pulled' });
+const event = (ns: string) => ({
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name: 'web.17a', namespace: ns },
+  reason: 'Pulled',
+});
 
 const NODES = list('NodeList', [node('worker-1', '10.0.0.11'), node('worker-2', '10.0.0.12')]);
 const SYSTEM_PODS = list('PodList', [pod('kube-system', 'kube-proxy-7x2lq', '10.0.0.11')]);
@@ -162,8 +191,16 @@ const clusterInfoDumpYaml: LayoutCase = {
     { path: './notes.json', body: '{"by": "someone"}' },
   ]),
   layout: 'cluster-info-dump',
-  files: [['./nodes.yaml', YAML_T, yamlNodes], ['./shop/pods.yaml', YAML_T, yamlPods], ['./shop/services.yaml', YAML_T, yamlServices]],
-  skipped: [['./shop/events.yaml', KIND], ['./shop/web-5d8f/logs.txt', NOT_JSON], ['./notes.json', NOT_LIST]],
+  files: [
+    ['./nodes.yaml', YAML_T, yamlNodes],
+    ['./shop/pods.yaml', YAML_T, yamlPods],
+    ['./shop/services.yaml', YAML_T, yamlServices],
+  ],
+  skipped: [
+    ['./shop/events.yaml', KIND],
+    ['./shop/web-5d8f/logs.txt', NOT_JSON],
+    ['./notes.json', NOT_LIST],
+  ],
 };
 
 const SYSTEM_CONFIGMAPS = list('ConfigMapList', [kubeProxyConfigMap]);
@@ -226,10 +263,12 @@ const bareConfigMaps = JSON.stringify([kubeProxyConfigMap]);
 const sonobuoyLegacy: LayoutCase = {
   name: 'sonobuoy before 0.50 (<Kind>.json), only resources/ in the archive',
   archive: tgz([
-    dir('resources/'), dir('resources/cluster/'),
+    dir('resources/'),
+    dir('resources/cluster/'),
     { path: 'resources/cluster/Nodes.json', body: bareNodes },
     { path: 'resources/cluster/StorageClasses.json', body: '[]' },
-    dir('resources/ns/'), dir('resources/ns/kube-system/'),
+    dir('resources/ns/'),
+    dir('resources/ns/kube-system/'),
     { path: 'resources/ns/kube-system/ConfigMaps.json', body: bareConfigMaps },
     dir('resources/ns/shop/'),
     { path: 'resources/ns/shop/ConfigMaps.json', body: '[]' },
@@ -301,7 +340,8 @@ const supportBundle: LayoutCase = {
   ],
 };
 
-const appYaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}\n';
+const appYaml =
+  'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {clusterIP: 10.96.0.20, ports: [{port: 80}]}\n';
 const unknown: LayoutCase = {
   name: 'a folder of manifests (unknown layout: every JSON/YAML file)',
   archive: tgz([
@@ -319,16 +359,22 @@ const unknown: LayoutCase = {
     ['manifests/app.yml', YAML_T, appYaml],
     ['manifests/more/events.YAML', YAML_T, stringify(JSON.parse(SHOP_EVENTS))],
   ],
-  skipped: [['manifests/README.md', NOT_JSON], ['manifests/sparse.json', 'not a regular file (SparseFile)']],
+  skipped: [
+    ['manifests/README.md', NOT_JSON],
+    ['manifests/sparse.json', 'not a regular file (SparseFile)'],
+  ],
 };
 
 describe('readDumpTarball: layouts', () => {
-  it.each([clusterInfoDump, clusterInfoDumpYaml, sonobuoy, sonobuoyLegacy, supportBundle, unknown])('$name', async (c) => {
-    const result = await readDumpTarball(c.archive);
-    expect(result.layout).toBe(c.layout);
-    expect(result.files.map(withoutKind)).toEqual(c.files.map(([path, format, text]) => ({ path, format, text })));
-    expect(result.skipped).toEqual(c.skipped.map(([path, reason]) => ({ path, reason })));
-  });
+  it.each([clusterInfoDump, clusterInfoDumpYaml, sonobuoy, sonobuoyLegacy, supportBundle, unknown])(
+    '$name',
+    async (c) => {
+      const result = await readDumpTarball(c.archive);
+      expect(result.layout).toBe(c.layout);
+      expect(result.files.map(withoutKind)).toEqual(c.files.map(([path, format, text]) => ({ path, format, text })));
+      expect(result.skipped).toEqual(c.skipped.map(([path, reason]) => ({ path, reason })));
+    },
+  );
 
   it('returns no files, not an error, when every JSON/YAML file is skipped', async () => {
     const archive = tgz([
@@ -347,12 +393,17 @@ describe('readDumpTarball: layouts', () => {
 
   it('skips a kept file that is not valid UTF-8, or empty, and keeps the rest', async () => {
     const latin1 = Buffer.from('{"kind": "PodList", "items": [], "note": "caf\xe9"}', 'latin1');
-    const result = await readDumpTarball(tgz([
-      { path: 'dump/nodes.json', body: NODES },
-      { path: 'dump/shop/pods.json', body: latin1 },
-      { path: 'dump/shop/services.json', body: '\n' },
-      { path: 'dump/kube-system/pods.json', body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SYSTEM_PODS)]) },
-    ]));
+    const result = await readDumpTarball(
+      tgz([
+        { path: 'dump/nodes.json', body: NODES },
+        { path: 'dump/shop/pods.json', body: latin1 },
+        { path: 'dump/shop/services.json', body: '\n' },
+        {
+          path: 'dump/kube-system/pods.json',
+          body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SYSTEM_PODS)]),
+        },
+      ]),
+    );
     expect(result.layout).toBe('cluster-info-dump');
     expect(result.files.map(withoutKind)).toEqual([
       { path: 'dump/nodes.json', format: JSON_T, text: NODES },
@@ -365,20 +416,28 @@ describe('readDumpTarball: layouts', () => {
   });
 
   it(`lists at most ${SKIPPED_LIST_LIMIT} skipped files, then one row counting the rest`, async () => {
-    const logs = Array.from({ length: SKIPPED_LIST_LIMIT + 5 }, (_, i) => ({ path: `logs/${String(i).padStart(4, '0')}.log`, body: 'x\n' }));
+    const logs = Array.from({ length: SKIPPED_LIST_LIMIT + 5 }, (_, i) => ({
+      path: `logs/${String(i).padStart(4, '0')}.log`,
+      body: 'x\n',
+    }));
     const result = await readDumpTarball(tgz([{ path: 'nodes.json', body: NODES }, ...logs]));
     expect(result.files.map((f) => f.path)).toEqual(['nodes.json']);
     expect(result.skipped).toHaveLength(SKIPPED_LIST_LIMIT + 1);
-    expect(result.skipped[SKIPPED_LIST_LIMIT - 1]).toEqual({ path: `logs/${String(SKIPPED_LIST_LIMIT - 1).padStart(4, '0')}.log`, reason: NOT_JSON });
+    expect(result.skipped[SKIPPED_LIST_LIMIT - 1]).toEqual({
+      path: `logs/${String(SKIPPED_LIST_LIMIT - 1).padStart(4, '0')}.log`,
+      reason: NOT_JSON,
+    });
     expect(result.skipped[SKIPPED_LIST_LIMIT]).toEqual({ path: '...', reason: '5 more skipped files are not listed' });
   });
 
   it('reads a long path from its pax header', async () => {
     const deep = `dump/${'very-long-namespace-name-'.repeat(8)}x/pods.json`;
-    const result = await readDumpTarball(tgz([
-      { path: 'dump/nodes.json', body: NODES },
-      { path: 'dump/PaxHeader', paxPath: deep, body: SHOP_PODS },
-    ]));
+    const result = await readDumpTarball(
+      tgz([
+        { path: 'dump/nodes.json', body: NODES },
+        { path: 'dump/PaxHeader', paxPath: deep, body: SHOP_PODS },
+      ]),
+    );
     expect(result.files.map(withoutKind)).toEqual([
       { path: 'dump/nodes.json', format: JSON_T, text: NODES },
       { path: deep, format: JSON_T, text: SHOP_PODS },
@@ -403,95 +462,171 @@ const uncompressed = tar([nodesFile, { path: 'dump/shop/pods.json', body: SHOP_P
 
 const refusals: RefusalCase[] = [
   {
-    name: 'a ../ entry', archive: tgz([nodesFile, { path: '../evil.json', body: '{}' }]),
-    code: 'UNPROCESSABLE', field: 'path', message: 'entry ../evil.json escapes the dump directory',
+    name: 'a ../ entry',
+    archive: tgz([nodesFile, { path: '../evil.json', body: '{}' }]),
+    code: 'UNPROCESSABLE',
+    field: 'path',
+    message: 'entry ../evil.json escapes the dump directory',
   },
   {
-    name: 'a .. segment inside the path', archive: tgz([{ path: 'dump/../../etc/cron.d/x.yaml', body: 'a: 1\n' }]),
-    code: 'UNPROCESSABLE', field: 'path', message: 'entry dump/../../etc/cron.d/x.yaml escapes the dump directory',
+    name: 'a .. segment inside the path',
+    archive: tgz([{ path: 'dump/../../etc/cron.d/x.yaml', body: 'a: 1\n' }]),
+    code: 'UNPROCESSABLE',
+    field: 'path',
+    message: 'entry dump/../../etc/cron.d/x.yaml escapes the dump directory',
   },
   {
-    name: 'a ../ path given by a pax header', archive: tgz([{ path: 'evil.json', paxPath: '../evil.json', body: '{}' }]),
-    code: 'UNPROCESSABLE', field: 'path', message: 'entry ../evil.json escapes the dump directory',
+    name: 'a ../ path given by a pax header',
+    archive: tgz([{ path: 'evil.json', paxPath: '../evil.json', body: '{}' }]),
+    code: 'UNPROCESSABLE',
+    field: 'path',
+    message: 'entry ../evil.json escapes the dump directory',
   },
   {
-    name: 'an absolute path', archive: tgz([{ path: '/etc/kubernetes/admin.yaml', body: 'a: 1\n' }]),
-    code: 'UNPROCESSABLE', field: 'path', message: 'entry /etc/kubernetes/admin.yaml escapes the dump directory (absolute paths are not accepted)',
+    name: 'an absolute path',
+    archive: tgz([{ path: '/etc/kubernetes/admin.yaml', body: 'a: 1\n' }]),
+    code: 'UNPROCESSABLE',
+    field: 'path',
+    message: 'entry /etc/kubernetes/admin.yaml escapes the dump directory (absolute paths are not accepted)',
   },
   {
-    name: 'a symbolic link', archive: tgz([{ path: 'dump/nodes.json', type: 'SymbolicLink', linkpath: '/etc/passwd' }]),
-    code: 'UNPROCESSABLE', field: 'type', message: 'entry dump/nodes.json is a symbolic link (to /etc/passwd): links are not accepted',
+    name: 'a symbolic link',
+    archive: tgz([{ path: 'dump/nodes.json', type: 'SymbolicLink', linkpath: '/etc/passwd' }]),
+    code: 'UNPROCESSABLE',
+    field: 'type',
+    message: 'entry dump/nodes.json is a symbolic link (to /etc/passwd): links are not accepted',
   },
   {
-    name: 'a hard link', archive: tgz([nodesFile, { path: 'dump/pods.json', type: 'Link', linkpath: 'dump/nodes.json' }]),
-    code: 'UNPROCESSABLE', field: 'type', message: 'entry dump/pods.json is a hard link (to dump/nodes.json): links are not accepted',
+    name: 'a hard link',
+    archive: tgz([nodesFile, { path: 'dump/pods.json', type: 'Link', linkpath: 'dump/nodes.json' }]),
+    code: 'UNPROCESSABLE',
+    field: 'type',
+    message: 'entry dump/pods.json is a hard link (to dump/nodes.json): links are not accepted',
   },
   {
-    name: 'a character device', archive: tgz([{ path: 'dump/null', type: 'CharacterDevice' }]),
-    code: 'UNPROCESSABLE', field: 'type', message: 'entry dump/null is a CharacterDevice: devices and FIFOs are not accepted',
+    name: 'a character device',
+    archive: tgz([{ path: 'dump/null', type: 'CharacterDevice' }]),
+    code: 'UNPROCESSABLE',
+    field: 'type',
+    message: 'entry dump/null is a CharacterDevice: devices and FIFOs are not accepted',
   },
   {
-    name: 'a FIFO', archive: tgz([nodesFile, { path: 'dump/pipe', type: 'FIFO' }]),
-    code: 'UNPROCESSABLE', field: 'type', message: 'entry dump/pipe is a FIFO: devices and FIFOs are not accepted',
+    name: 'a FIFO',
+    archive: tgz([nodesFile, { path: 'dump/pipe', type: 'FIFO' }]),
+    code: 'UNPROCESSABLE',
+    field: 'type',
+    message: 'entry dump/pipe is a FIFO: devices and FIFOs are not accepted',
   },
   {
-    name: 'more entries than maxEntries (directories count)', limits: { maxEntries: 10 },
-    archive: tgz([dir('dump/'), dir('dump/a/'), dir('dump/b/'), dir('dump/c/'), ...['1', '2', '3', '4', '5', '6', '7'].map((n) => ({ path: `dump/a/${n}.json`, body: '{}' }))]),
-    code: 'PAYLOAD_TOO_LARGE', field: 'entries', message: 'the archive has more than 10 entries (entry dump/a/7.json is one too many)',
+    name: 'more entries than maxEntries (directories count)',
+    limits: { maxEntries: 10 },
+    archive: tgz([
+      dir('dump/'),
+      dir('dump/a/'),
+      dir('dump/b/'),
+      dir('dump/c/'),
+      ...['1', '2', '3', '4', '5', '6', '7'].map((n) => ({ path: `dump/a/${n}.json`, body: '{}' })),
+    ]),
+    code: 'PAYLOAD_TOO_LARGE',
+    field: 'entries',
+    message: 'the archive has more than 10 entries (entry dump/a/7.json is one too many)',
   },
   {
-    name: 'a JSON file over maxFileBytes', limits: { maxFileBytes: 1024 },
+    name: 'a JSON file over maxFileBytes',
+    limits: { maxFileBytes: 1024 },
     archive: tgz([{ path: 'dump/nodes.json', body: Buffer.alloc(2048, 0x20) }]),
-    code: 'PAYLOAD_TOO_LARGE', field: 'size', message: 'entry dump/nodes.json is 2 KiB; one file may be at most 1 KiB',
+    code: 'PAYLOAD_TOO_LARGE',
+    field: 'size',
+    message: 'entry dump/nodes.json is 2 KiB; one file may be at most 1 KiB',
   },
   {
-    name: 'a plain text body', archive: Buffer.from('hello, this is not an archive\n'),
-    code: 'UNPROCESSABLE', field: 'archive', message: /^not a tar\.gz archive: the body is neither gzip nor tar \(/,
+    name: 'a plain text body',
+    archive: Buffer.from('hello, this is not an archive\n'),
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: /^not a tar\.gz archive: the body is neither gzip nor tar \(/,
   },
   {
-    name: 'a JSON body sent to the tarball route', archive: Buffer.from(NODES),
-    code: 'UNPROCESSABLE', field: 'archive', message: /^not a tar\.gz archive: the body is neither gzip nor tar \(/,
+    name: 'a JSON body sent to the tarball route',
+    archive: Buffer.from(NODES),
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: /^not a tar\.gz archive: the body is neither gzip nor tar \(/,
   },
   {
-    name: 'an empty body', archive: Buffer.alloc(0),
-    code: 'UNPROCESSABLE', field: 'archive', message: 'not a tar.gz archive: the body is empty',
+    name: 'an empty body',
+    archive: Buffer.alloc(0),
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: 'not a tar.gz archive: the body is empty',
   },
   {
-    name: 'a corrupt gzip stream', archive: corrupted,
-    code: 'UNPROCESSABLE', field: 'archive', message: /^not a tar\.gz archive: the gzip stream is corrupt \(.+\)$/,
+    name: 'a corrupt gzip stream',
+    archive: corrupted,
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: /^not a tar\.gz archive: the gzip stream is corrupt \(.+\)$/,
   },
   {
-    name: 'a truncated gzip stream', archive: validTgz.subarray(0, Math.floor(validTgz.length / 2)),
-    code: 'UNPROCESSABLE', field: 'archive', message: 'not a tar.gz archive: the gzip stream is truncated (unexpected end of file)',
+    name: 'a truncated gzip stream',
+    archive: validTgz.subarray(0, Math.floor(validTgz.length / 2)),
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: 'not a tar.gz archive: the gzip stream is truncated (unexpected end of file)',
   },
   {
-    name: 'a truncated tar', archive: uncompressed.subarray(0, 512 + 100),
-    code: 'UNPROCESSABLE', field: 'archive', message: /^not a tar\.gz archive: the archive is truncated in entry dump\/nodes\.json \(Truncated input/,
+    name: 'a truncated tar',
+    archive: uncompressed.subarray(0, 512 + 100),
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: /^not a tar\.gz archive: the archive is truncated in entry dump\/nodes\.json \(Truncated input/,
   },
   {
-    name: 'gzip around something that is not tar', archive: gzipSync(Buffer.from(`${NODES}\n`.repeat(20))),
-    code: 'UNPROCESSABLE', field: 'archive', message: /^not a tar\.gz archive: the gzip stream does not hold a tar archive \(/,
+    name: 'gzip around something that is not tar',
+    archive: gzipSync(Buffer.from(`${NODES}\n`.repeat(20))),
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: /^not a tar\.gz archive: the gzip stream does not hold a tar archive \(/,
   },
   {
-    name: 'a tar.gz gzipped again', archive: gzipSync(validTgz),
-    code: 'UNPROCESSABLE', field: 'archive', message: 'not a tar.gz archive: it is compressed twice (the gzip stream holds another gzip stream)',
+    name: 'a tar.gz gzipped again',
+    archive: gzipSync(validTgz),
+    code: 'UNPROCESSABLE',
+    field: 'archive',
+    message: 'not a tar.gz archive: it is compressed twice (the gzip stream holds another gzip stream)',
   },
   {
     name: 'no JSON or YAML file at all',
-    archive: tgz([dir('dump/'), dir('dump/web/'), { path: 'dump/web/logs.txt', body: LOG }, { path: 'dump/db/logs.txt', body: LOG }, { path: 'dump/x.log', body: LOG }, { path: 'dump/README', body: 'hi' }]),
-    code: 'UNPROCESSABLE', field: 'files',
-    message: 'the archive holds no JSON or YAML file (it holds 2 .txt files, 2 directories, 1 .log file and 1 file without an extension)',
+    archive: tgz([
+      dir('dump/'),
+      dir('dump/web/'),
+      { path: 'dump/web/logs.txt', body: LOG },
+      { path: 'dump/db/logs.txt', body: LOG },
+      { path: 'dump/x.log', body: LOG },
+      { path: 'dump/README', body: 'hi' },
+    ]),
+    code: 'UNPROCESSABLE',
+    field: 'files',
+    message:
+      'the archive holds no JSON or YAML file (it holds 2 .txt files, 2 directories, 1 .log file and 1 file without an extension)',
   },
   {
-    name: 'an empty archive', archive: gzipSync(END_OF_ARCHIVE),
-    code: 'UNPROCESSABLE', field: 'files', message: 'the archive holds no JSON or YAML file (it holds no entries at all)',
+    name: 'an empty archive',
+    archive: gzipSync(END_OF_ARCHIVE),
+    code: 'UNPROCESSABLE',
+    field: 'files',
+    message: 'the archive holds no JSON or YAML file (it holds no entries at all)',
   },
 ];
 
 describe('readDumpTarball: refusals', () => {
   it.each(refusals)('refuses $name', async (c) => {
     const error = await refusal(readDumpTarball(c.archive, c.limits));
-    expect(shape(error)).toEqual({ code: c.code, field: c.field, message: expect.stringMatching(c.message instanceof RegExp ? c.message : `^${escape(c.message)}$`) });
+    expect(shape(error)).toEqual({
+      code: c.code,
+      field: c.field,
+      message: expect.stringMatching(c.message instanceof RegExp ? c.message : `^${escape(c.message)}$`),
+    });
   });
 });
 
@@ -501,7 +636,11 @@ function escape(text: string): string {
 
 /** `count` empty files (512 bytes of header each) named dump/00000.txt…, as header blocks. */
 function emptyFiles(count: number): Buffer {
-  return Buffer.concat(Array.from({ length: count }, (_, i) => headerBlock({ path: `dump/${String(i).padStart(6, '0')}.txt`, type: 'File', size: 0 })));
+  return Buffer.concat(
+    Array.from({ length: count }, (_, i) =>
+      headerBlock({ path: `dump/${String(i).padStart(6, '0')}.txt`, type: 'File', size: 0 }),
+    ),
+  );
 }
 
 /** `mib` MiB of zeros as gzip members (a gzip stream may hold many): ~1 KiB each, built at once. */
@@ -516,7 +655,10 @@ describe('readDumpTarball: limits', () => {
   });
 
   it('accepts exactly maxEntries entries', async () => {
-    const entries: Entry[] = [dir('dump/'), ...Array.from({ length: 9 }, (_, i) => ({ path: `dump/${i}.json`, body: '{}' }))];
+    const entries: Entry[] = [
+      dir('dump/'),
+      ...Array.from({ length: 9 }, (_, i) => ({ path: `dump/${i}.json`, body: '{}' })),
+    ];
     const result = await readDumpTarball(tgz(entries), { maxEntries: 10 });
     expect(result.files).toHaveLength(9);
   });
@@ -526,27 +668,35 @@ describe('readDumpTarball: limits', () => {
     const empties = emptyFiles(100_000);
     const tooMany = gzipSync(Buffer.concat([json, empties, END_OF_ARCHIVE]));
     expect(shape(await refusal(readDumpTarball(tooMany)))).toEqual({
-      code: 'PAYLOAD_TOO_LARGE', field: 'entries', message: 'the archive has more than 100000 entries (entry dump/099999.txt is one too many)',
+      code: 'PAYLOAD_TOO_LARGE',
+      field: 'entries',
+      message: 'the archive has more than 100000 entries (entry dump/099999.txt is one too many)',
     });
     const enough = gzipSync(Buffer.concat([json, empties.subarray(0, 99_999 * 512), END_OF_ARCHIVE]));
     const result = await readDumpTarball(enough);
     expect(result.files.map((f) => f.path)).toEqual(['dump/nodes.json']);
     expect(result.skipped).toHaveLength(SKIPPED_LIST_LIMIT + 1);
-    expect(result.skipped[SKIPPED_LIST_LIMIT].reason).toBe(`${99_999 - SKIPPED_LIST_LIMIT} more skipped files are not listed`);
+    expect(result.skipped[SKIPPED_LIST_LIMIT].reason).toBe(
+      `${99_999 - SKIPPED_LIST_LIMIT} more skipped files are not listed`,
+    );
   });
 
   it('refuses a 600 MiB bomb with the default limits without inflating it', async () => {
     // 600 MiB of zeros in ~600 KiB; it ends in a corrupt gzip member, so an archive read to its end
     // would fail as UNPROCESSABLE: PAYLOAD_TOO_LARGE proves that reading stopped early.
     const bomb = Buffer.concat([
-      gzipSync(headerBlock({ path: 'dump/nodes.json', type: 'File', size: 600 * MiB })), ...zeroMembers(600),
-      gzipSync(END_OF_ARCHIVE), CORRUPT_MEMBER,
+      gzipSync(headerBlock({ path: 'dump/nodes.json', type: 'File', size: 600 * MiB })),
+      ...zeroMembers(600),
+      gzipSync(END_OF_ARCHIVE),
+      CORRUPT_MEMBER,
     ]);
     expect(bomb.length).toBeLessThan(2 * MiB);
     const started = performance.now();
     const error = await refusal(readDumpTarball(bomb));
     expect(shape(error)).toEqual({
-      code: 'PAYLOAD_TOO_LARGE', field: 'size', message: 'entry dump/nodes.json (600 MiB) takes the archive past 512 MiB unpacked',
+      code: 'PAYLOAD_TOO_LARGE',
+      field: 'size',
+      message: 'entry dump/nodes.json (600 MiB) takes the archive past 512 MiB unpacked',
     });
     expect(await lastInflation()).toBeLessThan(MiB);
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -559,22 +709,36 @@ describe('readDumpTarball: limits', () => {
     const archive = Buffer.concat([headers, ...zeroMembers(64), CORRUPT_MEMBER]);
     const error = await refusal(readDumpTarball(archive, { maxUnpackedBytes: 256 * 1024 }));
     expect(shape(error)).toEqual({
-      code: 'PAYLOAD_TOO_LARGE', field: 'size', message: expect.stringMatching(/^the archive unpacks to more than 256 KiB \(reading stopped in entry dump\/\d{6}\.txt\)$/),
+      code: 'PAYLOAD_TOO_LARGE',
+      field: 'size',
+      message: expect.stringMatching(
+        /^the archive unpacks to more than 256 KiB \(reading stopped in entry dump\/\d{6}\.txt\)$/,
+      ),
     });
     expect(await lastInflation()).toBeLessThan(MiB);
   });
 
   it('refuses an uncompressed tar larger than maxUnpackedBytes', async () => {
-    const error = await refusal(readDumpTarball(tar([nodesFile, { path: 'dump/big.log', body: Buffer.alloc(300 * 1024) }]), { maxUnpackedBytes: 256 * 1024 }));
-    expect(shape(error)).toEqual({ code: 'PAYLOAD_TOO_LARGE', field: 'size', message: 'entry dump/big.log (300 KiB) takes the archive past 256 KiB unpacked' });
+    const error = await refusal(
+      readDumpTarball(tar([nodesFile, { path: 'dump/big.log', body: Buffer.alloc(300 * 1024) }]), {
+        maxUnpackedBytes: 256 * 1024,
+      }),
+    );
+    expect(shape(error)).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      field: 'size',
+      message: 'entry dump/big.log (300 KiB) takes the archive past 256 KiB unpacked',
+    });
   });
 
   it('stops reading at the end-of-archive blocks: 600 MiB of trailing zeros are not inflated', async () => {
-    const archive = Buffer.concat([
-      gzipSync(tar([nodesFile])), ...zeroMembers(600), CORRUPT_MEMBER,
-    ]);
+    const archive = Buffer.concat([gzipSync(tar([nodesFile])), ...zeroMembers(600), CORRUPT_MEMBER]);
     const result = await readDumpTarball(archive);
-    expect(result).toEqual({ layout: 'unknown', files: [{ path: 'dump/nodes.json', format: JSON_T, text: NODES }], skipped: [] });
+    expect(result).toEqual({
+      layout: 'unknown',
+      files: [{ path: 'dump/nodes.json', format: JSON_T, text: NODES }],
+      skipped: [],
+    });
     expect(await lastInflation()).toBeLessThan(MiB);
   });
 });

@@ -9,11 +9,16 @@ import { importError } from '../support/import-error';
 /** Many files, one import: a support bundle's cluster-resources/ read as one document. */
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string } };
-const realistic = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'realistic-list.json'), 'utf8')) as { items: Obj[] };
+const realistic = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'realistic-list.json'), 'utf8')) as {
+  items: Obj[];
+};
 const single = parseKubectl(JSON.stringify(realistic), 'application/json');
 
-
-const json = (name: string, value: unknown): KubectlSource => ({ name, text: JSON.stringify(value), format: 'application/json' });
+const json = (name: string, value: unknown): KubectlSource => ({
+  name,
+  text: JSON.stringify(value),
+  format: 'application/json',
+});
 const listOf = (items: unknown[]) => ({ apiVersion: 'v1', kind: 'List', items });
 
 /** The realistic List cut as troubleshoot cuts a cluster: nodes.json, then one file per kind and namespace, in three shapes. */
@@ -27,7 +32,11 @@ function bundle(): KubectlSource[] {
   return [...files].map(([name, items], i) => {
     if (i % 3 === 0) return json(name, items); // a bare array, as troubleshoot writes json.Marshal(list.Items)
     if (i % 3 === 1) return json(name, listOf(items));
-    return { name: name.replace(/\.json$/, '.yaml'), text: items.map((o) => stringify(o)).join('---\n'), format: 'application/yaml' };
+    return {
+      name: name.replace(/\.json$/, '.yaml'),
+      text: items.map((o) => stringify(o)).join('---\n'),
+      format: 'application/yaml',
+    };
   });
 }
 
@@ -61,9 +70,19 @@ describe('a realistic dump cut into files gives the records of the single docume
     expect(byKey(merged.services)).toEqual(byKey(single.services));
     expect(byKey(merged.endpointSlices)).toEqual(byKey(single.endpointSlices));
     expect(merged.skipped).toEqual([]);
-    expect(merged.warnings).toEqual(files.filter((f) => f.text.startsWith('[')).map((f) => f.name).sort().map((source) => ({
-      source, index: -1, kind: 'List', name: null, message: 'the document is a bare JSON array: read as a v1 List',
-    })));
+    expect(merged.warnings).toEqual(
+      files
+        .filter((f) => f.text.startsWith('['))
+        .map((f) => f.name)
+        .sort()
+        .map((source) => ({
+          source,
+          index: -1,
+          kind: 'List',
+          name: null,
+          message: 'the document is a bare JSON array: read as a v1 List',
+        })),
+    );
   });
 
   it('the order of the files never matters: 25 shuffles and the reverse give the same result, byte for byte', () => {
@@ -78,92 +97,200 @@ describe('a realistic dump cut into files gives the records of the single docume
 });
 
 describe('references are resolved after every file is read', () => {
-  const node = (name: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] } });
-  const pod = (name: string, nodeName: string, podIP = '10.244.1.5') => ({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels: { app: 'web' } }, spec: { nodeName }, status: { phase: 'Running', podIP },
+  const node = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] },
   });
-  const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { clusterIP: '10.96.0.20', selector: { app: 'x' }, ports: [{ port: 80 }] } };
+  const pod = (name: string, nodeName: string, podIP = '10.244.1.5') => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'shop', labels: { app: 'web' } },
+    spec: { nodeName },
+    status: { phase: 'Running', podIP },
+  });
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { clusterIP: '10.96.0.20', selector: { app: 'x' }, ports: [{ port: 80 }] },
+  };
 
   it('a pod keeps its node when the node comes in a later file', () => {
-    const r = parseKubectlSources([json('a/pods.json', [pod('p', 'worker-1')]), json('b/nodes.json', [node('worker-1')]), json('c/other-nodes.json', [node('worker-2')])]);
+    const r = parseKubectlSources([
+      json('a/pods.json', [pod('p', 'worker-1')]),
+      json('b/nodes.json', [node('worker-1')]),
+      json('c/other-nodes.json', [node('worker-2')]),
+    ]);
     expect(r.warnings.filter((w) => w.index >= 0)).toEqual([]);
-    const missing = parseKubectlSources([json('a/pods.json', [pod('p', 'gone')]), json('b/nodes.json', [node('worker-1')])]);
+    const missing = parseKubectlSources([
+      json('a/pods.json', [pod('p', 'gone')]),
+      json('b/nodes.json', [node('worker-1')]),
+    ]);
     expect(missing.warnings.filter((w) => w.index >= 0)).toEqual([
-      { source: 'a/pods.json', index: 0, kind: 'Pod', name: 'shop/p', message: 'spec.nodeName gone is not a Node of this document' },
+      {
+        source: 'a/pods.json',
+        index: 0,
+        kind: 'Pod',
+        name: 'shop/p',
+        message: 'spec.nodeName gone is not a Node of this document',
+      },
     ]);
   });
 
   it('legacy Endpoints in one file become slices for the Service in another', () => {
     const r = parseKubectlSources([
-      json('endpoints.json', listOf([{ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'shop' }, subsets: [{ addresses: [{ ip: '10.244.1.5' }], ports: [{ port: 8080 }] }] }])),
+      json(
+        'endpoints.json',
+        listOf([
+          {
+            apiVersion: 'v1',
+            kind: 'Endpoints',
+            metadata: { name: 'web', namespace: 'shop' },
+            subsets: [{ addresses: [{ ip: '10.244.1.5' }], ports: [{ port: 8080 }] }],
+          },
+        ]),
+      ),
       json('services.json', listOf([service])),
     ]);
     expect(r.endpointSlices.map((s) => [s.name, s.serviceName])).toEqual([['web-legacy-0', 'web']]);
-    expect(r.warnings).toEqual([{
-      source: 'endpoints.json', index: 0, kind: 'Endpoints', name: 'shop/web',
-      message: 'legacy Endpoints converted to 1 EndpointSlice record(s) (web-legacy-0): the document has no EndpointSlice for Service shop/web',
-    }]);
+    expect(r.warnings).toEqual([
+      {
+        source: 'endpoints.json',
+        index: 0,
+        kind: 'Endpoints',
+        name: 'shop/web',
+        message:
+          'legacy Endpoints converted to 1 EndpointSlice record(s) (web-legacy-0): the document has no EndpointSlice for Service shop/web',
+      },
+    ]);
   });
 
   it('a kubeadm ClusterConfiguration in one file fills the clusterCIDR of the KubeProxyConfiguration in another', () => {
     const r = parseKubectlSources([
-      { name: 'kubeadm.yaml', format: 'application/yaml', text: 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking: {podSubnet: 10.244.0.0/16}\n' },
-      { name: 'kube-proxy.yaml', format: 'application/yaml', text: 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n' },
+      {
+        name: 'kubeadm.yaml',
+        format: 'application/yaml',
+        text: 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking: {podSubnet: 10.244.0.0/16}\n',
+      },
+      {
+        name: 'kube-proxy.yaml',
+        format: 'application/yaml',
+        text: 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n',
+      },
     ]);
     expect(r.kubeProxy).toEqual({
-      proxyMode: 'IPVS', clusterCidrs: ['10.244.0.0/16'], localDetector: 'CLUSTER_CIDR', masqueradeAll: false, localhostNodePorts: true, nodePortAddresses: [],
+      proxyMode: 'IPVS',
+      clusterCidrs: ['10.244.0.0/16'],
+      localDetector: 'CLUSTER_CIDR',
+      masqueradeAll: false,
+      localhostNodePorts: true,
+      nodePortAddresses: [],
     });
     expect(r.warnings.map((w) => [w.source, w.index, w.kind])).toEqual([['kubeadm.yaml', 0, 'ClusterConfiguration']]);
   });
 
   it('reports carry their file, ordered by file name, then by position', () => {
     const r = parseKubectlSources([
-      json('z.json', listOf([{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'shop' } }, pod('p', 'gone')])),
-      json('a.json', listOf([node('worker-1'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop' } }])),
+      json(
+        'z.json',
+        listOf([
+          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'shop' } },
+          pod('p', 'gone'),
+        ]),
+      ),
+      json(
+        'a.json',
+        listOf([node('worker-1'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop' } }]),
+      ),
     ]);
-    expect(r.skipped.map((s) => [s.source, s.index, s.kind])).toEqual([['a.json', 1, 'Secret'], ['z.json', 0, 'Deployment']]);
-    expect(r.warnings.map((w) => [w.source, w.index, w.message])).toEqual([['z.json', 1, 'spec.nodeName gone is not a Node of this document']]);
+    expect(r.skipped.map((s) => [s.source, s.index, s.kind])).toEqual([
+      ['a.json', 1, 'Secret'],
+      ['z.json', 0, 'Deployment'],
+    ]);
+    expect(r.warnings.map((w) => [w.source, w.index, w.message])).toEqual([
+      ['z.json', 1, 'spec.nodeName gone is not a Node of this document'],
+    ]);
   });
 
   it('of several KubeProxyConfigurations the last (by file name) wins, with a warning naming the other file', () => {
-    const kpc = (mode: string) => ({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode, clusterCIDR: '10.244.0.0/16' });
+    const kpc = (mode: string) => ({
+      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+      kind: 'KubeProxyConfiguration',
+      mode,
+      clusterCIDR: '10.244.0.0/16',
+    });
     const files = [json('b.json', kpc('ipvs')), json('a.json', kpc('nftables'))];
     for (const order of [files, [...files].reverse()]) {
       const r = parseKubectlSources(order);
       expect(r.kubeProxy?.proxyMode).toBe('IPVS');
-      expect(r.warnings).toEqual([{
-        source: 'b.json', index: 0, kind: 'KubeProxyConfiguration', name: null,
-        message: 'a further KubeProxyConfiguration (the first is item 0 of file "a.json"): this one replaces it',
-      }]);
+      expect(r.warnings).toEqual([
+        {
+          source: 'b.json',
+          index: 0,
+          kind: 'KubeProxyConfiguration',
+          name: null,
+          message: 'a further KubeProxyConfiguration (the first is item 0 of file "a.json"): this one replaces it',
+        },
+      ]);
     }
   });
 });
 
 describe('errors name the file', () => {
-  const pod = (i: number, podIP: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: 'ns1' }, status: { phase: 'Running', podIP } });
+  const pod = (i: number, podIP: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `p${i}`, namespace: 'ns1' },
+    status: { phase: 'Running', podIP },
+  });
 
   it('an invalid object: files["ns1/pods.json"].items[3].status.podIP', () => {
-    const e = importError(() => parseKubectlSources([
-      json('nodes.json', []), json('ns1/pods.json', [pod(0, '10.244.1.1'), pod(1, '10.244.1.2'), pod(2, '10.244.1.3'), pod(3, '10.244.1.300')]),
-    ]));
+    const e = importError(() =>
+      parseKubectlSources([
+        json('nodes.json', []),
+        json('ns1/pods.json', [
+          pod(0, '10.244.1.1'),
+          pod(1, '10.244.1.2'),
+          pod(2, '10.244.1.3'),
+          pod(3, '10.244.1.300'),
+        ]),
+      ]),
+    );
     expect([e.source, e.item, e.kind, e.name, e.field]).toEqual(['ns1/pods.json', 3, 'Pod', 'ns1/p3', 'status.podIP']);
     expect(itemField(e.item, e.field, e.source)).toBe('files["ns1/pods.json"].items[3].status.podIP');
     expect(e.message).toBe(`file "ns1/pods.json", item 3 (Pod ns1/p3): status.podIP: ${e.detail}`);
   });
 
   it('a malformed file: the document-level error names it', () => {
-    const e = importError(() => parseKubectlSources([json('ok.json', []), { name: 'broken.json', text: '{"kind": ', format: 'application/json' }]));
+    const e = importError(() =>
+      parseKubectlSources([
+        json('ok.json', []),
+        { name: 'broken.json', text: '{"kind": ', format: 'application/json' },
+      ]),
+    );
     expect([e.source, e.item, e.field]).toEqual(['broken.json', null, '']);
     expect(itemField(e.item, e.field, e.source)).toBe('files["broken.json"]');
     expect(e.message).toMatch(/^file "broken.json": invalid JSON/);
-    const y = importError(() => parseKubectlSources([{ name: 'bad.yaml', text: 'a: [1, 2\nb: 3\n', format: 'application/yaml' }]));
+    const y = importError(() =>
+      parseKubectlSources([{ name: 'bad.yaml', text: 'a: [1, 2\nb: 3\n', format: 'application/yaml' }]),
+    );
     expect(y.source).toBe('bad.yaml');
-    const f = importError(() => parseKubectlSources([{ name: 'x.txt', text: '', format: 'text/plain' as 'application/json' }]));
-    expect([f.source, f.detail]).toEqual(['x.txt', 'unsupported content type text/plain: use application/json or application/yaml']);
+    const f = importError(() =>
+      parseKubectlSources([{ name: 'x.txt', text: '', format: 'text/plain' as 'application/json' }]),
+    );
+    expect([f.source, f.detail]).toEqual([
+      'x.txt',
+      'unsupported content type text/plain: use application/json or application/yaml',
+    ]);
   });
 
   it('the same object in two files is refused, as within one document, naming both files whatever the order', () => {
-    const files = [json('a.json', [pod(0, '10.244.1.1')]), json('b.json', [pod(9, '10.244.1.9'), pod(0, '10.244.1.2')])];
+    const files = [
+      json('a.json', [pod(0, '10.244.1.1')]),
+      json('b.json', [pod(9, '10.244.1.9'), pod(0, '10.244.1.2')]),
+    ];
     for (const order of [files, [...files].reverse()]) {
       const e = importError(() => parseKubectlSources(order));
       expect([e.source, e.item, e.field]).toEqual(['b.json', 1, 'metadata.name']);
@@ -174,15 +301,24 @@ describe('errors name the file', () => {
   it('sources need distinct names', () => {
     const e = importError(() => parseKubectlSources([json('a.json', []), json('a.json', [])]));
     expect([e.source, e.detail]).toEqual(['a.json', 'two sources have this name: names must be unique']);
-    expect(importError(() => parseKubectlSources([{ text: '[]', format: 'application/json' } as KubectlSource])).field).toBe('sources[0].name');
+    expect(
+      importError(() => parseKubectlSources([{ text: '[]', format: 'application/json' } as KubectlSource])).field,
+    ).toBe('sources[0].name');
   });
 });
 
 describe('parseKubectl is the one-source case', () => {
   it('with no name, reports carry no source (the output of before)', () => {
-    const text = JSON.stringify(listOf([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'x' } }, ...realistic.items.slice(0, 3)]));
+    const text = JSON.stringify(
+      listOf([
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'x' } },
+        ...realistic.items.slice(0, 3),
+      ]),
+    );
     const one = parseKubectl(text, 'application/json');
-    expect(one.skipped).toEqual([{ index: 0, kind: 'Secret', apiVersion: 'v1', name: 'x/s', reason: 'unsupported kind Secret (v1)' }]);
+    expect(one.skipped).toEqual([
+      { index: 0, kind: 'Secret', apiVersion: 'v1', name: 'x/s', reason: 'unsupported kind Secret (v1)' },
+    ]);
     const named: ParsedImport = parseKubectlSources([{ name: 'dump.json', text, format: 'application/json' }]);
     expect(named).toEqual({
       ...one,
@@ -192,7 +328,17 @@ describe('parseKubectl is the one-source case', () => {
   });
 
   it('no sources: an empty import', () => {
-    expect(parseKubectlSources([])).toEqual({ nodes: [], pods: [], services: [], endpointSlices: [], namespaces: [], networkPolicies: [], kubeProxy: null, skipped: [], warnings: [] });
+    expect(parseKubectlSources([])).toEqual({
+      nodes: [],
+      pods: [],
+      services: [],
+      endpointSlices: [],
+      namespaces: [],
+      networkPolicies: [],
+      kubeProxy: null,
+      skipped: [],
+      warnings: [],
+    });
   });
 });
 

@@ -3,21 +3,36 @@ import { expect, it } from 'vitest';
 import { same } from '../../src/modules/import/import-records';
 
 /** The oracle: JSON with every object's keys sorted (what the import compared before `same`). */
-const canonical = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
-  ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x));
+const canonical = (v: unknown) =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, (x as Record<string, unknown>)[k]]),
+        )
+      : x,
+  );
 
 /** The same value with every object's keys in reverse order (as jsonb may return them). */
 function reordered(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reordered);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.keys(v).reverse().map((k) => [k, reordered((v as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .reverse()
+      .map((k) => [k, reordered((v as Record<string, unknown>)[k])]),
+  );
 }
 
 it('says what sorted-key JSON says, for any two values', () => {
-  fc.assert(fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
-    expect(same(a, b)).toBe(canonical(a) === canonical(b));
-    expect(same(a, reordered(a))).toBe(true);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+      expect(same(a, b)).toBe(canonical(a) === canonical(b));
+      expect(same(a, reordered(a))).toBe(true);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 it.each([

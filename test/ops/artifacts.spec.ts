@@ -9,7 +9,9 @@ const root = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 let app: NestFastifyApplication;
 
-beforeAll(async () => { app = await createOfflineApp(); });
+beforeAll(async () => {
+  app = await createOfflineApp();
+});
 afterAll(async () => app?.close());
 
 describe('checked-in API descriptions', () => {
@@ -24,19 +26,37 @@ describe('checked-in API descriptions', () => {
   it('the OpenAPI document describes every route with bearer auth and problem responses', () => {
     const doc = parse(read(ARTIFACTS.openapi)) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/v1/tenants', '/v1/api-keys', '/v1/clusters', '/v1/clusters/{clusterId}', '/v1/clusters/{clusterId}/nodes/{nodeId}',
-      '/v1/clusters/{clusterId}/pods/{podId}', '/v1/clusters/{clusterId}/services/{serviceId}', '/health/live', '/health/ready']) {
+    for (const path of [
+      '/v1/tenants',
+      '/v1/api-keys',
+      '/v1/clusters',
+      '/v1/clusters/{clusterId}',
+      '/v1/clusters/{clusterId}/nodes/{nodeId}',
+      '/v1/clusters/{clusterId}/pods/{podId}',
+      '/v1/clusters/{clusterId}/services/{serviceId}',
+      '/health/live',
+      '/health/ready',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
-    const create = doc.paths['/v1/clusters'].post as { security: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> };
+    const create = doc.paths['/v1/clusters'].post as {
+      security: unknown[];
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
     expect(create.security).toEqual([{ bearer: [] }]);
-    for (const status of ['400', '401', '403', '409']) expect(Object.keys(create.responses[status].content ?? {})).toEqual(['application/problem+json']);
+    for (const status of ['400', '401', '403', '409'])
+      expect(Object.keys(create.responses[status].content ?? {})).toEqual(['application/problem+json']);
   });
 });
 
 describe('docker-compose.yml', () => {
   it('parses and wires the app to its PostgreSQL', () => {
-    const compose = parse(read('docker-compose.yml')) as { services: Record<string, { environment?: Record<string, string>; depends_on?: Record<string, unknown>; image?: string; ports?: string[] }> };
+    const compose = parse(read('docker-compose.yml')) as {
+      services: Record<
+        string,
+        { environment?: Record<string, string>; depends_on?: Record<string, unknown>; image?: string; ports?: string[] }
+      >;
+    };
     expect(Object.keys(compose.services).sort()).toEqual(['app', 'db']);
     expect(compose.services.db.image).toMatch(/^postgres:/);
     expect(compose.services.app.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/.+@db:5432\//);

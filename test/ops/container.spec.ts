@@ -22,8 +22,16 @@ import { startMain } from '../support/main-process';
 const root = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
-interface Instruction { keyword: string; args: string; line: number }
-interface Stage { image: string; name: string | null; instructions: Instruction[] }
+interface Instruction {
+  keyword: string;
+  args: string;
+  line: number;
+}
+interface Stage {
+  image: string;
+  name: string | null;
+  instructions: Instruction[];
+}
 
 /** The Dockerfile's instructions by stage: continuation lines joined, comments dropped. */
 function parseDockerfile(text: string): Stage[] {
@@ -35,7 +43,10 @@ function parseDockerfile(text: string): Stage[] {
     if (pending === '' && (line === '' || line.startsWith('#'))) return;
     if (pending !== '' && line.startsWith('#')) return;
     if (pending === '') startLine = i + 1;
-    if (line.endsWith('\\')) { pending += `${line.slice(0, -1)} `; return; }
+    if (line.endsWith('\\')) {
+      pending += `${line.slice(0, -1)} `;
+      return;
+    }
     const full = `${pending}${line}`.trim();
     pending = '';
     const [, keyword, args] = /^(\S+)\s*(.*)$/s.exec(full) ?? [];
@@ -76,32 +87,56 @@ const cmd = JSON.parse(only(inRuntime('CMD'), 'CMD in the runtime stage').args) 
 const healthcheck = only(inRuntime('HEALTHCHECK'), 'HEALTHCHECK in the runtime stage').args;
 
 interface ComposeService {
-  image?: string; build?: unknown; command?: unknown; entrypoint?: unknown; volumes?: unknown[];
-  environment?: Record<string, string | number | null> | string[]; healthcheck?: { test?: unknown };
+  image?: string;
+  build?: unknown;
+  command?: unknown;
+  entrypoint?: unknown;
+  volumes?: unknown[];
+  environment?: Record<string, string | number | null> | string[];
+  healthcheck?: { test?: unknown };
   depends_on?: Record<string, { condition?: string }> | string[];
 }
-const compose = parseYaml(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+const compose = parseYaml(read('docker-compose.yml')) as {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+};
 
 function composeEnv(service: ComposeService): Record<string, string> {
   const env = service.environment ?? {};
-  if (Array.isArray(env)) return Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  if (Array.isArray(env))
+    return Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
 
 /** Runs an executable the test needs from Debian, failing clearly when it is not installed. */
 function runTool(command: string, args: string[], input: string | undefined, pkg: string) {
-  const result = spawnSync(command, args, { cwd: root, input, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+  });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${command} is not installed: this test needs Debian's ${pkg} package ` +
-      `(apt-get install --no-install-recommends ${pkg}; .ci/run installs it)`);
+    throw new Error(
+      `${command} is not installed: this test needs Debian's ${pkg} package ` +
+        `(apt-get install --no-install-recommends ${pkg}; .ci/run installs it)`,
+    );
   }
   return result;
 }
 
 describe('the Dockerfile', () => {
   const lint = (args: string[]) => {
-    const result = spawnSync(process.execPath, [join(root, 'node_modules', 'dockerfilelint', 'bin', 'dockerfilelint'), '-j', ...args], { cwd: root, encoding: 'utf8' });
-    return JSON.parse(result.stdout) as { totalIssues: number; files: { issues: { line: string; title: string; content: string }[] }[] };
+    const result = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'dockerfilelint', 'bin', 'dockerfilelint'), '-j', ...args],
+      { cwd: root, encoding: 'utf8' },
+    );
+    return JSON.parse(result.stdout) as {
+      totalIssues: number;
+      files: { issues: { line: string; title: string; content: string }[] }[];
+    };
   };
 
   it('passes dockerfilelint with no issues', () => {
@@ -117,8 +152,16 @@ describe('the Dockerfile', () => {
   it('compiles in a build stage; its runtime stage holds only dist/, migrations and production dependencies, runs as non-root, has a HEALTHCHECK', () => {
     expect(dockerfile.length).toBeGreaterThanOrEqual(2);
     for (const stage of dockerfile) expect(stage.image).toBe('node:20-bookworm-slim');
-    const stage = (name: string) => only(dockerfile.filter((s) => s.name === name), `stage ${name}`);
-    const runs = (s: Stage) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    const stage = (name: string) =>
+      only(
+        dockerfile.filter((s) => s.name === name),
+        `stage ${name}`,
+      );
+    const runs = (s: Stage) =>
+      s.instructions
+        .filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args)
+        .join('\n');
     expect(runs(stage('build'))).toMatch(/\bnpm ci\b/);
     expect(runs(stage('build'))).toMatch(/\bnpm run build\b/);
     // The /ui page's files, where src/modules/ui/ui.controller.ts looks first (next to it in dist/).
@@ -139,7 +182,10 @@ describe('the Dockerfile', () => {
       expect(c.from, `a runtime COPY from the build context: ${JSON.stringify(c)}`).not.toBeNull();
     }
     expect(copied.map((c) => `${c.from}:${c.sources.join(',')}`).sort()).toEqual([
-      'build:/app/dist/', 'build:/app/package.json', 'build:/app/prisma/migrations/', 'deps:/app/node_modules/',
+      'build:/app/dist/',
+      'build:/app/package.json',
+      'build:/app/prisma/migrations/',
+      'deps:/app/node_modules/',
     ]);
     expect(runs(runtime)).toBe('');
 
@@ -155,28 +201,44 @@ describe('the Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('keeps local and generated state out of the build context, and keeps what the build stage copies', () => {
-    const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const patterns = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
     for (const name of ['node_modules', 'dist', '.data', '.git']) {
-      expect(patterns.some((p) => p.replace(/^\/|^\*\*\/|\/$/g, '') === name), `${name} is not in .dockerignore`).toBe(true);
+      expect(
+        patterns.some((p) => p.replace(/^\/|^\*\*\/|\/$/g, '') === name),
+        `${name} is not in .dockerignore`,
+      ).toBe(true);
     }
     // The context the build would send, as docker-compose computes it (docker-py's exclude_paths).
-    const script = 'import json, sys\nfrom docker.utils.build import exclude_paths\n' +
+    const script =
+      'import json, sys\nfrom docker.utils.build import exclude_paths\n' +
       'print(json.dumps(sorted(exclude_paths(sys.argv[1], json.loads(sys.argv[2])))))';
     const result = runTool('python3', ['-c', script, root, JSON.stringify(patterns)], undefined, 'docker-compose');
     expect(result.stderr, 'python3-docker (a dependency of docker-compose) is needed for this check').toBe('');
     const context = new Set(JSON.parse(result.stdout) as string[]);
     for (const path of context) expect(path).not.toMatch(/^(node_modules|dist|\.data|\.git|src\/generated)(\/|$)/);
     const build = dockerfile.find((s) => s.name === 'build')!;
-    const sources = build.instructions.filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))
-      .flatMap((i) => i.args.split(/\s+/).filter((w) => !w.startsWith('--')).slice(0, -1).map((p) => p.replace(/\/$/, '')));
+    const sources = build.instructions
+      .filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))
+      .flatMap((i) =>
+        i.args
+          .split(/\s+/)
+          .filter((w) => !w.startsWith('--'))
+          .slice(0, -1)
+          .map((p) => p.replace(/\/$/, '')),
+      );
     expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'prisma', 'src']));
-    for (const source of sources) expect(context.has(source), `${source} is excluded from the build context`).toBe(true);
+    for (const source of sources)
+      expect(context.has(source), `${source} is excluded from the build context`).toBe(true);
     expect(context.has('src/main.ts')).toBe(true);
   });
 });
 
 describe('docker-compose.yml', () => {
-  const config = (args: string[], input?: string) => runTool('docker-compose', [...args, 'config', '-q'], input, 'docker-compose');
+  const config = (args: string[], input?: string) =>
+    runTool('docker-compose', [...args, 'config', '-q'], input, 'docker-compose');
 
   it('is a valid Compose file (docker-compose config, no engine needed)', () => {
     const ok = config(['-f', 'docker-compose.yml']);
@@ -202,7 +264,8 @@ describe('docker-compose.yml', () => {
     // Named volumes only (no bind mount of anything on the host).
     for (const service of Object.values(compose.services)) {
       for (const volume of service.volumes ?? []) {
-        const source = typeof volume === 'string' ? volume.split(':')[0] : (volume as { source?: string }).source ?? '';
+        const source =
+          typeof volume === 'string' ? volume.split(':')[0] : ((volume as { source?: string }).source ?? '');
         expect(Object.keys(compose.volumes ?? {}), `${String(source)} is not a named volume`).toContain(source);
       }
     }
@@ -221,23 +284,38 @@ describe("the image's start command", () => {
     try {
       // The container's environment: the image's ENV, then the compose file's; DATABASE_URL names
       // this database instead of the compose network's `db`, and PORT=0 lets the system choose.
-      const env: Record<string, string> = { ...imageEnv, ...composeEnv(compose.services.app), DATABASE_URL: withDatabase(serverUrl, name), PORT: '0' };
+      const env: Record<string, string> = {
+        ...imageEnv,
+        ...composeEnv(compose.services.app),
+        DATABASE_URL: withDatabase(serverUrl, name),
+        PORT: '0',
+      };
       expect(cmd).toEqual(['node', 'dist/main.js']);
       const running = await startMain(env);
       try {
         const out = running.output();
         expect(out).toContain('connected to DATABASE_URL');
         expect(out).toContain('(from SVCPATH_ADMIN_TOKEN)');
-        const boot = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message?: string; appliedMigrations?: string[] })
+        const boot = out
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { message?: string; appliedMigrations?: string[] })
           .find((l) => l.message === 'connected to DATABASE_URL');
-        const migrations = readdirSync(join(root, 'prisma', 'migrations'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+        const migrations = readdirSync(join(root, 'prisma', 'migrations'), { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+          .sort();
         expect(boot?.appliedMigrations).toEqual(migrations);
         expect(out).not.toContain('Demo API key');
 
         const base = `http://127.0.0.1:${running.port}`;
         expect((await fetch(`${base}/health/ready`)).status).toBe(200);
         expect((await fetch(`${base}/graphiql`)).status).toBe(404); // NODE_ENV=production
-        const tenant = await fetch(`${base}/v1/tenants`, { method: 'POST', headers: { authorization: `Bearer ${env.SVCPATH_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: '{"name":"container"}' });
+        const tenant = await fetch(`${base}/v1/tenants`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${env.SVCPATH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: '{"name":"container"}',
+        });
         expect(tenant.status).toBe(201);
         expect(await probe({ ...env, PORT: String(running.port) })).toBe(0);
       } finally {
@@ -258,9 +336,19 @@ describe("the image's start command", () => {
 function probe(env: Record<string, string>): Promise<number | null> {
   const argv = JSON.parse(healthcheck.replace(/^(--\S+\s+)*CMD\s+/, '')) as string[];
   expect(argv[0]).toBe('node');
-  const proc = spawn(process.execPath, argv.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'inherit' });
+  const proc = spawn(process.execPath, argv.slice(1), {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error('the HEALTHCHECK command did not finish within 10 s')); }, 10_000);
-    proc.once('exit', (code) => { clearTimeout(timer); resolve(code); });
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error('the HEALTHCHECK command did not finish within 10 s'));
+    }, 10_000);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
   });
 }

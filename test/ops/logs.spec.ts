@@ -27,19 +27,48 @@ describe('logs', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'svcpath-logs-'));
     dirs.push(dataDir);
     try {
-      const main = await startMain({ DATABASE_URL: db.adminUrl, SVCPATH_DATA_DIR: dataDir, LOG_LEVEL: 'info', SVCPATH_ADMIN_TOKEN: 'logs-test-operator-token' });
+      const main = await startMain({
+        DATABASE_URL: db.adminUrl,
+        SVCPATH_DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        SVCPATH_ADMIN_TOKEN: 'logs-test-operator-token',
+      });
       const base = `http://127.0.0.1:${main.port}`;
       const key = /Demo API key:\s+(\S+)/.exec(main.output())?.[1] ?? '';
       const auth = { authorization: `Bearer ${key}` };
-      const cluster = await (await fetch(`${base}/v1/clusters`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'logs', clusterCidrs: model.clusterCidrs, serviceCidrs: model.serviceCidrs, nodePortRange: model.nodePortRange }) })).json() as { id: string };
-      const imported = await fetch(`${base}/v1/clusters/${cluster.id}/import`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: dump });
+      const cluster = (await (
+        await fetch(`${base}/v1/clusters`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            name: 'logs',
+            clusterCidrs: model.clusterCidrs,
+            serviceCidrs: model.serviceCidrs,
+            nodePortRange: model.nodePortRange,
+          }),
+        })
+      ).json()) as { id: string };
+      const imported = await fetch(`${base}/v1/clusters/${cluster.id}/import`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: dump,
+      });
       expect(imported.status, await imported.clone().text()).toBe(200);
-      expect((await fetch(`${base}/v1/clusters/00000000-0000-4000-8000-000000000000`, { headers: { ...auth, 'x-request-id': 'logs-test-404' } })).status).toBe(404);
+      expect(
+        (
+          await fetch(`${base}/v1/clusters/00000000-0000-4000-8000-000000000000`, {
+            headers: { ...auth, 'x-request-id': 'logs-test-404' },
+          })
+        ).status,
+      ).toBe(404);
       const exited = new Promise<number | null>((resolve) => main.proc.once('exit', (code) => resolve(code)));
       main.proc.kill('SIGTERM');
       expect(await exited).toBe(0);
 
-      const lines = main.output().split('\n').filter((l) => l.trim() !== '');
+      const lines = main
+        .output()
+        .split('\n')
+        .filter((l) => l.trim() !== '');
       const banner = lines.findIndex((l) => l.startsWith('svcpath is up'));
       expect(banner).toBeGreaterThan(0);
       // The banner: its first line and the indented lines after it.
@@ -52,7 +81,10 @@ describe('logs', () => {
           throw new Error(`not a JSON log line: ${l}`);
         }
         expect(LEVELS.has(record.level as string), l).toBe(true);
-        expect(typeof record.time === 'string' && !Number.isNaN(Date.parse(record.time)) && record.time.endsWith('Z'), l).toBe(true);
+        expect(
+          typeof record.time === 'string' && !Number.isNaN(Date.parse(record.time)) && record.time.endsWith('Z'),
+          l,
+        ).toBe(true);
         expect(record.pid, l).toBe(main.proc.pid);
         expect(typeof record.message, l).toBe('string');
         return record;

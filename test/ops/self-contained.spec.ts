@@ -11,7 +11,9 @@ const ROOT = join(__dirname, '..', '..');
 const SCANNED = ['test', 'scripts', 'bench', 'src', '.ci'];
 const ESCAPES = [
   /(['"])\.\.\1\s*,\s*(['"])\.\.\2\s*,\s*(['"])\.\.\3/, // join(__dirname, '..', '..', '..'): above the repository from a depth-2 file
-  /\.\.\/shared\b/, /['"]\/work\//, /shared['"]\s*,\s*['"]fixtures/,
+  /\.\.\/shared\b/,
+  /['"]\/work\//,
+  /shared['"]\s*,\s*['"]fixtures/,
 ];
 
 function files(dir: string): string[] {

@@ -35,7 +35,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const dir = mkdtempSync(join(tmpdir(), 'svcpath-test-pg-'));
     const pg = await startEmbeddedPostgres({ dataDir: dir, persistent: false });
     serverUrl = pg.adminUrl('postgres');
-    stop = async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); };
+    stop = async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
   }
   const template = `svcpath_tpl_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
@@ -47,7 +50,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     // Drop every database this run made (test files drop their own; this catches leftovers), and no other run's.
     const { rows } = await admin.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2', [`svcpath_t_${template.slice('svcpath_tpl_'.length)}_%`, template]);
+      'SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2',
+      [`svcpath_t_${template.slice('svcpath_tpl_'.length)}_%`, template],
+    );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.end();
     await stop();

@@ -33,7 +33,8 @@ export async function createTestDatabase(): Promise<{ adminUrl: string; runtimeU
   const adminUrl = withDatabase(serverUrl, name);
   const runtimeUrl = await provisionRuntimeRole(adminUrl);
   return {
-    adminUrl, runtimeUrl,
+    adminUrl,
+    runtimeUrl,
     drop: async () => {
       const c = new Client({ connectionString: serverUrl });
       await c.connect();
@@ -48,16 +49,33 @@ export async function startTestApp(options: Partial<CreateAppOptions> = {}): Pro
   const app = await createApp({ databaseUrl: db.runtimeUrl, adminToken: ADMIN_TOKEN, logLevel: 'silent', ...options });
   await app.getHttpAdapter().getInstance().ready();
   return {
-    app, http: request(app.getHttpServer()), adminUrl: db.adminUrl, runtimeUrl: db.runtimeUrl,
-    close: async () => { await app.close(); await db.drop(); },
+    app,
+    http: request(app.getHttpServer()),
+    adminUrl: db.adminUrl,
+    runtimeUrl: db.runtimeUrl,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
   };
 }
 
 /** A second app instance on the same database (as a second replica would run). */
 export async function startSecondInstance(first: TestApp, options: Partial<CreateAppOptions> = {}): Promise<TestApp> {
-  const app = await createApp({ databaseUrl: first.runtimeUrl, adminToken: ADMIN_TOKEN, logLevel: 'silent', ...options });
+  const app = await createApp({
+    databaseUrl: first.runtimeUrl,
+    adminToken: ADMIN_TOKEN,
+    logLevel: 'silent',
+    ...options,
+  });
   await app.getHttpAdapter().getInstance().ready();
-  return { app, http: request(app.getHttpServer()), adminUrl: first.adminUrl, runtimeUrl: first.runtimeUrl, close: () => app.close() };
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    adminUrl: first.adminUrl,
+    runtimeUrl: first.runtimeUrl,
+    close: () => app.close(),
+  };
 }
 
 /** Polls `check` every 25 ms until it holds; returns how long that took, or throws after `ms`. */
@@ -70,7 +88,11 @@ export async function within(ms: number, check: () => Promise<boolean>): Promise
   throw new Error(`not within ${ms} ms`);
 }
 
-export interface TestTenant { id: string; name: string; apiKey: string }
+export interface TestTenant {
+  id: string;
+  name: string;
+  apiKey: string;
+}
 
 /**
  * A test file's app and tenant, started before its tests and closed after them: read `ctx.t` and
@@ -95,31 +117,61 @@ export async function createTenant(t: TestApp, name = `t-${randomBytes(3).toStri
  * Two app instances on one database, a tenant, and its cluster: node n1, pod default/a
  * (10.244.0.1, app=x) behind Service default/x (ClusterIP 10.96.0.10, port 80).
  */
-export async function twoInstancesWithOneService(): Promise<{ one: TestApp; two: TestApp; tenant: TestTenant; clusterId: string }> {
+export async function twoInstancesWithOneService(): Promise<{
+  one: TestApp;
+  two: TestApp;
+  tenant: TestTenant;
+  clusterId: string;
+}> {
   const one = await startTestApp();
   const two = await startSecondInstance(one);
   const tenant = await createTenant(one);
-  const clusterId = (await one.http.post('/v1/clusters').set(bearer(tenant.apiKey)).send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] }).expect(201)).body.id as string;
-  const post = (path: string, body: object) => one.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
+  const clusterId = (
+    await one.http
+      .post('/v1/clusters')
+      .set(bearer(tenant.apiKey))
+      .send({ name: 'c', clusterCidrs: ['10.244.0.0/16'] })
+      .expect(201)
+  ).body.id as string;
+  const post = (path: string, body: object) =>
+    one.http.post(`/v1/clusters/${clusterId}${path}`).set(bearer(tenant.apiKey)).send(body).expect(201);
   await post('/nodes', { name: 'n1', internalIps: ['192.168.0.1'] });
   await post('/pods', { namespace: 'default', name: 'a', nodeName: 'n1', ips: ['10.244.0.1'], labels: { app: 'x' } });
-  await post('/services', { namespace: 'default', name: 'x', selector: { app: 'x' }, clusterIps: ['10.96.0.10'], ports: [{ port: 80 }] });
+  await post('/services', {
+    namespace: 'default',
+    name: 'x',
+    selector: { app: 'x' },
+    clusterIps: ['10.96.0.10'],
+    ports: [{ port: 80 }],
+  });
   return { one, two, tenant, clusterId };
 }
 
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
   data: T | null;
-  errors?: { message: string; path?: string[]; extensions: { code: string; status?: number; errors?: { field: string; message: string }[] } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions: { code: string; status?: number; errors?: { field: string; message: string }[] };
+  }[];
 }
 
-export async function gql<T = Record<string, unknown>>(t: TestApp, key: string, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+export async function gql<T = Record<string, unknown>>(
+  t: TestApp,
+  key: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GqlResult<T>> {
   const res = await t.http.post('/graphql').set('authorization', `Bearer ${key}`).send({ query, variables });
   return { status: res.status, ...(res.body as Omit<GqlResult<T>, 'status'>) };
 }
 
 /** Reads tables as the schema owner (bypassing nothing: used to prove a failed request changed nothing). */
-export async function snapshot(t: TestApp, tables = ['tenants', 'api_keys', 'clusters', 'nodes', 'pods', 'services', 'address_claims']): Promise<Record<string, unknown[]>> {
+export async function snapshot(
+  t: TestApp,
+  tables = ['tenants', 'api_keys', 'clusters', 'nodes', 'pods', 'services', 'address_claims'],
+): Promise<Record<string, unknown[]>> {
   const c = new Client({ connectionString: t.adminUrl });
   await c.connect();
   try {

@@ -12,10 +12,41 @@ import { assetsDir } from '../../src/modules/ui/ui.controller';
  */
 const ROOT = join(__dirname, '..', '..');
 
-interface Box { key: string; x: number; y: number; w: number; h: number; role: string; item: Record<string, unknown> }
-interface Layout { width: number; height: number; boxes: Box[]; edges: { from: string; to: string; outcome: string }[] }
-interface Station { key: string; kind: string; title: string; node: string | null; rule: string | null; outcome: string; decides: boolean; hop: string | null; steps: unknown[]; translation: unknown }
-interface Lane { id: string; verdict: string; network: string | null; nodes: string[]; stations: Station[]; branches: { box: Station | null; endpoints: { outcome: string; pod: string }[]; hidden: number }[] }
+interface Box {
+  key: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  role: string;
+  item: Record<string, unknown>;
+}
+interface Layout {
+  width: number;
+  height: number;
+  boxes: Box[];
+  edges: { from: string; to: string; outcome: string }[];
+}
+interface Station {
+  key: string;
+  kind: string;
+  title: string;
+  node: string | null;
+  rule: string | null;
+  outcome: string;
+  decides: boolean;
+  hop: string | null;
+  steps: unknown[];
+  translation: unknown;
+}
+interface Lane {
+  id: string;
+  verdict: string;
+  network: string | null;
+  nodes: string[];
+  stations: Station[];
+  branches: { box: Station | null; endpoints: { outcome: string; pod: string }[]; hidden: number }[];
+}
 interface AnswerModule {
   laneOfGroup(group: unknown, client: unknown): Lane;
   laneOfTrace(trace: unknown, client: unknown): Lane;
@@ -26,8 +57,17 @@ interface AnswerModule {
   SIZES: Record<string, number>;
 }
 
-type Group = { id: string; kind: string; verdict: string; rule: string; deliveries: { nodes: string[]; endpoints: unknown[] }[] | null; endpoints: unknown[] };
-const answer = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'elb-from-internet.json'), 'utf8')) as { groups: Group[] };
+type Group = {
+  id: string;
+  kind: string;
+  verdict: string;
+  rule: string;
+  deliveries: { nodes: string[]; endpoints: unknown[] }[] | null;
+  endpoints: unknown[];
+};
+const answer = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'elb-from-internet.json'), 'utf8')) as {
+  groups: Group[];
+};
 const group = (id: string) => answer.groups.find((g) => g.id === id)!;
 const CLIENT = { external: { network: 'PUBLIC' } };
 let m: AnswerModule;
@@ -110,12 +150,24 @@ describe('the /ui page: lanes and their layout', () => {
   });
 
   it('says the address translation in two lines, and cuts long text with an ellipsis', () => {
-    expect(m.translationLines({ before: { source: '172.16.2.11', destination: '10.247.0.1:80' }, after: { source: '172.16.2.11', destination: '172.16.0.11:80, 172.16.0.12:80' } }))
-      .toEqual(['to 10.247.0.1:80 → 2 endpoints', 'from 172.16.2.11 (kept)']);
-    expect(m.translationLines({ before: { source: '*', destination: '203.0.113.10' }, after: { source: '*', destination: '192.168.0.10' } }))
-      .toEqual(['to 203.0.113.10 → 192.168.0.10', 'from any client (kept)']);
-    expect(m.translationLines({ before: { source: '203.0.113.7', destination: '192.168.0.10:30000' }, after: { source: '192.168.0.10', destination: '172.16.1.11:80' } }))
-      .toEqual(['to 192.168.0.10:30000 → 172.16.1.11:80', 'from 203.0.113.7 → 192.168.0.10']);
+    expect(
+      m.translationLines({
+        before: { source: '172.16.2.11', destination: '10.247.0.1:80' },
+        after: { source: '172.16.2.11', destination: '172.16.0.11:80, 172.16.0.12:80' },
+      }),
+    ).toEqual(['to 10.247.0.1:80 → 2 endpoints', 'from 172.16.2.11 (kept)']);
+    expect(
+      m.translationLines({
+        before: { source: '*', destination: '203.0.113.10' },
+        after: { source: '*', destination: '192.168.0.10' },
+      }),
+    ).toEqual(['to 203.0.113.10 → 192.168.0.10', 'from any client (kept)']);
+    expect(
+      m.translationLines({
+        before: { source: '203.0.113.7', destination: '192.168.0.10:30000' },
+        after: { source: '192.168.0.10', destination: '172.16.1.11:80' },
+      }),
+    ).toEqual(['to 192.168.0.10:30000 → 172.16.1.11:80', 'from 203.0.113.7 → 192.168.0.10']);
     expect(m.translationLines(null)).toEqual(['no address translation']);
     const chars = (s: string) => s.length;
     expect(m.fit('default/backend-1', 100, chars)).toBe('default/backend-1');
@@ -124,17 +176,42 @@ describe('the /ui page: lanes and their layout', () => {
 
   it('a trace is one lane: the node that processed the packet, and its endpoints with their outcomes', () => {
     const trace = {
-      verdict: 'FORWARD', node: 'node-3', summary: { verdict: 'UNREACHABLE' },
-      steps: [{ at: 'node/node-3', rule: 'A', description: 'a' }, { at: 'node/node-3', rule: 'B', description: 'b', before: { source: 's', destination: 'd:1' }, after: { source: 's', destination: 'e:2' } }],
-      endpoints: [{ ip: '10.0.0.1', port: 80, pod: 'ns/p', node: 'node-1', masquerade: false, outcome: 'FAILS', rule: 'A' }],
+      verdict: 'FORWARD',
+      node: 'node-3',
+      summary: { verdict: 'UNREACHABLE' },
+      steps: [
+        { at: 'node/node-3', rule: 'A', description: 'a' },
+        {
+          at: 'node/node-3',
+          rule: 'B',
+          description: 'b',
+          before: { source: 's', destination: 'd:1' },
+          after: { source: 's', destination: 'e:2' },
+        },
+      ],
+      endpoints: [
+        { ip: '10.0.0.1', port: 80, pod: 'ns/p', node: 'node-1', masquerade: false, outcome: 'FAILS', rule: 'A' },
+      ],
     };
     const lane = m.laneOfTrace(trace, { pod: 'ns/client', node: 'node-3' });
-    expect(lane.stations.map((s) => [s.kind, s.node, s.hop])).toEqual([['client', 'node-3', null], ['node', 'node-3', 'FORWARD']]);
+    expect(lane.stations.map((s) => [s.kind, s.node, s.hop])).toEqual([
+      ['client', 'node-3', null],
+      ['node', 'node-3', 'FORWARD'],
+    ]);
     expect(lane.stations[1].rule).toBe('A'); // the rule that failed the first failing endpoint
     expect(lane.stations[1].outcome).toBe('FAILS');
     expect(lane.branches[0].endpoints.map((e) => e.outcome)).toEqual(['FAILS']);
     // A packet no Service rule takes: it goes on, it does not fail.
-    const passing = m.laneOfTrace({ verdict: 'NOT_INTERCEPTED', node: 'node-3', summary: { verdict: 'UNKNOWN' }, steps: [{ at: 'node/node-3', rule: 'N', description: 'n' }], endpoints: [] }, { ip: '10.0.0.9' });
+    const passing = m.laneOfTrace(
+      {
+        verdict: 'NOT_INTERCEPTED',
+        node: 'node-3',
+        summary: { verdict: 'UNKNOWN' },
+        steps: [{ at: 'node/node-3', rule: 'N', description: 'n' }],
+        endpoints: [],
+      },
+      { ip: '10.0.0.9' },
+    );
     const none = m.layoutLane(passing, { vertical: false, width: 1000 }).boxes.find((b) => b.role === 'none')!;
     expect(none.item).toMatchObject({ title: 'Not intercepted', outcome: 'PASSES' });
     expect(passing.stations[1].outcome).toBe('PASSES');

@@ -20,19 +20,37 @@ const GREEN = 'rgb(31, 136, 61)';
 const RED = 'rgb(207, 34, 46)';
 const FOCUS = 'rgb(9, 105, 218)';
 
-interface Rule { id: string; statement: string }
-interface Endpoint { pod: string | null; outcome: string; rule: string | null }
+interface Rule {
+  id: string;
+  statement: string;
+}
+interface Endpoint {
+  pod: string | null;
+  outcome: string;
+  rule: string | null;
+}
 interface Group {
-  id: string; kind: string; network: string | null; verdict: string; rule: string | null;
-  addresses: { address: string; node: string | null; network?: string | null }[]; endpoints: Endpoint[]; path: { at: string; rule: string }[];
+  id: string;
+  kind: string;
+  network: string | null;
+  verdict: string;
+  rule: string | null;
+  addresses: { address: string; node: string | null; network?: string | null }[];
+  endpoints: Endpoint[];
+  path: { at: string; rule: string }[];
 }
 interface Reachability {
-  summary: { verdict: string; text: string; sourceIpPreserved: unknown }; groups: Group[]; rules: Rule[];
+  summary: { verdict: string; text: string; sourceIpPreserved: unknown };
+  groups: Group[];
+  rules: Rule[];
   affinity?: { shares: { pod: string | null; share: number }[] };
 }
 interface Matrix {
   columns: { id: string; label: string }[];
-  rows: { client: { name: string; kind: string }; cells: { verdict: string; sourceIpPreserved: boolean | null; rule: string | null }[] }[];
+  rows: {
+    client: { name: string; kind: string };
+    cells: { verdict: string; sourceIpPreserved: boolean | null; rule: string | null }[];
+  }[];
   rules: Rule[];
 }
 
@@ -51,9 +69,16 @@ beforeAll(async () => {
   const demo = await seedDemo(t.app, dataDir);
   key = demo.apiKey;
   clusterId = demo.clusterId;
-  answer = (await t.http.post(`/v1/clusters/${clusterId}/reachability`).set(bearer(key))
-    .send({ client: { pod: CLIENT }, service: SERVICE }).expect(200)).body as Reachability;
-  matrix = (await t.http.get(`/v1/clusters/${clusterId}/services/default/backend-nodeport/matrix`).set(bearer(key)).expect(200)).body as Matrix;
+  answer = (
+    await t.http
+      .post(`/v1/clusters/${clusterId}/reachability`)
+      .set(bearer(key))
+      .send({ client: { pod: CLIENT }, service: SERVICE })
+      .expect(200)
+  ).body as Reachability;
+  matrix = (
+    await t.http.get(`/v1/clusters/${clusterId}/services/default/backend-nodeport/matrix`).set(bearer(key)).expect(200)
+  ).body as Matrix;
   ({ base, browser } = await openBrowser(t));
 });
 afterAll(async () => {
@@ -62,7 +87,12 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Watched { page: Page; context: BrowserContext; outside: string[]; problems: string[] }
+interface Watched {
+  page: Page;
+  context: BrowserContext;
+  outside: string[];
+  problems: string[];
+}
 
 /** A fresh page whose requests to anywhere but this server are refused and recorded, as are console errors (CSP reports among them). */
 async function openPage(viewport = { width: 1280, height: 800 }): Promise<Watched> {
@@ -76,7 +106,9 @@ async function openPage(viewport = { width: 1280, height: 800 }): Promise<Watche
     outside.push(url.href);
     return route.abort();
   });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
   page.on('pageerror', (e) => problems.push(String(e)));
   await page.goto(`${base}/ui`);
   await page.waitForSelector('html[data-ready="true"]');
@@ -98,8 +130,10 @@ async function askAsAPerson(page: Page): Promise<void> {
 }
 
 async function waitForAnswer(page: Page): Promise<void> {
-  await page.waitForSelector('#results[data-answer="reachability"]', { timeout: 20_000 })
-    .catch(async (e: unknown) => { await page.screenshot({ path: join(tmpdir(), 'svcpath-ui-failure.png'), fullPage: true }); throw e; });
+  await page.waitForSelector('#results[data-answer="reachability"]', { timeout: 20_000 }).catch(async (e: unknown) => {
+    await page.screenshot({ path: join(tmpdir(), 'svcpath-ui-failure.png'), fullPage: true });
+    throw e;
+  });
   await page.waitForSelector('#matrix-grid td.cell');
 }
 
@@ -108,7 +142,9 @@ const style = (page: Page, selector: string, prop: string) =>
 
 /** The API's group for a node's NodePort on one network (`network`, or the addresses' own). */
 function nodePortGroup(node: string, network: string): Group {
-  const group = answer.groups.find((g) => g.kind === 'NODE_PORT' && g.addresses.some((a) => a.node === node && (a.network ?? g.network) === network));
+  const group = answer.groups.find(
+    (g) => g.kind === 'NODE_PORT' && g.addresses.some((a) => a.node === node && (a.network ?? g.network) === network),
+  );
   if (!group) throw new Error(`the API answer has no NodePort group for ${node} (${network})`);
   return group;
 }
@@ -123,7 +159,9 @@ describe('/ui, the page', () => {
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toMatch(/unsafe-|https?:|\*/);
     // Every script, style and icon the page names is one of the app's own files.
-    const refs = [...String(page.text).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((r) => !r.startsWith('#'));
+    const refs = [...String(page.text).matchAll(/(?:src|href)="([^"]+)"/g)]
+      .map((m) => m[1])
+      .filter((r) => !r.startsWith('#'));
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
       expect(ref.startsWith('/ui/assets/')).toBe(true);
@@ -139,7 +177,7 @@ describe('/ui, the page', () => {
     expect(Object.keys(openapi.paths).filter((p) => p.startsWith('/ui'))).toEqual([]);
   });
 
-  it('shows the summary, the path, the matrix and the shares of the API\'s answer, with nothing leaving the machine', async () => {
+  it("shows the summary, the path, the matrix and the shares of the API's answer, with nothing leaving the machine", async () => {
     const { page, context, outside, problems } = await openPage();
     await askAsAPerson(page);
 
@@ -148,21 +186,33 @@ describe('/ui, the page', () => {
     expect(await page.getAttribute('#verdict-badge', 'data-verdict')).toBe(answer.summary.verdict);
 
     // 2. One lane per group. ClusterIP: reachable, green, with its hops (client, node-3).
-    expect(await page.$$eval('#lanes .lane', (els) => els.map((e) => (e as HTMLElement).dataset.group))).toEqual(answer.groups.map((g) => g.id));
+    expect(await page.$$eval('#lanes .lane', (els) => els.map((e) => (e as HTMLElement).dataset.group))).toEqual(
+      answer.groups.map((g) => g.id),
+    );
     const clusterIp = answer.groups.find((g) => g.kind === 'CLUSTER_IP');
     expect(clusterIp?.verdict).toBe('REACHABLE');
     const cip = '.lane[data-kind="CLUSTER_IP"]';
     expect(await page.getAttribute(cip, 'data-verdict')).toBe('REACHABLE');
     expect(await style(page, `${cip} .badge`, 'background-color')).toBe(GREEN);
     expect(await style(page, cip, 'border-left-color')).toBe(GREEN);
-    expect(await page.$$eval(`${cip} .hop`, (els) => els.map((e) => (e as SVGElement).dataset.kind))).toEqual(['client', 'node']);
+    expect(await page.$$eval(`${cip} .hop`, (els) => els.map((e) => (e as SVGElement).dataset.kind))).toEqual([
+      'client',
+      'node',
+    ]);
     expect(await page.getAttribute(`${cip} .hop[data-kind="node"]`, 'data-node')).toBe('node-3');
     // Its translation: the ClusterIP before, the endpoints after (step.before/after).
-    const dnat = clusterIp!.path.find((s) => (s as { after?: unknown }).after) as unknown as { before: { destination: string }; after: { destination: string } };
-    const natText = await page.$eval(`${cip} .hop[data-kind="node"]`, (el) => [...el.querySelectorAll('.nat')].map((n) => n.textContent).join('\n'));
+    const dnat = clusterIp!.path.find((s) => (s as { after?: unknown }).after) as unknown as {
+      before: { destination: string };
+      after: { destination: string };
+    };
+    const natText = await page.$eval(`${cip} .hop[data-kind="node"]`, (el) =>
+      [...el.querySelectorAll('.nat')].map((n) => n.textContent).join('\n'),
+    );
     expect(natText).toContain(`to ${dnat.before.destination} → ${dnat.after.destination.split(', ').length} endpoints`);
     expect(natText).toContain('(kept)'); // the source: a pod to a ClusterIP is not masqueraded
-    expect(await page.$$eval(`${cip} .endpoint`, (els) => els.map((e) => (e as SVGElement).dataset.outcome))).toEqual(clusterIp!.endpoints.map((e) => e.outcome));
+    expect(await page.$$eval(`${cip} .endpoint`, (els) => els.map((e) => (e as SVGElement).dataset.outcome))).toEqual(
+      clusterIp!.endpoints.map((e) => e.outcome),
+    );
 
     // node-3's NodePort: the client's own node runs no backend, so every connection fails (CCE failure table).
     const node3 = nodePortGroup('node-3', 'PRIVATE');
@@ -171,7 +221,9 @@ describe('/ui, the page', () => {
     expect(await page.getAttribute(lane3, 'data-verdict')).toBe('UNREACHABLE');
     expect((await page.getAttribute(lane3, 'data-nodes'))?.split(' ')).toContain('node-3');
     expect(await style(page, lane3, 'border-left-color')).toBe(RED);
-    const outcomes = await page.$$eval(`${lane3} .endpoint`, (els) => els.map((e) => (e as SVGElement).dataset.outcome));
+    const outcomes = await page.$$eval(`${lane3} .endpoint`, (els) =>
+      els.map((e) => (e as SVGElement).dataset.outcome),
+    );
     expect(outcomes).toEqual(node3.endpoints.map(() => 'FAILS'));
     expect(outcomes.length).toBeGreaterThan(0);
     expect(await style(page, `${lane3} .endpoint .card`, 'stroke')).toBe(RED);
@@ -188,7 +240,10 @@ describe('/ui, the page', () => {
     expect(await page.textContent('#details-body .rule .statement')).toBe(rules.get(node3.rule!)!.statement);
     expect(await page.getAttribute('#details-body .rule', 'data-rule-id')).toBe(node3.rule);
     // Every hop's rule is one of the answer's rules.
-    for (const id of await page.$$eval('#lanes .hop[data-rule]', (els) => els.map((e) => (e as SVGElement).dataset.rule!))) expect(rules.has(id)).toBe(true);
+    for (const id of await page.$$eval('#lanes .hop[data-rule]', (els) =>
+      els.map((e) => (e as SVGElement).dataset.rule!),
+    ))
+      expect(rules.has(id)).toBe(true);
     // A failing endpoint shows the rule that failed it.
     const failed = node3.endpoints[0];
     await page.click(`${lane3} .endpoint[data-pod="${failed.pod}"]`);
@@ -198,11 +253,27 @@ describe('/ui, the page', () => {
     expect(await page.isHidden('#details')).toBe(true);
 
     // 3. The matrix: every cell the API answers, with its verdict, source IP and rule.
-    const cells = await page.$$eval('#matrix-grid td.cell', (els) => els.map((e) => {
-      const d = (e as HTMLElement).dataset;
-      return { client: d.client, column: d.column, verdict: d.verdict, rule: d.rule ?? null, title: e.getAttribute('title'), label: e.getAttribute('aria-label') };
-    }));
-    const expected = matrix.rows.flatMap((row) => row.cells.map((cell, i) => ({ client: row.client.name, column: matrix.columns[i].id, verdict: cell.verdict, rule: cell.rule ?? null })));
+    const cells = await page.$$eval('#matrix-grid td.cell', (els) =>
+      els.map((e) => {
+        const d = (e as HTMLElement).dataset;
+        return {
+          client: d.client,
+          column: d.column,
+          verdict: d.verdict,
+          rule: d.rule ?? null,
+          title: e.getAttribute('title'),
+          label: e.getAttribute('aria-label'),
+        };
+      }),
+    );
+    const expected = matrix.rows.flatMap((row) =>
+      row.cells.map((cell, i) => ({
+        client: row.client.name,
+        column: matrix.columns[i].id,
+        verdict: cell.verdict,
+        rule: cell.rule ?? null,
+      })),
+    );
     expect(cells.map(({ client, column, verdict, rule }) => ({ client, column, verdict, rule }))).toEqual(expected);
     expect(expected.some((c) => c.verdict === 'REACHABLE')).toBe(true);
     for (const cell of cells) {
@@ -217,19 +288,27 @@ describe('/ui, the page', () => {
       expect(await page.getAttribute(sel, 'data-verdict')).toBe(podRow!.cells[i].verdict);
     }
     expect(await style(page, '#matrix-grid td.cell[data-verdict="REACHABLE"]', 'background-color')).toBe(GREEN);
-    if (expected.some((c) => c.verdict === 'UNREACHABLE')) expect(await style(page, '#matrix-grid td.cell[data-verdict="UNREACHABLE"]', 'background-color')).toBe(RED);
+    if (expected.some((c) => c.verdict === 'UNREACHABLE'))
+      expect(await style(page, '#matrix-grid td.cell[data-verdict="UNREACHABLE"]', 'background-color')).toBe(RED);
     const ruled = expected.find((c) => c.rule && c.verdict !== 'NOT_APPLICABLE')!;
     await page.click(`#matrix-grid td.cell[data-client="${ruled.client}"][data-column="${ruled.column}"]`);
     expect(await page.getAttribute('#details-body .rule', 'data-rule-id')).toBe(ruled.rule);
-    expect(await page.textContent('#details-body .rule .statement')).toBe(new Map(matrix.rules.map((r) => [r.id, r])).get(ruled.rule!)!.statement);
+    expect(await page.textContent('#details-body .rule .statement')).toBe(
+      new Map(matrix.rules.map((r) => [r.id, r])).get(ruled.rule!)!.statement,
+    );
 
     // 4. CCE: the traffic share per backend pod, as bars as long as the shares.
     const shares = answer.affinity?.shares ?? [];
     expect(shares.map((s) => s.pod).sort()).toEqual(['default/backend-1', 'default/backend-2', 'default/backend-3']);
-    const bars = await page.$$eval('#share-bars li', (els) => els.map((li) => ({
-      pod: (li as HTMLElement).dataset.pod, share: Number((li as HTMLElement).dataset.share),
-      ratio: (li.querySelector('.fill') as HTMLElement).getBoundingClientRect().width / (li.querySelector('.bar') as HTMLElement).getBoundingClientRect().width,
-    })));
+    const bars = await page.$$eval('#share-bars li', (els) =>
+      els.map((li) => ({
+        pod: (li as HTMLElement).dataset.pod,
+        share: Number((li as HTMLElement).dataset.share),
+        ratio:
+          (li.querySelector('.fill') as HTMLElement).getBoundingClientRect().width /
+          (li.querySelector('.bar') as HTMLElement).getBoundingClientRect().width,
+      })),
+    );
     expect(bars.map(({ pod, share }) => ({ pod, share }))).toEqual(shares.map((s) => ({ pod: s.pod, share: s.share })));
     for (const bar of bars) expect(bar.ratio).toBeCloseTo(bar.share, 2);
 
@@ -246,7 +325,14 @@ describe('/ui, the page', () => {
 
   it('works from the keyboard: Tab reaches every control, Enter on a hop opens its details, Escape closes them', async () => {
     const { page, context, outside, problems } = await openPage();
-    const focused = () => page.evaluate(() => document.activeElement?.id || (document.activeElement as HTMLElement | null)?.dataset?.key || document.activeElement?.tagName || '');
+    const focused = () =>
+      page.evaluate(
+        () =>
+          document.activeElement?.id ||
+          (document.activeElement as HTMLElement | null)?.dataset?.key ||
+          document.activeElement?.tagName ||
+          '',
+      );
     // Tab through the controls in order, using them as a keyboard user would.
     const seen: string[] = [];
     const tabTo = async (id: string) => {
@@ -280,16 +366,22 @@ describe('/ui, the page', () => {
     let hop = '';
     for (let i = 0; i < 20 && !hop.startsWith('s'); i++) {
       await page.keyboard.press('Tab');
-      hop = await page.evaluate(() => (document.activeElement?.closest('.hop') ? (document.activeElement as SVGElement).dataset.key ?? '' : ''));
+      hop = await page.evaluate(() =>
+        document.activeElement?.closest('.hop') ? ((document.activeElement as SVGElement).dataset.key ?? '') : '',
+      );
       if (hop === 'client') hop = '';
     }
     expect(hop).toMatch(/^s\d+$/);
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!.querySelector('.ring')!).stroke)).toBe(FOCUS);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!.querySelector('.ring')!).stroke)).toBe(
+      FOCUS,
+    );
     const rule = await page.evaluate(() => (document.activeElement as SVGElement).dataset.rule!);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#details:not([hidden])');
     expect(await page.getAttribute('#details-body .rule', 'data-rule-id')).toBe(rule);
-    expect(await page.textContent('#details-body .rule .statement')).toBe(answer.rules.find((r) => r.id === rule)!.statement);
+    expect(await page.textContent('#details-body .rule .statement')).toBe(
+      answer.rules.find((r) => r.id === rule)!.statement,
+    );
     await page.keyboard.press('Escape');
     expect(await page.isHidden('#details')).toBe(true);
     expect(await page.evaluate(() => (document.activeElement as SVGElement).dataset.key)).toBe(hop);
@@ -306,7 +398,9 @@ describe('/ui, the page', () => {
     });
     expect(grid).toBe(matrix.columns[0].id);
     await page.keyboard.press('ArrowRight');
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.column)).toBe(matrix.columns[1]?.id ?? matrix.columns[0].id);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.column)).toBe(
+      matrix.columns[1]?.id ?? matrix.columns[0].id,
+    );
     await page.keyboard.press('Enter');
     await page.waitForSelector('#details:not([hidden])');
     expect(outside).toEqual([]);
@@ -316,13 +410,21 @@ describe('/ui, the page', () => {
 
   it('fits a phone (375×667): no horizontal page scroll; the diagram stacks, the grid scrolls in its own box', async () => {
     const { page, context, outside, problems } = await openPage({ width: 375, height: 667 });
-    const pageScroll = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const pageScroll = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(await pageScroll()).toBe(0);
     await askAsAPerson(page);
     expect(await pageScroll()).toBe(0);
-    expect(await page.$$eval('#lanes svg.diagram', (els) => els.every((e) => e.classList.contains('vertical')))).toBe(true);
-    expect(await page.$$eval('#lanes svg.diagram', (els) => Math.max(...els.map((e) => e.getBoundingClientRect().right)))).toBeLessThanOrEqual(375);
-    const box = await page.$eval('#matrix .grid-box', (el) => ({ right: el.getBoundingClientRect().right, client: el.clientWidth }));
+    expect(await page.$$eval('#lanes svg.diagram', (els) => els.every((e) => e.classList.contains('vertical')))).toBe(
+      true,
+    );
+    expect(
+      await page.$$eval('#lanes svg.diagram', (els) => Math.max(...els.map((e) => e.getBoundingClientRect().right))),
+    ).toBeLessThanOrEqual(375);
+    const box = await page.$eval('#matrix .grid-box', (el) => ({
+      right: el.getBoundingClientRect().right,
+      client: el.clientWidth,
+    }));
     expect(box.right).toBeLessThanOrEqual(375);
     await page.click('.lane .hop[data-kind="node"]');
     await page.waitForSelector('#details:not([hidden])');
@@ -333,11 +435,20 @@ describe('/ui, the page', () => {
     await context.close();
   }, 120_000);
 
-  it('traces one packet typed by hand: the trace\'s summary, its hops and its failing endpoints', async () => {
+  it("traces one packet typed by hand: the trace's summary, its hops and its failing endpoints", async () => {
     const destination = { ip: '192.168.0.12', port: 30000 };
-    const trace = (await t.http.post(`/v1/clusters/${clusterId}/trace`).set(bearer(key))
-      .send({ source: { pod: CLIENT }, destination }).expect(200)).body as {
-      summary: { verdict: string; text: string }; endpoints: Endpoint[]; rules: Rule[]; node: string; connection: string | null;
+    const trace = (
+      await t.http
+        .post(`/v1/clusters/${clusterId}/trace`)
+        .set(bearer(key))
+        .send({ source: { pod: CLIENT }, destination })
+        .expect(200)
+    ).body as {
+      summary: { verdict: string; text: string };
+      endpoints: Endpoint[];
+      rules: Rule[];
+      node: string;
+      connection: string | null;
     };
     const { page, context, outside, problems } = await openPage();
     await page.fill('#api-key', key);
@@ -351,14 +462,18 @@ describe('/ui, the page', () => {
     expect(await page.textContent('#summary-text')).toBe(trace.summary.text);
     expect(await page.getAttribute('#verdict-badge', 'data-verdict')).toBe(trace.summary.verdict);
     expect(await page.getAttribute('.lane .hop[data-kind="node"]', 'data-node')).toBe(trace.node);
-    expect(await page.$$eval('.lane .endpoint', (els) => els.map((e) => (e as SVGElement).dataset.outcome))).toEqual(trace.endpoints.map((e) => e.outcome));
+    expect(await page.$$eval('.lane .endpoint', (els) => els.map((e) => (e as SVGElement).dataset.outcome))).toEqual(
+      trace.endpoints.map((e) => e.outcome),
+    );
     expect(trace.endpoints.every((e) => e.outcome === 'FAILS')).toBe(true);
     expect(trace.connection).toBe('FAILS');
     expect(await page.textContent('.lane h3')).toContain('connection FAILS');
     expect(await page.getAttribute('.lane', 'data-verdict')).toBe(trace.summary.verdict);
     const rule = (await page.getAttribute('.lane .hop[data-kind="node"]', 'data-rule'))!;
     await page.click('.lane .hop[data-kind="node"]');
-    expect(await page.textContent('#details-body .rule .statement')).toBe(trace.rules.find((r) => r.id === rule)!.statement);
+    expect(await page.textContent('#details-body .rule .statement')).toBe(
+      trace.rules.find((r) => r.id === rule)!.statement,
+    );
     expect(await page.isHidden('#matrix')).toBe(true);
     expect(outside).toEqual([]);
     expect(problems).toEqual([]);
@@ -370,8 +485,13 @@ describe('/ui, the page', () => {
     await page.fill('#api-key', key);
     await page.click('#use-key');
     await page.waitForSelector(`#cluster option[value="${clusterId}"]`, { state: 'attached' });
-    expect(await page.evaluate(() => ({ session: sessionStorage.getItem('svcpath.apiKey'), local: localStorage.length, cookie: document.cookie })))
-      .toEqual({ session: key, local: 0, cookie: '' });
+    expect(
+      await page.evaluate(() => ({
+        session: sessionStorage.getItem('svcpath.apiKey'),
+        local: localStorage.length,
+        cookie: document.cookie,
+      })),
+    ).toEqual({ session: key, local: 0, cookie: '' });
     await page.reload();
     await page.waitForSelector(`#cluster option[value="${clusterId}"]`, { state: 'attached' });
     await page.click('#forget-key');

@@ -32,7 +32,13 @@ describe('overall verdict', () => {
 
 describe('source-IP fate', () => {
   it.each<[(boolean | 'MIXED' | null)[], boolean | 'MIXED' | null]>([
-    [[true, true], true], [[false], false], [[true, false], 'MIXED'], [[null, true], true], [[null], null], [[], null], [['MIXED', true], 'MIXED'],
+    [[true, true], true],
+    [[false], false],
+    [[true, false], 'MIXED'],
+    [[null, true], true],
+    [[null], null],
+    [[], null],
+    [['MIXED', true], 'MIXED'],
   ])('%j → %j', (values, expected) => {
     expect(sourceIpFate(values)).toBe(expected);
   });
@@ -45,15 +51,25 @@ describe('the demo question (frontend-1 → backend-nodeport)', () => {
 
   it('has one summary naming what works, what fails and why', () => {
     expect(answer.summary).toEqual({
-      verdict: 'PARTIAL', sourceIpPreserved: true,
-      text: 'Reaches backend-nodeport through its ClusterIP with its source IP kept. '
-        + "Through the NodePort on 2 nodes (node-1 and node-2) some connections fail (CCE failure table, tunnel + iptables, row 'a container on a node not running the backend pod'); "
-        + "through node-3's NodePort every connection fails (CCE failure table, tunnel + iptables, row 'a container on a node not running the backend pod').",
+      verdict: 'PARTIAL',
+      sourceIpPreserved: true,
+      text:
+        'Reaches backend-nodeport through its ClusterIP with its source IP kept. ' +
+        "Through the NodePort on 2 nodes (node-1 and node-2) some connections fail (CCE failure table, tunnel + iptables, row 'a container on a node not running the backend pod'); " +
+        "through node-3's NodePort every connection fails (CCE failure table, tunnel + iptables, row 'a container on a node not running the backend pod').",
     });
   });
 
   it('groups its 7 ways of addressing by outcome (an EIP is offered fewer remedies: see suggestions)', () => {
-    expect(answer.groups.map((g) => [g.kind, g.verdict, g.count, g.addresses.map((a) => a.address), g.suggestions.map((x) => x.code)])).toEqual([
+    expect(
+      answer.groups.map((g) => [
+        g.kind,
+        g.verdict,
+        g.count,
+        g.addresses.map((a) => a.address),
+        g.suggestions.map((x) => x.code),
+      ]),
+    ).toEqual([
       ['CLUSTER_IP', 'REACHABLE', 1, ['10.247.0.10'], []],
       ['NODE_PORT', 'PARTIAL', 2, ['192.168.0.10', '192.168.0.11'], ['USE_CLUSTER_IP', 'SET_ETP_CLUSTER']],
       ['NODE_PORT', 'PARTIAL', 2, ['203.0.113.10', '203.0.113.11'], ['USE_CLUSTER_IP']],
@@ -63,7 +79,12 @@ describe('the demo question (frontend-1 → backend-nodeport)', () => {
     expect(answer.groups[3].rule).toBe('CCE-T2-NP-OTHER-CONTAINER-OTHER-NODE-TUNNEL-IPTABLES');
     expect(answer.groups[3].endpointCount).toEqual({ total: 3, connects: 0, fails: 3 });
     // Nothing connects: no source-IP fate to report.
-    expect(answer.groups[3].sourceIp).toEqual({ preserved: null, seenAs: null, seenAsKind: null, reason: 'NO_CONNECTION' });
+    expect(answer.groups[3].sourceIp).toEqual({
+      preserved: null,
+      seenAs: null,
+      seenAsKind: null,
+      reason: 'NO_CONNECTION',
+    });
     expect(answer.results).toBeNull();
   });
 });
@@ -74,8 +95,16 @@ const RUNS = { numRuns: 20 };
 
 /** Clients of a cluster: two pods, two nodes, outside on both networks. */
 function clients(model: ClusterModel): ReachabilityClient[] {
-  const pods = model.pods.filter((p) => p.nodeName !== null && p.ips.length > 0).slice(0, 2).map((p) => ({ pod: `${p.namespace}/${p.name}` }));
-  return [...pods, ...model.nodes.slice(0, 2).map((n) => ({ node: n.name })), { external: { network: 'PUBLIC' } }, { external: { network: 'PRIVATE', ip: '172.31.9.9' } }];
+  const pods = model.pods
+    .filter((p) => p.nodeName !== null && p.ips.length > 0)
+    .slice(0, 2)
+    .map((p) => ({ pod: `${p.namespace}/${p.name}` }));
+  return [
+    ...pods,
+    ...model.nodes.slice(0, 2).map((n) => ({ node: n.name })),
+    { external: { network: 'PUBLIC' } },
+    { external: { network: 'PRIVATE', ip: '172.31.9.9' } },
+  ];
 }
 
 /** Every (answer, its per-address results) of a cluster: each Service, each client. */
@@ -95,16 +124,35 @@ function* answers(model: ClusterModel): Generator<[ReachabilityAnswer, readonly 
 }
 
 const CCE_VARIANTS = [
-  cceCluster(), cceCluster({ multiPod: true }), cceCluster({ network: 'VPC', proxy: 'IPVS', multiPod: true }), cceCluster({ type: 'LoadBalancer', multiPod: true }),
-  cceCluster({ type: 'LoadBalancer', etp: 'Cluster' }), cceCluster({ profile: 'CCE_TURBO', network: 'CLOUD_NATIVE_2', hostNetworkBackends: true }), demoCluster(),
+  cceCluster(),
+  cceCluster({ multiPod: true }),
+  cceCluster({ network: 'VPC', proxy: 'IPVS', multiPod: true }),
+  cceCluster({ type: 'LoadBalancer', multiPod: true }),
+  cceCluster({ type: 'LoadBalancer', etp: 'Cluster' }),
+  cceCluster({ profile: 'CCE_TURBO', network: 'CLOUD_NATIVE_2', hostNetworkBackends: true }),
+  demoCluster(),
 ];
 
 function checkAnswer(answer: ReachabilityAnswer, results: readonly AddressResult[]): void {
   // Each result's deciding rule (found per node class, without rendering) is the one its rendered steps and outcomes show.
   for (const r of results) expect(r.rule).toBe(decidingRule(r.path, r.endpoints));
   // fold() hands out, for every result in order, one with the same outcome, and the result's own node and network.
-  const outcomeOf = (r: AddressResult) => JSON.stringify([r.via.kind, r.via.port, r.via.protocol, r.via.portName, r.verdict, r.missingFact, r.sourceIp.preserved,
-    r.sourceIp.reason, r.sourceIp.seenAsKind, r.rule, r.rules.map((x) => x.id), r.suggestions, r.endpoints.length]);
+  const outcomeOf = (r: AddressResult) =>
+    JSON.stringify([
+      r.via.kind,
+      r.via.port,
+      r.via.protocol,
+      r.via.portName,
+      r.verdict,
+      r.missingFact,
+      r.sourceIp.preserved,
+      r.sourceIp.reason,
+      r.sourceIp.seenAsKind,
+      r.rule,
+      r.rules.map((x) => x.id),
+      r.suggestions,
+      r.endpoints.length,
+    ]);
   let seen = 0;
   fold(results, (o, node, network, index) => {
     expect(index).toBe(seen++);
@@ -119,11 +167,28 @@ function checkAnswer(answer: ReachabilityAnswer, results: readonly AddressResult
     expect(g.addresses.length).toBe(Math.min(g.count, SHOWN.addresses));
     for (const a of g.addresses) {
       const r = byAddress.get(`${g.kind} ${a.address}:${g.port}`)!;
-      expect([r.verdict, r.sourceIp.preserved, r.sourceIp.reason]).toEqual([g.verdict, g.sourceIp.preserved, g.sourceIp.reason]);
+      expect([r.verdict, r.sourceIp.preserved, r.sourceIp.reason]).toEqual([
+        g.verdict,
+        g.sourceIp.preserved,
+        g.sourceIp.reason,
+      ]);
     }
   }
   // Groups are as few as they can be: no two share an outcome.
-  const outcomes = answer.groups.map((g) => JSON.stringify([g.kind, g.port, g.protocol, g.verdict, g.missingFact, g.sourceIp.preserved, g.sourceIp.reason, g.sourceIp.seenAsKind, g.rule, g.suggestions]));
+  const outcomes = answer.groups.map((g) =>
+    JSON.stringify([
+      g.kind,
+      g.port,
+      g.protocol,
+      g.verdict,
+      g.missingFact,
+      g.sourceIp.preserved,
+      g.sourceIp.reason,
+      g.sourceIp.seenAsKind,
+      g.rule,
+      g.suggestions,
+    ]),
+  );
   expect(new Set(outcomes).size).toBe(outcomes.length);
   // The rule table holds every rule cited anywhere, once, and no other.
   const cited = new Set<string>();
@@ -147,17 +212,24 @@ function checkAnswer(answer: ReachabilityAnswer, results: readonly AddressResult
   expect(new Set(table).size).toBe(table.length);
   expect(new Set(table)).toEqual(cited);
   // The summary is the results', computed afresh.
-  expect(answer.summary.verdict).toBe(answer.ignoredBy !== null ? 'UNREACHABLE' : overallVerdict(results.map((r) => r.verdict)));
-  const connected = results.filter((r) => r.verdict === 'REACHABLE' || r.verdict === 'PARTIAL').map((r) => r.sourceIp.preserved);
+  expect(answer.summary.verdict).toBe(
+    answer.ignoredBy !== null ? 'UNREACHABLE' : overallVerdict(results.map((r) => r.verdict)),
+  );
+  const connected = results
+    .filter((r) => r.verdict === 'REACHABLE' || r.verdict === 'PARTIAL')
+    .map((r) => r.sourceIp.preserved);
   expect(answer.summary.sourceIpPreserved).toBe(answer.ignoredBy !== null ? null : sourceIpFate(connected));
   expect(answer.summary.text.length).toBeGreaterThan(0);
 }
 
 describe('answer properties', () => {
   it('groups partition the results, the rule table is exact, the summary agrees (generated clusters)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1e6 }), modes, detectors, (seed, mode, detector) => {
-      for (const [answer, results] of answers(smallCluster(seed, mode, detector))) checkAnswer(answer, results);
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), modes, detectors, (seed, mode, detector) => {
+        for (const [answer, results] of answers(smallCluster(seed, mode, detector))) checkAnswer(answer, results);
+      }),
+      RUNS,
+    );
   });
 
   it.each(CCE_VARIANTS.map((m, i) => [i, m] as const))('the same on CCE cluster %i', (_, model) => {
@@ -181,7 +253,13 @@ describe('answer properties', () => {
     for (const g of reachabilityAnswer(result).groups) {
       const members = reachabilityAnswer(result, { detail: 'FULL', group: g.id }).results ?? [];
       expect(members).toHaveLength(g.count);
-      for (const r of members) expect([r.via.kind, r.verdict, r.sourceIp.reason, r.rule]).toEqual([g.kind, g.verdict, g.sourceIp.reason, g.rule]);
+      for (const r of members)
+        expect([r.via.kind, r.verdict, r.sourceIp.reason, r.rule]).toEqual([
+          g.kind,
+          g.verdict,
+          g.sourceIp.reason,
+          g.rule,
+        ]);
       expect(members.slice(0, g.addresses.length).map((r) => r.via.address)).toEqual(g.addresses.map((a) => a.address));
     }
     expect(reachabilityAnswer(result, { detail: 'FULL', group: 'g99' }).unknownGroup).toBe(true);
@@ -189,28 +267,62 @@ describe('answer properties', () => {
 });
 
 describe('matrix', () => {
-  it.each(CCE_VARIANTS.map((m, i) => [i, m] as const))('each cell is its client\'s reachability over that column (CCE cluster %i)', (_, model) => {
-    const cc = compile(model);
-    for (const s of model.services) {
-      const service = `${s.namespace}/${s.name}`;
-      const m = serviceMatrix(cc, service);
-      const backendNodes = new Set(model.pods.filter((p) => Object.entries(s.selector ?? {}).every(([k, v]) => p.labels[k] === v)).map((p) => p.nodeName));
-      for (const row of m.rows) {
-        // Real clients only: a pod row is never one of the Service's backends.
-        if (row.client.kind === 'POD') expect(model.pods.find((p) => `${p.namespace}/${p.name}` === row.client.name)?.labels.app).not.toBe(s.selector?.app);
-        const request: ReachabilityClient = row.client.kind === 'POD' ? { pod: row.client.name } : row.client.kind === 'NODE' ? { node: row.client.name } : { external: { network: row.client.name as 'PUBLIC' | 'PRIVATE' } };
-        const results = reachability(cc, { client: request, service }).results;
-        m.columns.forEach((column, i) => {
-          const mine = results.filter((r) => r.via.kind === column.kind && (r.via.network ?? null) === column.network && r.via.port === column.port && (column.kind !== 'NODE_PORT'
-            ? r.via.address === column.address
-            : column.role === (r.via.node === row.client.node ? 'CLIENT_NODE' : backendNodes.has(r.via.node ?? '') ? 'BACKEND_NODES' : 'OTHER_NODES')));
-          const cell = row.cells[i];
-          expect(cell.count).toBe(mine.length);
-          expect(cell.verdict).toBe(mine.length === 0 ? 'NOT_APPLICABLE' : overallVerdict(mine.map((r) => r.verdict)));
-          expect(cell.sourceIpPreserved).toBe(sourceIpFate(mine.filter((r) => r.verdict === 'REACHABLE' || r.verdict === 'PARTIAL').map((r) => r.sourceIp.preserved)));
-          if (cell.rule !== null) expect(m.rules.map((r) => r.id)).toContain(cell.rule);
-        });
+  it.each(CCE_VARIANTS.map((m, i) => [i, m] as const))(
+    "each cell is its client's reachability over that column (CCE cluster %i)",
+    (_, model) => {
+      const cc = compile(model);
+      for (const s of model.services) {
+        const service = `${s.namespace}/${s.name}`;
+        const m = serviceMatrix(cc, service);
+        const backendNodes = new Set(
+          model.pods
+            .filter((p) => Object.entries(s.selector ?? {}).every(([k, v]) => p.labels[k] === v))
+            .map((p) => p.nodeName),
+        );
+        for (const row of m.rows) {
+          // Real clients only: a pod row is never one of the Service's backends.
+          if (row.client.kind === 'POD')
+            expect(model.pods.find((p) => `${p.namespace}/${p.name}` === row.client.name)?.labels.app).not.toBe(
+              s.selector?.app,
+            );
+          const request: ReachabilityClient =
+            row.client.kind === 'POD'
+              ? { pod: row.client.name }
+              : row.client.kind === 'NODE'
+                ? { node: row.client.name }
+                : { external: { network: row.client.name as 'PUBLIC' | 'PRIVATE' } };
+          const results = reachability(cc, { client: request, service }).results;
+          m.columns.forEach((column, i) => {
+            const mine = results.filter(
+              (r) =>
+                r.via.kind === column.kind &&
+                (r.via.network ?? null) === column.network &&
+                r.via.port === column.port &&
+                (column.kind !== 'NODE_PORT'
+                  ? r.via.address === column.address
+                  : column.role ===
+                    (r.via.node === row.client.node
+                      ? 'CLIENT_NODE'
+                      : backendNodes.has(r.via.node ?? '')
+                        ? 'BACKEND_NODES'
+                        : 'OTHER_NODES')),
+            );
+            const cell = row.cells[i];
+            expect(cell.count).toBe(mine.length);
+            expect(cell.verdict).toBe(
+              mine.length === 0 ? 'NOT_APPLICABLE' : overallVerdict(mine.map((r) => r.verdict)),
+            );
+            expect(cell.sourceIpPreserved).toBe(
+              sourceIpFate(
+                mine
+                  .filter((r) => r.verdict === 'REACHABLE' || r.verdict === 'PARTIAL')
+                  .map((r) => r.sourceIp.preserved),
+              ),
+            );
+            if (cell.rule !== null) expect(m.rules.map((r) => r.id)).toContain(cell.rule);
+          });
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -2,8 +2,21 @@
 // and referenced by id, with a summary on top (summary.ts). Complete detail on request.
 import type { Protocol } from '../model';
 import type {
-  AddressResult, Delivery, EndpointOutcome, Hop, MissingFact, ReachabilityResult, ReachVerdict, ServiceAffinity, SessionAffinityInfo, SourceIp, Step, Suggestion,
-  TraceVerdict, Via, AddressKind,
+  AddressResult,
+  Delivery,
+  EndpointOutcome,
+  Hop,
+  MissingFact,
+  ReachabilityResult,
+  ReachVerdict,
+  ServiceAffinity,
+  SessionAffinityInfo,
+  SourceIp,
+  Step,
+  Suggestion,
+  TraceVerdict,
+  Via,
+  AddressKind,
 } from '../results';
 import type { Rule, RuleId } from '../rules';
 import { RULES } from '../rules';
@@ -13,7 +26,14 @@ import { reachabilitySummary, type Summary } from './summary';
 export type Detail = 'COMPACT' | 'FULL';
 
 /** How many addresses, endpoints and deliveries a group shows (the counts say how many there are). */
-export const SHOWN = { addresses: 20, endpoints: 20, deliveries: 5, deliveryNodes: 20, deliveryEndpoints: 5, targets: 5 } as const;
+export const SHOWN = {
+  addresses: 20,
+  endpoints: 20,
+  deliveries: 5,
+  deliveryNodes: 20,
+  deliveryEndpoints: 5,
+  targets: 5,
+} as const;
 
 export interface GroupAddress {
   readonly address: string;
@@ -146,10 +166,21 @@ interface Outcome {
 
 function outcomeOf(r: AddressResult, v: Via, s: SourceIp): Outcome {
   const list = r.suggestions;
-  const suggestions = listKey(list, () => list.map((x) => `${x.code}:${x.expected.verdict}:${x.expected.sourceIpPreserved}`).join(' '));
+  const suggestions = listKey(list, () =>
+    list.map((x) => `${x.code}:${x.expected.verdict}:${x.expected.sourceIpPreserved}`).join(' '),
+  );
   return {
-    kind: v.kind, port: v.port, protocol: v.protocol, portName: v.portName, verdict: r.verdict, missingFact: r.missingFact,
-    preserved: s.preserved, reason: s.reason, seenAsKind: s.seenAsKind, rule: r.rule, suggestions,
+    kind: v.kind,
+    port: v.port,
+    protocol: v.protocol,
+    portName: v.portName,
+    verdict: r.verdict,
+    missingFact: r.missingFact,
+    preserved: s.preserved,
+    reason: s.reason,
+    seenAsKind: s.seenAsKind,
+    rule: r.rule,
+    suggestions,
   };
 }
 
@@ -172,7 +203,10 @@ function shownEndpoints(endpoints: readonly EndpointOutcome[], max: number = SHO
 
 function compactDelivery(d: Delivery): CompactDelivery {
   return {
-    nodes: d.nodes.slice(0, SHOWN.deliveryNodes), nodeCount: d.nodes.length, verdict: d.verdict, endpointCount: countOf(d.endpoints),
+    nodes: d.nodes.slice(0, SHOWN.deliveryNodes),
+    nodeCount: d.nodes.length,
+    verdict: d.verdict,
+    endpointCount: countOf(d.endpoints),
     endpoints: shownEndpoints(d.endpoints, SHOWN.deliveryEndpoints),
   };
 }
@@ -187,7 +221,11 @@ function compactStep(step: Step): Step {
   const targets = after.destination.split(', ');
   if (targets.length <= SHOWN.targets) return step;
   const short = `${targets.slice(0, SHOWN.targets).join(', ')} and ${targets.length - SHOWN.targets} more`;
-  return { ...step, description: step.description.replace(after.destination, short), after: { source: after.source, destination: short } };
+  return {
+    ...step,
+    description: step.description.replace(after.destination, short),
+    after: { source: after.source, destination: short },
+  };
 }
 
 class GroupBuilder {
@@ -200,7 +238,11 @@ class GroupBuilder {
   indices: number[] | null = null;
   count = 0;
 
-  constructor(readonly results: readonly AddressResult[], readonly firstIndex: number, readonly outcome: Outcome) {}
+  constructor(
+    readonly results: readonly AddressResult[],
+    readonly firstIndex: number,
+    readonly outcome: Outcome,
+  ) {}
 
   get first(): AddressResult {
     return this.results[this.firstIndex];
@@ -208,7 +250,8 @@ class GroupBuilder {
 
   /** A member: `o` has its outcome; its own via is read (by index) only for the addresses shown. */
   add(o: AddressResult, node: string | undefined, network: Via['network'], index: number): void {
-    if (this.addresses.length < SHOWN.addresses) this.addresses.push({ address: this.results[index].via.address, node: node ?? null, network: network ?? null });
+    if (this.addresses.length < SHOWN.addresses)
+      this.addresses.push({ address: this.results[index].via.address, node: node ?? null, network: network ?? null });
     if (network !== undefined && !this.networks.includes(network)) this.networks.push(network);
     this.ruleLists.add(o.rules);
     if (node !== undefined) this.nodes.add(node);
@@ -227,10 +270,26 @@ class GroupBuilder {
     const v = r.via;
     const deliveries = r.deliveries;
     return {
-      id, kind: v.kind, networks: this.networks, port: v.port, protocol: v.protocol, portName: v.portName, count: this.count, nodeCount: this.nodes.size, addresses: this.addresses,
-      verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, rule: this.outcome.rule, rules: this.rules(),
-      endpointCount: countOf(r.endpoints), endpoints: shownEndpoints(r.endpoints), path: r.path.map(compactStep), hops: r.hops,
-      deliveries: deliveries === null ? null : deliveries.slice(0, SHOWN.deliveries).map(compactDelivery), deliveryCount: deliveries?.length ?? 0,
+      id,
+      kind: v.kind,
+      networks: this.networks,
+      port: v.port,
+      protocol: v.protocol,
+      portName: v.portName,
+      count: this.count,
+      nodeCount: this.nodes.size,
+      addresses: this.addresses,
+      verdict: r.verdict,
+      missingFact: r.missingFact,
+      sourceIp: r.sourceIp,
+      rule: this.outcome.rule,
+      rules: this.rules(),
+      endpointCount: countOf(r.endpoints),
+      endpoints: shownEndpoints(r.endpoints),
+      path: r.path.map(compactStep),
+      hops: r.hops,
+      deliveries: deliveries === null ? null : deliveries.slice(0, SHOWN.deliveries).map(compactDelivery),
+      deliveryCount: deliveries?.length ?? 0,
       suggestions: r.suggestions,
     };
   }
@@ -290,8 +349,17 @@ class RuleTable {
 
 function refOf(r: AddressResult): AddressResultRef {
   return {
-    via: r.via, verdict: r.verdict, missingFact: r.missingFact, sourceIp: r.sourceIp, endpoints: r.endpoints, path: r.path, hops: r.hops, deliveries: r.deliveries,
-    rules: ruleIds(r.rules), rule: r.rule, suggestions: r.suggestions,
+    via: r.via,
+    verdict: r.verdict,
+    missingFact: r.missingFact,
+    sourceIp: r.sourceIp,
+    endpoints: r.endpoints,
+    path: r.path,
+    hops: r.hops,
+    deliveries: r.deliveries,
+    rules: ruleIds(r.rules),
+    rule: r.rule,
+    suggestions: r.suggestions,
   };
 }
 
@@ -313,7 +381,8 @@ export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOp
   let unknownGroup = false;
   if (detail === 'FULL') {
     // Which results: all of them, or one group's (by their indices).
-    const chosen = options.group === undefined ? null : builders[groups.findIndex((g) => g.id === options.group)]?.indices ?? null;
+    const chosen =
+      options.group === undefined ? null : (builders[groups.findIndex((g) => g.id === options.group)]?.indices ?? null);
     unknownGroup = options.group !== undefined && chosen === null;
     const total = chosen?.length ?? (unknownGroup ? 0 : result.results.length);
     const start = Math.min(options.offset ?? 0, total);
@@ -338,12 +407,46 @@ export function reachabilityAnswer(result: ReachabilityResult, options: AnswerOp
   // Written out field by field (same order as ever) rather than spread: this runs on every computed answer.
   if (result.affinity === undefined) {
     return unknownGroup
-      ? { service, detail, summary, sessionAffinity, groups, results, nextOffset, unknownGroup: true, rules: table.rules(), ignoredBy }
+      ? {
+          service,
+          detail,
+          summary,
+          sessionAffinity,
+          groups,
+          results,
+          nextOffset,
+          unknownGroup: true,
+          rules: table.rules(),
+          ignoredBy,
+        }
       : { service, detail, summary, sessionAffinity, groups, results, nextOffset, rules: table.rules(), ignoredBy };
   }
   const affinity: AffinityRef = { ...result.affinity, rules: result.affinity.rules.map((r) => r.id) };
   table.addAll(affinity.rules);
   return unknownGroup
-    ? { service, detail, summary, sessionAffinity, groups, results, nextOffset, unknownGroup: true, rules: table.rules(), ignoredBy, affinity }
-    : { service, detail, summary, sessionAffinity, groups, results, nextOffset, rules: table.rules(), ignoredBy, affinity };
+    ? {
+        service,
+        detail,
+        summary,
+        sessionAffinity,
+        groups,
+        results,
+        nextOffset,
+        unknownGroup: true,
+        rules: table.rules(),
+        ignoredBy,
+        affinity,
+      }
+    : {
+        service,
+        detail,
+        summary,
+        sessionAffinity,
+        groups,
+        results,
+        nextOffset,
+        rules: table.rules(),
+        ignoredBy,
+        affinity,
+      };
 }

@@ -76,9 +76,19 @@ export interface ServiceMatrix {
   readonly ignoredBy: RuleId | null;
 }
 
-const NOT_APPLICABLE: MatrixCell = { verdict: 'NOT_APPLICABLE', policy: null, sourceIpPreserved: null, rule: null, count: 0 };
+const NOT_APPLICABLE: MatrixCell = {
+  verdict: 'NOT_APPLICABLE',
+  policy: null,
+  sourceIpPreserved: null,
+  rule: null,
+  count: 0,
+};
 
-interface Location { readonly client: MatrixClient; readonly request: ReachabilityClient; readonly node: number }
+interface Location {
+  readonly client: MatrixClient;
+  readonly request: ReachabilityClient;
+  readonly node: number;
+}
 
 /** The nodes running a backend of the Service (any port), and its backend pods. */
 function backendsOf(cc: CompiledCluster, service: number): { nodes: Set<number>; pods: Set<string> } {
@@ -93,7 +103,10 @@ function backendsOf(cc: CompiledCluster, service: number): { nodes: Set<number>;
   return { nodes, pods };
 }
 
-const CLASS_WORDS: Readonly<Record<NodeClass, string>> = { BACKEND_NODES: 'running a backend', OTHER_NODES: 'running no backend' };
+const CLASS_WORDS: Readonly<Record<NodeClass, string>> = {
+  BACKEND_NODES: 'running a backend',
+  OTHER_NODES: 'running no backend',
+};
 
 /**
  * The client locations: per class of node, its first node's host network and the first running
@@ -103,14 +116,24 @@ const CLASS_WORDS: Readonly<Record<NodeClass, string>> = { BACKEND_NODES: 'runni
 export function clientLocations(cc: CompiledCluster, service: number): Location[] {
   const { nodes: backendNodes, pods: backendPods } = backendsOf(cc, service);
   const classOf = (n: number): NodeClass => (backendNodes.has(n) ? 'BACKEND_NODES' : 'OTHER_NODES');
-  const count: Record<NodeClass, number> = { BACKEND_NODES: backendNodes.size, OTHER_NODES: cc.nodes.length - backendNodes.size };
+  const count: Record<NodeClass, number> = {
+    BACKEND_NODES: backendNodes.size,
+    OTHER_NODES: cc.nodes.length - backendNodes.size,
+  };
   const host = new Map<NodeClass, number>();
   for (const node of cc.nodes) if (!host.has(classOf(node.index))) host.set(classOf(node.index), node.index);
   const pod = new Map<NodeClass, { key: string; node: number }>();
   const pods = cc.model.pods;
   for (let i = 0; i < pods.length && pod.size < host.size; i++) {
     const p = pods[i];
-    if (p.hostNetwork || p.nodeName === null || p.ips.length === 0 || p.phase !== 'Running' || p.unknown?.includes('ips')) continue;
+    if (
+      p.hostNetwork ||
+      p.nodeName === null ||
+      p.ips.length === 0 ||
+      p.phase !== 'Running' ||
+      p.unknown?.includes('ips')
+    )
+      continue;
     const key = `${p.namespace}/${p.name}`;
     const n = cc.nodeByName.get(p.nodeName);
     if (n === undefined || backendPods.has(key) || pod.has(classOf(n))) continue;
@@ -122,22 +145,59 @@ export function clientLocations(cc: CompiledCluster, service: number): Location[
     if (n === undefined) continue;
     const of = `${count[cls] === 1 ? 'the only node' : `1 of ${number(count[cls])} nodes`} ${CLASS_WORDS[cls]}`;
     const name = cc.nodes[n].name;
-    out.push({ client: { kind: 'NODE', name, node: name, nodeClass: cls, nodeCount: count[cls], label: `the host of ${name} (${of})` }, request: { node: name }, node: n });
+    out.push({
+      client: {
+        kind: 'NODE',
+        name,
+        node: name,
+        nodeClass: cls,
+        nodeCount: count[cls],
+        label: `the host of ${name} (${of})`,
+      },
+      request: { node: name },
+      node: n,
+    });
     const p = pod.get(cls);
     if (p !== undefined) {
       const on = cc.nodes[p.node].name;
-      out.push({ client: { kind: 'POD', name: p.key, node: on, nodeClass: cls, nodeCount: count[cls], label: `pod ${p.key} on ${on} (${of})` }, request: { pod: p.key }, node: p.node });
+      out.push({
+        client: {
+          kind: 'POD',
+          name: p.key,
+          node: on,
+          nodeClass: cls,
+          nodeCount: count[cls],
+          label: `pod ${p.key} on ${on} (${of})`,
+        },
+        request: { pod: p.key },
+        node: p.node,
+      });
     }
   }
   for (const network of ['PUBLIC', 'PRIVATE'] as const) {
     const label = network === 'PUBLIC' ? 'a client on the internet' : 'a client in the VPC';
-    out.push({ client: { kind: 'EXTERNAL', name: network, node: null, nodeClass: null, nodeCount: 0, label }, request: { external: { network } }, node: -1 });
+    out.push({
+      client: { kind: 'EXTERNAL', name: network, node: null, nodeClass: null, nodeCount: 0, label },
+      request: { external: { network } },
+      node: -1,
+    });
   }
   return out;
 }
 
-const KIND_WORDS: Readonly<Record<AddressKind, string>> = { CLUSTER_IP: 'ClusterIP', NODE_PORT: 'NodePort', LOAD_BALANCER: 'load balancer', EXTERNAL_IP: 'externalIP', POD_IP: 'pod IP', IP: 'address' };
-const ROLE_WORDS: Readonly<Record<NodeRole, string>> = { CLIENT_NODE: "on the client's own node", BACKEND_NODES: 'on nodes running a backend', OTHER_NODES: 'on nodes running no backend' };
+const KIND_WORDS: Readonly<Record<AddressKind, string>> = {
+  CLUSTER_IP: 'ClusterIP',
+  NODE_PORT: 'NodePort',
+  LOAD_BALANCER: 'load balancer',
+  EXTERNAL_IP: 'externalIP',
+  POD_IP: 'pod IP',
+  IP: 'address',
+};
+const ROLE_WORDS: Readonly<Record<NodeRole, string>> = {
+  CLIENT_NODE: "on the client's own node",
+  BACKEND_NODES: 'on nodes running a backend',
+  OTHER_NODES: 'on nodes running no backend',
+};
 
 /** Where a result falls: its column's parts (the label is written once per new column). */
 interface Place {
@@ -149,23 +209,54 @@ interface Place {
   readonly address: string | null;
 }
 
-function roleOf(kind: AddressKind, node: string | undefined, clientNode: number, backendNodes: ReadonlySet<number>, cc: CompiledCluster): NodeRole | null {
+function roleOf(
+  kind: AddressKind,
+  node: string | undefined,
+  clientNode: number,
+  backendNodes: ReadonlySet<number>,
+  cc: CompiledCluster,
+): NodeRole | null {
   if (kind !== 'NODE_PORT') return null;
-  const n = node === undefined ? -1 : cc.nodeByName.get(node) ?? -1;
+  const n = node === undefined ? -1 : (cc.nodeByName.get(node) ?? -1);
   return n === clientNode ? 'CLIENT_NODE' : backendNodes.has(n) ? 'BACKEND_NODES' : 'OTHER_NODES';
 }
 
-const ROLE_SLOT: Readonly<Record<NodeRole | 'NONE', number>> = { NONE: 0, CLIENT_NODE: 1, BACKEND_NODES: 2, OTHER_NODES: 3 };
+const ROLE_SLOT: Readonly<Record<NodeRole | 'NONE', number>> = {
+  NONE: 0,
+  CLIENT_NODE: 1,
+  BACKEND_NODES: 2,
+  OTHER_NODES: 3,
+};
 const NETWORK_SLOT: Readonly<Record<'PUBLIC' | 'PRIVATE' | 'NONE', number>> = { NONE: 0, PRIVATE: 1, PUBLIC: 2 };
 
 /** The column of a result with via `v` (of its class: its address is the row's only for non-NodePorts), seen on `network`. */
 function columnOf(v: Via, network: 'PUBLIC' | 'PRIVATE' | null, role: NodeRole | null): Omit<MatrixColumn, 'id'> {
   const where = network === null ? '' : network === 'PUBLIC' ? ' (public IP)' : ' (private IP)';
-  if (role !== null) return { kind: v.kind, network, port: v.port, protocol: v.protocol, portName: v.portName, role, address: null, label: `NodePort ${v.port}/${v.protocol} ${ROLE_WORDS[role]}${where}` };
-  return { kind: v.kind, network, port: v.port, protocol: v.protocol, portName: v.portName, role: null, address: v.address, label: `${KIND_WORDS[v.kind]} ${v.address}:${v.port}/${v.protocol}${where}` };
+  if (role !== null)
+    return {
+      kind: v.kind,
+      network,
+      port: v.port,
+      protocol: v.protocol,
+      portName: v.portName,
+      role,
+      address: null,
+      label: `NodePort ${v.port}/${v.protocol} ${ROLE_WORDS[role]}${where}`,
+    };
+  return {
+    kind: v.kind,
+    network,
+    port: v.port,
+    protocol: v.protocol,
+    portName: v.portName,
+    role: null,
+    address: v.address,
+    label: `${KIND_WORDS[v.kind]} ${v.address}:${v.port}/${v.protocol}${where}`,
+  };
 }
 
-const columnKey = (c: Place): string => `${c.kind}|${c.network ?? ''}|${c.port}|${c.protocol}|${c.role ?? ''}|${c.address ?? ''}`;
+const columnKey = (c: Place): string =>
+  `${c.kind}|${c.network ?? ''}|${c.port}|${c.protocol}|${c.role ?? ''}|${c.address ?? ''}`;
 
 /** The results of one row that fall in one column, folded into a cell. */
 class CellBuilder {
@@ -219,19 +310,41 @@ class CellBuilder {
   }
 
   build(): MatrixCell {
-    return { verdict: overallVerdict(this.verdicts), policy: this.#policyOf(), sourceIpPreserved: sourceIpFate(this.fates), rule: this.rule, count: this.count };
+    return {
+      verdict: overallVerdict(this.verdicts),
+      policy: this.#policyOf(),
+      sourceIpPreserved: sourceIpFate(this.fates),
+      rule: this.rule,
+      count: this.count,
+    };
   }
 }
 
-function matrixSummary(service: string, rows: readonly MatrixRow[], columns: readonly MatrixColumn[], ignoredBy: Rule | null): Summary {
+function matrixSummary(
+  service: string,
+  rows: readonly MatrixRow[],
+  columns: readonly MatrixColumn[],
+  ignoredBy: Rule | null,
+): Summary {
   const name = service.slice(service.indexOf('/') + 1);
-  if (ignoredBy !== null) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `kube-proxy ignores ${name}: ${ignoredBy.statement}` };
+  if (ignoredBy !== null)
+    return {
+      verdict: 'UNREACHABLE',
+      sourceIpPreserved: null,
+      text: `kube-proxy ignores ${name}: ${ignoredBy.statement}`,
+    };
   const applicable = rows.flatMap((r) => r.cells.filter((c) => c.verdict !== 'NOT_APPLICABLE'));
   const verdict = overallVerdict(applicable.map((c) => c.verdict as ReachVerdict));
-  const sourceIpPreserved = sourceIpFate(applicable.filter((c) => c.verdict === 'REACHABLE' || c.verdict === 'PARTIAL').map((c) => c.sourceIpPreserved));
+  const sourceIpPreserved = sourceIpFate(
+    applicable.filter((c) => c.verdict === 'REACHABLE' || c.verdict === 'PARTIAL').map((c) => c.sourceIpPreserved),
+  );
   // The worst pair is the example: a failure before a partial failure before an unknown.
   const severity: Partial<Record<MatrixVerdict, number>> = { UNREACHABLE: 0, PARTIAL: 1, UNKNOWN: 2 };
-  const words: Partial<Record<MatrixVerdict, string>> = { UNREACHABLE: 'fails', PARTIAL: 'partly fails', UNKNOWN: 'is unknown' };
+  const words: Partial<Record<MatrixVerdict, string>> = {
+    UNREACHABLE: 'fails',
+    PARTIAL: 'partly fails',
+    UNKNOWN: 'is unknown',
+  };
   let bad = 0;
   let worst: { row: MatrixRow; cell: MatrixCell; column: MatrixColumn } | null = null;
   for (const row of rows) {
@@ -246,7 +359,8 @@ function matrixSummary(service: string, rows: readonly MatrixRow[], columns: rea
   if (worst === null) return { verdict, sourceIpPreserved, text: `Every one of ${where} reaches ${name}.` };
   const w = worst as { row: MatrixRow; cell: MatrixCell; column: MatrixColumn };
   return {
-    verdict, sourceIpPreserved,
+    verdict,
+    sourceIpPreserved,
     text: `Of ${where}, ${bad} pair${bad === 1 ? '' : 's'} do not always reach ${name}; e.g. from ${w.row.client.label}, the ${w.column.label} ${words[w.cell.verdict]} (${reasonOf(w.cell.rule)}).`,
   };
 }
@@ -297,5 +411,12 @@ export function serviceMatrix(cc: CompiledCluster, service: string): ServiceMatr
   const ignored = ignoredBy as Rule | null;
   if (ignored !== null) table.add(ignored.id);
   const cols = [...columns.values()];
-  return { service, summary: matrixSummary(service, rows, cols, ignored), columns: cols, rows, rules: [...table].map((id) => RULES[id]), ignoredBy: ignored?.id ?? null };
+  return {
+    service,
+    summary: matrixSummary(service, rows, cols, ignored),
+    columns: cols,
+    rows,
+    rules: [...table].map((id) => RULES[id]),
+    ignoredBy: ignored?.id ?? null,
+  };
 }

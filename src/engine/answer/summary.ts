@@ -19,7 +19,11 @@ export interface Outcome {
   readonly networks: readonly ('PUBLIC' | 'PRIVATE')[];
   readonly count: number;
   readonly nodeCount: number;
-  readonly addresses: readonly { readonly address: string; readonly node: string | null; readonly network: 'PUBLIC' | 'PRIVATE' | null }[];
+  readonly addresses: readonly {
+    readonly address: string;
+    readonly node: string | null;
+    readonly network: 'PUBLIC' | 'PRIVATE' | null;
+  }[];
   readonly verdict: ReachVerdict;
   readonly sourceIp: { readonly preserved: boolean | null };
   readonly rule: RuleId | null;
@@ -78,11 +82,13 @@ export function reasonOf(rule: RuleId | null): string {
 export function subjectOf(outcomes: readonly Outcome[]): string {
   const kind = outcomes[0].kind;
   const networks = new Set(outcomes.flatMap((o) => o.networks));
-  const network = networks.size !== 1 ? '' : networks.has('PUBLIC') ? ' (public IP)' : networks.has('PRIVATE') ? ' (private IP)' : '';
+  const network =
+    networks.size !== 1 ? '' : networks.has('PUBLIC') ? ' (public IP)' : networks.has('PRIVATE') ? ' (private IP)' : '';
   if (kind === 'CLUSTER_IP') return 'its ClusterIP';
   if (kind === 'NODE_PORT') {
     const nodes: string[] = [];
-    for (const o of outcomes) for (const a of o.addresses) if (a.node !== null && !nodes.includes(a.node)) nodes.push(a.node);
+    for (const o of outcomes)
+      for (const a of o.addresses) if (a.node !== null && !nodes.includes(a.node)) nodes.push(a.node);
     // Groups of one bucket hold distinct addresses, but one node may appear in two (its private IP and its EIP).
     const total = Math.max(nodes.length, ...outcomes.map((o) => o.nodeCount));
     if (total === 1) return `${nodes[0]}'s NodePort${network}`;
@@ -124,7 +130,9 @@ const FAILING: Readonly<Record<ReachVerdict, string>> = {
 
 function failingSentence(failing: readonly Outcome[]): string | null {
   if (failing.length === 0) return null;
-  const parts = buckets(failing, (o) => `${o.verdict}|${o.rule}`).map((b) => `${subjectOf(b)} ${FAILING[b[0].verdict]} (${reasonOf(b[0].rule)})`);
+  const parts = buckets(failing, (o) => `${o.verdict}|${o.rule}`).map(
+    (b) => `${subjectOf(b)} ${FAILING[b[0].verdict]} (${reasonOf(b[0].rule)})`,
+  );
   const text = `Through ${parts.join('; through ')}.`;
   return text;
 }
@@ -135,16 +143,39 @@ function pinnedSentence(affinity: SessionAffinityInfo): string {
   return `With ClientIP session affinity each client address keeps the endpoint it first reached for ${number(affinity.timeoutSeconds ?? 0)} s, so a client whose connection fails keeps failing until then, and one that succeeds keeps succeeding.`;
 }
 
-export function reachabilitySummary(service: string, outcomes: readonly Outcome[], ignoredBy: Rule | null, affinity: SessionAffinityInfo | null = null): Summary {
+export function reachabilitySummary(
+  service: string,
+  outcomes: readonly Outcome[],
+  ignoredBy: Rule | null,
+  affinity: SessionAffinityInfo | null = null,
+): Summary {
   const name = service.includes('/') ? service.slice(service.indexOf('/') + 1) : service;
-  if (ignoredBy !== null) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `kube-proxy ignores ${name}: ${ignoredBy.statement}` };
-  if (outcomes.length === 0) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `No way of addressing ${name} applies to this client.` };
+  if (ignoredBy !== null)
+    return {
+      verdict: 'UNREACHABLE',
+      sourceIpPreserved: null,
+      text: `kube-proxy ignores ${name}: ${ignoredBy.statement}`,
+    };
+  if (outcomes.length === 0)
+    return {
+      verdict: 'UNREACHABLE',
+      sourceIpPreserved: null,
+      text: `No way of addressing ${name} applies to this client.`,
+    };
   const verdict = overallVerdict(outcomes.map((o) => o.verdict));
-  const fate = sourceIpFate(outcomes.filter((o) => o.verdict === 'REACHABLE' || o.verdict === 'PARTIAL').map((o) => o.sourceIp.preserved));
-  const reaching = reachingSentence(name, outcomes.filter((o) => o.verdict === 'REACHABLE'));
+  const fate = sourceIpFate(
+    outcomes.filter((o) => o.verdict === 'REACHABLE' || o.verdict === 'PARTIAL').map((o) => o.sourceIp.preserved),
+  );
+  const reaching = reachingSentence(
+    name,
+    outcomes.filter((o) => o.verdict === 'REACHABLE'),
+  );
   const failing = failingSentence(outcomes.filter((o) => o.verdict !== 'REACHABLE'));
-  const none = outcomes.every((o) => o.verdict === 'UNREACHABLE') ? `Does not reach ${name} by any way of addressing it.` : null;
-  const pinned = affinity?.type === 'ClientIP' && outcomes.some((o) => o.verdict === 'PARTIAL') ? pinnedSentence(affinity) : null;
+  const none = outcomes.every((o) => o.verdict === 'UNREACHABLE')
+    ? `Does not reach ${name} by any way of addressing it.`
+    : null;
+  const pinned =
+    affinity?.type === 'ClientIP' && outcomes.some((o) => o.verdict === 'PARTIAL') ? pinnedSentence(affinity) : null;
   const text = [reaching ?? none, failing, pinned].filter((s) => s !== null).join(' ');
   return { verdict, sourceIpPreserved: fate, text };
 }
@@ -160,24 +191,46 @@ const TRACE_VERB: Readonly<Record<TraceVerdict, string>> = {
 /** The summary of a trace: the packet's verdict and the connection's fate, in a sentence or two. */
 export function traceSummary(t: TraceResult): Summary {
   const last = t.steps.length === 0 ? null : t.steps[t.steps.length - 1].rule;
-  const via = t.service === null ? '' : ` (${t.service.service} port ${t.service.port}/${t.service.protocol} by ${VIA_WORDS[t.service.via]})`;
+  const via =
+    t.service === null
+      ? ''
+      : ` (${t.service.service} port ${t.service.port}/${t.service.protocol} by ${VIA_WORDS[t.service.via]})`;
   const head = `${t.node} ${TRACE_VERB[t.verdict]}${via}`;
   if (t.verdict !== 'FORWARD') {
-    const verdict: ReachVerdict = t.verdict === 'ACCEPT_LOCAL' ? 'REACHABLE' : t.verdict === 'NOT_INTERCEPTED' ? 'UNKNOWN' : 'UNREACHABLE';
+    const verdict: ReachVerdict =
+      t.verdict === 'ACCEPT_LOCAL' ? 'REACHABLE' : t.verdict === 'NOT_INTERCEPTED' ? 'UNKNOWN' : 'UNREACHABLE';
     const why = t.verdict === 'REJECT' || t.verdict === 'DROP' ? ` (${reasonOf(last)})` : '';
     return { verdict, sourceIpPreserved: t.sourceIp.preserved, text: `${head}${why}.` };
   }
   const n = t.endpoints.length;
   const failing = t.endpoints.filter((e) => e.outcome === 'FAILS');
   const to = `${head} to ${n === 1 ? '1 endpoint' : `${number(n)} endpoints`}`;
-  const kept = t.sourceIp.preserved === true ? 'with its source IP kept' : `with its source IP replaced by ${t.sourceIp.seenAs ?? 'another address'}`;
-  if (failing.length === 0) return { verdict: 'REACHABLE', sourceIpPreserved: t.sourceIp.preserved, text: `${to}; every connection completes ${kept}.` };
+  const kept =
+    t.sourceIp.preserved === true
+      ? 'with its source IP kept'
+      : `with its source IP replaced by ${t.sourceIp.seenAs ?? 'another address'}`;
+  if (failing.length === 0)
+    return {
+      verdict: 'REACHABLE',
+      sourceIpPreserved: t.sourceIp.preserved,
+      text: `${to}; every connection completes ${kept}.`,
+    };
   const why = reasonOf(failing[0].rule);
-  if (failing.length === n) return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `${to}, but every connection fails (${why}).` };
+  if (failing.length === n)
+    return { verdict: 'UNREACHABLE', sourceIpPreserved: null, text: `${to}, but every connection fails (${why}).` };
   const pinned = t.service?.sessionAffinity.type === 'ClientIP' ? ` ${pinnedSentence(t.service.sessionAffinity)}` : '';
-  return { verdict: 'PARTIAL', sourceIpPreserved: t.sourceIp.preserved, text: `${to}; connections to ${number(failing.length)} of them fail (${why}), the others complete ${kept}.${pinned}` };
+  return {
+    verdict: 'PARTIAL',
+    sourceIpPreserved: t.sourceIp.preserved,
+    text: `${to}; connections to ${number(failing.length)} of them fail (${why}), the others complete ${kept}.${pinned}`,
+  };
 }
 
 const VIA_WORDS: Readonly<Record<AddressKind, string>> = {
-  CLUSTER_IP: 'its ClusterIP', NODE_PORT: 'its NodePort', LOAD_BALANCER: 'its load-balancer IP', EXTERNAL_IP: 'its externalIP', POD_IP: 'its pod IP', IP: 'its address',
+  CLUSTER_IP: 'its ClusterIP',
+  NODE_PORT: 'its NodePort',
+  LOAD_BALANCER: 'its load-balancer IP',
+  EXTERNAL_IP: 'its externalIP',
+  POD_IP: 'its pod IP',
+  IP: 'its address',
 };

@@ -26,8 +26,14 @@ function clusterEndpointsAct(sp: CompiledServicePort): Act {
   return made;
 }
 
-const HINTS_INFERRED = act('K8S-TOPOLOGY-HINTS-INFERRED', 'the Service has no EndpointSlices here: hints inferred from its trafficDistribution, as the EndpointSlice controller writes them');
-const HINTS_UNREAD = act('K8S-TOPOLOGY-HINTS-UNREAD', 'the endpoints carry topology hints, but this kube-proxy does not read them (Kubernetes version, Service annotations): every ready endpoint is used');
+const HINTS_INFERRED = act(
+  'K8S-TOPOLOGY-HINTS-INFERRED',
+  'the Service has no EndpointSlices here: hints inferred from its trafficDistribution, as the EndpointSlice controller writes them',
+);
+const HINTS_UNREAD = act(
+  'K8S-TOPOLOGY-HINTS-UNREAD',
+  'the endpoints carry topology hints, but this kube-proxy does not read them (Kubernetes version, Service annotations): every ready endpoint is used',
+);
 
 /**
  * The acts that say which cluster endpoints are in use at a node (`choice`): ready or terminating

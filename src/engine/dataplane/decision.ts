@@ -11,15 +11,34 @@ export interface Forward {
   readonly rule: RuleId;
 }
 
-export function stop(verdict: Exclude<TraceVerdict, 'FORWARD'>, acts: readonly Act[],
-  sp: CompiledServicePort | null = null, via: ViaKind | null = null): Decision {
-  return { verdict, servicePort: sp, via, endpoints: [], masquerade: false, masqueradeReason: 'NOT_DELIVERED', masqueradeRule: null, acts };
+export function stop(
+  verdict: Exclude<TraceVerdict, 'FORWARD'>,
+  acts: readonly Act[],
+  sp: CompiledServicePort | null = null,
+  via: ViaKind | null = null,
+): Decision {
+  return {
+    verdict,
+    servicePort: sp,
+    via,
+    endpoints: [],
+    masquerade: false,
+    masqueradeReason: 'NOT_DELIVERED',
+    masqueradeRule: null,
+    acts,
+  };
 }
 
 export function forward(sp: CompiledServicePort, via: ViaKind, f: Forward, acts: readonly Act[]): Decision {
   return {
-    verdict: 'FORWARD', servicePort: sp, via, endpoints: f.endpoints, masquerade: f.masquerade,
-    masqueradeReason: f.reason, masqueradeRule: f.rule, acts,
+    verdict: 'FORWARD',
+    servicePort: sp,
+    via,
+    endpoints: f.endpoints,
+    masquerade: f.masquerade,
+    masqueradeReason: f.reason,
+    masqueradeRule: f.rule,
+    acts,
   };
 }
 

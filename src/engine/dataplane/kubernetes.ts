@@ -1,18 +1,36 @@
 // Upstream kube-proxy semantics (profile KUBERNETES), ground truth: kube-proxy's own tests.
-import { frontendKey, nodePortKey, type CompiledCluster, type CompiledEndpoint, type CompiledNode, type CompiledServicePort, type FrontendKind } from '../compiled';
+import {
+  frontendKey,
+  nodePortKey,
+  type CompiledCluster,
+  type CompiledEndpoint,
+  type CompiledNode,
+  type CompiledServicePort,
+  type FrontendKind,
+} from '../compiled';
 import { externalPolicyLocalOf, passesLoadBalancerHealthCheck } from '../predicates';
 import type { ViaKind } from '../results';
 import type { RuleId } from '../rules';
 import { detectorImplemented, isLocalDestination, isLocalSource, isPodSource } from './classify';
-import type { Act, ConnectionContext, ConnectionOutcome, DataPlane, Decision, PacketContext, PolicyOverride } from './dataplane';
+import type {
+  Act,
+  ConnectionContext,
+  ConnectionOutcome,
+  DataPlane,
+  Decision,
+  PacketContext,
+  PolicyOverride,
+} from './dataplane';
 import { clusterChoice, clusterChoiceActs } from './cluster-endpoints';
 import { act, forward, stop } from './decision';
 import { modeBehavior } from './modes';
 import { hostingNodes, nodePortAddressAccepted } from './nodes';
 
 const FRONTEND_RULE: Record<FrontendKind | 'NODE_PORT', RuleId> = {
-  CLUSTER_IP: 'K8S-CLUSTERIP-FRONTEND', EXTERNAL_IP: 'K8S-EXTERNALIP-FRONTEND',
-  LOAD_BALANCER: 'K8S-LB-VIP-FRONTEND', NODE_PORT: 'K8S-NODEPORT-FRONTEND',
+  CLUSTER_IP: 'K8S-CLUSTERIP-FRONTEND',
+  EXTERNAL_IP: 'K8S-EXTERNALIP-FRONTEND',
+  LOAD_BALANCER: 'K8S-LB-VIP-FRONTEND',
+  NODE_PORT: 'K8S-NODEPORT-FRONTEND',
 };
 
 /** iTP Local in effect (what-if overrides win). */
@@ -62,7 +80,10 @@ function portActs(sp: CompiledServicePort): PortActs {
 /** The frontend a packet matched: this Service port, addressed by way of `via`. */
 function frontendAct(sp: CompiledServicePort, via: ViaKind): Act {
   const cached = portActs(sp).frontend;
-  return (cached[via] ??= act(FRONTEND_RULE[via], `destination is ${sp.serviceKey}:${sp.portName ?? sp.port}/${sp.protocol} (${via})`));
+  return (cached[via] ??= act(
+    FRONTEND_RULE[via],
+    `destination is ${sp.serviceKey}:${sp.portName ?? sp.port}/${sp.protocol} (${via})`,
+  ));
 }
 
 function internalTraffic(ctx: PacketContext, sp: CompiledServicePort, acts: Act[]): Decision {
@@ -75,7 +96,13 @@ function internalTraffic(ctx: PacketContext, sp: CompiledServicePort, acts: Act[
       acts.push(act('K8S-ITP-LOCAL-DROP', 'no usable endpoint on this node: ClusterIP traffic dropped'));
       return stop('DROP', acts, sp, 'CLUSTER_IP');
     }
-    if (choice.terminatingFallback) acts.push(act('K8S-ENDPOINTS-LOCAL-TERMINATING-FALLBACK', 'no local ready endpoint: using local serving-and-terminating ones'));
+    if (choice.terminatingFallback)
+      acts.push(
+        act(
+          'K8S-ENDPOINTS-LOCAL-TERMINATING-FALLBACK',
+          'no local ready endpoint: using local serving-and-terminating ones',
+        ),
+      );
     endpoints = choice.endpoints;
   } else {
     const choice = clusterChoice(sp, ctx.node);
@@ -83,22 +110,49 @@ function internalTraffic(ctx: PacketContext, sp: CompiledServicePort, acts: Act[
     endpoints = choice.endpoints;
   }
   const via: ViaKind = 'CLUSTER_IP';
-  if (ctx.cc.model.kubeProxy.masqueradeAll) return forward(sp, via, { endpoints, masquerade: true, reason: 'MASQUERADE_ALL', rule: 'K8S-MASQUERADE-ALL' }, acts);
-  if (!detectorImplemented(ctx)) return forward(sp, via, { endpoints, masquerade: false, reason: 'NOT_MASQUERADED', rule: 'K8S-CLUSTERIP-NO-DETECTOR' }, acts);
-  if (isPodSource(ctx)) return forward(sp, via, { endpoints, masquerade: false, reason: 'NOT_MASQUERADED', rule: 'K8S-CLUSTERIP-POD-NO-MASQ' }, acts);
+  if (ctx.cc.model.kubeProxy.masqueradeAll)
+    return forward(
+      sp,
+      via,
+      { endpoints, masquerade: true, reason: 'MASQUERADE_ALL', rule: 'K8S-MASQUERADE-ALL' },
+      acts,
+    );
+  if (!detectorImplemented(ctx))
+    return forward(
+      sp,
+      via,
+      { endpoints, masquerade: false, reason: 'NOT_MASQUERADED', rule: 'K8S-CLUSTERIP-NO-DETECTOR' },
+      acts,
+    );
+  if (isPodSource(ctx))
+    return forward(
+      sp,
+      via,
+      { endpoints, masquerade: false, reason: 'NOT_MASQUERADED', rule: 'K8S-CLUSTERIP-POD-NO-MASQ' },
+      acts,
+    );
   const reason = isLocalSource(ctx) ? 'NODE_SOURCE_MASQUERADE' : 'NON_POD_SOURCE_MASQUERADE';
   return forward(sp, via, { endpoints, masquerade: true, reason, rule: 'K8S-CLUSTERIP-MASQ-NON-POD' }, acts);
 }
 
 function externalTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind, acts: Act[]): Decision {
-  if (itpLocal(sp, ctx.override)) acts.push(act('K8S-ITP-CLUSTERIP-ONLY', 'internalTrafficPolicy does not apply to this destination'));
+  if (itpLocal(sp, ctx.override))
+    acts.push(act('K8S-ITP-CLUSTERIP-ONLY', 'internalTrafficPolicy does not apply to this destination'));
   if (etpLocal(ctx.cc, sp, ctx.override)) return modeBehavior(ctx.cc.model.proxyMode).externalLocal(ctx, sp, via, acts);
-  if (ctx.cc.services[sp.serviceIndex].model.externalTrafficPolicy === 'Local' && ctx.override?.externalTrafficPolicy === undefined) {
+  if (
+    ctx.cc.services[sp.serviceIndex].model.externalTrafficPolicy === 'Local' &&
+    ctx.override?.externalTrafficPolicy === undefined
+  ) {
     acts.push(act('K8S-ETP-LOCAL-TYPE', 'externalTrafficPolicy Local is ignored for a ClusterIP-type Service'));
   }
   const choice = clusterChoice(sp, ctx.node);
   clusterChoiceActs(sp, choice, acts);
-  return forward(sp, via, { endpoints: choice.endpoints, masquerade: true, reason: 'SNAT_ETP_CLUSTER', rule: 'K8S-ETP-CLUSTER-MASQUERADE' }, acts);
+  return forward(
+    sp,
+    via,
+    { endpoints: choice.endpoints, masquerade: true, reason: 'SNAT_ETP_CLUSTER', rule: 'K8S-ETP-CLUSTER-MASQUERADE' },
+    acts,
+  );
 }
 
 function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKind): Decision {
@@ -107,11 +161,15 @@ function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKin
     acts.push(act('K8S-LB-SOURCE-RANGES-DROP', `${ctx.src.text} is outside loadBalancerSourceRanges`));
     return stop('DROP', acts, sp, via);
   }
-  if (via === 'LOAD_BALANCER' && sp.sourceRanges !== null) acts.push(act('K8S-LB-SOURCE-RANGES-ALLOW', `${ctx.src.text} is allowed by loadBalancerSourceRanges`));
-  if (via === 'NODE_PORT' && sp.sourceRanges !== null) acts.push(act('K8S-NODEPORT-BYPASSES-SOURCE-RANGES', 'loadBalancerSourceRanges do not apply to NodePorts'));
+  if (via === 'LOAD_BALANCER' && sp.sourceRanges !== null)
+    acts.push(act('K8S-LB-SOURCE-RANGES-ALLOW', `${ctx.src.text} is allowed by loadBalancerSourceRanges`));
+  if (via === 'NODE_PORT' && sp.sourceRanges !== null)
+    acts.push(act('K8S-NODEPORT-BYPASSES-SOURCE-RANGES', 'loadBalancerSourceRanges do not apply to NodePorts'));
   if (!sp.categories.hasAnyEndpoints) return modeBehavior(ctx.cc.model.proxyMode).noEndpoints(sp, via, acts);
   const d = via === 'CLUSTER_IP' ? internalTraffic(ctx, sp, acts) : externalTraffic(ctx, sp, via, acts);
-  return d.verdict === 'FORWARD' && sp.sessionAffinity.type === 'ClientIP' ? { ...d, acts: [...d.acts, affinityAct(ctx, sp)] } : d;
+  return d.verdict === 'FORWARD' && sp.sessionAffinity.type === 'ClientIP'
+    ? { ...d, acts: [...d.acts, affinityAct(ctx, sp)] }
+    : d;
 }
 
 /**
@@ -121,17 +179,30 @@ function serviceTraffic(ctx: PacketContext, sp: CompiledServicePort, via: ViaKin
  */
 function affinityAct(ctx: PacketContext, sp: CompiledServicePort): Act {
   const how = ctx.cc.model.proxyMode === 'IPVS' ? 'IPVS persistence' : 'ClientIP affinity';
-  return act('K8S-SESSION-AFFINITY-CLIENTIP', `sessionAffinity ClientIP: connections from ${ctx.src.text} keep the endpoint first chosen until ${sp.sessionAffinity.timeoutSeconds} s pass without one (${how})`);
+  return act(
+    'K8S-SESSION-AFFINITY-CLIENTIP',
+    `sessionAffinity ClientIP: connections from ${ctx.src.text} keep the endpoint first chosen until ${sp.sessionAffinity.timeoutSeconds} s pass without one (${how})`,
+  );
 }
 
 /** Decisions worded the same whatever the packet, made once (decisions are never changed once made). */
-const NODE_PORT_REFUSED = stop('NOT_INTERCEPTED', [act('K8S-NODEPORT-ADDRESSES', 'this node address does not accept NodePorts (nodePortAddresses)')]);
-const NO_RULE_MATCHES = stop('NOT_INTERCEPTED', [act('K8S-NOT-INTERCEPTED', 'no Service rule matches the destination')]);
+const NODE_PORT_REFUSED = stop('NOT_INTERCEPTED', [
+  act('K8S-NODEPORT-ADDRESSES', 'this node address does not accept NodePorts (nodePortAddresses)'),
+]);
+const NO_RULE_MATCHES = stop('NOT_INTERCEPTED', [
+  act('K8S-NOT-INTERCEPTED', 'no Service rule matches the destination'),
+]);
 
 function notIntercepted(ctx: PacketContext, nodePortRefused: CompiledServicePort | null): Decision {
   const cc = ctx.cc;
   const proxied = cc.proxyIngressIps.has(ctx.dst.text) ? cc.proxyIngress.get(destinationKey(ctx)) : undefined;
-  if (proxied !== undefined) return stop('NOT_INTERCEPTED', [act('K8S-LB-IPMODE-PROXY', `destination is an ipMode Proxy ingress of ${cc.servicePorts[proxied.servicePort].serviceKey}: sent to the load balancer`)]);
+  if (proxied !== undefined)
+    return stop('NOT_INTERCEPTED', [
+      act(
+        'K8S-LB-IPMODE-PROXY',
+        `destination is an ipMode Proxy ingress of ${cc.servicePorts[proxied.servicePort].serviceKey}: sent to the load balancer`,
+      ),
+    ]);
   if (nodePortRefused !== null) return NODE_PORT_REFUSED;
   const ignored = cc.ignoredServiceIps.get(ctx.dst.text);
   const first = ignored === undefined ? null : cc.services[ignored];
@@ -148,7 +219,12 @@ let lastKey = { ip: '', port: -1, protocol: '', key: '' };
 function destinationKey(ctx: PacketContext): string {
   const k = lastKey;
   if (k.ip === ctx.dst.text && k.port === ctx.port && k.protocol === ctx.protocol) return k.key;
-  lastKey = { ip: ctx.dst.text, port: ctx.port, protocol: ctx.protocol, key: frontendKey(ctx.dst.text, ctx.port, ctx.protocol) };
+  lastKey = {
+    ip: ctx.dst.text,
+    port: ctx.port,
+    protocol: ctx.protocol,
+    key: frontendKey(ctx.dst.text, ctx.port, ctx.protocol),
+  };
   return lastKey.key;
 }
 
@@ -163,7 +239,9 @@ function decide(ctx: PacketContext): Decision {
   const npAccepted = npIndex >= 0 && acceptsNodePorts(ctx);
   if (npAccepted) return serviceTraffic(ctx, cc.servicePorts[npIndex], 'NODE_PORT');
   if (ctx.protocol === 'TCP' && cc.healthCheckNodePorts.has(ctx.port) && isLocalDestination(ctx)) {
-    return stop('ACCEPT_LOCAL', [act('K8S-HEALTHCHECK-NODEPORT', `${ctx.port} is a healthCheckNodePort served by kube-proxy`)]);
+    return stop('ACCEPT_LOCAL', [
+      act('K8S-HEALTHCHECK-NODEPORT', `${ctx.port} is a healthCheckNodePort served by kube-proxy`),
+    ]);
   }
   const refused = npIndex >= 0 && isLocalDestination(ctx) ? cc.servicePorts[npIndex] : null;
   return modeBehavior(cc.model.proxyMode).unmatched(ctx) ?? notIntercepted(ctx, refused);
@@ -178,7 +256,8 @@ const ASYMMETRIC_RETURN: ConnectionOutcome = Object.freeze({ connects: false, ru
  * node that did the DNAT: the client is on it, or the endpoint is.
  */
 function connection(ctx: ConnectionContext): ConnectionOutcome {
-  const symmetric = ctx.masquerade || ctx.clientNode === ctx.processingNode || ctx.endpoint.nodeIndex === ctx.processingNode;
+  const symmetric =
+    ctx.masquerade || ctx.clientNode === ctx.processingNode || ctx.endpoint.nodeIndex === ctx.processingNode;
   return symmetric ? CONNECTS : ASYMMETRIC_RETURN;
 }
 
@@ -200,7 +279,11 @@ function eligibleNodes(cc: CompiledCluster): readonly number[] {
  * VIP-mode load balancers deliver to every non-excluded node; for eTP Local, only those passing
  * the health check (nodes with local ready endpoints, so only those are looked at), in index order.
  */
-function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, override?: PolicyOverride): readonly number[] {
+function loadBalancerTargets(
+  cc: CompiledCluster,
+  sp: CompiledServicePort,
+  override?: PolicyOverride,
+): readonly number[] {
   if (!etpLocal(cc, sp, override)) return eligibleNodes(cc);
   const known = LOCAL_TARGETS.get(sp);
   if (known !== undefined && known.nodes === cc.nodes) return known.targets;
@@ -218,7 +301,10 @@ function loadBalancerTargets(cc: CompiledCluster, sp: CompiledServicePort, overr
  * endpoints), with the nodes array they were found for: a patched version may share the port
  * but not the nodes (a node update can exclude a node from load balancers).
  */
-const LOCAL_TARGETS = new WeakMap<CompiledServicePort, { readonly nodes: readonly CompiledNode[]; readonly targets: readonly number[] }>();
+const LOCAL_TARGETS = new WeakMap<
+  CompiledServicePort,
+  { readonly nodes: readonly CompiledNode[]; readonly targets: readonly number[] }
+>();
 
 export const kubernetesDataPlane: DataPlane = {
   profile: 'KUBERNETES',

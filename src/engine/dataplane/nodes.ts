@@ -7,8 +7,11 @@ import { modeBehavior } from './modes';
 /** NodePorts answer only on addresses selected by nodePortAddresses (and localhost in iptables/IPv4). */
 export function nodePortAddressAccepted(cc: CompiledCluster, node: CompiledNode, dst: ParsedIp): boolean {
   if (isLoopback(dst)) {
-    const enabled = modeBehavior(cc.model.proxyMode).localhostNodePorts && dst.family === 4 && cc.model.kubeProxy.localhostNodePorts;
-    return enabled && !cc.nodePortPrimaryOnly && (cc.nodePortAddresses.size === 0 || cc.nodePortAddresses.contains(dst));
+    const enabled =
+      modeBehavior(cc.model.proxyMode).localhostNodePorts && dst.family === 4 && cc.model.kubeProxy.localhostNodePorts;
+    return (
+      enabled && !cc.nodePortPrimaryOnly && (cc.nodePortAddresses.size === 0 || cc.nodePortAddresses.contains(dst))
+    );
   }
   if (cc.nodePortPrimaryOnly) return node.primaryIp[dst.family] === dst.text;
   let sawFamily = false;
@@ -33,4 +36,3 @@ export function hostingNodes(sp: CompiledServicePort): readonly number[] {
   }
   return nodes;
 }
-

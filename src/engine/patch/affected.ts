@@ -27,7 +27,11 @@ function slotOf(svc: ServiceModel): { namespace: string; pair: string; entry: Se
   const selector = svc.selector;
   const first = selector === null ? undefined : Object.keys(selector)[0];
   if (selector === null || first === undefined || ignoredReason(svc) !== null) return null;
-  return { namespace: svc.namespace, pair: pairKey(first, selector[first]), entry: { key: `${svc.namespace}/${svc.name}`, selector } };
+  return {
+    namespace: svc.namespace,
+    pair: pairKey(first, selector[first]),
+    entry: { key: `${svc.namespace}/${svc.name}`, selector },
+  };
 }
 
 function buildBySelector(services: readonly CompiledService[]): BySelector {
@@ -49,13 +53,22 @@ function buildBySelector(services: readonly CompiledService[]): BySelector {
  * Services' entries replaced (`before` and `after` give their models, undefined when absent),
  * copying only the maps they live in. Kept for the next pod write.
  */
-export function carrySelectors(prev: readonly CompiledService[], next: readonly CompiledService[], written: Iterable<string>,
-  before: (key: string) => ServiceModel | undefined, after: (key: string) => ServiceModel | undefined): void {
+export function carrySelectors(
+  prev: readonly CompiledService[],
+  next: readonly CompiledService[],
+  written: Iterable<string>,
+  before: (key: string) => ServiceModel | undefined,
+  after: (key: string) => ServiceModel | undefined,
+): void {
   const index = SELECTORS.get(prev);
   if (index === undefined || prev === next) return;
   const out = new Map(index);
   const copied = new Set<string>();
-  const edit = (namespace: string, pair: string, change: (list: readonly Selecting[]) => readonly Selecting[]): void => {
+  const edit = (
+    namespace: string,
+    pair: string,
+    change: (list: readonly Selecting[]) => readonly Selecting[],
+  ): void => {
     if (!copied.has(namespace)) out.set(namespace, new Map(out.get(namespace)));
     copied.add(namespace);
     const byPair = out.get(namespace) as Map<string, readonly Selecting[]>;
@@ -79,7 +92,11 @@ function selects(selector: Readonly<Record<string, string>>, pod: PodModel): boo
 }
 
 /** Add to `out` the keys of the Services (of `services`) whose selectors pick any of these pods, as they were or are. */
-export function servicesSelecting(services: readonly CompiledService[], pods: readonly PodModel[], out: Set<string>): void {
+export function servicesSelecting(
+  services: readonly CompiledService[],
+  pods: readonly PodModel[],
+  out: Set<string>,
+): void {
   if (pods.length === 0) return;
   const index = cachedBy(SELECTORS, services, () => buildBySelector(services));
   for (const pod of pods) {
@@ -95,8 +112,13 @@ export function servicesSelecting(services: readonly CompiledService[], pods: re
 const podKey = (owner: IpOwner | undefined): string | null => (owner?.kind === 'POD' ? (owner as OwningPod).key : null);
 
 /** Add to `out` the Services whose slices name an address whose owning pod changed (endpoint podKey). */
-export function servicesNamingChanged(slices: readonly EndpointSliceModel[], before: KeyLookup<string, IpOwner>, after: KeyLookup<string, IpOwner>,
-  addresses: Iterable<string>, out: Set<string>): void {
+export function servicesNamingChanged(
+  slices: readonly EndpointSliceModel[],
+  before: KeyLookup<string, IpOwner>,
+  after: KeyLookup<string, IpOwner>,
+  addresses: Iterable<string>,
+  out: Set<string>,
+): void {
   if (slices.length === 0) return;
   let naming: KeyLookup<string, readonly string[]> | null = null;
   for (const ip of addresses) {

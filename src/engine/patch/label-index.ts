@@ -45,12 +45,19 @@ export class LabelDraft implements PodLabelIndex {
 
   /** Index pod `i` under each of its labels. */
   add(namespace: string, labels: Readonly<Record<string, string>>, i: number): void {
-    for (const k of Object.keys(labels)) this.#set(namespace, k, labels[k], inserted(this.get(namespace, k, labels[k]), i));
+    for (const k of Object.keys(labels))
+      this.#set(namespace, k, labels[k], inserted(this.get(namespace, k, labels[k]), i));
   }
 
   /** Drop pod `i` from each of its labels' lists. */
   remove(namespace: string, labels: Readonly<Record<string, string>>, i: number): void {
-    for (const k of Object.keys(labels)) this.#set(namespace, k, labels[k], this.get(namespace, k, labels[k]).filter((p) => p !== i));
+    for (const k of Object.keys(labels))
+      this.#set(
+        namespace,
+        k,
+        labels[k],
+        this.get(namespace, k, labels[k]).filter((p) => p !== i),
+      );
   }
 
   #set(namespace: string, key: string, value: string, pods: readonly number[]): void {
@@ -62,7 +69,7 @@ export class LabelDraft implements PodLabelIndex {
     if (this.#edits.size === 0) return this.#prev;
     const prev = this.#prev;
     const base = prev instanceof LayeredLabelIndex ? prev.base : prev instanceof SelectorIndex ? prev : null;
-    if (base === null) throw new Error('unsupported label index: expected compile()\'s or a patched one');
+    if (base === null) throw new Error("unsupported label index: expected compile()'s or a patched one");
     const overlay = new Map(prev instanceof LayeredLabelIndex ? prev.overlay : undefined);
     this.#edits.forEach((l, k) => overlay.set(k, l));
     if (overlay.size <= foldAt(pods)) return new LayeredLabelIndex(base, overlay);

@@ -36,7 +36,11 @@ export class LayeredMap<K, V> implements KeyLookup<K, V> {
   readonly #middle: ReadonlyMap<K, Slot<V>>;
   readonly #top: ReadonlyMap<K, Slot<V>>;
 
-  constructor(base: ReadonlyMap<K, V>, middle: ReadonlyMap<K, Slot<V>> = NO_OVERLAY as ReadonlyMap<K, never>, top: ReadonlyMap<K, Slot<V>> = NO_OVERLAY as ReadonlyMap<K, never>) {
+  constructor(
+    base: ReadonlyMap<K, V>,
+    middle: ReadonlyMap<K, Slot<V>> = NO_OVERLAY as ReadonlyMap<K, never>,
+    top: ReadonlyMap<K, Slot<V>> = NO_OVERLAY as ReadonlyMap<K, never>,
+  ) {
     this.#base = base;
     this.#middle = middle;
     this.#top = top;
@@ -116,7 +120,11 @@ export class LayeredList<T> implements ListLookup<T> {
   readonly #base: readonly T[];
   readonly #overlay: ReadonlyMap<number, T>;
 
-  constructor(base: readonly T[], overlay: ReadonlyMap<number, T> = NO_OVERLAY as ReadonlyMap<number, never>, length = base.length) {
+  constructor(
+    base: readonly T[],
+    overlay: ReadonlyMap<number, T> = NO_OVERLAY as ReadonlyMap<number, never>,
+    length = base.length,
+  ) {
     this.#base = base;
     this.#overlay = overlay;
     this.length = length;

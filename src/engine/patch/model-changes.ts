@@ -140,11 +140,21 @@ export function applyModelChanges(model: ClusterModel, changes: readonly ModelCh
   const slices = standaloneDraft(model.endpointSlices, keyOf);
   for (const c of changes) {
     switch (c.kind) {
-      case 'node': applyTo(nodes, c.name, c.after, nameOf); break;
-      case 'pod': applyTo(pods, c.key, c.after, keyOf); break;
-      case 'service': applyTo(services, c.key, c.after, keyOf); break;
-      case 'endpointSlice': applyTo(slices, c.key, c.after, keyOf); break;
-      case 'settings': settings = c.after; break;
+      case 'node':
+        applyTo(nodes, c.name, c.after, nameOf);
+        break;
+      case 'pod':
+        applyTo(pods, c.key, c.after, keyOf);
+        break;
+      case 'service':
+        applyTo(services, c.key, c.after, keyOf);
+        break;
+      case 'endpointSlice':
+        applyTo(slices, c.key, c.after, keyOf);
+        break;
+      case 'settings':
+        settings = c.after;
+        break;
       default: {
         const unreachable: never = c;
         return unreachable;
@@ -155,7 +165,12 @@ export function applyModelChanges(model: ClusterModel, changes: readonly ModelCh
 }
 
 /** A model of these settings and lists (lists win over any the settings object carries). */
-export function withLists(settings: ClusterSettings, nodes: readonly NodeModel[], pods: readonly PodModel[], services: readonly ServiceModel[],
-  endpointSlices: readonly EndpointSliceModel[]): ClusterModel {
+export function withLists(
+  settings: ClusterSettings,
+  nodes: readonly NodeModel[],
+  pods: readonly PodModel[],
+  services: readonly ServiceModel[],
+  endpointSlices: readonly EndpointSliceModel[],
+): ClusterModel {
   return { ...settings, nodes, pods, services, endpointSlices };
 }

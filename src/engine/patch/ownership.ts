@@ -13,7 +13,11 @@ export class OwnerDraft {
   readonly changed = new Set<string>();
   readonly #podAt: (index: number) => OwningPod;
 
-  constructor(ipOwner: KeyLookup<string, IpOwner>, claims: KeyLookup<string, readonly number[]>, podAt: (index: number) => OwningPod) {
+  constructor(
+    ipOwner: KeyLookup<string, IpOwner>,
+    claims: KeyLookup<string, readonly number[]>,
+    podAt: (index: number) => OwningPod,
+  ) {
     this.owners = new MapDraft(ipOwner);
     this.claims = new MapDraft(claims);
     this.#podAt = podAt;
@@ -67,7 +71,8 @@ export class OwnerDraft {
     const pods = this.claims.get(ip) ?? (owner?.kind === 'POD' ? [owner.index] : []);
     const node = nodes.find((n) => n.internalIps.includes(ip));
     if (node !== undefined) {
-      if (owner?.kind !== 'NODE' || owner.index !== node.index) this.owners.set(ip, { kind: 'NODE', index: node.index });
+      if (owner?.kind !== 'NODE' || owner.index !== node.index)
+        this.owners.set(ip, { kind: 'NODE', index: node.index });
       if (pods.length > 0) this.claims.set(ip, pods);
       return;
     }

@@ -2,7 +2,17 @@
 // whose endpoints a patch cannot change are reused (the objects themselves, with every cache kept
 // on them, when their index did not move); the frontend tables are rebuilt only on Service writes.
 import { byKey } from '../compile';
-import { appendPorts, buildFrontends, canonicalList, compileServicePorts, ignoredIps, ignoredReason, portSlots, slotEndpoints, type PortSlot } from '../compile-services';
+import {
+  appendPorts,
+  buildFrontends,
+  canonicalList,
+  compileServicePorts,
+  ignoredIps,
+  ignoredReason,
+  portSlots,
+  slotEndpoints,
+  type PortSlot,
+} from '../compile-services';
 import type { CompiledCluster, CompiledEndpoint, CompiledService, CompiledServicePort } from '../compiled';
 import { categorizeEndpoints, type EndpointSources } from '../endpoints';
 import type { ClusterModel, ServiceModel } from '../model';
@@ -11,8 +21,21 @@ import { keyOf, ListDraft } from './model-changes';
 import { carrySelectors } from './affected';
 import { positionsOf, rememberPositions } from './state';
 
-export type ServiceTables = Pick<CompiledCluster, 'services' | 'serviceByKey' | 'servicePorts' | 'frontends' | 'proxyIngress' | 'proxyIngressIps' | 'nodePorts'
-  | 'healthCheckNodePorts' | 'allocatedClusterIps' | 'boundServiceIps' | 'ignoredServiceIps' | 'warnings'>;
+export type ServiceTables = Pick<
+  CompiledCluster,
+  | 'services'
+  | 'serviceByKey'
+  | 'servicePorts'
+  | 'frontends'
+  | 'proxyIngress'
+  | 'proxyIngressIps'
+  | 'nodePorts'
+  | 'healthCheckNodePorts'
+  | 'allocatedClusterIps'
+  | 'boundServiceIps'
+  | 'ignoredServiceIps'
+  | 'warnings'
+>;
 
 export class ServiceDraft {
   readonly positions: MapDraft<string, number>;
@@ -55,9 +78,21 @@ function sameEndpoints(a: readonly CompiledEndpoint[], b: readonly CompiledEndpo
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x.ip !== y.ip || x.port !== y.port || x.nodeIndex !== y.nodeIndex || x.nodeName !== y.nodeName || x.podKey !== y.podKey
-      || x.ready !== y.ready || x.serving !== y.serving || x.terminating !== y.terminating
-      || x.zone !== y.zone || x.hintsInferred !== y.hintsInferred || !sameHints(x.zoneHints, y.zoneHints) || !sameHints(x.nodeHints, y.nodeHints)) return false;
+    if (
+      x.ip !== y.ip ||
+      x.port !== y.port ||
+      x.nodeIndex !== y.nodeIndex ||
+      x.nodeName !== y.nodeName ||
+      x.podKey !== y.podKey ||
+      x.ready !== y.ready ||
+      x.serving !== y.serving ||
+      x.terminating !== y.terminating ||
+      x.zone !== y.zone ||
+      x.hintsInferred !== y.hintsInferred ||
+      !sameHints(x.zoneHints, y.zoneHints) ||
+      !sameHints(x.nodeHints, y.nodeHints)
+    )
+      return false;
   }
   return true;
 }
@@ -67,9 +102,16 @@ function sameHints(a: readonly string[] | null, b: readonly string[] | null): bo
 }
 
 /** `sp` with its endpoints derived again (the same object when they come out equal). */
-function rederive(sp: CompiledServicePort, svc: ServiceModel, src: EndpointSources, slot: PortSlot): CompiledServicePort {
+function rederive(
+  sp: CompiledServicePort,
+  svc: ServiceModel,
+  src: EndpointSources,
+  slot: PortSlot,
+): CompiledServicePort {
   const endpoints = slotEndpoints(src, svc, sp.serviceKey, slot);
-  return sameEndpoints(sp.endpoints, endpoints) ? sp : { ...sp, endpoints, categories: categorizeEndpoints(endpoints, sp.categories.policy) };
+  return sameEndpoints(sp.endpoints, endpoints)
+    ? sp
+    : { ...sp, endpoints, categories: categorizeEndpoints(endpoints, sp.categories.policy) };
 }
 
 /** No Service written: only the affected Services' ports are derived again, in place in a copy of servicePorts. */
@@ -114,7 +156,14 @@ function mergedEntries(prev: readonly CompiledService[], draft: ServiceDraft): E
 }
 
 /** A Service not written, now at `index`: its ports appended to `out`, re-indexed when they moved, re-derived when affected. */
-function carried(prev: CompiledCluster, old: CompiledService, index: number, src: EndpointSources, affected: boolean, out: CompiledServicePort[]): CompiledService {
+function carried(
+  prev: CompiledCluster,
+  old: CompiledService,
+  index: number,
+  src: EndpointSources,
+  affected: boolean,
+  out: CompiledServicePort[],
+): CompiledService {
   const moved = old.index !== index || (old.ports.length > 0 && old.ports[0] !== out.length);
   const slots = affected && old.ports.length > 0 ? portSlots(old.model) : null;
   const ports = old.ports.map((i, k) => {
@@ -128,7 +177,12 @@ function carried(prev: CompiledCluster, old: CompiledService, index: number, src
 }
 
 /** Services written: every Service in key order again, written ones compiled afresh, the rest carried over; frontend tables rebuilt. */
-function rebuilt(prev: CompiledCluster, draft: ServiceDraft, src: EndpointSources, affected: ReadonlySet<string>): ServiceTables {
+function rebuilt(
+  prev: CompiledCluster,
+  draft: ServiceDraft,
+  src: EndpointSources,
+  affected: ReadonlySet<string>,
+): ServiceTables {
   const services: CompiledService[] = [];
   const servicePorts: CompiledServicePort[] = [];
   mergedEntries(prev.services, draft).forEach((e, index) => {
@@ -137,12 +191,26 @@ function rebuilt(prev: CompiledCluster, draft: ServiceDraft, src: EndpointSource
       return;
     }
     const ignored = ignoredReason(e.model);
-    const ports = ignored === null ? appendPorts(servicePorts, compileServicePorts(e.model, e.key, index, servicePorts.length, (slot) => slotEndpoints(src, e.model, e.key, slot), prev.model.kubernetesVersion)) : [];
+    const ports =
+      ignored === null
+        ? appendPorts(
+            servicePorts,
+            compileServicePorts(
+              e.model,
+              e.key,
+              index,
+              servicePorts.length,
+              (slot) => slotEndpoints(src, e.model, e.key, slot),
+              prev.model.kubernetesVersion,
+            ),
+          )
+        : [];
     services.push({ index, key: e.key, model: e.model, ignored, ports });
   });
   const warnings: string[] = [];
   const tables = buildFrontends(servicePorts, warnings);
-  const sameKeys = services.length === prev.services.length && [...draft.written].every((k) => prev.serviceByKey.has(k));
+  const sameKeys =
+    services.length === prev.services.length && [...draft.written].every((k) => prev.serviceByKey.has(k));
   const serviceByKey = sameKeys ? prev.serviceByKey : new Map(services.map((s) => [s.key, s.index]));
   return { services, serviceByKey, servicePorts, ...tables, ignoredServiceIps: ignoredIps(services), warnings };
 }
@@ -154,19 +222,36 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 
 /** Whether two ports at one index claim the same frontends (all buildFrontends reads): then the frontend tables stay. */
 function sameFrontends(a: CompiledServicePort, b: CompiledServicePort): boolean {
-  return a.index === b.index && a.serviceKey === b.serviceKey && a.clusterIp === b.clusterIp && a.port === b.port && a.protocol === b.protocol
-    && a.family === b.family && a.nodePort === b.nodePort && a.healthCheckNodePort === b.healthCheckNodePort && sameStrings(a.externalIps, b.externalIps)
-    && sameStrings(a.loadBalancerVips, b.loadBalancerVips) && sameStrings(a.loadBalancerProxyIps, b.loadBalancerProxyIps);
+  return (
+    a.index === b.index &&
+    a.serviceKey === b.serviceKey &&
+    a.clusterIp === b.clusterIp &&
+    a.port === b.port &&
+    a.protocol === b.protocol &&
+    a.family === b.family &&
+    a.nodePort === b.nodePort &&
+    a.healthCheckNodePort === b.healthCheckNodePort &&
+    sameStrings(a.externalIps, b.externalIps) &&
+    sameStrings(a.loadBalancerVips, b.loadBalancerVips) &&
+    sameStrings(a.loadBalancerProxyIps, b.loadBalancerProxyIps)
+  );
 }
 
 /** `fresh`, or `old` itself (and every cache kept on it) when the two are equal in every field. */
 function keptIfSame(old: CompiledServicePort, fresh: CompiledServicePort): CompiledServicePort {
   const ranges = (sp: CompiledServicePort): string[] => sp.sourceRanges?.cidrs.map((c) => c.text) ?? ['none'];
-  const same = sameFrontends(old, fresh) && old.serviceIndex === fresh.serviceIndex && old.portName === fresh.portName
-    && old.externalPolicyLocal === fresh.externalPolicyLocal && old.internalPolicyLocal === fresh.internalPolicyLocal
-    && old.externallyAccessible === fresh.externallyAccessible && sameStrings(ranges(old), ranges(fresh)) && sameEndpoints(old.endpoints, fresh.endpoints)
-    && old.categories.policy?.nodes === fresh.categories.policy?.nodes
-    && old.sessionAffinity.type === fresh.sessionAffinity.type && old.sessionAffinity.timeoutSeconds === fresh.sessionAffinity.timeoutSeconds;
+  const same =
+    sameFrontends(old, fresh) &&
+    old.serviceIndex === fresh.serviceIndex &&
+    old.portName === fresh.portName &&
+    old.externalPolicyLocal === fresh.externalPolicyLocal &&
+    old.internalPolicyLocal === fresh.internalPolicyLocal &&
+    old.externallyAccessible === fresh.externallyAccessible &&
+    sameStrings(ranges(old), ranges(fresh)) &&
+    sameEndpoints(old.endpoints, fresh.endpoints) &&
+    old.categories.policy?.nodes === fresh.categories.policy?.nodes &&
+    old.sessionAffinity.type === fresh.sessionAffinity.type &&
+    old.sessionAffinity.timeoutSeconds === fresh.sessionAffinity.timeoutSeconds;
   return same ? old : fresh;
 }
 
@@ -174,20 +259,44 @@ function keptIfSame(old: CompiledServicePort, fresh: CompiledServicePort): Compi
  * A written Service compiled at its previous place, or null when it cannot stay there with the
  * frontend tables unchanged (added, deleted, another port layout, other frontends or ignored IPs).
  */
-function inPlace(prev: CompiledCluster, key: string, model: ServiceModel | undefined, src: EndpointSources): { service: CompiledService; ports: CompiledServicePort[] } | null {
+function inPlace(
+  prev: CompiledCluster,
+  key: string,
+  model: ServiceModel | undefined,
+  src: EndpointSources,
+): { service: CompiledService; ports: CompiledServicePort[] } | null {
   const i = prev.serviceByKey.get(key);
   if (i === undefined || model === undefined) return null;
   const old = prev.services[i];
   const ignored = ignoredReason(model);
   if (ignored !== old.ignored) return null;
-  if (ignored !== null) return sameStrings(canonicalList(model.clusterIps), canonicalList(old.model.clusterIps)) ? { service: { ...old, model }, ports: [] } : null;
-  const ports = compileServicePorts(model, key, i, old.ports[0] ?? 0, (slot) => slotEndpoints(src, model, key, slot), prev.model.kubernetesVersion);
-  if (ports.length !== old.ports.length || ports.some((sp, k) => !sameFrontends(sp, prev.servicePorts[old.ports[k]]))) return null;
-  return { service: { index: i, key, model, ignored, ports: old.ports }, ports: ports.map((sp, k) => keptIfSame(prev.servicePorts[old.ports[k]], sp)) };
+  if (ignored !== null)
+    return sameStrings(canonicalList(model.clusterIps), canonicalList(old.model.clusterIps))
+      ? { service: { ...old, model }, ports: [] }
+      : null;
+  const ports = compileServicePorts(
+    model,
+    key,
+    i,
+    old.ports[0] ?? 0,
+    (slot) => slotEndpoints(src, model, key, slot),
+    prev.model.kubernetesVersion,
+  );
+  if (ports.length !== old.ports.length || ports.some((sp, k) => !sameFrontends(sp, prev.servicePorts[old.ports[k]])))
+    return null;
+  return {
+    service: { index: i, key, model, ignored, ports: old.ports },
+    ports: ports.map((sp, k) => keptIfSame(prev.servicePorts[old.ports[k]], sp)),
+  };
 }
 
 /** Services written in place (see inPlace): both arrays copied with those Services replaced, the other affected ports derived again; null when any cannot be. */
-function writtenInPlace(prev: CompiledCluster, draft: ServiceDraft, src: EndpointSources, affected: ReadonlySet<string>): Partial<ServiceTables> | null {
+function writtenInPlace(
+  prev: CompiledCluster,
+  draft: ServiceDraft,
+  src: EndpointSources,
+  affected: ReadonlySet<string>,
+): Partial<ServiceTables> | null {
   const services = prev.services.slice();
   const servicePorts = prev.servicePorts.slice();
   for (const key of draft.written) {
@@ -202,7 +311,12 @@ function writtenInPlace(prev: CompiledCluster, draft: ServiceDraft, src: Endpoin
 }
 
 /** The Service side of the patched version (only the fields that changed); `draft` null when no Service was written. */
-export function patchedServices(prev: CompiledCluster, draft: ServiceDraft | null, src: EndpointSources, affected: ReadonlySet<string>): Partial<ServiceTables> {
+export function patchedServices(
+  prev: CompiledCluster,
+  draft: ServiceDraft | null,
+  src: EndpointSources,
+  affected: ReadonlySet<string>,
+): Partial<ServiceTables> {
   draft?.finish();
   if (draft === null || draft.written.size === 0) return rederived(prev, src, affected);
   const tables = writtenInPlace(prev, draft, src, affected) ?? rebuilt(prev, draft, src, affected);

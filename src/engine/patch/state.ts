@@ -24,11 +24,16 @@ export function labelsOf(pods: readonly PodModel[]): PodLabelIndex | undefined {
   return LABELS.get(pods);
 }
 
-export function rememberSlices(slices: readonly EndpointSliceModel[], byService: KeyLookup<string, readonly EndpointSliceModel[]>): void {
+export function rememberSlices(
+  slices: readonly EndpointSliceModel[],
+  byService: KeyLookup<string, readonly EndpointSliceModel[]>,
+): void {
   SLICES.set(slices, byService);
 }
 
-export function slicesOf(slices: readonly EndpointSliceModel[]): KeyLookup<string, readonly EndpointSliceModel[]> | undefined {
+export function slicesOf(
+  slices: readonly EndpointSliceModel[],
+): KeyLookup<string, readonly EndpointSliceModel[]> | undefined {
   return SLICES.get(slices);
 }
 
@@ -55,6 +60,8 @@ export function rememberPositions(list: readonly object[], positions: KeyLookup<
 }
 
 /** Positions of a list of namespaced objects (keys unique: patch.ts checked), built on first use. */
-export function positionsOf(list: readonly { readonly namespace: string; readonly name: string }[]): KeyLookup<string, number> {
+export function positionsOf(
+  list: readonly { readonly namespace: string; readonly name: string }[],
+): KeyLookup<string, number> {
   return cachedBy(POSITIONS, list, () => new Map(list.map((o, i) => [`${o.namespace}/${o.name}`, i])));
 }

@@ -11,7 +11,9 @@ export interface Enforcement {
   readonly rule: RuleId | null;
 }
 
-export function enforcementOf(model: Pick<ClusterModel, 'profile' | 'networkModel' | 'networkPolicyEnforced'>): Enforcement {
+export function enforcementOf(
+  model: Pick<ClusterModel, 'profile' | 'networkModel' | 'networkPolicyEnforced'>,
+): Enforcement {
   const set = model.networkPolicyEnforced;
   if (set === true || set === false) return { enforced: set, from: 'SETTING', rule: null };
   if (model.profile === 'KUBERNETES') return { enforced: true, from: 'DEFAULT', rule: 'K8S-NETPOL-ENFORCED-DEFAULT' };

@@ -3,4 +3,11 @@
 export { compilePolicies, hasPolicies } from './compile';
 export type { PolicyIndex } from './compile';
 export { judgeConnection, judgeEgress, judgeIngress } from './judge';
-export type { ConnectionVerdict, PolicyAllowance, PolicyPeerRef, PolicyReason, PolicyRuleId, PolicyVerdict } from './types';
+export type {
+  ConnectionVerdict,
+  PolicyAllowance,
+  PolicyPeerRef,
+  PolicyReason,
+  PolicyRuleId,
+  PolicyVerdict,
+} from './types';

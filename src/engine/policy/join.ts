@@ -57,7 +57,10 @@ export function policedConnection(q: ConnectionContext, c: ConnectionOutcome): P
   const { cc, endpoint } = q;
   const target = endpointPod(cc, index, endpoint);
   const source = podAt(cc, packet.src.text);
-  const egress = source === null ? notAPod(index) : judgeEgress(index, source, { ip: endpoint.ip, pod: target }, endpoint.port, packet.protocol);
+  const egress =
+    source === null
+      ? notAPod(index)
+      : judgeEgress(index, source, { ip: endpoint.ip, pod: target }, endpoint.port, packet.protocol);
   const seen = seenSource(cc, q, packet.src);
   const ingress = target === null ? notAPod(index) : judgeIngress(index, target, seen, endpoint.port, packet.protocol);
   // A masqueraded source is the processing node's address: the path's hop names the node (and
@@ -68,12 +71,22 @@ export function policedConnection(q: ConnectionContext, c: ConnectionOutcome): P
   return { connects: true, rule: c.rule, policy };
 }
 
-
 function sameJudgement(a: PolicyJudgement, b: PolicyJudgement): boolean {
   if (a === b) return true;
-  if (a.allowed !== b.allowed || a.reason !== b.reason || a.caveats.length !== b.caveats.length || a.policies.length !== b.policies.length) return false;
+  if (
+    a.allowed !== b.allowed ||
+    a.reason !== b.reason ||
+    a.caveats.length !== b.caveats.length ||
+    a.policies.length !== b.policies.length
+  )
+    return false;
   if ((a.allowedBy === null) !== (b.allowedBy === null)) return false;
-  if (a.allowedBy !== null && b.allowedBy !== null && (a.allowedBy.policy !== b.allowedBy.policy || a.allowedBy.rule !== b.allowedBy.rule)) return false;
+  if (
+    a.allowedBy !== null &&
+    b.allowedBy !== null &&
+    (a.allowedBy.policy !== b.allowedBy.policy || a.allowedBy.rule !== b.allowedBy.rule)
+  )
+    return false;
   for (let i = 0; i < a.policies.length; i++) if (a.policies[i] !== b.policies[i]) return false;
   return true;
 }
@@ -97,9 +110,18 @@ export function policyKey(p: EndpointPolicy | undefined): string {
  * Whether an outside client's missing address decides: it gave none (a stand-in stands for it)
  * and some enforced policy matches ingress by ipBlock.
  */
-export function policyNeedsClientIp(env: { readonly cc: CompiledCluster; readonly client: { readonly kind: string; readonly ipKnown: boolean } }): boolean {
+export function policyNeedsClientIp(env: {
+  readonly cc: CompiledCluster;
+  readonly client: { readonly kind: string; readonly ipKnown: boolean };
+}): boolean {
   const index = env.cc.policies;
-  return env.client.kind === 'EXTERNAL' && !env.client.ipKnown && index !== null && index.enforced && hasIngressIpBlocks(index);
+  return (
+    env.client.kind === 'EXTERNAL' &&
+    !env.client.ipKnown &&
+    index !== null &&
+    index.enforced &&
+    hasIngressIpBlocks(index)
+  );
 }
 
 // ---- The policy steps of a path ----
@@ -143,15 +165,22 @@ export function policyBits(e: EndpointOutcome): number {
 }
 
 const allowance = (j: PolicyJudgement): string =>
-  j.allowedBy === null ? '' : `${j.allowedBy.policy} ${j.allowedBy.direction === 'Ingress' ? 'ingress' : 'egress'}[${j.allowedBy.rule}]`;
+  j.allowedBy === null
+    ? ''
+    : `${j.allowedBy.policy} ${j.allowedBy.direction === 'Ingress' ? 'ingress' : 'egress'}[${j.allowedBy.rule}]`;
 
 function detail(j: PolicyJudgement, e: EndpointOutcome, p: EndpointPolicy, direction: 'egress' | 'ingress'): string {
   switch (j.reason) {
-    case 'ALLOWED_BY_POLICY': return `${direction} by ${allowance(j)}`;
-    case 'DENIED_INGRESS': return `${e.pod ?? e.ip} from ${p.seenAs ?? 'the node (masqueraded)'} (selected by ${j.policies.join(', ')})`;
-    case 'DENIED_EGRESS': return `to ${e.pod ?? e.ip}:${e.port} (client selected by ${j.policies.join(', ')})`;
-    case 'NODE_EXCEPTION': return `${e.pod ?? e.ip} from its own node`;
-    default: return e.pod ?? e.ip;
+    case 'ALLOWED_BY_POLICY':
+      return `${direction} by ${allowance(j)}`;
+    case 'DENIED_INGRESS':
+      return `${e.pod ?? e.ip} from ${p.seenAs ?? 'the node (masqueraded)'} (selected by ${j.policies.join(', ')})`;
+    case 'DENIED_EGRESS':
+      return `to ${e.pod ?? e.ip}:${e.port} (client selected by ${j.policies.join(', ')})`;
+    case 'NODE_EXCEPTION':
+      return `${e.pod ?? e.ip} from its own node`;
+    default:
+      return e.pod ?? e.ip;
   }
 }
 
@@ -161,7 +190,10 @@ function tally(endpoints: readonly EndpointOutcome[]): Tally | null {
     const p = e.policy;
     if (p === undefined) continue;
     t.judged++;
-    for (const [j, direction] of [[p.egress, 'egress'], [p.ingress, 'ingress']] as const) {
+    for (const [j, direction] of [
+      [p.egress, 'egress'],
+      [p.ingress, 'ingress'],
+    ] as const) {
       if (j.caveats.length > 0) t.caveat = true;
       const k = REPORTED.findIndex((r) => r.reason === j.reason);
       if (k < 0) continue;
@@ -177,14 +209,27 @@ function tally(endpoints: readonly EndpointOutcome[]): Tally | null {
 
 function bitsOf(t: Tally): number {
   let bits = (1 << JUDGED_BIT) | (t.caveat ? 1 << CAVEAT_BIT : 0);
-  t.counts.forEach((n, k) => { if (n > 0) bits |= 1 << k; });
+  t.counts.forEach((n, k) => {
+    if (n > 0) bits |= 1 << k;
+  });
   return bits;
 }
 
 const CAVEAT_RULE: RuleId = 'K8S-NETPOL-IPBLOCK-POD-IP';
 
 /** Policy steps that note why a connection was let through: they never decide a result (build.ts decidingRule). */
-const NOTES: ReadonlySet<RuleId> = new Set<RuleId>(['K8S-NETPOL-ENFORCED-DEFAULT', 'CCE-NETPOL-TUNNEL', 'CCE-NETPOL-DATAPLANE-V2', 'K8S-NETPOL-NOT-ENFORCED', 'K8S-NETPOL-ALLOWED', 'K8S-NETPOL-NODE-EXCEPTION', 'K8S-NETPOL-SAME-POD', 'K8S-NETPOL-HOST-NETWORK', CAVEAT_RULE, 'K8S-NETPOL-NOT-ISOLATED']);
+const NOTES: ReadonlySet<RuleId> = new Set<RuleId>([
+  'K8S-NETPOL-ENFORCED-DEFAULT',
+  'CCE-NETPOL-TUNNEL',
+  'CCE-NETPOL-DATAPLANE-V2',
+  'K8S-NETPOL-NOT-ENFORCED',
+  'K8S-NETPOL-ALLOWED',
+  'K8S-NETPOL-NODE-EXCEPTION',
+  'K8S-NETPOL-SAME-POD',
+  'K8S-NETPOL-HOST-NETWORK',
+  CAVEAT_RULE,
+  'K8S-NETPOL-NOT-ISOLATED',
+]);
 
 export function isPolicyNote(rule: RuleId): boolean {
   return NOTES.has(rule);
@@ -203,7 +248,9 @@ export function policyStepRules(bits: number, enforcement: Enforcement, out: Rul
 function stepRules(bits: number, enforcement: Enforcement): RuleId[] {
   // A default (not the cluster's setting) is said first, with the rule it comes from.
   const rules: RuleId[] = enforcement.rule === null ? [] : [enforcement.rule];
-  REPORTED.forEach((r, k) => { if ((bits & (1 << k)) !== 0) rules.push(r.rule); });
+  REPORTED.forEach((r, k) => {
+    if ((bits & (1 << k)) !== 0) rules.push(r.rule);
+  });
   if ((bits & (1 << CAVEAT_BIT)) !== 0) rules.push(CAVEAT_RULE);
   // Said once when nothing else is: no policy selects either end.
   if (rules.length === (enforcement.rule === null ? 0 : 1)) rules.push('K8S-NETPOL-NOT-ISOLATED');
@@ -215,18 +262,30 @@ function describe(rule: RuleId, t: Tally, k: number): string {
   const of = `${n} connection${n === 1 ? '' : 's'}`;
   const list = k < 0 ? '' : t.details[k].join('; ') + (n > t.details[k].length ? '; …' : '');
   switch (rule) {
-    case 'K8S-NETPOL-NOT-ENFORCED': return 'NetworkPolicies are stored for this cluster but its network plugin does not enforce them: they drop nothing';
-    case 'K8S-NETPOL-ALLOWED': return `NetworkPolicy allows ${of} (counted per direction): ${list}`;
-    case 'K8S-NETPOL-NODE-EXCEPTION': return `masqueraded to the node the pod runs on, always allowed: ${list}`;
-    case 'K8S-NETPOL-SAME-POD': return `a pod reaching itself is not policed: ${list}`;
-    case 'K8S-NETPOL-HOST-NETWORK': return `hostNetwork pods are not selected by NetworkPolicy: ${list}`;
-    case 'K8S-NETPOL-DENIED-EGRESS': return `the client's egress policies allow no such connection, ${of} dropped: ${list}`;
-    case 'K8S-NETPOL-DENIED-INGRESS': return `the backend's ingress policies allow no such source, ${of} dropped: ${list}`;
-    case 'K8S-NETPOL-ENFORCED-DEFAULT': return 'the cluster does not say whether its network plugin enforces NetworkPolicy (networkPolicyEnforced): assumed it does';
-    case 'CCE-NETPOL-TUNNEL': return 'NetworkPolicy is enforced: the CCE tunnel network implements it (networkPolicyEnforced not set)';
-    case 'CCE-NETPOL-DATAPLANE-V2': return 'NetworkPolicy is not enforced: on this CCE network model only a cluster created with DataPlane V2 enforces it (networkPolicyEnforced not set)';
-    case 'K8S-NETPOL-IPBLOCK-POD-IP': return 'an ipBlock matched a pod\'s address: allowed as the upstream conformance tests expect, but some network plugins never match pod addresses with ipBlock';
-    default: return 'no NetworkPolicy selects the client or the backend pods: nothing is dropped by policy';
+    case 'K8S-NETPOL-NOT-ENFORCED':
+      return 'NetworkPolicies are stored for this cluster but its network plugin does not enforce them: they drop nothing';
+    case 'K8S-NETPOL-ALLOWED':
+      return `NetworkPolicy allows ${of} (counted per direction): ${list}`;
+    case 'K8S-NETPOL-NODE-EXCEPTION':
+      return `masqueraded to the node the pod runs on, always allowed: ${list}`;
+    case 'K8S-NETPOL-SAME-POD':
+      return `a pod reaching itself is not policed: ${list}`;
+    case 'K8S-NETPOL-HOST-NETWORK':
+      return `hostNetwork pods are not selected by NetworkPolicy: ${list}`;
+    case 'K8S-NETPOL-DENIED-EGRESS':
+      return `the client's egress policies allow no such connection, ${of} dropped: ${list}`;
+    case 'K8S-NETPOL-DENIED-INGRESS':
+      return `the backend's ingress policies allow no such source, ${of} dropped: ${list}`;
+    case 'K8S-NETPOL-ENFORCED-DEFAULT':
+      return 'the cluster does not say whether its network plugin enforces NetworkPolicy (networkPolicyEnforced): assumed it does';
+    case 'CCE-NETPOL-TUNNEL':
+      return 'NetworkPolicy is enforced: the CCE tunnel network implements it (networkPolicyEnforced not set)';
+    case 'CCE-NETPOL-DATAPLANE-V2':
+      return 'NetworkPolicy is not enforced: on this CCE network model only a cluster created with DataPlane V2 enforces it (networkPolicyEnforced not set)';
+    case 'K8S-NETPOL-IPBLOCK-POD-IP':
+      return "an ipBlock matched a pod's address: allowed as the upstream conformance tests expect, but some network plugins never match pod addresses with ipBlock";
+    default:
+      return 'no NetworkPolicy selects the client or the backend pods: nothing is dropped by policy';
   }
 }
 
@@ -234,5 +293,13 @@ function describe(rule: RuleId, t: Tally, k: number): string {
 export function policySteps(endpoints: readonly EndpointOutcome[], enforcement: Enforcement, at: string): Step[] {
   const t = tally(endpoints);
   if (t === null) return [];
-  return stepRules(bitsOf(t), enforcement).map((rule) => ({ at, rule, description: describe(rule, t, REPORTED.findIndex((r) => r.rule === rule)) }));
+  return stepRules(bitsOf(t), enforcement).map((rule) => ({
+    at,
+    rule,
+    description: describe(
+      rule,
+      t,
+      REPORTED.findIndex((r) => r.rule === rule),
+    ),
+  }));
 }

@@ -6,10 +6,26 @@
 import { canonicalIp, parseIp, type ParsedIp } from '../ip';
 import type { PodModel, Protocol } from '../model';
 import {
-  blockHolds, namespaceMatches, nodeAddressesOf, NO_SELECTION, selectionOf,
-  type CompiledPeer, type CompiledPolicy, type CompiledPort, type CompiledRule, type PolicyIndex, type Selection,
+  blockHolds,
+  namespaceMatches,
+  nodeAddressesOf,
+  NO_SELECTION,
+  selectionOf,
+  type CompiledPeer,
+  type CompiledPolicy,
+  type CompiledPort,
+  type CompiledRule,
+  type PolicyIndex,
+  type Selection,
 } from './compile';
-import type { ConnectionVerdict, PolicyAllowance, PolicyPeerRef, PolicyReason, PolicyRuleId, PolicyVerdict } from './types';
+import type {
+  ConnectionVerdict,
+  PolicyAllowance,
+  PolicyPeerRef,
+  PolicyReason,
+  PolicyRuleId,
+  PolicyVerdict,
+} from './types';
 
 type Direction = 'Ingress' | 'Egress';
 
@@ -17,7 +33,14 @@ const NO_CAVEATS: readonly PolicyRuleId[] = Object.freeze([]);
 const IPBLOCK_POD_CAVEAT: readonly PolicyRuleId[] = Object.freeze(['K8S-NETPOL-IPBLOCK-POD-IP'] as const);
 const NONE: readonly string[] = Object.freeze([]);
 
-function verdict(allowed: boolean, reason: PolicyReason, rule: PolicyRuleId, policies: readonly string[], allowedBy: PolicyAllowance | null = null, caveats = NO_CAVEATS): PolicyVerdict {
+function verdict(
+  allowed: boolean,
+  reason: PolicyReason,
+  rule: PolicyRuleId,
+  policies: readonly string[],
+  allowedBy: PolicyAllowance | null = null,
+  caveats = NO_CAVEATS,
+): PolicyVerdict {
   return { allowed, reason, rule, policies, allowedBy, caveats };
 }
 
@@ -49,7 +72,10 @@ function peerMatches(index: PolicyIndex, policy: CompiledPolicy, peer: CompiledP
       // Pod and namespace selectors select pods only, never a node or an external address.
       const pod = ask.peerPod;
       if (pod === null) return Match.None;
-      const inNamespace = peer.namespaces === null ? pod.namespace === policy.namespace : namespaceMatches(index, peer.namespaces, pod.namespace);
+      const inNamespace =
+        peer.namespaces === null
+          ? pod.namespace === policy.namespace
+          : namespaceMatches(index, peer.namespaces, pod.namespace);
       return inNamespace && peer.pods(pod.labels) ? Match.Plain : Match.None;
     }
     case 'ipBlock': {
@@ -57,7 +83,8 @@ function peerMatches(index: PolicyIndex, policy: CompiledPolicy, peer: CompiledP
       if (!blockHolds(peer, ask.parsed)) return Match.None;
       return ask.peerPod === null ? Match.Plain : Match.IpBlockOnPod;
     }
-    case 'none': return Match.None;
+    case 'none':
+      return Match.None;
     default: {
       const never: never = peer;
       throw new Error(`unknown peer ${String(never)}`);
@@ -71,7 +98,8 @@ function portMatches(p: CompiledPort, ask: Ask): boolean {
   if (p.kind === 'range') return ask.port >= p.lo && ask.port <= p.hi;
   const pod = ask.destinationPod;
   if (pod === null) return false;
-  for (const cp of pod.containerPorts) if (cp.name === p.name && cp.protocol === ask.protocol && cp.containerPort === ask.port) return true;
+  for (const cp of pod.containerPorts)
+    if (cp.name === p.name && cp.protocol === ask.protocol && cp.containerPort === ask.port) return true;
   return false;
 }
 
@@ -93,7 +121,8 @@ function samePod(a: PodModel, b: PodModel | null): boolean {
 
 /** The peer is an address of the judged pod's own node: always allowed (K8S-NETPOL-NODE-EXCEPTION). */
 function fromOwnNode(index: PolicyIndex, pod: PodModel, selection: Selection, ip: string): boolean {
-  if (selection.ownNode === undefined) selection.ownNode = pod.nodeName === null ? null : nodeAddressesOf(index, pod.nodeName) ?? null;
+  if (selection.ownNode === undefined)
+    selection.ownNode = pod.nodeName === null ? null : (nodeAddressesOf(index, pod.nodeName) ?? null);
   const addresses = selection.ownNode;
   if (addresses === null) return false;
   const c = canonicalIp(ip);
@@ -101,21 +130,43 @@ function fromOwnNode(index: PolicyIndex, pod: PodModel, selection: Selection, ip
 }
 
 /** The verdicts that come before any rule (not enforced, a hostNetwork pod, no policy isolating it), or null when the rules decide. */
-function unisolated(index: PolicyIndex, pod: PodModel, selection: Selection, policies: readonly CompiledPolicy[], keys: readonly string[]): PolicyVerdict | null {
-  if (!index.enforced) return keys.length === 0 ? NOT_ENFORCED : verdict(true, 'NOT_ENFORCED', 'K8S-NETPOL-NOT-ENFORCED', keys);
+function unisolated(
+  index: PolicyIndex,
+  pod: PodModel,
+  selection: Selection,
+  policies: readonly CompiledPolicy[],
+  keys: readonly string[],
+): PolicyVerdict | null {
+  if (!index.enforced)
+    return keys.length === 0 ? NOT_ENFORCED : verdict(true, 'NOT_ENFORCED', 'K8S-NETPOL-NOT-ENFORCED', keys);
   if (pod.hostNetwork) return HOST_NETWORK;
   if (selection === NO_SELECTION || policies.length === 0) return NOT_ISOLATED;
   return null;
 }
 
-function judge(index: PolicyIndex, direction: Direction, pod: PodModel, peer: PolicyPeerRef, destinationPod: PodModel | null, port: number, protocol: Protocol): PolicyVerdict {
+function judge(
+  index: PolicyIndex,
+  direction: Direction,
+  pod: PodModel,
+  peer: PolicyPeerRef,
+  destinationPod: PodModel | null,
+  port: number,
+  protocol: Protocol,
+): PolicyVerdict {
   const selection = selectionOf(index, pod); // NO_SELECTION for a hostNetwork pod
   const policies = direction === 'Ingress' ? selection.ingress : selection.egress;
   const keys = direction === 'Ingress' ? selection.ingressKeys : selection.egressKeys;
   const open = unisolated(index, pod, selection, policies, keys);
   if (open !== null) return open;
   const peerPod = peer.pod !== null && !peer.pod.hostNetwork ? peer.pod : null;
-  const ask: Ask = { peer, peerPod, destinationPod: destinationPod !== null && !destinationPod.hostNetwork ? destinationPod : null, port, protocol, parsed: undefined };
+  const ask: Ask = {
+    peer,
+    peerPod,
+    destinationPod: destinationPod !== null && !destinationPod.hostNetwork ? destinationPod : null,
+    port,
+    protocol,
+    parsed: undefined,
+  };
   let allowedBy: PolicyAllowance | null = null;
   for (const policy of policies) {
     const rules = (direction === 'Ingress' ? policy.ingress : policy.egress) as readonly CompiledRule[];
@@ -127,21 +178,35 @@ function judge(index: PolicyIndex, direction: Direction, pod: PodModel, peer: Po
       if (m === Match.Plain) return verdict(true, 'ALLOWED_BY_POLICY', 'K8S-NETPOL-ALLOWED', keys, allowedBy);
     }
   }
-  if (allowedBy !== null) return verdict(true, 'ALLOWED_BY_POLICY', 'K8S-NETPOL-ALLOWED', keys, allowedBy, IPBLOCK_POD_CAVEAT);
+  if (allowedBy !== null)
+    return verdict(true, 'ALLOWED_BY_POLICY', 'K8S-NETPOL-ALLOWED', keys, allowedBy, IPBLOCK_POD_CAVEAT);
   if (samePod(pod, peerPod)) return verdict(true, 'SAME_POD', 'K8S-NETPOL-SAME-POD', keys);
-  if (fromOwnNode(index, pod, selection, peer.ip)) return verdict(true, 'NODE_EXCEPTION', 'K8S-NETPOL-NODE-EXCEPTION', keys);
+  if (fromOwnNode(index, pod, selection, peer.ip))
+    return verdict(true, 'NODE_EXCEPTION', 'K8S-NETPOL-NODE-EXCEPTION', keys);
   return direction === 'Ingress'
     ? verdict(false, 'DENIED_INGRESS', 'K8S-NETPOL-DENIED-INGRESS', keys)
     : verdict(false, 'DENIED_EGRESS', 'K8S-NETPOL-DENIED-EGRESS', keys);
 }
 
 /** The source pod's egress: may `source` send to `destination` on port/protocol (destination port after Service DNAT, i.e. the container port)? */
-export function judgeEgress(index: PolicyIndex, source: PodModel, destination: PolicyPeerRef, port: number, protocol: Protocol): PolicyVerdict {
+export function judgeEgress(
+  index: PolicyIndex,
+  source: PodModel,
+  destination: PolicyPeerRef,
+  port: number,
+  protocol: Protocol,
+): PolicyVerdict {
   return judge(index, 'Egress', source, destination, destination.pod, port, protocol);
 }
 
 /** The destination pod's ingress: may it receive from `source` (the address it actually sees) on port/protocol? */
-export function judgeIngress(index: PolicyIndex, destination: PodModel, source: PolicyPeerRef, port: number, protocol: Protocol): PolicyVerdict {
+export function judgeIngress(
+  index: PolicyIndex,
+  destination: PodModel,
+  source: PolicyPeerRef,
+  port: number,
+  protocol: Protocol,
+): PolicyVerdict {
   return judge(index, 'Ingress', destination, source, destination, port, protocol);
 }
 
@@ -152,17 +217,35 @@ export function judgeIngress(index: PolicyIndex, destination: PodModel, source: 
  * enforced, a rule on the port open to every peer, or no rule on the port that could match such a
  * source), else null. `sourceMayBePod`: the client is a pod whose address the pod may see.
  */
-export function judgeIngressFromAnySource(index: PolicyIndex, destination: PodModel, port: number, protocol: Protocol, sourceMayBePod: boolean): PolicyVerdict | null {
+export function judgeIngressFromAnySource(
+  index: PolicyIndex,
+  destination: PodModel,
+  port: number,
+  protocol: Protocol,
+  sourceMayBePod: boolean,
+): PolicyVerdict | null {
   const selection = selectionOf(index, destination);
   const keys = selection.ingressKeys;
   const open = unisolated(index, destination, selection, selection.ingress, keys);
   if (open !== null) return open;
-  const ask: Ask = { peer: { ip: '', pod: null }, peerPod: null, destinationPod: destination, port, protocol, parsed: undefined };
+  const ask: Ask = {
+    peer: { ip: '', pod: null },
+    peerPod: null,
+    destinationPod: destination,
+    port,
+    protocol,
+    parsed: undefined,
+  };
   let onPort = false;
   for (const policy of selection.ingress) {
     for (const rule of policy.ingress as readonly CompiledRule[]) {
       if (rule.ports !== null && !rule.ports.some((p) => portMatches(p, ask))) continue;
-      if (rule.peers === null) return verdict(true, 'ALLOWED_BY_POLICY', 'K8S-NETPOL-ALLOWED', keys, { policy: policy.key, direction: 'Ingress', rule: rule.index });
+      if (rule.peers === null)
+        return verdict(true, 'ALLOWED_BY_POLICY', 'K8S-NETPOL-ALLOWED', keys, {
+          policy: policy.key,
+          direction: 'Ingress',
+          rule: rule.index,
+        });
       // A pod selector matches only a pod's address: the load balancer's, or an outside client's, is none.
       if (rule.peers.some((peer) => peer.kind === 'ipBlock' || (peer.kind === 'pods' && sourceMayBePod))) onPort = true;
     }
@@ -176,8 +259,15 @@ export function notAPod(index: PolicyIndex): PolicyVerdict {
 }
 
 /** Both: source's egress (when source.pod is a pod) and destination's ingress (when destination.pod is a pod). */
-export function judgeConnection(index: PolicyIndex, source: PolicyPeerRef, destination: PolicyPeerRef, port: number, protocol: Protocol): ConnectionVerdict {
+export function judgeConnection(
+  index: PolicyIndex,
+  source: PolicyPeerRef,
+  destination: PolicyPeerRef,
+  port: number,
+  protocol: Protocol,
+): ConnectionVerdict {
   const egress = source.pod === null ? notAPod(index) : judgeEgress(index, source.pod, destination, port, protocol);
-  const ingress = destination.pod === null ? notAPod(index) : judgeIngress(index, destination.pod, source, port, protocol);
+  const ingress =
+    destination.pod === null ? notAPod(index) : judgeIngress(index, destination.pod, source, port, protocol);
   return { egress, ingress, allowed: egress.allowed && ingress.allowed };
 }

@@ -17,12 +17,23 @@ function valueOf(labels: Labels, key: string): string | undefined {
 function compileRequirement(r: LabelSelectorRequirementModel): LabelPredicate {
   const { key } = r;
   // Few values in practice: an array scan beats a Set below a handful of entries.
-  const values: { has(v: string): boolean } = r.values.length > 4 ? new Set(r.values) : { has: (v) => r.values.includes(v) };
+  const values: { has(v: string): boolean } =
+    r.values.length > 4 ? new Set(r.values) : { has: (v) => r.values.includes(v) };
   switch (r.operator) {
-    case 'In': return (l) => { const v = valueOf(l, key); return v !== undefined && values.has(v); };
-    case 'NotIn': return (l) => { const v = valueOf(l, key); return v === undefined || !values.has(v); };
-    case 'Exists': return (l) => Object.hasOwn(l, key);
-    case 'DoesNotExist': return (l) => !Object.hasOwn(l, key);
+    case 'In':
+      return (l) => {
+        const v = valueOf(l, key);
+        return v !== undefined && values.has(v);
+      };
+    case 'NotIn':
+      return (l) => {
+        const v = valueOf(l, key);
+        return v === undefined || !values.has(v);
+      };
+    case 'Exists':
+      return (l) => Object.hasOwn(l, key);
+    case 'DoesNotExist':
+      return (l) => !Object.hasOwn(l, key);
     default: {
       const never: never = r.operator;
       throw new Error(`unknown label selector operator ${String(never)}`);

@@ -7,8 +7,15 @@ import type { NetworkPolicyRuleId } from '../rules';
 export type PolicyRuleId = NetworkPolicyRuleId;
 
 export type PolicyReason =
-  | 'NOT_ENFORCED' | 'NO_POLICY_SELECTS_POD' | 'ALLOWED_BY_POLICY' | 'DENIED_INGRESS' | 'DENIED_EGRESS'
-  | 'NODE_EXCEPTION' | 'HOST_NETWORK_NOT_SELECTED' | 'SAME_POD' | 'NOT_A_POD';
+  | 'NOT_ENFORCED'
+  | 'NO_POLICY_SELECTS_POD'
+  | 'ALLOWED_BY_POLICY'
+  | 'DENIED_INGRESS'
+  | 'DENIED_EGRESS'
+  | 'NODE_EXCEPTION'
+  | 'HOST_NETWORK_NOT_SELECTED'
+  | 'SAME_POD'
+  | 'NOT_A_POD';
 
 export interface PolicyPeerRef {
   /** The address on the wire as the judged end sees it. */

@@ -3,7 +3,17 @@
 import { isPolicyNote } from '../policy/join';
 import type { CompiledNode, CompiledServicePort } from '../compiled';
 import type { ParsedIp } from '../ip';
-import type { AddressResult, EndpointOutcome, Hop, MissingFact, SourceIp, Step, Suggestion, Via, ViaKind } from '../results';
+import type {
+  AddressResult,
+  EndpointOutcome,
+  Hop,
+  MissingFact,
+  SourceIp,
+  Step,
+  Suggestion,
+  Via,
+  ViaKind,
+} from '../results';
 import { RULES } from '../rules';
 import type { Rule, RuleId } from '../rules';
 import { addRule, sourceIpFate, uniqueRules } from '../packet';
@@ -30,7 +40,11 @@ function sourceIpOf(path: PathOutcome, node: CompiledNode, dst: ParsedIp): Sourc
 
 function hopsOf(path: PathOutcome, node: CompiledNode, hopExtra: Partial<Hop>): Hop[] {
   const lastIndex = path.hops.length - 1;
-  return path.hops.map((h, i) => (i === lastIndex ? { node: node.name, verdict: h.decision.verdict, ...hopExtra } : { node: h.ctx.node.name, verdict: h.decision.verdict }));
+  return path.hops.map((h, i) =>
+    i === lastIndex
+      ? { node: node.name, verdict: h.decision.verdict, ...hopExtra }
+      : { node: h.ctx.node.name, verdict: h.decision.verdict },
+  );
 }
 
 /** A class of nodes sharing one evaluated path; members differ only in names and addresses. */
@@ -59,10 +73,22 @@ export interface Member {
 }
 
 export function eipStep(node: CompiledNode, eip: string, primary: string): Step {
-  return { at: 'cloud/eip', rule: 'K8S-EIP-NAT', description: `EIP ${eip} is NATed to ${node.name}'s ${primary}`, before: { source: '*', destination: eip }, after: { source: '*', destination: primary } };
+  return {
+    at: 'cloud/eip',
+    rule: 'K8S-EIP-NAT',
+    description: `EIP ${eip} is NATed to ${node.name}'s ${primary}`,
+    before: { source: '*', destination: eip },
+    after: { source: '*', destination: primary },
+  };
 }
 
-function memberSteps(path: PathOutcome, lead: readonly Step[], node: CompiledNode, dst: ParsedIp, eip: string | null): Step[] {
+function memberSteps(
+  path: PathOutcome,
+  lead: readonly Step[],
+  node: CompiledNode,
+  dst: ParsedIp,
+  eip: string | null,
+): Step[] {
   const last = path.hops[path.hops.length - 1];
   const steps = eip === null ? [...lead] : [eipStep(node, eip, dst.text), ...lead];
   for (const step of lastHopSteps(path, { ...last.ctx, node, dst })) steps.push(step);
@@ -101,7 +127,12 @@ function scratchRules(): readonly Rule[] {
  * every member), as a list shared with every other class listing the same rules: every node
  * class of an answer has one, and most are equal.
  */
-function memberRules(path: PathOutcome, lead: readonly Step[], eip: boolean, notes: readonly RuleId[]): readonly Rule[] {
+function memberRules(
+  path: PathOutcome,
+  lead: readonly Step[],
+  eip: boolean,
+  notes: readonly RuleId[],
+): readonly Rule[] {
   scratch.length = 0;
   if (eip) scratch.push('K8S-EIP-NAT');
   for (let i = 0; i < lead.length; i++) addRule(scratch, lead[i].rule);
@@ -111,10 +142,20 @@ function memberRules(path: PathOutcome, lead: readonly Step[], eip: boolean, not
 }
 
 /** `sourceIp`: classSourceIp(path, rep), which the caller has already. */
-export function makeClass(env: Env, path: PathOutcome, rep: Member, suggestions: readonly Suggestion[], sourceIp: SourceIp): NodeClass {
+export function makeClass(
+  env: Env,
+  path: PathOutcome,
+  rep: Member,
+  suggestions: readonly Suggestion[],
+  sourceIp: SourceIp,
+): NodeClass {
   const lead = leadingSteps(path);
   return {
-    sp: rep.sp, kind: rep.kind, path, lead, suggestions,
+    sp: rep.sp,
+    kind: rep.kind,
+    path,
+    lead,
+    suggestions,
     rules: memberRules(path, lead, rep.eip !== null, env.profile.notes),
     rule: lastHopRule(path),
     sharedSourceIp: path.masquerade ? null : sourceIp,
@@ -144,7 +185,10 @@ class MemberResult implements AddressResult {
   }
   get via(): Via {
     const { sp, kind } = this.#cls;
-    return viaFor(sp, kind, this.#eip ?? this.#dst.text, { node: kind === 'NODE_PORT' ? this.#node.name : undefined, network: this.#network });
+    return viaFor(sp, kind, this.#eip ?? this.#dst.text, {
+      node: kind === 'NODE_PORT' ? this.#node.name : undefined,
+      network: this.#network,
+    });
   }
   get verdict(): AddressResult['verdict'] {
     return this.#cls.path.verdict;
@@ -183,7 +227,13 @@ class MemberResult implements AddressResult {
 }
 
 /** The class's answer for one member (node address); `network` is the member's (its via's). */
-export function memberResult(cls: NodeClass, node: CompiledNode, dst: ParsedIp, eip: string | null, network: Via['network']): AddressResult {
+export function memberResult(
+  cls: NodeClass,
+  node: CompiledNode,
+  dst: ParsedIp,
+  eip: string | null,
+  network: Via['network'],
+): AddressResult {
   return new MemberResult(cls, node, dst, eip, network);
 }
 
@@ -248,35 +298,86 @@ class SharedAnswerResult implements AddressResult {
 }
 
 /** `shared` addressed as NodePort on `address` (a node EIP, public network) of `node`. */
-export function atNodeEip(shared: AddressResult, sp: CompiledServicePort, node: CompiledNode, address: string): AddressResult {
+export function atNodeEip(
+  shared: AddressResult,
+  sp: CompiledServicePort,
+  node: CompiledNode,
+  address: string,
+): AddressResult {
   return new SharedAnswerResult(shared, sp, node, address);
 }
 
 const UNKNOWN_SOURCE: SourceIp = { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' };
 
 const MISSING: Record<MissingFact, { rule: RuleId; text: string }> = {
-  CLUSTER_INTERNET_EGRESS: { rule: 'K8S-INTERNET-EGRESS', text: 'the packet leaves the VPC for a public address; whether and how the cluster reaches the internet is not modelled' },
-  EXTERNAL_IP_ROUTING: { rule: 'K8S-EXTERNAL-IP-ROUTING', text: 'which node the network routes this externalIP to is not modelled' },
+  CLUSTER_INTERNET_EGRESS: {
+    rule: 'K8S-INTERNET-EGRESS',
+    text: 'the packet leaves the VPC for a public address; whether and how the cluster reaches the internet is not modelled',
+  },
+  EXTERNAL_IP_ROUTING: {
+    rule: 'K8S-EXTERNAL-IP-ROUTING',
+    text: 'which node the network routes this externalIP to is not modelled',
+  },
   CLIENT_IP: { rule: 'K8S-LB-SOURCE-RANGES-ALLOW', text: 'loadBalancerSourceRanges apply: the client IP is needed' },
-  POLICY_CLIENT_IP: { rule: 'K8S-NETPOL-ALLOWED', text: 'NetworkPolicy ipBlocks decide whether the backends let this outside client in: its address is needed' },
-  POLICY_LB_SOURCE: { rule: 'K8S-LB-POD-TARGETS', text: 'the load balancer delivers straight to pods isolated by NetworkPolicy whose rules on this port name peers: whether they see the client\'s address or the load balancer\'s (its client-IP preservation setting) decides, and it is not known' },
-  LB_NODE_PORT: { rule: 'K8S-LB-PROXY-DELIVERY', text: 'a Proxy-mode load balancer needs a NodePort to reach the nodes; this port has none' },
+  POLICY_CLIENT_IP: {
+    rule: 'K8S-NETPOL-ALLOWED',
+    text: 'NetworkPolicy ipBlocks decide whether the backends let this outside client in: its address is needed',
+  },
+  POLICY_LB_SOURCE: {
+    rule: 'K8S-LB-POD-TARGETS',
+    text: "the load balancer delivers straight to pods isolated by NetworkPolicy whose rules on this port name peers: whether they see the client's address or the load balancer's (its client-IP preservation setting) decides, and it is not known",
+  },
+  LB_NODE_PORT: {
+    rule: 'K8S-LB-PROXY-DELIVERY',
+    text: 'a Proxy-mode load balancer needs a NodePort to reach the nodes; this port has none',
+  },
   REDACTED_VALUE: { rule: 'IMPORT-REDACTED-VALUE', text: 'the imported dump redacted a value this answer needs' },
-  LB_TARGET: { rule: 'K8S-LB-TARGET-UNKNOWN', text: 'this port has no NodePort and the Service does not say where its load balancer delivers (to the nodes, or straight to the pods): set loadBalancerTarget' },
-  LB_HOSTNAME_ADDRESS: { rule: 'K8S-LB-HOSTNAME', text: 'the load balancer is known only by its hostname: the address it resolves to, and whether it is reachable from inside the cluster, are not known' },
-  CLOUD_SOURCE_RANGES: { rule: 'K8S-LB-CLOUD-SOURCE-RANGES', text: 'the service.beta.kubernetes.io/load-balancer-source-ranges annotation may make the cloud load balancer refuse this client (kube-proxy ignores it; whether this provider enforces it is not known)' },
+  LB_TARGET: {
+    rule: 'K8S-LB-TARGET-UNKNOWN',
+    text: 'this port has no NodePort and the Service does not say where its load balancer delivers (to the nodes, or straight to the pods): set loadBalancerTarget',
+  },
+  LB_HOSTNAME_ADDRESS: {
+    rule: 'K8S-LB-HOSTNAME',
+    text: 'the load balancer is known only by its hostname: the address it resolves to, and whether it is reachable from inside the cluster, are not known',
+  },
+  CLOUD_SOURCE_RANGES: {
+    rule: 'K8S-LB-CLOUD-SOURCE-RANGES',
+    text: 'the service.beta.kubernetes.io/load-balancer-source-ranges annotation may make the cloud load balancer refuse this client (kube-proxy ignores it; whether this provider enforces it is not known)',
+  },
 };
 
 export function unknownResult(env: Env, via: Via, fact: MissingFact): AddressResult {
   const m = MISSING[fact];
   const path: Step[] = [{ at: 'client', rule: m.rule, description: m.text }];
   return {
-    via, verdict: 'UNKNOWN', missingFact: fact, sourceIp: UNKNOWN_SOURCE, endpoints: [], path, hops: [], deliveries: null,
-    rules: rulesOf(path, env.profile.notes), rule: m.rule, suggestions: [],
+    via,
+    verdict: 'UNKNOWN',
+    missingFact: fact,
+    sourceIp: UNKNOWN_SOURCE,
+    endpoints: [],
+    path,
+    hops: [],
+    deliveries: null,
+    rules: rulesOf(path, env.profile.notes),
+    rule: m.rule,
+    suggestions: [],
   };
 }
 
-export function viaFor<K extends ViaKind>(sp: CompiledServicePort, kind: K, address: string, extra: { readonly node?: string; readonly network?: 'PUBLIC' | 'PRIVATE' } = {}): Via & { readonly kind: K } {
-  const port = kind === 'NODE_PORT' ? sp.nodePort ?? sp.port : sp.port;
-  return { kind, address, port, protocol: sp.protocol, portName: sp.portName, node: extra.node, network: extra.network };
+export function viaFor<K extends ViaKind>(
+  sp: CompiledServicePort,
+  kind: K,
+  address: string,
+  extra: { readonly node?: string; readonly network?: 'PUBLIC' | 'PRIVATE' } = {},
+): Via & { readonly kind: K } {
+  const port = kind === 'NODE_PORT' ? (sp.nodePort ?? sp.port) : sp.port;
+  return {
+    kind,
+    address,
+    port,
+    protocol: sp.protocol,
+    portName: sp.portName,
+    node: extra.node,
+    network: extra.network,
+  };
 }

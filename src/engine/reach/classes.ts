@@ -75,7 +75,15 @@ export class SharedWhatIfs {
       key = this.#classes.key(m.node.index, a);
     } else {
       const { cc, sp, clientNode, clientIp } = this.#placement;
-      key = this.#sharing.nodeClassKey({ cc, sp, clientNode, clientIp, node: m.node, address: m.dst, separateEndpointNodes: false });
+      key = this.#sharing.nodeClassKey({
+        cc,
+        sp,
+        clientNode,
+        clientIp,
+        node: m.node,
+        address: m.dst,
+        separateEndpointNodes: false,
+      });
     }
     return key * 2 + (m.eip === null ? 0 : 1);
   }
@@ -88,7 +96,8 @@ export class SharedWhatIfs {
     this.#variants ??= new Map();
     let memo = this.#variants.get(cc);
     if (memo === undefined) {
-      if (this.#variants.size >= VARIANT_MEMOS) this.#variants.delete(this.#variants.keys().next().value as CompiledCluster);
+      if (this.#variants.size >= VARIANT_MEMOS)
+        this.#variants.delete(this.#variants.keys().next().value as CompiledCluster);
       this.#variants.set(cc, null);
       return null;
     }
@@ -149,27 +158,58 @@ class MemberWhatIf {
     // Outcomes kept between members need the variant's own sharing (its policies may hold node
     // addresses the cluster's do not); finding it costs a pass over the nodes, worth it only then.
     const profile = outcomes === null ? env.profile : profileWithPolicies(env.profile, cc);
-    const path = this.#evaluate({ cc, profile, client: env.client, override: undefined, outcomes: outcomes ?? outcomeMemo(), ask: env.ask, suggest: env.suggest }, m);
+    const path = this.#evaluate(
+      {
+        cc,
+        profile,
+        client: env.client,
+        override: undefined,
+        outcomes: outcomes ?? outcomeMemo(),
+        ask: env.ask,
+        suggest: env.suggest,
+      },
+      m,
+    );
     return answerOf(path, classSourceIp(path, m));
   }
 }
 
 /** Evaluate the class of member `m` (its representative) with its suggestions; `taken`: its path, when already taken. */
-export function evaluateClass(s: Scope, m: Member, evaluate: Evaluate, whatIfs?: SharedWhatIfs, taken?: PathOutcome): NodeClass {
+export function evaluateClass(
+  s: Scope,
+  m: Member,
+  evaluate: Evaluate,
+  whatIfs?: SharedWhatIfs,
+  taken?: PathOutcome,
+): NodeClass {
   return evaluateClassOf(s, m, evaluate, whatIfs, taken).cls;
 }
 
 /** evaluateClass(), and whether its suggestions were verified with what-if answers shared with other members only. */
-export function evaluateClassOf(s: Scope, m: Member, evaluate: Evaluate, whatIfs: SharedWhatIfs | undefined, taken: PathOutcome | undefined): { readonly cls: NodeClass; readonly sharedWhatIfs: boolean } {
+export function evaluateClassOf(
+  s: Scope,
+  m: Member,
+  evaluate: Evaluate,
+  whatIfs: SharedWhatIfs | undefined,
+  taken: PathOutcome | undefined,
+): { readonly cls: NodeClass; readonly sharedWhatIfs: boolean } {
   const { env, sp } = s;
   const path = taken ?? evaluate(env, m);
   const whatIf = new MemberWhatIf(env, m, evaluate, whatIfs);
   const sourceIp = classSourceIp(path, m);
   const suggestions = suggestionsFor({
-    env, sp, via: m.kind, eip: m.eip !== null, path, verdict: path.verdict, sourceIp,
+    env,
+    sp,
+    via: m.kind,
+    eip: m.eip !== null,
+    path,
+    verdict: path.verdict,
+    sourceIp,
     // A bound method, not an arrow: this runs per node class, and loaders that keep function
     // names (tsx) wrap every arrow stored in a property with a defineProperty call.
-    clusterIp: s.clusterIp, reevaluate: whatIf.answer.bind(whatIf), reevaluateOn: whatIf.answerOn.bind(whatIf),
+    clusterIp: s.clusterIp,
+    reevaluate: whatIf.answer.bind(whatIf),
+    reevaluateOn: whatIf.answerOn.bind(whatIf),
   });
   return { cls: makeClass(env, path, m, sameSuggestions(s, suggestions), sourceIp), sharedWhatIfs: !whatIf.specific };
 }
@@ -186,29 +226,56 @@ export function evaluateClassOf(s: Scope, m: Member, evaluate: Evaluate, whatIfs
  */
 export function classLike(m: Member, path: PathOutcome, like: NodeClass, sharedWhatIfs: boolean): NodeClass | null {
   const was = like.path;
-  if (!sharedWhatIfs || path.verdict !== was.verdict || path.masquerade !== was.masquerade || path.hops.length !== was.hops.length) return null;
+  if (
+    !sharedWhatIfs ||
+    path.verdict !== was.verdict ||
+    path.masquerade !== was.masquerade ||
+    path.hops.length !== was.hops.length
+  )
+    return null;
   if ((path.failure?.rule ?? null) !== (was.failure?.rule ?? null)) return null;
   const last = path.hops.length - 1;
   for (let i = 0; i < last; i++) {
     const a = path.hops[i];
     const b = was.hops[i];
-    if (a.ctx.node !== b.ctx.node || a.decision.verdict === 'FORWARD' || !sameDecisionParts(a.decision, b.decision)) return null;
+    if (a.ctx.node !== b.ctx.node || a.decision.verdict === 'FORWARD' || !sameDecisionParts(a.decision, b.decision))
+      return null;
   }
   const a = path.hops[last];
   const b = was.hops[last];
-  if (!sameDecisionParts(a.decision, b.decision) || reachesItself(a.decision.endpoints, a.ctx.src) !== reachesItself(b.decision.endpoints, b.ctx.src)) return null;
+  if (
+    !sameDecisionParts(a.decision, b.decision) ||
+    reachesItself(a.decision.endpoints, a.ctx.src) !== reachesItself(b.decision.endpoints, b.ctx.src)
+  )
+    return null;
   // The policy steps sum up the outcomes too: their rules (a function of the bits) must be alike.
   if (path.outcomes.policyBits !== was.outcomes.policyBits) return null;
-  return { sp: m.sp, kind: m.kind, path, lead: like.lead, rules: like.rules, rule: lastHopRule(path), suggestions: like.suggestions, sharedSourceIp: path.masquerade ? null : like.sharedSourceIp };
+  return {
+    sp: m.sp,
+    kind: m.kind,
+    path,
+    lead: like.lead,
+    rules: like.rules,
+    rule: lastHopRule(path),
+    suggestions: like.suggestions,
+    sharedSourceIp: path.masquerade ? null : like.sharedSourceIp,
+  };
 }
 
 /** Decisions alike but for their endpoints (and identity): the same verdict, Service port, masquerade and acts. */
 function sameDecisionParts(a: Decision, b: Decision): boolean {
   if (a === b) return true;
-  if (a.verdict !== b.verdict || a.via !== b.via || a.servicePort !== b.servicePort || a.masquerade !== b.masquerade) return false;
-  if (a.masqueradeReason !== b.masqueradeReason || a.masqueradeRule !== b.masqueradeRule || a.acts.length !== b.acts.length) return false;
+  if (a.verdict !== b.verdict || a.via !== b.via || a.servicePort !== b.servicePort || a.masquerade !== b.masquerade)
+    return false;
+  if (
+    a.masqueradeReason !== b.masqueradeReason ||
+    a.masqueradeRule !== b.masqueradeRule ||
+    a.acts.length !== b.acts.length
+  )
+    return false;
   for (let i = 0; i < a.acts.length; i++) {
-    if (a.acts[i] !== b.acts[i] && (a.acts[i].rule !== b.acts[i].rule || a.acts[i].note !== b.acts[i].note)) return false;
+    if (a.acts[i] !== b.acts[i] && (a.acts[i].rule !== b.acts[i].rule || a.acts[i].note !== b.acts[i].note))
+      return false;
   }
   return true;
 }
@@ -230,9 +297,13 @@ function sameSuggestions(s: Scope, list: readonly Suggestion[]): readonly Sugges
   return list;
 }
 
-export const portOf = (m: Member): number => (m.kind === 'NODE_PORT' ? m.sp.nodePort ?? m.sp.port : m.sp.port);
-export const inCluster: Evaluate = (env, m) => inClusterPath(env, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol);
-export const atNode: Evaluate = (env, m) => finishPath(env, [decideAt(env, m.node.index, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol)]);
+export const portOf = (m: Member): number => (m.kind === 'NODE_PORT' ? (m.sp.nodePort ?? m.sp.port) : m.sp.port);
+export const inCluster: Evaluate = (env, m) =>
+  inClusterPath(env, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol);
+export const atNode: Evaluate = (env, m) =>
+  finishPath(env, [
+    decideAt(env, m.node.index, env.client.ips[m.dst.family] as ParsedIp, m.dst, portOf(m), m.sp.protocol),
+  ]);
 
 /**
  * The classes of a NodePort answer that differ only by the endpoints their nodes host (equal
@@ -245,7 +316,10 @@ export const atNode: Evaluate = (env, m) => finishPath(env, [decideAt(env, m.nod
 export class SimilarClasses {
   readonly #classes: NodeClasses;
   readonly #shareDecisions: boolean;
-  readonly #first = new Map<number, { readonly cls: NodeClass; readonly node: number; readonly sharedWhatIfs: boolean }>();
+  readonly #first = new Map<
+    number,
+    { readonly cls: NodeClass; readonly node: number; readonly sharedWhatIfs: boolean }
+  >();
 
   constructor(classes: NodeClasses, shareDecisions: boolean) {
     this.#classes = classes;
@@ -261,11 +335,29 @@ export class SimilarClasses {
    * node `owner`); else its path, taken with that class's decisions when they are shared, to
    * evaluate it with; null when there is no class like it yet (or the hops do not line up).
    */
-  classOf(env: Env, m: Member, address: number, owner: number, inCluster: boolean, evaluate: Evaluate): NodeClass | PathOutcome | null {
+  classOf(
+    env: Env,
+    m: Member,
+    address: number,
+    owner: number,
+    inCluster: boolean,
+    evaluate: Evaluate,
+  ): NodeClass | PathOutcome | null {
     const like = this.#first.get(this.#key(m, address, inCluster));
     if (like === undefined) return null;
     const path = this.#shareDecisions
-      ? pathLike(env, like.cls.path, like.node, inCluster, m.node.index, env.client.ips[m.dst.family] as ParsedIp, m.dst, owner, portOf(m), m.sp.protocol)
+      ? pathLike(
+          env,
+          like.cls.path,
+          like.node,
+          inCluster,
+          m.node.index,
+          env.client.ips[m.dst.family] as ParsedIp,
+          m.dst,
+          owner,
+          portOf(m),
+          m.sp.protocol,
+        )
       : evaluate(env, m);
     if (path === null) return null;
     return classLike(m, path, like.cls, like.sharedWhatIfs) ?? path;

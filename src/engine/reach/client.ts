@@ -37,7 +37,14 @@ class Client implements ClientInfo {
   readonly #name: string;
   #outside: Client | null = null;
 
-  constructor(kind: ClientInfo['kind'], node: number, network: ClientInfo['network'], ipKnown: boolean, ips: Ips, name: string) {
+  constructor(
+    kind: ClientInfo['kind'],
+    node: number,
+    network: ClientInfo['network'],
+    ipKnown: boolean,
+    ips: Ips,
+    name: string,
+  ) {
     this.kind = kind;
     this.node = node;
     this.network = network;
@@ -69,12 +76,18 @@ function byFamily(ips: readonly string[]): { 4: ParsedIp | null; 6: ParsedIp | n
 
 /** A stand-in address on the client's network that nothing in the cluster owns or classifies as a pod. */
 function representative(cc: CompiledCluster, network: 'PUBLIC' | 'PRIVATE', family: IpFamily): ParsedIp | null {
-  const candidates = network === 'PUBLIC'
-    ? (family === 4 ? ['198.51.100.10', '203.0.113.250'] : ['2001:db8:ffff::10', '2001:db8:fffe::10'])
-    : (family === 4 ? ['172.31.255.254', '192.168.255.254', '100.64.255.254', '10.255.255.254'] : ['fd99:ffff::1', 'fd98:ffff::1']);
+  const candidates =
+    network === 'PUBLIC'
+      ? family === 4
+        ? ['198.51.100.10', '203.0.113.250']
+        : ['2001:db8:ffff::10', '2001:db8:fffe::10']
+      : family === 4
+        ? ['172.31.255.254', '192.168.255.254', '100.64.255.254', '10.255.255.254']
+        : ['fd99:ffff::1', 'fd98:ffff::1'];
   for (const c of candidates) {
     const ip = parseIp(c);
-    if (ip !== null && !cc.clusterCidrs.contains(ip) && !cc.serviceCidrs.contains(ip) && !cc.ipOwner.has(ip.text)) return ip;
+    if (ip !== null && !cc.clusterCidrs.contains(ip) && !cc.serviceCidrs.contains(ip) && !cc.ipOwner.has(ip.text))
+      return ip;
   }
   return null;
 }
@@ -90,27 +103,43 @@ function externalClient(cc: CompiledCluster, network: 'PUBLIC' | 'PRIVATE', ip: 
   if (ip === undefined) {
     let byNetwork = STAND_INS.get(cc);
     if (byNetwork === undefined) STAND_INS.set(cc, (byNetwork = {}));
-    return (byNetwork[network] ??= new Client('EXTERNAL', -1, network, false, { 4: representative(cc, network, 4), 6: representative(cc, network, 6) }, ''));
+    return (byNetwork[network] ??= new Client(
+      'EXTERNAL',
+      -1,
+      network,
+      false,
+      { 4: representative(cc, network, 4), 6: representative(cc, network, 6) },
+      '',
+    ));
   }
   const given = parseIp(ip);
   if (given === null) throw new EngineInputError('INVALID_IP', `client IP ${JSON.stringify(ip)} is not an IP address`);
   if (isPrivateIp(given) !== (network === 'PRIVATE')) {
     throw new EngineInputError('INVALID_IP', `client IP ${given.text} is not on the ${network} network`);
   }
-  return new Client('EXTERNAL', -1, network, true, { 4: given.family === 4 ? given : null, 6: given.family === 6 ? given : null }, '');
+  return new Client(
+    'EXTERNAL',
+    -1,
+    network,
+    true,
+    { 4: given.family === 4 ? given : null, 6: given.family === 6 ? given : null },
+    '',
+  );
 }
 
 export function resolveClient(cc: CompiledCluster, client: ReachabilityClient): ClientInfo {
   if ('pod' in client) {
     const i = cc.podByKey.get(client.pod);
-    if (i === undefined) throw new EngineInputError('UNKNOWN_POD', `pod ${client.pod} is not in cluster ${cc.model.name}`);
+    if (i === undefined)
+      throw new EngineInputError('UNKNOWN_POD', `pod ${client.pod} is not in cluster ${cc.model.name}`);
     const pod = cc.pods.get(i);
     if (pod.nodeIndex < 0) throw new EngineInputError('POD_NOT_SCHEDULED', `pod ${pod.key} is not on a node`);
     return new Client('POD', pod.nodeIndex, null, true, byFamily(pod.ips), pod.key);
   }
   if ('node' in client) {
     const n = cc.nodeByName.get(client.node);
-    if (n === undefined) throw new EngineInputError('UNKNOWN_NODE', `node ${client.node} is not in cluster ${cc.model.name}`);
+    if (n === undefined)
+      throw new EngineInputError('UNKNOWN_NODE', `node ${client.node} is not in cluster ${cc.model.name}`);
     const node = cc.nodes[n];
     return new Client('NODE', n, null, true, byFamily(node.internalIps), node.name);
   }

@@ -52,9 +52,17 @@ function nodeNames(cc: CompiledCluster): readonly string[] {
   return names;
 }
 
-interface Group { readonly rep: CompiledNode; readonly nodes: string[]; path?: PathOutcome }
+interface Group {
+  readonly rep: CompiledNode;
+  readonly nodes: string[];
+  path?: PathOutcome;
+}
 
-function destination(plan: DeliveryPlan, sp: CompiledServicePort, node: CompiledNode): { ip: ParsedIp; port: number } | null {
+function destination(
+  plan: DeliveryPlan,
+  sp: CompiledServicePort,
+  node: CompiledNode,
+): { ip: ParsedIp; port: number } | null {
   if (plan.mode === 'VIP') return { ip: plan.lbIp, port: sp.port };
   // PROXY and HOSTNAME: to the node's primary IP of the family, on the NodePort.
   const ip = node.parsedPrimary[plan.lbIp.family];
@@ -90,14 +98,26 @@ function targetAddress(plan: DeliveryPlan, sp: CompiledServicePort, node: Compil
   return ip === null || sp.nodePort === null ? -1 : node.parsedIps.indexOf(ip);
 }
 
-function ordinaryTargetKeys(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: readonly number[], list: TargetList): Int32Array {
+function ordinaryTargetKeys(
+  env: Env,
+  sp: CompiledServicePort,
+  plan: DeliveryPlan,
+  targets: readonly number[],
+  list: TargetList,
+): Int32Array {
   const sharing = env.profile.sharing;
   const table = sharing.ordinaryKind(sp);
   const kind = `${plan.mode}|${plan.lbIp.family}|${sp.nodePort !== null}|${table}`;
   let keys = list.ordinaryKeys.get(kind);
   if (keys === undefined) {
     keys = new Int32Array(targets.length);
-    for (let i = 0; i < targets.length; i++) keys[i] = sharing.ordinaryNodeClassKey(env.cc, targets[i], targetAddress(plan, sp, env.cc.nodes[targets[i]]), table);
+    for (let i = 0; i < targets.length; i++)
+      keys[i] = sharing.ordinaryNodeClassKey(
+        env.cc,
+        targets[i],
+        targetAddress(plan, sp, env.cc.nodes[targets[i]]),
+        table,
+      );
     list.ordinaryKeys.set(kind, keys);
   }
   return keys;
@@ -166,7 +186,11 @@ function groupTargets(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Gr
     const key = keys[i];
     let g = groups.get(key);
     if (g === undefined) {
-      g = { group: { rep: env.cc.nodes[targets[i]], nodes: new Array<string>(sizes.get(key) as number) }, index: groups.size, filled: 0 };
+      g = {
+        group: { rep: env.cc.nodes[targets[i]], nodes: new Array<string>(sizes.get(key) as number) },
+        index: groups.size,
+        filled: 0,
+      };
       groups.set(key, g);
     }
     const list = g.group.nodes;
@@ -304,9 +328,12 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
   if (judged === null) return noSourceIp(forwarded);
   const hop = judged.hops[0];
   const fate = sourceIpFate(hop.decision, hop.ctx, true, judged.masquerade);
-  if (fate.preserved === false) return groups.length === 1 && groups[0].nodes.length === 1 ? fate : { ...fate, seenAs: null };
+  if (fate.preserved === false)
+    return groups.length === 1 && groups[0].nodes.length === 1 ? fate : { ...fate, seenAs: null };
   if (plan.mode === 'HOSTNAME') return LB_DECIDES;
-  return plan.mode === 'PROXY' ? { preserved: false, seenAs: plan.src.text, seenAsKind: 'LOAD_BALANCER', reason: 'LB_PROXY' } : fate;
+  return plan.mode === 'PROXY'
+    ? { preserved: false, seenAs: plan.src.text, seenAsKind: 'LOAD_BALANCER', reason: 'LB_PROXY' }
+    : fate;
 }
 
 /**
@@ -316,11 +343,22 @@ function combinedSourceIp(plan: DeliveryPlan, groups: readonly Group[]): SourceI
  * What-if re-evaluations (overrides) evaluate every group.
  */
 function evaluate(env: Env, sp: CompiledServicePort, plan: DeliveryPlan): Grouped {
-  const outside: Env = { cc: env.cc, profile: env.profile, client: env.client.outside(), override: env.override, outcomes: env.outcomes, ask: env.ask, suggest: env.suggest };
+  const outside: Env = {
+    cc: env.cc,
+    profile: env.profile,
+    client: env.client.outside(),
+    override: env.override,
+    outcomes: env.outcomes,
+    ask: env.ask,
+    suggest: env.suggest,
+  };
   const grouped = groupTargets(env, sp, plan);
   const groups = grouped.groups;
   const placement = { cc: env.cc, sp, clientNode: -1, clientIp: plan.src };
-  const shareable = env.override === undefined && !env.profile.sharing.endpointPlacementMatters(placement) ? env.profile.sharing.nodeClasses(placement, false) : null;
+  const shareable =
+    env.override === undefined && !env.profile.sharing.endpointPlacementMatters(placement)
+      ? env.profile.sharing.nodeClasses(placement, false)
+      : null;
   const shared = new Map<number, PathOutcome>();
   for (let k = 0; k < groups.length; k++) {
     const g = groups[k];
@@ -347,12 +385,26 @@ export function lbAnswer(env: Env, sp: CompiledServicePort, plan: DeliveryPlan):
 const LB_DECIDES: SourceIp = { preserved: null, seenAs: null, seenAsKind: null, reason: 'LB_UNKNOWN' };
 
 function lbStep(env: Env, sp: CompiledServicePort, plan: DeliveryPlan, targets: number): Step {
-  const rule = sp.externalPolicyLocal && env.override?.externalTrafficPolicy !== 'Cluster' ? 'K8S-LB-HEALTHCHECK-LOCAL' : 'K8S-LB-DELIVERS-TO-NODES';
+  const rule =
+    sp.externalPolicyLocal && env.override?.externalTrafficPolicy !== 'Cluster'
+      ? 'K8S-LB-HEALTHCHECK-LOCAL'
+      : 'K8S-LB-DELIVERS-TO-NODES';
   if (plan.mode === 'HOSTNAME') {
-    return { at: `lb/${plan.label}`, rule: 'K8S-LB-HOSTNAME', description: `known only by hostname, so kube-proxy has no rule for it: delivers to NodeIP:${sp.nodePort ?? '?'} on ${targets} node(s) passing its health check; whether the client's address reaches the nodes depends on the load balancer` };
+    return {
+      at: `lb/${plan.label}`,
+      rule: 'K8S-LB-HOSTNAME',
+      description: `known only by hostname, so kube-proxy has no rule for it: delivers to NodeIP:${sp.nodePort ?? '?'} on ${targets} node(s) passing its health check; whether the client's address reaches the nodes depends on the load balancer`,
+    };
   }
-  const how = plan.mode === 'VIP' ? `destination kept ${plan.lbIp.text}` : `new connection to NodeIP:${sp.nodePort ?? '?'} from ${plan.src.text}`;
-  return { at: `lb/${plan.label}`, rule: plan.mode === 'PROXY' ? 'K8S-LB-PROXY-DELIVERY' : rule, description: `delivers to ${targets} node(s) passing its health check (${how})` };
+  const how =
+    plan.mode === 'VIP'
+      ? `destination kept ${plan.lbIp.text}`
+      : `new connection to NodeIP:${sp.nodePort ?? '?'} from ${plan.src.text}`;
+  return {
+    at: `lb/${plan.label}`,
+    rule: plan.mode === 'PROXY' ? 'K8S-LB-PROXY-DELIVERY' : rule,
+    description: `delivers to ${targets} node(s) passing its health check (${how})`,
+  };
 }
 
 /** The pod with this key (namespace/name), or null. */
@@ -362,7 +414,7 @@ function podAtKey(cc: CompiledCluster, key: string): PodModel | null {
 }
 
 const TARGET_FROM: Record<string, string> = {
-  SPEC: 'the Service\'s loadBalancerTarget',
+  SPEC: "the Service's loadBalancerTarget",
   ANNOTATION: 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip',
 };
 
@@ -374,37 +426,71 @@ const TARGET_FROM: Record<string, string> = {
  * pod whose rules on this port name peers), the answer is UNKNOWN (POLICY_LB_SOURCE). A client
  * pod's egress is judged towards the load balancer's address and the Service's port.
  */
-export function podTargetsResult(env: Env, sp: CompiledServicePort, via: Via, label: string, lead: readonly Step[]): AddressResult {
+export function podTargetsResult(
+  env: Env,
+  sp: CompiledServicePort,
+  via: Via,
+  label: string,
+  lead: readonly Step[],
+): AddressResult {
   const index = env.cc.policies;
   const endpoints: EndpointOutcome[] = [];
   for (const e of sp.endpoints) {
     if (!e.ready) continue;
     const base = { ip: e.ip, port: e.port, pod: e.podKey, node: e.nodeName, masquerade: false };
-    if (index === null) { endpoints.push({ ...base, outcome: 'CONNECTS', rule: null }); continue; }
+    if (index === null) {
+      endpoints.push({ ...base, outcome: 'CONNECTS', rule: null });
+      continue;
+    }
     const target = e.podKey === null ? null : podAtKey(env.cc, e.podKey);
     const family = e.ip.includes(':') ? 6 : 4;
     const clientIp = env.client.ips[family];
     const clientPod = env.client.kind === 'POD' && clientIp !== null ? podAt(env.cc, clientIp.text) : null;
-    const egress = clientPod === null ? notAPod(index) : judgeEgress(index, clientPod, { ip: via.address, pod: null }, sp.port, sp.protocol);
-    const ingress = target === null ? notAPod(index) : judgeIngressFromAnySource(index, target, e.port, sp.protocol, clientPod !== null);
+    const egress =
+      clientPod === null
+        ? notAPod(index)
+        : judgeEgress(index, clientPod, { ip: via.address, pod: null }, sp.port, sp.protocol);
+    const ingress =
+      target === null
+        ? notAPod(index)
+        : judgeIngressFromAnySource(index, target, e.port, sp.protocol, clientPod !== null);
     if (ingress === null) return unknownResult(env, via, 'POLICY_LB_SOURCE');
     const policy = { seenAs: null, egress, ingress };
     const denied = !egress.allowed ? egress.rule : !ingress.allowed ? ingress.rule : null;
     endpoints.push({ ...base, outcome: denied === null ? 'CONNECTS' : 'FAILS', rule: denied, policy });
   }
   const from = TARGET_FROM[sp.loadBalancerTarget.from ?? ''] ?? 'the Service';
-  const steps: Step[] = [...lead, {
-    at: `lb/${label}`, rule: 'K8S-LB-POD-TARGETS',
-    description: endpoints.length > 0
-      ? `delivers straight to ${endpoints.length} ready pod(s) on their own IPs (targets pods, per ${from}); kube-proxy is not on the path`
-      : `targets pods (per ${from}) but the Service has no ready pod: nothing to deliver to`,
-  }];
+  const steps: Step[] = [
+    ...lead,
+    {
+      at: `lb/${label}`,
+      rule: 'K8S-LB-POD-TARGETS',
+      description:
+        endpoints.length > 0
+          ? `delivers straight to ${endpoints.length} ready pod(s) on their own IPs (targets pods, per ${from}); kube-proxy is not on the path`
+          : `targets pods (per ${from}) but the Service has no ready pod: nothing to deliver to`,
+    },
+  ];
   if (index !== null) steps.push(...policySteps(endpoints, env.cc.policyEnforcement, `lb/${label}`));
   const connecting = endpoints.filter((e) => e.outcome === 'CONNECTS').length;
-  const verdict: ReachVerdict = connecting === 0 ? 'UNREACHABLE' : connecting === endpoints.length ? 'REACHABLE' : 'PARTIAL';
+  const verdict: ReachVerdict =
+    connecting === 0 ? 'UNREACHABLE' : connecting === endpoints.length ? 'REACHABLE' : 'PARTIAL';
   const sourceIp = connecting > 0 ? LB_DECIDES : noSourceIp(false);
-  const rule = connecting === endpoints.length ? 'K8S-LB-POD-TARGETS' : decidingRule(steps, endpoints) ?? 'K8S-LB-POD-TARGETS';
-  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops: [], deliveries: null, rules: rulesOf(steps, env.profile.notes), rule, suggestions: [] };
+  const rule =
+    connecting === endpoints.length ? 'K8S-LB-POD-TARGETS' : (decidingRule(steps, endpoints) ?? 'K8S-LB-POD-TARGETS');
+  return {
+    via,
+    verdict,
+    missingFact: null,
+    sourceIp,
+    endpoints,
+    path: steps,
+    hops: [],
+    deliveries: null,
+    rules: rulesOf(steps, env.profile.notes),
+    rule,
+    suggestions: [],
+  };
 }
 
 export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: DeliveryPlan): AddressResult {
@@ -417,22 +503,51 @@ export function lbResult(env: Env, sp: CompiledServicePort, via: Via, plan: Deli
     const g = groups[k];
     const path = g.path;
     targets += g.nodes.length;
-    deliveries.push({ nodes: g.nodes, verdict: path?.hops[0].decision.verdict ?? 'NOT_INTERCEPTED', endpoints: path?.endpoints ?? [] });
+    deliveries.push({
+      nodes: g.nodes,
+      verdict: path?.hops[0].decision.verdict ?? 'NOT_INTERCEPTED',
+      endpoints: path?.endpoints ?? [],
+    });
     if (path === undefined) continue;
     first ??= path;
     const hop = path.hops[0];
-    hops.push(plan.mode !== 'VIP'
-      ? { node: g.rep.name, verdict: hop.decision.verdict, source: plan.src.text, destination: { ip: hop.ctx.dst.text, port: hop.ctx.port } }
-      : { node: g.rep.name, verdict: hop.decision.verdict });
+    hops.push(
+      plan.mode !== 'VIP'
+        ? {
+            node: g.rep.name,
+            verdict: hop.decision.verdict,
+            source: plan.src.text,
+            destination: { ip: hop.ctx.dst.text, port: hop.ctx.port },
+          }
+        : { node: g.rep.name, verdict: hop.decision.verdict },
+    );
   }
   const verdict = combine(groups);
   const repSteps = first === undefined ? [] : lastHopSteps(first, first.hops[0].ctx);
   const steps = [...plan.lead, lbStep(env, sp, plan, targets), ...repSteps];
   const sourceIp = combinedSourceIp(plan, groups);
   const suggestions = suggestionsFor({
-    env, sp, via: 'LOAD_BALANCER', path: first ?? null, verdict, sourceIp, clusterIpVerdict: null,
+    env,
+    sp,
+    via: 'LOAD_BALANCER',
+    path: first ?? null,
+    verdict,
+    sourceIp,
+    clusterIpVerdict: null,
     reevaluate: (override) => lbAnswer(withOverride(env, override), sp, plan),
   });
   const endpoints = unionEndpoints(groups);
-  return { via, verdict, missingFact: null, sourceIp, endpoints, path: steps, hops, deliveries, rules: rulesOf(steps, env.profile.notes), rule: decidingRule(steps, endpoints), suggestions };
+  return {
+    via,
+    verdict,
+    missingFact: null,
+    sourceIp,
+    endpoints,
+    path: steps,
+    hops,
+    deliveries,
+    rules: rulesOf(steps, env.profile.notes),
+    rule: decidingRule(steps, endpoints),
+    suggestions,
+  };
 }

@@ -95,9 +95,17 @@ function rowPosition(order: readonly RowClass[], row: number): number {
 }
 
 /** The first row from `from` on with this ordinary key and kind on a node not singled out (`singled`: ascending), or -1. */
-function firstOrdinaryRow(rows: RowLayout, ordinary: OrdinaryRows, eip: boolean, key: number, from: number, singled: readonly number[]): number {
+function firstOrdinaryRow(
+  rows: RowLayout,
+  ordinary: OrdinaryRows,
+  eip: boolean,
+  key: number,
+  from: number,
+  singled: readonly number[],
+): number {
   for (let r = from; r < rows.length; r += 1) {
-    if (ordinary.keys[r] === key && (rows.addresses[r] === EIP) === eip && sortedIndexOf(singled, rows.nodes[r]) < 0) return r;
+    if (ordinary.keys[r] === key && (rows.addresses[r] === EIP) === eip && sortedIndexOf(singled, rows.nodes[r]) < 0)
+      return r;
   }
   return -1;
 }
@@ -121,17 +129,32 @@ export function nodePorts(s: Scope): void {
   // Outside clients' EIP packets are processed at the node; inside ones' cannot be answered.
   // A profile may answer in-cluster EIP access like the private IP (CCE: access type "Public/Private network").
   const eipLikePrivate = !external && dp.eipFromCluster?.(cc, sp) === true;
-  const unknownEip = external || eipLikePrivate ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
+  const unknownEip =
+    external || eipLikePrivate ? null : unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS');
   const placement: PlacementQuery = { cc, sp, clientNode: env.client.node, clientIp: src };
-  const rows = nodePortRows(cc, src.family, !external || env.client.network === 'PRIVATE', !external || env.client.network === 'PUBLIC');
+  const rows = nodePortRows(
+    cc,
+    src.family,
+    !external || env.client.network === 'PRIVATE',
+    !external || env.client.network === 'PUBLIC',
+  );
   const ordinary = ordinaryRows(sharing, cc, rows, sharing.ordinaryKind(sp));
   // Unanswerable EIPs all share one answer (only their via differs, set per row).
-  const run = new MemberRun(cc, sp, unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS'), rows, ordinary, unknownEip === null);
+  const run = new MemberRun(
+    cc,
+    sp,
+    unknownEip ?? unknownResult(env, viaFor(sp, 'NODE_PORT', ''), 'CLUSTER_INTERNET_EGRESS'),
+    rows,
+    ordinary,
+    unknownEip === null,
+  );
   // Nodes hosting endpoints need classes of their own only when that can change their answers.
   const separateEndpointNodes = sharing.endpointPlacementMatters(placement);
   const classes = rowClasses(sharing.nodeClasses(placement, separateEndpointNodes), rows, ordinary, run);
   const whatIfs = new SharedWhatIfs(sharing, placement);
-  const similar = separateEndpointNodes ? new SimilarClasses(sharing.nodeClasses(placement, false), !sharing.decisionPlacementMatters(placement)) : null;
+  const similar = separateEndpointNodes
+    ? new SimilarClasses(sharing.nodeClasses(placement, false), !sharing.decisionPlacementMatters(placement))
+    : null;
   for (let k = 0; k < classes.order.length; k++) {
     const c = classes.order[k];
     const node = cc.nodes[rows.nodes[c.row]];

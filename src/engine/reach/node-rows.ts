@@ -47,7 +47,11 @@ function buildLayout(cc: CompiledCluster, family: IpFamily, internalIps: boolean
     rowStart[node.index] = nodes.length;
     if (internalIps) {
       for (let i = 0; i < node.parsedIps.length; i++) {
-        if (node.parsedIps[i].family === family) { nodes.push(node.index); addresses.push(i); dsts.push(i); }
+        if (node.parsedIps[i].family === family) {
+          nodes.push(node.index);
+          addresses.push(i);
+          dsts.push(i);
+        }
       }
     }
     const eip = node.parsedExternalIp;
@@ -64,7 +68,14 @@ function buildLayout(cc: CompiledCluster, family: IpFamily, internalIps: boolean
     const owner = dsts[r] < 0 ? undefined : cc.ipOwner.get(cc.nodes[nodes[r]].parsedIps[dsts[r]].text);
     owners[r] = owner?.kind === 'NODE' ? owner.index : -1;
   }
-  return { length: nodes.length, nodes: Int32Array.from(nodes), addresses: Int32Array.from(addresses), dsts: Int32Array.from(dsts), owners, rowStart };
+  return {
+    length: nodes.length,
+    nodes: Int32Array.from(nodes),
+    addresses: Int32Array.from(addresses),
+    dsts: Int32Array.from(dsts),
+    owners,
+    rowStart,
+  };
 }
 
 /** The (shared, cached) rows of a NodePort answer over `family` addresses: internal IPs and/or EIPs. */
@@ -101,11 +112,17 @@ function buildOrdinary(sharing: Sharing, cc: CompiledCluster, layout: RowLayout,
   for (let r = 0; r < layout.length; r++) {
     const d = layout.dsts[r];
     const eip = layout.addresses[r] === EIP;
-    if (eip && d < 0) { keys[r] = -1; continue; }
+    if (eip && d < 0) {
+      keys[r] = -1;
+      continue;
+    }
     const key = sharing.ordinaryNodeClassKey(cc, layout.nodes[r], d, kind);
     keys[r] = key;
     const keysSeen = seen[eip ? 1 : 0];
-    if (!keysSeen.has(key)) { keysSeen.add(key); classes.push({ eip, key, firstRow: r }); }
+    if (!keysSeen.has(key)) {
+      keysSeen.add(key);
+      classes.push({ eip, key, firstRow: r });
+    }
   }
   return { keys, classes };
 }

@@ -14,7 +14,9 @@ const isFailing = (e: EndpointOutcome): number => (e.outcome === 'FAILS' && e.ru
 
 /** Outcomes equal but for identity (the candidate, and so ip, port, pod and node, is the same). */
 export function sameOutcome(a: EndpointOutcome, b: EndpointOutcome): boolean {
-  return a.masquerade === b.masquerade && a.outcome === b.outcome && a.rule === b.rule && samePolicy(a.policy, b.policy);
+  return (
+    a.masquerade === b.masquerade && a.outcome === b.outcome && a.rule === b.rule && samePolicy(a.policy, b.policy)
+  );
 }
 
 /** Changed outcomes a list keeps before it becomes a list of its own (a full array). */
@@ -64,7 +66,12 @@ export class OutcomeList {
   readonly #changedTo: readonly EndpointOutcome[];
   #array: readonly EndpointOutcome[] | null;
 
-  private constructor(base: readonly EndpointOutcome[], baseCounts: Counts, changedAt: readonly number[], changedTo: readonly EndpointOutcome[]) {
+  private constructor(
+    base: readonly EndpointOutcome[],
+    baseCounts: Counts,
+    changedAt: readonly number[],
+    changedTo: readonly EndpointOutcome[],
+  ) {
     this.length = base.length;
     this.#base = base;
     this.#baseCounts = baseCounts;

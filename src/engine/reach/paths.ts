@@ -6,7 +6,19 @@ import type { ParsedIp } from '../ip';
 import type { Protocol } from '../model';
 import type { EndpointOutcome, ReachVerdict, Step } from '../results';
 import type { RuleId } from '../rules';
-import { addRule, candidateTargets, completesMasqueraded, connectionContext, connectionSteps, decisionStepRules, decisionSteps, endpointMasquerade, endpointOutcome, failureOf, reachesItself } from '../packet';
+import {
+  addRule,
+  candidateTargets,
+  completesMasqueraded,
+  connectionContext,
+  connectionSteps,
+  decisionStepRules,
+  decisionSteps,
+  endpointMasquerade,
+  endpointOutcome,
+  failureOf,
+  reachesItself,
+} from '../packet';
 import { policedConnection, policyStepRules, samePolicy } from '../policy/join';
 import { OutcomeList } from './outcome-list';
 import type { Env, KnownOutcomes, NodeDecision, OutcomeMemo, Outcomes, PathOutcome } from './types';
@@ -16,13 +28,23 @@ import type { Env, KnownOutcomes, NodeDecision, OutcomeMemo, Outcomes, PathOutco
  * (spreading into a literal with an extra key is slow and makes call sites polymorphic).
  */
 export function withOverride(env: Env, override: PolicyOverride | undefined): Env {
-  return { cc: env.cc, profile: env.profile, client: env.client, override, outcomes: env.outcomes, ask: env.ask, suggest: env.suggest };
+  return {
+    cc: env.cc,
+    profile: env.profile,
+    client: env.client,
+    override,
+    outcomes: env.outcomes,
+    ask: env.ask,
+    suggest: env.suggest,
+  };
 }
 
 /** `src`: the packet's source (whose hairpins are the only masqueraded endpoints when not all are). */
 function outcomesOf(list: OutcomeList, candidates: readonly CompiledEndpoint[], src: ParsedIp): Outcomes {
   return {
-    list, verdict: verdictOfCounts(list.connects, list.length), targets: candidateTargets(candidates),
+    list,
+    verdict: verdictOfCounts(list.connects, list.length),
+    targets: candidateTargets(candidates),
     failure: failureOf(list),
     masquerade: completesMasqueraded(list, candidates, src),
   };
@@ -41,7 +63,11 @@ class Path implements PathOutcome {
   readonly failure: PathOutcome['failure'];
   readonly masquerade: boolean;
 
-  constructor(hops: readonly NodeDecision[], verdict: ReachVerdict, o: Pick<PathOutcome, 'outcomes' | 'targets' | 'failure' | 'masquerade'>) {
+  constructor(
+    hops: readonly NodeDecision[],
+    verdict: ReachVerdict,
+    o: Pick<PathOutcome, 'outcomes' | 'targets' | 'failure' | 'masquerade'>,
+  ) {
     this.hops = hops;
     this.verdict = verdict;
     this.outcomes = o.outcomes;
@@ -55,7 +81,14 @@ class Path implements PathOutcome {
   }
 }
 
-export function decideAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): NodeDecision {
+export function decideAt(
+  env: Env,
+  node: number,
+  src: ParsedIp,
+  dst: ParsedIp,
+  port: number,
+  protocol: Protocol,
+): NodeDecision {
   const ctx: PacketContext = { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override };
   return { ctx, decision: env.profile.dataPlane.decide(ctx) };
 }
@@ -96,11 +129,18 @@ function sameScope(a: NodeDecision, aDst: string, b: NodeDecision, bDst: string)
   const y = b.ctx;
   const o = x.override;
   const p = y.override;
-  return x.src.text === y.src.text && x.port === y.port && x.protocol === y.protocol
-    && a.decision.via === b.decision.via && a.decision.servicePort?.index === b.decision.servicePort?.index
-    && o?.externalTrafficPolicy === p?.externalTrafficPolicy && o?.internalTrafficPolicy === p?.internalTrafficPolicy
-    && o?.allowSource === p?.allowSource && o?.passThrough === p?.passThrough
-    && aDst === bDst;
+  return (
+    x.src.text === y.src.text &&
+    x.port === y.port &&
+    x.protocol === y.protocol &&
+    a.decision.via === b.decision.via &&
+    a.decision.servicePort?.index === b.decision.servicePort?.index &&
+    o?.externalTrafficPolicy === p?.externalTrafficPolicy &&
+    o?.internalTrafficPolicy === p?.internalTrafficPolicy &&
+    o?.allowSource === p?.allowSource &&
+    o?.passThrough === p?.passThrough &&
+    aDst === bDst
+  );
 }
 
 /** Indices of a compiled candidate list's endpoints, by node (built on first use; lists are long-lived). */
@@ -148,8 +188,11 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   // decided on many nodes; a node's own (local) endpoints only on that node: remembering its
   // outcomes would cost more than it saves.
   const cats = decision.servicePort?.categories;
-  const memoized = env.outcomes !== undefined && candidates.length > 0 && cats !== undefined
-    && (candidates === cats.cluster || cats.topology?.sharedByNodes(candidates) === true);
+  const memoized =
+    env.outcomes !== undefined &&
+    candidates.length > 0 &&
+    cats !== undefined &&
+    (candidates === cats.cluster || cats.topology?.sharedByNodes(candidates) === true);
   const memo = memoized ? env.outcomes?.get(candidates) : undefined;
   const prev = memo?.[slot];
   const known = prev?.outcomes;
@@ -160,8 +203,14 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   // Whether the latest outcomes were computed in this packet's scope (null scopes match each other).
   const dst = scoped ? scopeDst(last) : '';
   const nodeScope = env.profile.sharing.connectionScope;
-  const sameContext = prev !== undefined && (prev.scope === null ? !scoped : scoped && prev.clientNode === clientNode && sameScope(prev.scope, prev.scopeDst, last, dst)
-    && (nodeScope === undefined || nodeScope(prev.node) === nodeScope(node)));
+  const sameContext =
+    prev !== undefined &&
+    (prev.scope === null
+      ? !scoped
+      : scoped &&
+        prev.clientNode === clientNode &&
+        sameScope(prev.scope, prev.scopeDst, last, dst) &&
+        (nodeScope === undefined || nodeScope(prev.node) === nodeScope(node)));
   const scope = scoped ? last : null;
   // Outcomes built from scratch (no template), or those differing from the template's.
   const fresh: EndpointOutcome[] | null = template === undefined ? [] : null;
@@ -170,8 +219,8 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   // Which candidates to check: all, or (local) those on the latest outcomes' node, then those on this one.
   const local = prev !== undefined && scoped && sameContext && clientNode !== node && clientNode !== prev.node;
   const byNode = local ? indicesByNode(candidates) : null;
-  const before = byNode === null ? NONE : byNode.get((prev as KnownOutcomes).node) ?? NONE;
-  const here = byNode === null || node === (prev as KnownOutcomes).node ? NONE : byNode.get(node) ?? NONE;
+  const before = byNode === null ? NONE : (byNode.get((prev as KnownOutcomes).node) ?? NONE);
+  const here = byNode === null || node === (prev as KnownOutcomes).node ? NONE : (byNode.get(node) ?? NONE);
   const count = byNode === null ? candidates.length : before.length + here.length;
   const q = count === 0 ? null : connectionContext(ctx, decision, clientNode);
   for (let k = 0; k < count; k++) {
@@ -184,7 +233,14 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
     const outcome = c.connects ? 'CONNECTS' : 'FAILS';
     const same = template?.at(i);
     // Equal to the template's outcome (only when there is a template): keep that object.
-    if (same !== undefined && same.masquerade === masquerade && same.outcome === outcome && same.rule === c.rule && samePolicy(same.policy, c.policy)) continue;
+    if (
+      same !== undefined &&
+      same.masquerade === masquerade &&
+      same.outcome === outcome &&
+      same.rule === c.rule &&
+      samePolicy(same.policy, c.policy)
+    )
+      continue;
     const made = endpointOutcome(ep, masquerade, c);
     if (fresh !== null) fresh.push(made);
     else {
@@ -194,10 +250,20 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
   }
   if (fresh === null && replacedAt === null) {
     // Equal to the latest outcomes: they stay the template (still as computed on their node).
-    if (prev !== undefined && !sameContext) (memo as [KnownOutcomes | undefined, KnownOutcomes | undefined])[slot] = { outcomes: known as Outcomes, node, scope, scopeDst: dst, clientNode };
+    if (prev !== undefined && !sameContext)
+      (memo as [KnownOutcomes | undefined, KnownOutcomes | undefined])[slot] = {
+        outcomes: known as Outcomes,
+        node,
+        scope,
+        scopeDst: dst,
+        clientNode,
+      };
     return known as Outcomes;
   }
-  const list = fresh !== null ? OutcomeList.of(fresh) : (template as OutcomeList).with(replacedAt as number[], replacedBy as EndpointOutcome[]);
+  const list =
+    fresh !== null
+      ? OutcomeList.of(fresh)
+      : (template as OutcomeList).with(replacedAt as number[], replacedBy as EndpointOutcome[]);
   const built = outcomesOf(list, candidates, ctx.src);
   if (memoized) {
     const entry = memo ?? [undefined, undefined];
@@ -210,7 +276,12 @@ function outcomesAt(env: Env, last: NodeDecision): Outcomes {
 export function finishPath(env: Env, hops: readonly NodeDecision[]): PathOutcome {
   const last = hops[hops.length - 1];
   const o = outcomesAt(env, last);
-  return new Path(hops, last.decision.verdict === 'FORWARD' ? o.verdict : 'UNREACHABLE', { outcomes: o.list, targets: o.targets, failure: o.failure, masquerade: o.masquerade });
+  return new Path(hops, last.decision.verdict === 'FORWARD' ? o.verdict : 'UNREACHABLE', {
+    outcomes: o.list,
+    targets: o.targets,
+    failure: o.failure,
+    masquerade: o.masquerade,
+  });
 }
 
 /**
@@ -218,7 +289,15 @@ export function finishPath(env: Env, hops: readonly NodeDecision[]): PathOutcome
  * connection outcomes, see Sharing.endpointPlacementMatters): its own packet context, the
  * shared decision and outcomes. Exactly what finishPath(env, [decideAt(env, node, ...)]) gives.
  */
-export function pathAt(env: Env, path: PathOutcome, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol): PathOutcome {
+export function pathAt(
+  env: Env,
+  path: PathOutcome,
+  node: number,
+  src: ParsedIp,
+  dst: ParsedIp,
+  port: number,
+  protocol: Protocol,
+): PathOutcome {
   const ctx: PacketContext = { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override };
   return new Path([{ ctx, decision: path.hops[0].decision }], path.verdict, path);
 }
@@ -240,9 +319,23 @@ export function inClusterPath(env: Env, src: ParsedIp, dst: ParsedIp, port: numb
  * `dstOwner`: the node owning `dst` (ipOwner), -1 when none. Null when the hops would not line
  * up with `like`'s (a node address owned by another node).
  */
-export function pathLike(env: Env, like: PathOutcome, likeNode: number, inCluster: boolean, node: number, src: ParsedIp, dst: ParsedIp, dstOwner: number, port: number, protocol: Protocol): PathOutcome | null {
+export function pathLike(
+  env: Env,
+  like: PathOutcome,
+  likeNode: number,
+  inCluster: boolean,
+  node: number,
+  src: ParsedIp,
+  dst: ParsedIp,
+  dstOwner: number,
+  port: number,
+  protocol: Protocol,
+): PathOutcome | null {
   const hops = like.hops;
-  if (!inCluster) return hops.length === 1 && hops[0].ctx.node.index === likeNode ? finishPath(env, [hopAt(env, node, src, dst, port, protocol, hops[0].decision)]) : null;
+  if (!inCluster)
+    return hops.length === 1 && hops[0].ctx.node.index === likeNode
+      ? finishPath(env, [hopAt(env, node, src, dst, port, protocol, hops[0].decision)])
+      : null;
   const first = hopAt(env, env.client.node, src, dst, port, protocol, hops[0].decision);
   // inClusterPath's second hop: at the node owning the address, when not intercepted on the client's.
   const owner = first.decision.verdict === 'NOT_INTERCEPTED' ? dstOwner : -1;
@@ -252,7 +345,15 @@ export function pathLike(env: Env, like: PathOutcome, likeNode: number, inCluste
 }
 
 /** `decision`, taken for the packet at `node` (as decideAt() would take it). */
-function hopAt(env: Env, node: number, src: ParsedIp, dst: ParsedIp, port: number, protocol: Protocol, decision: Decision): NodeDecision {
+function hopAt(
+  env: Env,
+  node: number,
+  src: ParsedIp,
+  dst: ParsedIp,
+  port: number,
+  protocol: Protocol,
+  decision: Decision,
+): NodeDecision {
   return { ctx: { cc: env.cc, node: env.cc.nodes[node], src, dst, port, protocol, override: env.override }, decision };
 }
 
@@ -283,7 +384,8 @@ export function lastHopRule(path: PathOutcome): RuleId | null {
   if (path.failure !== null) return path.failure.rule;
   const last = path.hops[path.hops.length - 1];
   const d = last.decision;
-  if (d.verdict === 'FORWARD' && d.masqueradeRule !== null) return reachesItself(d.endpoints, last.ctx.src) ? 'K8S-HAIRPIN-MASQUERADE' : d.masqueradeRule;
+  if (d.verdict === 'FORWARD' && d.masqueradeRule !== null)
+    return reachesItself(d.endpoints, last.ctx.src) ? 'K8S-HAIRPIN-MASQUERADE' : d.masqueradeRule;
   if (d.acts.length > 0) return d.acts[d.acts.length - 1].rule;
   for (let i = path.hops.length - 2; i >= 0; i--) {
     const acts = path.hops[i].decision.acts;

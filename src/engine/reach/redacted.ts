@@ -13,7 +13,10 @@ const BACKEND_FIELDS = new Set(['ips', 'labels', 'nodeName']);
 /** The fields of a node a NodePort, load-balancer or externalIP answer depends on. */
 const NODE_FIELDS = new Set(['internalIps', 'externalIp']);
 
-function withUnknown<T extends { readonly unknown?: readonly string[] }>(cache: WeakMap<readonly T[], readonly T[]>, list: readonly T[]): readonly T[] {
+function withUnknown<T extends { readonly unknown?: readonly string[] }>(
+  cache: WeakMap<readonly T[], readonly T[]>,
+  list: readonly T[],
+): readonly T[] {
   let found = cache.get(list);
   if (found === undefined) {
     found = list.filter((o) => o.unknown !== undefined && o.unknown.length > 0);
@@ -26,13 +29,18 @@ function withUnknown<T extends { readonly unknown?: readonly string[] }>(cache: 
  * Carries the pods with unknown fields from one version's pods to the next, given the pods a
  * patch wrote (by key, null when deleted): no scan of 150,000 pods after each write.
  */
-export function carryUnknownPods(prev: readonly PodModel[], next: readonly PodModel[], written: readonly (readonly [string, PodModel | null])[]): void {
+export function carryUnknownPods(
+  prev: readonly PodModel[],
+  next: readonly PodModel[],
+  written: readonly (readonly [string, PodModel | null])[],
+): void {
   const known = UNKNOWN_PODS.get(prev);
   if (known === undefined || prev === next) return;
   const byKey = new Map(known.map((p) => [`${p.namespace}/${p.name}`, p]));
   for (const [key, after] of written) {
     byKey.delete(key);
-    if (after !== null && after.unknown !== undefined && after.unknown.length > 0) byKey.set(`${after.namespace}/${after.name}`, after);
+    if (after !== null && after.unknown !== undefined && after.unknown.length > 0)
+      byKey.set(`${after.namespace}/${after.name}`, after);
   }
   UNKNOWN_PODS.set(next, [...byKey.values()]);
 }
@@ -59,7 +67,8 @@ export function redactedFacts(cc: CompiledCluster, svc: CompiledService, client:
   if (model.selector !== null) {
     for (const pod of withUnknown(UNKNOWN_PODS, cc.model.pods)) {
       const fields = pod.unknown!.filter((f) => BACKEND_FIELDS.has(f));
-      if (fields.length > 0 && mayBack(pod, model.namespace, model.selector)) say(`pod ${pod.namespace}/${pod.name}`, fields);
+      if (fields.length > 0 && mayBack(pod, model.namespace, model.selector))
+        say(`pod ${pod.namespace}/${pod.name}`, fields);
     }
   }
   // Traffic from outside (NodePorts, load balancers, externalIPs) reaches nodes by their addresses.
@@ -70,17 +79,37 @@ export function redactedFacts(cc: CompiledCluster, svc: CompiledService, client:
     }
   }
   for (const slice of withUnknown(UNKNOWN_SLICES, cc.model.endpointSlices)) {
-    if (slice.namespace === model.namespace && slice.serviceName === model.name) say(`EndpointSlice ${slice.namespace}/${slice.name}`, slice.unknown!);
+    if (slice.namespace === model.namespace && slice.serviceName === model.name)
+      say(`EndpointSlice ${slice.namespace}/${slice.name}`, slice.unknown!);
   }
   // One order whatever the order of the lists (a patched model keeps its pods in another order).
   return facts.sort();
 }
 
 /** The answer for the same address, UNKNOWN: it depends on redacted values, named in its one step. */
-export function redactedResult(r: AddressResult, facts: readonly string[], rule: AddressResult['rules'][number]): AddressResult {
-  const path = [{ at: 'client', rule: rule.id, description: `the imported dump redacted values this answer needs: ${facts.join('; ')}` }];
+export function redactedResult(
+  r: AddressResult,
+  facts: readonly string[],
+  rule: AddressResult['rules'][number],
+): AddressResult {
+  const path = [
+    {
+      at: 'client',
+      rule: rule.id,
+      description: `the imported dump redacted values this answer needs: ${facts.join('; ')}`,
+    },
+  ];
   return {
-    via: r.via, verdict: 'UNKNOWN', missingFact: 'REDACTED_VALUE', sourceIp: { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' },
-    endpoints: [], path, hops: [], deliveries: null, rules: [rule], rule: rule.id, suggestions: [],
+    via: r.via,
+    verdict: 'UNKNOWN',
+    missingFact: 'REDACTED_VALUE',
+    sourceIp: { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' },
+    endpoints: [],
+    path,
+    hops: [],
+    deliveries: null,
+    rules: [rule],
+    rule: rule.id,
+    suggestions: [],
   };
 }

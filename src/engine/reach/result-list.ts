@@ -37,7 +37,14 @@ export class MemberRun {
   #rows: readonly number[] = [];
   #rowIds: Int32Array = new Int32Array(0);
 
-  constructor(cc: CompiledCluster, sp: CompiledServicePort, unknownEip: AddressResult | null, layout: RowLayout, ordinary: OrdinaryRows, eipsAnswered: boolean) {
+  constructor(
+    cc: CompiledCluster,
+    sp: CompiledServicePort,
+    unknownEip: AddressResult | null,
+    layout: RowLayout,
+    ordinary: OrdinaryRows,
+    eipsAnswered: boolean,
+  ) {
     this.#cc = cc;
     this.#sp = sp;
     this.#unknownEip = unknownEip;
@@ -165,7 +172,12 @@ export type Finish = (result: AddressResult) => AddressResult;
  * fate but seenAs, rule, rules, suggestions; via kind and port), the node and network of its
  * via, and its index in the answer's results (to read the result itself, when needed).
  */
-export type RowVisitor = (outcome: AddressResult, node: string | undefined, network: Via['network'], index: number) => void;
+export type RowVisitor = (
+  outcome: AddressResult,
+  node: string | undefined,
+  network: Via['network'],
+  index: number,
+) => void;
 
 /** The proxied results' parts (see fold()). */
 const PARTS = Symbol('parts');
@@ -299,7 +311,9 @@ class LazyResults implements ProxyHandler<AddressResult[]> {
   getOwnPropertyDescriptor(t: AddressResult[], key: string | symbol): PropertyDescriptor | undefined {
     if (key === 'length') return { value: this.#length, writable: true, enumerable: false, configurable: false };
     const i = arrayIndex(key);
-    return this.#inRange(i) ? { value: this.#element(i), writable: false, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(t, key);
+    return this.#inRange(i)
+      ? { value: this.#element(i), writable: false, enumerable: true, configurable: true }
+      : Reflect.getOwnPropertyDescriptor(t, key);
   }
 
   ownKeys(): (string | symbol)[] {

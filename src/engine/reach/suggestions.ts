@@ -57,9 +57,15 @@ const UNKNOWN_ANSWER: Answer = Object.freeze({ verdict: 'UNKNOWN', sourceIpPrese
 function portUnder(q: SuggestionInput, override: PolicyOverride): CompiledServicePort {
   const { sp } = q;
   const type = q.env.cc.services[sp.serviceIndex].model.type;
-  const external = override.externalTrafficPolicy === undefined ? sp.externalPolicyLocal : externalPolicyLocalOf(type, override.externalTrafficPolicy);
-  const internal = override.internalTrafficPolicy === undefined ? sp.internalPolicyLocal : override.internalTrafficPolicy === 'Local';
-  return external === sp.externalPolicyLocal && internal === sp.internalPolicyLocal ? sp : { ...sp, externalPolicyLocal: external, internalPolicyLocal: internal };
+  const external =
+    override.externalTrafficPolicy === undefined
+      ? sp.externalPolicyLocal
+      : externalPolicyLocalOf(type, override.externalTrafficPolicy);
+  const internal =
+    override.internalTrafficPolicy === undefined ? sp.internalPolicyLocal : override.internalTrafficPolicy === 'Local';
+  return external === sp.externalPolicyLocal && internal === sp.internalPolicyLocal
+    ? sp
+    : { ...sp, externalPolicyLocal: external, internalPolicyLocal: internal };
 }
 
 /**
@@ -129,7 +135,10 @@ export function changeAccepted(cc: CompiledCluster, key: string, changed: () => 
     const after = changed().map((svc) => normaliseCceAnnotations(svc));
     const keys = new Set(after.map(serviceKeyOf));
     const services = [...cc.model.services.filter((x) => !keys.has(serviceKeyOf(x))), ...after];
-    ok = after.every((svc) => checkCceServiceConstraints({ ...cc.model, services: services.filter((x) => x !== svc) }, svc).length === 0);
+    ok = after.every(
+      (svc) =>
+        checkCceServiceConstraints({ ...cc.model, services: services.filter((x) => x !== svc) }, svc).length === 0,
+    );
     known.set(key, ok);
   }
   return ok;
@@ -154,7 +163,8 @@ export function unreadyBackends(cc: CompiledCluster, sp: CompiledServicePort): P
     seen.add(ep.podKey);
     const i = cc.podByKey.get(ep.podKey);
     const pod = i === undefined ? undefined : cc.model.pods[i];
-    if (pod !== undefined && pod.nodeName !== null && pod.phase === 'Running' && pod.ips.length > 0 && !pod.ready) out.push(pod);
+    if (pod !== undefined && pod.nodeName !== null && pod.phase === 'Running' && pod.ips.length > 0 && !pod.ready)
+      out.push(pod);
   }
   return out;
 }
@@ -187,7 +197,14 @@ function readyVariant(cc: CompiledCluster, sp: CompiledServicePort): CompiledClu
       const hints = ready ? inferredHints(cc.model.kubernetesVersion, svc, ep.zone, ep.nodeName) : null;
       return hints === null
         ? { ...ep, serving: true, ready }
-        : { ...ep, serving: true, ready, zoneHints: hints.zones.length > 0 ? hints.zones : null, nodeHints: hints.nodes.length > 0 ? hints.nodes : null, hintsInferred: true };
+        : {
+            ...ep,
+            serving: true,
+            ready,
+            zoneHints: hints.zones.length > 0 ? hints.zones : null,
+            nodeHints: hints.nodes.length > 0 ? hints.nodes : null,
+            hintsInferred: true,
+          };
     };
     const endpoints = sp.endpoints.map((ep) => (ep.podKey !== null && keys.has(ep.podKey) ? made(ep) : ep));
     const categories = categorizeEndpoints(endpoints, sp.categories.policy);
@@ -209,7 +226,8 @@ function requestClient(c: Env['client']): ReachabilityClient {
   return { external: ip === undefined ? { network } : { network, ip } };
 }
 
-const sameAnswer = (a: Answer, b: Answer): boolean => a.verdict === b.verdict && a.sourceIpPreserved === b.sourceIpPreserved;
+const sameAnswer = (a: Answer, b: Answer): boolean =>
+  a.verdict === b.verdict && a.sourceIpPreserved === b.sourceIpPreserved;
 
 /**
  * A load balancer's answer (reach/lb.ts gives no reevaluateOn) on `variant`: the question asked
@@ -219,13 +237,24 @@ const sameAnswer = (a: Answer, b: Answer): boolean => a.verdict === b.verdict &&
  */
 function askedAgain(q: SuggestionInput, variant: CompiledCluster): Answer | null {
   const { sp } = q;
-  const results = q.env.ask(variant, { client: requestClient(q.env.client), service: sp.serviceKey, port: sp.port }).results;
+  const results = q.env.ask(variant, {
+    client: requestClient(q.env.client),
+    service: sp.serviceKey,
+    port: sp.port,
+  }).results;
   let found: Answer | null = null;
   for (let i = results.length - 1; i >= 0; i--) {
     const r = results[i];
     if (r.via.kind === 'NODE_PORT' || r.via.kind === 'CLUSTER_IP') break;
     const family = r.via.address.includes(':') ? 6 : 4;
-    if (r.via.kind !== q.via || r.via.protocol !== sp.protocol || r.via.portName !== sp.portName || family !== sp.family || r.missingFact !== null) continue;
+    if (
+      r.via.kind !== q.via ||
+      r.via.protocol !== sp.protocol ||
+      r.via.portName !== sp.portName ||
+      family !== sp.family ||
+      r.missingFact !== null
+    )
+      continue;
     const a: Answer = { verdict: r.verdict, sourceIpPreserved: r.sourceIp.preserved };
     if (found !== null && !sameAnswer(found, a)) return null;
     found = a;
@@ -253,7 +282,13 @@ function readyEndpoints(q: SuggestionInput, out: Suggestion[]): void {
   if (a === null || !better(a, q.verdict)) return;
   const names = unreadyBackends(q.env.cc, q.sp).map((p) => `${p.namespace}/${p.name}`);
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
-  out.push(verified('ADD_READY_ENDPOINTS', `${q.sp.serviceKey} has no ready endpoint: make its selected pods ready (${shown})`, a));
+  out.push(
+    verified(
+      'ADD_READY_ENDPOINTS',
+      `${q.sp.serviceKey} has no ready endpoint: make its selected pods ready (${shown})`,
+      a,
+    ),
+  );
 }
 
 /** The client's pod, when it is one. */
@@ -272,18 +307,31 @@ function allowByPolicy(q: SuggestionInput, out: Suggestion[]): void {
   const { path } = q;
   const cc = q.env.cc;
   // An outside client without an address: a rule for its stand-in would allow nobody real.
-  if (path === null || cc.policies === null || !cc.policies.enforced || (q.env.client.kind === 'EXTERNAL' && !q.env.client.ipKnown)) return;
+  if (
+    path === null ||
+    cc.policies === null ||
+    !cc.policies.enforced ||
+    (q.env.client.kind === 'EXTERNAL' && !q.env.client.ipKnown)
+  )
+    return;
   const fragment = allowingFragment(cc, path.endpoints, clientPod(q), q.sp.protocol);
   if (fragment === null) return;
   const a = readyAnswer(q, policyVariant(cc, fragment));
   if (a === null || !better(a, q.verdict)) return;
   const rule = fragment.ingress.length > 0 ? 'an ingress rule' : 'an egress rule';
-  out.push({ code: 'ADD_NETWORK_POLICY', message: `add NetworkPolicy ${fragment.namespace}/${fragment.name}: ${rule} allowing this connection on port ${fragment.ingress[0]?.ports[0].port ?? fragment.egress[0]?.ports[0].port}`, expected: a, networkPolicy: fragment });
+  out.push({
+    code: 'ADD_NETWORK_POLICY',
+    message: `add NetworkPolicy ${fragment.namespace}/${fragment.name}: ${rule} allowing this connection on port ${fragment.ingress[0]?.ports[0].port ?? fragment.egress[0]?.ports[0].port}`,
+    expected: a,
+    networkPolicy: fragment,
+  });
 }
 
 /** Whether a policy drops connections because their source was masqueraded to a node's address. */
 function maskedDenial(path: PathOutcome | null): boolean {
-  return path !== null && path.endpoints.some((e) => e.masquerade && e.policy !== undefined && !e.policy.ingress.allowed);
+  return (
+    path !== null && path.endpoints.some((e) => e.masquerade && e.policy !== undefined && !e.policy.ingress.allowed)
+  );
 }
 
 function whenUnreachable(q: SuggestionInput, out: Suggestion[]): void {
@@ -295,16 +343,31 @@ function whenUnreachable(q: SuggestionInput, out: Suggestion[]): void {
   }
   if (via === 'CLUSTER_IP' && sp.internalPolicyLocal) {
     const a = whatIf(q, WHAT_IF.ITP_CLUSTER);
-    if (better(a, q.verdict) && serviceChangeAccepted(q, 'SET_ITP_CLUSTER', WHAT_IF.ITP_CLUSTER)) out.push(verified('SET_ITP_CLUSTER', 'set internalTrafficPolicy: Cluster so ClusterIP traffic may use endpoints on other nodes', a));
+    if (better(a, q.verdict) && serviceChangeAccepted(q, 'SET_ITP_CLUSTER', WHAT_IF.ITP_CLUSTER))
+      out.push(
+        verified(
+          'SET_ITP_CLUSTER',
+          'set internalTrafficPolicy: Cluster so ClusterIP traffic may use endpoints on other nodes',
+          a,
+        ),
+      );
   }
   if (via !== 'CLUSTER_IP' && sp.externalPolicyLocal) {
     const a = whatIf(q, WHAT_IF.ETP_CLUSTER);
-    if (better(a, q.verdict) && serviceChangeAccepted(q, 'SET_ETP_CLUSTER', WHAT_IF.ETP_CLUSTER)) out.push(verified('SET_ETP_CLUSTER', 'set externalTrafficPolicy: Cluster; note that the client source IP is then not preserved', a));
+    if (better(a, q.verdict) && serviceChangeAccepted(q, 'SET_ETP_CLUSTER', WHAT_IF.ETP_CLUSTER))
+      out.push(
+        verified(
+          'SET_ETP_CLUSTER',
+          'set externalTrafficPolicy: Cluster; note that the client source IP is then not preserved',
+          a,
+        ),
+      );
   }
   if (path !== null && acted(path, 'K8S-LB-SOURCE-RANGES-DROP')) {
     const a = whatIf(q, WHAT_IF.ALLOW_SOURCE);
     // The rules read no source range: the Service as it is must pass them.
-    if (better(a, q.verdict) && serviceChangeAccepted(q, 'ADD_SOURCE_RANGE', {})) out.push(verified('ADD_SOURCE_RANGE', 'add the client\'s address to loadBalancerSourceRanges', a));
+    if (better(a, q.verdict) && serviceChangeAccepted(q, 'ADD_SOURCE_RANGE', {}))
+      out.push(verified('ADD_SOURCE_RANGE', "add the client's address to loadBalancerSourceRanges", a));
   }
   const cip = q.clusterIp ?? null;
   if (q.env.client.kind !== 'EXTERNAL' && via !== 'CLUSTER_IP' && cip !== null && cip.verdict === 'REACHABLE') {
@@ -321,14 +384,26 @@ export function suggestionsFor(q: SuggestionInput): Suggestion[] {
   const svcType = q.env.cc.services[q.sp.serviceIndex].model.type;
   const canBeLocal = svcType === 'NodePort' || svcType === 'LoadBalancer';
   const masked = maskedDenial(q.path);
-  if (q.env.client.kind === 'EXTERNAL' && q.via !== 'CLUSTER_IP' && canBeLocal && !q.sp.externalPolicyLocal && (q.sourceIp.preserved === false || masked)) {
+  if (
+    q.env.client.kind === 'EXTERNAL' &&
+    q.via !== 'CLUSTER_IP' &&
+    canBeLocal &&
+    !q.sp.externalPolicyLocal &&
+    (q.sourceIp.preserved === false || masked)
+  ) {
     const a = whatIf(q, WHAT_IF.ETP_LOCAL);
     // Where a policy dropped the masqueraded connections, keeping the address must also better the verdict.
     const worth = masked && q.sourceIp.preserved !== false ? better(a, q.verdict) : RANK[a.verdict] >= RANK[q.verdict];
     if (a.sourceIpPreserved === true && worth && serviceChangeAccepted(q, 'SET_ETP_LOCAL', WHAT_IF.ETP_LOCAL)) {
-      out.push(verified('SET_ETP_LOCAL', masked
-        ? 'set externalTrafficPolicy: Local so the backends\' NetworkPolicies see the client\'s own address, not a node\'s (only nodes with local endpoints then serve it)'
-        : 'set externalTrafficPolicy: Local to preserve the client source IP (only nodes with local endpoints then serve it)', a));
+      out.push(
+        verified(
+          'SET_ETP_LOCAL',
+          masked
+            ? "set externalTrafficPolicy: Local so the backends' NetworkPolicies see the client's own address, not a node's (only nodes with local endpoints then serve it)"
+            : 'set externalTrafficPolicy: Local to preserve the client source IP (only nodes with local endpoints then serve it)',
+          a,
+        ),
+      );
     }
   }
   return q.env.profile.refineSuggestions?.(q, out) ?? out;

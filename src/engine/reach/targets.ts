@@ -9,7 +9,18 @@ import type { PodModel, Protocol } from '../model';
 import { compilePolicies, type PolicyIndex } from '../policy/compile';
 import { judgeEgress, judgeIngress, notAPod } from '../policy/judge';
 import { podAt, policySteps } from '../policy/join';
-import type { AddressResult, EndpointOutcome, EndpointPolicy, MissingFact, PolicyJudgement, ReachabilityResult, ReachVerdict, SourceIp, Step, Via } from '../results';
+import type {
+  AddressResult,
+  EndpointOutcome,
+  EndpointPolicy,
+  MissingFact,
+  PolicyJudgement,
+  ReachabilityResult,
+  ReachVerdict,
+  SourceIp,
+  Step,
+  Via,
+} from '../results';
 import type { RuleId } from '../rules';
 import { rulesOf } from './build';
 import { resolveClient, type ReachabilityClient } from './client';
@@ -24,7 +35,11 @@ const EMPTY = new WeakMap<CompiledCluster, PolicyIndex>();
 function policiesOf(cc: CompiledCluster): PolicyIndex {
   if (cc.policies !== null) return cc.policies;
   let index = EMPTY.get(cc);
-  if (index === undefined) EMPTY.set(cc, (index = compilePolicies({ ...cc.model, networkPolicies: [] }, { enforced: cc.policyEnforcement.enforced })));
+  if (index === undefined)
+    EMPTY.set(
+      cc,
+      (index = compilePolicies({ ...cc.model, networkPolicies: [] }, { enforced: cc.policyEnforcement.enforced })),
+    );
   return index;
 }
 
@@ -35,19 +50,29 @@ interface Target {
   readonly pod: PodModel | null;
 }
 
-function targetOf(cc: CompiledCluster, req: TargetRequest, family: (ips: readonly ParsedIp[]) => ParsedIp | null): Target {
+function targetOf(
+  cc: CompiledCluster,
+  req: TargetRequest,
+  family: (ips: readonly ParsedIp[]) => ParsedIp | null,
+): Target {
   if ('pod' in req) {
     const i = cc.podByKey.get(req.pod);
-    if (i === undefined) throw new EngineInputError('UNKNOWN_TARGET_POD', `pod ${req.pod} is not in cluster ${cc.model.name}`);
+    if (i === undefined)
+      throw new EngineInputError('UNKNOWN_TARGET_POD', `pod ${req.pod} is not in cluster ${cc.model.name}`);
     const pod = cc.model.pods[i];
     const ips = pod.ips.map((t) => parseIp(t)).filter((p): p is ParsedIp => p !== null);
     const ip = family(ips);
-    if (ip === null) throw new EngineInputError('TARGET_NOT_ADDRESSABLE', `pod ${req.pod} has no IP of an IP family the client has`);
+    if (ip === null)
+      throw new EngineInputError('TARGET_NOT_ADDRESSABLE', `pod ${req.pod} has no IP of an IP family the client has`);
     return { kind: 'POD_IP', name: req.pod, ip, pod };
   }
   const ip = parseIp(req.ip);
   if (ip === null) throw new EngineInputError('INVALID_IP', `${req.ip} is not an IP address`);
-  if (family([ip]) === null) throw new EngineInputError('TARGET_NOT_ADDRESSABLE', `the client has no ${ip.family === 4 ? 'IPv4' : 'IPv6'} address to reach ${ip.text} from`);
+  if (family([ip]) === null)
+    throw new EngineInputError(
+      'TARGET_NOT_ADDRESSABLE',
+      `the client has no ${ip.family === 4 ? 'IPv4' : 'IPv6'} address to reach ${ip.text} from`,
+    );
   return { kind: 'IP', name: ip.text, ip, pod: podAt(cc, ip.text) };
 }
 
@@ -71,35 +96,70 @@ export function answerTarget(cc: CompiledCluster, req: TargetRequest, profile: E
   const protocol = req.protocol ?? 'TCP';
   const index = policiesOf(cc);
   const source = client.kind === 'POD' ? podAt(cc, src.text) : null;
-  const egress = source === null ? notAPod(index) : judgeEgress(index, source, { ip: target.ip.text, pod: target.pod }, req.port, protocol);
-  const ingress = target.pod === null ? notAPod(index) : judgeIngress(index, target.pod, { ip: src.text, pod: source }, req.port, protocol);
+  const egress =
+    source === null
+      ? notAPod(index)
+      : judgeEgress(index, source, { ip: target.ip.text, pod: target.pod }, req.port, protocol);
+  const ingress =
+    target.pod === null
+      ? notAPod(index)
+      : judgeIngress(index, target.pod, { ip: src.text, pod: source }, req.port, protocol);
   const policy: EndpointPolicy = { seenAs: src.text, egress, ingress };
   const allowed = egress.allowed && ingress.allowed;
   const rule = decidingRule(egress, ingress);
   const endpoint: EndpointOutcome = {
-    ip: target.ip.text, port: req.port, pod: target.pod === null ? null : `${target.pod.namespace}/${target.pod.name}`, node: target.pod?.nodeName ?? null,
-    masquerade: false, outcome: allowed ? 'CONNECTS' : 'FAILS', rule: allowed ? null : rule, policy,
+    ip: target.ip.text,
+    port: req.port,
+    pod: target.pod === null ? null : `${target.pod.namespace}/${target.pod.name}`,
+    node: target.pod?.nodeName ?? null,
+    masquerade: false,
+    outcome: allowed ? 'CONNECTS' : 'FAILS',
+    rule: allowed ? null : rule,
+    policy,
   };
   const at = client.node < 0 ? 'client' : cc.nodes[client.node].at;
   const path: Step[] = [
     target.kind === 'POD_IP'
-      ? { at: 'client', rule: 'K8S-POD-IP-DIRECT', description: `${src.text} → ${target.ip.text}:${req.port}/${protocol}, pod ${target.name}'s own IP: no Service, so no DNAT and no masquerade` }
-      : { at: 'client', rule: 'K8S-ADDRESS-DIRECT', description: `${src.text} → ${target.ip.text}:${req.port}/${protocol}: only the client's egress policies are modelled on the way out` },
+      ? {
+          at: 'client',
+          rule: 'K8S-POD-IP-DIRECT',
+          description: `${src.text} → ${target.ip.text}:${req.port}/${protocol}, pod ${target.name}'s own IP: no Service, so no DNAT and no masquerade`,
+        }
+      : {
+          at: 'client',
+          rule: 'K8S-ADDRESS-DIRECT',
+          description: `${src.text} → ${target.ip.text}:${req.port}/${protocol}: only the client's egress policies are modelled on the way out`,
+        },
     ...policySteps([endpoint], cc.policyEnforcement, at),
   ];
   // An outside client without an address: an isolated pod's ipBlocks would decide.
-  const missing: MissingFact | null = !client.ipKnown && target.pod !== null && ingress.policies.length > 0 && index.enforced ? 'POLICY_CLIENT_IP' : null;
+  const missing: MissingFact | null =
+    !client.ipKnown && target.pod !== null && ingress.policies.length > 0 && index.enforced ? 'POLICY_CLIENT_IP' : null;
   const verdict: ReachVerdict = missing !== null ? 'UNKNOWN' : allowed ? 'REACHABLE' : 'UNREACHABLE';
-  const sourceIp: SourceIp = !allowed || missing !== null
-    ? { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' }
-    : target.kind === 'IP' && target.pod === null
-      ? { preserved: null, seenAs: null, seenAsKind: null, reason: 'LEAVES_CLUSTER' }
-      : { preserved: true, seenAs: src.text, seenAsKind: 'CLIENT', reason: 'NOT_MASQUERADED' };
+  const sourceIp: SourceIp =
+    !allowed || missing !== null
+      ? { preserved: null, seenAs: null, seenAsKind: null, reason: 'NOT_DELIVERED' }
+      : target.kind === 'IP' && target.pod === null
+        ? { preserved: null, seenAs: null, seenAsKind: null, reason: 'LEAVES_CLUSTER' }
+        : { preserved: true, seenAs: src.text, seenAsKind: 'CLIENT', reason: 'NOT_MASQUERADED' };
   const via: Via = { kind: target.kind, address: target.ip.text, port: req.port, protocol, portName: null };
   const result: AddressResult = {
-    via, verdict, missingFact: missing, sourceIp, endpoints: [endpoint], path,
+    via,
+    verdict,
+    missingFact: missing,
+    sourceIp,
+    endpoints: [endpoint],
+    path,
     hops: client.node < 0 ? [] : [{ node: cc.nodes[client.node].name, verdict: 'NOT_INTERCEPTED' }],
-    deliveries: null, rules: rulesOf(path, profile.notes), rule, suggestions: [],
+    deliveries: null,
+    rules: rulesOf(path, profile.notes),
+    rule,
+    suggestions: [],
   };
-  return { service: target.name, results: [result], ignoredBy: null, sessionAffinity: { type: 'None', timeoutSeconds: null } };
+  return {
+    service: target.name,
+    results: [result],
+    ignoredBy: null,
+    sessionAffinity: { type: 'None', timeoutSeconds: null },
+  };
 }

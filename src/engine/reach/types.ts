@@ -6,7 +6,15 @@ import type { CompiledCluster, CompiledEndpoint, CompiledServicePort } from '../
 import type { DataPlane, Decision, PacketContext, PolicyOverride } from '../dataplane/dataplane';
 import type { Profile } from '../model';
 import type { FailureSummary } from '../packet';
-import type { EndpointOutcome, ReachabilityResult, ReachVerdict, ServiceAffinity, SourceIp, Suggestion, ViaKind } from '../results';
+import type {
+  EndpointOutcome,
+  ReachabilityResult,
+  ReachVerdict,
+  ServiceAffinity,
+  SourceIp,
+  Suggestion,
+  ViaKind,
+} from '../results';
 import type { RuleId } from '../rules';
 import type { Sharing } from '../sharing/sharing';
 import type { ClientInfo, ReachabilityClient } from './client';
@@ -143,4 +151,3 @@ export interface SuggestionInput {
    */
   readonly reevaluateOn?: (cc: CompiledCluster) => Answer;
 }
-

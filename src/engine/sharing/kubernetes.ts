@@ -26,7 +26,13 @@ export function endpointPlacementMatters(q: PlacementQuery): boolean {
   if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
   // An in-cluster client is never offered eTP Local, so no what-if looks at local endpoints.
   if (clientNode >= 0 || clientIp === null) return false;
-  if (isLoopback(clientIp) || cc.ipOwner.has(clientIp.text) || cc.clusterCidrs.contains(clientIp) || clusterDetectorContains(cc, clientIp)) return true;
+  if (
+    isLoopback(clientIp) ||
+    cc.ipOwner.has(clientIp.text) ||
+    cc.clusterCidrs.contains(clientIp) ||
+    clusterDetectorContains(cc, clientIp)
+  )
+    return true;
   for (let i = 0; i < sp.endpoints.length; i++) if (sp.endpoints[i].ip === clientIp.text) return true;
   return false;
 }
@@ -44,10 +50,10 @@ export function decisionPlacementMatters(q: PlacementQuery): boolean {
   if (sp.sourceRanges !== null && sp.sourceRanges.size > 0) return true;
   if (!etpLocal(cc, sp, q.override)) return false;
   const mode = cc.model.proxyMode;
-  const podSourceEverywhere = cc.model.kubeProxy.localDetector === 'CLUSTER_CIDR' && clientIp !== null && clusterDetectorContains(cc, clientIp);
+  const podSourceEverywhere =
+    cc.model.kubeProxy.localDetector === 'CLUSTER_CIDR' && clientIp !== null && clusterDetectorContains(cc, clientIp);
   return !((mode === 'IPTABLES' || mode === 'NFTABLES') && podSourceEverywhere);
 }
-
 
 /** kube-proxy's connection() reads the processing node only as "the endpoint's (or the client's) node or not". */
 export const kubernetesSharing: Sharing = {

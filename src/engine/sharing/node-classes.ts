@@ -20,7 +20,11 @@ interface ClusterNodeFacts {
   /** Bit i of accepts[n]: nodePortAddressAccepted(cc, nodes[n], nodes[n].parsedIps[i]). */
   readonly accepts: Int32Array;
   /** Pod CIDRs by family and prefix length, then prefix: the nodes owning them, ascending. */
-  readonly podCidrs: readonly { readonly family: 4 | 6; readonly bits: number; readonly owners: ReadonlyMap<number | bigint, readonly number[]> }[];
+  readonly podCidrs: readonly {
+    readonly family: 4 | 6;
+    readonly bits: number;
+    readonly owners: ReadonlyMap<number | bigint, readonly number[]>;
+  }[];
   /** Per node: 0 without a zone label, else 1 + the index of its zone among the cluster's zones. */
   readonly zoneOf: Int32Array;
   /** How many zone indices there are (zones + 1). */
@@ -82,7 +86,10 @@ function podCidrOwners(facts: ClusterNodeFacts, ip: ParsedIp): readonly number[]
     if (g.family !== ip.family) continue;
     const owners = g.owners.get(prefixOf(ip, g.bits));
     if (owners === undefined) continue;
-    if (only.length === 0) { only = owners; continue; }
+    if (only.length === 0) {
+      only = owners;
+      continue;
+    }
     // Nodes with CIDRs of several lengths containing ip: merge (rare).
     out ??= [...only];
     for (const n of owners) if (!out.includes(n)) out.push(n);
@@ -101,7 +108,16 @@ const podHereDetector = (cc: CompiledCluster): boolean => cc.model.kubeProxy.loc
  * pod there by the node-CIDR detector (an eTP Local what-if would short-circuit) or the
  * addressed IP is also a Service IP.
  */
-function classKey(cc: CompiledCluster, node: CompiledNode, address: ParsedIp | null, clientNode: number, podHere: boolean, accepted: boolean, hosts: boolean, separate: boolean): number {
+function classKey(
+  cc: CompiledCluster,
+  node: CompiledNode,
+  address: ParsedIp | null,
+  clientNode: number,
+  podHere: boolean,
+  accepted: boolean,
+  hosts: boolean,
+  separate: boolean,
+): number {
   const flags = (podHere ? 1 : 0) + (accepted ? 2 : 0);
   // An address that is also a Service IP (an externalIP or LB IP set to a node's address) is
   // decided by that Service's rules wherever the packet is first processed (IPVS binds it on
@@ -163,7 +179,10 @@ export function ordinaryKind(sp: CompiledServicePort): number {
  * ready): suggestions promise what each address answers once they are ready (ADD_READY_ENDPOINTS,
  * asked again on the ready variant), where those nodes host endpoints, so each answers on its own.
  */
-const WOULD_HOST = new WeakMap<CompiledServicePort, { readonly list: readonly number[]; readonly set: ReadonlySet<number> }>();
+const WOULD_HOST = new WeakMap<
+  CompiledServicePort,
+  { readonly list: readonly number[]; readonly set: ReadonlySet<number> }
+>();
 const NO_WOULD_HOST = { list: NO_NODES, set: new Set<number>() };
 
 function wouldHost(sp: CompiledServicePort): { readonly list: readonly number[]; readonly set: ReadonlySet<number> } {
@@ -186,7 +205,10 @@ function hintedNodeIndices(cc: CompiledCluster, sp: CompiledServicePort): readon
   if (topology === null || topology.hintedNodes.size === 0) return NO_NODES;
   let nodes = HINTED_NODES.get(topology);
   if (nodes === undefined) {
-    nodes = [...topology.hintedNodes].map((n) => cc.nodeByName.get(n)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    nodes = [...topology.hintedNodes]
+      .map((n) => cc.nodeByName.get(n))
+      .filter((n): n is number => n !== undefined)
+      .sort((a, b) => a - b);
     HINTED_NODES.set(topology, nodes);
   }
   return nodes;
@@ -204,7 +226,21 @@ export function nodeClassKey(q: NodeClassQuery): number {
   const podHere = podHereDetector(cc) && clientIp !== null && node.podCidrs.contains(clientIp);
   const accepted = address === null || nodePortAddressAccepted(cc, node, address);
   const own = hintedHere(sp, node) || wouldHost(sp).set.has(node.index);
-  return inZone(clusterNodeFacts(cc), node.index, sp.categories.topology !== null, classKey(cc, node, address, sourceNode(cc, clientNode, clientIp), podHere, accepted, own || sp.categories.localByNode.has(node.index), own || q.separateEndpointNodes !== false));
+  return inZone(
+    clusterNodeFacts(cc),
+    node.index,
+    sp.categories.topology !== null,
+    classKey(
+      cc,
+      node,
+      address,
+      sourceNode(cc, clientNode, clientIp),
+      podHere,
+      accepted,
+      own || sp.categories.localByNode.has(node.index),
+      own || q.separateEndpointNodes !== false,
+    ),
+  );
 }
 
 /**
@@ -238,7 +274,11 @@ class KubernetesNodeClasses implements NodeClasses {
     const byName = hintedNodeIndices(cc, sp);
     this.#wouldHost = wouldHost(sp).set;
     const hosting = mergeNodes(-1, wouldHost(sp).list, hostingNodes(sp));
-    const special = mergeNodes(-1, boundAddressNodes(cc), byName.length === 0 ? hosting : mergeNodes(-1, byName, hosting));
+    const special = mergeNodes(
+      -1,
+      boundAddressNodes(cc),
+      byName.length === 0 ? hosting : mergeNodes(-1, byName, hosting),
+    );
     this.singled = mergeNodes(this.#clientNode, this.#podNodes, special);
   }
 
@@ -247,9 +287,25 @@ class KubernetesNodeClasses implements NodeClasses {
     const node = cc.nodes[n];
     const address = a < 0 ? null : node.parsedIps[a];
     const podHere = this.#podNodes.length > 0 && this.#podNodes.includes(n);
-    const accepted = address === null || (a < MASK_BITS ? ((this.#accepts[n] >>> a) & 1) === 1 : nodePortAddressAccepted(cc, node, address));
+    const accepted =
+      address === null ||
+      (a < MASK_BITS ? ((this.#accepts[n] >>> a) & 1) === 1 : nodePortAddressAccepted(cc, node, address));
     const own = hintedHere(this.#sp, node) || this.#wouldHost.has(n);
-    return inZone(this.#facts, n, this.#sp.categories.topology !== null, classKey(cc, node, address, this.#clientNode, podHere, accepted, own || this.#sp.categories.localByNode.has(n), own || this.#separate));
+    return inZone(
+      this.#facts,
+      n,
+      this.#sp.categories.topology !== null,
+      classKey(
+        cc,
+        node,
+        address,
+        this.#clientNode,
+        podHere,
+        accepted,
+        own || this.#sp.categories.localByNode.has(n),
+        own || this.#separate,
+      ),
+    );
   }
 }
 
@@ -276,9 +332,10 @@ export function ordinaryNodeClassKey(cc: CompiledCluster, node: number, address:
   const n = cc.nodes[node];
   let accepted = true;
   if (address >= 0) {
-    accepted = address < MASK_BITS
-      ? ((clusterNodeFacts(cc).accepts[node] >>> address) & 1) === 1
-      : nodePortAddressAccepted(cc, n, n.parsedIps[address]);
+    accepted =
+      address < MASK_BITS
+        ? ((clusterNodeFacts(cc).accepts[node] >>> address) & 1) === 1
+        : nodePortAddressAccepted(cc, n, n.parsedIps[address]);
   }
   // Addresses that are Service IPs are keyed per answer (boundAddressNodes): no such address here,
   // so that these keys, kept per node layout, never depend on the Services.

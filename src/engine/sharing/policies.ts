@@ -14,10 +14,17 @@ const PLACED = new WeakMap<Sharing, Sharing>();
 const PROFILES = new WeakMap<EngineProfile, Map<Sharing, EngineProfile>>();
 
 /** An ingress ipBlock peer: matches an address in cidr and in none of except. */
-interface Block { readonly cidr: IpRange; readonly except: readonly IpRange[] }
+interface Block {
+  readonly cidr: IpRange;
+  readonly except: readonly IpRange[];
+}
 
 /** The distinct ingress ipBlock peers of a policy set, their keys, and a text naming them all (equal texts, equal blocks). */
-interface Blocks { readonly blocks: readonly Block[]; readonly keys: ReadonlySet<string>; readonly fingerprint: string }
+interface Blocks {
+  readonly blocks: readonly Block[];
+  readonly keys: ReadonlySet<string>;
+  readonly fingerprint: string;
+}
 
 /** Per policy set (its namespace map: a pod patch keeps it). */
 const BLOCKS = new WeakMap<object, Blocks>();
@@ -27,7 +34,10 @@ function addBlocks(p: CompiledPolicy, blocks: Block[], keys: Set<string>): void 
     for (const peer of rule.peers ?? []) {
       if (peer.kind !== 'ipBlock') continue;
       const key = [peer.cidr, ...peer.except].map((r) => `${r.lo}-${r.hi}`).join(',');
-      if (!keys.has(key)) { keys.add(key); blocks.push({ cidr: peer.cidr, except: peer.except }); }
+      if (!keys.has(key)) {
+        keys.add(key);
+        blocks.push({ cidr: peer.cidr, except: peer.except });
+      }
     }
   }
 }
@@ -71,7 +81,10 @@ const SIGNATURES = new WeakMap<CompiledCluster['nodes'], Map<string, Signatures 
  * are. Null when no node address matches any: then policies read a masqueraded source only as
  * "the endpoint's own node or not".
  */
-interface Signatures { readonly of: Int32Array; readonly count: number }
+interface Signatures {
+  readonly of: Int32Array;
+  readonly count: number;
+}
 
 function signaturesOf(cc: CompiledCluster, index: PolicyIndex): Signatures | null {
   const { blocks, fingerprint } = blocksOf(index);
@@ -116,7 +129,8 @@ function refined(base: Sharing, sig: Signatures): Sharing {
   const baseScope = base.connectionScope;
   return {
     connectionNodeLocal: base.connectionNodeLocal,
-    connectionScope: baseScope === undefined ? (node) => sig.of[node] : (node) => baseScope(node) * sig.count + sig.of[node],
+    connectionScope:
+      baseScope === undefined ? (node) => sig.of[node] : (node) => baseScope(node) * sig.count + sig.of[node],
     nodeClassKey: (q) => mix(base.nodeClassKey(q), q.node.index),
     nodeClasses: (q, separate) => {
       const classes = base.nodeClasses(q, separate);
@@ -139,7 +153,8 @@ const REFINED = new WeakMap<Signatures, Map<Sharing, Sharing>>();
 
 function sharingFor(cc: CompiledCluster, index: PolicyIndex, base: Sharing): Sharing {
   let entry = SIGNED.get(index.byNamespace);
-  if (entry === undefined || entry.nodes !== cc.nodes) SIGNED.set(index.byNamespace, (entry = { nodes: cc.nodes, sig: signaturesOf(cc, index) }));
+  if (entry === undefined || entry.nodes !== cc.nodes)
+    SIGNED.set(index.byNamespace, (entry = { nodes: cc.nodes, sig: signaturesOf(cc, index) }));
   const sig = entry.sig;
   if (sig === null) return placed(base);
   let bySharing = REFINED.get(sig);

@@ -41,7 +41,6 @@ export interface NodeClasses {
   key(node: number, address: number): number;
 }
 
-
 export interface Sharing {
   /**
    * A promise about DataPlane.connection(): it depends on which node processes the packet only

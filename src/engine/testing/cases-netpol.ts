@@ -50,8 +50,19 @@
 //   change (CreatePolicy, UpdatePolicy, AddNamespaceLabel, AddPodLabels, cleanNetworkPolicies)
 //   after a probe starts a new step.
 import type {
-  ClusterModel, ContainerPortModel, LabelSelectorModel, LabelSelectorOperator, NamespaceModel, NetworkPolicyModel,
-  NetworkPolicyPeerModel, NetworkPolicyPortModel, NetworkPolicyRuleModel, NodeModel, PodModel, PolicyType, Protocol,
+  ClusterModel,
+  ContainerPortModel,
+  LabelSelectorModel,
+  LabelSelectorOperator,
+  NamespaceModel,
+  NetworkPolicyModel,
+  NetworkPolicyPeerModel,
+  NetworkPolicyPortModel,
+  NetworkPolicyRuleModel,
+  NodeModel,
+  PodModel,
+  PolicyType,
+  Protocol,
 } from '../model';
 
 export const NETPOL_SOURCE_FILE = 'test/e2e/network/netpol/network_policy.go';
@@ -118,9 +129,16 @@ export class TruthTable {
 
   /** Compare: a table of `this == other` for every pair (same items in the same order). */
   compare(other: TruthTable): TruthTable {
-    if (this.froms.length !== other.froms.length || this.tos.length !== other.tos.length) throw new Error('cannot compare tables of different dimensions');
-    this.froms.forEach((fr, i) => { if (other.froms[i] !== fr) throw new Error(`cannot compare: from keys at index ${i} do not match (${other.froms[i]} vs ${fr})`); });
-    this.tos.forEach((to, i) => { if (other.tos[i] !== to) throw new Error(`cannot compare: to keys at index ${i} do not match (${other.tos[i]} vs ${to})`); });
+    if (this.froms.length !== other.froms.length || this.tos.length !== other.tos.length)
+      throw new Error('cannot compare tables of different dimensions');
+    this.froms.forEach((fr, i) => {
+      if (other.froms[i] !== fr)
+        throw new Error(`cannot compare: from keys at index ${i} do not match (${other.froms[i]} vs ${fr})`);
+    });
+    this.tos.forEach((to, i) => {
+      if (other.tos[i] !== to)
+        throw new Error(`cannot compare: to keys at index ${i} do not match (${other.tos[i]} vs ${to})`);
+    });
     const out = new TruthTable(this.froms, this.tos);
     for (const [from, dict] of this.values) {
       for (const [to, val] of dict) out.set(from, to, val === other.values.get(from)?.get(to));
@@ -132,10 +150,13 @@ export class TruthTable {
   prettyPrint(indent: string): string {
     const lines = [indent + ['-', ...this.tos].join('\t')];
     for (const from of this.froms) {
-      const line = [from, ...this.tos.map((to) => {
-        const val = this.values.get(from)?.get(to);
-        return val === undefined ? '?' : val ? '.' : 'X';
-      })];
+      const line = [
+        from,
+        ...this.tos.map((to) => {
+          const val = this.values.get(from)?.get(to);
+          return val === undefined ? '?' : val ? '.' : 'X';
+        }),
+      ];
       lines.push(indent + line.join('\t'));
     }
     return lines.join('\n');
@@ -178,7 +199,10 @@ export class Peer {
   }
 
   matches(pod: PodString): boolean {
-    return (this.namespace === '' || this.namespace === podStringNamespace(pod)) && (this.pod === '' || this.pod === podStringPodName(pod));
+    return (
+      (this.namespace === '' || this.namespace === podStringNamespace(pod)) &&
+      (this.pod === '' || this.pod === podStringPodName(pod))
+    );
   }
 }
 
@@ -314,24 +338,38 @@ export function genNetworkPolicy(...fn: SetFunc[]): NetworkPolicy {
   return policy;
 }
 
-export function genNetworkPolicyWithNameAndPodMatchLabel(name: string, targetLabels: Readonly<Record<string, string>>, ...otherFunc: SetFunc[]): NetworkPolicy {
+export function genNetworkPolicyWithNameAndPodMatchLabel(
+  name: string,
+  targetLabels: Readonly<Record<string, string>>,
+  ...otherFunc: SetFunc[]
+): NetworkPolicy {
   return genNetworkPolicy(...otherFunc, setObjectMetaName(name), setSpecPodSelectorMatchLabels(targetLabels));
 }
 
-export function genNetworkPolicyWithNameAndPodSelector(name: string, targetSelector: LabelSelector, ...otherFunc: SetFunc[]): NetworkPolicy {
+export function genNetworkPolicyWithNameAndPodSelector(
+  name: string,
+  targetSelector: LabelSelector,
+  ...otherFunc: SetFunc[]
+): NetworkPolicy {
   return genNetworkPolicy(...otherFunc, setObjectMetaName(name), setSpecPodSelector(targetSelector));
 }
 
 export function setObjectMetaName(name: string): SetFunc {
-  return (policy) => { policy.name = name; };
+  return (policy) => {
+    policy.name = name;
+  };
 }
 
 export function setSpecPodSelector(targetSelector: LabelSelector): SetFunc {
-  return (policy) => { policy.spec.podSelector = targetSelector; };
+  return (policy) => {
+    policy.spec.podSelector = targetSelector;
+  };
 }
 
 export function setSpecPodSelectorMatchLabels(targetLabels: Readonly<Record<string, string>>): SetFunc {
-  return (policy) => { policy.spec.podSelector = { matchLabels: targetLabels }; };
+  return (policy) => {
+    policy.spec.podSelector = { matchLabels: targetLabels };
+  };
 }
 
 export function setSpecIngressRules(...rules: NetworkPolicyIngressRule[]): SetFunc {
@@ -359,13 +397,18 @@ export function setSpecEgressRules(...rules: NetworkPolicyEgressRule[]): SetFunc
 function selectorModel(s: LabelSelector): LabelSelectorModel {
   return {
     matchLabels: { ...(s.matchLabels ?? {}) },
-    matchExpressions: (s.matchExpressions ?? []).map((e) => ({ key: e.key, operator: e.operator, values: [...(e.values ?? [])] })),
+    matchExpressions: (s.matchExpressions ?? []).map((e) => ({
+      key: e.key,
+      operator: e.operator,
+      values: [...(e.values ?? [])],
+    })),
   };
 }
 
 function ipv4ToInt(ip: string): number {
   const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+    throw new Error(`not an IPv4 address: ${ip}`);
   return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
 }
 
@@ -386,7 +429,10 @@ function peerModel(p: NetworkPolicyPeer): NetworkPolicyPeerModel {
   return {
     podSelector: p.podSelector === undefined ? null : selectorModel(p.podSelector),
     namespaceSelector: p.namespaceSelector === undefined ? null : selectorModel(p.namespaceSelector),
-    ipBlock: p.ipBlock === undefined ? null : { cidr: maskedCidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(maskedCidr) },
+    ipBlock:
+      p.ipBlock === undefined
+        ? null
+        : { cidr: maskedCidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(maskedCidr) },
   };
 }
 
@@ -394,7 +440,10 @@ function portModel(p: NetworkPolicyPort): NetworkPolicyPortModel {
   return { protocol: p.protocol ?? 'TCP', port: p.port ?? null, endPort: p.endPort ?? null };
 }
 
-function ruleModel(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly NetworkPolicyPort[] | undefined): NetworkPolicyRuleModel {
+function ruleModel(
+  peers: readonly NetworkPolicyPeer[] | undefined,
+  ports: readonly NetworkPolicyPort[] | undefined,
+): NetworkPolicyRuleModel {
   return { peers: (peers ?? []).map(peerModel), ports: (ports ?? []).map(portModel) };
 }
 
@@ -421,7 +470,11 @@ const NAMESPACE_SUFFIXES = ['1001', '1002', '1003'] as const;
 const POD_NAMES = ['a', 'b', 'c'] as const;
 
 export const NETPOL_NODES: readonly NodeModel[] = [1, 2, 3].map((n) => ({
-  name: `netpol-node-${n}`, internalIps: [`192.168.0.${10 + n}`], externalIp: null, podCidrs: [`10.244.${n}.0/24`], labels: {},
+  name: `netpol-node-${n}`,
+  internalIps: [`192.168.0.${10 + n}`],
+  externalIp: null,
+  podCidrs: [`10.244.${n}.0/24`],
+  labels: {},
 }));
 
 /** getNamespaceBaseNames: `<root>-x`, `<root>-y`, `<root>-z`. */
@@ -492,10 +545,24 @@ export class KubeManager {
   private readonly pods: PodState[] = [];
   private policies: NetworkPolicyModel[] = [];
   private pendingChanges: string[] = [];
-  private current: { changes: readonly string[]; cluster: ClusterModel; policies: readonly NetworkPolicyModel[]; probes: NetpolProbe[] } | null = null;
-  readonly steps: { changes: readonly string[]; cluster: ClusterModel; policies: readonly NetworkPolicyModel[]; probes: NetpolProbe[] }[] = [];
+  private current: {
+    changes: readonly string[];
+    cluster: ClusterModel;
+    policies: readonly NetworkPolicyModel[];
+    probes: NetpolProbe[];
+  } | null = null;
+  readonly steps: {
+    changes: readonly string[];
+    cluster: ClusterModel;
+    policies: readonly NetworkPolicyModel[];
+    probes: NetpolProbe[];
+  }[] = [];
 
-  constructor(rootNs: string, readonly protocols: readonly Protocol[], readonly ports: readonly number[]) {
+  constructor(
+    rootNs: string,
+    readonly protocols: readonly Protocol[],
+    readonly ports: readonly number[],
+  ) {
     const bases = getNamespaceBaseNames(rootNs);
     this.names = [0, 1, 2].map((i) => `${bases[i]}-${NAMESPACE_SUFFIXES[i]}`) as [string, string, string];
     let index = 0;
@@ -503,7 +570,13 @@ export class KubeManager {
       this.namespaceLabels.set(ns, { 'e2e-run': E2E_RUN_ID, [NAMESPACE_LABEL_KEY]: ns });
       for (const name of POD_NAMES) {
         const node = index % 3;
-        this.pods.push({ namespace: ns, name, labels: { pod: name }, nodeName: NETPOL_NODES[node].name, ip: `10.244.${node + 1}.${10 + ni}` });
+        this.pods.push({
+          namespace: ns,
+          name,
+          labels: { pod: name },
+          nodeName: NETPOL_NODES[node].name,
+          ip: `10.244.${node + 1}.${10 + ni}`,
+        });
         index++;
       }
     }
@@ -534,7 +607,8 @@ export class KubeManager {
   }
 
   createNetworkPolicy(ns: string, policy: NetworkPolicy): void {
-    if (this.policies.some((p) => p.namespace === ns && p.name === policy.name)) throw new Error(`network policy ${ns}/${policy.name} already exists`);
+    if (this.policies.some((p) => p.namespace === ns && p.name === policy.name))
+      throw new Error(`network policy ${ns}/${policy.name} already exists`);
     this.policies.push(networkPolicyModel(policy, ns));
     this.changed(`CreatePolicy ${ns}/${policy.name}`);
   }
@@ -561,34 +635,76 @@ export class KubeManager {
   addPodLabels(ns: string, name: string, newPodLabels: Readonly<Record<string, string>>): void {
     const pod = this.pod(ns, name);
     pod.labels = { ...pod.labels, ...newPodLabels };
-    this.changed(`AddPodLabels ${ns}/${name} ${Object.entries(newPodLabels).map(([k, v]) => `${k}=${v}`).join(',')}`);
+    this.changed(
+      `AddPodLabels ${ns}/${name} ${Object.entries(newPodLabels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')}`,
+    );
   }
 
   /** The cluster as it stands. */
   cluster(): ClusterModel {
-    const containerPorts: ContainerPortModel[] = this.ports.flatMap((port) => this.protocols.map((protocol) => ({ name: containerPortName(port, protocol), containerPort: port, protocol })));
-    const namespaces: NamespaceModel[] = this.names.map((name) => ({ name, labels: { ...(this.namespaceLabels.get(name) as Record<string, string>) } }));
+    const containerPorts: ContainerPortModel[] = this.ports.flatMap((port) =>
+      this.protocols.map((protocol) => ({ name: containerPortName(port, protocol), containerPort: port, protocol })),
+    );
+    const namespaces: NamespaceModel[] = this.names.map((name) => ({
+      name,
+      labels: { ...(this.namespaceLabels.get(name) as Record<string, string>) },
+    }));
     const pods: PodModel[] = this.pods.map((p) => ({
-      namespace: p.namespace, name: p.name, labels: { ...p.labels }, nodeName: p.nodeName, ips: [p.ip], hostNetwork: false,
-      phase: 'Running', ready: true, terminating: false, containerPorts: containerPorts.map((c) => ({ ...c })),
+      namespace: p.namespace,
+      name: p.name,
+      labels: { ...p.labels },
+      nodeName: p.nodeName,
+      ips: [p.ip],
+      hostNetwork: false,
+      phase: 'Running',
+      ready: true,
+      terminating: false,
+      containerPorts: containerPorts.map((c) => ({ ...c })),
     }));
     return {
-      name: 'netpol-e2e', profile: 'KUBERNETES', kubernetesVersion: '1.31', networkModel: 'VPC', proxyMode: 'IPTABLES',
-      clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'], nodePortRange: { min: 30000, max: 32767 },
-      kubeProxy: { masqueradeAll: false, localDetector: 'CLUSTER_CIDR', nodePortAddresses: [], localhostNodePorts: true },
-      nodes: NETPOL_NODES, pods, services: [], endpointSlices: [], namespaces, networkPolicies: [...this.policies], networkPolicyEnforced: true,
+      name: 'netpol-e2e',
+      profile: 'KUBERNETES',
+      kubernetesVersion: '1.31',
+      networkModel: 'VPC',
+      proxyMode: 'IPTABLES',
+      clusterCidrs: ['10.244.0.0/16'],
+      serviceCidrs: ['10.96.0.0/12'],
+      nodePortRange: { min: 30000, max: 32767 },
+      kubeProxy: {
+        masqueradeAll: false,
+        localDetector: 'CLUSTER_CIDR',
+        nodePortAddresses: [],
+        localhostNodePorts: true,
+      },
+      nodes: NETPOL_NODES,
+      pods,
+      services: [],
+      endpointSlices: [],
+      namespaces,
+      networkPolicies: [...this.policies],
+      networkPolicyEnforced: true,
     };
   }
 
   /** ValidateOrFail: probe the current state. */
-  validateOrFail(testCase: { readonly toPort: number; readonly protocol: Protocol; readonly reachability: Reachability }): void {
+  validateOrFail(testCase: {
+    readonly toPort: number;
+    readonly protocol: Protocol;
+    readonly reachability: Reachability;
+  }): void {
     if (this.current === null) {
       const cluster = this.cluster();
       this.current = { changes: this.pendingChanges, cluster, policies: cluster.networkPolicies ?? [], probes: [] };
       this.steps.push(this.current);
       this.pendingChanges = [];
     }
-    this.current.probes.push({ toPort: testCase.toPort, protocol: testCase.protocol, reachability: testCase.reachability });
+    this.current.probes.push({
+      toPort: testCase.toPort,
+      protocol: testCase.protocol,
+      reachability: testCase.reachability,
+    });
   }
 }
 
@@ -615,11 +731,19 @@ function addNamespaceLabel(k8s: KubeManager, namespace: string, key: string, val
   k8s.addNamespaceLabel(namespace, key, val);
 }
 
-function addPodLabels(k8s: KubeManager, namespace: string, name: string, newPodLabels: Readonly<Record<string, string>>): void {
+function addPodLabels(
+  k8s: KubeManager,
+  namespace: string,
+  name: string,
+  newPodLabels: Readonly<Record<string, string>>,
+): void {
   k8s.addPodLabels(namespace, name, newPodLabels);
 }
 
-function validateOrFail(k8s: KubeManager, testCase: { readonly toPort: number; readonly protocol: Protocol; readonly reachability: Reachability }): void {
+function validateOrFail(
+  k8s: KubeManager,
+  testCase: { readonly toPort: number; readonly protocol: Protocol; readonly reachability: Reachability },
+): void {
   k8s.validateOrFail(testCase);
 }
 
@@ -633,10 +757,20 @@ interface Suite {
   readonly framework: Framework;
 }
 
-const TCP_SUITE: Suite = { describe: '[sig-network] Netpol', context: 'NetworkPolicy between server and client', framework: { baseName: 'netpol' } };
-const UDP_SUITE: Suite = { describe: '[sig-network] Netpol [LinuxOnly]', context: 'NetworkPolicy between server and client using UDP', framework: { baseName: 'udp-network-policy' } };
+const TCP_SUITE: Suite = {
+  describe: '[sig-network] Netpol',
+  context: 'NetworkPolicy between server and client',
+  framework: { baseName: 'netpol' },
+};
+const UDP_SUITE: Suite = {
+  describe: '[sig-network] Netpol [LinuxOnly]',
+  context: 'NetworkPolicy between server and client using UDP',
+  framework: { baseName: 'udp-network-policy' },
+};
 const SCTP_SUITE: Suite = {
-  describe: '[sig-network] Netpol [Feature:SCTPConnectivity] [LinuxOnly]', context: 'NetworkPolicy between server and client using SCTP', framework: { baseName: 'sctp-network-policy' },
+  describe: '[sig-network] Netpol [Feature:SCTPConnectivity] [LinuxOnly]',
+  context: 'NetworkPolicy between server and client using SCTP',
+  framework: { baseName: 'sctp-network-policy' },
 };
 
 const cases: NetpolCase[] = [];
@@ -650,8 +784,15 @@ function it(suite: Suite, title: string, body: (f: Framework, setK8s: (k: KubeMa
   if (run.steps.length === 0) throw new Error(`${title}: no ValidateOrFail`);
   cases.push({
     source: { file: NETPOL_SOURCE_FILE, describe: suite.describe, context: suite.context, case: title },
-    protocols: [...run.protocols], ports: [...run.ports], pods: run.allPodStrings(),
-    steps: run.steps.map((s) => ({ changes: s.changes, cluster: s.cluster, policies: s.policies, probes: [...s.probes] })),
+    protocols: [...run.protocols],
+    ports: [...run.ports],
+    pods: run.allPodStrings(),
+    steps: run.steps.map((s) => ({
+      changes: s.changes,
+      cluster: s.cluster,
+      policies: s.policies,
+      probes: [...s.probes],
+    })),
   });
 }
 
@@ -686,19 +827,27 @@ it(TCP_SUITE, "should support a 'default-deny-all' policy", (f, use) => {
   validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
 });
 
-it(TCP_SUITE, 'should enforce policy to allow traffic from pods within server namespace based on PodSelector', (f, use) => {
-  const allowedPods: LabelSelector = { matchLabels: { pod: 'b' } };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ podSelector: allowedPods }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('x-a-allows-x-b', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX] = getK8sNamespaces(k8s);
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  'should enforce policy to allow traffic from pods within server namespace based on PodSelector',
+  (f, use) => {
+    const allowedPods: LabelSelector = { matchLabels: { pod: 'b' } };
+    const ingressRule: NetworkPolicyIngressRule = { from: [{ podSelector: allowedPods }] };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'x-a-allows-x-b',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX] = getK8sNamespaces(k8s);
+    createPolicy(k8s, policy, nsX);
 
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  reachability.expectAllIngress(newPodString(nsX, 'a'), false);
-  reachability.expect(newPodString(nsX, 'b'), newPodString(nsX, 'a'), true);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
-});
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    reachability.expectAllIngress(newPodString(nsX, 'a'), false);
+    reachability.expect(newPodString(nsX, 'b'), newPodString(nsX, 'a'), true);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
+  },
+);
 
 it(TCP_SUITE, 'should enforce policy to allow ingress traffic for a target', (f, use) => {
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
@@ -708,7 +857,11 @@ it(TCP_SUITE, 'should enforce policy to allow ingress traffic for a target', (f,
   createPolicy(k8s, policy, nsX);
 
   const ingressRule: NetworkPolicyIngressRule = { from: [{ podSelector: {}, namespaceSelector: {} }] };
-  const allowPolicy = genNetworkPolicyWithNameAndPodMatchLabel('allow-all-to-a', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const allowPolicy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-all-to-a',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, allowPolicy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -722,31 +875,49 @@ it(TCP_SUITE, 'should enforce policy to allow ingress traffic from pods in all n
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
   const [nsX] = getK8sNamespaces(k8s);
   const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: { matchLabels: {} } }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-from-another-ns', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-from-another-ns',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
   validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
 });
 
-it(TCP_SUITE, 'should enforce policy to allow traffic only from a different namespace, based on NamespaceSelector', (f, use) => {
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } } }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-ns-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  'should enforce policy to allow traffic only from a different namespace, based on NamespaceSelector',
+  (f, use) => {
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
+    const ingressRule: NetworkPolicyIngressRule = {
+      from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } } }],
+    };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-client-a-via-ns-selector',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    createPolicy(k8s, policy, nsX);
 
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  // disallow all traffic from the x or z namespaces
-  reachability.expectPeer(new Peer({ namespace: nsX }), new Peer({ namespace: nsX, pod: 'a' }), false);
-  reachability.expectPeer(new Peer({ namespace: nsZ }), new Peer({ namespace: nsX, pod: 'a' }), false);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
-});
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    // disallow all traffic from the x or z namespaces
+    reachability.expectPeer(new Peer({ namespace: nsX }), new Peer({ namespace: nsX, pod: 'a' }), false);
+    reachability.expectPeer(new Peer({ namespace: nsZ }), new Peer({ namespace: nsX, pod: 'a' }), false);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
+  },
+);
 
 it(TCP_SUITE, 'should enforce policy based on PodSelector with MatchExpressions', (f, use) => {
   const allowedPods: LabelSelector = { matchExpressions: [{ key: 'pod', operator: 'In', values: ['b'] }] };
   const ingressRule: NetworkPolicyIngressRule = { from: [{ podSelector: allowedPods }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('x-a-allows-x-b', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'x-a-allows-x-b',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
   const [nsX] = getK8sNamespaces(k8s);
   createPolicy(k8s, policy, nsX);
@@ -760,9 +931,15 @@ it(TCP_SUITE, 'should enforce policy based on PodSelector with MatchExpressions'
 it(TCP_SUITE, 'should enforce policy based on NamespaceSelector with MatchExpressions', (f, use) => {
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
   const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
-  const allowedNamespaces: LabelSelector = { matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'In', values: [nsY] }] };
+  const allowedNamespaces: LabelSelector = {
+    matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'In', values: [nsY] }],
+  };
   const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedNamespaces }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-y-match-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-ns-y-match-selector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -775,10 +952,18 @@ it(TCP_SUITE, 'should enforce policy based on NamespaceSelector with MatchExpres
 it(TCP_SUITE, 'should enforce policy based on PodSelector or NamespaceSelector', (f, use) => {
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
   const [nsX] = getK8sNamespaces(k8s);
-  const allowedNamespaces: LabelSelector = { matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsX] }] };
+  const allowedNamespaces: LabelSelector = {
+    matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsX] }],
+  };
   const podBAllowlisting: LabelSelector = { matchLabels: { pod: 'b' } };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedNamespaces }, { podSelector: podBAllowlisting }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-y-match-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const ingressRule: NetworkPolicyIngressRule = {
+    from: [{ namespaceSelector: allowedNamespaces }, { podSelector: podBAllowlisting }],
+  };
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-ns-y-match-selector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -790,10 +975,18 @@ it(TCP_SUITE, 'should enforce policy based on PodSelector or NamespaceSelector',
 it(TCP_SUITE, 'should enforce policy based on PodSelector and NamespaceSelector', (f, use) => {
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
   const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
-  const allowedNamespaces: LabelSelector = { matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsX] }] };
+  const allowedNamespaces: LabelSelector = {
+    matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsX] }],
+  };
   const allowedPod: LabelSelector = { matchLabels: { pod: 'b' } };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPod }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-y-podselector-and-nsselector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const ingressRule: NetworkPolicyIngressRule = {
+    from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPod }],
+  };
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-ns-y-podselector-and-nsselector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -806,10 +999,18 @@ it(TCP_SUITE, 'should enforce policy based on PodSelector and NamespaceSelector'
 it(TCP_SUITE, 'should enforce policy based on Multiple PodSelectors and NamespaceSelectors', (f, use) => {
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
   const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
-  const allowedNamespaces: LabelSelector = { matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsX] }] };
+  const allowedNamespaces: LabelSelector = {
+    matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsX] }],
+  };
   const allowedPod: LabelSelector = { matchExpressions: [{ key: 'pod', operator: 'In', values: ['b', 'c'] }] };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPod }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-y-z-pod-b-c', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const ingressRule: NetworkPolicyIngressRule = {
+    from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPod }],
+  };
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-ns-y-z-pod-b-c',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -826,7 +1027,11 @@ it(TCP_SUITE, 'should enforce policy based on any PodSelectors', (f, use) => {
   for (const label of [{ pod: 'b' }, { pod: 'c' }]) {
     ingressRule.from = [...(ingressRule.from ?? []), { podSelector: { matchLabels: label } }];
   }
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-x-pod-b-c', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-ns-x-pod-b-c',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -837,28 +1042,45 @@ it(TCP_SUITE, 'should enforce policy based on any PodSelectors', (f, use) => {
   validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
 });
 
-it(TCP_SUITE, 'should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector', (f, use) => {
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX, nsY] = getK8sNamespaces(k8s);
-  const allowedNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-  const allowedPods: LabelSelector = { matchLabels: { pod: 'a' } };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPods }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-y-pod-a-via-namespace-pod-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  'should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector',
+  (f, use) => {
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX, nsY] = getK8sNamespaces(k8s);
+    const allowedNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
+    const allowedPods: LabelSelector = { matchLabels: { pod: 'a' } };
+    const ingressRule: NetworkPolicyIngressRule = {
+      from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPods }],
+    };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-ns-y-pod-a-via-namespace-pod-selector',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    createPolicy(k8s, policy, nsX);
 
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  reachability.expectAllIngress(newPodString(nsX, 'a'), false);
-  reachability.expect(newPodString(nsY, 'a'), newPodString(nsX, 'a'), true);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
-});
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    reachability.expectAllIngress(newPodString(nsX, 'a'), false);
+    reachability.expect(newPodString(nsY, 'a'), newPodString(nsX, 'a'), true);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
+  },
+);
 
 it(TCP_SUITE, 'should enforce policy based on Ports', (f, use) => {
   // ginkgo.By("Creating a network allowPort81Policy which only allows allow listed namespaces (y) to connect on exactly one port (81)")
   const k8s = use(initializeResources(f, [protocolTCP], [81]));
   const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
   const allowedLabels: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedLabels }], ports: [{ port: 81, protocol: protocolTCP }] };
-  const allowPort81Policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-ns-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const ingressRule: NetworkPolicyIngressRule = {
+    from: [{ namespaceSelector: allowedLabels }],
+    ports: [{ port: 81, protocol: protocolTCP }],
+  };
+  const allowPort81Policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-ns-selector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, allowPort81Policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -872,8 +1094,15 @@ it(TCP_SUITE, 'should enforce multiple, stacked policies with overlapping podSel
   const k8s = use(initializeResources(f, [protocolTCP], [80, 81]));
   const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
   const allowedLabels: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-  let ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedLabels }], ports: [{ port: 81, protocol: protocolTCP }] };
-  const allowPort81Policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-ns-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  let ingressRule: NetworkPolicyIngressRule = {
+    from: [{ namespaceSelector: allowedLabels }],
+    ports: [{ port: 81, protocol: protocolTCP }],
+  };
+  const allowPort81Policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-ns-selector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, allowPort81Policy, nsX);
 
   const reachabilityALLOW = newReachability(k8s.allPodStrings(), true);
@@ -889,7 +1118,11 @@ it(TCP_SUITE, 'should enforce multiple, stacked policies with overlapping podSel
   validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: reachabilityDENY });
 
   ingressRule = { from: [{ namespaceSelector: allowedLabels }], ports: [{ port: 80, protocol: protocolTCP }] };
-  const allowPort80Policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-ns-selector-80', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const allowPort80Policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-ns-selector-80',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, allowPort80Policy, nsX);
 
   // ginkgo.By("Verifying that we can add a policy to unblock port 80")
@@ -930,8 +1163,15 @@ it(TCP_SUITE, 'should allow ingress access from namespace on one named port', (f
   const k8s = use(initializeResources(f, [protocolTCP], [80, 81]));
   const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
   const allowedLabels: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedLabels }], ports: [{ port: 'serve-80-tcp', protocol: protocolTCP }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-ns-selector-80', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const ingressRule: NetworkPolicyIngressRule = {
+    from: [{ namespaceSelector: allowedLabels }],
+    ports: [{ port: 'serve-80-tcp', protocol: protocolTCP }],
+  };
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-ns-selector-80',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -991,7 +1231,11 @@ it(TCP_SUITE, 'should allow ingress access from updated namespace', (f, use) => 
 
   const allowedLabels: LabelSelector = { matchLabels: { ns2: 'updated' } };
   const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedLabels }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-ns-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-ns-selector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -1017,7 +1261,11 @@ it(TCP_SUITE, 'should allow ingress access from updated pod', (f, use) => {
   const matchLabels = { pod: 'b', pod2: 'updated' };
   const allowedLabels: LabelSelector = { matchLabels };
   const ingressRule: NetworkPolicyIngressRule = { from: [{ podSelector: allowedLabels }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-pod-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-pod-selector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -1051,7 +1299,11 @@ it(TCP_SUITE, 'should deny ingress access to updated pod', (f, use) => {
   const [nsX] = getK8sNamespaces(k8s);
   // ginkgo.DeferCleanup(ResetPodLabels, k8s, nsX, "a"): after the test, not probed
 
-  const policy = genNetworkPolicyWithNameAndPodSelector('deny-ingress-via-label-selector', { matchLabels: { target: 'isolated' } }, setSpecIngressRules());
+  const policy = genNetworkPolicyWithNameAndPodSelector(
+    'deny-ingress-via-label-selector',
+    { matchLabels: { target: 'isolated' } },
+    setSpecIngressRules(),
+  );
   createPolicy(k8s, policy, nsX);
 
   // ginkgo.By("Verify that everything can reach x/a")
@@ -1068,7 +1320,11 @@ it(TCP_SUITE, 'should deny ingress access to updated pod', (f, use) => {
 it(TCP_SUITE, 'should deny egress from pods based on PodSelector', (f, use) => {
   const k8s = use(initializeResources(f, [protocolTCP], [80]));
   const [nsX] = getK8sNamespaces(k8s);
-  const policy = genNetworkPolicyWithNameAndPodSelector('deny-egress-pod-a', { matchLabels: { pod: 'a' } }, setSpecEgressRules());
+  const policy = genNetworkPolicyWithNameAndPodSelector(
+    'deny-egress-pod-a',
+    { matchLabels: { pod: 'a' } },
+    setSpecEgressRules(),
+  );
   createPolicy(k8s, policy, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -1090,7 +1346,11 @@ it(TCP_SUITE, 'should deny egress from all pods in a namespace', (f, use) => {
 it(TCP_SUITE, 'should work with Ingress, Egress specified together', (f, use) => {
   const allowedPodLabels: LabelSelector = { matchLabels: { pod: 'b' } };
   const ingressRule: NetworkPolicyIngressRule = { from: [{ podSelector: allowedPodLabels }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-pod-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-pod-selector',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
 
   // add an egress rule on to it...
   policy.spec.egress = [
@@ -1122,77 +1382,119 @@ it(TCP_SUITE, 'should work with Ingress, Egress specified together', (f, use) =>
   validateOrFail(k8s, { toPort: 81, protocol: 'TCP', reachability: reachabilityPort81 });
 });
 
-it(TCP_SUITE, 'should support denying of egress traffic on the client side (even if the server explicitly allows this traffic)', (f, use) => {
-  // x/a --> y/a and y/b
-  // Egress allowed to y/a only. Egress to y/b should be blocked
-  // Ingress on y/a and y/b allow traffic from x/a
-  // Expectation: traffic from x/a to y/a allowed only, traffic from x/a to y/b denied by egress policy
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX, nsY] = getK8sNamespaces(k8s);
+it(
+  TCP_SUITE,
+  'should support denying of egress traffic on the client side (even if the server explicitly allows this traffic)',
+  (f, use) => {
+    // x/a --> y/a and y/b
+    // Egress allowed to y/a only. Egress to y/b should be blocked
+    // Ingress on y/a and y/b allow traffic from x/a
+    // Expectation: traffic from x/a to y/a allowed only, traffic from x/a to y/b denied by egress policy
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX, nsY] = getK8sNamespaces(k8s);
 
-  // Building egress policy for x/a to y/a only
-  const allowedEgressNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-  const allowedEgressPods: LabelSelector = { matchLabels: { pod: 'a' } };
-  const egressRule1: NetworkPolicyEgressRule = { to: [{ namespaceSelector: allowedEgressNamespaces, podSelector: allowedEgressPods }] };
-  const egressPolicy = genNetworkPolicyWithNameAndPodMatchLabel('allow-to-ns-y-pod-a', { pod: 'a' }, setSpecEgressRules(egressRule1));
-  createPolicy(k8s, egressPolicy, nsX);
+    // Building egress policy for x/a to y/a only
+    const allowedEgressNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
+    const allowedEgressPods: LabelSelector = { matchLabels: { pod: 'a' } };
+    const egressRule1: NetworkPolicyEgressRule = {
+      to: [{ namespaceSelector: allowedEgressNamespaces, podSelector: allowedEgressPods }],
+    };
+    const egressPolicy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-to-ns-y-pod-a',
+      { pod: 'a' },
+      setSpecEgressRules(egressRule1),
+    );
+    createPolicy(k8s, egressPolicy, nsX);
 
-  // Creating ingress policy to allow from x/a to y/a and y/b
-  const allowedIngressNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsX } };
-  const allowedIngressPods: LabelSelector = { matchLabels: { pod: 'a' } };
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedIngressNamespaces, podSelector: allowedIngressPods }] };
-  const allowIngressPolicyPodA = genNetworkPolicyWithNameAndPodMatchLabel('allow-from-xa-on-ya-match-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  const allowIngressPolicyPodB = genNetworkPolicyWithNameAndPodMatchLabel('allow-from-xa-on-yb-match-selector', { pod: 'b' }, setSpecIngressRules(ingressRule));
-  createPolicy(k8s, allowIngressPolicyPodA, nsY);
-  createPolicy(k8s, allowIngressPolicyPodB, nsY);
+    // Creating ingress policy to allow from x/a to y/a and y/b
+    const allowedIngressNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsX } };
+    const allowedIngressPods: LabelSelector = { matchLabels: { pod: 'a' } };
+    const ingressRule: NetworkPolicyIngressRule = {
+      from: [{ namespaceSelector: allowedIngressNamespaces, podSelector: allowedIngressPods }],
+    };
+    const allowIngressPolicyPodA = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-from-xa-on-ya-match-selector',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    const allowIngressPolicyPodB = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-from-xa-on-yb-match-selector',
+      { pod: 'b' },
+      setSpecIngressRules(ingressRule),
+    );
+    createPolicy(k8s, allowIngressPolicyPodA, nsY);
+    createPolicy(k8s, allowIngressPolicyPodB, nsY);
 
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  // Default all traffic flows.
-  // Exception: x/a can only egress to y/a, others are false
-  // Exception: y/a can only allow ingress from x/a, others are false
-  // Exception: y/b has no allowed traffic (due to limit on x/a egress)
-  reachability.expectPeer(new Peer({ namespace: nsX, pod: 'a' }), new Peer(), false);
-  reachability.expectPeer(new Peer(), new Peer({ namespace: nsY, pod: 'a' }), false);
-  reachability.expectPeer(new Peer({ namespace: nsX, pod: 'a' }), new Peer({ namespace: nsY, pod: 'a' }), true);
-  reachability.expectPeer(new Peer(), new Peer({ namespace: nsY, pod: 'b' }), false);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
-});
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    // Default all traffic flows.
+    // Exception: x/a can only egress to y/a, others are false
+    // Exception: y/a can only allow ingress from x/a, others are false
+    // Exception: y/b has no allowed traffic (due to limit on x/a egress)
+    reachability.expectPeer(new Peer({ namespace: nsX, pod: 'a' }), new Peer(), false);
+    reachability.expectPeer(new Peer(), new Peer({ namespace: nsY, pod: 'a' }), false);
+    reachability.expectPeer(new Peer({ namespace: nsX, pod: 'a' }), new Peer({ namespace: nsY, pod: 'a' }), true);
+    reachability.expectPeer(new Peer(), new Peer({ namespace: nsY, pod: 'b' }), false);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
+  },
+);
 
-it(TCP_SUITE, 'should enforce egress policy allowing traffic to a server in a different namespace based on PodSelector and NamespaceSelector', (f, use) => {
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX, nsY] = getK8sNamespaces(k8s);
-  const allowedNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-  const allowedPods: LabelSelector = { matchLabels: { pod: 'a' } };
-  const egressRule1: NetworkPolicyEgressRule = { to: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPods }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-to-ns-y-pod-a', { pod: 'a' }, setSpecEgressRules(egressRule1));
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  'should enforce egress policy allowing traffic to a server in a different namespace based on PodSelector and NamespaceSelector',
+  (f, use) => {
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX, nsY] = getK8sNamespaces(k8s);
+    const allowedNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
+    const allowedPods: LabelSelector = { matchLabels: { pod: 'a' } };
+    const egressRule1: NetworkPolicyEgressRule = {
+      to: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPods }],
+    };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-to-ns-y-pod-a',
+      { pod: 'a' },
+      setSpecEgressRules(egressRule1),
+    );
+    createPolicy(k8s, policy, nsX);
 
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  reachability.expectAllEgress(newPodString(nsX, 'a'), false);
-  reachability.expect(newPodString(nsX, 'a'), newPodString(nsY, 'a'), true);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
-});
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    reachability.expectAllEgress(newPodString(nsX, 'a'), false);
+    reachability.expect(newPodString(nsX, 'a'), newPodString(nsY, 'a'), true);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
+  },
+);
 
-it(TCP_SUITE, 'should enforce ingress policy allowing any port traffic to a server on a specific protocol', (f, use) => {
-  const k8s = use(initializeResources(f, [protocolTCP, protocolUDP], [80]));
-  const [nsX] = getK8sNamespaces(k8s);
-  const ingressRule: NetworkPolicyIngressRule = { ports: [{ protocol: protocolTCP }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ingress-by-proto', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  'should enforce ingress policy allowing any port traffic to a server on a specific protocol',
+  (f, use) => {
+    const k8s = use(initializeResources(f, [protocolTCP, protocolUDP], [80]));
+    const [nsX] = getK8sNamespaces(k8s);
+    const ingressRule: NetworkPolicyIngressRule = { ports: [{ protocol: protocolTCP }] };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-ingress-by-proto',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    createPolicy(k8s, policy, nsX);
 
-  const reachabilityTCP = newReachability(k8s.allPodStrings(), true);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: reachabilityTCP });
+    const reachabilityTCP = newReachability(k8s.allPodStrings(), true);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: reachabilityTCP });
 
-  const reachabilityUDP = newReachability(k8s.allPodStrings(), true);
-  reachabilityUDP.expectPeer(new Peer(), new Peer({ namespace: nsX, pod: 'a' }), false);
-  validateOrFail(k8s, { toPort: 80, protocol: 'UDP', reachability: reachabilityUDP });
-});
+    const reachabilityUDP = newReachability(k8s.allPodStrings(), true);
+    reachabilityUDP.expectPeer(new Peer(), new Peer({ namespace: nsX, pod: 'a' }), false);
+    validateOrFail(k8s, { toPort: 80, protocol: 'UDP', reachability: reachabilityUDP });
+  },
+);
 
 it(TCP_SUITE, 'should enforce multiple ingress policies with ingress allow-all policy taking precedence', (f, use) => {
   const k8s = use(initializeResources(f, [protocolTCP], [81]));
   const [nsX] = getK8sNamespaces(k8s);
   const IngressRules: NetworkPolicyIngressRule = { ports: [{ port: 80 }] };
-  const policyAllowOnlyPort80 = genNetworkPolicyWithNameAndPodMatchLabel('allow-ingress-port-80', {}, setSpecIngressRules(IngressRules));
+  const policyAllowOnlyPort80 = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-ingress-port-80',
+    {},
+    setSpecIngressRules(IngressRules),
+  );
   createPolicy(k8s, policyAllowOnlyPort80, nsX);
 
   // ginkgo.By("The policy targets port 80 -- so let's make sure traffic on port 81 is blocked")
@@ -1210,7 +1512,11 @@ it(TCP_SUITE, 'should enforce multiple ingress policies with ingress allow-all p
 
 it(TCP_SUITE, 'should enforce multiple egress policies with egress allow-all policy taking precedence', (f, use) => {
   const egressRule: NetworkPolicyEgressRule = { ports: [{ port: 80 }] };
-  const policyAllowPort80 = genNetworkPolicyWithNameAndPodMatchLabel('allow-egress-port-80', {}, setSpecEgressRules(egressRule));
+  const policyAllowPort80 = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-egress-port-80',
+    {},
+    setSpecEgressRules(egressRule),
+  );
   const k8s = use(initializeResources(f, [protocolTCP], [81]));
   const [nsX] = getK8sNamespaces(k8s);
   createPolicy(k8s, policyAllowPort80, nsX);
@@ -1261,7 +1567,11 @@ it(TCP_SUITE, 'should allow egress access to server in CIDR block', (f, use) => 
   const hostMask = 32; // IPv4 pod IPs
   const podServerCIDR = `${podIP}/${hostMask}`;
   const egressRule1: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: podServerCIDR } }] };
-  const policyAllowCIDR = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-cidr-egress-rule', { pod: 'a' }, setSpecEgressRules(egressRule1));
+  const policyAllowCIDR = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-cidr-egress-rule',
+    { pod: 'a' },
+    setSpecEgressRules(egressRule1),
+  );
   createPolicy(k8s, policyAllowCIDR, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -1282,8 +1592,14 @@ it(TCP_SUITE, 'should enforce except clause while egress access to server in CID
   const hostMask = 32;
   const podServerExceptList = [`${podBIP}/${hostMask}`];
 
-  const egressRule1: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: podServerAllowCIDR, except: podServerExceptList } }] };
-  const policyAllowCIDR = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-cidr-egress-rule', { pod: 'a' }, setSpecEgressRules(egressRule1));
+  const egressRule1: NetworkPolicyEgressRule = {
+    to: [{ ipBlock: { cidr: podServerAllowCIDR, except: podServerExceptList } }],
+  };
+  const policyAllowCIDR = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-cidr-egress-rule',
+    { pod: 'a' },
+    setSpecEgressRules(egressRule1),
+  );
   createPolicy(k8s, policyAllowCIDR, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -1302,8 +1618,14 @@ it(TCP_SUITE, 'should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Exc
   const hostMask = 32;
   const podServerAllowCIDR = `${podAIP}/4`; // stored masked: 0.0.0.0/4
   const podServerExceptList = [`${podBIP}/${hostMask}`];
-  const egressRule1: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: podServerAllowCIDR, except: podServerExceptList } }] };
-  const policyAllowCIDR = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-cidr-egress-rule', { pod: 'a' }, setSpecEgressRules(egressRule1));
+  const egressRule1: NetworkPolicyEgressRule = {
+    to: [{ ipBlock: { cidr: podServerAllowCIDR, except: podServerExceptList } }],
+  };
+  const policyAllowCIDR = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-cidr-egress-rule',
+    { pod: 'a' },
+    setSpecEgressRules(egressRule1),
+  );
   createPolicy(k8s, policyAllowCIDR, nsX);
 
   const reachability = newReachability(k8s.allPodStrings(), true);
@@ -1313,7 +1635,11 @@ it(TCP_SUITE, 'should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Exc
   const podBCIDR = `${podBIP}/${hostMask}`;
   // Create NetworkPolicy which allows access to the podServer using podServer's IP in allow CIDR.
   const egressRule3: NetworkPolicyEgressRule = { to: [{ ipBlock: { cidr: podBCIDR } }] };
-  const allowPolicy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-cidr-egress-rule', { pod: 'a' }, setSpecEgressRules(egressRule3));
+  const allowPolicy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-client-a-via-cidr-egress-rule',
+    { pod: 'a' },
+    setSpecEgressRules(egressRule3),
+  );
   // SHOULD THIS BE UPDATE OR CREATE JAY TESTING 10/31
   updatePolicy(k8s, allowPolicy, nsX);
 
@@ -1323,8 +1649,11 @@ it(TCP_SUITE, 'should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Exc
   validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: reachabilityAllow });
 });
 
-it(TCP_SUITE, 'should enforce policies to check ingress and egress policies can be controlled independently based on PodSelector', (f, use) => {
-  /*
+it(
+  TCP_SUITE,
+  'should enforce policies to check ingress and egress policies can be controlled independently based on PodSelector',
+  (f, use) => {
+    /*
     Test steps:
     1. Verify every pod in every namespace can talk to each other
        - including a -> b and b -> a
@@ -1332,69 +1661,98 @@ it(TCP_SUITE, 'should enforce policies to check ingress and egress policies can 
     3. Create a policy to *deny* ingress b -> a (target = a)
     4. Verify a -> b allowed; b -> a blocked
   */
-  const targetLabels = { pod: 'a' };
+    const targetLabels = { pod: 'a' };
 
-  // ginkgo.By("Creating a network policy for pod-a which allows Egress traffic to pod-b.")
-  const allowEgressPolicy = genNetworkPolicyWithNameAndPodSelector('allow-egress-for-target', { matchLabels: targetLabels }, setSpecEgressRules({}));
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX] = getK8sNamespaces(k8s);
-  createPolicy(k8s, allowEgressPolicy, nsX);
+    // ginkgo.By("Creating a network policy for pod-a which allows Egress traffic to pod-b.")
+    const allowEgressPolicy = genNetworkPolicyWithNameAndPodSelector(
+      'allow-egress-for-target',
+      { matchLabels: targetLabels },
+      setSpecEgressRules({}),
+    );
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX] = getK8sNamespaces(k8s);
+    createPolicy(k8s, allowEgressPolicy, nsX);
 
-  const allowEgressReachability = newReachability(k8s.allPodStrings(), true);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: allowEgressReachability });
+    const allowEgressReachability = newReachability(k8s.allPodStrings(), true);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: allowEgressReachability });
 
-  // ginkgo.By("Creating a network policy for pod-a that denies traffic from pod-b.")
-  const denyAllIngressPolicy = genNetworkPolicyWithNameAndPodSelector('deny-ingress-via-label-selector', { matchLabels: targetLabels }, setSpecIngressRules());
-  createPolicy(k8s, denyAllIngressPolicy, nsX);
+    // ginkgo.By("Creating a network policy for pod-a that denies traffic from pod-b.")
+    const denyAllIngressPolicy = genNetworkPolicyWithNameAndPodSelector(
+      'deny-ingress-via-label-selector',
+      { matchLabels: targetLabels },
+      setSpecIngressRules(),
+    );
+    createPolicy(k8s, denyAllIngressPolicy, nsX);
 
-  const denyIngressToXReachability = newReachability(k8s.allPodStrings(), true);
-  denyIngressToXReachability.expectAllIngress(newPodString(nsX, 'a'), false);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: denyIngressToXReachability });
-});
-
-// This test *does* apply to plugins that do not implement SCTP. It is a
-// security hole if you fail this test, because you are allowing TCP
-// traffic that is supposed to be blocked.
-it(TCP_SUITE, "should not mistakenly treat 'protocol: SCTP' as 'protocol: TCP', even if the plugin doesn't support SCTP", (f, use) => {
-  const k8s = use(initializeResources(f, [protocolTCP], [81]));
-  const [nsX] = getK8sNamespaces(k8s);
-
-  // ginkgo.By("Creating a default-deny ingress policy.")
-  // Empty podSelector blocks the entire namespace
-  let policy = genNetworkPolicyWithNameAndPodSelector('deny-ingress', {}, setSpecIngressRules());
-  createPolicy(k8s, policy, nsX);
-
-  // ginkgo.By("Creating a network policy for the server which allows traffic only via SCTP on port 81.")
-  const ingressRule: NetworkPolicyIngressRule = { ports: [{ port: 81, protocol: protocolSCTP }] };
-  policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-only-sctp-ingress-on-port-81', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  createPolicy(k8s, policy, nsX);
-
-  // ginkgo.By("Trying to connect to TCP port 81, which should be blocked by the deny-ingress policy.")
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  reachability.expectPeer(new Peer(), new Peer({ namespace: nsX }), false);
-  validateOrFail(k8s, { toPort: 81, protocol: 'TCP', reachability });
-});
+    const denyIngressToXReachability = newReachability(k8s.allPodStrings(), true);
+    denyIngressToXReachability.expectAllIngress(newPodString(nsX, 'a'), false);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability: denyIngressToXReachability });
+  },
+);
 
 // This test *does* apply to plugins that do not implement SCTP. It is a
 // security hole if you fail this test, because you are allowing TCP
 // traffic that is supposed to be blocked.
-it(TCP_SUITE, "should properly isolate pods that are selected by a policy allowing SCTP, even if the plugin doesn't support SCTP", (f, use) => {
-  // ginkgo.By("Creating a network policy for the server which allows traffic only via SCTP on port 80.")
-  const ingressRule: NetworkPolicyIngressRule = { ports: [{ port: 80, protocol: protocolSCTP }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-only-sctp-ingress-on-port-80', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  const k8s = use(initializeResources(f, [protocolTCP], [81]));
-  const [nsX] = getK8sNamespaces(k8s);
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  "should not mistakenly treat 'protocol: SCTP' as 'protocol: TCP', even if the plugin doesn't support SCTP",
+  (f, use) => {
+    const k8s = use(initializeResources(f, [protocolTCP], [81]));
+    const [nsX] = getK8sNamespaces(k8s);
 
-  // ginkgo.By("Trying to connect to TCP port 81, which should be blocked by implicit isolation.")
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  reachability.expectAllIngress(newPodString(nsX, 'a'), false);
-  validateOrFail(k8s, { toPort: 81, protocol: 'TCP', reachability });
-});
+    // ginkgo.By("Creating a default-deny ingress policy.")
+    // Empty podSelector blocks the entire namespace
+    let policy = genNetworkPolicyWithNameAndPodSelector('deny-ingress', {}, setSpecIngressRules());
+    createPolicy(k8s, policy, nsX);
+
+    // ginkgo.By("Creating a network policy for the server which allows traffic only via SCTP on port 81.")
+    const ingressRule: NetworkPolicyIngressRule = { ports: [{ port: 81, protocol: protocolSCTP }] };
+    policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-only-sctp-ingress-on-port-81',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    createPolicy(k8s, policy, nsX);
+
+    // ginkgo.By("Trying to connect to TCP port 81, which should be blocked by the deny-ingress policy.")
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    reachability.expectPeer(new Peer(), new Peer({ namespace: nsX }), false);
+    validateOrFail(k8s, { toPort: 81, protocol: 'TCP', reachability });
+  },
+);
+
+// This test *does* apply to plugins that do not implement SCTP. It is a
+// security hole if you fail this test, because you are allowing TCP
+// traffic that is supposed to be blocked.
+it(
+  TCP_SUITE,
+  "should properly isolate pods that are selected by a policy allowing SCTP, even if the plugin doesn't support SCTP",
+  (f, use) => {
+    // ginkgo.By("Creating a network policy for the server which allows traffic only via SCTP on port 80.")
+    const ingressRule: NetworkPolicyIngressRule = { ports: [{ port: 80, protocol: protocolSCTP }] };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-only-sctp-ingress-on-port-80',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    const k8s = use(initializeResources(f, [protocolTCP], [81]));
+    const [nsX] = getK8sNamespaces(k8s);
+    createPolicy(k8s, policy, nsX);
+
+    // ginkgo.By("Trying to connect to TCP port 81, which should be blocked by implicit isolation.")
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    reachability.expectAllIngress(newPodString(nsX, 'a'), false);
+    validateOrFail(k8s, { toPort: 81, protocol: 'TCP', reachability });
+  },
+);
 
 it(TCP_SUITE, 'should not allow access by TCP when a policy specifies only UDP', (f, use) => {
   const ingressRule: NetworkPolicyIngressRule = { ports: [{ port: 81, protocol: protocolUDP }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-only-udp-ingress-on-port-81', { pod: 'a' }, setSpecIngressRules(ingressRule));
+  const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+    'allow-only-udp-ingress-on-port-81',
+    { pod: 'a' },
+    setSpecIngressRules(ingressRule),
+  );
   const k8s = use(initializeResources(f, [protocolTCP], [81]));
   const [nsX] = getK8sNamespaces(k8s);
   createPolicy(k8s, policy, nsX);
@@ -1407,38 +1765,59 @@ it(TCP_SUITE, 'should not allow access by TCP when a policy specifies only UDP',
 });
 
 // Note that this default ns functionality is maintained by the APIMachinery group, but we test it here anyways because its an important feature.
-it(TCP_SUITE, 'should enforce policy to allow traffic based on NamespaceSelector with MatchLabels using default ns label', (f, use) => {
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
-  const allowedLabels: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } }; // v1.LabelMetadataName
-  const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedLabels }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-client-a-via-ns-selector-for-immutable-ns-label', { pod: 'a' }, setSpecIngressRules(ingressRule));
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  'should enforce policy to allow traffic based on NamespaceSelector with MatchLabels using default ns label',
+  (f, use) => {
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
+    const allowedLabels: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } }; // v1.LabelMetadataName
+    const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedLabels }] };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-client-a-via-ns-selector-for-immutable-ns-label',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
+    createPolicy(k8s, policy, nsX);
 
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  reachability.expectPeer(new Peer({ namespace: nsX }), new Peer({ namespace: nsX, pod: 'a' }), false);
-  reachability.expectPeer(new Peer({ namespace: nsZ }), new Peer({ namespace: nsX, pod: 'a' }), false);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
-});
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    reachability.expectPeer(new Peer({ namespace: nsX }), new Peer({ namespace: nsX, pod: 'a' }), false);
+    reachability.expectPeer(new Peer({ namespace: nsZ }), new Peer({ namespace: nsX, pod: 'a' }), false);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
+  },
+);
 
 // Note that this default ns functionality is maintained by the APIMachinery group, but we test it here anyways because its an important feature.
-it(TCP_SUITE, 'should enforce policy based on NamespaceSelector with MatchExpressions using default ns label', (f, use) => {
-  const k8s = use(initializeResources(f, [protocolTCP], [80]));
-  const [nsX, nsY] = getK8sNamespaces(k8s);
-  const allowedNamespaces: LabelSelector = { matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsY] }] }; // v1.LabelMetadataName
-  const egressRule: NetworkPolicyEgressRule = { to: [{ namespaceSelector: allowedNamespaces }] };
-  const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-y-match-selector-for-immutable-ns-label', { pod: 'a' }, setSpecEgressRules(egressRule));
-  createPolicy(k8s, policy, nsX);
+it(
+  TCP_SUITE,
+  'should enforce policy based on NamespaceSelector with MatchExpressions using default ns label',
+  (f, use) => {
+    const k8s = use(initializeResources(f, [protocolTCP], [80]));
+    const [nsX, nsY] = getK8sNamespaces(k8s);
+    const allowedNamespaces: LabelSelector = {
+      matchExpressions: [{ key: NAMESPACE_LABEL_KEY, operator: 'NotIn', values: [nsY] }],
+    }; // v1.LabelMetadataName
+    const egressRule: NetworkPolicyEgressRule = { to: [{ namespaceSelector: allowedNamespaces }] };
+    const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-ns-y-match-selector-for-immutable-ns-label',
+      { pod: 'a' },
+      setSpecEgressRules(egressRule),
+    );
+    createPolicy(k8s, policy, nsX);
 
-  const reachability = newReachability(k8s.allPodStrings(), true);
-  reachability.expectPeer(new Peer({ namespace: nsX, pod: 'a' }), new Peer({ namespace: nsY }), false);
-  validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
-});
+    const reachability = newReachability(k8s.allPodStrings(), true);
+    reachability.expectPeer(new Peer({ namespace: nsX, pod: 'a' }), new Peer({ namespace: nsY }), false);
+    validateOrFail(k8s, { toPort: 80, protocol: 'TCP', reachability });
+  },
+);
 
 // ---- Netpol [LinuxOnly] / ... using UDP and Netpol [Feature:SCTPConnectivity] [LinuxOnly] / ... using SCTP
 // The two suites run the same three tests with protocolUDP / protocolSCTP (policy names as upstream).
 
-for (const [suite, protocol] of [[UDP_SUITE, protocolUDP], [SCTP_SUITE, protocolSCTP]] as const) {
+for (const [suite, protocol] of [
+  [UDP_SUITE, protocolUDP],
+  [SCTP_SUITE, protocolSCTP],
+] as const) {
   it(suite, "should support a 'default-deny-ingress' policy", (f, use) => {
     const k8s = use(initializeResources(f, [protocol], [80]));
     const [nsX] = getK8sNamespaces(k8s);
@@ -1455,8 +1834,15 @@ for (const [suite, protocol] of [[UDP_SUITE, protocolUDP], [SCTP_SUITE, protocol
     const k8s = use(initializeResources(f, [protocol], [81]));
     const [nsX, nsY, nsZ] = getK8sNamespaces(k8s);
     const allowedLabels: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-    const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedLabels }], ports: [{ port: 81, protocol }] };
-    const allowPort81Policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ingress-on-port-81-ns-x', { pod: 'a' }, setSpecIngressRules(ingressRule));
+    const ingressRule: NetworkPolicyIngressRule = {
+      from: [{ namespaceSelector: allowedLabels }],
+      ports: [{ port: 81, protocol }],
+    };
+    const allowPort81Policy = genNetworkPolicyWithNameAndPodMatchLabel(
+      'allow-ingress-on-port-81-ns-x',
+      { pod: 'a' },
+      setSpecIngressRules(ingressRule),
+    );
     createPolicy(k8s, allowPort81Policy, nsX);
 
     const reachability = newReachability(k8s.allPodStrings(), true);
@@ -1465,20 +1851,30 @@ for (const [suite, protocol] of [[UDP_SUITE, protocolUDP], [SCTP_SUITE, protocol
     validateOrFail(k8s, { toPort: 81, protocol, reachability });
   });
 
-  it(suite, 'should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector', (f, use) => {
-    const k8s = use(initializeResources(f, [protocol], [80]));
-    const [nsX, nsY] = getK8sNamespaces(k8s);
-    const allowedNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
-    const allowedPods: LabelSelector = { matchLabels: { pod: 'a' } };
-    const ingressRule: NetworkPolicyIngressRule = { from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPods }] };
-    const policy = genNetworkPolicyWithNameAndPodMatchLabel('allow-ns-y-pod-a-via-namespace-pod-selector', { pod: 'a' }, setSpecIngressRules(ingressRule));
-    createPolicy(k8s, policy, nsX);
+  it(
+    suite,
+    'should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector',
+    (f, use) => {
+      const k8s = use(initializeResources(f, [protocol], [80]));
+      const [nsX, nsY] = getK8sNamespaces(k8s);
+      const allowedNamespaces: LabelSelector = { matchLabels: { [NAMESPACE_LABEL_KEY]: nsY } };
+      const allowedPods: LabelSelector = { matchLabels: { pod: 'a' } };
+      const ingressRule: NetworkPolicyIngressRule = {
+        from: [{ namespaceSelector: allowedNamespaces, podSelector: allowedPods }],
+      };
+      const policy = genNetworkPolicyWithNameAndPodMatchLabel(
+        'allow-ns-y-pod-a-via-namespace-pod-selector',
+        { pod: 'a' },
+        setSpecIngressRules(ingressRule),
+      );
+      createPolicy(k8s, policy, nsX);
 
-    const reachability = newReachability(k8s.allPodStrings(), true);
-    reachability.expectAllIngress(newPodString(nsX, 'a'), false);
-    reachability.expect(newPodString(nsY, 'a'), newPodString(nsX, 'a'), true);
-    validateOrFail(k8s, { toPort: 80, protocol, reachability });
-  });
+      const reachability = newReachability(k8s.allPodStrings(), true);
+      reachability.expectAllIngress(newPodString(nsX, 'a'), false);
+      reachability.expect(newPodString(nsY, 'a'), newPodString(nsX, 'a'), true);
+      validateOrFail(k8s, { toPort: 80, protocol, reachability });
+    },
+  );
 }
 
 /** Every transcribed test, in upstream order (42 TCP, then 3 UDP, then 3 SCTP). */

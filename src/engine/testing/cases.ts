@@ -13,8 +13,18 @@ export interface Suite {
 
 type RowSpec = Omit<PacketFlowRow, 'test'>;
 
-export function suite(file: string, test: string, opts: FakeProxierOptions, fixture: Fixture, rows: readonly RowSpec[]): Suite {
-  return { source: `${file} ${test}`, cluster: fakeCluster(opts, fixture.services, fixture.slices), rows: rows.map((r) => ({ test, ...r })) };
+export function suite(
+  file: string,
+  test: string,
+  opts: FakeProxierOptions,
+  fixture: Fixture,
+  rows: readonly RowSpec[],
+): Suite {
+  return {
+    source: `${file} ${test}`,
+    cluster: fakeCluster(opts, fixture.services, fixture.slices),
+    rows: rows.map((r) => ({ test, ...r })),
+  };
 }
 
 export interface FlowOverride {
@@ -23,7 +33,11 @@ export interface FlowOverride {
 }
 
 /** Base flow rows merged with per-variant overrides, as TestInternalExternalMasquerade does. */
-export function withOverrides(rows: readonly RowSpec[], overrides: Readonly<Record<string, FlowOverride>>, variant: string): RowSpec[] {
+export function withOverrides(
+  rows: readonly RowSpec[],
+  overrides: Readonly<Record<string, FlowOverride>>,
+  variant: string,
+): RowSpec[] {
   const names = new Set(rows.map((r) => r.name));
   for (const name of Object.keys(overrides)) if (!names.has(name)) throw new Error(`override ${name} matches no row`);
   return rows.map((r) => ({ ...r, ...(overrides[r.name] ?? {}), name: `${variant}/${r.name}` }));

@@ -79,7 +79,13 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'no LocalTrafficDetector', masqueradeAll: false, localDetector: false, overrides: noDetector },
   { name: 'masqueradeAll', masqueradeAll: true, localDetector: true, overrides: masqAll },
   {
-    name: 'masqueradeAll, no LocalTrafficDetector', masqueradeAll: true, localDetector: false,
-    overrides: { ...masqAll, 'pod to NodePort with eTP:Local': noDetector['pod to NodePort with eTP:Local'], 'pod to LB with eTP:Local': noDetector['pod to LB with eTP:Local'] },
+    name: 'masqueradeAll, no LocalTrafficDetector',
+    masqueradeAll: true,
+    localDetector: false,
+    overrides: {
+      ...masqAll,
+      'pod to NodePort with eTP:Local': noDetector['pod to NodePort with eTP:Local'],
+      'pod to LB with eTP:Local': noDetector['pod to LB with eTP:Local'],
+    },
   },
 ];

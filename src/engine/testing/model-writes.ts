@@ -20,49 +20,84 @@ export interface WriteSeed {
  * clusters mostly see), node updates more than their share (the only node write patched in place).
  */
 export const writeSeed: fc.Arbitrary<WriteSeed> = fc.record({
-  kind: fc.oneof({ arbitrary: fc.constantFrom(...POD_KINDS), weight: 6 }, { arbitrary: fc.constantFrom(...OTHER_KINDS), weight: 3 },
-    { arbitrary: fc.constant('node-update' as const), weight: 1 }),
+  kind: fc.oneof(
+    { arbitrary: fc.constantFrom(...POD_KINDS), weight: 6 },
+    { arbitrary: fc.constantFrom(...OTHER_KINDS), weight: 3 },
+    { arbitrary: fc.constant('node-update' as const), weight: 1 },
+  ),
   n: fc.array(fc.nat(1_000_000), { minLength: 6, maxLength: 6 }),
 });
 
 /** Node updates mixed with pod writes: what caches keyed on the nodes array (or kept per Service port) must tell apart. */
 export const nodeUpdateSeed: fc.Arbitrary<WriteSeed> = fc.record({
-  kind: fc.oneof({ arbitrary: fc.constant('node-update' as const), weight: 2 }, { arbitrary: fc.constantFrom(...POD_KINDS), weight: 1 }),
+  kind: fc.oneof(
+    { arbitrary: fc.constant('node-update' as const), weight: 2 },
+    { arbitrary: fc.constantFrom(...POD_KINDS), weight: 1 },
+  ),
   n: fc.array(fc.nat(1_000_000), { minLength: 6, maxLength: 6 }),
 });
 
 function podLabels(m: ClusterModel, p: PodModel, n: readonly number[]): Readonly<Record<string, string>> {
   switch (n[1] % 5) {
-    case 0: return {};
-    case 1: return some(m.services, n[2])?.selector ?? { app: 'none' };
-    case 2: return { ...p.labels, tier: `t${n[2] % 2}` };
-    case 3: return some(m.pods, n[2])?.labels ?? {};
-    default: return { app: `app-${n[2] % 12}` };
+    case 0:
+      return {};
+    case 1:
+      return some(m.services, n[2])?.selector ?? { app: 'none' };
+    case 2:
+      return { ...p.labels, tier: `t${n[2] % 2}` };
+    case 3:
+      return some(m.pods, n[2])?.labels ?? {};
+    default:
+      return { app: `app-${n[2] % 12}` };
   }
 }
 
-const PHASES: readonly [PodPhase, ...PodPhase[]] = ['Running', 'Running', 'Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'];
+const PHASES: readonly [PodPhase, ...PodPhase[]] = [
+  'Running',
+  'Running',
+  'Running',
+  'Pending',
+  'Succeeded',
+  'Failed',
+  'Unknown',
+];
 const PORT_SETS: readonly [readonly ContainerPortModel[], ...(readonly ContainerPortModel[])[]] = [
-  [], [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], [{ name: 'http', containerPort: 9090, protocol: 'TCP' }],
-  [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'https', containerPort: 8443, protocol: 'TCP' }],
+  [],
+  [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+  [{ name: 'http', containerPort: 9090, protocol: 'TCP' }],
+  [
+    { name: 'http', containerPort: 8080, protocol: 'TCP' },
+    { name: 'https', containerPort: 8443, protocol: 'TCP' },
+  ],
   [{ name: 'https', containerPort: 8443, protocol: 'UDP' }],
 ];
 
 /** The pod as the write changes it. */
 function editedPod(m: ClusterModel, p: PodModel, kind: WriteKind, n: readonly number[]): PodModel {
   switch (kind) {
-    case 'pod-labels': return { ...p, labels: podLabels(m, p, n) };
-    case 'pod-ip': return { ...p, ips: podIps(m, n) };
-    case 'pod-node': return { ...p, nodeName: pick([some(m.nodes, n[2])?.name ?? null, null, 'ghost-node'], n[1]) };
-    case 'pod-state': return { ...p, phase: pick(PHASES, n[1]), ready: n[2] % 3 !== 0, terminating: n[3] % 4 === 0 };
-    case 'pod-ports': return { ...p, containerPorts: pick(PORT_SETS, n[1]) };
+    case 'pod-labels':
+      return { ...p, labels: podLabels(m, p, n) };
+    case 'pod-ip':
+      return { ...p, ips: podIps(m, n) };
+    case 'pod-node':
+      return { ...p, nodeName: pick([some(m.nodes, n[2])?.name ?? null, null, 'ghost-node'], n[1]) };
+    case 'pod-state':
+      return { ...p, phase: pick(PHASES, n[1]), ready: n[2] % 3 !== 0, terminating: n[3] % 4 === 0 };
+    case 'pod-ports':
+      return { ...p, containerPorts: pick(PORT_SETS, n[1]) };
     // An imported dump redacted its address (or, one time in three, gave it back): answers naming it go UNKNOWN.
-    case 'pod-redacted': return n[1] % 3 === 0 ? { ...p, ips: podIps(m, n), unknown: undefined } : { ...p, ips: [], unknown: n[2] % 2 === 0 ? ['ips'] : ['ips', 'labels'] };
+    case 'pod-redacted':
+      return n[1] % 3 === 0
+        ? { ...p, ips: podIps(m, n), unknown: undefined }
+        : { ...p, ips: [], unknown: n[2] % 2 === 0 ? ['ips'] : ['ips', 'labels'] };
     case 'pod-host-network': {
       const node = m.nodes.find((x) => x.name === p.nodeName);
-      return p.hostNetwork ? { ...p, hostNetwork: false, ips: podIps(m, n) } : { ...p, hostNetwork: true, ips: node === undefined ? p.ips : node.internalIps.slice(0, 1) };
+      return p.hostNetwork
+        ? { ...p, hostNetwork: false, ips: podIps(m, n) }
+        : { ...p, hostNetwork: true, ips: node === undefined ? p.ips : node.internalIps.slice(0, 1) };
     }
-    default: return p;
+    default:
+      return p;
   }
 }
 
@@ -70,9 +105,16 @@ function editedPod(m: ClusterModel, p: PodModel, kind: WriteKind, n: readonly nu
 function addedPod(m: ClusterModel, n: readonly number[]): PodModel {
   const svc = some(m.services, n[4]);
   return {
-    namespace: svc?.namespace ?? 'ns-0', name: `added-${n[0] % 5}`, labels: n[5] % 4 === 0 ? { app: 'other' } : svc?.selector ?? {},
-    nodeName: some(m.nodes, n[3])?.name ?? null, ips: podIps(m, n), hostNetwork: false, phase: n[5] % 7 === 0 ? 'Pending' : 'Running',
-    ready: n[5] % 5 !== 0, terminating: n[5] % 9 === 0, containerPorts: pick(PORT_SETS, n[5] % 4 + 1),
+    namespace: svc?.namespace ?? 'ns-0',
+    name: `added-${n[0] % 5}`,
+    labels: n[5] % 4 === 0 ? { app: 'other' } : (svc?.selector ?? {}),
+    nodeName: some(m.nodes, n[3])?.name ?? null,
+    ips: podIps(m, n),
+    hostNetwork: false,
+    phase: n[5] % 7 === 0 ? 'Pending' : 'Running',
+    ready: n[5] % 5 !== 0,
+    terminating: n[5] % 9 === 0,
+    containerPorts: pick(PORT_SETS, (n[5] % 4) + 1),
   };
 }
 

@@ -37,7 +37,13 @@ export function observe(cc: CompiledCluster, row: PacketFlowRow): { output: stri
   });
   switch (result.verdict) {
     case 'FORWARD':
-      return { output: result.endpoints.map((e) => hostPort(e.ip, e.port)).sort().join(', '), masq: result.masquerade === true };
+      return {
+        output: result.endpoints
+          .map((e) => hostPort(e.ip, e.port))
+          .sort()
+          .join(', '),
+        masq: result.masquerade === true,
+      };
     case 'REJECT':
     case 'DROP':
       return { output: result.verdict, masq: false };
@@ -54,10 +60,15 @@ export function observe(cc: CompiledCluster, row: PacketFlowRow): { output: stri
 
 function normalise(output: string): string {
   if (output === '' || output === 'REJECT' || output === 'DROP' || output === 'ACCEPT') return output;
-  return output.split(',').map((s) => s.trim()).map((hp) => {
-    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(hp);
-    return m === null ? hp : hostPort(canonicalIp(m[1]) ?? m[1], Number(m[2]));
-  }).sort().join(', ');
+  return output
+    .split(',')
+    .map((s) => s.trim())
+    .map((hp) => {
+      const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(hp);
+      return m === null ? hp : hostPort(canonicalIp(m[1]) ?? m[1], Number(m[2]));
+    })
+    .sort()
+    .join(', ');
 }
 
 export function expectRow(cc: CompiledCluster, row: PacketFlowRow): void {

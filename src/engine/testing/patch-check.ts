@@ -13,7 +13,11 @@ export function clientsOf(m: ClusterModel): ReachabilityClient[] {
   const pods = m.pods.length === 0 ? [] : [m.pods[0], m.pods[m.pods.length >> 1], m.pods[m.pods.length - 1]];
   for (const p of pods) out.push({ pod: podKey(p) });
   for (const n of m.nodes.length === 0 ? [] : [m.nodes[0], m.nodes[m.nodes.length - 1]]) out.push({ node: n.name });
-  out.push({ external: { network: 'PUBLIC' } }, { external: { network: 'PRIVATE' } }, { external: { network: 'PRIVATE', ip: '172.31.9.9' } });
+  out.push(
+    { external: { network: 'PUBLIC' } },
+    { external: { network: 'PRIVATE' } },
+    { external: { network: 'PRIVATE', ip: '172.31.9.9' } },
+  );
   const podIp = m.pods.find((p) => p.ips.length > 0 && p.ips[0].startsWith('10.'))?.ips[0];
   if (podIp !== undefined) out.push({ external: { network: 'PRIVATE', ip: podIp } });
   const eip = m.nodes.find((n) => n.externalIp !== null)?.externalIp;
@@ -33,12 +37,17 @@ export function packetsOf(cc: CompiledCluster): TraceRequest[] {
     if (pod !== null) out.push({ source: { pod }, destination: to(sp.clusterIp) });
     if (node !== undefined) {
       out.push({ source: { node: node.name }, destination: to(sp.clusterIp) });
-      if (sp.nodePort !== null) out.push({ source: outside, destination: to(node.internalIps[0] ?? '172.16.0.1', sp.nodePort) });
-      if (sp.nodePort !== null && node.externalIp !== null) out.push({ source: outside, destination: to(node.externalIp, sp.nodePort) });
-      for (const ip of [...sp.loadBalancerVips, ...sp.loadBalancerProxyIps, ...sp.externalIps]) out.push({ source: outside, destination: to(ip), node: node.name });
+      if (sp.nodePort !== null)
+        out.push({ source: outside, destination: to(node.internalIps[0] ?? '172.16.0.1', sp.nodePort) });
+      if (sp.nodePort !== null && node.externalIp !== null)
+        out.push({ source: outside, destination: to(node.externalIp, sp.nodePort) });
+      for (const ip of [...sp.loadBalancerVips, ...sp.loadBalancerProxyIps, ...sp.externalIps])
+        out.push({ source: outside, destination: to(ip), node: node.name });
     }
   }
-  if (pod !== null) for (const p of m.pods.slice(0, 5)) if (p.ips.length > 0) out.push({ source: { pod }, destination: { ip: p.ips[0], port: 8080, protocol: 'TCP' } });
+  if (pod !== null)
+    for (const p of m.pods.slice(0, 5))
+      if (p.ips.length > 0) out.push({ source: { pod }, destination: { ip: p.ips[0], port: 8080, protocol: 'TCP' } });
   return out;
 }
 
@@ -53,11 +62,16 @@ function outcome(answer: () => unknown): string {
 }
 
 /** Every answer compared: reachability for each client and Service, then each packet traced. */
-export function answersOf(cc: CompiledCluster, clients: readonly ReachabilityClient[], packets: readonly TraceRequest[]): string[] {
+export function answersOf(
+  cc: CompiledCluster,
+  clients: readonly ReachabilityClient[],
+  packets: readonly TraceRequest[],
+): string[] {
   const out: string[] = [];
   for (const s of cc.model.services) {
     const service = podKey(s);
-    for (const client of clients) out.push(`${service} ${JSON.stringify(client)}: ${outcome(() => reachability(cc, { client, service }))}`);
+    for (const client of clients)
+      out.push(`${service} ${JSON.stringify(client)}: ${outcome(() => reachability(cc, { client, service }))}`);
   }
   for (const p of packets) out.push(`${JSON.stringify(p)}: ${outcome(() => trace(cc, p))}`);
   return out;

@@ -3,7 +3,15 @@ import { generateCluster } from '../../../bench/engine/generate';
 import type { ClusterModel, LocalDetector, ProxyMode } from '../model';
 
 export function smallCluster(seed: number, mode: ProxyMode, detector: LocalDetector): ClusterModel {
-  const base = generateCluster({ seed, nodes: 6, pods: 80, services: 10, maxEndpointsPerService: 12, proxyMode: mode, eipShare: 0.5 });
+  const base = generateCluster({
+    seed,
+    nodes: 6,
+    pods: 80,
+    services: 10,
+    maxEndpointsPerService: 12,
+    proxyMode: mode,
+    eipShare: 0.5,
+  });
   return { ...base, kubeProxy: { ...base.kubeProxy, localDetector: detector } };
 }
 

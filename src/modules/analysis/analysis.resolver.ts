@@ -17,9 +17,21 @@ export class AnalysisResolver {
 
   @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => ReachabilityView, { description: 'Can the client reach the Service, and will its source IP survive?' })
-  reachability(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: ReachabilityInput,
-    @DetailArg() detail?: Detail, @LimitArg() limit?: number, @CursorArg() cursor?: string, @GroupArg() group?: string) {
-    return this.service.reachability(auth.tenantId, clusterId, input, { detail: detail ?? undefined, limit: limit ?? undefined, cursor: cursor ?? undefined, group: group ?? undefined });
+  reachability(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('input') input: ReachabilityInput,
+    @DetailArg() detail?: Detail,
+    @LimitArg() limit?: number,
+    @CursorArg() cursor?: string,
+    @GroupArg() group?: string,
+  ) {
+    return this.service.reachability(auth.tenantId, clusterId, input, {
+      detail: detail ?? undefined,
+      limit: limit ?? undefined,
+      cursor: cursor ?? undefined,
+      group: group ?? undefined,
+    });
   }
 
   @UseInterceptors(AnswerSourceInterceptor)
@@ -30,17 +42,28 @@ export class AnalysisResolver {
 
   @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => MatrixView, { description: 'Every client location × every way of addressing one Service.' })
-  matrix(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('namespace') namespace: string, @Args('name') name: string) {
+  matrix(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('namespace') namespace: string,
+    @Args('name') name: string,
+  ) {
     return this.service.matrix(auth.tenantId, clusterId, namespace, name);
   }
 
   @UseInterceptors(AnswerSourceInterceptor)
   @Query(() => NamespaceMatrixView, { description: 'The matrix of every Service in a namespace.' })
-  namespaceMatrix(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('namespace') namespace: string) {
+  namespaceMatrix(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('namespace') namespace: string,
+  ) {
     return this.service.namespaceMatrix(auth.tenantId, clusterId, namespace);
   }
 
-  @Query(() => WhatIfView, { description: 'The same question with a proposed change applied in memory; nothing is written.' })
+  @Query(() => WhatIfView, {
+    description: 'The same question with a proposed change applied in memory; nothing is written.',
+  })
   whatIf(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: WhatIfInput) {
     return this.service.whatIf(auth.tenantId, clusterId, input);
   }

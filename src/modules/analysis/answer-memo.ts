@@ -1,6 +1,14 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preHandlerHookHandler, preSerializationHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onSendHookHandler,
+  preHandlerHookHandler,
+  preSerializationHookHandler,
+} from 'fastify';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { Observable, tap } from 'rxjs';
@@ -10,12 +18,21 @@ import { AnalysisService } from './analysis.service';
 import { CACHE_OPTIONS, CacheOptions, CompiledTopology, ModelCache } from './model-cache';
 
 /** A compiled model an answer was computed from. */
-interface Source { readonly tenantId: string; readonly clusterId: string; readonly version: number }
+interface Source {
+  readonly tenantId: string;
+  readonly clusterId: string;
+  readonly version: number;
+}
 /** A remembered response: its JSON, the models it came from, and its gzip form once a client asked for it. */
 class Remembered implements CompressedSlot {
   gzip: Buffer | undefined = undefined;
 
-  constructor(readonly question: string, readonly json: string, readonly sources: readonly Source[], private readonly memo: AnswerMemo) {}
+  constructor(
+    readonly question: string,
+    readonly json: string,
+    readonly sources: readonly Source[],
+    private readonly memo: AnswerMemo,
+  ) {}
 
   get size(): number {
     return this.json.length + (this.gzip?.length ?? 0);
@@ -94,7 +111,8 @@ export class AnswerMemo {
         route.preHandler = [...hooksOf(route.preHandler), this.serveHook(memoised)];
         // A REST answer's source is read off the object the handler returned, before it is
         // serialised (GraphQL resolvers record theirs with AnswerSourceInterceptor).
-        if (memoised !== GRAPHQL_ROUTE) route.preSerialization = [...hooksOf(route.preSerialization), this.sourceHook()];
+        if (memoised !== GRAPHQL_ROUTE)
+          route.preSerialization = [...hooksOf(route.preSerialization), this.sourceHook()];
         route.onSend = [...hooksOf(route.onSend), this.rememberHook(memoised)];
       }
       if (memoised !== undefined || names.includes(WHAT_IF_ROUTE)) route.onSend = [...hooksOf(route.onSend), compress];
@@ -106,11 +124,15 @@ export class AnswerMemo {
       const token = bearerToken(request.headers.authorization);
       if (token === null) return done(); // the guard answers 401
       const cached = this.keys.cached(token);
-      if (cached !== null) return this.admit(request, reply, cached) ? this.answer(request, reply, route, cached.tenantId, done) : done();
+      if (cached !== null)
+        return this.admit(request, reply, cached) ? this.answer(request, reply, route, cached.tenantId, done) : done();
       // The key's cache entry lapsed (every few seconds): look it up once for all the requests
       // presenting it, rather than sending each of them through the whole pipeline meanwhile.
       this.keys.authenticate(token).then(
-        (key) => (key === null || key.revokedAt !== null || !this.admit(request, reply, key) ? done() : this.answer(request, reply, route, key.tenantId, done)),
+        (key) =>
+          key === null || key.revokedAt !== null || !this.admit(request, reply, key)
+            ? done()
+            : this.answer(request, reply, route, key.tenantId, done),
         () => done(),
       );
     };
@@ -126,7 +148,13 @@ export class AnswerMemo {
   }
 
   /** Sends the remembered answer to this question if there is a current one, else lets the request through. */
-  private answer(request: MemoRequest, reply: FastifyReply, route: string, tenantId: string, done: HookHandlerDoneFunction): void {
+  private answer(
+    request: MemoRequest,
+    reply: FastifyReply,
+    route: string,
+    tenantId: string,
+    done: HookHandlerDoneFunction,
+  ): void {
     const question = this.question(request, route, tenantId);
     // A body too deep to write out is no question to remember: validation refuses it.
     if (question === null) return done();
@@ -155,7 +183,8 @@ export class AnswerMemo {
 
   private rememberHook(route: string): onSendHookHandler {
     return (request: MemoRequest, reply, payload, done) => {
-      if (request.memoEntry === undefined && reply.statusCode === 200 && typeof payload === 'string') this.remember(request, route, payload);
+      if (request.memoEntry === undefined && reply.statusCode === 200 && typeof payload === 'string')
+        this.remember(request, route, payload);
       done(null, payload);
     };
   }
@@ -187,19 +216,26 @@ export class AnswerMemo {
       else if (topology.cluster.version !== s.version) return false;
     }
     if (stale === null) return true;
-    return Promise.all(stale.map((s) => this.cache.get(s.tenantId, s.clusterId)))
-      .then((topologies) => topologies.every((t, i) => t.cluster.version === (stale as Source[])[i].version));
+    return Promise.all(stale.map((s) => this.cache.get(s.tenantId, s.clusterId))).then((topologies) =>
+      topologies.every((t, i) => t.cluster.version === (stale as Source[])[i].version),
+    );
   }
 
   private remember(request: MemoRequest, route: string, json: string): void {
     const sources = request.answerSources;
     // (An empty body is not kept: LRUCache sizes must be positive.)
-    if (sources === undefined || sources.length === 0 || json === '' || json.length > this.options.answerBytes / 4) return;
+    if (sources === undefined || sources.length === 0 || json === '' || json.length > this.options.answerBytes / 4)
+      return;
     if (route === GRAPHQL_ROUTE && !graphqlAnswersOnly(request.body, sources.length)) return;
     // Set in preHandler for every request whose key was accepted there (all that can succeed).
     const question = request.memoQuestion;
     if (question === undefined) return;
-    const entry = new Remembered(question, json, sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })), this);
+    const entry = new Remembered(
+      question,
+      json,
+      sources.map((t) => ({ tenantId: t.cluster.tenantId, clusterId: t.cluster.id, version: t.cluster.version })),
+      this,
+    );
     this.entries.set(question, entry); // replaces an earlier answer; least recently used ones go past the bound
     request.memoEntry = entry;
   }
@@ -230,7 +266,9 @@ function graphqlAnswersOnly(body: unknown, sources: number): boolean {
   if (typeof query !== 'string') return false;
   let operations: OperationDefinitionNode[];
   try {
-    operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    operations = parse(query).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
   } catch {
     return false;
   }
@@ -250,13 +288,15 @@ export class AnswerSourceInterceptor implements NestInterceptor {
   constructor(private readonly service: AnalysisService) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = ctx.getType<GqlContextType>() === 'graphql'
-      ? GqlExecutionContext.create(ctx).getContext<{ req: MemoRequest }>().req
-      : ctx.switchToHttp().getRequest<MemoRequest>();
-    return next.handle().pipe(tap((answer: unknown) => {
-      const source = typeof answer === 'object' && answer !== null ? this.service.topologyOf(answer) : undefined;
-      if (source !== undefined) (request.answerSources ??= []).push(source);
-    }));
+    const request =
+      ctx.getType<GqlContextType>() === 'graphql'
+        ? GqlExecutionContext.create(ctx).getContext<{ req: MemoRequest }>().req
+        : ctx.switchToHttp().getRequest<MemoRequest>();
+    return next.handle().pipe(
+      tap((answer: unknown) => {
+        const source = typeof answer === 'object' && answer !== null ? this.service.topologyOf(answer) : undefined;
+        if (source !== undefined) (request.answerSources ??= []).push(source);
+      }),
+    );
   }
 }
-

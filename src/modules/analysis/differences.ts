@@ -1,11 +1,24 @@
-import type { EndpointOutcome, ReachabilityResult, ReachVerdict, SourceIpReason, TraceVerdict, Via } from '../../engine';
+import type {
+  EndpointOutcome,
+  ReachabilityResult,
+  ReachVerdict,
+  SourceIpReason,
+  TraceVerdict,
+  Via,
+} from '../../engine';
 import type { TraceAnswer } from './analysis.service';
 
 /** The parts of an answer a difference compares, named by their field path. */
 export type DifferenceField = 'present' | 'verdict' | 'sourceIp.preserved' | 'sourceIp.reason' | 'endpoints';
 
 /** The fields in the order a difference lists them. */
-export const DIFFERENCE_FIELDS: readonly DifferenceField[] = ['present', 'verdict', 'sourceIp.preserved', 'sourceIp.reason', 'endpoints'];
+export const DIFFERENCE_FIELDS: readonly DifferenceField[] = [
+  'present',
+  'verdict',
+  'sourceIp.preserved',
+  'sourceIp.reason',
+  'endpoints',
+];
 
 /** One subject's answer on one side of a what-if. */
 export interface Outcome {
@@ -46,14 +59,18 @@ class EndpointTexts {
   of(eps: readonly Endpoint[]): readonly string[] {
     let out = this.#made.get(eps);
     if (out === undefined) {
-      out = eps.filter((e) => e.outcome === undefined || e.outcome === 'CONNECTS').map((e) => `${e.ip}:${e.port}`).sort();
+      out = eps
+        .filter((e) => e.outcome === undefined || e.outcome === 'CONNECTS')
+        .map((e) => `${e.ip}:${e.port}`)
+        .sort();
       this.#made.set(eps, out);
     }
     return out;
   }
 }
 
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 function changedFields(before: Outcome, after: Outcome): DifferenceField[] {
   const out: DifferenceField[] = [];
@@ -65,8 +82,14 @@ function changedFields(before: Outcome, after: Outcome): DifferenceField[] {
 }
 
 /** The difference for one subject, or null when its outcome is the same on both sides. */
-function differenceOf(subject: string, via: Via | null, before: Outcome | null, after: Outcome | null): Difference | null {
-  if (before === null || after === null) return before === after ? null : { subject, via, changed: ['present'], before, after };
+function differenceOf(
+  subject: string,
+  via: Via | null,
+  before: Outcome | null,
+  after: Outcome | null,
+): Difference | null {
+  if (before === null || after === null)
+    return before === after ? null : { subject, via, changed: ['present'], before, after };
   const changed = changedFields(before, after);
   return changed.length === 0 ? null : { subject, via, changed, before, after };
 }
@@ -78,10 +101,16 @@ interface Answered {
 }
 
 function outcomeOf(r: Answered, texts: EndpointTexts): Outcome {
-  return { verdict: r.verdict, sourceIpPreserved: r.sourceIp.preserved, sourceIpReason: r.sourceIp.reason, endpoints: texts.of(r.endpoints) };
+  return {
+    verdict: r.verdict,
+    sourceIpPreserved: r.sourceIp.preserved,
+    sourceIpReason: r.sourceIp.reason,
+    endpoints: texts.of(r.endpoints),
+  };
 }
 
-export const viaSubject = (v: Via): string => `${v.kind} ${v.address}:${v.port}/${v.protocol}${v.network ? ` ${v.network}` : ''}`;
+export const viaSubject = (v: Via): string =>
+  `${v.kind} ${v.address}:${v.port}/${v.protocol}${v.network ? ` ${v.network}` : ''}`;
 
 /** What changed between two reachability answers, per way of addressing the Service (in answer order, those only after last). */
 export function reachabilityDifferences(before: ReachabilityResult, after: ReachabilityResult): Difference[] {

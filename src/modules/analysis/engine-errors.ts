@@ -8,11 +8,15 @@ import { EngineInputError } from '../../engine';
 export function asDomainError(error: unknown, fields: Partial<Record<EngineInputError['code'], string>>): unknown {
   if (!(error instanceof EngineInputError)) return error;
   const field = fields[error.code] ?? 'request';
-  const code = error.code === 'INVALID_IP' || error.code === 'PROCESSING_NODE_REQUIRED' ? 'VALIDATION_FAILED' : 'UNPROCESSABLE';
+  const code =
+    error.code === 'INVALID_IP' || error.code === 'PROCESSING_NODE_REQUIRED' ? 'VALIDATION_FAILED' : 'UNPROCESSABLE';
   return new DomainError(code, `${field}: ${error.message}`, [{ field, message: error.message }]);
 }
 
-export async function engineCall<T>(fields: Partial<Record<EngineInputError['code'], string>>, fn: () => T): Promise<T> {
+export async function engineCall<T>(
+  fields: Partial<Record<EngineInputError['code'], string>>,
+  fn: () => T,
+): Promise<T> {
   try {
     return fn();
   } catch (error) {

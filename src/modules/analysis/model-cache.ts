@@ -1,6 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { applyModelChanges, ClusterModel, compile, CompiledCluster, ModelChange, patchCompiled, patchRecompiles } from '../../engine';
+import {
+  applyModelChanges,
+  ClusterModel,
+  compile,
+  CompiledCluster,
+  ModelChange,
+  patchCompiled,
+  patchRecompiles,
+} from '../../engine';
 import { ChangeFeed, ObjectRef } from '../../prisma/change-feed';
 import { ClusterChange, PrismaService } from '../../prisma/prisma.service';
 import { DomainError } from '../../common/domain-error';
@@ -28,7 +36,13 @@ export interface CacheOptions {
 }
 
 export const CACHE_OPTIONS = Symbol('CACHE_OPTIONS');
-export const DEFAULT_CACHE_OPTIONS: CacheOptions = { budget: 2_000_000, perTenantBudget: 1_000_000, freshMs: 500, staleOnOutageMs: 60_000, answerBytes: 64 * 2 ** 20 };
+export const DEFAULT_CACHE_OPTIONS: CacheOptions = {
+  budget: 2_000_000,
+  perTenantBudget: 1_000_000,
+  freshMs: 500,
+  staleOnOutageMs: 60_000,
+  answerBytes: 64 * 2 ** 20,
+};
 
 export interface CompiledTopology {
   readonly cluster: ClusterRow;
@@ -79,7 +93,9 @@ export class ModelCache {
     private readonly metrics: Metrics,
   ) {
     this.entries = new LRUCache({ maxSize: options.budget, sizeCalculation: (entry) => entry.weight });
-    feed.subscribe((change) => { if (change.kind === 'cluster') this.heard(change.tenantId, change.clusterId, change.version, change.objects); });
+    feed.subscribe((change) => {
+      if (change.kind === 'cluster') this.heard(change.tenantId, change.clusterId, change.version, change.objects);
+    });
     prisma.onCommitted((c) => c.clusters.forEach((change) => this.committed(c.tenantId, change)));
   }
 
@@ -109,7 +125,9 @@ export class ModelCache {
     const entry = this.entries.peek(k);
     const pending = this.loading.get(k);
     if (pending) return pending;
-    const load: Promise<Entry> = this.revalidate(tenantId, clusterId, entry).finally(() => { if (this.loading.get(k) === load) this.loading.delete(k); });
+    const load: Promise<Entry> = this.revalidate(tenantId, clusterId, entry).finally(() => {
+      if (this.loading.get(k) === load) this.loading.delete(k);
+    });
     this.loading.set(k, load);
     return load;
   }
@@ -136,27 +154,44 @@ export class ModelCache {
     const k = key(cluster.tenantId, cluster.id);
     const committedAt = Date.now();
     const invalidations = this.invalidations;
-    const work = new Promise<Entry | null>((resolve) => setImmediate(() => {
-      try {
-        const held = this.entries.peek(k);
-        if (held !== undefined && held.cluster.version >= cluster.version) return resolve(null); // a newer one was loaded meanwhile
-        const model = build();
-        const built = Date.now();
-        const entry: Entry = {
-          tenantId: cluster.tenantId, cluster, model, compiled: this.metrics.compile('adopt', () => compile(model)), weight: weightOf(model),
-          checkedAt: this.invalidations === invalidations ? committedAt : -Infinity,
-        };
-        this.logger.log({ message: 'compiled cluster model', clusterId: cluster.id, version: cluster.version, pods: model.pods.length,
-          adoptedFromWrite: true, buildMs: built - committedAt, compileMs: Date.now() - built });
-        this.store(k, entry);
-        resolve(entry);
-      } catch (error) {
-        this.logger.warn(`could not adopt the model of cluster ${cluster.id}: ${error instanceof Error ? error.message : String(error)}`);
-        resolve(null);
-      }
-    }));
+    const work = new Promise<Entry | null>((resolve) =>
+      setImmediate(() => {
+        try {
+          const held = this.entries.peek(k);
+          if (held !== undefined && held.cluster.version >= cluster.version) return resolve(null); // a newer one was loaded meanwhile
+          const model = build();
+          const built = Date.now();
+          const entry: Entry = {
+            tenantId: cluster.tenantId,
+            cluster,
+            model,
+            compiled: this.metrics.compile('adopt', () => compile(model)),
+            weight: weightOf(model),
+            checkedAt: this.invalidations === invalidations ? committedAt : -Infinity,
+          };
+          this.logger.log({
+            message: 'compiled cluster model',
+            clusterId: cluster.id,
+            version: cluster.version,
+            pods: model.pods.length,
+            adoptedFromWrite: true,
+            buildMs: built - committedAt,
+            compileMs: Date.now() - built,
+          });
+          this.store(k, entry);
+          resolve(entry);
+        } catch (error) {
+          this.logger.warn(
+            `could not adopt the model of cluster ${cluster.id}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          resolve(null);
+        }
+      }),
+    );
     this.adopting.set(k, work);
-    void work.then(() => { if (this.adopting.get(k) === work) this.adopting.delete(k); });
+    void work.then(() => {
+      if (this.adopting.get(k) === work) this.adopting.delete(k);
+    });
   }
 
   /** Whether the model of this version of the cluster is held (a write need not hand over a whole model). */
@@ -170,7 +205,13 @@ export class ModelCache {
     const entry = this.entries.peek(k);
     const { version, changes, row } = change;
     if (entry !== undefined && version !== undefined && entry.cluster.version >= version) return; // its NOTIFY came first and patched it
-    if (entry === undefined || version === undefined || changes === null || row === undefined || entry.cluster.version !== version - 1) {
+    if (
+      entry === undefined ||
+      version === undefined ||
+      changes === null ||
+      row === undefined ||
+      entry.cluster.version !== version - 1
+    ) {
       this.invalidate(k);
       return;
     }
@@ -183,11 +224,21 @@ export class ModelCache {
    * Another instance (or this one: NOTIFY reaches every listener) announced a change. Held at the
    * version before, with the objects named: read them and patch (requests wait for it); else drop.
    */
-  private heard(tenantId: string, clusterId: string, version: number | undefined, objects: readonly ObjectRef[] | undefined): void {
+  private heard(
+    tenantId: string,
+    clusterId: string,
+    version: number | undefined,
+    objects: readonly ObjectRef[] | undefined,
+  ): void {
     const k = key(tenantId, clusterId);
     const entry = this.entries.peek(k);
     if (version !== undefined && entry !== undefined && entry.cluster.version >= version) return; // already seen (our own write)
-    if (version === undefined || objects === undefined || entry === undefined || entry.cluster.version !== version - 1) {
+    if (
+      version === undefined ||
+      objects === undefined ||
+      entry === undefined ||
+      entry.cluster.version !== version - 1
+    ) {
       this.invalidate(k, version);
       return;
     }
@@ -195,23 +246,39 @@ export class ModelCache {
     entry.checkedAt = -Infinity; // not served until patched (or reloaded)
     const invalidations = this.invalidations;
     const readAt = Date.now();
-    const load: Promise<Entry> = this.loader.changes(tenantId, clusterId, objects).then(async (read) => {
-      const current = this.entries.peek(k);
-      if (current !== undefined && current !== entry && current.cluster.version >= version) return current; // this instance's commit patched it meanwhile
-      if (read === null || read.cluster.version !== version || current !== entry || this.invalidations !== invalidations) {
-        return this.revalidate(tenantId, clusterId, this.entries.peek(k)); // moved on meanwhile: load as usual
-      }
-      const next = this.patch(k, entry, read.cluster, read.changes, readAt);
-      if (next !== null) return next;
-      const adopted = await this.adopting.get(k); // a deferred whole compile
-      return adopted ?? this.revalidate(tenantId, clusterId, undefined);
-    }).finally(() => { if (this.loading.get(k) === load) this.loading.delete(k); });
+    const load: Promise<Entry> = this.loader
+      .changes(tenantId, clusterId, objects)
+      .then(async (read) => {
+        const current = this.entries.peek(k);
+        if (current !== undefined && current !== entry && current.cluster.version >= version) return current; // this instance's commit patched it meanwhile
+        if (
+          read === null ||
+          read.cluster.version !== version ||
+          current !== entry ||
+          this.invalidations !== invalidations
+        ) {
+          return this.revalidate(tenantId, clusterId, this.entries.peek(k)); // moved on meanwhile: load as usual
+        }
+        const next = this.patch(k, entry, read.cluster, read.changes, readAt);
+        if (next !== null) return next;
+        const adopted = await this.adopting.get(k); // a deferred whole compile
+        return adopted ?? this.revalidate(tenantId, clusterId, undefined);
+      })
+      .finally(() => {
+        if (this.loading.get(k) === load) this.loading.delete(k);
+      });
     load.catch(() => undefined); // a request waiting for it gets the error
     this.loading.set(k, load);
   }
 
   /** Patches a held model with committed changes into the next version's entry; on any failure the entry is dropped (then loaded). */
-  private patch(k: string, entry: Entry, cluster: ClusterRow, changes: readonly ModelChange[], checkedAt: number): Entry | null {
+  private patch(
+    k: string,
+    entry: Entry,
+    cluster: ClusterRow,
+    changes: readonly ModelChange[],
+    checkedAt: number,
+  ): Entry | null {
     if (patchRecompiles(entry.compiled, changes)) {
       // A whole compile (a node added or deleted, settings): after the current request, as an
       // import's model is adopted, not in the writer's response; analyses meanwhile wait for it.
@@ -229,7 +296,9 @@ export class ModelCache {
       this.store(k, next);
       return next;
     } catch (error) {
-      this.logger.warn(`could not patch the model of cluster ${cluster.id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `could not patch the model of cluster ${cluster.id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       this.drop(k);
       return null;
     }
@@ -241,7 +310,12 @@ export class ModelCache {
   }
 
   stats(): { entries: number; weight: number; patches: number; patchMs: number } {
-    return { entries: this.entries.size, weight: this.entries.calculatedSize, patches: this.patchStats.count, patchMs: Math.round(this.patchStats.ms) };
+    return {
+      entries: this.entries.size,
+      weight: this.entries.calculatedSize,
+      patches: this.patchStats.count,
+      patchMs: Math.round(this.patchStats.ms),
+    };
   }
 
   /**
@@ -256,19 +330,33 @@ export class ModelCache {
     if (entry) {
       let current: { version: number } | null;
       try {
-        current = await this.prisma.forTenant(tenantId, (tx) => tx.cluster.findUnique({
-          where: { tenantId_id: { tenantId, id: clusterId } }, select: { version: true } }));
+        current = await this.prisma.forTenant(tenantId, (tx) =>
+          tx.cluster.findUnique({
+            where: { tenantId_id: { tenantId, id: clusterId } },
+            select: { version: true },
+          }),
+        );
       } catch (error) {
         // The database cannot be reached: the model held is served if it was confirmed within
         // staleOnOutageMs (see CacheOptions), so warm analyses keep answering through an outage.
         const held = this.entries.peek(k);
-        if (held === entry && isDatabaseUnavailable(error) && Date.now() - entry.checkedAt < this.options.staleOnOutageMs) return entry;
+        if (
+          held === entry &&
+          isDatabaseUnavailable(error) &&
+          Date.now() - entry.checkedAt < this.options.staleOnOutageMs
+        )
+          return entry;
         throw error;
       }
       // Held at the version read: the entry checked, or one this instance's commit patched in
       // meanwhile (the read raced the commit's callback). Never a dropped entry.
       const held = this.entries.peek(k);
-      if (current !== null && held !== undefined && held.cluster.version === current.version && (held !== entry || this.invalidations === invalidations)) {
+      if (
+        current !== null &&
+        held !== undefined &&
+        held.cluster.version === current.version &&
+        (held !== entry || this.invalidations === invalidations)
+      ) {
         if (held === entry) held.checkedAt = startedAt;
         this.entries.get(k); // now the most recently used
         return held;
@@ -281,11 +369,21 @@ export class ModelCache {
     }
     const loaded = Date.now();
     const fresh: Entry = {
-      tenantId, ...snapshot, compiled: this.metrics.compile('load', () => compile(snapshot.model)), weight: weightOf(snapshot.model),
+      tenantId,
+      ...snapshot,
+      compiled: this.metrics.compile('load', () => compile(snapshot.model)),
+      weight: weightOf(snapshot.model),
       checkedAt: this.invalidations === invalidations ? startedAt : -Infinity,
     };
-    this.logger.log({ message: 'compiled cluster model', clusterId, version: snapshot.cluster.version, pods: snapshot.model.pods.length,
-      loadMs: loaded - startedAt, compileMs: Date.now() - loaded, held: entry?.cluster.version ?? null });
+    this.logger.log({
+      message: 'compiled cluster model',
+      clusterId,
+      version: snapshot.cluster.version,
+      pods: snapshot.model.pods.length,
+      loadMs: loaded - startedAt,
+      compileMs: Date.now() - loaded,
+      held: entry?.cluster.version ?? null,
+    });
     this.store(k, fresh);
     return fresh;
   }

@@ -6,7 +6,8 @@ import { isDns1123Subdomain, shown } from '../../common/validators';
 export class NamePipe implements PipeTransform<string, string> {
   constructor(private readonly field: string) {}
   transform(value: string): string {
-    if (!isDns1123Subdomain(value)) throw DomainError.invalid(this.field, `must be a DNS-1123 name, got ${shown(value)}`);
+    if (!isDns1123Subdomain(value))
+      throw DomainError.invalid(this.field, `must be a DNS-1123 name, got ${shown(value)}`);
     return value;
   }
 }

@@ -5,7 +5,12 @@ import { AnswerArgs } from './answer.args';
 import { plainAnswerArgs, plainReachabilityInput } from './reachability-body';
 
 // The global pipe's class-validator options (app.module.ts); its own shape checks refuse more, never less.
-const pipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: (errors) => errors });
+const pipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => errors,
+});
 const metadata = { type: 'body' as const, metatype: ReachabilityInput, data: undefined };
 
 /** What the validation pipe makes of a body: the instance, or 'refused'. */
@@ -55,7 +60,7 @@ const ROWS: [string, unknown, 'fast' | 'pipe'][] = [
   ['null', null, 'pipe'],
 ];
 
-describe('plainReachabilityInput: the validation pipe\'s own instance, for the bodies it takes, and nothing else', () => {
+describe("plainReachabilityInput: the validation pipe's own instance, for the bodies it takes, and nothing else", () => {
   it.each(ROWS)('%s', async (_name, body, path) => {
     const fast = plainReachabilityInput(body);
     expect(fast === null ? 'pipe' : 'fast').toBe(path);
@@ -64,28 +69,60 @@ describe('plainReachabilityInput: the validation pipe\'s own instance, for the b
   });
 
   it('takes only bodies the pipe takes, over many variations of the common one', async () => {
-    const values = [undefined, null, 0, 1, 80, 65535, 65536, -1, 1.5, '', 'a/b', 'A/b', 'a/', 'node-1', 'a\u0000/b', [], {}, { pod: 'a/b' }, { node: 'n' }, true];
+    const values = [
+      undefined,
+      null,
+      0,
+      1,
+      80,
+      65535,
+      65536,
+      -1,
+      1.5,
+      '',
+      'a/b',
+      'A/b',
+      'a/',
+      'node-1',
+      'a\u0000/b',
+      [],
+      {},
+      { pod: 'a/b' },
+      { node: 'n' },
+      true,
+    ];
     let taken = 0;
-    for (const client of values) for (const service of values) for (const port of values) {
-      const body: Record<string, unknown> = { client, service };
-      if (port !== undefined) body.port = port;
-      const fast = plainReachabilityInput(body);
-      if (fast === null) continue;
-      taken++;
-      expect(fast).toStrictEqual(await piped(body));
-    }
+    for (const client of values)
+      for (const service of values)
+        for (const port of values) {
+          const body: Record<string, unknown> = { client, service };
+          if (port !== undefined) body.port = port;
+          const fast = plainReachabilityInput(body);
+          if (fast === null) continue;
+          taken++;
+          expect(fast).toStrictEqual(await piped(body));
+        }
     expect(taken).toBeGreaterThan(0);
   });
 });
 
-describe('plainAnswerArgs: the validation pipe\'s own AnswerArgs for a query without parameters, and for nothing else', () => {
+describe("plainAnswerArgs: the validation pipe's own AnswerArgs for a query without parameters, and for nothing else", () => {
   const query = { type: 'query' as const, metatype: AnswerArgs, data: undefined };
 
   it('a query without parameters (as fastify parses it, or a plain object)', async () => {
-    for (const q of [{}, Object.create(null) as object]) expect(plainAnswerArgs(q)).toStrictEqual(await pipe.transform(q, query));
+    for (const q of [{}, Object.create(null) as object])
+      expect(plainAnswerArgs(q)).toStrictEqual(await pipe.transform(q, query));
   });
 
-  it.each([[{ detail: 'full' }], [{ limit: '5' }], [{ group: 'g2' }], [{ cursor: 'x' }], [{ other: '1' }], [null], ['detail=full']])('%j goes to the pipe', (q) => {
+  it.each([
+    [{ detail: 'full' }],
+    [{ limit: '5' }],
+    [{ group: 'g2' }],
+    [{ cursor: 'x' }],
+    [{ other: '1' }],
+    [null],
+    ['detail=full'],
+  ])('%j goes to the pipe', (q) => {
     expect(plainAnswerArgs(q)).toBeNull();
   });
 });

@@ -25,14 +25,22 @@ export function plainReachabilityInput(body: unknown): ReachabilityInput | null 
     keys++;
   }
   const { client, service, port } = body;
-  if (keys !== (port === undefined ? 2 : 3) || !isPlainObject(client) || typeof service !== 'string' || !NS_NAME.test(service)) return null;
-  if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535)) return null;
+  if (
+    keys !== (port === undefined ? 2 : 3) ||
+    !isPlainObject(client) ||
+    typeof service !== 'string' ||
+    !NS_NAME.test(service)
+  )
+    return null;
+  if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535))
+    return null;
   const clientKeys = Object.keys(client);
   if (clientKeys.length !== 1) return null;
   const { pod, node } = client;
   const out = new ClientInput();
   if (clientKeys[0] === 'pod' && typeof pod === 'string' && NS_NAME.test(pod)) out.pod = pod;
-  else if (clientKeys[0] === 'node' && typeof node === 'string' && node.length <= 253 && !node.includes('\u0000')) out.node = node;
+  else if (clientKeys[0] === 'node' && typeof node === 'string' && node.length <= 253 && !node.includes('\u0000'))
+    out.node = node;
   else return null;
   const input = new ReachabilityInput();
   input.client = out;
@@ -57,7 +65,10 @@ export class ReachabilityBodyPipe implements PipeTransform {
   constructor(@Inject(VALIDATION_PIPE) private readonly pipe: PipeTransform) {}
 
   transform(value: unknown): unknown {
-    return plainReachabilityInput(value) ?? this.pipe.transform(value, { type: 'body', metatype: ReachabilityInput, data: undefined });
+    return (
+      plainReachabilityInput(value) ??
+      this.pipe.transform(value, { type: 'body', metatype: ReachabilityInput, data: undefined })
+    );
   }
 }
 
@@ -67,7 +78,9 @@ export class AnswerArgsPipe implements PipeTransform {
   constructor(@Inject(VALIDATION_PIPE) private readonly pipe: PipeTransform) {}
 
   transform(value: unknown): unknown {
-    return plainAnswerArgs(value) ?? this.pipe.transform(value, { type: 'query', metatype: AnswerArgs, data: undefined });
+    return (
+      plainAnswerArgs(value) ?? this.pipe.transform(value, { type: 'query', metatype: AnswerArgs, data: undefined })
+    );
   }
 }
 
@@ -77,21 +90,33 @@ export class AnswerArgsPipe implements PipeTransform {
  * validated twice. The operation documents its body with ApiBody.
  */
 export const ReachabilityBody = (): ParameterDecorator =>
-  createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => ctx.switchToHttp().getRequest<{ body?: unknown }>().body)(undefined, ReachabilityBodyPipe);
+  createParamDecorator(
+    (_data: unknown, ctx: ExecutionContext): unknown => ctx.switchToHttp().getRequest<{ body?: unknown }>().body,
+  )(undefined, ReachabilityBodyPipe);
 
 /**
  * `@Query()` for AnswerArgs, validated by AnswerArgsPipe (a custom parameter too), and documented
  * as `@Query()` documents it: one optional query parameter per AnswerArgs property.
  */
 export const ReachabilityArgs = (): ParameterDecorator => {
-  const param = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => ctx.switchToHttp().getRequest<{ query?: unknown }>().query)(undefined, AnswerArgsPipe);
+  const param = createParamDecorator(
+    (_data: unknown, ctx: ExecutionContext): unknown => ctx.switchToHttp().getRequest<{ query?: unknown }>().query,
+  )(undefined, AnswerArgsPipe);
   return (target, key, index) => {
     param(target, key, index);
     const method = Object.getOwnPropertyDescriptor(target, key as string | symbol) as PropertyDescriptor;
     for (const name of ['detail', 'limit', 'cursor', 'group']) {
-      const { enum: values, type, example, ...documented } = Reflect.getMetadata('swagger/apiModelProperties', AnswerArgs.prototype, name) as Record<string, unknown>;
+      const {
+        enum: values,
+        type,
+        example,
+        ...documented
+      } = Reflect.getMetadata('swagger/apiModelProperties', AnswerArgs.prototype, name) as Record<string, unknown>;
       // ApiQuery drops the example of an enum it is given as one: an enum goes in as the schema @Query() makes of it.
-      const options = values === undefined ? { ...documented, type, example } : { ...documented, schema: { example, type, enum: values } };
+      const options =
+        values === undefined
+          ? { ...documented, type, example }
+          : { ...documented, schema: { example, type, enum: values } };
       ApiQuery({ ...options, name, required: false } as ApiQueryOptions)(target, key as string | symbol, method);
     }
   };

@@ -1,8 +1,18 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import type {
-  ClusterModel, ContainerPortModel, EndpointSliceModel, LoadBalancerIngressModel, ModelChange, NamespaceModel, NetworkPolicyModel, NodeModel, PodModel, PodPhase,
-  ServiceModel, ServicePortModel,
+  ClusterModel,
+  ContainerPortModel,
+  EndpointSliceModel,
+  LoadBalancerIngressModel,
+  ModelChange,
+  NamespaceModel,
+  NetworkPolicyModel,
+  NodeModel,
+  PodModel,
+  PodPhase,
+  ServiceModel,
+  ServicePortModel,
 } from '../../engine';
 import type { ObjectRef } from '../../prisma/change-feed';
 import { DATABASE_URL, TenantTx } from '../../prisma/prisma.service';
@@ -39,11 +49,17 @@ const SQL = {
 };
 
 /** A cluster's Namespaces and NetworkPolicies: ClusterSettings in the engine's model (a write to them is a settings change). */
-export interface PolicyObjects { readonly namespaces: readonly NamespaceModel[]; readonly networkPolicies: readonly NetworkPolicyModel[] }
+export interface PolicyObjects {
+  readonly namespaces: readonly NamespaceModel[];
+  readonly networkPolicies: readonly NetworkPolicyModel[];
+}
 
 async function readPolicyObjects(query: Query, cluster: ClusterRow): Promise<PolicyObjects> {
   const params = [cluster.tenantId, cluster.id];
-  return { namespaces: await query<NamespaceModel>(SQL.namespaces, params), networkPolicies: await query<NetworkPolicyModel>(SQL.networkPolicies, params) };
+  return {
+    namespaces: await query<NamespaceModel>(SQL.namespaces, params),
+    networkPolicies: await query<NetworkPolicyModel>(SQL.networkPolicies, params),
+  };
 }
 
 /** The Namespaces and NetworkPolicies of a cluster as a write's transaction sees them (for its settings change). */
@@ -67,31 +83,59 @@ async function readRows<T>(query: Query, sql: string, params: unknown[]): Promis
   return unknown.length === 0 ? known : [...known, ...unknown];
 }
 
-export type ServiceRow = Omit<ServiceModel, 'ports' | 'loadBalancerIngress'> & { ports: ServicePortModel[]; loadBalancerIngress: LoadBalancerIngressModel[] };
+export type ServiceRow = Omit<ServiceModel, 'ports' | 'loadBalancerIngress'> & {
+  ports: ServicePortModel[];
+  loadBalancerIngress: LoadBalancerIngressModel[];
+};
 
 /** The rows of the named objects (by name, or by namespace and name: index lookups), as model changes. */
 async function readChanges(query: Query, cluster: ClusterRow, objects: readonly ObjectRef[]): Promise<ModelChange[]> {
   const keys = (kind: ObjectRef['kind']) => objects.filter((o) => o.kind === kind).map((o) => o.key);
-  const split = (list: string[]) => [list.map((k) => k.slice(0, k.indexOf('/'))), list.map((k) => k.slice(k.indexOf('/') + 1))];
-  const byKey = <R extends { namespace: string; name: string }>(rows: R[]) => new Map(rows.map((r) => [`${r.namespace}/${r.name}`, r]));
+  const split = (list: string[]) => [
+    list.map((k) => k.slice(0, k.indexOf('/'))),
+    list.map((k) => k.slice(k.indexOf('/') + 1)),
+  ];
+  const byKey = <R extends { namespace: string; name: string }>(rows: R[]) =>
+    new Map(rows.map((r) => [`${r.namespace}/${r.name}`, r]));
   const params = [cluster.tenantId, cluster.id];
   const inKeys = 'AND (namespace, name) IN (SELECT * FROM unnest($3::text[], $4::text[]))';
-  const [nodeKeys, podKeys, serviceKeys, sliceKeys] = [keys('node'), keys('pod'), keys('service'), keys('endpointSlice')];
-  const nodes = nodeKeys.length ? new Map((await readRows<NodeModel>(query, `${SQL.nodes} AND name = ANY($3::text[])`, [...params, nodeKeys])).map((n) => [n.name, n])) : new Map<string, NodeModel>();
-  const pods = podKeys.length ? byKey(await readRows<PodModel>(query, `${SQL.pods} ${inKeys}`, [...params, ...split(podKeys)])) : new Map<string, PodModel>();
-  const services = serviceKeys.length ? byKey(await readRows<ServiceRow>(query, `${SQL.services} ${inKeys}`, [...params, ...split(serviceKeys)])) : new Map<string, ServiceRow>();
-  const slices = sliceKeys.length ? byKey(await readRows<EndpointSliceModel>(query, `${SQL.slices} ${inKeys}`, [...params, ...split(sliceKeys)])) : new Map<string, EndpointSliceModel>();
+  const [nodeKeys, podKeys, serviceKeys, sliceKeys] = [
+    keys('node'),
+    keys('pod'),
+    keys('service'),
+    keys('endpointSlice'),
+  ];
+  const nodes = nodeKeys.length
+    ? new Map(
+        (await readRows<NodeModel>(query, `${SQL.nodes} AND name = ANY($3::text[])`, [...params, nodeKeys])).map(
+          (n) => [n.name, n],
+        ),
+      )
+    : new Map<string, NodeModel>();
+  const pods = podKeys.length
+    ? byKey(await readRows<PodModel>(query, `${SQL.pods} ${inKeys}`, [...params, ...split(podKeys)]))
+    : new Map<string, PodModel>();
+  const services = serviceKeys.length
+    ? byKey(await readRows<ServiceRow>(query, `${SQL.services} ${inKeys}`, [...params, ...split(serviceKeys)]))
+    : new Map<string, ServiceRow>();
+  const slices = sliceKeys.length
+    ? byKey(await readRows<EndpointSliceModel>(query, `${SQL.slices} ${inKeys}`, [...params, ...split(sliceKeys)]))
+    : new Map<string, EndpointSliceModel>();
   const policy = objects.some((o) => o.kind === 'settings') ? await readPolicyObjects(query, cluster) : null;
   return objects.map((o): ModelChange => {
     switch (o.kind) {
-      case 'node': return { kind: 'node', name: o.key, after: nodes.get(o.key) ?? null };
-      case 'pod': return { kind: 'pod', key: o.key, after: pods.get(o.key) ?? null };
+      case 'node':
+        return { kind: 'node', name: o.key, after: nodes.get(o.key) ?? null };
+      case 'pod':
+        return { kind: 'pod', key: o.key, after: pods.get(o.key) ?? null };
       case 'service': {
         const row = services.get(o.key);
         return { kind: 'service', key: o.key, after: row === undefined ? null : serviceModelOf(row) };
       }
-      case 'endpointSlice': return { kind: 'endpointSlice', key: o.key, after: slices.get(o.key) ?? null };
-      case 'settings': return { kind: 'settings', after: settingsOf(cluster, policy!) };
+      case 'endpointSlice':
+        return { kind: 'endpointSlice', key: o.key, after: slices.get(o.key) ?? null };
+      case 'settings':
+        return { kind: 'settings', after: settingsOf(cluster, policy!) };
     }
   });
 }
@@ -100,25 +144,48 @@ async function readChanges(query: Query, cluster: ClusterRow, objects: readonly 
 async function readModel(query: Query, cluster: ClusterRow): Promise<ClusterModel> {
   const params = [cluster.tenantId, cluster.id];
   const nodes = await readRows<NodeModel>(query, SQL.nodes, params);
-  const pods = await readRows<PodModel & { phase: PodPhase; containerPorts: ContainerPortModel[]; labels: Labels }>(query, SQL.pods, params);
+  const pods = await readRows<PodModel & { phase: PodPhase; containerPorts: ContainerPortModel[]; labels: Labels }>(
+    query,
+    SQL.pods,
+    params,
+  );
   const services = await readRows<ServiceRow>(query, SQL.services, params);
   const endpointSlices = await readRows<EndpointSliceModel>(query, SQL.slices, params);
-  return assembleModel(cluster, { nodes, pods, services, endpointSlices, ...await readPolicyObjects(query, cluster) });
+  return assembleModel(cluster, {
+    nodes,
+    pods,
+    services,
+    endpointSlices,
+    ...(await readPolicyObjects(query, cluster)),
+  });
 }
 
 /** The cluster's own fields, with its Namespaces and NetworkPolicies, as the engine's model holds them. */
-export function settingsOf(cluster: ClusterRow, policy: PolicyObjects): Omit<ClusterModel, 'nodes' | 'pods' | 'services' | 'endpointSlices'> {
+export function settingsOf(
+  cluster: ClusterRow,
+  policy: PolicyObjects,
+): Omit<ClusterModel, 'nodes' | 'pods' | 'services' | 'endpointSlices'> {
   return {
-    name: cluster.name, profile: cluster.profile, kubernetesVersion: cluster.kubernetesVersion, networkModel: cluster.networkModel,
-    proxyMode: cluster.proxyMode, clusterCidrs: cluster.clusterCidrs, serviceCidrs: cluster.serviceCidrs,
+    name: cluster.name,
+    profile: cluster.profile,
+    kubernetesVersion: cluster.kubernetesVersion,
+    networkModel: cluster.networkModel,
+    proxyMode: cluster.proxyMode,
+    clusterCidrs: cluster.clusterCidrs,
+    serviceCidrs: cluster.serviceCidrs,
     nodePortRange: { min: cluster.nodePortMin, max: cluster.nodePortMax },
     kubeProxy: {
-      masqueradeAll: cluster.masqueradeAll, localDetector: cluster.localDetector, nodePortAddresses: cluster.nodePortAddresses, localhostNodePorts: cluster.localhostNodePorts,
+      masqueradeAll: cluster.masqueradeAll,
+      localDetector: cluster.localDetector,
+      nodePortAddresses: cluster.nodePortAddresses,
+      localhostNodePorts: cluster.localhostNodePorts,
       // Always stated (null: the engine reads clusterCidrs), so every way of building the model gives one shape.
       clusterCidrs: kubeProxyCidrsOf(cluster),
     },
     // Always stated ([] and null when there are none), so every way of building the model gives one shape.
-    namespaces: policy.namespaces, networkPolicies: policy.networkPolicies, networkPolicyEnforced: cluster.networkPolicyEnforced ?? null,
+    namespaces: policy.namespaces,
+    networkPolicies: policy.networkPolicies,
+    networkPolicyEnforced: cluster.networkPolicyEnforced ?? null,
   };
 }
 
@@ -131,14 +198,25 @@ export function serviceModelOf(s: ServiceRow): ServiceModel | null {
 /** The engine's model of a cluster from its stored rows (as read above, or as a write just stored them). */
 export function assembleModel(
   cluster: ClusterRow,
-  rows: { nodes: NodeModel[]; pods: PodModel[]; services: ServiceRow[]; endpointSlices: EndpointSliceModel[] } & PolicyObjects,
+  rows: {
+    nodes: NodeModel[];
+    pods: PodModel[];
+    services: ServiceRow[];
+    endpointSlices: EndpointSliceModel[];
+  } & PolicyObjects,
 ): ClusterModel {
   const services: ServiceModel[] = [];
   for (const row of rows.services) {
     const model = serviceModelOf(row);
     if (model !== null) services.push(model);
   }
-  return { ...settingsOf(cluster, rows), nodes: rows.nodes, pods: rows.pods, services, endpointSlices: rows.endpointSlices };
+  return {
+    ...settingsOf(cluster, rows),
+    nodes: rows.nodes,
+    pods: rows.pods,
+    services,
+    endpointSlices: rows.endpointSlices,
+  };
 }
 
 /**
@@ -173,7 +251,11 @@ export class TopologyLoader implements OnModuleDestroy {
    * The cluster row and the named objects as of one moment, as model changes (an object that is
    * gone is a deletion): what another instance announced it changed, read to patch a model.
    */
-  async changes(tenantId: string, clusterId: string, objects: readonly ObjectRef[]): Promise<{ cluster: ClusterRow; changes: ModelChange[] } | null> {
+  async changes(
+    tenantId: string,
+    clusterId: string,
+    objects: readonly ObjectRef[],
+  ): Promise<{ cluster: ClusterRow; changes: ModelChange[] } | null> {
     return this.readOnly(tenantId, async (query) => {
       const [cluster] = await query<ClusterRow>(SQL.cluster, [tenantId, clusterId]);
       return cluster ? { cluster, changes: await readChanges(query, cluster, objects) } : null;
@@ -185,7 +267,9 @@ export class TopologyLoader implements OnModuleDestroy {
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-      const result = await fn(async <R>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as R[]);
+      const result = await fn(
+        async <R>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as R[],
+      );
       await client.query('COMMIT');
       return result;
     } catch (error) {

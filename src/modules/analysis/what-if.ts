@@ -17,33 +17,60 @@ function under<T>(prefix: string, fn: () => T): T {
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const issues = error.issues.map((i) => ({ ...i, field: `${prefix}.${i.field}` }));
-    throw new DomainError(error.code, issues.map((i) => `${i.field}: ${i.message}`).join('; ') || `${prefix}: ${error.message}`, issues, error.rule);
+    throw new DomainError(
+      error.code,
+      issues.map((i) => `${i.field}: ${i.message}`).join('; ') || `${prefix}: ${error.message}`,
+      issues,
+      error.rule,
+    );
   }
 }
 
 function specOfModel(s: ServiceModel): ServiceSpec {
-  return { ...s, ports: [...s.ports], selector: s.selector ? { ...s.selector } : null, clusterIps: s.clusterIps.length ? [...s.clusterIps] : ['None'],
-    externalIps: [...s.externalIps], loadBalancerIngress: [...s.loadBalancerIngress], loadBalancerSourceRanges: [...s.loadBalancerSourceRanges],
+  return {
+    ...s,
+    ports: [...s.ports],
+    selector: s.selector ? { ...s.selector } : null,
+    clusterIps: s.clusterIps.length ? [...s.clusterIps] : ['None'],
+    externalIps: [...s.externalIps],
+    loadBalancerIngress: [...s.loadBalancerIngress],
+    loadBalancerSourceRanges: [...s.loadBalancerSourceRanges],
     // The model's defaults when absent (src/engine/model.ts).
     sessionAffinity: s.sessionAffinity ?? 'None',
-    sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? (s.sessionAffinity === 'ClientIP' ? DEFAULT_AFFINITY_TIMEOUT_SECONDS : null),
+    sessionAffinityTimeoutSeconds:
+      s.sessionAffinityTimeoutSeconds ?? (s.sessionAffinity === 'ClientIP' ? DEFAULT_AFFINITY_TIMEOUT_SECONDS : null),
     trafficDistribution: s.trafficDistribution ?? null,
-    loadBalancerHostnames: [...(s.loadBalancerHostnames ?? [])], loadBalancerTarget: s.loadBalancerTarget ?? null,
-    labels: { ...s.labels }, annotations: { ...s.annotations } };
+    loadBalancerHostnames: [...(s.loadBalancerHostnames ?? [])],
+    loadBalancerTarget: s.loadBalancerTarget ?? null,
+    labels: { ...s.labels },
+    annotations: { ...s.annotations },
+  };
 }
 
 function findIndex<T>(items: readonly T[], match: (t: T) => boolean, field: string, what: string): number {
   const i = items.findIndex(match);
-  if (i < 0) throw new DomainError('UNPROCESSABLE', `${field}: no ${what} in this cluster`, [{ field, message: `no ${what} in this cluster` }]);
+  if (i < 0)
+    throw new DomainError('UNPROCESSABLE', `${field}: no ${what} in this cluster`, [
+      { field, message: `no ${what} in this cluster` },
+    ]);
   return i;
 }
 
 /** Services as the change sets them (resolveSpec: the same checks as a write), CCE rules applied against the changed cluster below. */
-function changeServices(model: ClusterModel, cluster: ClusterRow, change: ChangeInput): { services: ServiceModel[]; changed: number[] } {
+function changeServices(
+  model: ClusterModel,
+  cluster: ClusterRow,
+  change: ChangeInput,
+): { services: ServiceModel[]; changed: number[] } {
   const services = [...model.services];
   const changed: number[] = [];
   change.services?.forEach((c, n) => {
-    const i = findIndex(services, (s) => `${s.namespace}/${s.name}` === c.service, `change.services[${n}].service`, `Service ${c.service}`);
+    const i = findIndex(
+      services,
+      (s) => `${s.namespace}/${s.name}` === c.service,
+      `change.services[${n}].service`,
+      `Service ${c.service}`,
+    );
     const current = services[i];
     const spec = under(`change.services[${n}].set`, () => resolveSpec(c.set, specOfModel(current), cluster));
     services[i] = toServiceModel(current.namespace, current.name, spec);
@@ -66,11 +93,22 @@ function changePods(model: ClusterModel, nodes: readonly NodeModel[], change: Ch
     // pod the import kept as the cluster has it stays as it is otherwise.
     const moved = set.nodeName !== undefined || set.hostNetwork !== undefined || set.ips !== undefined;
     pods[i] = under(`change.pods[${n}].set`, () => ({
-      ...p, labels: set.labels ?? p.labels, phase: set.phase ?? p.phase, ready: set.ready ?? p.ready, terminating: set.terminating ?? p.terminating,
-      ...(moved ? placePod({
-        nodeName: set.nodeName === undefined ? p.nodeName : set.nodeName, hostNetwork,
-        ips: set.ips ?? (hostNetwork || p.hostNetwork ? [] : p.ips), ipsGiven: set.ips !== undefined,
-      }, ctx) : {}),
+      ...p,
+      labels: set.labels ?? p.labels,
+      phase: set.phase ?? p.phase,
+      ready: set.ready ?? p.ready,
+      terminating: set.terminating ?? p.terminating,
+      ...(moved
+        ? placePod(
+            {
+              nodeName: set.nodeName === undefined ? p.nodeName : set.nodeName,
+              hostNetwork,
+              ips: set.ips ?? (hostNetwork || p.hostNetwork ? [] : p.ips),
+              ipsGiven: set.ips !== undefined,
+            },
+            ctx,
+          )
+        : {}),
       containerPorts: set.containerPorts ? podPorts(set.containerPorts, ctx) : p.containerPorts,
     }));
   });
@@ -83,12 +121,16 @@ function changeNodes(model: ClusterModel, change: ChangeInput): NodeModel[] {
   change.nodes?.forEach((c, n) => {
     const i = findIndex(nodes, (node) => node.name === c.node, `change.nodes[${n}].node`, `node ${c.node}`);
     const node = nodes[i];
-    const addresses = under(`change.nodes[${n}].set`, () => nodeAddresses({
-      internalIps: c.set.internalIps ?? node.internalIps, externalIp: c.set.externalIp === undefined ? node.externalIp : c.set.externalIp,
-      podCidrs: c.set.podCidrs ?? node.podCidrs,
-    }));
+    const addresses = under(`change.nodes[${n}].set`, () =>
+      nodeAddresses({
+        internalIps: c.set.internalIps ?? node.internalIps,
+        externalIp: c.set.externalIp === undefined ? node.externalIp : c.set.externalIp,
+        podCidrs: c.set.podCidrs ?? node.podCidrs,
+      }),
+    );
     // As a write: checked only when the change sets them.
-    if (c.set.podCidrs != null) under(`change.nodes[${n}].set`, () => checkPodCidrs(addresses.podCidrs, model.serviceCidrs));
+    if (c.set.podCidrs != null)
+      under(`change.nodes[${n}].set`, () => checkPodCidrs(addresses.podCidrs, model.serviceCidrs));
     nodes[i] = { ...node, ...addresses, labels: c.set.labels ?? node.labels };
   });
   return nodes;
@@ -99,13 +141,17 @@ function checkChanged(after: ClusterModel, change: ChangeInput, changedServices:
   const holders = new ClaimHolders(after);
   change.nodes?.forEach((c, n) => under(`change.nodes[${n}].set`, () => holders.check(`node ${c.node}`)));
   change.pods?.forEach((c, n) => under(`change.pods[${n}].set`, () => holders.check(`pod ${c.pod}`)));
-  changedServices.forEach((n) => under(`change.services[${n}].set`, () => holders.check(`service ${change.services![n].service}`)));
+  changedServices.forEach((n) =>
+    under(`change.services[${n}].set`, () => holders.check(`service ${change.services![n].service}`)),
+  );
   const services = [...after.services];
   for (const n of changedServices) {
     const key = change.services![n].service;
     const i = services.findIndex((s) => `${s.namespace}/${s.name}` === key);
     const [namespace, name] = key.split('/');
-    const spec = under(`change.services[${n}].set`, () => cceServiceRules({ ...after, services }, namespace, name, specOfModel(services[i])));
+    const spec = under(`change.services[${n}].set`, () =>
+      cceServiceRules({ ...after, services }, namespace, name, specOfModel(services[i])),
+    );
     services[i] = normaliseCceAnnotations(toServiceModel(namespace, name, spec));
   }
   return { ...after, services };
@@ -129,7 +175,9 @@ class ClaimHolders {
     for (const claim of this.claims.get(owner) ?? []) {
       const other = this.holders.get(claim.key)?.find((h) => h !== owner);
       if (other !== undefined) {
-        const what = claim.key.startsWith('ip/') ? claim.key.slice(3) : `NodePort ${claim.key.slice('nodeport/'.length)}`;
+        const what = claim.key.startsWith('ip/')
+          ? claim.key.slice(3)
+          : `NodePort ${claim.key.slice('nodeport/'.length)}`;
         throw DomainError.conflict(claim.field, `${what} is already used by ${other} in this cluster`);
       }
     }
@@ -175,22 +223,32 @@ export function applyChange(model: ClusterModel, cluster: ClusterRow, change: Ch
 }
 
 /** Namespaces relabelled, NetworkPolicies upserted or left out, enforcement switched: each checked by the writes' own rules. */
-function changePolicies(model: ClusterModel, change: ChangeInput): Pick<ClusterModel, 'namespaces' | 'networkPolicies' | 'networkPolicyEnforced'> {
+function changePolicies(
+  model: ClusterModel,
+  change: ChangeInput,
+): Pick<ClusterModel, 'namespaces' | 'networkPolicies' | 'networkPolicyEnforced'> {
   const namespaces = new Map((model.namespaces ?? []).map((n) => [n.name, n]));
   change.namespaces?.forEach((n, i) => {
-    namespaces.set(n.name, { name: n.name, labels: under(`change.namespaces[${i}]`, () => namespaceLabels(n.name, n.labels)) });
+    namespaces.set(n.name, {
+      name: n.name,
+      labels: under(`change.namespaces[${i}]`, () => namespaceLabels(n.name, n.labels)),
+    });
   });
   const policies = new Map((model.networkPolicies ?? []).map((p) => [`${p.namespace}/${p.name}`, p]));
   change.networkPolicies?.delete?.forEach((key, i) => {
     const field = `change.networkPolicies.delete[${i}]`;
-    if (!policies.delete(key)) throw new DomainError('UNPROCESSABLE', `${field}: no NetworkPolicy ${key} in this cluster`, [{ field, message: `no NetworkPolicy ${key} in this cluster` }]);
+    if (!policies.delete(key))
+      throw new DomainError('UNPROCESSABLE', `${field}: no NetworkPolicy ${key} in this cluster`, [
+        { field, message: `no NetworkPolicy ${key} in this cluster` },
+      ]);
   });
   change.networkPolicies?.upsert?.forEach((p, i) => {
     const { value } = under(`change.networkPolicies.upsert[${i}]`, () => networkPolicySpec(p));
     policies.set(`${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name, ...value });
   });
   return {
-    namespaces: [...namespaces.values()], networkPolicies: [...policies.values()],
+    namespaces: [...namespaces.values()],
+    networkPolicies: [...policies.values()],
     networkPolicyEnforced: change.networkPolicyEnforced ?? model.networkPolicyEnforced ?? null,
   };
 }

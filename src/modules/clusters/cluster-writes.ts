@@ -10,7 +10,12 @@ import { ClusterRow, ClusterStore } from '../topology/cluster-store';
  * (ClusterStore.lock) and its own row's version. So a no-op PATCH bumps neither, announces nothing
  * to the analyses' caches, and the If-Match check happens under the same lock as the write.
  */
-export async function holdCluster(tx: TenantTx, store: ClusterStore, tenantId: string, clusterId: string): Promise<ClusterRow> {
+export async function holdCluster(
+  tx: TenantTx,
+  store: ClusterStore,
+  tenantId: string,
+  clusterId: string,
+): Promise<ClusterRow> {
   await tx.$queryRaw`SELECT 1 FROM clusters WHERE tenant_id = ${tenantId}::uuid AND id = ${clusterId}::uuid FOR NO KEY UPDATE`;
   return store.require(tx, tenantId, clusterId);
 }

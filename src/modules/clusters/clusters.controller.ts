@@ -1,10 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBodyExamples, ApiIdParam, CLUSTER_EXAMPLES, CLUSTER_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  ApiBodyExamples,
+  ApiIdParam,
+  CLUSTER_EXAMPLES,
+  CLUSTER_PROBLEMS,
+  PLACEHOLDER,
+} from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
-import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
+import {
+  Created,
+  IdempotencyKey,
+  IdempotencyKeyHeader,
+  IdempotentCreate,
+  REPLAYED_HEADER,
+} from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { PageArgs } from '../topology/paging';
 import { ClusterPage, ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
@@ -23,7 +42,11 @@ export class ClustersController {
   @ApiProblems(CLUSTER_PROBLEMS.create)
   @IdempotentCreate()
   @ApiCreatedResponse({ type: ClusterView, headers: REPLAYED_HEADER })
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateClusterInput, @IdempotencyKeyHeader() key: IdempotencyKey | null): Promise<Created<ClusterView>> {
+  create(
+    @CurrentAuth() auth: AuthContext,
+    @Body() input: CreateClusterInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<ClusterView>> {
     return this.service.create(auth.tenantId, input, key);
   }
 
@@ -54,7 +77,10 @@ export class ClustersController {
   @ApiOkResponse({ type: ClusterView, headers: ETAG_HEADER })
   @ReturnsEtag()
   update(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') id: string, @Body() input: UpdateClusterInput, @IfMatchHeader() ifMatch: IfMatch | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') id: string,
+    @Body() input: UpdateClusterInput,
+    @IfMatchHeader() ifMatch: IfMatch | null,
   ): Promise<ClusterView> {
     return this.service.update(auth.tenantId, id, input, ifMatch);
   }
@@ -66,7 +92,11 @@ export class ClustersController {
   @ApiProblems(CLUSTER_PROBLEMS.remove)
   @ApiIfMatch()
   @ApiNoContentResponse({ description: 'Deleted with everything in it.' })
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+  remove(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') id: string,
+    @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<void> {
     return this.service.remove(auth.tenantId, id, ifMatch);
   }
 }

@@ -20,12 +20,19 @@ export class ClustersResolver {
   }
 
   @Mutation(() => ClusterView)
-  async createCluster(@CurrentAuth() auth: AuthContext, @Args('input') input: CreateClusterInput): Promise<ClusterView> {
+  async createCluster(
+    @CurrentAuth() auth: AuthContext,
+    @Args('input') input: CreateClusterInput,
+  ): Promise<ClusterView> {
     return (await this.service.create(auth.tenantId, input)).body;
   }
 
   @Mutation(() => ClusterView)
-  updateCluster(@CurrentAuth() auth: AuthContext, @UuidArg('id') id: string, @Args('input') input: UpdateClusterInput): Promise<ClusterView> {
+  updateCluster(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('id') id: string,
+    @Args('input') input: UpdateClusterInput,
+  ): Promise<ClusterView> {
     return this.service.update(auth.tenantId, id, input);
   }
 

@@ -10,7 +10,12 @@ import { settingsChange } from '../topology/model-changes';
 import { policyObjectsIn } from '../analysis/topology-loader';
 import { rangeWarnings } from '../topology/address-ranges';
 import { proxyModeWarnings } from '../topology/proxy-mode-warnings';
-import { checkKubeProxyCidrs, detectorWarnings, kubeProxyCidrsOf, storedKubeProxyCidrs } from '../topology/kube-proxy-cidrs';
+import {
+  checkKubeProxyCidrs,
+  detectorWarnings,
+  kubeProxyCidrsOf,
+  storedKubeProxyCidrs,
+} from '../topology/kube-proxy-cidrs';
 import { ClusterRow, ClusterStore } from '../topology/cluster-store';
 import { ClusterView, CreateClusterInput, UpdateClusterInput } from './cluster.dto';
 import { changesNothing, holdCluster } from './cluster-writes';
@@ -21,15 +26,26 @@ const DEFAULT_SERVICE_CIDR = { KUBERNETES: '10.96.0.0/12', CCE: '10.247.0.0/16',
 
 export function toClusterView(row: ClusterRow): ClusterView {
   return {
-    id: row.id, name: row.name, profile: row.profile, kubernetesVersion: row.kubernetesVersion,
-    networkModel: row.networkModel, proxyMode: row.proxyMode, clusterCidrs: row.clusterCidrs, serviceCidrs: row.serviceCidrs,
+    id: row.id,
+    name: row.name,
+    profile: row.profile,
+    kubernetesVersion: row.kubernetesVersion,
+    networkModel: row.networkModel,
+    proxyMode: row.proxyMode,
+    clusterCidrs: row.clusterCidrs,
+    serviceCidrs: row.serviceCidrs,
     nodePortRange: { min: row.nodePortMin, max: row.nodePortMax },
     kubeProxy: {
-      masqueradeAll: row.masqueradeAll, localDetector: row.localDetector, nodePortAddresses: row.nodePortAddresses, localhostNodePorts: row.localhostNodePorts,
+      masqueradeAll: row.masqueradeAll,
+      localDetector: row.localDetector,
+      nodePortAddresses: row.nodePortAddresses,
+      localhostNodePorts: row.localhostNodePorts,
       clusterCidrs: kubeProxyCidrsOf(row),
     },
     networkPolicyEnforced: row.networkPolicyEnforced ?? null,
-    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
     warnings: [...rangeWarnings(row), ...detectorWarnings(row), ...proxyModeWarnings(row)],
   };
 }
@@ -67,16 +83,25 @@ export function checkSettings(s: Settings): void {
   };
   const rule = allowed[s.profile];
   if (!rule.models.includes(s.networkModel)) {
-    throw DomainError.invalid('networkModel', `a ${s.profile} cluster uses ${rule.models.join(' or ')}, not ${s.networkModel}`);
+    throw DomainError.invalid(
+      'networkModel',
+      `a ${s.profile} cluster uses ${rule.models.join(' or ')}, not ${s.networkModel}`,
+    );
   }
   if (!rule.modes.includes(s.proxyMode)) {
-    throw DomainError.invalid('proxyMode', `a ${s.profile} cluster uses ${rule.modes.join(' or ')}, not ${s.proxyMode}`);
+    throw DomainError.invalid(
+      'proxyMode',
+      `a ${s.profile} cluster uses ${rule.modes.join(' or ')}, not ${s.proxyMode}`,
+    );
   }
   if (s.serviceCidrs.length === 0) throw DomainError.invalid('serviceCidrs', 'at least one Service CIDR is required');
   for (const [i, text] of s.serviceCidrs.entries()) {
     const cidr = parseCidr(text)!;
     if ((cidr.family === 4 && cidr.bits < 12) || (cidr.family === 6 && cidr.bits < 108)) {
-      throw DomainError.invalid(`serviceCidrs[${i}]`, 'is too large (at most /12 for IPv4, /108 for IPv6, as kube-apiserver allows)');
+      throw DomainError.invalid(
+        `serviceCidrs[${i}]`,
+        'is too large (at most /12 for IPv4, /108 for IPv6, as kube-apiserver allows)',
+      );
     }
   }
   if (s.nodePortMin > s.nodePortMax) throw DomainError.invalid('nodePortRange', 'min must not exceed max');
@@ -96,7 +121,9 @@ function kubeProxyCidrsFrom(given: string[] | null | undefined, base: Settings |
 
 function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Settings | null): Settings {
   const profile = input.profile ?? base?.profile ?? 'KUBERNETES';
-  const clusterCidrs = input.clusterCidrs ? canonicalCidrs('clusterCidrs', input.clusterCidrs) : base?.clusterCidrs ?? [];
+  const clusterCidrs = input.clusterCidrs
+    ? canonicalCidrs('clusterCidrs', input.clusterCidrs)
+    : (base?.clusterCidrs ?? []);
   return {
     name: input.name ?? base!.name,
     profile,
@@ -104,25 +131,36 @@ function settingsFrom(input: CreateClusterInput | UpdateClusterInput, base: Sett
     networkModel: input.networkModel ?? base?.networkModel ?? (profile === 'CCE_TURBO' ? 'CLOUD_NATIVE_2' : 'TUNNEL'),
     proxyMode: input.proxyMode ?? base?.proxyMode ?? 'IPTABLES',
     clusterCidrs,
-    serviceCidrs: input.serviceCidrs ? canonicalCidrs('serviceCidrs', input.serviceCidrs) : base?.serviceCidrs ?? [DEFAULT_SERVICE_CIDR[profile]],
+    serviceCidrs: input.serviceCidrs
+      ? canonicalCidrs('serviceCidrs', input.serviceCidrs)
+      : (base?.serviceCidrs ?? [DEFAULT_SERVICE_CIDR[profile]]),
     nodePortMin: input.nodePortRange?.min ?? base?.nodePortMin ?? 30000,
     nodePortMax: input.nodePortRange?.max ?? base?.nodePortMax ?? 32767,
     masqueradeAll: input.kubeProxy?.masqueradeAll ?? base?.masqueradeAll ?? false,
-    localDetector: input.kubeProxy?.localDetector ?? base?.localDetector ?? (clusterCidrs.length ? 'CLUSTER_CIDR' : 'NONE'),
+    localDetector:
+      input.kubeProxy?.localDetector ?? base?.localDetector ?? (clusterCidrs.length ? 'CLUSTER_CIDR' : 'NONE'),
     nodePortAddresses: input.kubeProxy?.nodePortAddresses ?? base?.nodePortAddresses ?? [],
     localhostNodePorts: input.kubeProxy?.localhostNodePorts ?? base?.localhostNodePorts ?? true,
     kubeProxyClusterCidr: kubeProxyCidrsFrom(input.kubeProxy?.clusterCidrs, base),
     // Left out = as it was (null on create); null = the profile's default.
-    networkPolicyEnforced: input.networkPolicyEnforced === undefined ? base?.networkPolicyEnforced ?? null : input.networkPolicyEnforced,
+    networkPolicyEnforced:
+      input.networkPolicyEnforced === undefined ? (base?.networkPolicyEnforced ?? null) : input.networkPolicyEnforced,
   };
 }
 
 @Injectable()
 export class ClustersService {
-  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly store: ClusterStore,
+  ) {}
 
   /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
-  async create(tenantId: string, input: CreateClusterInput, key: IdempotencyKey | null = null): Promise<Created<ClusterView>> {
+  async create(
+    tenantId: string,
+    input: CreateClusterInput,
+    key: IdempotencyKey | null = null,
+  ): Promise<Created<ClusterView>> {
     const settings = settingsFrom(input, null);
     checkSettings(settings);
     return createOnce(this.prisma, tenantId, key, async (tx) => {
@@ -141,7 +179,9 @@ export class ClustersService {
     const after = decodeCursor(args.cursor, 1);
     return this.prisma.forTenant(tenantId, async (tx) => {
       const rows = await tx.cluster.findMany({
-        where: after ? { name: { gt: after[0] } } : {}, orderBy: { name: 'asc' }, take: limit + 1,
+        where: after ? { name: { gt: after[0] } } : {},
+        orderBy: { name: 'asc' },
+        take: limit + 1,
       });
       const page = pageOf(rows, limit, (row) => [row.name]);
       return { items: page.items.map(toClusterView), nextCursor: page.nextCursor };
@@ -149,7 +189,12 @@ export class ClustersService {
   }
 
   /** `ifMatch` (REST If-Match): the cluster's version must be one it names. A PATCH that changes nothing bumps no version. */
-  async update(tenantId: string, id: string, input: UpdateClusterInput, ifMatch: IfMatch | null = null): Promise<ClusterView> {
+  async update(
+    tenantId: string,
+    id: string,
+    input: UpdateClusterInput,
+    ifMatch: IfMatch | null = null,
+  ): Promise<ClusterView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
       const current = await holdCluster(tx, this.store, tenantId, id);
       checkIfMatch(ifMatch, current.version);
@@ -174,7 +219,10 @@ export class ClustersService {
   }
 
   private async ensureNameFree(tx: TenantTx, name: string, exceptId: string | null): Promise<void> {
-    const other = await tx.cluster.findFirst({ where: { name, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+    const other = await tx.cluster.findFirst({
+      where: { name, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      select: { id: true },
+    });
     if (other) throw DomainError.conflict('name', `a cluster named "${name}" already exists`);
   }
 }

@@ -37,7 +37,11 @@ export class GraphiqlController {
   @Public()
   @Header('content-type', 'text/html; charset=utf-8')
   graphiql(): string {
-    if (!this.limits.graphql.playground) throw new DomainError('NOT_FOUND', 'the GraphiQL playground is turned off on this server (SVCPATH_GRAPHIQL=false)');
+    if (!this.limits.graphql.playground)
+      throw new DomainError(
+        'NOT_FOUND',
+        'the GraphiQL playground is turned off on this server (SVCPATH_GRAPHIQL=false)',
+      );
     return this.page;
   }
 }

@@ -1,6 +1,17 @@
 import {
-  ASTVisitor, DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, isIntrospectionType, getNamedType,
-  Kind, OperationDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule,
+  ASTVisitor,
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLError,
+  GraphQLSchema,
+  isIntrospectionType,
+  getNamedType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
 } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { STATUS_OF } from '../../common/domain-error';
@@ -38,11 +49,25 @@ const WHAT: Readonly<Record<GraphqlLimitName, string>> = {
 };
 
 /** The typed refusal: `extensions` {code, status, limit, max, actual?}. */
-export function limitError(limit: GraphqlLimitName, max: number, actual?: number, nodes?: readonly FieldNode[]): GraphQLError {
+export function limitError(
+  limit: GraphqlLimitName,
+  max: number,
+  actual?: number,
+  nodes?: readonly FieldNode[],
+): GraphQLError {
   const found = actual === undefined ? `more than ${max}` : String(actual);
   return new GraphQLError(
     `Query too complex: ${WHAT[limit]} ${found}, over ${limit} ${max} (set by ${LIMIT_ENV[limit]})`,
-    { nodes, extensions: { code: 'QUERY_TOO_COMPLEX', status: STATUS_OF.QUERY_TOO_COMPLEX, limit, max, ...(actual === undefined ? {} : { actual }) } },
+    {
+      nodes,
+      extensions: {
+        code: 'QUERY_TOO_COMPLEX',
+        status: STATUS_OF.QUERY_TOO_COMPLEX,
+        limit,
+        max,
+        ...(actual === undefined ? {} : { actual }),
+      },
+    },
   );
 }
 
@@ -141,7 +166,11 @@ export const noIntrospectionRule: ValidationRule = (context: ValidationContext):
 
 /** The validation rules the limits add to graphql-js's (static: cached with the document). */
 export function limitRules(limits: GraphqlLimits): ValidationRule[] {
-  return [maxDepthRule(limits.maxDepth), maxAliasesRule(limits.maxAliases), ...(limits.introspection ? [] : [noIntrospectionRule])];
+  return [
+    maxDepthRule(limits.maxDepth),
+    maxAliasesRule(limits.maxAliases),
+    ...(limits.introspection ? [] : [noIntrospectionRule]),
+  ];
 }
 
 const NODES_EXCEEDED = 'Query exceeds the maximum allowed number of nodes.';
@@ -152,13 +181,25 @@ const NODES_EXCEEDED = 'Query exceeds the maximum allowed number of nodes.';
  * selection nodes (a spread of a spread of … refused without being walked to the end).
  */
 export function checkFieldsAndCost(
-  limits: GraphqlLimits, schema: GraphQLSchema, query: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined,
+  limits: GraphqlLimits,
+  schema: GraphQLSchema,
+  query: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
 ): GraphQLError | null {
   const measure = (estimator: typeof costEstimator): number | GraphQLError | null => {
     try {
-      return getComplexity({ schema, query, variables: variables ?? {}, operationName, estimators: [estimator], maxQueryNodes: 4 * limits.maxFields + 16 });
+      return getComplexity({
+        schema,
+        query,
+        variables: variables ?? {},
+        operationName,
+        estimators: [estimator],
+        maxQueryNodes: 4 * limits.maxFields + 16,
+      });
     } catch (error) {
-      if (error instanceof GraphQLError && error.message === NODES_EXCEEDED) return limitError('maxFields', limits.maxFields);
+      if (error instanceof GraphQLError && error.message === NODES_EXCEEDED)
+        return limitError('maxFields', limits.maxFields);
       // Variables that do not fit the operation: execution refuses them without running anything.
       return null;
     }

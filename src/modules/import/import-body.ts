@@ -12,7 +12,10 @@ export const REQUEST_LIMIT = 8 * 1024 * 1024;
 
 /** The 415 for a body of a type the route does not read (`raw`: the import, which reads documents and archives). */
 export function unsupportedType(contentType: string | undefined, raw: boolean): DomainError {
-  const type = String(contentType ?? '').split(';')[0].trim().toLowerCase();
+  const type = String(contentType ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const takes = raw ? [...JSON_TYPES, ...YAML_TYPES, ...ARCHIVE_TYPES].join(', ') : 'application/json';
   const message = `send ${raw ? 'the document as ' : ''}${takes}${type ? `, not ${type}` : ' with its Content-Type'}`;
   return new DomainError('UNSUPPORTED_MEDIA_TYPE', message, [{ field: 'content-type', message }]);
@@ -30,7 +33,8 @@ export function limitRouteBodies(fastify: FastifyInstance): void {
   });
 }
 
-const wantsRaw = (req: FastifyRequest): boolean => (req.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[RAW_BODY] === true;
+const wantsRaw = (req: FastifyRequest): boolean =>
+  (req.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[RAW_BODY] === true;
 
 /**
  * Body parsing for the import route: its document reaches the import parser as text (so its own
@@ -50,7 +54,9 @@ export class ImportBodyParsers implements OnModuleInit {
       if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
     }
     // Any other type, or a body with none: a 415 that says what the route reads.
-    fastify.addContentTypeParser('*', (req, _payload, done) => done(unsupportedType(req.headers['content-type'], wantsRaw(req)), undefined));
+    fastify.addContentTypeParser('*', (req, _payload, done) =>
+      done(unsupportedType(req.headers['content-type'], wantsRaw(req)), undefined),
+    );
     const { bodyLimit, onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
     const json = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
     if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');

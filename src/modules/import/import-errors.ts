@@ -13,7 +13,8 @@ const CLUSTER_SCOPED = new Set(['Node', 'KubeProxyConfiguration', 'Namespace']);
  * with a source (one file of a multi-file import), `files["ns1/pods.json"].items[3].status.podIP`.
  */
 export function itemField(index: number | null, field: string, source?: string): string {
-  const join = (base: string, rest: string) => (!rest ? base : !base ? rest : rest.startsWith('[') ? `${base}${rest}` : `${base}.${rest}`);
+  const join = (base: string, rest: string) =>
+    !rest ? base : !base ? rest : rest.startsWith('[') ? `${base}${rest}` : `${base}.${rest}`;
   const file = source === undefined ? '' : `files[${JSON.stringify(source)}]`;
   if (index === null || index < 0) return join(file, field) || 'document';
   return join(join(file, `items[${index}]`), field);
@@ -29,15 +30,22 @@ function describe(at: Position, kind: string, name: string | null): string {
 export function parseOrFail(sources: readonly KubectlSource[]): ParsedImport {
   try {
     // One document without a name (a plain upload) is read as such: its errors name `items[N]`, not a file.
-    return sources.length === 1 && !sources[0].name ? parseKubectl(sources[0].text, sources[0].format) : parseKubectlSources(sources);
+    return sources.length === 1 && !sources[0].name
+      ? parseKubectl(sources[0].text, sources[0].format)
+      : parseKubectlSources(sources);
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
-    throw new DomainError('VALIDATION_FAILED', error.message, [{ field: itemField(error.item, error.field, error.source), message: error.detail }]);
+    throw new DomainError('VALIDATION_FAILED', error.message, [
+      { field: itemField(error.item, error.field, error.source), message: error.detail },
+    ]);
   }
 }
 
 /** Where an object sits: its position among the objects of its document (-1: not found), and the document's file in a dump. */
-export interface Position { index: number; source?: string }
+export interface Position {
+  index: number;
+  source?: string;
+}
 
 /**
  * Where each object sits in the documents. The parser's records carry no position, so it is found
@@ -67,7 +75,10 @@ export class DocumentIndex {
       const meta = isObject(obj.value.metadata) ? obj.value.metadata : {};
       const name = typeof meta.name === 'string' ? meta.name : '';
       const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
-      if (obj.kind === 'KubeProxyConfiguration' || (obj.kind === 'ConfigMap' && ns === 'kube-system' && name === 'kube-proxy')) {
+      if (
+        obj.kind === 'KubeProxyConfiguration' ||
+        (obj.kind === 'ConfigMap' && ns === 'kube-system' && name === 'kube-proxy')
+      ) {
         out.set('KubeProxyConfiguration *', at(obj.index)); // the last one wins, as in the parser
       }
       if (!name) continue;
@@ -101,7 +112,12 @@ export class ItemFailure extends Error {
     if (at.index < 0 && this.fallback) at = doc.locate(this.fallback.kind, this.fallback.name);
     const where = describe(at, this.kind, this.itemName);
     const message = `${where}: ${this.field ? `${this.field}: ` : ''}${this.detail}`;
-    return new DomainError(this.code, message, [{ field: itemField(at.index, this.field, at.source), message: this.detail }], this.rule);
+    return new DomainError(
+      this.code,
+      message,
+      [{ field: itemField(at.index, this.field, at.source), message: this.detail }],
+      this.rule,
+    );
   }
 }
 
@@ -109,7 +125,12 @@ export class ItemFailure extends Error {
  * Runs one object's write; a DomainError of the shared write path (which names DTO fields such as
  * `ports[0].nodePort`) becomes an ItemFailure naming the object and its Kubernetes field.
  */
-export async function forItem<T>(kind: string, name: string, mapField: (field: string) => string, fn: () => Promise<T> | T): Promise<T> {
+export async function forItem<T>(
+  kind: string,
+  name: string,
+  mapField: (field: string) => string,
+  fn: () => Promise<T> | T,
+): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -145,13 +166,33 @@ export function fieldMapper(map: Record<string, string>): (field: string) => str
 }
 
 export const SERVICE_FIELDS = fieldMapper({
-  type: 'spec.type', selector: 'spec.selector', ports: 'spec.ports', clusterIps: 'spec.clusterIPs', externalIps: 'spec.externalIPs',
-  loadBalancerIngress: 'status.loadBalancer.ingress', loadBalancerSourceRanges: 'spec.loadBalancerSourceRanges',
-  loadBalancerHostnames: 'status.loadBalancer.ingress[].hostname', loadBalancerTarget: 'spec.loadBalancerTarget',
-  externalTrafficPolicy: 'spec.externalTrafficPolicy', internalTrafficPolicy: 'spec.internalTrafficPolicy',
-  healthCheckNodePort: 'spec.healthCheckNodePort', sessionAffinity: 'spec.sessionAffinity',
-  sessionAffinityTimeoutSeconds: 'spec.sessionAffinityConfig.clientIP.timeoutSeconds', trafficDistribution: 'spec.trafficDistribution',
-  labels: 'metadata.labels', annotations: 'metadata.annotations',
+  type: 'spec.type',
+  selector: 'spec.selector',
+  ports: 'spec.ports',
+  clusterIps: 'spec.clusterIPs',
+  externalIps: 'spec.externalIPs',
+  loadBalancerIngress: 'status.loadBalancer.ingress',
+  loadBalancerSourceRanges: 'spec.loadBalancerSourceRanges',
+  loadBalancerHostnames: 'status.loadBalancer.ingress[].hostname',
+  loadBalancerTarget: 'spec.loadBalancerTarget',
+  externalTrafficPolicy: 'spec.externalTrafficPolicy',
+  internalTrafficPolicy: 'spec.internalTrafficPolicy',
+  healthCheckNodePort: 'spec.healthCheckNodePort',
+  sessionAffinity: 'spec.sessionAffinity',
+  sessionAffinityTimeoutSeconds: 'spec.sessionAffinityConfig.clientIP.timeoutSeconds',
+  trafficDistribution: 'spec.trafficDistribution',
+  labels: 'metadata.labels',
+  annotations: 'metadata.annotations',
 });
-export const NODE_FIELDS = fieldMapper({ internalIps: 'status.addresses!', externalIp: 'status.addresses!', podCidrs: 'spec.podCIDRs', labels: 'metadata.labels' });
-export const POD_FIELDS = fieldMapper({ ips: 'status.podIPs', nodeName: 'spec.nodeName', containerPorts: 'spec.containers!', labels: 'metadata.labels' });
+export const NODE_FIELDS = fieldMapper({
+  internalIps: 'status.addresses!',
+  externalIp: 'status.addresses!',
+  podCidrs: 'spec.podCIDRs',
+  labels: 'metadata.labels',
+});
+export const POD_FIELDS = fieldMapper({
+  ips: 'status.podIPs',
+  nodeName: 'spec.nodeName',
+  containerPorts: 'spec.containers!',
+  labels: 'metadata.labels',
+});

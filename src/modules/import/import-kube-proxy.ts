@@ -8,8 +8,18 @@ import { ItemFailure } from './import-errors';
 import type { KubeProxyRecord } from './parse';
 
 /** The cluster columns a KubeProxyConfiguration sets. */
-export type KubeProxyData = Partial<Pick<ClusterRow,
-  'proxyMode' | 'clusterCidrs' | 'kubeProxyClusterCidr' | 'localDetector' | 'masqueradeAll' | 'localhostNodePorts' | 'nodePortAddresses'>>;
+export type KubeProxyData = Partial<
+  Pick<
+    ClusterRow,
+    | 'proxyMode'
+    | 'clusterCidrs'
+    | 'kubeProxyClusterCidr'
+    | 'localDetector'
+    | 'masqueradeAll'
+    | 'localhostNodePorts'
+    | 'nodePortAddresses'
+  >
+>;
 
 /** The KubeProxyConfiguration field that a cluster-settings field comes from. */
 function documentField(settingsField: string): string {
@@ -30,10 +40,15 @@ function documentField(settingsField: string): string {
  * with warnings (pod ranges a Service CIDR overlaps, a kube-proxy clusterCIDR apart from them) is
  * accepted here with the same warnings.
  */
-export function kubeProxySettings(cluster: ClusterRow, record: KubeProxyRecord): { applied: ImportKubeProxyView; data: KubeProxyData; warnings: string[] } {
+export function kubeProxySettings(
+  cluster: ClusterRow,
+  record: KubeProxyRecord,
+): { applied: ImportKubeProxyView; data: KubeProxyData; warnings: string[] } {
   const { unknown, clusterCidrs: own, ...given } = record;
   const unknownFields = new Set<string>(unknown ?? []);
-  const data = Object.fromEntries(Object.entries(given).filter(([k, v]) => v !== undefined && !unknownFields.has(k))) as KubeProxyData;
+  const data = Object.fromEntries(
+    Object.entries(given).filter(([k, v]) => v !== undefined && !unknownFields.has(k)),
+  ) as KubeProxyData;
   const ownKnown = !unknownFields.has('clusterCidrs');
   if (ownKnown) {
     data.kubeProxyClusterCidr = storedKubeProxyCidrs(own);
@@ -45,18 +60,34 @@ export function kubeProxySettings(cluster: ClusterRow, record: KubeProxyRecord):
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const issue = error.issues[0] ?? { field: 'clusterCIDR', message: error.message };
-    throw new ItemFailure('VALIDATION_FAILED', 'KubeProxyConfiguration', '*', documentField(issue.field), issue.message);
+    throw new ItemFailure(
+      'VALIDATION_FAILED',
+      'KubeProxyConfiguration',
+      '*',
+      documentField(issue.field),
+      issue.message,
+    );
   }
-  const warnings = [...(data.clusterCidrs ? rangeWarnings(after) : []), ...(ownKnown ? detectorWarnings(after) : [])].map((w) => `clusterCIDR: ${w}`);
+  const warnings = [
+    ...(data.clusterCidrs ? rangeWarnings(after) : []),
+    ...(ownKnown ? detectorWarnings(after) : []),
+  ].map((w) => `clusterCIDR: ${w}`);
   // What was left as it was is undefined here (left out of the REST report, null in GraphQL).
   const applied: ImportKubeProxyView = {
-    proxyMode: data.proxyMode, clusterCidrs: data.clusterCidrs, kubeProxyClusterCidrs: ownKnown ? own : undefined, localDetector: data.localDetector,
-    masqueradeAll: data.masqueradeAll, localhostNodePorts: data.localhostNodePorts, nodePortAddresses: data.nodePortAddresses,
+    proxyMode: data.proxyMode,
+    clusterCidrs: data.clusterCidrs,
+    kubeProxyClusterCidrs: ownKnown ? own : undefined,
+    localDetector: data.localDetector,
+    masqueradeAll: data.masqueradeAll,
+    localhostNodePorts: data.localhostNodePorts,
+    nodePortAddresses: data.nodePortAddresses,
   };
   return { applied, data, warnings };
 }
 
 /** Whether applying `data` changes the cluster row. */
 export function changesCluster(cluster: ClusterRow, data: KubeProxyData): boolean {
-  return Object.entries(data).some(([key, value]) => JSON.stringify(cluster[key as keyof KubeProxyData]) !== JSON.stringify(value));
+  return Object.entries(data).some(
+    ([key, value]) => JSON.stringify(cluster[key as keyof KubeProxyData]) !== JSON.stringify(value),
+  );
 }

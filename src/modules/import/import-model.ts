@@ -1,13 +1,35 @@
-import type { ClusterModel, ContainerPortModel, EndpointSliceModel, ModelChange, NodeModel, PodModel, PodPhase } from '../../engine';
+import type {
+  ClusterModel,
+  ContainerPortModel,
+  EndpointSliceModel,
+  ModelChange,
+  NodeModel,
+  PodModel,
+  PodPhase,
+} from '../../engine';
 import { EndpointSlice, Node, Pod, Service } from '../../generated/prisma/client';
 import { assembleModel, PolicyObjects, serviceModelOf, ServiceRow } from '../analysis/topology-loader';
 import { ClusterRow } from '../topology/cluster-store';
 import { TenantTx } from '../../prisma/prisma.service';
-import { NodeData, nodeRowData, PodData, podRowData, ServiceData, serviceRowSpec, SliceData, sliceRowData } from './import-records';
+import {
+  NodeData,
+  nodeRowData,
+  PodData,
+  podRowData,
+  ServiceData,
+  serviceRowSpec,
+  SliceData,
+  sliceRowData,
+} from './import-records';
 import { Change, Deletions } from './import-writes';
 
 /** The cluster's stored objects before an import, by the import's keys (`name`, `namespace/name`): the columns an import compares and keeps. */
-export interface ExistingRows { nodes: Map<string, Node>; pods: Map<string, Pod>; services: Map<string, Service>; slices: Map<string, EndpointSlice> }
+export interface ExistingRows {
+  nodes: Map<string, Node>;
+  pods: Map<string, Pod>;
+  services: Map<string, Service>;
+  slices: Map<string, EndpointSlice>;
+}
 
 const SCOPE = 'WHERE tenant_id = $1::uuid AND cluster_id = $2::uuid';
 const EXISTING = {
@@ -39,8 +61,10 @@ export async function readExisting(tx: TenantTx, cluster: ClusterRow): Promise<E
   const slices = await read<EndpointSlice>(EXISTING.slices);
   const nsName = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
   return {
-    nodes: new Map(nodes.map((r) => [r.name, r])), pods: new Map(pods.map((r) => [nsName(r), r])),
-    services: new Map(services.map((r) => [nsName(r), r])), slices: new Map(slices.map((r) => [nsName(r), r])),
+    nodes: new Map(nodes.map((r) => [r.name, r])),
+    pods: new Map(pods.map((r) => [nsName(r), r])),
+    services: new Map(services.map((r) => [nsName(r), r])),
+    slices: new Map(slices.map((r) => [nsName(r), r])),
   };
 }
 
@@ -50,7 +74,13 @@ export async function readExisting(tx: TenantTx, cluster: ClusterRow): Promise<E
  * the cluster back: exactly what TopologyLoader would read after the commit (a test compares
  * them), so the first analysis after an import need not wait for that read.
  */
-export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, changes: readonly Change[], deletions: Deletions, policy: PolicyObjects): ClusterModel {
+export function modelAfterImport(
+  cluster: ClusterRow,
+  existing: ExistingRows,
+  changes: readonly Change[],
+  deletions: Deletions,
+  policy: PolicyObjects,
+): ClusterModel {
   const nodes = new Map<string, NodeData>([...existing.nodes].map(([k, row]) => [k, nodeRowData(row)]));
   const pods = new Map<string, PodData>([...existing.pods].map(([k, row]) => [k, podRowData(row)]));
   const services = new Map<string, ServiceData>([...existing.services].map(([k, row]) => [k, serviceRowSpec(row)]));
@@ -61,10 +91,18 @@ export function modelAfterImport(cluster: ClusterRow, existing: ExistingRows, ch
   for (const d of deletions.endpointSlices) slices.delete(d.key);
   for (const change of changes) {
     switch (change.kind) {
-      case 'nodes': nodes.set(change.key, change.data as NodeData); break;
-      case 'pods': pods.set(change.key, change.data as PodData); break;
-      case 'services': services.set(change.key, change.data as ServiceData); break;
-      case 'endpointSlices': slices.set(change.key, change.data as SliceData); break;
+      case 'nodes':
+        nodes.set(change.key, change.data as NodeData);
+        break;
+      case 'pods':
+        pods.set(change.key, change.data as PodData);
+        break;
+      case 'services':
+        services.set(change.key, change.data as ServiceData);
+        break;
+      case 'endpointSlices':
+        slices.set(change.key, change.data as SliceData);
+        break;
     }
   }
   // Field order as TopologyLoader's columns (objects built whole, one shape each, no spreads: a
@@ -87,10 +125,18 @@ export function importChanges(changes: readonly Change[], deletions: Deletions):
   for (const d of deletions.endpointSlices) out.push({ kind: 'endpointSlice', key: d.key, after: null });
   for (const c of changes) {
     switch (c.kind) {
-      case 'nodes': out.push({ kind: 'node', name: c.key, after: nodeModel(c.key, c.data as NodeData) }); break;
-      case 'pods': out.push({ kind: 'pod', key: c.key, after: podModel(c.key, c.data as PodData) }); break;
-      case 'services': out.push({ kind: 'service', key: c.key, after: serviceModelOf(serviceRow(c.key, c.data as ServiceData)) }); break;
-      case 'endpointSlices': out.push({ kind: 'endpointSlice', key: c.key, after: sliceModel(c.key, c.data as SliceData) }); break;
+      case 'nodes':
+        out.push({ kind: 'node', name: c.key, after: nodeModel(c.key, c.data as NodeData) });
+        break;
+      case 'pods':
+        out.push({ kind: 'pod', key: c.key, after: podModel(c.key, c.data as PodData) });
+        break;
+      case 'services':
+        out.push({ kind: 'service', key: c.key, after: serviceModelOf(serviceRow(c.key, c.data as ServiceData)) });
+        break;
+      case 'endpointSlices':
+        out.push({ kind: 'endpointSlice', key: c.key, after: sliceModel(c.key, c.data as SliceData) });
+        break;
     }
   }
   return out;
@@ -105,7 +151,13 @@ function split(key: string): [string, string] {
 const unknownOf = (fields: readonly string[]) => (fields.length === 0 ? null : { unknown: fields });
 
 function nodeModel(name: string, d: NodeData): NodeModel {
-  const model: NodeModel = { name, internalIps: d.internalIps, externalIp: d.externalIp, podCidrs: d.podCidrs, labels: asJsonb(d.labels) };
+  const model: NodeModel = {
+    name,
+    internalIps: d.internalIps,
+    externalIp: d.externalIp,
+    podCidrs: d.podCidrs,
+    labels: asJsonb(d.labels),
+  };
   const unknown = unknownOf(d.unknownFields);
   return unknown === null ? model : { ...model, ...unknown };
 }
@@ -113,8 +165,16 @@ function nodeModel(name: string, d: NodeData): NodeModel {
 function podModel(key: string, d: PodData): PodModel {
   const [namespace, name] = split(key);
   const model: PodModel = {
-    namespace, name, labels: asJsonb(d.labels), nodeName: d.nodeName, ips: d.ips, hostNetwork: d.hostNetwork,
-    phase: d.phase as PodPhase, ready: d.ready, terminating: d.terminating, containerPorts: asJsonb(d.containerPorts) as ContainerPortModel[],
+    namespace,
+    name,
+    labels: asJsonb(d.labels),
+    nodeName: d.nodeName,
+    ips: d.ips,
+    hostNetwork: d.hostNetwork,
+    phase: d.phase as PodPhase,
+    ready: d.ready,
+    terminating: d.terminating,
+    containerPorts: asJsonb(d.containerPorts) as ContainerPortModel[],
   };
   const unknown = unknownOf(d.unknownFields);
   return unknown === null ? model : { ...model, ...unknown };
@@ -124,13 +184,26 @@ function serviceRow(key: string, s: ServiceData): ServiceRow {
   const [namespace, name] = split(key);
   const unknown = unknownOf(s.unknownFields);
   const row: ServiceRow = {
-    namespace, name, type: s.type, selector: asJsonb(s.selector), ports: asJsonb(s.ports) as ServiceRow['ports'],
-    clusterIps: s.clusterIps, externalIps: s.externalIps, loadBalancerIngress: asJsonb(s.loadBalancerIngress) as ServiceRow['loadBalancerIngress'],
-    loadBalancerSourceRanges: s.loadBalancerSourceRanges, loadBalancerHostnames: s.loadBalancerHostnames, loadBalancerTarget: s.loadBalancerTarget,
-    externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
-    healthCheckNodePort: s.healthCheckNodePort, publishNotReadyAddresses: s.publishNotReadyAddresses,
-    sessionAffinity: s.sessionAffinity, sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds, trafficDistribution: s.trafficDistribution,
-    labels: asJsonb(s.labels), annotations: asJsonb(s.annotations),
+    namespace,
+    name,
+    type: s.type,
+    selector: asJsonb(s.selector),
+    ports: asJsonb(s.ports) as ServiceRow['ports'],
+    clusterIps: s.clusterIps,
+    externalIps: s.externalIps,
+    loadBalancerIngress: asJsonb(s.loadBalancerIngress) as ServiceRow['loadBalancerIngress'],
+    loadBalancerSourceRanges: s.loadBalancerSourceRanges,
+    loadBalancerHostnames: s.loadBalancerHostnames,
+    loadBalancerTarget: s.loadBalancerTarget,
+    externalTrafficPolicy: s.externalTrafficPolicy,
+    internalTrafficPolicy: s.internalTrafficPolicy,
+    healthCheckNodePort: s.healthCheckNodePort,
+    publishNotReadyAddresses: s.publishNotReadyAddresses,
+    sessionAffinity: s.sessionAffinity,
+    sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds,
+    trafficDistribution: s.trafficDistribution,
+    labels: asJsonb(s.labels),
+    annotations: asJsonb(s.annotations),
   };
   return unknown === null ? row : { ...row, ...unknown };
 }
@@ -138,8 +211,12 @@ function serviceRow(key: string, s: ServiceData): ServiceRow {
 function sliceModel(key: string, d: SliceData): EndpointSliceModel {
   const [namespace, name] = split(key);
   const model: EndpointSliceModel = {
-    namespace, name, serviceName: d.serviceName, addressType: d.addressType,
-    ports: asJsonb(d.ports) as EndpointSliceModel['ports'], endpoints: asJsonb(d.endpoints) as EndpointSliceModel['endpoints'],
+    namespace,
+    name,
+    serviceName: d.serviceName,
+    addressType: d.addressType,
+    ports: asJsonb(d.ports) as EndpointSliceModel['ports'],
+    endpoints: asJsonb(d.endpoints) as EndpointSliceModel['endpoints'],
   };
   const unknown = unknownOf(d.unknownFields);
   return unknown === null ? model : { ...model, ...unknown };

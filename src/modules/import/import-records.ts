@@ -37,9 +37,21 @@ export function same(a: unknown, b: unknown): boolean {
   return defined === 0;
 }
 
-export function checkLabels(kind: string, name: string, labels: Record<string, string>, field = 'metadata.labels'): void {
+export function checkLabels(
+  kind: string,
+  name: string,
+  labels: Record<string, string>,
+  field = 'metadata.labels',
+): void {
   const n = Object.keys(labels).length;
-  if (n > MAX_ENTRIES) throw new ItemFailure('VALIDATION_FAILED', kind, name, field, `has ${n} entries; at most ${MAX_ENTRIES} are stored`);
+  if (n > MAX_ENTRIES)
+    throw new ItemFailure(
+      'VALIDATION_FAILED',
+      kind,
+      name,
+      field,
+      `has ${n} entries; at most ${MAX_ENTRIES} are stored`,
+    );
 }
 
 /**
@@ -55,11 +67,23 @@ export function serviceAnnotations(rec: ServiceRecord, onDrop: () => void): Reco
     onDrop();
   }
   const n = Object.keys(out).length;
-  if (n > MAX_ENTRIES) throw new ItemFailure('VALIDATION_FAILED', 'Service', name, 'metadata.annotations', `has ${n} entries; at most ${MAX_ENTRIES} are stored`);
+  if (n > MAX_ENTRIES)
+    throw new ItemFailure(
+      'VALIDATION_FAILED',
+      'Service',
+      name,
+      'metadata.annotations',
+      `has ${n} entries; at most ${MAX_ENTRIES} are stored`,
+    );
   for (const [key, value] of Object.entries(out)) {
     if (value.length > MAX_ANNOTATION) {
-      throw new ItemFailure('VALIDATION_FAILED', 'Service', name, `metadata.annotations[${JSON.stringify(key)}]`,
-        `is ${value.length} characters long; at most ${MAX_ANNOTATION} are stored`);
+      throw new ItemFailure(
+        'VALIDATION_FAILED',
+        'Service',
+        name,
+        `metadata.annotations[${JSON.stringify(key)}]`,
+        `is ${value.length} characters long; at most ${MAX_ANNOTATION} are stored`,
+      );
     }
   }
   return out;
@@ -68,22 +92,37 @@ export function serviceAnnotations(rec: ServiceRecord, onDrop: () => void): Reco
 // ---------------------------------------------------------------- nodes
 
 /** Every kind's data carries `unknownFields`: the fields the document redacted (stored without their value). */
-export type NodeData = Pick<Node, 'internalIps' | 'externalIp' | 'podCidrs'> & { labels: Record<string, string>; unknownFields: string[] };
-
+export type NodeData = Pick<Node, 'internalIps' | 'externalIp' | 'podCidrs'> & {
+  labels: Record<string, string>;
+  unknownFields: string[];
+};
 
 export const nodeRowData = (row: Node): NodeData => ({
-  internalIps: row.internalIps, externalIp: row.externalIp, podCidrs: row.podCidrs, labels: row.labels as Record<string, string>, unknownFields: row.unknownFields,
+  internalIps: row.internalIps,
+  externalIp: row.externalIp,
+  podCidrs: row.podCidrs,
+  labels: row.labels as Record<string, string>,
+  unknownFields: row.unknownFields,
 });
 
 // ---------------------------------------------------------------- pods
 
 export type PodData = Pick<Pod, 'nodeName' | 'ips' | 'hostNetwork' | 'phase' | 'ready' | 'terminating'> & {
-  labels: Record<string, string>; containerPorts: ContainerPortRecord[]; unknownFields: string[];
+  labels: Record<string, string>;
+  containerPorts: ContainerPortRecord[];
+  unknownFields: string[];
 };
 
 export const podRowData = (row: Pod): PodData => ({
-  labels: row.labels as Record<string, string>, nodeName: row.nodeName, ips: row.ips, hostNetwork: row.hostNetwork, phase: row.phase,
-  ready: row.ready, terminating: row.terminating, containerPorts: row.containerPorts as unknown as ContainerPortRecord[], unknownFields: row.unknownFields,
+  labels: row.labels as Record<string, string>,
+  nodeName: row.nodeName,
+  ips: row.ips,
+  hostNetwork: row.hostNetwork,
+  phase: row.phase,
+  ready: row.ready,
+  terminating: row.terminating,
+  containerPorts: row.containerPorts as unknown as ContainerPortRecord[],
+  unknownFields: row.unknownFields,
 });
 
 // ---------------------------------------------------------------- services
@@ -91,34 +130,79 @@ export const podRowData = (row: Pod): PodData => ({
 /** The record as a Service input of the shared write path (resolveSpec), which validates it as REST does. */
 export function serviceInput(rec: ServiceRecord, annotations: Record<string, string>): UpdateServiceInput {
   return {
-    type: rec.type, selector: rec.selector,
-    ports: rec.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort })),
-    clusterIps: rec.clusterIps, externalIps: rec.externalIps, loadBalancerIngress: rec.loadBalancerIngress,
-    loadBalancerSourceRanges: rec.loadBalancerSourceRanges, loadBalancerHostnames: rec.loadBalancerHostnames, externalTrafficPolicy: rec.externalTrafficPolicy,
-    internalTrafficPolicy: rec.internalTrafficPolicy, healthCheckNodePort: rec.healthCheckNodePort,
-    publishNotReadyAddresses: rec.publishNotReadyAddresses, sessionAffinity: rec.sessionAffinity,
-    sessionAffinityTimeoutSeconds: rec.sessionAffinityTimeoutSeconds, trafficDistribution: rec.trafficDistribution, labels: rec.labels, annotations,
+    type: rec.type,
+    selector: rec.selector,
+    ports: rec.ports.map((p) => ({
+      name: p.name,
+      protocol: p.protocol,
+      port: p.port,
+      targetPort: p.targetPort,
+      nodePort: p.nodePort,
+    })),
+    clusterIps: rec.clusterIps,
+    externalIps: rec.externalIps,
+    loadBalancerIngress: rec.loadBalancerIngress,
+    loadBalancerSourceRanges: rec.loadBalancerSourceRanges,
+    loadBalancerHostnames: rec.loadBalancerHostnames,
+    externalTrafficPolicy: rec.externalTrafficPolicy,
+    internalTrafficPolicy: rec.internalTrafficPolicy,
+    healthCheckNodePort: rec.healthCheckNodePort,
+    publishNotReadyAddresses: rec.publishNotReadyAddresses,
+    sessionAffinity: rec.sessionAffinity,
+    sessionAffinityTimeoutSeconds: rec.sessionAffinityTimeoutSeconds,
+    trafficDistribution: rec.trafficDistribution,
+    labels: rec.labels,
+    annotations,
   };
 }
 
 const SPEC_KEYS = [
-  'type', 'selector', 'ports', 'clusterIps', 'externalIps', 'loadBalancerIngress', 'loadBalancerSourceRanges', 'loadBalancerHostnames', 'loadBalancerTarget', 'externalTrafficPolicy',
-  'internalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'sessionAffinity', 'sessionAffinityTimeoutSeconds',
-  'trafficDistribution', 'labels', 'annotations',
+  'type',
+  'selector',
+  'ports',
+  'clusterIps',
+  'externalIps',
+  'loadBalancerIngress',
+  'loadBalancerSourceRanges',
+  'loadBalancerHostnames',
+  'loadBalancerTarget',
+  'externalTrafficPolicy',
+  'internalTrafficPolicy',
+  'healthCheckNodePort',
+  'publishNotReadyAddresses',
+  'sessionAffinity',
+  'sessionAffinityTimeoutSeconds',
+  'trafficDistribution',
+  'labels',
+  'annotations',
 ] as const satisfies readonly (keyof ServiceSpec)[];
 
 /** A Service's data in an import: its spec, and the fields the document redacted. */
 export type ServiceData = ServiceSpec & { unknownFields: string[] };
 
-export const serviceRowSpec = (row: Service): ServiceData => ({ ...(Object.fromEntries(SPEC_KEYS.map((k) => [k, row[k]])) as unknown as ServiceSpec), unknownFields: row.unknownFields });
+export const serviceRowSpec = (row: Service): ServiceData => ({
+  ...(Object.fromEntries(SPEC_KEYS.map((k) => [k, row[k]])) as unknown as ServiceSpec),
+  unknownFields: row.unknownFields,
+});
 
 // ---------------------------------------------------------------- EndpointSlices
 
-export type SliceData = Pick<EndpointSliceRecord, 'serviceName' | 'addressType' | 'ports' | 'endpoints'> & { unknownFields: string[] };
+export type SliceData = Pick<EndpointSliceRecord, 'serviceName' | 'addressType' | 'ports' | 'endpoints'> & {
+  unknownFields: string[];
+};
 
-export const sliceData = (rec: EndpointSliceRecord): SliceData => ({ serviceName: rec.serviceName, addressType: rec.addressType, ports: rec.ports, endpoints: rec.endpoints, unknownFields: rec.unknown ?? [] });
+export const sliceData = (rec: EndpointSliceRecord): SliceData => ({
+  serviceName: rec.serviceName,
+  addressType: rec.addressType,
+  ports: rec.ports,
+  endpoints: rec.endpoints,
+  unknownFields: rec.unknown ?? [],
+});
 
 export const sliceRowData = (row: EndpointSlice): SliceData => ({
-  serviceName: row.serviceName, addressType: row.addressType as SliceData['addressType'],
-  ports: row.ports as unknown as SliceData['ports'], endpoints: row.endpoints as unknown as SliceData['endpoints'], unknownFields: row.unknownFields,
+  serviceName: row.serviceName,
+  addressType: row.addressType as SliceData['addressType'],
+  ports: row.ports as unknown as SliceData['ports'],
+  endpoints: row.endpoints as unknown as SliceData['endpoints'],
+  unknownFields: row.unknownFields,
 });

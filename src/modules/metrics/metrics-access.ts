@@ -16,6 +16,10 @@ function safeEqual(given: string, expected: string): boolean {
 export function checkMetricsToken(expected: string | null, authorization: string | string[] | undefined): void {
   if (expected === null) return;
   const token = bearerToken(authorization);
-  if (token === null) throw new DomainError('UNAUTHENTICATED', 'send the metrics token as "Authorization: Bearer <token>" (SVCPATH_METRICS_TOKEN)');
+  if (token === null)
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      'send the metrics token as "Authorization: Bearer <token>" (SVCPATH_METRICS_TOKEN)',
+    );
   if (!safeEqual(token, expected)) throw new DomainError('UNAUTHENTICATED', 'the metrics token is not valid');
 }

@@ -17,11 +17,17 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy {
   private server: Server | null = null;
   private readonly logger = new Logger('MetricsServer');
 
-  constructor(private readonly metrics: Metrics, @Inject(METRICS_OPTIONS) private readonly options: MetricsOptions) {}
+  constructor(
+    private readonly metrics: Metrics,
+    @Inject(METRICS_OPTIONS) private readonly options: MetricsOptions,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.port === null) return;
-    const server = createServer({ requestTimeout: 10_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => void this.handle(req, res));
+    const server = createServer(
+      { requestTimeout: 10_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+      (req, res) => void this.handle(req, res),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port ?? 0, this.options.host ?? '0.0.0.0', () => {
@@ -52,15 +58,25 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== METRICS_PATH) throw new DomainError('NOT_FOUND', 'this port serves GET /metrics only');
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new DomainError('METHOD_NOT_ALLOWED', 'GET /metrics only');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new DomainError('METHOD_NOT_ALLOWED', 'GET /metrics only');
       checkMetricsToken(this.options.token, req.headers.authorization);
       const body = await this.metrics.render();
-      res.writeHead(200, { 'content-type': this.metrics.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
+      res.writeHead(200, {
+        'content-type': this.metrics.contentType,
+        'cache-control': 'no-store',
+        'content-length': Buffer.byteLength(body),
+        'x-request-id': requestId,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (error) {
       const problem = problemOf(error, requestId);
       const body = JSON.stringify(problem);
-      res.writeHead(problem.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
+      res.writeHead(problem.status, {
+        'content-type': 'application/problem+json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'x-request-id': requestId,
+      });
       res.end(body);
     }
   }

@@ -15,15 +15,27 @@ import { Metrics, METRICS_OPTIONS, MetricsOptions } from './metrics';
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: Metrics, @Inject(METRICS_OPTIONS) private readonly options: MetricsOptions) {}
+  constructor(
+    private readonly metrics: Metrics,
+    @Inject(METRICS_OPTIONS) private readonly options: MetricsOptions,
+  ) {}
 
   @Get()
   @Public()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    if (this.options.port !== null) throw new DomainError('NOT_FOUND', 'metrics are served on the metrics port (SVCPATH_METRICS_PORT), not here');
-    if (this.options.token === null) throw new DomainError('NOT_FOUND', 'metrics are turned off on this server (set SVCPATH_METRICS_TOKEN or SVCPATH_METRICS_PORT)');
+    if (this.options.port !== null)
+      throw new DomainError('NOT_FOUND', 'metrics are served on the metrics port (SVCPATH_METRICS_PORT), not here');
+    if (this.options.token === null)
+      throw new DomainError(
+        'NOT_FOUND',
+        'metrics are turned off on this server (set SVCPATH_METRICS_TOKEN or SVCPATH_METRICS_PORT)',
+      );
     checkMetricsToken(this.options.token, authorization);
     const body = await this.metrics.render();
-    await reply.status(200).header('content-type', this.metrics.contentType).header('cache-control', 'no-store').send(body);
+    await reply
+      .status(200)
+      .header('content-type', this.metrics.contentType)
+      .header('cache-control', 'no-store')
+      .send(body);
   }
 }

@@ -63,40 +63,60 @@ export class Metrics {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({
-    name: 'svcpath_http_requests_total', help: 'HTTP requests answered, by method, route template and status (the scrape itself is not counted).',
-    labelNames: ['method', 'route', 'status'] as const, registers: [this.registry],
+    name: 'svcpath_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status (the scrape itself is not counted).',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
   });
   readonly httpDuration = new Histogram({
-    name: 'svcpath_http_request_duration_seconds', help: 'Time from receiving an HTTP request to its response being sent, by method, route template and status.',
-    labelNames: ['method', 'route', 'status'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],
+    name: 'svcpath_http_request_duration_seconds',
+    help: 'Time from receiving an HTTP request to its response being sent, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
   });
   readonly analysisDuration = new Histogram({
-    name: 'svcpath_analysis_duration_seconds', help: 'Time an analysis took in the service layer (model lookup or compile included; answers served from the answer memo are not analyses), by kind.',
-    labelNames: ['kind'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],
+    name: 'svcpath_analysis_duration_seconds',
+    help: 'Time an analysis took in the service layer (model lookup or compile included; answers served from the answer memo are not analyses), by kind.',
+    labelNames: ['kind'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
   });
   readonly cacheHits = new Counter({
-    name: 'svcpath_model_cache_hits_total', help: 'Model lookups answered by a compiled model held in memory (fresh, or confirmed by its version).',
+    name: 'svcpath_model_cache_hits_total',
+    help: 'Model lookups answered by a compiled model held in memory (fresh, or confirmed by its version).',
     registers: [this.registry],
   });
   readonly cacheMisses = new Counter({
-    name: 'svcpath_model_cache_misses_total', help: 'Model lookups that needed a model compiled or patched (not held, or held at an older version).',
+    name: 'svcpath_model_cache_misses_total',
+    help: 'Model lookups that needed a model compiled or patched (not held, or held at an older version).',
     registers: [this.registry],
   });
   readonly compiles = new Counter({
-    name: 'svcpath_model_cache_compiles_total', help: 'Whole compiles of a cluster model, by what they were for.',
-    labelNames: ['source'] as const, registers: [this.registry],
+    name: 'svcpath_model_cache_compiles_total',
+    help: 'Whole compiles of a cluster model, by what they were for.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
   });
   readonly compileDuration = new Histogram({
-    name: 'svcpath_model_compile_duration_seconds', help: 'Time a whole compile of a cluster model took, by what it was for.',
-    labelNames: ['source'] as const, buckets: COMPILE_BUCKETS, registers: [this.registry],
+    name: 'svcpath_model_compile_duration_seconds',
+    help: 'Time a whole compile of a cluster model took, by what it was for.',
+    labelNames: ['source'] as const,
+    buckets: COMPILE_BUCKETS,
+    registers: [this.registry],
   });
   readonly importDuration = new Histogram({
-    name: 'svcpath_import_duration_seconds', help: 'Time an import took from reading its body to its commit, by mode and outcome.',
-    labelNames: ['mode', 'outcome'] as const, buckets: IMPORT_BUCKETS, registers: [this.registry],
+    name: 'svcpath_import_duration_seconds',
+    help: 'Time an import took from reading its body to its commit, by mode and outcome.',
+    labelNames: ['mode', 'outcome'] as const,
+    buckets: IMPORT_BUCKETS,
+    registers: [this.registry],
   });
   readonly importObjects = new Counter({
-    name: 'svcpath_import_objects_total', help: 'Objects committed imports carried, by kind and what the import did with them.',
-    labelNames: ['kind', 'change'] as const, registers: [this.registry],
+    name: 'svcpath_import_objects_total',
+    help: 'Objects committed imports carried, by kind and what the import did with them.',
+    labelNames: ['kind', 'change'] as const,
+    registers: [this.registry],
   });
 
   /** The labelled series of each (method, route, status) seen: one Map lookup per request. */
@@ -138,7 +158,8 @@ export class Metrics {
   imported(mode: string, seconds: number, counts: Record<string, object>): void {
     this.importDuration.labels(mode, 'ok').observe(seconds);
     for (const [change, kinds] of Object.entries(counts)) {
-      for (const [kind, n] of Object.entries(kinds) as [string, unknown][]) if (typeof n === 'number' && n > 0) this.importObjects.labels(kind, change).inc(n);
+      for (const [kind, n] of Object.entries(kinds) as [string, unknown][])
+        if (typeof n === 'number' && n > 0) this.importObjects.labels(kind, change).inc(n);
     }
   }
 

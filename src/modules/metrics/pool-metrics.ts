@@ -12,11 +12,16 @@ import { Metrics } from './metrics';
 @Injectable()
 export class PoolMetrics {
   constructor(metrics: Metrics, prisma: PrismaService, loader: TopologyLoader) {
-    const pools: readonly (readonly [string, Pool])[] = [['prisma', prisma.pool], ['loader', loader.pool]];
+    const pools: readonly (readonly [string, Pool])[] = [
+      ['prisma', prisma.pool],
+      ['loader', loader.pool],
+    ];
     const registers = [metrics.registry];
     new Gauge({
-      name: 'svcpath_db_pool_connections', help: 'Connections a database pool holds, by pool and state (in_use: checked out; idle: ready for the next query).',
-      labelNames: ['pool', 'state'] as const, registers,
+      name: 'svcpath_db_pool_connections',
+      help: 'Connections a database pool holds, by pool and state (in_use: checked out; idle: ready for the next query).',
+      labelNames: ['pool', 'state'] as const,
+      registers,
       collect() {
         for (const [pool, p] of pools) {
           this.set({ pool, state: 'in_use' }, p.totalCount - p.idleCount);
@@ -25,14 +30,22 @@ export class PoolMetrics {
       },
     });
     new Gauge({
-      name: 'svcpath_db_pool_waiting_requests', help: 'Queries (or transactions) waiting for a connection of a database pool, by pool.',
-      labelNames: ['pool'] as const, registers,
-      collect() { for (const [pool, p] of pools) this.set({ pool }, p.waitingCount); },
+      name: 'svcpath_db_pool_waiting_requests',
+      help: 'Queries (or transactions) waiting for a connection of a database pool, by pool.',
+      labelNames: ['pool'] as const,
+      registers,
+      collect() {
+        for (const [pool, p] of pools) this.set({ pool }, p.waitingCount);
+      },
     });
     new Gauge({
-      name: 'svcpath_db_pool_max_connections', help: 'The most connections a database pool opens, by pool.',
-      labelNames: ['pool'] as const, registers,
-      collect() { for (const [pool, p] of pools) this.set({ pool }, p.options.max ?? 10); },
+      name: 'svcpath_db_pool_max_connections',
+      help: 'The most connections a database pool opens, by pool.',
+      labelNames: ['pool'] as const,
+      registers,
+      collect() {
+        for (const [pool, p] of pools) this.set({ pool }, p.options.max ?? 10);
+      },
     });
   }
 }

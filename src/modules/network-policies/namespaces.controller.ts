@@ -1,10 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
-import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
+import {
+  Created,
+  IdempotencyKey,
+  IdempotencyKeyHeader,
+  IdempotentCreate,
+  REPLAYED_HEADER,
+} from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { PageArgs } from '../topology/paging';
 import { CreateNamespaceInput, NamespacePage, NamespaceView, UpdateNamespaceInput } from './namespace.dto';
@@ -26,7 +39,10 @@ export class NamespacesController {
   @IdempotentCreate()
   @ApiCreatedResponse({ type: NamespaceView, headers: REPLAYED_HEADER })
   create(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNamespaceInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @Body() input: CreateNamespaceInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
   ): Promise<Created<NamespaceView>> {
     return this.service.create(auth.tenantId, clusterId, input, key);
   }
@@ -45,7 +61,11 @@ export class NamespacesController {
   @ApiProblems(NAMESPACE_PROBLEMS.get)
   @ApiOkResponse({ type: NamespaceView, headers: ETAG_HEADER })
   @ReturnsEtag()
-  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string): Promise<NamespaceView> {
+  get(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('namespaceId') id: string,
+  ): Promise<NamespaceView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
@@ -58,7 +78,11 @@ export class NamespacesController {
   @ApiOkResponse({ type: NamespaceView, headers: ETAG_HEADER })
   @ReturnsEtag()
   update(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string, @Body() input: UpdateNamespaceInput, @IfMatchHeader() ifMatch: IfMatch | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('namespaceId') id: string,
+    @Body() input: UpdateNamespaceInput,
+    @IfMatchHeader() ifMatch: IfMatch | null,
   ): Promise<NamespaceView> {
     return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
@@ -70,7 +94,12 @@ export class NamespacesController {
   @ApiProblems(NAMESPACE_PROBLEMS.remove)
   @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('namespaceId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+  remove(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('namespaceId') id: string,
+    @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<void> {
     return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

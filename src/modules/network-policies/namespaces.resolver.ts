@@ -15,22 +15,39 @@ export class NamespacesResolver {
   }
 
   @Query(() => NamespaceView)
-  namespace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<NamespaceView> {
+  namespace(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<NamespaceView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
   @Mutation(() => NamespaceView)
-  async createNamespace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNamespaceInput): Promise<NamespaceView> {
+  async createNamespace(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('input') input: CreateNamespaceInput,
+  ): Promise<NamespaceView> {
     return (await this.service.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => NamespaceView)
-  updateNamespace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string, @Args('input') input: UpdateNamespaceInput): Promise<NamespaceView> {
+  updateNamespace(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+    @Args('input') input: UpdateNamespaceInput,
+  ): Promise<NamespaceView> {
     return this.service.update(auth.tenantId, clusterId, id, input);
   }
 
   @Mutation(() => Boolean)
-  async deleteNamespace(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<boolean> {
+  async deleteNamespace(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<boolean> {
     await this.service.remove(auth.tenantId, clusterId, id);
     return true;
   }

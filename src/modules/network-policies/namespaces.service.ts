@@ -15,24 +15,44 @@ import { namespaceLabels } from './network-policy-rules';
 
 export function toNamespaceView(row: Namespace): NamespaceView {
   return {
-    id: row.id, clusterId: row.clusterId, name: row.name, labels: row.labels as Record<string, string>,
-    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    id: row.id,
+    clusterId: row.clusterId,
+    name: row.name,
+    labels: row.labels as Record<string, string>,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 @Injectable()
 export class NamespacesService {
-  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly store: ClusterStore,
+  ) {}
 
   /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
-  async create(tenantId: string, clusterId: string, input: CreateNamespaceInput, key: IdempotencyKey | null = null): Promise<Created<NamespaceView>> {
+  async create(
+    tenantId: string,
+    clusterId: string,
+    input: CreateNamespaceInput,
+    key: IdempotencyKey | null = null,
+  ): Promise<Created<NamespaceView>> {
     const labels = namespaceLabels(input.name, input.labels);
     return createOnce(this.prisma, tenantId, key, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
-      if (await tx.namespace.findUnique({ where: { tenantId_clusterId_name: { tenantId, clusterId, name: input.name } }, select: { id: true } })) {
+      if (
+        await tx.namespace.findUnique({
+          where: { tenantId_clusterId_name: { tenantId, clusterId, name: input.name } },
+          select: { id: true },
+        })
+      ) {
         throw DomainError.conflict('name', `a namespace named "${input.name}" already exists in this cluster`);
       }
-      const row = await tx.namespace.create({ data: { tenantId, clusterId, id: randomUUID(), name: input.name, labels } });
+      const row = await tx.namespace.create({
+        data: { tenantId, clusterId, id: randomUUID(), name: input.name, labels },
+      });
       await this.changed(tx, cluster);
       return toNamespaceView(row);
     });
@@ -51,7 +71,9 @@ export class NamespacesService {
     return this.prisma.forTenant(tenantId, async (tx) => {
       await this.store.require(tx, tenantId, clusterId);
       const rows = await tx.namespace.findMany({
-        where: { tenantId, clusterId, ...(after ? { name: { gt: after[0] } } : {}) }, orderBy: { name: 'asc' }, take: limit + 1,
+        where: { tenantId, clusterId, ...(after ? { name: { gt: after[0] } } : {}) },
+        orderBy: { name: 'asc' },
+        take: limit + 1,
       });
       const page = pageOf(rows, limit, (row) => [row.name]);
       return { items: page.items.map(toNamespaceView), nextCursor: page.nextCursor };
@@ -59,7 +81,13 @@ export class NamespacesService {
   }
 
   /** `ifMatch` (REST If-Match): the namespace's version must be one it names. A PATCH that changes nothing bumps no version. */
-  async update(tenantId: string, clusterId: string, id: string, input: UpdateNamespaceInput, ifMatch: IfMatch | null = null): Promise<NamespaceView> {
+  async update(
+    tenantId: string,
+    clusterId: string,
+    id: string,
+    input: UpdateNamespaceInput,
+    ifMatch: IfMatch | null = null,
+  ): Promise<NamespaceView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
       await holdCluster(tx, this.store, tenantId, clusterId);
       const current = await this.find(tx, tenantId, clusterId, id);
@@ -68,7 +96,10 @@ export class NamespacesService {
       const labels = input.labels == null ? undefined : namespaceLabels(current.name, input.labels);
       if (changesNothing(current, { labels })) return toNamespaceView(current);
       const cluster = await this.store.lock(tx, tenantId, clusterId);
-      const row = await tx.namespace.update({ where: { tenantId_id: { tenantId, id } }, data: { labels, version: { increment: 1 } } });
+      const row = await tx.namespace.update({
+        where: { tenantId_id: { tenantId, id } },
+        data: { labels, version: { increment: 1 } },
+      });
       await this.changed(tx, cluster);
       return toNamespaceView(row);
     });

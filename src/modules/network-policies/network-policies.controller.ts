@@ -1,13 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
-import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
+import {
+  Created,
+  IdempotencyKey,
+  IdempotencyKeyHeader,
+  IdempotentCreate,
+  REPLAYED_HEADER,
+} from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { NamespacedPageArgs } from '../topology/paging';
-import { CreateNetworkPolicyInput, NetworkPolicyPage, NetworkPolicyView, UpdateNetworkPolicyInput } from './network-policy.dto';
+import {
+  CreateNetworkPolicyInput,
+  NetworkPolicyPage,
+  NetworkPolicyView,
+  UpdateNetworkPolicyInput,
+} from './network-policy.dto';
 import { NETWORK_POLICY_EXAMPLES, NETWORK_POLICY_PROBLEMS, NETPOL_PLACEHOLDER } from './network-policy.examples';
 import { NetworkPoliciesService } from './network-policies.service';
 
@@ -26,7 +44,10 @@ export class NetworkPoliciesController {
   @IdempotentCreate()
   @ApiCreatedResponse({ type: NetworkPolicyView, headers: REPLAYED_HEADER })
   create(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNetworkPolicyInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @Body() input: CreateNetworkPolicyInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
   ): Promise<Created<NetworkPolicyView>> {
     return this.service.create(auth.tenantId, clusterId, input, key);
   }
@@ -45,7 +66,11 @@ export class NetworkPoliciesController {
   @ApiProblems(NETWORK_POLICY_PROBLEMS.get)
   @ApiOkResponse({ type: NetworkPolicyView, headers: ETAG_HEADER })
   @ReturnsEtag()
-  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string): Promise<NetworkPolicyView> {
+  get(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('networkPolicyId') id: string,
+  ): Promise<NetworkPolicyView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
@@ -58,7 +83,11 @@ export class NetworkPoliciesController {
   @ApiOkResponse({ type: NetworkPolicyView, headers: ETAG_HEADER })
   @ReturnsEtag()
   update(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string, @Body() input: UpdateNetworkPolicyInput, @IfMatchHeader() ifMatch: IfMatch | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('networkPolicyId') id: string,
+    @Body() input: UpdateNetworkPolicyInput,
+    @IfMatchHeader() ifMatch: IfMatch | null,
   ): Promise<NetworkPolicyView> {
     return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
@@ -70,7 +99,12 @@ export class NetworkPoliciesController {
   @ApiProblems(NETWORK_POLICY_PROBLEMS.remove)
   @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('networkPolicyId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+  remove(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('networkPolicyId') id: string,
+    @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<void> {
     return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

@@ -1,5 +1,11 @@
 import type {
-  LabelSelectorModel, LabelSelectorOperator, NetworkPolicyPeerModel, NetworkPolicyPortModel, NetworkPolicyRuleModel, PolicyType, Protocol,
+  LabelSelectorModel,
+  LabelSelectorOperator,
+  NetworkPolicyPeerModel,
+  NetworkPolicyPortModel,
+  NetworkPolicyRuleModel,
+  PolicyType,
+  Protocol,
 } from '../../engine';
 import { DomainError, FieldIssue } from '../../common/domain-error';
 import { cidrNetwork, parseMaskedCidr, type Cidr } from '../../common/net';
@@ -16,13 +22,37 @@ import { isPortName, isQualifiedName } from '../import/parse/field';
 
 // ------------------------------------------------------------------------------- input shapes
 
-export interface LabelSelectorRequirementDraft { readonly key?: unknown; readonly operator?: unknown; readonly values?: readonly unknown[] | null }
-export interface LabelSelectorDraft { readonly matchLabels?: Readonly<Record<string, unknown>> | null; readonly matchExpressions?: readonly LabelSelectorRequirementDraft[] | null }
-export interface IpBlockDraft { readonly cidr?: unknown; readonly except?: readonly unknown[] | null }
-export interface PeerDraft { readonly podSelector?: LabelSelectorDraft | null; readonly namespaceSelector?: LabelSelectorDraft | null; readonly ipBlock?: IpBlockDraft | null }
-export interface PortDraft { readonly protocol?: unknown; readonly port?: unknown; readonly endPort?: unknown }
-export interface IngressRuleDraft { readonly from?: readonly PeerDraft[] | null; readonly ports?: readonly PortDraft[] | null }
-export interface EgressRuleDraft { readonly to?: readonly PeerDraft[] | null; readonly ports?: readonly PortDraft[] | null }
+export interface LabelSelectorRequirementDraft {
+  readonly key?: unknown;
+  readonly operator?: unknown;
+  readonly values?: readonly unknown[] | null;
+}
+export interface LabelSelectorDraft {
+  readonly matchLabels?: Readonly<Record<string, unknown>> | null;
+  readonly matchExpressions?: readonly LabelSelectorRequirementDraft[] | null;
+}
+export interface IpBlockDraft {
+  readonly cidr?: unknown;
+  readonly except?: readonly unknown[] | null;
+}
+export interface PeerDraft {
+  readonly podSelector?: LabelSelectorDraft | null;
+  readonly namespaceSelector?: LabelSelectorDraft | null;
+  readonly ipBlock?: IpBlockDraft | null;
+}
+export interface PortDraft {
+  readonly protocol?: unknown;
+  readonly port?: unknown;
+  readonly endPort?: unknown;
+}
+export interface IngressRuleDraft {
+  readonly from?: readonly PeerDraft[] | null;
+  readonly ports?: readonly PortDraft[] | null;
+}
+export interface EgressRuleDraft {
+  readonly to?: readonly PeerDraft[] | null;
+  readonly ports?: readonly PortDraft[] | null;
+}
 
 /** A NetworkPolicy's spec as given (REST/GraphQL input, or an imported object's spec). */
 export interface NetworkPolicySpecDraft {
@@ -40,7 +70,10 @@ export interface NetworkPolicySpec {
   readonly egress: NetworkPolicyRuleModel[];
 }
 
-export interface Checked<T> { readonly value: T; readonly warnings: string[] }
+export interface Checked<T> {
+  readonly value: T;
+  readonly warnings: string[];
+}
 
 // ------------------------------------------------------------------------------- namespaces
 
@@ -51,7 +84,11 @@ export const METADATA_NAME = 'kubernetes.io/metadata.name';
  * A namespace's labels as the API server stores them: its name under kubernetes.io/metadata.name
  * (the namespace strategy's PrepareForCreate/Update set it). A different value given is refused.
  */
-export function namespaceLabels(name: string, labels: Readonly<Record<string, string>> | null | undefined, prefix = ''): Record<string, string> {
+export function namespaceLabels(
+  name: string,
+  labels: Readonly<Record<string, string>> | null | undefined,
+  prefix = '',
+): Record<string, string> {
   const given = labels?.[METADATA_NAME];
   if (given !== undefined && given !== name) {
     const field = `${prefix}labels["${METADATA_NAME}"]`;
@@ -62,7 +99,11 @@ export function namespaceLabels(name: string, labels: Readonly<Record<string, st
 
 /** Namespaces are DNS-1123 labels (ValidateNamespaceName = NameIsDNSLabel). */
 export function checkNamespaceName(field: string, name: string): void {
-  if (!isDns1123Label(name)) throw DomainError.invalid(field, `must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters), got "${name}"`);
+  if (!isDns1123Label(name))
+    throw DomainError.invalid(
+      field,
+      `must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters), got "${name}"`,
+    );
 }
 
 // ------------------------------------------------------------------------------- NetworkPolicy
@@ -92,7 +133,11 @@ class Findings {
 
   fail(): void {
     if (this.issues.length === 0) return;
-    throw new DomainError('VALIDATION_FAILED', this.issues.map((i) => `${i.field}: ${i.message}`).join('; '), this.issues);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      this.issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+      this.issues,
+    );
   }
 }
 
@@ -105,8 +150,16 @@ class Findings {
 function labelSelector(draft: LabelSelectorDraft | null | undefined, at: string, f: Findings): LabelSelectorModel {
   const matchLabels: Record<string, string> = {};
   for (const [key, value] of Object.entries(draft?.matchLabels ?? {})) {
-    if (!isQualifiedName(key)) f.add(`${at}.matchLabels`, `${show(key)} is not a valid label key (a qualified name: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.')`);
-    else if (!isLabelValue(value)) f.add(`${at}.matchLabels`, `${show(value)} is not a valid label value for ${key} (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`);
+    if (!isQualifiedName(key))
+      f.add(
+        `${at}.matchLabels`,
+        `${show(key)} is not a valid label key (a qualified name: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.')`,
+      );
+    else if (!isLabelValue(value))
+      f.add(
+        `${at}.matchLabels`,
+        `${show(value)} is not a valid label value for ${key} (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)`,
+      );
     else matchLabels[key] = value;
   }
   const matchExpressions = (draft?.matchExpressions ?? []).map((r, i) => {
@@ -116,11 +169,13 @@ function labelSelector(draft: LabelSelectorDraft | null | undefined, at: string,
     if (operator === 'In' || operator === 'NotIn') {
       if (values.length === 0) f.add(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'");
     } else if (operator === 'Exists' || operator === 'DoesNotExist') {
-      if (values.length > 0) f.add(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+      if (values.length > 0)
+        f.add(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
     } else {
       f.add(`${path}.operator`, `${show(r.operator)} is not a valid selector operator (${OPERATORS.join(', ')})`);
     }
-    if (typeof r.key !== 'string' || !isQualifiedName(r.key)) f.add(`${path}.key`, `${show(r.key)} is not a valid label key (a qualified name)`);
+    if (typeof r.key !== 'string' || !isQualifiedName(r.key))
+      f.add(`${path}.key`, `${show(r.key)} is not a valid label key (a qualified name)`);
     values.forEach((v, j) => {
       if (!isLabelValue(v)) f.add(`${path}.values[${j}]`, `${show(v)} is not a valid label value`);
     });
@@ -158,7 +213,8 @@ function ipBlock(draft: IpBlockDraft, at: string, f: Findings): { cidr: string; 
     const path = `${at}.except[${i}]`;
     const inner = legacyCidr(text, path, f);
     if (inner === null || cidr === null) return String(text);
-    if (!cidr.contains(cidrNetwork(inner)) || cidr.bits >= inner.bits) f.add(path, `${show(text)} must be a strict subset of \`cidr\` ${cidr.text}`);
+    if (!cidr.contains(cidrNetwork(inner)) || cidr.bits >= inner.bits)
+      f.add(path, `${show(text)} must be a strict subset of \`cidr\` ${cidr.text}`);
     return inner.text;
   });
   return { cidr: cidr?.text ?? String(draft.cidr), except };
@@ -169,12 +225,16 @@ function ipBlock(draft: IpBlockDraft, at: string, f: Findings): { cidr: string; 
  * a peer"); ipBlock with either selector is forbidden. Both selectors together mean both must hold.
  */
 function peer(draft: PeerDraft, at: string, f: Findings): NetworkPolicyPeerModel {
-  const present = [draft.podSelector, draft.namespaceSelector, draft.ipBlock].filter((x) => x !== undefined && x !== null).length;
+  const present = [draft.podSelector, draft.namespaceSelector, draft.ipBlock].filter(
+    (x) => x !== undefined && x !== null,
+  ).length;
   if (present === 0) f.add(at, 'must specify a peer (podSelector, namespaceSelector or ipBlock)');
   else if (present > 1 && draft.ipBlock) f.add(at, 'may not specify both ipBlock and another peer');
   return {
     podSelector: draft.podSelector ? labelSelector(draft.podSelector, `${at}.podSelector`, f) : null,
-    namespaceSelector: draft.namespaceSelector ? labelSelector(draft.namespaceSelector, `${at}.namespaceSelector`, f) : null,
+    namespaceSelector: draft.namespaceSelector
+      ? labelSelector(draft.namespaceSelector, `${at}.namespaceSelector`, f)
+      : null,
     ipBlock: draft.ipBlock ? ipBlock(draft.ipBlock, `${at}.ipBlock`, f) : null,
   };
 }
@@ -188,18 +248,24 @@ const isPortNumber = (v: unknown): v is number => typeof v === 'number' && Numbe
  */
 function port(draft: PortDraft, at: string, f: Findings): NetworkPolicyPortModel {
   const protocol = (draft.protocol ?? 'TCP') as Protocol;
-  if (!PROTOCOLS.includes(protocol)) f.add(`${at}.protocol`, `${show(draft.protocol)} is not supported (${PROTOCOLS.join(', ')})`);
+  if (!PROTOCOLS.includes(protocol))
+    f.add(`${at}.protocol`, `${show(draft.protocol)} is not supported (${PROTOCOLS.join(', ')})`);
   const value = draft.port ?? null;
   const endPort = draft.endPort ?? null;
   if (typeof value === 'number') {
     if (!isPortNumber(value)) f.add(`${at}.port`, `${value} must be between 1 and 65535, inclusive`);
     if (endPort !== null) {
-      if (typeof endPort === 'number' && endPort < value) f.add(`${at}.endPort`, `${endPort} must be greater than or equal to \`port\` (${value})`);
+      if (typeof endPort === 'number' && endPort < value)
+        f.add(`${at}.endPort`, `${endPort} must be greater than or equal to \`port\` (${value})`);
       if (!isPortNumber(endPort)) f.add(`${at}.endPort`, `${show(endPort)} must be between 1 and 65535, inclusive`);
     }
   } else if (value !== null) {
     if (endPort !== null) f.add(`${at}.endPort`, 'may not be specified when `port` is non-numeric');
-    if (typeof value !== 'string' || !isPortName(value)) f.add(`${at}.port`, `${show(value)} must be a port number or a port name (IANA_SVC_NAME: at most 15 lower-case letters, digits and '-', with a letter, no '--')`);
+    if (typeof value !== 'string' || !isPortName(value))
+      f.add(
+        `${at}.port`,
+        `${show(value)} must be a port number or a port name (IANA_SVC_NAME: at most 15 lower-case letters, digits and '-', with a letter, no '--')`,
+      );
   } else if (endPort !== null) {
     f.add(`${at}.endPort`, 'may not be specified when `port` is not specified');
   }
@@ -225,8 +291,13 @@ export function networkPolicySpec(draft: NetworkPolicySpecDraft, prefix = ''): C
   }));
   const given = draft.policyTypes ?? [];
   if (given.length > POLICY_TYPES.length) f.add('policyTypes', 'may not specify more than two policyTypes');
-  else given.forEach((t, i) => { if (!POLICY_TYPES.includes(t as PolicyType)) f.add(`policyTypes[${i}]`, `${show(t)} is not supported (Ingress, Egress)`); });
+  else
+    given.forEach((t, i) => {
+      if (!POLICY_TYPES.includes(t as PolicyType))
+        f.add(`policyTypes[${i}]`, `${show(t)} is not supported (Ingress, Egress)`);
+    });
   f.fail();
-  const policyTypes: PolicyType[] = given.length > 0 ? [...given] as PolicyType[] : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  const policyTypes: PolicyType[] =
+    given.length > 0 ? ([...given] as PolicyType[]) : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   return { value: { podSelector, policyTypes, ingress, egress }, warnings: f.warnings };
 }

@@ -1,10 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, NODE_EXAMPLES, NODE_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
-import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
+import {
+  Created,
+  IdempotencyKey,
+  IdempotencyKeyHeader,
+  IdempotentCreate,
+  REPLAYED_HEADER,
+} from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { PageArgs } from '../topology/paging';
 import { CreateNodeInput, NodePage, NodeView, UpdateNodeInput } from './node.dto';
@@ -25,7 +38,10 @@ export class NodesController {
   @IdempotentCreate()
   @ApiCreatedResponse({ type: NodeView, headers: REPLAYED_HEADER })
   create(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateNodeInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @Body() input: CreateNodeInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
   ): Promise<Created<NodeView>> {
     return this.service.create(auth.tenantId, clusterId, input, key);
   }
@@ -44,7 +60,11 @@ export class NodesController {
   @ApiProblems(NODE_PROBLEMS.get)
   @ApiOkResponse({ type: NodeView, headers: ETAG_HEADER })
   @ReturnsEtag()
-  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string): Promise<NodeView> {
+  get(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('nodeId') id: string,
+  ): Promise<NodeView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
@@ -57,7 +77,11 @@ export class NodesController {
   @ApiOkResponse({ type: NodeView, headers: ETAG_HEADER })
   @ReturnsEtag()
   update(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string, @Body() input: UpdateNodeInput, @IfMatchHeader() ifMatch: IfMatch | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('nodeId') id: string,
+    @Body() input: UpdateNodeInput,
+    @IfMatchHeader() ifMatch: IfMatch | null,
   ): Promise<NodeView> {
     return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
@@ -69,7 +93,12 @@ export class NodesController {
   @ApiProblems(NODE_PROBLEMS.remove)
   @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('nodeId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+  remove(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('nodeId') id: string,
+    @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<void> {
     return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

@@ -15,22 +15,39 @@ export class NodesResolver {
   }
 
   @Query(() => NodeView)
-  node(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<NodeView> {
+  node(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<NodeView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
   @Mutation(() => NodeView)
-  async createNode(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateNodeInput): Promise<NodeView> {
+  async createNode(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('input') input: CreateNodeInput,
+  ): Promise<NodeView> {
     return (await this.service.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => NodeView)
-  updateNode(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string, @Args('input') input: UpdateNodeInput): Promise<NodeView> {
+  updateNode(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+    @Args('input') input: UpdateNodeInput,
+  ): Promise<NodeView> {
     return this.service.update(auth.tenantId, clusterId, id, input);
   }
 
   @Mutation(() => Boolean)
-  async deleteNode(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<boolean> {
+  async deleteNode(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<boolean> {
     await this.service.remove(auth.tenantId, clusterId, id);
     return true;
   }

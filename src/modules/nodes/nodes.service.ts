@@ -15,28 +15,69 @@ import { checkHostNetworkPods, checkPodCidrs, nodeAddresses, nodeClaims } from '
 
 export function toNodeView(row: Node): NodeView {
   return {
-    id: row.id, clusterId: row.clusterId, name: row.name, internalIps: row.internalIps, externalIp: row.externalIp,
-    podCidrs: row.podCidrs, labels: row.labels as Record<string, string>, unknownFields: row.unknownFields,
-    version: row.version, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+    id: row.id,
+    clusterId: row.clusterId,
+    name: row.name,
+    internalIps: row.internalIps,
+    externalIp: row.externalIp,
+    podCidrs: row.podCidrs,
+    labels: row.labels as Record<string, string>,
+    unknownFields: row.unknownFields,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 @Injectable()
 export class NodesService {
-  constructor(private readonly prisma: PrismaService, private readonly store: ClusterStore) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly store: ClusterStore,
+  ) {}
 
   /** With an Idempotency-Key (REST), at most once per key: see common/idempotency. */
-  async create(tenantId: string, clusterId: string, input: CreateNodeInput, key: IdempotencyKey | null = null): Promise<Created<NodeView>> {
-    const { internalIps, externalIp, podCidrs } = nodeAddresses({ internalIps: input.internalIps, externalIp: input.externalIp ?? null, podCidrs: input.podCidrs ?? [] });
+  async create(
+    tenantId: string,
+    clusterId: string,
+    input: CreateNodeInput,
+    key: IdempotencyKey | null = null,
+  ): Promise<Created<NodeView>> {
+    const { internalIps, externalIp, podCidrs } = nodeAddresses({
+      internalIps: input.internalIps,
+      externalIp: input.externalIp ?? null,
+      podCidrs: input.podCidrs ?? [],
+    });
     return createOnce(this.prisma, tenantId, key, async (tx) => {
       const cluster = await this.store.lock(tx, tenantId, clusterId);
       checkPodCidrs(podCidrs, cluster.serviceCidrs);
-      if (await tx.node.findUnique({ where: { tenantId_clusterId_name: { tenantId, clusterId, name: input.name } }, select: { id: true } })) {
+      if (
+        await tx.node.findUnique({
+          where: { tenantId_clusterId_name: { tenantId, clusterId, name: input.name } },
+          select: { id: true },
+        })
+      ) {
         throw DomainError.conflict('name', `a node named "${input.name}" already exists in this cluster`);
       }
       const id = randomUUID();
-      await this.store.claim(tx, cluster, { kind: 'node', id, name: input.name }, nodeClaims({ internalIps, externalIp }));
-      const row = await tx.node.create({ data: { tenantId, clusterId, id, name: input.name, internalIps, externalIp, podCidrs, labels: input.labels ?? {} } });
+      await this.store.claim(
+        tx,
+        cluster,
+        { kind: 'node', id, name: input.name },
+        nodeClaims({ internalIps, externalIp }),
+      );
+      const row = await tx.node.create({
+        data: {
+          tenantId,
+          clusterId,
+          id,
+          name: input.name,
+          internalIps,
+          externalIp,
+          podCidrs,
+          labels: input.labels ?? {},
+        },
+      });
       this.store.changed(tx, cluster, nodeChange(row.name, row));
       return toNodeView(row);
     });
@@ -55,7 +96,9 @@ export class NodesService {
     return this.prisma.forTenant(tenantId, async (tx) => {
       await this.store.require(tx, tenantId, clusterId);
       const rows = await tx.node.findMany({
-        where: { tenantId, clusterId, ...(after ? { name: { gt: after[0] } } : {}) }, orderBy: { name: 'asc' }, take: limit + 1,
+        where: { tenantId, clusterId, ...(after ? { name: { gt: after[0] } } : {}) },
+        orderBy: { name: 'asc' },
+        take: limit + 1,
       });
       const page = pageOf(rows, limit, (row) => [row.name]);
       return { items: page.items.map(toNodeView), nextCursor: page.nextCursor };
@@ -63,24 +106,48 @@ export class NodesService {
   }
 
   /** `ifMatch` (REST If-Match): the node's version must be one it names. A PATCH that changes nothing bumps no version. */
-  async update(tenantId: string, clusterId: string, id: string, input: UpdateNodeInput, ifMatch: IfMatch | null = null): Promise<NodeView> {
+  async update(
+    tenantId: string,
+    clusterId: string,
+    id: string,
+    input: UpdateNodeInput,
+    ifMatch: IfMatch | null = null,
+  ): Promise<NodeView> {
     return this.prisma.forTenant(tenantId, async (tx) => {
       const cluster = await holdCluster(tx, this.store, tenantId, clusterId);
       const current = await this.find(tx, tenantId, clusterId, id);
       checkIfMatch(ifMatch, current.version);
       const { internalIps, externalIp, podCidrs } = nodeAddresses({
-        internalIps: input.internalIps ?? current.internalIps, externalIp: input.externalIp === undefined ? current.externalIp : input.externalIp,
+        internalIps: input.internalIps ?? current.internalIps,
+        externalIp: input.externalIp === undefined ? current.externalIp : input.externalIp,
         podCidrs: input.podCidrs ?? current.podCidrs,
       });
       // Checked only when given: a node an import kept with a tolerated pod CIDR can still be relabelled.
       if (input.podCidrs != null) checkPodCidrs(podCidrs, cluster.serviceCidrs);
-      const data = { internalIps, externalIp, podCidrs, labels: input.labels ?? undefined, unknownFields: stillUnknown(current.unknownFields, input) };
+      const data = {
+        internalIps,
+        externalIp,
+        podCidrs,
+        labels: input.labels ?? undefined,
+        unknownFields: stillUnknown(current.unknownFields, input),
+      };
       if (changesNothing(current, data)) return toNodeView(current);
-      await this.store.claim(tx, cluster, { kind: 'node', id, name: current.name }, nodeClaims({ internalIps, externalIp }));
-      const hostNetworkPods = await tx.pod.findMany({ where: { tenantId, clusterId, nodeName: current.name, hostNetwork: true }, select: { namespace: true, name: true, ips: true } });
+      await this.store.claim(
+        tx,
+        cluster,
+        { kind: 'node', id, name: current.name },
+        nodeClaims({ internalIps, externalIp }),
+      );
+      const hostNetworkPods = await tx.pod.findMany({
+        where: { tenantId, clusterId, nodeName: current.name, hostNetwork: true },
+        select: { namespace: true, name: true, ips: true },
+      });
       checkHostNetworkPods(internalIps, hostNetworkPods);
       const locked = await this.store.lock(tx, tenantId, clusterId);
-      const row = await tx.node.update({ where: { tenantId_id: { tenantId, id } }, data: { ...data, version: { increment: 1 } } });
+      const row = await tx.node.update({
+        where: { tenantId_id: { tenantId, id } },
+        data: { ...data, version: { increment: 1 } },
+      });
       this.store.changed(tx, locked, nodeChange(row.name, row));
       return toNodeView(row);
     });
@@ -92,7 +159,8 @@ export class NodesService {
       const node = await this.find(tx, tenantId, clusterId, id);
       checkIfMatch(ifMatch, node.version); // a 412 rolls the transaction back, the cluster's version with it
       const pods = await tx.pod.count({ where: { tenantId, clusterId, nodeName: node.name } });
-      if (pods > 0) throw DomainError.conflict('id', `node ${node.name} still runs ${pods} pod(s); delete or move them first`);
+      if (pods > 0)
+        throw DomainError.conflict('id', `node ${node.name} still runs ${pods} pod(s); delete or move them first`);
       await this.store.release(tx, cluster, id);
       await tx.node.delete({ where: { tenantId_id: { tenantId, id } } });
       this.store.changed(tx, cluster, nodeChange(node.name, null));

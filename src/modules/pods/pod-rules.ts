@@ -24,9 +24,21 @@ export interface PodRuleContext {
 /** What podPorts needs of the context: only whether findings are tolerated. */
 export type FindingContext = Pick<PodRuleContext, 'tolerate'>;
 
-export interface PortDraft { readonly name?: string | null; readonly containerPort: number; readonly protocol?: Protocol | null }
-export interface PodPort { name: string | null; containerPort: number; protocol: Protocol }
-export interface Placement { nodeName: string | null; hostNetwork: boolean; ips: string[] }
+export interface PortDraft {
+  readonly name?: string | null;
+  readonly containerPort: number;
+  readonly protocol?: Protocol | null;
+}
+export interface PodPort {
+  name: string | null;
+  containerPort: number;
+  protocol: Protocol;
+}
+export interface Placement {
+  nodeName: string | null;
+  hostNetwork: boolean;
+  ips: string[];
+}
 
 /** Reports a finding: an error, or (tolerated) kept and reported. */
 function finding(ctx: FindingContext, field: string, error: DomainError, kept: string): void {
@@ -44,7 +56,12 @@ export function podPorts(ports: readonly PortDraft[], ctx: FindingContext): PodP
     const repeated = keys.find((k) => seen.has(k));
     if (repeated !== undefined) {
       const what = repeated.startsWith('name:') ? `the port name ${port.name}` : repeated;
-      finding(ctx, `containerPorts[${i}]`, DomainError.invalid(`containerPorts[${i}]`, `repeats ${what}`), 'the first one is kept');
+      finding(
+        ctx,
+        `containerPorts[${i}]`,
+        DomainError.invalid(`containerPorts[${i}]`, `repeats ${what}`),
+        'the first one is kept',
+      );
       return;
     }
     keys.forEach((k) => seen.add(k));
@@ -58,13 +75,21 @@ export function podPorts(ports: readonly PortDraft[], ctx: FindingContext): PodP
  * (by default all of them, one per family; given ones must be the node's); other pods' IPs are
  * their own (at most one per family), outside the Service CIDRs.
  */
-export function placePod(wanted: { nodeName: string | null; hostNetwork: boolean; ips: readonly string[]; ipsGiven: boolean }, ctx: PodRuleContext): Placement {
+export function placePod(
+  wanted: { nodeName: string | null; hostNetwork: boolean; ips: readonly string[]; ipsGiven: boolean },
+  ctx: PodRuleContext,
+): Placement {
   const ips = canonicalIps('ips', wanted.ips, { dualStack: true });
   let nodeName = wanted.nodeName;
   const node = nodeName === null ? undefined : ctx.nodeIps(nodeName);
   if (nodeName !== null && node === undefined) {
     const message = `${nodeName} is not a node of this cluster`;
-    finding(ctx, 'nodeName', new DomainError('UNPROCESSABLE', `nodeName: ${message}`, [{ field: 'nodeName', message }]), 'the pod is stored without a node');
+    finding(
+      ctx,
+      'nodeName',
+      new DomainError('UNPROCESSABLE', `nodeName: ${message}`, [{ field: 'nodeName', message }]),
+      'the pod is stored without a node',
+    );
     nodeName = null;
   }
   if (!wanted.hostNetwork) {
@@ -76,11 +101,18 @@ export function placePod(wanted: { nodeName: string | null; hostNetwork: boolean
     return { nodeName, hostNetwork: true, ips };
   }
   if (!wanted.ipsGiven || ips.length === 0) {
-    return { nodeName, hostNetwork: true, ips: [4, 6].map((f) => node.find((ip) => ipFamily(ip) === f)).filter((ip): ip is string => ip !== undefined) };
+    return {
+      nodeName,
+      hostNetwork: true,
+      ips: [4, 6].map((f) => node.find((ip) => ipFamily(ip) === f)).filter((ip): ip is string => ip !== undefined),
+    };
   }
   const foreign = ips.findIndex((ip) => !node.includes(ip));
   if (foreign >= 0) {
-    const error = DomainError.invalid(`ips[${foreign}]`, `a hostNetwork pod has its node's IPs; ${ips[foreign]} is not an IP of node ${nodeName}`);
+    const error = DomainError.invalid(
+      `ips[${foreign}]`,
+      `a hostNetwork pod has its node's IPs; ${ips[foreign]} is not an IP of node ${nodeName}`,
+    );
     finding(ctx, `ips[${foreign}]`, error, 'kept as given');
   }
   return { nodeName, hostNetwork: true, ips };
@@ -93,7 +125,8 @@ export function placePod(wanted: { nodeName: string | null; hostNetwork: boolean
 function checkOutsideServiceCidrs(ips: readonly string[], ctx: PodRuleContext): void {
   ips.forEach((ip, i) => {
     const range = serviceCidrHolding(ctx.serviceCidrs, ip);
-    if (range !== undefined) finding(ctx, `ips[${i}]`, DomainError.invalid(`ips[${i}]`, podIpInServiceRange(ip, range)), 'kept as given');
+    if (range !== undefined)
+      finding(ctx, `ips[${i}]`, DomainError.invalid(`ips[${i}]`, podIpInServiceRange(ip, range)), 'kept as given');
   });
 }
 

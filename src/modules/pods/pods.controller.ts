@@ -1,10 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiBodyExamples, ApiIdParam, POD_EXAMPLES, POD_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
-import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
+import {
+  Created,
+  IdempotencyKey,
+  IdempotencyKeyHeader,
+  IdempotentCreate,
+  REPLAYED_HEADER,
+} from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { NamespacedPageArgs } from '../topology/paging';
 import { CreatePodInput, PodPage, PodView, UpdatePodInput } from './pod.dto';
@@ -25,7 +38,10 @@ export class PodsController {
   @IdempotentCreate()
   @ApiCreatedResponse({ type: PodView, headers: REPLAYED_HEADER })
   create(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreatePodInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @Body() input: CreatePodInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
   ): Promise<Created<PodView>> {
     return this.service.create(auth.tenantId, clusterId, input, key);
   }
@@ -44,7 +60,11 @@ export class PodsController {
   @ApiProblems(POD_PROBLEMS.get)
   @ApiOkResponse({ type: PodView, headers: ETAG_HEADER })
   @ReturnsEtag()
-  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string): Promise<PodView> {
+  get(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('podId') id: string,
+  ): Promise<PodView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
@@ -57,7 +77,11 @@ export class PodsController {
   @ApiOkResponse({ type: PodView, headers: ETAG_HEADER })
   @ReturnsEtag()
   update(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string, @Body() input: UpdatePodInput, @IfMatchHeader() ifMatch: IfMatch | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('podId') id: string,
+    @Body() input: UpdatePodInput,
+    @IfMatchHeader() ifMatch: IfMatch | null,
   ): Promise<PodView> {
     return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
@@ -69,7 +93,12 @@ export class PodsController {
   @ApiProblems(POD_PROBLEMS.remove)
   @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('podId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+  remove(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('podId') id: string,
+    @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<void> {
     return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

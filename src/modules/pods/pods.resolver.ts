@@ -15,22 +15,39 @@ export class PodsResolver {
   }
 
   @Query(() => PodView)
-  pod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<PodView> {
+  pod(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<PodView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
   @Mutation(() => PodView)
-  async createPod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreatePodInput): Promise<PodView> {
+  async createPod(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('input') input: CreatePodInput,
+  ): Promise<PodView> {
     return (await this.service.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => PodView)
-  updatePod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string, @Args('input') input: UpdatePodInput): Promise<PodView> {
+  updatePod(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+    @Args('input') input: UpdatePodInput,
+  ): Promise<PodView> {
     return this.service.update(auth.tenantId, clusterId, id, input);
   }
 
   @Mutation(() => Boolean)
-  async deletePod(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<boolean> {
+  async deletePod(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<boolean> {
     await this.service.remove(auth.tenantId, clusterId, id);
     return true;
   }

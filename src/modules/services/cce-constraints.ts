@@ -28,14 +28,25 @@ export function cceServiceRules(model: ClusterModel, namespace: string, name: st
   const violations = checkCceServiceConstraints({ ...model, services: others }, service);
   if (violations.length > 0) {
     const [first] = violations;
-    throw new DomainError('UNPROCESSABLE', `${apiField(first.field)}: ${first.message} (rule ${first.ruleId})`,
-      violations.map((v) => ({ field: apiField(v.field), message: `${v.message} (rule ${v.ruleId})` })), first.ruleId);
+    throw new DomainError(
+      'UNPROCESSABLE',
+      `${apiField(first.field)}: ${first.message} (rule ${first.ruleId})`,
+      violations.map((v) => ({ field: apiField(v.field), message: `${v.message} (rule ${v.ruleId})` })),
+      first.ruleId,
+    );
   }
   return { ...spec, annotations: { ...service.annotations } };
 }
 
 /** cceServiceRules against the cluster as it is in this transaction (a REST or GraphQL write). */
-export async function applyCceRules(tx: TenantTx, loader: TopologyLoader, cluster: ClusterRow, namespace: string, name: string, spec: ServiceSpec): Promise<ServiceSpec> {
+export async function applyCceRules(
+  tx: TenantTx,
+  loader: TopologyLoader,
+  cluster: ClusterRow,
+  namespace: string,
+  name: string,
+  spec: ServiceSpec,
+): Promise<ServiceSpec> {
   if (cluster.profile === 'KUBERNETES') return spec;
   return cceServiceRules(await loader.load(tx, cluster), namespace, name, spec);
 }

@@ -2,7 +2,15 @@ import { DomainError } from '../../common/domain-error';
 import { cidrContains, ipFamily, parseCidr } from '../../common/net';
 import { canonicalCidrList, canonicalIps } from '../topology/canonical';
 import { ClusterRow } from '../topology/cluster-store';
-import { IpMode, LoadBalancerTarget, Protocol, ServiceType, SessionAffinity, TRAFFIC_DISTRIBUTIONS, TrafficPolicy } from '../topology/enums';
+import {
+  IpMode,
+  LoadBalancerTarget,
+  Protocol,
+  ServiceType,
+  SessionAffinity,
+  TRAFFIC_DISTRIBUTIONS,
+  TrafficPolicy,
+} from '../topology/enums';
 import { LoadBalancerIngressView, ServicePortView, UpdateServiceInput } from './service.dto';
 
 /** A Service's spec as stored; `clusterIps` is ["None"] for a headless Service. */
@@ -60,21 +68,35 @@ const MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
  * sessionAffinityConfig). A timeout given with None is refused; the import drops it, as the API
  * server's defaulting would have.
  */
-function affinityOf(input: UpdateServiceInput, current: ServiceSpec | null, ctx: ServiceRuleContext): Pick<ServiceSpec, 'sessionAffinity' | 'sessionAffinityTimeoutSeconds'> {
+function affinityOf(
+  input: UpdateServiceInput,
+  current: ServiceSpec | null,
+  ctx: ServiceRuleContext,
+): Pick<ServiceSpec, 'sessionAffinity' | 'sessionAffinityTimeoutSeconds'> {
   const sessionAffinity = input.sessionAffinity ?? current?.sessionAffinity ?? 'None';
   const given = input.sessionAffinityTimeoutSeconds;
   if (sessionAffinity === 'None') {
     if (given !== undefined && given !== null) {
-      finding(ctx, DomainError.invalid('sessionAffinityTimeoutSeconds', 'may only be set when sessionAffinity is ClientIP (with None there is no affinity to time out)'),
-        "dropped, as the API server's defaulting drops sessionAffinityConfig with None");
+      finding(
+        ctx,
+        DomainError.invalid(
+          'sessionAffinityTimeoutSeconds',
+          'may only be set when sessionAffinity is ClientIP (with None there is no affinity to time out)',
+        ),
+        "dropped, as the API server's defaulting drops sessionAffinityConfig with None",
+      );
     }
     return { sessionAffinity, sessionAffinityTimeoutSeconds: null };
   }
   // An update that does not give a timeout keeps the one the Service had (if it had ClientIP).
-  const kept = given === undefined && current?.sessionAffinity === 'ClientIP' ? current.sessionAffinityTimeoutSeconds : null;
+  const kept =
+    given === undefined && current?.sessionAffinity === 'ClientIP' ? current.sessionAffinityTimeoutSeconds : null;
   const timeout = given ?? kept ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS;
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_AFFINITY_TIMEOUT_SECONDS) {
-    throw DomainError.invalid('sessionAffinityTimeoutSeconds', `must be a whole number of seconds from 1 to ${MAX_AFFINITY_TIMEOUT_SECONDS} (one day), got ${timeout}`);
+    throw DomainError.invalid(
+      'sessionAffinityTimeoutSeconds',
+      `must be a whole number of seconds from 1 to ${MAX_AFFINITY_TIMEOUT_SECONDS} (one day), got ${timeout}`,
+    );
   }
   return { sessionAffinity, sessionAffinityTimeoutSeconds: timeout };
 }
@@ -88,11 +110,18 @@ const API_VALUE = /^[A-Z][A-Za-z0-9]{0,62}$/;
  * The import keeps another value spelled as an API value (a later Kubernetes may have added it).
  * Checked only when the write sets it: a value an import kept stays through other updates.
  */
-function trafficDistributionOf(input: UpdateServiceInput, current: ServiceSpec | null, ctx: ServiceRuleContext): string | null {
+function trafficDistributionOf(
+  input: UpdateServiceInput,
+  current: ServiceSpec | null,
+  ctx: ServiceRuleContext,
+): string | null {
   if (input.trafficDistribution === undefined) return current?.trafficDistribution ?? null;
   const value = input.trafficDistribution;
   if (value !== null && !(TRAFFIC_DISTRIBUTIONS as readonly string[]).includes(value)) {
-    const error = DomainError.invalid('trafficDistribution', `must be one of ${TRAFFIC_DISTRIBUTIONS.join(', ')} or null, got ${JSON.stringify(value.slice(0, 80))}`);
+    const error = DomainError.invalid(
+      'trafficDistribution',
+      `must be one of ${TRAFFIC_DISTRIBUTIONS.join(', ')} or null, got ${JSON.stringify(value.slice(0, 80))}`,
+    );
     if (!API_VALUE.test(value)) throw error;
     finding(ctx, error, 'kept as given (a later Kubernetes may accept it)');
   }
@@ -113,21 +142,32 @@ function mergePorts(input: UpdateServiceInput, current: ServiceSpec | null, type
     }
     // Like the API server: an updated port keeps the NodePort it had unless a new one is given.
     const kept = current?.ports.find((c) => c.port === p.port && c.protocol === protocol)?.nodePort ?? null;
-    return { name: p.name ?? null, protocol, port: p.port, targetPort: p.targetPort ?? p.port, nodePort: usesNodePorts(type) ? p.nodePort ?? kept : null };
+    return {
+      name: p.name ?? null,
+      protocol,
+      port: p.port,
+      targetPort: p.targetPort ?? p.port,
+      nodePort: usesNodePorts(type) ? (p.nodePort ?? kept) : null,
+    };
   });
 }
 
 function checkPorts(ports: ServicePortView[], headless: boolean, cluster: ClusterRow): void {
-  if (ports.length === 0 && !headless) throw DomainError.invalid('ports', 'a Service needs at least one port (only a headless Service may have none)');
+  if (ports.length === 0 && !headless)
+    throw DomainError.invalid('ports', 'a Service needs at least one port (only a headless Service may have none)');
   const seen = new Set<string>();
   ports.forEach((p, i) => {
-    if (ports.length > 1 && !p.name) throw DomainError.invalid(`ports[${i}].name`, 'is required when a Service has more than one port');
+    if (ports.length > 1 && !p.name)
+      throw DomainError.invalid(`ports[${i}].name`, 'is required when a Service has more than one port');
     for (const key of [`${p.port}/${p.protocol}`, ...(p.name ? [`name ${p.name}`] : [])]) {
       if (seen.has(key)) throw DomainError.invalid(`ports[${i}]`, `repeats ${key}`);
       seen.add(key);
     }
     if (p.nodePort !== null && (p.nodePort < cluster.nodePortMin || p.nodePort > cluster.nodePortMax)) {
-      throw DomainError.invalid(`ports[${i}].nodePort`, `must be in the cluster's NodePort range ${cluster.nodePortMin}-${cluster.nodePortMax}`);
+      throw DomainError.invalid(
+        `ports[${i}].nodePort`,
+        `must be in the cluster's NodePort range ${cluster.nodePortMin}-${cluster.nodePortMax}`,
+      );
     }
   });
 }
@@ -137,7 +177,10 @@ function checkClusterIps(clusterIps: string[], cluster: ClusterRow): void {
   const cidrs = cluster.serviceCidrs.map((c) => parseCidr(c)!);
   clusterIps.forEach((ip, i) => {
     if (!cidrs.some((c) => cidrContains(c, ip))) {
-      throw DomainError.invalid(`clusterIps[${i}]`, `${ip} is outside the cluster's Service CIDRs (${cluster.serviceCidrs.join(', ')})`);
+      throw DomainError.invalid(
+        `clusterIps[${i}]`,
+        `${ip} is outside the cluster's Service CIDRs (${cluster.serviceCidrs.join(', ')})`,
+      );
     }
   });
 }
@@ -145,23 +188,40 @@ function checkClusterIps(clusterIps: string[], cluster: ClusterRow): void {
 /** Cross-field rules of a Service, as the Kubernetes API server applies them. */
 function checkShape(spec: ServiceSpec, cluster: ClusterRow): void {
   const headless = isHeadless(spec);
-  if (headless && spec.type !== 'ClusterIP') throw DomainError.invalid('clusterIps', `a ${spec.type} Service cannot be headless (clusterIP None)`);
+  if (headless && spec.type !== 'ClusterIP')
+    throw DomainError.invalid('clusterIps', `a ${spec.type} Service cannot be headless (clusterIP None)`);
   checkPorts(spec.ports, headless, cluster);
   checkClusterIps(spec.clusterIps, cluster);
-  if (spec.type !== 'LoadBalancer' && spec.loadBalancerIngress.length) throw DomainError.invalid('loadBalancerIngress', 'only a LoadBalancer Service has load-balancer ingress IPs');
-  if (spec.type !== 'LoadBalancer' && spec.loadBalancerSourceRanges.length) throw DomainError.invalid('loadBalancerSourceRanges', 'only a LoadBalancer Service takes source ranges');
-  if (spec.type !== 'LoadBalancer' && spec.loadBalancerHostnames.length) throw DomainError.invalid('loadBalancerHostnames', 'only a LoadBalancer Service has load balancers');
-  if (spec.type !== 'LoadBalancer' && spec.loadBalancerTarget !== null) throw DomainError.invalid('loadBalancerTarget', 'only a LoadBalancer Service has a load balancer to deliver');
+  if (spec.type !== 'LoadBalancer' && spec.loadBalancerIngress.length)
+    throw DomainError.invalid('loadBalancerIngress', 'only a LoadBalancer Service has load-balancer ingress IPs');
+  if (spec.type !== 'LoadBalancer' && spec.loadBalancerSourceRanges.length)
+    throw DomainError.invalid('loadBalancerSourceRanges', 'only a LoadBalancer Service takes source ranges');
+  if (spec.type !== 'LoadBalancer' && spec.loadBalancerHostnames.length)
+    throw DomainError.invalid('loadBalancerHostnames', 'only a LoadBalancer Service has load balancers');
+  if (spec.type !== 'LoadBalancer' && spec.loadBalancerTarget !== null)
+    throw DomainError.invalid('loadBalancerTarget', 'only a LoadBalancer Service has a load balancer to deliver');
   const external = spec.type !== 'ClusterIP' || spec.externalIps.length > 0;
   if (spec.externalTrafficPolicy === 'Local' && !external) {
-    throw DomainError.invalid('externalTrafficPolicy', 'Local applies only to externally reachable Services (NodePort, LoadBalancer, or with externalIps)');
+    throw DomainError.invalid(
+      'externalTrafficPolicy',
+      'Local applies only to externally reachable Services (NodePort, LoadBalancer, or with externalIps)',
+    );
   }
   const wantsHealthCheck = spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
   if (!wantsHealthCheck && spec.healthCheckNodePort !== null) {
-    throw DomainError.invalid('healthCheckNodePort', 'only a LoadBalancer Service with externalTrafficPolicy Local has a health-check NodePort');
+    throw DomainError.invalid(
+      'healthCheckNodePort',
+      'only a LoadBalancer Service with externalTrafficPolicy Local has a health-check NodePort',
+    );
   }
-  if (spec.healthCheckNodePort !== null && (spec.healthCheckNodePort < cluster.nodePortMin || spec.healthCheckNodePort > cluster.nodePortMax)) {
-    throw DomainError.invalid('healthCheckNodePort', `must be in the cluster's NodePort range ${cluster.nodePortMin}-${cluster.nodePortMax}`);
+  if (
+    spec.healthCheckNodePort !== null &&
+    (spec.healthCheckNodePort < cluster.nodePortMin || spec.healthCheckNodePort > cluster.nodePortMax)
+  ) {
+    throw DomainError.invalid(
+      'healthCheckNodePort',
+      `must be in the cluster's NodePort range ${cluster.nodePortMin}-${cluster.nodePortMax}`,
+    );
   }
 }
 
@@ -172,23 +232,37 @@ function clusterIpsOf(input: string[] | undefined, current: ServiceSpec | null):
 }
 
 /** The stored spec after applying `input` (a create when `current` is null). Allocation comes later. */
-export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | null, cluster: ClusterRow, ctx: ServiceRuleContext = {}): ServiceSpec {
+export function resolveSpec(
+  input: UpdateServiceInput,
+  current: ServiceSpec | null,
+  cluster: ClusterRow,
+  ctx: ServiceRuleContext = {},
+): ServiceSpec {
   const type = input.type ?? current?.type ?? 'ClusterIP';
   const spec: ServiceSpec = {
     type,
-    selector: input.selector === undefined ? current?.selector ?? null : input.selector,
+    selector: input.selector === undefined ? (current?.selector ?? null) : input.selector,
     ports: mergePorts(input, current, type),
     clusterIps: clusterIpsOf(input.clusterIps, current),
-    externalIps: input.externalIps ? canonicalIps('externalIps', input.externalIps) : current?.externalIps ?? [],
+    externalIps: input.externalIps ? canonicalIps('externalIps', input.externalIps) : (current?.externalIps ?? []),
     loadBalancerIngress: input.loadBalancerIngress
-      ? input.loadBalancerIngress.map((i, n) => ({ ip: canonicalIps(`loadBalancerIngress[${n}].ip`, [i.ip])[0], ipMode: (i.ipMode ?? 'VIP') as IpMode }))
-      : current?.loadBalancerIngress ?? [],
-    loadBalancerSourceRanges: input.loadBalancerSourceRanges ? canonicalCidrList('loadBalancerSourceRanges', input.loadBalancerSourceRanges) : current?.loadBalancerSourceRanges ?? [],
-    loadBalancerHostnames: input.loadBalancerHostnames ? [...new Set(input.loadBalancerHostnames)] : current?.loadBalancerHostnames ?? [],
-    loadBalancerTarget: input.loadBalancerTarget === undefined ? current?.loadBalancerTarget ?? null : input.loadBalancerTarget,
+      ? input.loadBalancerIngress.map((i, n) => ({
+          ip: canonicalIps(`loadBalancerIngress[${n}].ip`, [i.ip])[0],
+          ipMode: (i.ipMode ?? 'VIP') as IpMode,
+        }))
+      : (current?.loadBalancerIngress ?? []),
+    loadBalancerSourceRanges: input.loadBalancerSourceRanges
+      ? canonicalCidrList('loadBalancerSourceRanges', input.loadBalancerSourceRanges)
+      : (current?.loadBalancerSourceRanges ?? []),
+    loadBalancerHostnames: input.loadBalancerHostnames
+      ? [...new Set(input.loadBalancerHostnames)]
+      : (current?.loadBalancerHostnames ?? []),
+    loadBalancerTarget:
+      input.loadBalancerTarget === undefined ? (current?.loadBalancerTarget ?? null) : input.loadBalancerTarget,
     externalTrafficPolicy: input.externalTrafficPolicy ?? current?.externalTrafficPolicy ?? 'Cluster',
     internalTrafficPolicy: input.internalTrafficPolicy ?? current?.internalTrafficPolicy ?? 'Cluster',
-    healthCheckNodePort: input.healthCheckNodePort === undefined ? current?.healthCheckNodePort ?? null : input.healthCheckNodePort,
+    healthCheckNodePort:
+      input.healthCheckNodePort === undefined ? (current?.healthCheckNodePort ?? null) : input.healthCheckNodePort,
     publishNotReadyAddresses: input.publishNotReadyAddresses ?? current?.publishNotReadyAddresses ?? false,
     ...affinityOf(input, current, ctx),
     trafficDistribution: trafficDistributionOf(input, current, ctx),
@@ -197,9 +271,11 @@ export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | nu
   };
   // Like the API server: a Service that stops being externally reachable drops the external
   // traffic policy it had, unless this change sets one.
-  if (current && input.externalTrafficPolicy == null && type === 'ClusterIP' && spec.externalIps.length === 0) spec.externalTrafficPolicy = 'Cluster';
+  if (current && input.externalTrafficPolicy == null && type === 'ClusterIP' && spec.externalIps.length === 0)
+    spec.externalTrafficPolicy = 'Cluster';
   // A Service that stops being an external LB with Local policy gives its health-check port back.
-  if (input.healthCheckNodePort === undefined && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local')) spec.healthCheckNodePort = null;
+  if (input.healthCheckNodePort === undefined && !(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local'))
+    spec.healthCheckNodePort = null;
   checkShape(spec, cluster);
   return spec;
 }
@@ -208,9 +284,12 @@ export function resolveSpec(input: UpdateServiceInput, current: ServiceSpec | nu
 export function serviceClaims(spec: ServiceSpec): { key: string; field: string }[] {
   const ips = isHeadless(spec) ? [] : spec.clusterIps.map((ip, i) => ({ key: `ip/${ip}`, field: `clusterIps[${i}]` }));
   const ports = new Map<number, string>();
-  spec.ports.forEach((p, i) => { if (p.nodePort !== null && !ports.has(p.nodePort)) ports.set(p.nodePort, `ports[${i}].nodePort`); });
+  spec.ports.forEach((p, i) => {
+    if (p.nodePort !== null && !ports.has(p.nodePort)) ports.set(p.nodePort, `ports[${i}].nodePort`);
+  });
   if (spec.healthCheckNodePort !== null) {
-    if (ports.has(spec.healthCheckNodePort)) throw DomainError.invalid('healthCheckNodePort', 'must differ from the Service\'s NodePorts');
+    if (ports.has(spec.healthCheckNodePort))
+      throw DomainError.invalid('healthCheckNodePort', "must differ from the Service's NodePorts");
     ports.set(spec.healthCheckNodePort, 'healthCheckNodePort');
   }
   return [...ips, ...[...ports].map(([port, field]) => ({ key: `nodeport/${port}`, field }))];

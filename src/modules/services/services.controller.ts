@@ -1,10 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBodyExamples, ApiIdParam, SERVICE_EXAMPLES, SERVICE_PROBLEMS, PLACEHOLDER } from '../../common/api-examples';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  ApiBodyExamples,
+  ApiIdParam,
+  SERVICE_EXAMPLES,
+  SERVICE_PROBLEMS,
+  PLACEHOLDER,
+} from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth } from '../../common/auth';
 import { ApiIfMatch, ETAG_HEADER, IfMatch, IfMatchHeader, ReturnsEtag } from '../../common/etag';
-import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
+import {
+  Created,
+  IdempotencyKey,
+  IdempotencyKeyHeader,
+  IdempotentCreate,
+  REPLAYED_HEADER,
+} from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
 import { NamespacedPageArgs } from '../topology/paging';
 import { CreateServiceInput, ServicePage, ServiceView, UpdateServiceInput } from './service.dto';
@@ -25,7 +44,10 @@ export class ServicesController {
   @IdempotentCreate()
   @ApiCreatedResponse({ type: ServiceView, headers: REPLAYED_HEADER })
   create(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @Body() input: CreateServiceInput, @IdempotencyKeyHeader() key: IdempotencyKey | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @Body() input: CreateServiceInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
   ): Promise<Created<ServiceView>> {
     return this.service.create(auth.tenantId, clusterId, input, key);
   }
@@ -44,7 +66,11 @@ export class ServicesController {
   @ApiProblems(SERVICE_PROBLEMS.get)
   @ApiOkResponse({ type: ServiceView, headers: ETAG_HEADER })
   @ReturnsEtag()
-  get(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string): Promise<ServiceView> {
+  get(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('serviceId') id: string,
+  ): Promise<ServiceView> {
     return this.service.get(auth.tenantId, clusterId, id);
   }
 
@@ -57,7 +83,11 @@ export class ServicesController {
   @ApiOkResponse({ type: ServiceView, headers: ETAG_HEADER })
   @ReturnsEtag()
   update(
-    @CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string, @Body() input: UpdateServiceInput, @IfMatchHeader() ifMatch: IfMatch | null,
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('serviceId') id: string,
+    @Body() input: UpdateServiceInput,
+    @IfMatchHeader() ifMatch: IfMatch | null,
   ): Promise<ServiceView> {
     return this.service.update(auth.tenantId, clusterId, id, input, ifMatch);
   }
@@ -69,7 +99,12 @@ export class ServicesController {
   @ApiProblems(SERVICE_PROBLEMS.remove)
   @ApiIfMatch()
   @ApiNoContentResponse()
-  remove(@CurrentAuth() auth: AuthContext, @UuidParam('clusterId') clusterId: string, @UuidParam('serviceId') id: string, @IfMatchHeader() ifMatch: IfMatch | null): Promise<void> {
+  remove(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('clusterId') clusterId: string,
+    @UuidParam('serviceId') id: string,
+    @IfMatchHeader() ifMatch: IfMatch | null,
+  ): Promise<void> {
     return this.service.remove(auth.tenantId, clusterId, id, ifMatch);
   }
 }

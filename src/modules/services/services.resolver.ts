@@ -15,22 +15,39 @@ export class ServicesResolver {
   }
 
   @Query(() => ServiceView)
-  service(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<ServiceView> {
+  service(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<ServiceView> {
     return this.svc.get(auth.tenantId, clusterId, id);
   }
 
   @Mutation(() => ServiceView)
-  async createService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @Args('input') input: CreateServiceInput): Promise<ServiceView> {
+  async createService(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @Args('input') input: CreateServiceInput,
+  ): Promise<ServiceView> {
     return (await this.svc.create(auth.tenantId, clusterId, input)).body;
   }
 
   @Mutation(() => ServiceView)
-  updateService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string, @Args('input') input: UpdateServiceInput): Promise<ServiceView> {
+  updateService(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+    @Args('input') input: UpdateServiceInput,
+  ): Promise<ServiceView> {
     return this.svc.update(auth.tenantId, clusterId, id, input);
   }
 
   @Mutation(() => Boolean)
-  async deleteService(@CurrentAuth() auth: AuthContext, @UuidArg('clusterId') clusterId: string, @UuidArg('id') id: string): Promise<boolean> {
+  async deleteService(
+    @CurrentAuth() auth: AuthContext,
+    @UuidArg('clusterId') clusterId: string,
+    @UuidArg('id') id: string,
+  ): Promise<boolean> {
     await this.svc.remove(auth.tenantId, clusterId, id);
     return true;
   }

@@ -3,9 +3,22 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiBodyExamples, ApiIdParam, PLACEHOLDER, TENANT_EXAMPLES, TENANT_PROBLEMS } from '../../common/api-examples';
 import { ApiProblems } from '../../common/api-problems';
 import { AuthContext, CurrentAuth, OperatorOnly } from '../../common/auth';
-import { Created, IdempotencyKey, IdempotencyKeyHeader, IdempotentCreate, REPLAYED_HEADER } from '../../common/idempotency';
+import {
+  Created,
+  IdempotencyKey,
+  IdempotencyKeyHeader,
+  IdempotentCreate,
+  REPLAYED_HEADER,
+} from '../../common/idempotency';
 import { UuidParam } from '../../common/params';
-import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView, CreatedTenantView, CreateTenantInput, TenantView } from './tenant.dto';
+import {
+  ApiKeyView,
+  CreateApiKeyInput,
+  CreatedApiKeyView,
+  CreatedTenantView,
+  CreateTenantInput,
+  TenantView,
+} from './tenant.dto';
 import { TenantsService } from './tenants.service';
 
 @ApiTags('tenants')
@@ -22,7 +35,10 @@ export class TenantsController {
   @ApiOperation({ summary: 'Create a tenant and its first API key (operator token: Bearer SVCPATH_ADMIN_TOKEN).' })
   @IdempotentCreate(true)
   @ApiCreatedResponse({ type: CreatedTenantView, headers: REPLAYED_HEADER })
-  createTenant(@Body() input: CreateTenantInput, @IdempotencyKeyHeader() key: IdempotencyKey | null): Promise<Created<CreatedTenantView>> {
+  createTenant(
+    @Body() input: CreateTenantInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<CreatedTenantView>> {
     return this.service.createTenant(input.name, key);
   }
 
@@ -34,7 +50,7 @@ export class TenantsController {
   }
 
   @Get('api-keys')
-  @ApiOperation({ summary: 'List the tenant\'s API keys' })
+  @ApiOperation({ summary: "List the tenant's API keys" })
   @ApiOkResponse({ type: ApiKeyView, isArray: true })
   listKeys(@CurrentAuth() auth: AuthContext): Promise<ApiKeyView[]> {
     return this.service.listKeys(auth.tenantId);
@@ -46,7 +62,11 @@ export class TenantsController {
   @ApiProblems(TENANT_PROBLEMS.createKey)
   @IdempotentCreate(true)
   @ApiCreatedResponse({ type: CreatedApiKeyView, headers: REPLAYED_HEADER })
-  createKey(@CurrentAuth() auth: AuthContext, @Body() input: CreateApiKeyInput, @IdempotencyKeyHeader() key: IdempotencyKey | null): Promise<Created<CreatedApiKeyView>> {
+  createKey(
+    @CurrentAuth() auth: AuthContext,
+    @Body() input: CreateApiKeyInput,
+    @IdempotencyKeyHeader() key: IdempotencyKey | null,
+  ): Promise<Created<CreatedApiKeyView>> {
     return this.service.createKey(auth.tenantId, input, key);
   }
 

@@ -19,7 +19,10 @@ export class TenantsResolver {
   }
 
   @Mutation(() => CreatedApiKeyView)
-  async createApiKey(@CurrentAuth() auth: AuthContext, @Args('input', { nullable: true }) input?: CreateApiKeyInput): Promise<CreatedApiKeyView> {
+  async createApiKey(
+    @CurrentAuth() auth: AuthContext,
+    @Args('input', { nullable: true }) input?: CreateApiKeyInput,
+  ): Promise<CreatedApiKeyView> {
     return (await this.service.createKey(auth.tenantId, input ?? {})).body;
   }
 

@@ -8,10 +8,24 @@ import { PrismaService } from '../../prisma/prisma.service';
 import { ApiKeyScope } from '../topology/enums';
 import { ApiKeyView, CreateApiKeyInput, CreatedApiKeyView, CreatedTenantView, TenantView } from './tenant.dto';
 
-interface KeyRow { id: string; name: string; prefix: string; scope: ApiKeyScope; createdAt: Date; revokedAt: Date | null }
+interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: ApiKeyScope;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
 
 function toKeyView(row: KeyRow): ApiKeyView {
-  return { id: row.id, name: row.name, prefix: row.prefix, scope: row.scope, createdAt: row.createdAt.toISOString(), revokedAt: row.revokedAt?.toISOString() ?? null };
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scope: row.scope,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
 }
 
 /**
@@ -39,12 +53,27 @@ export class TenantsService {
    */
   async createTenant(name: string, idempotencyKey: IdempotencyKey | null = null): Promise<Created<CreatedTenantView>> {
     const id = idempotencyKey === null ? randomUUID() : operatorTenantId(idempotencyKey.key);
-    return createOnce(this.prisma, id, idempotencyKey, async (tx) => {
-      await tx.tenant.create({ data: { id, name } });
-      const key = generateApiKey();
-      await tx.apiKey.create({ data: { tenantId: id, id: randomUUID(), name: 'initial', prefix: key.prefix, keyHash: key.hash, scope: 'write' } });
-      return { id, name, apiKey: key.key };
-    }, { secret: true });
+    return createOnce(
+      this.prisma,
+      id,
+      idempotencyKey,
+      async (tx) => {
+        await tx.tenant.create({ data: { id, name } });
+        const key = generateApiKey();
+        await tx.apiKey.create({
+          data: {
+            tenantId: id,
+            id: randomUUID(),
+            name: 'initial',
+            prefix: key.prefix,
+            keyHash: key.hash,
+            scope: 'write',
+          },
+        });
+        return { id, name, apiKey: key.key };
+      },
+      { secret: true },
+    );
   }
 
   async getTenant(tenantId: string): Promise<TenantView> {
@@ -68,14 +97,31 @@ export class TenantsService {
    * stored): the database never holds a usable secret, and only the API key that created it gets
    * it replayed.
    */
-  async createKey(tenantId: string, input: CreateApiKeyInput, idempotencyKey: IdempotencyKey | null = null): Promise<Created<CreatedApiKeyView>> {
+  async createKey(
+    tenantId: string,
+    input: CreateApiKeyInput,
+    idempotencyKey: IdempotencyKey | null = null,
+  ): Promise<Created<CreatedApiKeyView>> {
     const key = generateApiKey();
-    return createOnce(this.prisma, tenantId, idempotencyKey, async (tx) => {
-      const row = await tx.apiKey.create({
-        data: { tenantId, id: randomUUID(), name: input.name ?? 'key', prefix: key.prefix, keyHash: key.hash, scope: input.scope ?? 'write' },
-      });
-      return { ...toKeyView(row), apiKey: key.key };
-    }, { secret: true });
+    return createOnce(
+      this.prisma,
+      tenantId,
+      idempotencyKey,
+      async (tx) => {
+        const row = await tx.apiKey.create({
+          data: {
+            tenantId,
+            id: randomUUID(),
+            name: input.name ?? 'key',
+            prefix: key.prefix,
+            keyHash: key.hash,
+            scope: input.scope ?? 'write',
+          },
+        });
+        return { ...toKeyView(row), apiKey: key.key };
+      },
+      { secret: true },
+    );
   }
 
   async revokeKey(tenantId: string, keyId: string): Promise<ApiKeyView> {
@@ -85,7 +131,9 @@ export class TenantsService {
       if (row.revokedAt) return toKeyView(row);
       await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, ${encodeChange({ kind: 'api-key', keyHash: row.keyHash })})`;
       this.prisma.markChanged(tx, { keyHash: row.keyHash });
-      return toKeyView(await tx.apiKey.update({ where: { tenantId_id: { tenantId, id: keyId } }, data: { revokedAt: new Date() } }));
+      return toKeyView(
+        await tx.apiKey.update({ where: { tenantId_id: { tenantId, id: keyId } }, data: { revokedAt: new Date() } }),
+      );
     });
   }
 }

@@ -47,7 +47,10 @@ export function podCidrInServiceRange(podCidr: string, serviceCidr: string): str
  * What a cluster's ranges mean when a Service CIDR overlaps a pod CIDR: one warning per overlapping
  * pair, naming both. Accepted, as Kubernetes accepts it (see the top of this file).
  */
-export function rangeWarnings(s: { readonly clusterCidrs: readonly string[]; readonly serviceCidrs: readonly string[] }): string[] {
+export function rangeWarnings(s: {
+  readonly clusterCidrs: readonly string[];
+  readonly serviceCidrs: readonly string[];
+}): string[] {
   const out: string[] = [];
   s.serviceCidrs.forEach((serviceText, i) => {
     const service = parseCidr(serviceText)!;
@@ -55,11 +58,13 @@ export function rangeWarnings(s: { readonly clusterCidrs: readonly string[]; rea
       const pod = parseCidr(podText)!;
       if (!cidrsOverlap(service, pod)) return;
       const pair = `serviceCidrs[${i}] ${service.text}`;
-      out.push(service.bits <= pod.bits
-        // filterOutServiceRange then occupies the whole cluster CIDR: the range allocator starts but every
-        // node's allocation fails (CIDRNotAvailable); the legacy cloud allocator refuses to start.
-        ? `${pair} covers all of clusterCidrs[${j}] ${pod.text}: node IPAM has no pod CIDR left to hand out from it (kube-controller-manager filterOutServiceRange occupies all of it), and every pod IP and node pod CIDR inside ${service.text} is refused`
-        : `${pair} overlaps clusterCidrs[${j}] ${pod.text}: node IPAM leaves the Service range out of the pod CIDRs it hands out (kube-controller-manager filterOutServiceRange, occupyServiceCIDR), so pod IPs and node pod CIDRs inside ${service.text} are refused`);
+      out.push(
+        service.bits <= pod.bits
+          ? // filterOutServiceRange then occupies the whole cluster CIDR: the range allocator starts but every
+            // node's allocation fails (CIDRNotAvailable); the legacy cloud allocator refuses to start.
+            `${pair} covers all of clusterCidrs[${j}] ${pod.text}: node IPAM has no pod CIDR left to hand out from it (kube-controller-manager filterOutServiceRange occupies all of it), and every pod IP and node pod CIDR inside ${service.text} is refused`
+          : `${pair} overlaps clusterCidrs[${j}] ${pod.text}: node IPAM leaves the Service range out of the pod CIDRs it hands out (kube-controller-manager filterOutServiceRange, occupyServiceCIDR), so pod IPs and node pod CIDRs inside ${service.text} are refused`,
+      );
     });
   });
   return out;

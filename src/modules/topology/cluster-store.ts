@@ -8,10 +8,17 @@ import { PrismaService, TenantTx } from '../../prisma/prisma.service';
 
 export type ClusterRow = Cluster;
 
-export interface ClaimOwner { readonly kind: 'node' | 'pod' | 'service'; readonly id: string; readonly name: string }
+export interface ClaimOwner {
+  readonly kind: 'node' | 'pod' | 'service';
+  readonly id: string;
+  readonly name: string;
+}
 
 /** A claim on something a cluster allows only once: an IP (`ip/10.0.0.1`) or a NodePort (`nodeport/30080`). */
-export interface Claim { readonly key: string; readonly field: string }
+export interface Claim {
+  readonly key: string;
+  readonly field: string;
+}
 
 /**
  * The cluster row as the parent of everything in it: existence checks, the per-cluster write lock
@@ -59,15 +66,27 @@ export class ClusterStore {
   async claim(tx: TenantTx, cluster: ClusterRow, owner: ClaimOwner, claims: readonly Claim[]): Promise<void> {
     await tx.addressClaim.deleteMany({ where: { tenantId: cluster.tenantId, ownerId: owner.id } });
     if (claims.length === 0) return;
-    const held = await tx.addressClaim.findMany({ where: { tenantId: cluster.tenantId, clusterId: cluster.id, key: { in: claims.map((c) => c.key) } } });
+    const held = await tx.addressClaim.findMany({
+      where: { tenantId: cluster.tenantId, clusterId: cluster.id, key: { in: claims.map((c) => c.key) } },
+    });
     if (held.length > 0) {
       const clash = held[0];
       const claim = claims.find((c) => c.key === clash.key)!;
       const what = clash.key.startsWith('ip/') ? clash.key.slice(3) : `NodePort ${clash.key.slice('nodeport/'.length)}`;
-      throw DomainError.conflict(claim.field, `${what} is already used by ${clash.ownerKind} ${clash.ownerName} in this cluster`);
+      throw DomainError.conflict(
+        claim.field,
+        `${what} is already used by ${clash.ownerKind} ${clash.ownerName} in this cluster`,
+      );
     }
     await tx.addressClaim.createMany({
-      data: claims.map((c) => ({ tenantId: cluster.tenantId, clusterId: cluster.id, key: c.key, ownerKind: owner.kind, ownerId: owner.id, ownerName: owner.name })),
+      data: claims.map((c) => ({
+        tenantId: cluster.tenantId,
+        clusterId: cluster.id,
+        key: c.key,
+        ownerKind: owner.kind,
+        ownerId: owner.id,
+        ownerName: owner.name,
+      })),
     });
   }
 
@@ -76,7 +95,10 @@ export class ClusterStore {
   }
 
   async claimedKeys(tx: TenantTx, cluster: ClusterRow, prefix: string): Promise<Set<string>> {
-    const rows = await tx.addressClaim.findMany({ where: { tenantId: cluster.tenantId, clusterId: cluster.id, key: { startsWith: prefix } }, select: { key: true } });
+    const rows = await tx.addressClaim.findMany({
+      where: { tenantId: cluster.tenantId, clusterId: cluster.id, key: { startsWith: prefix } },
+      select: { key: true },
+    });
     return new Set(rows.map((r) => r.key));
   }
 
@@ -84,17 +106,33 @@ export class ClusterStore {
    * New cluster settings must still hold what the cluster contains: ClusterIPs and NodePorts inside
    * the ranges, and no pod IP or node pod CIDR newly inside a Service CIDR (address-ranges).
    */
-  async checkContentsFit(tx: TenantTx, cluster: ClusterRow, s: { serviceCidrs: string[]; nodePortMin: number; nodePortMax: number }): Promise<void> {
+  async checkContentsFit(
+    tx: TenantTx,
+    cluster: ClusterRow,
+    s: { serviceCidrs: string[]; nodePortMin: number; nodePortMax: number },
+  ): Promise<void> {
     const cidrs = s.serviceCidrs.map((c) => parseCidr(c)!);
-    const services = await tx.service.findMany({ where: { tenantId: cluster.tenantId, clusterId: cluster.id }, select: { namespace: true, name: true, clusterIps: true, ports: true, healthCheckNodePort: true } });
+    const services = await tx.service.findMany({
+      where: { tenantId: cluster.tenantId, clusterId: cluster.id },
+      select: { namespace: true, name: true, clusterIps: true, ports: true, healthCheckNodePort: true },
+    });
     for (const svc of services) {
       const outside = svc.clusterIps.find((ip) => !cidrs.some((c) => cidrContains(c, ip)));
-      if (outside) throw DomainError.conflict('serviceCidrs', `Service ${svc.namespace}/${svc.name} has ClusterIP ${outside} outside the new Service CIDRs`);
+      if (outside)
+        throw DomainError.conflict(
+          'serviceCidrs',
+          `Service ${svc.namespace}/${svc.name} has ClusterIP ${outside} outside the new Service CIDRs`,
+        );
       const ports = [...(svc.ports as { nodePort: number | null }[]).map((p) => p.nodePort), svc.healthCheckNodePort];
       const bad = ports.find((p) => p !== null && (p < s.nodePortMin || p > s.nodePortMax));
-      if (bad) throw DomainError.conflict('nodePortRange', `Service ${svc.namespace}/${svc.name} uses NodePort ${bad} outside the new range`);
+      if (bad)
+        throw DomainError.conflict(
+          'nodePortRange',
+          `Service ${svc.namespace}/${svc.name} uses NodePort ${bad} outside the new range`,
+        );
     }
-    if (s.serviceCidrs.join(',') !== cluster.serviceCidrs.join(',')) await this.checkOutsideNewServiceCidrs(tx, cluster, s.serviceCidrs);
+    if (s.serviceCidrs.join(',') !== cluster.serviceCidrs.join(','))
+      await this.checkOutsideNewServiceCidrs(tx, cluster, s.serviceCidrs);
   }
 
   /**
@@ -102,20 +140,37 @@ export class ClusterStore {
    * Only what the change takes in counts (what the current ranges already held was kept by an
    * import, with a warning, and stays so).
    */
-  private async checkOutsideNewServiceCidrs(tx: TenantTx, cluster: ClusterRow, serviceCidrs: readonly string[]): Promise<void> {
+  private async checkOutsideNewServiceCidrs(
+    tx: TenantTx,
+    cluster: ClusterRow,
+    serviceCidrs: readonly string[],
+  ): Promise<void> {
     const where = { tenantId: cluster.tenantId, clusterId: cluster.id };
-    const newlyHolding = (ip: string) => (serviceCidrHolding(cluster.serviceCidrs, ip) ? undefined : serviceCidrHolding(serviceCidrs, ip));
-    for (const pod of await tx.pod.findMany({ where: { ...where, hostNetwork: false }, select: { namespace: true, name: true, ips: true } })) {
+    const newlyHolding = (ip: string) =>
+      serviceCidrHolding(cluster.serviceCidrs, ip) ? undefined : serviceCidrHolding(serviceCidrs, ip);
+    for (const pod of await tx.pod.findMany({
+      where: { ...where, hostNetwork: false },
+      select: { namespace: true, name: true, ips: true },
+    })) {
       for (const ip of pod.ips) {
         const range = newlyHolding(ip);
-        if (range) throw DomainError.conflict('serviceCidrs', `pod ${pod.namespace}/${pod.name} has IP ${ip} inside the new Service CIDR ${range}`);
+        if (range)
+          throw DomainError.conflict(
+            'serviceCidrs',
+            `pod ${pod.namespace}/${pod.name} has IP ${ip} inside the new Service CIDR ${range}`,
+          );
       }
     }
-    const newlyOverlapping = (cidr: string) => (serviceCidrOverlapping(cluster.serviceCidrs, cidr) ? undefined : serviceCidrOverlapping(serviceCidrs, cidr));
+    const newlyOverlapping = (cidr: string) =>
+      serviceCidrOverlapping(cluster.serviceCidrs, cidr) ? undefined : serviceCidrOverlapping(serviceCidrs, cidr);
     for (const node of await tx.node.findMany({ where, select: { name: true, podCidrs: true } })) {
       for (const cidr of node.podCidrs) {
         const range = newlyOverlapping(cidr);
-        if (range) throw DomainError.conflict('serviceCidrs', `node ${node.name} has pod CIDR ${cidr} overlapping the new Service CIDR ${range}`);
+        if (range)
+          throw DomainError.conflict(
+            'serviceCidrs',
+            `node ${node.name} has pod CIDR ${cidr} overlapping the new Service CIDR ${range}`,
+          );
       }
     }
   }

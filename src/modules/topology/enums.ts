@@ -15,7 +15,13 @@ export const TrafficPolicy = { Cluster: 'Cluster', Local: 'Local' } as const;
 export type TrafficPolicy = (typeof TrafficPolicy)[keyof typeof TrafficPolicy];
 export const Protocol = { TCP: 'TCP', UDP: 'UDP', SCTP: 'SCTP' } as const;
 export type Protocol = (typeof Protocol)[keyof typeof Protocol];
-export const PodPhase = { Pending: 'Pending', Running: 'Running', Succeeded: 'Succeeded', Failed: 'Failed', Unknown: 'Unknown' } as const;
+export const PodPhase = {
+  Pending: 'Pending',
+  Running: 'Running',
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  Unknown: 'Unknown',
+} as const;
 export type PodPhase = (typeof PodPhase)[keyof typeof PodPhase];
 export const IpMode = { VIP: 'VIP', Proxy: 'Proxy' } as const;
 export type IpMode = (typeof IpMode)[keyof typeof IpMode];
@@ -32,17 +38,37 @@ export const TRAFFIC_DISTRIBUTIONS = ['PreferClose', 'PreferSameZone', 'PreferSa
 export const ApiKeyScope = { read: 'read', write: 'write' } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
 
-registerEnumType(Profile, { name: 'Profile', description: 'KUBERNETES = upstream kube-proxy; CCE = CCE standard cluster; CCE_TURBO = CCE Turbo (Cloud Native 2.0)' });
-registerEnumType(NetworkModel, { name: 'NetworkModel', description: 'TUNNEL = overlay (VXLAN); VPC = routed; CLOUD_NATIVE_2 = ENI (CCE Turbo)' });
+registerEnumType(Profile, {
+  name: 'Profile',
+  description: 'KUBERNETES = upstream kube-proxy; CCE = CCE standard cluster; CCE_TURBO = CCE Turbo (Cloud Native 2.0)',
+});
+registerEnumType(NetworkModel, {
+  name: 'NetworkModel',
+  description: 'TUNNEL = overlay (VXLAN); VPC = routed; CLOUD_NATIVE_2 = ENI (CCE Turbo)',
+});
 registerEnumType(ProxyMode, { name: 'ProxyMode' });
-registerEnumType(LocalDetector, { name: 'LocalDetector', description: 'kube-proxy detectLocalMode: how it tells pod traffic from other traffic' });
+registerEnumType(LocalDetector, {
+  name: 'LocalDetector',
+  description: 'kube-proxy detectLocalMode: how it tells pod traffic from other traffic',
+});
 registerEnumType(ServiceType, { name: 'ServiceType' });
 registerEnumType(TrafficPolicy, { name: 'TrafficPolicy' });
 registerEnumType(Protocol, { name: 'Protocol' });
 registerEnumType(PodPhase, { name: 'PodPhase' });
-registerEnumType(IpMode, { name: 'IpMode', description: 'VIP = kube-proxy short-circuits the LB IP in-cluster; Proxy = traffic goes to the load balancer' });
-registerEnumType(SessionAffinity, { name: 'SessionAffinity', description: 'spec.sessionAffinity: None, or ClientIP (connections from one client IP go to one endpoint, for sessionAffinityTimeoutSeconds)' });
-registerEnumType(LoadBalancerTarget, { name: 'LoadBalancerTarget', description: 'Where the cloud load balancer delivers: NODES (NodePort, or the LB IP kept) or PODS (straight to pod IPs, container-native)' });
+registerEnumType(IpMode, {
+  name: 'IpMode',
+  description: 'VIP = kube-proxy short-circuits the LB IP in-cluster; Proxy = traffic goes to the load balancer',
+});
+registerEnumType(SessionAffinity, {
+  name: 'SessionAffinity',
+  description:
+    'spec.sessionAffinity: None, or ClientIP (connections from one client IP go to one endpoint, for sessionAffinityTimeoutSeconds)',
+});
+registerEnumType(LoadBalancerTarget, {
+  name: 'LoadBalancerTarget',
+  description:
+    'Where the cloud load balancer delivers: NODES (NodePort, or the LB IP kept) or PODS (straight to pod IPs, container-native)',
+});
 registerEnumType(ApiKeyScope, { name: 'ApiKeyScope' });
 
 export const E = {

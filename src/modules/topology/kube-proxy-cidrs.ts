@@ -39,10 +39,17 @@ export function checkKubeProxyCidrs(cidrs: readonly string[]): string[] {
   const firstOfFamily = new Map<number, number>();
   return cidrs.map((text, i) => {
     const cidr = parseCidr(text);
-    if (!cidr) throw DomainError.invalid(`${FIELD}[${i}]`, `must be a CIDR such as 10.244.0.0/16 or fd00:10:244::/56 with no host bits set, got ${shown(text)}`);
+    if (!cidr)
+      throw DomainError.invalid(
+        `${FIELD}[${i}]`,
+        `must be a CIDR such as 10.244.0.0/16 or fd00:10:244::/56 with no host bits set, got ${shown(text)}`,
+      );
     const first = firstOfFamily.get(cidr.family);
     if (first !== undefined) {
-      throw DomainError.invalid(`${FIELD}[${i}]`, `is a second IPv${cidr.family} CIDR (${FIELD}[${first}] is one): kube-proxy's clusterCIDR is one CIDR or a dual-stack pair, one IPv4 and one IPv6`);
+      throw DomainError.invalid(
+        `${FIELD}[${i}]`,
+        `is a second IPv${cidr.family} CIDR (${FIELD}[${first}] is one): kube-proxy's clusterCIDR is one CIDR or a dual-stack pair, one IPv4 and one IPv6`,
+      );
     }
     firstOfFamily.set(cidr.family, i);
     return cidr.text;
@@ -56,7 +63,11 @@ export function checkKubeProxyCidrs(cidrs: readonly string[]): string[] {
  * set to ClusterCIDR, but no cluster CIDR for family"), and a CIDR apart from the family's pod range
  * matches none of its pods. Accepted, as kube-proxy runs so; these say what follows.
  */
-export function detectorWarnings(s: { readonly clusterCidrs: readonly string[]; readonly localDetector: LocalDetector; readonly kubeProxyClusterCidr: string | null }): string[] {
+export function detectorWarnings(s: {
+  readonly clusterCidrs: readonly string[];
+  readonly localDetector: LocalDetector;
+  readonly kubeProxyClusterCidr: string | null;
+}): string[] {
   const own = kubeProxyCidrsOf(s);
   if (own === null || s.localDetector !== 'CLUSTER_CIDR') return [];
   const out: string[] = [];
@@ -65,9 +76,13 @@ export function detectorWarnings(s: { readonly clusterCidrs: readonly string[]; 
     const i = own.findIndex((text) => parseCidr(text)!.family === pod.family);
     const range = `clusterCidrs[${j}] ${pod.text}`;
     if (i < 0) {
-      out.push(`${FIELD} has no IPv${pod.family} CIDR for ${range}: kube-proxy's ClusterCIDR detector recognises no IPv${pod.family} pod (a no-op detector for the family; kube-proxy logs "Detect-local-mode set to ClusterCIDR, but no cluster CIDR for family" ipFamily="IPv${pod.family}")`);
+      out.push(
+        `${FIELD} has no IPv${pod.family} CIDR for ${range}: kube-proxy's ClusterCIDR detector recognises no IPv${pod.family} pod (a no-op detector for the family; kube-proxy logs "Detect-local-mode set to ClusterCIDR, but no cluster CIDR for family" ipFamily="IPv${pod.family}")`,
+      );
     } else if (!cidrsOverlap(parseCidr(own[i])!, pod)) {
-      out.push(`${FIELD}[${i}] ${own[i]} does not overlap ${range}: kube-proxy's ClusterCIDR detector will not recognise the cluster's IPv${pod.family} pods`);
+      out.push(
+        `${FIELD}[${i}] ${own[i]} does not overlap ${range}: kube-proxy's ClusterCIDR detector will not recognise the cluster's IPv${pod.family} pods`,
+      );
     }
   });
   return out;

@@ -10,16 +10,25 @@ import { Prop } from '../../common/prop';
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: 'Items per page (1-500, default 50).' })
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @TransformType(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 
   @Field({ nullable: true, description: 'The nextCursor of the previous page.' })
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
-  @IsOptional() @IsString() @MaxLength(1024)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
   cursor?: string;
 }
 
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 /** Keyset pagination: the cursor is the sort key of the last item, opaque to clients. */
 export function encodeCursor(key: readonly string[]): string {
@@ -31,7 +40,9 @@ export function decodeCursor(cursor: string | undefined, parts: number): string[
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(key) && key.length === parts && key.every((k) => typeof k === 'string')) return key as string[];
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw DomainError.invalid('cursor', 'is not a cursor this API returned');
 }
 
@@ -45,7 +56,8 @@ export function Paginated<T>(item: Type<T>, name: string): Type<Page<T>> {
   @ObjectType(name)
   class PageClass implements Page<T> {
     @Prop(item, { array: true }) items!: T[];
-    @Prop('string', { nullable: true, description: 'Pass as cursor to get the next page; null on the last page.' }) nextCursor!: string | null;
+    @Prop('string', { nullable: true, description: 'Pass as cursor to get the next page; null on the last page.' })
+    nextCursor!: string | null;
   }
   Object.defineProperty(PageClass, 'name', { value: name });
   return PageClass;
@@ -55,7 +67,9 @@ export function Paginated<T>(item: Type<T>, name: string): Type<Page<T>> {
 export class NamespacedPageArgs extends PageArgs {
   @Field({ nullable: true, description: 'Only this namespace.' })
   @ApiPropertyOptional({ description: 'Only this namespace.', example: 'default' })
-  @IsOptional() @IsString() @MaxLength(63)
+  @IsOptional()
+  @IsString()
+  @MaxLength(63)
   namespace?: string;
 }
 
@@ -70,7 +84,9 @@ export class ClusterPageArgs extends PageArgs {
 @ArgsType()
 export class NamespacedClusterPageArgs extends ClusterPageArgs {
   @Field({ nullable: true, description: 'Only this namespace.' })
-  @IsOptional() @IsString() @MaxLength(63)
+  @IsOptional()
+  @IsString()
+  @MaxLength(63)
   namespace?: string;
 }
 
@@ -86,6 +102,7 @@ export function namespacedPageQuery(args: { limit?: number; cursor?: string; nam
     },
     orderBy: [{ namespace: 'asc' as const }, { name: 'asc' as const }],
     take: limit + 1,
-    pageOf: <T extends { namespace: string; name: string }>(rows: T[]) => pageOf(rows, limit, (row) => [row.namespace, row.name]),
+    pageOf: <T extends { namespace: string; name: string }>(rows: T[]) =>
+      pageOf(rows, limit, (row) => [row.namespace, row.name]),
   };
 }

@@ -10,7 +10,13 @@ export function proxyModeWarnings(s: { readonly proxyMode: string; readonly kube
   if (s.proxyMode !== 'NFTABLES') return [];
   const minor = minorVersion(s.kubernetesVersion);
   if (minor === null) return [];
-  if (minor < 29) return [`proxyMode NFTABLES: kube-proxy has no nftables mode before v1.29 (kubernetesVersion ${s.kubernetesVersion}); the analyses answer as an nftables kube-proxy would`];
-  if (minor < 31) return [`proxyMode NFTABLES: the nftables mode is alpha in v1.29 and v1.30 (feature gate NFTablesProxyMode, off by default): kube-proxy runs it only with the gate enabled`];
+  if (minor < 29)
+    return [
+      `proxyMode NFTABLES: kube-proxy has no nftables mode before v1.29 (kubernetesVersion ${s.kubernetesVersion}); the analyses answer as an nftables kube-proxy would`,
+    ];
+  if (minor < 31)
+    return [
+      `proxyMode NFTABLES: the nftables mode is alpha in v1.29 and v1.30 (feature gate NFTablesProxyMode, off by default): kube-proxy runs it only with the gate enabled`,
+    ];
   return [];
 }

@@ -24,8 +24,16 @@ const FILES: Readonly<Record<string, string>> = {
 
 /** Self only: no inline script or style, no other origin, not framed. */
 export const UI_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "font-src 'self'",
-  "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -41,7 +49,8 @@ export function assetsDir(from = __dirname): string {
     for (const candidate of [join(dir, 'assets'), join(dir, 'src', 'modules', 'ui', 'assets')]) {
       if (existsSync(join(candidate, 'index.html'))) return candidate;
     }
-    if (dirname(dir) === dir) throw new Error(`the /ui page's assets (src/modules/ui/assets) were not found above ${from}`);
+    if (dirname(dir) === dir)
+      throw new Error(`the /ui page's assets (src/modules/ui/assets) were not found above ${from}`);
   }
 }
 
@@ -50,7 +59,9 @@ export function assetsDir(from = __dirname): string {
 export class UiController {
   private readonly dir = assetsDir();
   private readonly page = readFileSync(join(this.dir, 'index.html'), 'utf8');
-  private readonly files = new Map(Object.entries(FILES).map(([name, type]) => [name, { type, body: readFileSync(join(this.dir, name)) }]));
+  private readonly files = new Map(
+    Object.entries(FILES).map(([name, type]) => [name, { type, body: readFileSync(join(this.dir, name)) }]),
+  );
 
   @Get()
   @Public()
@@ -62,7 +73,7 @@ export class UiController {
   @Public()
   asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
     const found = Object.hasOwn(FILES, file) ? this.files.get(file) : undefined;
-    if (found === undefined) throw new DomainError('NOT_FOUND', 'no such file in the page\'s assets');
+    if (found === undefined) throw new DomainError('NOT_FOUND', "no such file in the page's assets");
     void reply.headers({ ...SECURITY_HEADERS, 'content-type': found.type }).send(found.body);
   }
 }

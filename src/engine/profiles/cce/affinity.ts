@@ -19,7 +19,8 @@ export function expectedShares(cc: CompiledCluster, sp: CompiledServicePort, loc
   const out: PodShare[] = [];
   for (const n of nodes) {
     const eps = sp.categories.localByNode.get(n)?.endpoints ?? [];
-    for (const ep of eps) out.push({ pod: ep.podKey, ip: ep.ip, node: ep.nodeName, share: 1 / nodes.length / eps.length });
+    for (const ep of eps)
+      out.push({ pod: ep.podKey, ip: ep.ip, node: ep.nodeName, share: 1 / nodes.length / eps.length });
   }
   return out;
 }
@@ -29,12 +30,20 @@ export function cceAffinity(cc: CompiledCluster, sp: CompiledServicePort): Servi
   const svc = cc.services[sp.serviceIndex].model;
   if (svc.type === 'ClusterIP') return null;
   const local = sp.externalPolicyLocal;
-  const serving = local ? kubernetesDataPlane.loadBalancerTargets(cc, sp).map((n) => cc.nodes[n].name) : cc.nodes.map((n) => n.name);
+  const serving = local
+    ? kubernetesDataPlane.loadBalancerTargets(cc, sp).map((n) => cc.nodes[n].name)
+    : cc.nodes.map((n) => n.name);
   const rules: Rule[] = [RULES[local ? 'CCE-AFFINITY-LOCAL' : 'CCE-AFFINITY-CLUSTER'], RULES['CCE-AFFINITY-SHARES']];
   if (local && cc.model.profile === 'CCE_TURBO') rules.push(RULES['CCE-TURBO-LOCAL-HOSTNETWORK']);
   return {
-    policy: local ? 'Local' : 'Cluster', port: sp.port, protocol: sp.protocol,
-    sourceIpPreserved: local, extraHop: !local, balance: local ? 'RISK_OF_IMBALANCE' : 'BALANCED',
-    servingNodes: serving, shares: expectedShares(cc, sp, local), rules,
+    policy: local ? 'Local' : 'Cluster',
+    port: sp.port,
+    protocol: sp.protocol,
+    sourceIpPreserved: local,
+    extraHop: !local,
+    balance: local ? 'RISK_OF_IMBALANCE' : 'BALANCED',
+    servingNodes: serving,
+    shares: expectedShares(cc, sp, local),
+    rules,
   };
 }

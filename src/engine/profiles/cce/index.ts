@@ -8,9 +8,19 @@ import { cceSharing } from './sharing';
 import { refineCceSuggestions } from './suggestions';
 
 export const CCE: EngineProfile = {
-  name: 'CCE', dataPlane: cceStandardDataPlane, sharing: cceSharing('CCE'), notes: [], affinity: cceAffinity, refineSuggestions: refineCceSuggestions,
+  name: 'CCE',
+  dataPlane: cceStandardDataPlane,
+  sharing: cceSharing('CCE'),
+  notes: [],
+  affinity: cceAffinity,
+  refineSuggestions: refineCceSuggestions,
 };
 
 export const CCE_TURBO: EngineProfile = {
-  name: 'CCE_TURBO', dataPlane: cceTurboDataPlane, sharing: cceSharing('CCE_TURBO'), notes: [], affinity: cceAffinity, refineSuggestions: refineCceSuggestions,
+  name: 'CCE_TURBO',
+  dataPlane: cceTurboDataPlane,
+  sharing: cceSharing('CCE_TURBO'),
+  notes: [],
+  affinity: cceAffinity,
+  refineSuggestions: refineCceSuggestions,
 };

@@ -15,7 +15,8 @@ export type LoadBalancerRow = 'LB-SERVER-HOST' | 'LB-SERVER-CONTAINER';
 /** Which node's IP:NodePort the client addressed (private IP or EIP alike). */
 export type NodePortTarget = 'SERVER-NODE' | 'OTHER-NODE';
 
-export type CceCellRuleId = `CCE-T2-${NodePortRow}-${NodePortTarget}-${CceColumn}` | `CCE-T2-${LoadBalancerRow}-${CceColumn}`;
+export type CceCellRuleId =
+  `CCE-T2-${NodePortRow}-${NodePortTarget}-${CceColumn}` | `CCE-T2-${LoadBalancerRow}-${CceColumn}`;
 
 export type CellOutcome = 'SUCCEEDS' | 'FAILS';
 
@@ -27,19 +28,56 @@ export const COLUMN_TITLE: Readonly<Record<CceColumn, string>> = {
 };
 export const COLUMNS: readonly CceColumn[] = ['TUNNEL-IPVS', 'VPC-IPVS', 'TUNNEL-IPTABLES', 'VPC-IPTABLES'];
 
-interface RowTitle { readonly service: string; readonly access: string; readonly location: string; readonly who: string }
+interface RowTitle {
+  readonly service: string;
+  readonly access: string;
+  readonly location: string;
+  readonly who: string;
+}
 
 export const ROW_TITLE: Readonly<Record<NodePortRow | LoadBalancerRow, RowTitle>> = {
-  'NP-SERVER-HOST': { service: 'NodePort Service', access: 'Public/Private network', location: 'Same node as the service pod', who: 'the host of the node running the backend pod' },
-  'NP-OTHER-HOST': { service: 'NodePort Service', access: 'Public/Private network', location: 'Different nodes from the service pod', who: 'the host of a node not running the backend pod' },
-  'NP-SERVER-CONTAINER': { service: 'NodePort Service', access: 'Public/Private network', location: 'Other containers on the same node as the service pod', who: 'another container on the node running the backend pod' },
-  'NP-OTHER-CONTAINER': { service: 'NodePort Service', access: 'Public/Private network', location: 'Other containers on different nodes from the service pod', who: 'a container on a node not running the backend pod' },
-  'LB-SERVER-HOST': { service: 'LoadBalancer Service using a dedicated load balancer', access: 'Private network', location: 'Same node as the service pod', who: 'the host of the node running the backend pod' },
-  'LB-SERVER-CONTAINER': { service: 'LoadBalancer Service using a dedicated load balancer', access: 'Private network', location: 'Other containers on the same node as the service pod', who: 'another container on the node running the backend pod' },
+  'NP-SERVER-HOST': {
+    service: 'NodePort Service',
+    access: 'Public/Private network',
+    location: 'Same node as the service pod',
+    who: 'the host of the node running the backend pod',
+  },
+  'NP-OTHER-HOST': {
+    service: 'NodePort Service',
+    access: 'Public/Private network',
+    location: 'Different nodes from the service pod',
+    who: 'the host of a node not running the backend pod',
+  },
+  'NP-SERVER-CONTAINER': {
+    service: 'NodePort Service',
+    access: 'Public/Private network',
+    location: 'Other containers on the same node as the service pod',
+    who: 'another container on the node running the backend pod',
+  },
+  'NP-OTHER-CONTAINER': {
+    service: 'NodePort Service',
+    access: 'Public/Private network',
+    location: 'Other containers on different nodes from the service pod',
+    who: 'a container on a node not running the backend pod',
+  },
+  'LB-SERVER-HOST': {
+    service: 'LoadBalancer Service using a dedicated load balancer',
+    access: 'Private network',
+    location: 'Same node as the service pod',
+    who: 'the host of the node running the backend pod',
+  },
+  'LB-SERVER-CONTAINER': {
+    service: 'LoadBalancer Service using a dedicated load balancer',
+    access: 'Private network',
+    location: 'Other containers on the same node as the service pod',
+    who: 'another container on the node running the backend pod',
+  },
 };
 
-const SERVER_OK = 'Access the IP address and NodePort on the node where the server is located: The access is successful.';
-const OTHER_FAILS = 'Access the IP address and NodePort on a node other than the node where the server is located: The access failed.';
+const SERVER_OK =
+  'Access the IP address and NodePort on the node where the server is located: The access is successful.';
+const OTHER_FAILS =
+  'Access the IP address and NodePort on a node other than the node where the server is located: The access failed.';
 const ALL_OK = 'The access is successful.';
 const ALL_FAIL = 'The access failed.';
 
@@ -47,10 +85,30 @@ const ALL_FAIL = 'The access failed.';
 type CellKind = 'SPLIT' | 'ALL_OK' | 'ALL_FAIL';
 
 const NODE_PORT_CELLS: Readonly<Record<NodePortRow, Readonly<Record<CceColumn, CellKind>>>> = {
-  'NP-SERVER-HOST': { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'SPLIT' },
-  'NP-OTHER-HOST': { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'ALL_OK', 'VPC-IPTABLES': 'ALL_OK' },
-  'NP-SERVER-CONTAINER': { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'ALL_FAIL', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'ALL_FAIL' },
-  'NP-OTHER-CONTAINER': { 'TUNNEL-IPVS': 'SPLIT', 'VPC-IPVS': 'SPLIT', 'TUNNEL-IPTABLES': 'SPLIT', 'VPC-IPTABLES': 'SPLIT' },
+  'NP-SERVER-HOST': {
+    'TUNNEL-IPVS': 'SPLIT',
+    'VPC-IPVS': 'SPLIT',
+    'TUNNEL-IPTABLES': 'SPLIT',
+    'VPC-IPTABLES': 'SPLIT',
+  },
+  'NP-OTHER-HOST': {
+    'TUNNEL-IPVS': 'SPLIT',
+    'VPC-IPVS': 'SPLIT',
+    'TUNNEL-IPTABLES': 'ALL_OK',
+    'VPC-IPTABLES': 'ALL_OK',
+  },
+  'NP-SERVER-CONTAINER': {
+    'TUNNEL-IPVS': 'SPLIT',
+    'VPC-IPVS': 'ALL_FAIL',
+    'TUNNEL-IPTABLES': 'SPLIT',
+    'VPC-IPTABLES': 'ALL_FAIL',
+  },
+  'NP-OTHER-CONTAINER': {
+    'TUNNEL-IPVS': 'SPLIT',
+    'VPC-IPVS': 'SPLIT',
+    'TUNNEL-IPTABLES': 'SPLIT',
+    'VPC-IPTABLES': 'SPLIT',
+  },
 };
 
 export interface Cell {
@@ -77,7 +135,12 @@ function loadBalancerCell(row: LoadBalancerRow, column: CceColumn): Cell {
   return { rule: `CCE-T2-${row}-${column}`, outcome: 'FAILS', row, column, target: null, text: ALL_FAIL };
 }
 
-const NP_ROWS: readonly NodePortRow[] = ['NP-SERVER-HOST', 'NP-OTHER-HOST', 'NP-SERVER-CONTAINER', 'NP-OTHER-CONTAINER'];
+const NP_ROWS: readonly NodePortRow[] = [
+  'NP-SERVER-HOST',
+  'NP-OTHER-HOST',
+  'NP-SERVER-CONTAINER',
+  'NP-OTHER-CONTAINER',
+];
 const LB_ROWS: readonly LoadBalancerRow[] = ['LB-SERVER-HOST', 'LB-SERVER-CONTAINER'];
 const TARGETS: readonly NodePortTarget[] = ['SERVER-NODE', 'OTHER-NODE'];
 
@@ -90,10 +153,23 @@ export const ALL_CELLS: readonly Cell[] = [
 const CELL_BY_RULE: ReadonlyMap<string, Cell> = new Map(ALL_CELLS.map((c) => [c.rule, c]));
 
 /** Cells by row, target and column, so a lookup (once per endpoint and node class) builds no rule-id string. */
-const NODE_PORT_LOOKUP = new Map<string, Map<NodePortTarget, Map<CceColumn, Cell>>>(NP_ROWS.map((row) => [row,
-  new Map(TARGETS.map((target) => [target, new Map(COLUMNS.map((column) => [column, CELL_BY_RULE.get(`CCE-T2-${row}-${target}-${column}`) as Cell]))]))]));
-const LOAD_BALANCER_LOOKUP = new Map<string, Map<CceColumn, Cell>>(LB_ROWS.map((row) => [row,
-  new Map(COLUMNS.map((column) => [column, CELL_BY_RULE.get(`CCE-T2-${row}-${column}`) as Cell]))]));
+const NODE_PORT_LOOKUP = new Map<string, Map<NodePortTarget, Map<CceColumn, Cell>>>(
+  NP_ROWS.map((row) => [
+    row,
+    new Map(
+      TARGETS.map((target) => [
+        target,
+        new Map(COLUMNS.map((column) => [column, CELL_BY_RULE.get(`CCE-T2-${row}-${target}-${column}`) as Cell])),
+      ]),
+    ),
+  ]),
+);
+const LOAD_BALANCER_LOOKUP = new Map<string, Map<CceColumn, Cell>>(
+  LB_ROWS.map((row) => [
+    row,
+    new Map(COLUMNS.map((column) => [column, CELL_BY_RULE.get(`CCE-T2-${row}-${column}`) as Cell])),
+  ]),
+);
 
 export function lookupNodePortCell(row: NodePortRow, target: NodePortTarget, column: CceColumn): Cell {
   return NODE_PORT_LOOKUP.get(row)?.get(target)?.get(column) as Cell;
@@ -117,9 +193,12 @@ export function citation(cell: Cell): string {
 
 function statement(cell: Cell): string {
   const t = ROW_TITLE[cell.row];
-  const target = cell.target === null
-    ? 'the private IP of the dedicated load balancer'
-    : cell.target === 'SERVER-NODE' ? 'the IP:NodePort (private IP or EIP) of the node running the backend pod' : 'the IP:NodePort (private IP or EIP) of a node not running the backend pod';
+  const target =
+    cell.target === null
+      ? 'the private IP of the dedicated load balancer'
+      : cell.target === 'SERVER-NODE'
+        ? 'the IP:NodePort (private IP or EIP) of the node running the backend pod'
+        : 'the IP:NodePort (private IP or EIP) of a node not running the backend pod';
   const verdict = cell.outcome === 'SUCCEEDS' ? 'succeeds' : 'fails';
   return `externalTrafficPolicy Local, ${COLUMN_TITLE[cell.column]}: ${t.who} accessing ${target} ${verdict}.`;
 }
@@ -135,13 +214,21 @@ export interface CellRuleSpec {
 export function cellRuleSpecs(): Record<CceCellRuleId, CellRuleSpec> {
   const out: Partial<Record<CceCellRuleId, CellRuleSpec>> = {};
   for (const cell of ALL_CELLS) {
-    out[cell.rule] = { statement: statement(cell), evidence: [{ source: CCE_PAGE, case: citation(cell) }], inferred: false, profiles: ['CCE'] };
+    out[cell.rule] = {
+      statement: statement(cell),
+      evidence: [{ source: CCE_PAGE, case: citation(cell) }],
+      inferred: false,
+      profiles: ['CCE'],
+    };
   }
   return out as Record<CceCellRuleId, CellRuleSpec>;
 }
 
 const COLUMN_SHORT: Readonly<Record<CceColumn, string>> = {
-  'TUNNEL-IPVS': 'tunnel + IPVS', 'VPC-IPVS': 'VPC + IPVS', 'TUNNEL-IPTABLES': 'tunnel + iptables', 'VPC-IPTABLES': 'VPC + iptables',
+  'TUNNEL-IPVS': 'tunnel + IPVS',
+  'VPC-IPVS': 'VPC + IPVS',
+  'TUNNEL-IPTABLES': 'tunnel + iptables',
+  'VPC-IPTABLES': 'VPC + iptables',
 };
 
 /** A failure-table cell named the way a person reads it ("CCE failure table, tunnel + iptables, row '…'"), or null for other rules. */

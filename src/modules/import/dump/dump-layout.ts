@@ -38,8 +38,11 @@ const keep = (resource: string): Verdict => ({ keep: true, resource });
 
 /** The kind of the items of a resource list the import reads, for items that do not say it. */
 export const KIND_OF_RESOURCE: Readonly<Record<string, { kind: string; apiVersion: string }>> = {
-  nodes: { kind: 'Node', apiVersion: 'v1' }, pods: { kind: 'Pod', apiVersion: 'v1' }, services: { kind: 'Service', apiVersion: 'v1' },
-  endpoints: { kind: 'Endpoints', apiVersion: 'v1' }, endpointslices: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1' },
+  nodes: { kind: 'Node', apiVersion: 'v1' },
+  pods: { kind: 'Pod', apiVersion: 'v1' },
+  services: { kind: 'Service', apiVersion: 'v1' },
+  endpoints: { kind: 'Endpoints', apiVersion: 'v1' },
+  endpointslices: { kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1' },
   configmaps: { kind: 'ConfigMap', apiVersion: 'v1' },
 };
 const skip = (reason: string): Verdict => ({ keep: false, reason });
@@ -50,7 +53,13 @@ const KUBE_PROXY_NAMESPACE = 'kube-system';
 
 /** The per-namespace lists `kubectl cluster-info dump` writes, every one every time (clusterinfo_dump.go). */
 const CLUSTER_INFO_LISTS = new Set([
-  'events', 'replication-controllers', 'services', 'daemonsets', 'deployments', 'replicasets', 'pods',
+  'events',
+  'replication-controllers',
+  'services',
+  'daemonsets',
+  'deployments',
+  'replicasets',
+  'pods',
 ]);
 
 const SONOBUOY_OTHER_DIRS = new Set(['plugins', 'meta', 'podlogs', 'hosts']);
@@ -108,7 +117,10 @@ function sharedDepth(files: readonly string[][], dirs: readonly string[][]): num
  * tried as they are first, then without each shared leading directory in turn, so that a
  * sonobuoy archive holding only `resources/` is not mistaken for one with a top folder.
  */
-export function detectLayout(files: readonly string[][], dirs: readonly string[][]): { layout: DumpLayout; depth: number } {
+export function detectLayout(
+  files: readonly string[][],
+  dirs: readonly string[][],
+): { layout: DumpLayout; depth: number } {
   const max = sharedDepth(files, dirs);
   for (let depth = 0; depth <= max; depth++) {
     const layout = layoutAt(files.map((s) => s.slice(depth)));
@@ -131,14 +143,16 @@ function sonobuoyResource(name: string): string | null {
 /** Read the resources the import reads; ConfigMaps only where kube-proxy's lives. */
 function byResource(resource: string | null, namespace: string | null): Verdict {
   if (resource !== null && READ_RESOURCES.has(resource)) return keep(resource);
-  if (resource === 'configmaps') return namespace === KUBE_PROXY_NAMESPACE ? keep(resource) : skip(SKIP.configMapNamespace);
+  if (resource === 'configmaps')
+    return namespace === KUBE_PROXY_NAMESPACE ? keep(resource) : skip(SKIP.configMapNamespace);
   return skip(SKIP.notReadKind);
 }
 
 function clusterInfoDump(s: readonly string[]): Verdict {
   const name = stem(s[s.length - 1]);
   if (s.length === 1 && name === 'nodes') return keep('nodes');
-  if (s.length === 2 && name !== 'nodes' && (READ_RESOURCES.has(name) || CLUSTER_INFO_LISTS.has(name))) return byResource(name, s[0]);
+  if (s.length === 2 && name !== 'nodes' && (READ_RESOURCES.has(name) || CLUSTER_INFO_LISTS.has(name)))
+    return byResource(name, s[0]);
   return skip(SKIP.notResourceList);
 }
 
@@ -147,7 +161,8 @@ function sonobuoy(s: readonly string[]): Verdict {
   if (s[0] !== 'resources') return skip(SKIP.notResourceList);
   const resource = sonobuoyResource(stem(s[s.length - 1]));
   if (s.length === 3 && s[1] === 'cluster') return resource === 'nodes' ? keep('nodes') : skip(SKIP.notReadKind);
-  if (s.length === 4 && s[1] === 'ns') return resource === 'nodes' ? skip(SKIP.notReadKind) : byResource(resource, s[2]);
+  if (s.length === 4 && s[1] === 'ns')
+    return resource === 'nodes' ? skip(SKIP.notReadKind) : byResource(resource, s[2]);
   return skip(SKIP.notResourceList);
 }
 

@@ -1,6 +1,14 @@
 import { detectLayout, KIND_OF_RESOURCE, selectFile, SKIP } from './dump-layout';
 import { notArchive, Scan, scanArchive, ScannedFile } from './dump-scan';
-import { DEFAULT_DUMP_LIMITS, DumpContents, DumpError, DumpFile, DumpLimits, DumpSkipped, SKIPPED_LIST_LIMIT } from './dump-types';
+import {
+  DEFAULT_DUMP_LIMITS,
+  DumpContents,
+  DumpError,
+  DumpFile,
+  DumpLimits,
+  DumpSkipped,
+  SKIPPED_LIST_LIMIT,
+} from './dump-types';
 
 /**
  * A dump directory uploaded as one .tar.gz (or plain .tar) → the JSON/YAML files the import
@@ -17,7 +25,11 @@ export async function readDumpTarball(data: Buffer, limits: Partial<DumpLimits> 
 
 function resolveLimits(limits: Partial<DumpLimits>): DumpLimits {
   const pick = (key: keyof DumpLimits): number => limits[key] ?? DEFAULT_DUMP_LIMITS[key];
-  return { maxEntries: pick('maxEntries'), maxUnpackedBytes: pick('maxUnpackedBytes'), maxFileBytes: pick('maxFileBytes') };
+  return {
+    maxEntries: pick('maxEntries'),
+    maxUnpackedBytes: pick('maxUnpackedBytes'),
+    maxFileBytes: pick('maxFileBytes'),
+  };
 }
 
 function decode(path: string, chunks: Buffer[]): { text: string } | { reason: string } {
@@ -27,7 +39,8 @@ function decode(path: string, chunks: Buffer[]): { text: string } | { reason: st
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return { reason: SKIP.invalidUtf8 };
-    if (code === 'ERR_STRING_TOO_LONG') throw new DumpError('PAYLOAD_TOO_LARGE', 'size', `entry ${path} is too large to read as text`);
+    if (code === 'ERR_STRING_TOO_LONG')
+      throw new DumpError('PAYLOAD_TOO_LARGE', 'size', `entry ${path} is too large to read as text`);
     throw error;
   }
   return text.trim() === '' ? { reason: SKIP.empty } : { text };
@@ -60,15 +73,25 @@ function describeFound(scan: Scan): string {
 function capSkipped(skipped: DumpSkipped[]): DumpSkipped[] {
   if (skipped.length <= SKIPPED_LIST_LIMIT) return skipped;
   const more = skipped.length - SKIPPED_LIST_LIMIT;
-  return [...skipped.slice(0, SKIPPED_LIST_LIMIT), { path: '...', reason: `${more} more skipped file${more === 1 ? ' is' : 's are'} not listed` }];
+  return [
+    ...skipped.slice(0, SKIPPED_LIST_LIMIT),
+    { path: '...', reason: `${more} more skipped file${more === 1 ? ' is' : 's are'} not listed` },
+  ];
 }
 
 /** The layout, then per file, in archive order: keep it (decoded) or skip it with the reason. */
 function selectContents(scan: Scan): DumpContents {
   if (!scan.files.some((f) => 'format' in f)) {
-    throw new DumpError('UNPROCESSABLE', 'files', `the archive holds no JSON or YAML file (it holds ${describeFound(scan)})`);
+    throw new DumpError(
+      'UNPROCESSABLE',
+      'files',
+      `the archive holds no JSON or YAML file (it holds ${describeFound(scan)})`,
+    );
   }
-  const { layout, depth } = detectLayout(scan.files.map((f) => f.segments), scan.dirs);
+  const { layout, depth } = detectLayout(
+    scan.files.map((f) => f.segments),
+    scan.dirs,
+  );
   const files: DumpFile[] = [];
   const skipped: DumpSkipped[] = [];
   for (const f of scan.files) {
@@ -83,7 +106,12 @@ function selectContents(scan: Scan): DumpContents {
     }
     const read = decode(f.path, f.chunks);
     if ('reason' in read) skipped.push({ path: f.path, reason: read.reason });
-    else files.push(verdict.resource === null ? { path: f.path, format: f.format, text: read.text } : { path: f.path, format: f.format, text: read.text, kind: KIND_OF_RESOURCE[verdict.resource] });
+    else
+      files.push(
+        verdict.resource === null
+          ? { path: f.path, format: f.format, text: read.text }
+          : { path: f.path, format: f.format, text: read.text, kind: KIND_OF_RESOURCE[verdict.resource] },
+      );
   }
   return { layout, files, skipped: capSkipped(skipped) };
 }

@@ -17,7 +17,10 @@ export type ScannedFile =
 const FEED_BYTES = 64 * 1024;
 
 export function formatBytes(n: number): string {
-  for (const [unit, size] of [['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
     const value = n / size;
     if (value >= 1) return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
   }
@@ -36,7 +39,11 @@ function isGzip(data: Buffer): boolean {
 function entrySegments(path: string): string[] {
   // A drive letter or a backslash root is refused too: a reader on Windows would take it as absolute.
   if (/^([/\\]|[A-Za-z]:)/.test(path)) {
-    throw new DumpError('UNPROCESSABLE', 'path', `entry ${path} escapes the dump directory (absolute paths are not accepted)`);
+    throw new DumpError(
+      'UNPROCESSABLE',
+      'path',
+      `entry ${path} escapes the dump directory (absolute paths are not accepted)`,
+    );
   }
   const segments = path.split(/[/\\]+/).filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) throw new DumpError('UNPROCESSABLE', 'path', `entry ${path} escapes the dump directory`);
@@ -59,20 +66,32 @@ export class Scan {
     this.unpacked += n;
     if (this.unpacked > this.limits.maxUnpackedBytes) {
       const where = this.lastPath === null ? '' : ` (reading stopped in entry ${this.lastPath})`;
-      throw new DumpError('PAYLOAD_TOO_LARGE', 'size', `the archive unpacks to more than ${formatBytes(this.limits.maxUnpackedBytes)}${where}`);
+      throw new DumpError(
+        'PAYLOAD_TOO_LARGE',
+        'size',
+        `the archive unpacks to more than ${formatBytes(this.limits.maxUnpackedBytes)}${where}`,
+      );
     }
   }
 
   entry(e: ReadEntry): void {
     if (++this.entries > this.limits.maxEntries) {
-      throw new DumpError('PAYLOAD_TOO_LARGE', 'entries', `the archive has more than ${this.limits.maxEntries} entries (entry ${e.path} is one too many)`);
+      throw new DumpError(
+        'PAYLOAD_TOO_LARGE',
+        'entries',
+        `the archive has more than ${this.limits.maxEntries} entries (entry ${e.path} is one too many)`,
+      );
     }
     this.lastPath = e.path;
     const segments = entrySegments(e.path);
     // A header that declares more than the budget is refused before its body is inflated.
     this.declared += e.size;
     if (this.declared > this.limits.maxUnpackedBytes) {
-      throw new DumpError('PAYLOAD_TOO_LARGE', 'size', `entry ${e.path} (${formatBytes(e.size)}) takes the archive past ${formatBytes(this.limits.maxUnpackedBytes)} unpacked`);
+      throw new DumpError(
+        'PAYLOAD_TOO_LARGE',
+        'size',
+        `entry ${e.path} (${formatBytes(e.size)}) takes the archive past ${formatBytes(this.limits.maxUnpackedBytes)} unpacked`,
+      );
     }
     this.byType(e, segments);
   }
@@ -91,12 +110,20 @@ export class Scan {
       case 'SymbolicLink':
       case 'Link': {
         const what = e.type === 'Link' ? 'a hard link' : 'a symbolic link';
-        throw new DumpError('UNPROCESSABLE', 'type', `entry ${e.path} is ${what} (to ${e.linkpath ?? '?'}): links are not accepted`);
+        throw new DumpError(
+          'UNPROCESSABLE',
+          'type',
+          `entry ${e.path} is ${what} (to ${e.linkpath ?? '?'}): links are not accepted`,
+        );
       }
       case 'CharacterDevice':
       case 'BlockDevice':
       case 'FIFO':
-        throw new DumpError('UNPROCESSABLE', 'type', `entry ${e.path} is a ${e.type}: devices and FIFOs are not accepted`);
+        throw new DumpError(
+          'UNPROCESSABLE',
+          'type',
+          `entry ${e.path} is a ${e.type}: devices and FIFOs are not accepted`,
+        );
       default:
         this.files.push({ path: e.path, segments, reason: `not a regular file (${e.type})` });
         e.resume();
@@ -112,7 +139,11 @@ export class Scan {
       return;
     }
     if (e.size > this.limits.maxFileBytes) {
-      throw new DumpError('PAYLOAD_TOO_LARGE', 'size', `entry ${e.path} is ${formatBytes(e.size)}; one file may be at most ${formatBytes(this.limits.maxFileBytes)}`);
+      throw new DumpError(
+        'PAYLOAD_TOO_LARGE',
+        'size',
+        `entry ${e.path} is ${formatBytes(e.size)}; one file may be at most ${formatBytes(this.limits.maxFileBytes)}`,
+      );
     }
     const chunks: Buffer[] = [];
     this.files.push({ path: e.path, segments, format, chunks });
@@ -122,9 +153,14 @@ export class Scan {
 
 function tarFailure(error: Error, scan: Scan, compressed: boolean): DumpError {
   const detail = error.message.replace(/^TAR_[A-Z_]+: /, '');
-  if (/^Truncated input/.test(detail)) return notArchive(`the archive is truncated in entry ${scan.lastPath ?? '?'} (${detail})`);
+  if (/^Truncated input/.test(detail))
+    return notArchive(`the archive is truncated in entry ${scan.lastPath ?? '?'} (${detail})`);
   if (scan.entries === 0) {
-    return notArchive(compressed ? `the gzip stream does not hold a tar archive (${detail})` : `the body is neither gzip nor tar (${detail})`);
+    return notArchive(
+      compressed
+        ? `the gzip stream does not hold a tar archive (${detail})`
+        : `the body is neither gzip nor tar (${detail})`,
+    );
   }
   return notArchive(`invalid tar header after entry ${scan.lastPath ?? '?'} (${detail})`);
 }
@@ -160,7 +196,9 @@ class ArchiveRead {
     this.parser.on('entry', (e: ReadEntry) => this.guarded(e));
     // Unknown entry types (sparse files, ...) count and are reported; pax headers are not entries.
     this.parser.on('ignoredEntry', (e: ReadEntry) => (e.meta ? undefined : this.guarded(e)));
-    this.parser.on('error', (error: Error) => this.settle(this.emptyArchive(error) ? null : tarFailure(error, this.scan, this.compressed)));
+    this.parser.on('error', (error: Error) =>
+      this.settle(this.emptyArchive(error) ? null : tarFailure(error, this.scan, this.compressed)),
+    );
     this.parser.on('end', () => this.settle(null));
     this.parser.on('eof', () => {
       this.sawEof = true;
@@ -171,7 +209,8 @@ class ArchiveRead {
 
   start(): void {
     if (!this.compressed) {
-      for (let at = 0; at < this.data.length && !this.stopped; at += FEED_BYTES) this.feed(this.data.subarray(at, at + FEED_BYTES));
+      for (let at = 0; at < this.data.length && !this.stopped; at += FEED_BYTES)
+        this.feed(this.data.subarray(at, at + FEED_BYTES));
       this.end();
       return;
     }

@@ -23,4 +23,12 @@
  */
 export { readDumpTarball } from './dump-reader';
 export { DEFAULT_DUMP_LIMITS, DumpError, SKIPPED_LIST_LIMIT } from './dump-types';
-export type { DumpContents, DumpErrorCode, DumpFile, DumpFormat, DumpLayout, DumpLimits, DumpSkipped } from './dump-types';
+export type {
+  DumpContents,
+  DumpErrorCode,
+  DumpFile,
+  DumpFormat,
+  DumpLayout,
+  DumpLimits,
+  DumpSkipped,
+} from './dump-types';

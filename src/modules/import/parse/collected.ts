@@ -2,7 +2,14 @@ import { ItemContext } from './field';
 import type { KubeProxyRead } from './kubeproxy';
 import type { LegacyEndpoints } from './objects';
 import {
-  EndpointSliceRecord, ImportWarning, NamespaceRecord, NetworkPolicyRecord, NodeRecord, PodRecord, ServiceRecord, SkippedItem,
+  EndpointSliceRecord,
+  ImportWarning,
+  NamespaceRecord,
+  NetworkPolicyRecord,
+  NodeRecord,
+  PodRecord,
+  ServiceRecord,
+  SkippedItem,
 } from './types';
 
 /**
@@ -27,7 +34,14 @@ export function sourceOf(at: At): { source?: string } {
   return at.source === undefined ? {} : { source: at.source };
 }
 
-export interface KubeadmHint { at: At; yaml: boolean; kind: string; name: string | null; podSubnet: string | null; serviceSubnet: string | null }
+export interface KubeadmHint {
+  at: At;
+  yaml: boolean;
+  kind: string;
+  name: string | null;
+  podSubnet: string | null;
+  serviceSubnet: string | null;
+}
 
 export class Collected {
   readonly warnings: ImportWarning[] = [];

@@ -36,7 +36,10 @@ export function isKubernetesApiVersion(apiVersion: string): boolean {
   return apiVersion === 'v1' || GROUP_VERSION.test(apiVersion);
 }
 
-export interface Duplicate { path: Segment[]; key: string }
+export interface Duplicate {
+  path: Segment[];
+  key: string;
+}
 
 /** Mapping keys that occur twice, with the path of the mapping that holds them. */
 function findDuplicateKeys(node: Node | null | undefined, path: Segment[], out: Duplicate[]): void {
@@ -82,7 +85,11 @@ export function parseEmbeddedYaml(text: string): { value: unknown; duplicates: D
   if (bad) {
     const pos = bad.errors[0].linePos?.[0];
     const first = bad.errors[0].message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    return { value: null, duplicates: [], error: `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${first}` };
+    return {
+      value: null,
+      duplicates: [],
+      error: `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${first}`,
+    };
   }
   const values: { doc: Document; value: unknown }[] = [];
   for (const doc of list) {
@@ -104,13 +111,27 @@ export function parseEmbeddedYaml(text: string): { value: unknown; duplicates: D
 function isList(value: Record<string, unknown>): boolean {
   const kind = value.kind;
   if (kind === 'List') return true;
-  return typeof kind === 'string' && kind.length > 4 && kind.endsWith('List') && (Array.isArray(value.items) || value.items == null) && 'items' in value;
+  return (
+    typeof kind === 'string' &&
+    kind.length > 4 &&
+    kind.endsWith('List') &&
+    (Array.isArray(value.items) || value.items == null) &&
+    'items' in value
+  );
 }
 
 /** A document of the text: its value, its duplicate keys, and what to call it in a warning. */
-interface Root { value: unknown; duplicates: Duplicate[]; bareArray: string }
+interface Root {
+  value: unknown;
+  duplicates: Duplicate[];
+  bareArray: string;
+}
 
-export function readDocument(text: string, contentType: 'application/json' | 'application/yaml', defaults: { kind: string; apiVersion: string } | null = null): ReadDocument {
+export function readDocument(
+  text: string,
+  contentType: 'application/json' | 'application/yaml',
+  defaults: { kind: string; apiVersion: string } | null = null,
+): ReadDocument {
   const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const roots: Root[] = [];
   if (contentType === 'application/json') {
@@ -136,7 +157,12 @@ export function readDocument(text: string, contentType: 'application/json' | 'ap
   const warnings: ImportWarning[] = [];
   for (const root of roots) {
     const paths: Segment[][] = [];
-    const flatten = (value: unknown, path: Segment[], inherited: { kind: string; apiVersion: string } | null, foreign: string | null): void => {
+    const flatten = (
+      value: unknown,
+      path: Segment[],
+      inherited: { kind: string; apiVersion: string } | null,
+      foreign: string | null,
+    ): void => {
       if (isObject(value) && isList(value)) {
         const listApi = typeof value.apiVersion === 'string' ? value.apiVersion : '';
         const listKind = value.kind as string;
@@ -175,13 +201,23 @@ export function readDocument(text: string, contentType: 'application/json' | 'ap
       let owner = -1;
       for (let i = first; i < objects.length; i++) {
         const p = paths[i - first];
-        if (p.length <= dup.path.length && p.every((s, j) => s === dup.path[j]) && (owner < 0 || p.length > paths[owner - first].length)) owner = i;
+        if (
+          p.length <= dup.path.length &&
+          p.every((s, j) => s === dup.path[j]) &&
+          (owner < 0 || p.length > paths[owner - first].length)
+        )
+          owner = i;
       }
       if (owner >= 0) {
         const rel = dup.path.slice(paths[owner - first].length);
         objects[owner].duplicateKeys.push({ field: formatPath(rel), key: dup.key });
       } else {
-        warnings.push({ index: -1, kind: 'List', name: null, message: `duplicate key "${dup.key}" in ${formatPath(dup.path) || 'the document'}: the last value was kept` });
+        warnings.push({
+          index: -1,
+          kind: 'List',
+          name: null,
+          message: `duplicate key "${dup.key}" in ${formatPath(dup.path) || 'the document'}: the last value was kept`,
+        });
       }
     }
   }

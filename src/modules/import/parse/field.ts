@@ -25,7 +25,8 @@ export function formatPath(path: readonly Segment[]): string {
  * every IPv4 address, so a CIDR became `***HIDDEN***` followed by `/16`); `***TOKEN_<TYPE>_<12 hex>***` is its
  * optional tokenizer (pkg/redact/tokenizer.go). The others are common hand-made markers.
  */
-const REDACTION = /^(\*\*\*HIDDEN\*\*\*|\*\*\*REDACTED\*\*\*|<redacted>|REDACTED|\*\*\*TOKEN_[A-Z0-9_]+_[0-9A-F]{12}\*\*\*)(\/\d{1,3})?$/;
+const REDACTION =
+  /^(\*\*\*HIDDEN\*\*\*|\*\*\*REDACTED\*\*\*|<redacted>|REDACTED|\*\*\*TOKEN_[A-Z0-9_]+_[0-9A-F]{12}\*\*\*)(\/\d{1,3})?$/;
 
 /** The value when it is a redaction marker, optionally followed by a CIDR prefix length (`/16`), else null. */
 export function redactionMarker(value: unknown): string | null {
@@ -270,7 +271,7 @@ export class Field {
     return this.fail(`must be a CIDR such as 10.0.0.0/16 or fd00::/64, got ${show(s)}`);
   }
 
-  dnsLabel(what = 'a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters)'): string {
+  dnsLabel(what = "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)"): string {
     const s = this.string();
     if (!isDns1123Label(s)) this.fail(`must be ${what}, got ${show(s)}`);
     return s;
@@ -279,7 +280,9 @@ export class Field {
   dnsSubdomain(): string {
     const s = this.string();
     if (!isDns1123Subdomain(s)) {
-      this.fail(`must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters), got ${show(s)}`);
+      this.fail(
+        `must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253 characters), got ${show(s)}`,
+      );
     }
     return s;
   }
@@ -289,7 +292,8 @@ export class Field {
     if (this.absent) this.fail('is required');
     if (typeof this.value !== 'string') this.fail(`must be a string, got ${typeName(this.value)}`);
     const s = this.value as string;
-    if (s.length > 63 || !LABEL_VALUE.test(s)) this.fail(`must be a label value (at most 63 letters, digits, '-', '_', '.'), got ${show(s)}`);
+    if (s.length > 63 || !LABEL_VALUE.test(s))
+      this.fail(`must be a label value (at most 63 letters, digits, '-', '_', '.'), got ${show(s)}`);
     return s;
   }
 
@@ -306,7 +310,10 @@ export class Field {
   optPortName(): string | null {
     const s = this.optString();
     if (s === null) return null;
-    if (!isPortName(s)) this.fail(`must be a port name (at most 15 lower-case letters, digits and '-', with at least one letter), got ${show(s)}`);
+    if (!isPortName(s))
+      this.fail(
+        `must be a port name (at most 15 lower-case letters, digits and '-', with at least one letter), got ${show(s)}`,
+      );
     return s;
   }
 

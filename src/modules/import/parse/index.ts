@@ -8,7 +8,25 @@ export { parseKubectl, parseKubectlSources } from './parse';
 export type { KubectlFormat, KubectlSource } from './parse';
 export { ImportError } from './types';
 export type {
-  ContainerPortRecord, EndpointHintsRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, EndpointSliceUnknownField, ImportWarning,
-  KubeProxyRecord, KubeProxyUnknownField, LoadBalancerIngressRecord, NamespaceRecord, NetworkPolicyRecord, NodeRecord, NodeUnknownField, ParsedImport, PodRecord,
-  PodUnknownField, ServicePortRecord, ServiceRecord, ServiceUnknownField, SkippedItem,
+  ContainerPortRecord,
+  EndpointHintsRecord,
+  EndpointRecord,
+  EndpointSlicePortRecord,
+  EndpointSliceRecord,
+  EndpointSliceUnknownField,
+  ImportWarning,
+  KubeProxyRecord,
+  KubeProxyUnknownField,
+  LoadBalancerIngressRecord,
+  NamespaceRecord,
+  NetworkPolicyRecord,
+  NodeRecord,
+  NodeUnknownField,
+  ParsedImport,
+  PodRecord,
+  PodUnknownField,
+  ServicePortRecord,
+  ServiceRecord,
+  ServiceUnknownField,
+  SkippedItem,
 } from './types';

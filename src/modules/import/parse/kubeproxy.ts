@@ -23,31 +23,93 @@ const MODES: Record<string, ProxyMode> = { iptables: 'IPTABLES', ipvs: 'IPVS', n
 // older releases wrote and kubeadm-made ConfigMaps still hold: udpIdleTimeout and resourceContainer.
 // v1alpha2: the fields of pkg/proxy/apis/config/v1alpha2/zz_generated.conversion.go (@122e68a), named
 // as testdata/KubeProxyConfiguration/after/v1alpha2.yaml and roundtrip/default/v1alpha2.yaml spell them.
-interface Schema { top: ReadonlySet<string>; nested: Readonly<Record<string, ReadonlySet<string>>> }
+interface Schema {
+  top: ReadonlySet<string>;
+  nested: Readonly<Record<string, ReadonlySet<string>>>;
+}
 
 const set = (...keys: string[]): ReadonlySet<string> => new Set(keys);
 
 const SCHEMAS: Record<string, Schema> = {
   v1alpha1: {
     top: set(
-      'apiVersion', 'kind', 'featureGates', 'clientConnection', 'logging', 'hostnameOverride', 'bindAddress', 'healthzBindAddress',
-      'metricsBindAddress', 'bindAddressHardFail', 'enableProfiling', 'showHiddenMetricsForVersion', 'serviceProxyName', 'mode',
-      'iptables', 'ipvs', 'nftables', 'winkernel', 'detectLocalMode', 'detectLocal', 'clusterCIDR', 'nodePortAddresses',
-      'oomScoreAdj', 'conntrack', 'configSyncPeriod', 'portRange', 'windowsRunAsService', 'udpIdleTimeout', 'resourceContainer',
+      'apiVersion',
+      'kind',
+      'featureGates',
+      'clientConnection',
+      'logging',
+      'hostnameOverride',
+      'bindAddress',
+      'healthzBindAddress',
+      'metricsBindAddress',
+      'bindAddressHardFail',
+      'enableProfiling',
+      'showHiddenMetricsForVersion',
+      'serviceProxyName',
+      'mode',
+      'iptables',
+      'ipvs',
+      'nftables',
+      'winkernel',
+      'detectLocalMode',
+      'detectLocal',
+      'clusterCIDR',
+      'nodePortAddresses',
+      'oomScoreAdj',
+      'conntrack',
+      'configSyncPeriod',
+      'portRange',
+      'windowsRunAsService',
+      'udpIdleTimeout',
+      'resourceContainer',
     ),
     nested: {
       iptables: set('masqueradeBit', 'masqueradeAll', 'localhostNodePorts', 'syncPeriod', 'minSyncPeriod'),
-      ipvs: set('syncPeriod', 'minSyncPeriod', 'scheduler', 'excludeCIDRs', 'strictARP', 'tcpTimeout', 'tcpFinTimeout', 'udpTimeout', 'ipSet'),
+      ipvs: set(
+        'syncPeriod',
+        'minSyncPeriod',
+        'scheduler',
+        'excludeCIDRs',
+        'strictARP',
+        'tcpTimeout',
+        'tcpFinTimeout',
+        'udpTimeout',
+        'ipSet',
+      ),
       nftables: set('masqueradeBit', 'masqueradeAll', 'syncPeriod', 'minSyncPeriod', 'tableName'),
       detectLocal: set('bridgeInterface', 'interfaceNamePrefix'),
     },
   },
   v1alpha2: {
     top: set(
-      'apiVersion', 'kind', 'featureGates', 'clientConnection', 'logging', 'hostnameOverride', 'nodeIPOverride', 'healthzBindAddresses',
-      'healthzBindPort', 'metricsBindAddresses', 'metricsBindPort', 'configHardFail', 'bindAddressHardFail', 'enableProfiling',
-      'showHiddenMetricsForVersion', 'mode', 'linux', 'windows', 'iptables', 'ipvs', 'nftables', 'winkernel', 'detectLocalMode',
-      'detectLocal', 'nodePortAddresses', 'syncPeriod', 'minSyncPeriod', 'configSyncPeriod',
+      'apiVersion',
+      'kind',
+      'featureGates',
+      'clientConnection',
+      'logging',
+      'hostnameOverride',
+      'nodeIPOverride',
+      'healthzBindAddresses',
+      'healthzBindPort',
+      'metricsBindAddresses',
+      'metricsBindPort',
+      'configHardFail',
+      'bindAddressHardFail',
+      'enableProfiling',
+      'showHiddenMetricsForVersion',
+      'mode',
+      'linux',
+      'windows',
+      'iptables',
+      'ipvs',
+      'nftables',
+      'winkernel',
+      'detectLocalMode',
+      'detectLocal',
+      'nodePortAddresses',
+      'syncPeriod',
+      'minSyncPeriod',
+      'configSyncPeriod',
     ),
     nested: {
       iptables: set('masqueradeBit', 'localhostNodePorts'),
@@ -63,15 +125,17 @@ const SCHEMAS: Record<string, Schema> = {
 function warnUnknownKeys(o: Field, version: string): void {
   const schema = SCHEMAS[version];
   const other = Object.keys(SCHEMAS).find((v) => v !== version) as string;
-  const warn = (f: Field, name: string, knownElsewhere: boolean) => o.ctx.warn(
-    `${f.field}: unknown KubeProxyConfiguration field ${JSON.stringify(name)} (ignored${knownElsewhere ? `; it is a ${other} field, not a ${version} one` : ''})`,
-  );
+  const warn = (f: Field, name: string, knownElsewhere: boolean) =>
+    o.ctx.warn(
+      `${f.field}: unknown KubeProxyConfiguration field ${JSON.stringify(name)} (ignored${knownElsewhere ? `; it is a ${other} field, not a ${version} one` : ''})`,
+    );
   for (const key of o.keys()) {
     if (!schema.top.has(key)) warn(o.at(key), key, SCHEMAS[other].top.has(key));
   }
   for (const [struct, keys] of Object.entries(schema.nested)) {
     for (const key of o.at(struct).keys()) {
-      if (!keys.has(key)) warn(o.get(struct, key), `${struct}.${key}`, SCHEMAS[other].nested[struct]?.has(key) ?? false);
+      if (!keys.has(key))
+        warn(o.get(struct, key), `${struct}.${key}`, SCHEMAS[other].nested[struct]?.has(key) ?? false);
     }
   }
 }
@@ -91,7 +155,9 @@ function readMode(o: Field): ProxyMode | Skip {
   if (mode === '') return 'IPTABLES';
   if (MODES[mode]) return MODES[mode];
   if (mode === 'kernelspace' || mode === 'userspace') {
-    return new Skip(`proxy mode "${mode}" is not modelled (only iptables, ipvs and nftables): the configuration is not imported`);
+    return new Skip(
+      `proxy mode "${mode}" is not modelled (only iptables, ipvs and nftables): the configuration is not imported`,
+    );
   }
   return modeField.fail(`must be iptables, ipvs, nftables or empty (the default, iptables on Linux), got "${mode}"`);
 }
@@ -108,10 +174,14 @@ function readDetector(o: Field): LocalDetector | null {
     case 'BridgeInterface':
     case 'InterfaceNamePrefix':
       // Both match traffic that comes from this node's pods, as NodeCIDR does (by the node's pod CIDR).
-      o.ctx.warn(`${field.field}: "${detect}" is not modelled; read as NodeCIDR (both detect traffic from this node's pods)`);
+      o.ctx.warn(
+        `${field.field}: "${detect}" is not modelled; read as NodeCIDR (both detect traffic from this node's pods)`,
+      );
       return 'NODE_CIDR';
     default:
-      return field.fail(`must be ClusterCIDR, NodeCIDR, BridgeInterface, InterfaceNamePrefix or empty, got "${detect}"`);
+      return field.fail(
+        `must be ClusterCIDR, NodeCIDR, BridgeInterface, InterfaceNamePrefix or empty, got "${detect}"`,
+      );
   }
 }
 
@@ -120,7 +190,10 @@ function readClusterCidrs(o: Field, version: string): { cidrs: string[]; field: 
   const cidrs: string[] = [];
   if (version === 'v1alpha1') {
     const f = o.at('clusterCIDR');
-    for (const part of (f.optString() ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of (f.optString() ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!f.redactedAs('clusterCidrs', redactionMarker(part))) cidrs.push(f.cidr(part));
     }
     return { cidrs: [...new Set(cidrs)], field: f.field };
@@ -160,9 +233,10 @@ export function readKubeProxyConfiguration(o: Field, version: string): KubeProxy
   // v1alpha1 keeps masqueradeAll per backend: nftables mode reads nftables.masqueradeAll, the others
   // iptables.masqueradeAll (pkg/proxy/apis/config/v1alpha1/conversion.go); v1alpha2 has linux.masqueradeAll.
   // Absent: false (a plain bool in both versions).
-  const masqueradeAll = (version === 'v1alpha1'
-    ? o.get(proxyMode === 'NFTABLES' ? 'nftables' : 'iptables', 'masqueradeAll').optBool()
-    : o.get('linux', 'masqueradeAll').optBool()) ?? false;
+  const masqueradeAll =
+    (version === 'v1alpha1'
+      ? o.get(proxyMode === 'NFTABLES' ? 'nftables' : 'iptables', 'masqueradeAll').optBool()
+      : o.get('linux', 'masqueradeAll').optBool()) ?? false;
 
   // iptables.localhostNodePorts, a *bool: v1alpha1 defaults nil to true (testdata after/v1alpha1.yaml,
   // "the legacy behavior"), v1alpha2 to false (pkg/proxy/apis/config/v1alpha2/defaults.go).
@@ -192,7 +266,9 @@ export function settleLocalDetector(read: KubeProxyRead, warn: (message: string)
   const known = read.record.clusterCidrs.length > 0 || (read.record.unknown?.includes('clusterCidrs') ?? false);
   read.record.localDetector = known ? 'CLUSTER_CIDR' : 'NONE';
   if (!known) {
-    warn(`${read.cidrField} is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector`);
+    warn(
+      `${read.cidrField} is empty, so detectLocalMode ClusterCIDR (the default) has nothing to detect with: kube-proxy runs without a local-traffic detector`,
+    );
   }
 }
 
@@ -200,7 +276,8 @@ export function settleLocalDetector(read: KubeProxyRead, warn: (message: string)
 export function readKubeProxyConfigMap(o: Field): { read: KubeProxyRead; version: string } | { skip: string } {
   const conf = o.get('data', 'config.conf');
   const text = conf.optString();
-  if (text === null) return { skip: 'kube-system/kube-proxy ConfigMap without data["config.conf"]: no KubeProxyConfiguration to read' };
+  if (text === null)
+    return { skip: 'kube-system/kube-proxy ConfigMap without data["config.conf"]: no KubeProxyConfiguration to read' };
   const parsed = parseEmbeddedYaml(text);
   if (parsed.error) conf.fail(parsed.error);
   if (parsed.value === null) return { skip: 'kube-system/kube-proxy ConfigMap with an empty data["config.conf"]' };
@@ -215,7 +292,9 @@ export function readKubeProxyConfigMap(o: Field): { read: KubeProxyRead; version
   const [group, version] = apiVersion.split('/');
   if (kind !== 'KubeProxyConfiguration') inner.at('kind').fail(`must be KubeProxyConfiguration, got "${kind}"`);
   if (group !== KUBE_PROXY_GROUP || !KUBE_PROXY_VERSIONS.includes(version)) {
-    return { skip: `kube-system/kube-proxy ConfigMap holds an unsupported apiVersion ${apiVersion || '(none)'} of KubeProxyConfiguration` };
+    return {
+      skip: `kube-system/kube-proxy ConfigMap holds an unsupported apiVersion ${apiVersion || '(none)'} of KubeProxyConfiguration`,
+    };
   }
   const read = readKubeProxyConfiguration(inner, version);
   return read instanceof Skip ? { skip: `kube-system/kube-proxy ConfigMap: ${read.reason}` } : { read, version };

@@ -2,8 +2,16 @@ import type { PodPhase, ServiceType } from '../../../engine/model';
 import { ipFamily, parseCidr } from '../../../common/net';
 import { Field, redactionMarker } from './field';
 import {
-  ContainerPortRecord, EndpointHintsRecord, EndpointRecord, EndpointSlicePortRecord, EndpointSliceRecord, LoadBalancerIngressRecord,
-  NodeRecord, PodRecord, ServicePortRecord, ServiceRecord,
+  ContainerPortRecord,
+  EndpointHintsRecord,
+  EndpointRecord,
+  EndpointSlicePortRecord,
+  EndpointSliceRecord,
+  LoadBalancerIngressRecord,
+  NodeRecord,
+  PodRecord,
+  ServicePortRecord,
+  ServiceRecord,
 } from './types';
 
 /**
@@ -22,7 +30,8 @@ const STANDARD_ADDRESS_TYPES = new Set(['Hostname', 'InternalIP', 'ExternalIP', 
 export function redactedIdentity(o: Field): string | null {
   for (const key of ['name', 'namespace']) {
     const marker = o.get('metadata', key).marker;
-    if (marker !== null) return `metadata.${key} is redacted (${JSON.stringify(marker)}): an object cannot be imported without its ${key}`;
+    if (marker !== null)
+      return `metadata.${key} is redacted (${JSON.stringify(marker)}): an object cannot be imported without its ${key}`;
   }
   return null;
 }
@@ -55,12 +64,16 @@ export function readNode(o: Field): NodeRecord {
       if (a.at('address').redactedAs('externalIp')) continue;
       const ip = a.at('address').ip();
       if (externalIp === null) externalIp = ip;
-      else if (ip !== externalIp) o.ctx.warn(`${a.field}: a further ExternalIP ${ip} is ignored; the node's public IP is ${externalIp}`);
+      else if (ip !== externalIp)
+        o.ctx.warn(`${a.field}: a further ExternalIP ${ip} is ignored; the node's public IP is ${externalIp}`);
     } else if (!STANDARD_ADDRESS_TYPES.has(type)) {
-      o.ctx.warn(`${a.field}: address type "${type}" is not a standard Kubernetes address type (InternalIP, ExternalIP, Hostname, InternalDNS, ExternalDNS); ignored`);
+      o.ctx.warn(
+        `${a.field}: address type "${type}" is not a standard Kubernetes address type (InternalIP, ExternalIP, Hostname, InternalDNS, ExternalDNS); ignored`,
+      );
     }
   }
-  if (internalIps.length === 0 && !o.ctx.isUnknown('internalIps')) o.ctx.warn('status.addresses has no InternalIP: the node has no address to reach it on');
+  if (internalIps.length === 0 && !o.ctx.isUnknown('internalIps'))
+    o.ctx.warn('status.addresses has no InternalIP: the node has no address to reach it on');
   const spec = o.at('spec');
   const cidrList = spec.at('podCIDRs').list();
   const single = spec.at('podCIDR');
@@ -77,11 +90,14 @@ export function readNode(o: Field): NodeRecord {
 const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 
 function containerPorts(container: Field): ContainerPortRecord[] {
-  return container.at('ports').list().map((p) => ({
-    name: p.at('name').optPortName(),
-    containerPort: p.at('containerPort').port(),
-    protocol: p.at('protocol').protocol(),
-  }));
+  return container
+    .at('ports')
+    .list()
+    .map((p) => ({
+      name: p.at('name').optPortName(),
+      containerPort: p.at('containerPort').port(),
+      protocol: p.at('protocol').protocol(),
+    }));
 }
 
 export function readPod(o: Field): PodRecord {
@@ -92,7 +108,9 @@ export function readPod(o: Field): PodRecord {
   const status = o.at('status');
 
   const podIps = status.at('podIPs').list();
-  const ips = (podIps.length ? podIps.map((p) => p.at('ip')) : status.at('podIP').optString() !== null ? [status.at('podIP')] : [])
+  const ips = (
+    podIps.length ? podIps.map((p) => p.at('ip')) : status.at('podIP').optString() !== null ? [status.at('podIP')] : []
+  )
     .filter((f) => !f.redactedAs('ips'))
     .map((f) => f.ip());
   if (new Set(ips).size !== ips.length) status.at('podIPs').fail('lists the same address twice');
@@ -110,7 +128,8 @@ export function readPod(o: Field): PodRecord {
 
   let ready = false;
   for (const c of status.at('conditions').list()) {
-    if (c.at('type').value === 'Ready') ready = c.at('status').value === 'True' || (o.ctx.yaml && c.at('status').value === true);
+    if (c.at('type').value === 'Ready')
+      ready = c.at('status').value === 'True' || (o.ctx.yaml && c.at('status').value === true);
   }
   const deletion = meta.at('deletionTimestamp');
   const terminating = !deletion.absent && deletion.value !== '';
@@ -155,7 +174,8 @@ function servicePort(p: Field, type: ServiceType, allocatesNodePorts: boolean): 
     targetPort = tp.optPort() ?? port;
   }
   const nodePort = p.at('nodePort').optPort();
-  if (type === 'ClusterIP' && nodePort !== null) p.at('nodePort').fail('only NodePort and LoadBalancer Services have node ports');
+  if (type === 'ClusterIP' && nodePort !== null)
+    p.at('nodePort').fail('only NodePort and LoadBalancer Services have node ports');
   if (type !== 'ClusterIP' && nodePort === null && allocatesNodePorts) {
     p.ctx.warn(`${p.field}.nodePort is not set: not allocated yet, so the NodePort is unknown`);
   }
@@ -170,7 +190,8 @@ function clusterIpsOf(spec: Field, type: ServiceType): { clusterIps: string[]; h
   if (list.length) {
     raw = list.map((f) => ({ text: f.string(), field: f }));
     const redacted = spec.at('clusterIP').marker !== null || raw[0].field.marker !== null;
-    if (single !== null && single !== raw[0].text && !redacted) spec.at('clusterIP').fail(`must equal clusterIPs[0] (${raw[0].text}), got "${single}"`);
+    if (single !== null && single !== raw[0].text && !redacted)
+      spec.at('clusterIP').fail(`must equal clusterIPs[0] (${raw[0].text}), got "${single}"`);
   } else {
     raw = single === null ? [] : [{ text: single, field: spec.at('clusterIP') }];
   }
@@ -184,7 +205,8 @@ function clusterIpsOf(spec: Field, type: ServiceType): { clusterIps: string[]; h
   if (ips.length > 2 || (ips.length === 2 && ipFamily(ips[0]) === ipFamily(ips[1]))) {
     listField.fail('holds at most one address per IP family (dual-stack: one IPv4 and one IPv6)');
   }
-  if (ips.length === 0 && !spec.ctx.isUnknown('clusterIps')) spec.ctx.warn('no clusterIP: not forwardable until allocated');
+  if (ips.length === 0 && !spec.ctx.isUnknown('clusterIps'))
+    spec.ctx.warn('no clusterIP: not forwardable until allocated');
   return { clusterIps: ips, headless: false };
 }
 
@@ -213,14 +235,28 @@ function loadBalancerIngress(o: Field, type: ServiceType, hostnames: string[]): 
   }
   const specIp = o.get('spec', 'loadBalancerIP');
   if (type !== 'LoadBalancer') {
-    if (ingress.length || hostnames.length) o.ctx.warn(`status.loadBalancer.ingress ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`);
+    if (ingress.length || hostnames.length)
+      o.ctx.warn(
+        `status.loadBalancer.ingress ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`,
+      );
     hostnames.length = 0;
-    if (specIp.optString() !== null) o.ctx.warn(`spec.loadBalancerIP ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`);
+    if (specIp.optString() !== null)
+      o.ctx.warn(
+        `spec.loadBalancerIP ignored: only a LoadBalancer Service has load-balancer IPs (this one is ${type})`,
+      );
     return [];
   }
-  if (ingress.length === 0 && hostnames.length === 0 && !redacted && specIp.optString() !== null && !unknownIf(specIp)) {
+  if (
+    ingress.length === 0 &&
+    hostnames.length === 0 &&
+    !redacted &&
+    specIp.optString() !== null &&
+    !unknownIf(specIp)
+  ) {
     const ip = specIp.ip();
-    o.ctx.warn(`load-balancer IP ${ip} comes only from spec.loadBalancerIP (no status.loadBalancer.ingress): unconfirmed`);
+    o.ctx.warn(
+      `load-balancer IP ${ip} comes only from spec.loadBalancerIP (no status.loadBalancer.ingress): unconfirmed`,
+    );
     ingress.push({ ip, ipMode: 'VIP' });
   }
   return ingress;
@@ -236,9 +272,14 @@ function sourceRanges(o: Field, type: ServiceType, annotations: Record<string, s
   // the analyses read as the load balancer's (a missing fact where the provider may enforce it).
   const annotation = annotations[SOURCE_RANGES_ANNOTATION];
   if (entries.length === 0 && type === 'LoadBalancer' && annotation !== undefined && annotation.trim() !== '') {
-    const bad = annotation.split(',').map((s) => s.trim()).filter((s) => s !== '' && redactionMarker(s) === null && parseCidr(s) === null);
-    o.ctx.warn(`annotation ${SOURCE_RANGES_ANNOTATION} kept as the cloud load balancer's allowlist: kube-proxy does not read it (only spec.loadBalancerSourceRanges)`
-      + (bad.length ? `; ${bad.map((b) => JSON.stringify(b.slice(0, 60))).join(', ')} not a CIDR, so not counted` : ''));
+    const bad = annotation
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && redactionMarker(s) === null && parseCidr(s) === null);
+    o.ctx.warn(
+      `annotation ${SOURCE_RANGES_ANNOTATION} kept as the cloud load balancer's allowlist: kube-proxy does not read it (only spec.loadBalancerSourceRanges)` +
+        (bad.length ? `; ${bad.map((b) => JSON.stringify(b.slice(0, 60))).join(', ')} not a CIDR, so not counted` : ''),
+    );
   }
   return [...new Set(ranges)];
 }
@@ -246,10 +287,13 @@ function sourceRanges(o: Field, type: ServiceType, annotations: Record<string, s
 export function readService(o: Field): ServiceRecord | Skip {
   const meta = o.at('metadata');
   const namespace = namespaceOf(o);
-  const name = meta.at('name').dnsLabel('a DNS-1123 label (a Service name: lower-case letters, digits and \'-\', at most 63 characters)');
+  const name = meta
+    .at('name')
+    .dnsLabel("a DNS-1123 label (a Service name: lower-case letters, digits and '-', at most 63 characters)");
   const spec = o.at('spec');
   const typeText = spec.at('type').optString();
-  if (typeText === 'ExternalName') return new Skip('Service type ExternalName is a DNS alias: no virtual IP and no kube-proxy rules');
+  if (typeText === 'ExternalName')
+    return new Skip('Service type ExternalName is a DNS alias: no virtual IP and no kube-proxy rules');
   const type = spec.at('type').oneOf(SERVICE_TYPES, 'ClusterIP');
 
   const selectorField = spec.at('selector');
@@ -258,19 +302,32 @@ export function readService(o: Field): ServiceRecord | Skip {
   if (o.ctx.isUnknown('selector')) selector = null;
 
   const allocatesNodePorts = !(type === 'LoadBalancer' && spec.at('allocateLoadBalancerNodePorts').optBool() === false);
-  const ports = spec.at('ports').list().map((p) => servicePort(p, type, allocatesNodePorts));
+  const ports = spec
+    .at('ports')
+    .list()
+    .map((p) => servicePort(p, type, allocatesNodePorts));
   const { clusterIps, headless } = clusterIpsOf(spec, type);
-  if (ports.length === 0 && !headless) spec.at('ports').fail('a Service needs at least one port (only a headless Service may have none)');
+  if (ports.length === 0 && !headless)
+    spec.at('ports').fail('a Service needs at least one port (only a headless Service may have none)');
   const seen = new Map<string, number>();
   ports.forEach((p, i) => {
-    if (ports.length > 1 && p.name === null) spec.get('ports', i, 'name').fail('is required when a Service has more than one port');
+    if (ports.length > 1 && p.name === null)
+      spec.get('ports', i, 'name').fail('is required when a Service has more than one port');
     for (const key of [`${p.port}/${p.protocol}`, ...(p.name ? [`name "${p.name}"`] : [])]) {
       if (seen.has(key)) spec.get('ports', i).fail(`repeats ${key} of ports[${seen.get(key)}]`);
       seen.set(key, i);
     }
   });
 
-  const externalIps = [...new Set(spec.at('externalIPs').list().filter((f) => !f.redactedAs('externalIps')).map((f) => f.ip()))];
+  const externalIps = [
+    ...new Set(
+      spec
+        .at('externalIPs')
+        .list()
+        .filter((f) => !f.redactedAs('externalIps'))
+        .map((f) => f.ip()),
+    ),
+  ];
   const annotations = meta.at('annotations').annotations();
   const external = type !== 'ClusterIP' || externalIps.length > 0;
   const etpField = spec.at('externalTrafficPolicy');
@@ -284,7 +341,8 @@ export function readService(o: Field): ServiceRecord | Skip {
   if (healthCheckNodePort !== null && !wantsHealthCheck) {
     hcField.fail('only a LoadBalancer Service with externalTrafficPolicy Local has a health-check node port');
   }
-  if (wantsHealthCheck && healthCheckNodePort === null) o.ctx.warn('spec.healthCheckNodePort is not set: not allocated yet, so it is unknown');
+  if (wantsHealthCheck && healthCheckNodePort === null)
+    o.ctx.warn('spec.healthCheckNodePort is not set: not allocated yet, so it is unknown');
   if (healthCheckNodePort !== null && ports.some((p) => p.nodePort === healthCheckNodePort)) {
     hcField.fail(`must differ from the Service's node ports (${healthCheckNodePort} is also a nodePort)`);
   }
@@ -309,7 +367,9 @@ export function readService(o: Field): ServiceRecord | Skip {
     publishNotReadyAddresses: spec.at('publishNotReadyAddresses').bool(false),
     sessionAffinity: spec.at('sessionAffinity').oneOf(['None', 'ClientIP'] as const, 'None'),
     // Range and combination with sessionAffinity: the write rules (service-spec), as for every write.
-    sessionAffinityTimeoutSeconds: spec.get('sessionAffinityConfig', 'clientIP', 'timeoutSeconds').optInt(-(2 ** 31), 2 ** 31 - 1, 'an integer (seconds)'),
+    sessionAffinityTimeoutSeconds: spec
+      .get('sessionAffinityConfig', 'clientIP', 'timeoutSeconds')
+      .optInt(-(2 ** 31), 2 ** 31 - 1, 'an integer (seconds)'),
     trafficDistribution: spec.at('trafficDistribution').optString(),
     labels: meta.at('labels').labels(),
     annotations,
@@ -353,7 +413,10 @@ function hintNames(list: Field, valid: (name: Field) => string): string[] {
 function endpointHints(e: Field): EndpointHintsRecord | null {
   const hints = e.at('hints');
   if (!hints.object()) return null;
-  return { forZones: hintNames(hints.at('forZones'), (f) => f.labelValue()), forNodes: hintNames(hints.at('forNodes'), (f) => f.dnsSubdomain()) };
+  return {
+    forZones: hintNames(hints.at('forZones'), (f) => f.labelValue()),
+    forNodes: hintNames(hints.at('forNodes'), (f) => f.dnsSubdomain()),
+  };
 }
 
 function slicePorts(o: Field): EndpointSlicePortRecord[] {
@@ -378,14 +441,19 @@ export function readEndpointSlice(o: Field, beta: boolean): EndpointSliceRecord 
   const name = meta.at('name').dnsSubdomain();
   const serviceLabel = meta.get('labels', SERVICE_NAME_LABEL);
   if (serviceLabel.marker !== null) {
-    return new Skip(`the label ${SERVICE_NAME_LABEL} is redacted (${JSON.stringify(serviceLabel.marker)}): the slice's Service is unknown`);
+    return new Skip(
+      `the label ${SERVICE_NAME_LABEL} is redacted (${JSON.stringify(serviceLabel.marker)}): the slice's Service is unknown`,
+    );
   }
   if (serviceLabel.optString() === null) {
-    return new Skip(`EndpointSlice without the label ${SERVICE_NAME_LABEL}: it belongs to no Service (kube-proxy ignores it)`);
+    return new Skip(
+      `EndpointSlice without the label ${SERVICE_NAME_LABEL}: it belongs to no Service (kube-proxy ignores it)`,
+    );
   }
   const serviceName = serviceLabel.dnsLabel();
   const addressTypeField = o.at('addressType');
-  if (addressTypeField.value === 'FQDN') return new Skip('EndpointSlice addressType FQDN: kube-proxy uses only IPv4 and IPv6 slices');
+  if (addressTypeField.value === 'FQDN')
+    return new Skip('EndpointSlice addressType FQDN: kube-proxy uses only IPv4 and IPv6 slices');
   if (addressTypeField.absent) addressTypeField.fail('is required (IPv4 or IPv6)');
   const addressType = addressTypeField.oneOf(['IPv4', 'IPv6'] as const, 'IPv4');
   const family = addressType === 'IPv4' ? 4 : 6;
@@ -400,7 +468,8 @@ export function readEndpointSlice(o: Field, beta: boolean): EndpointSliceRecord 
       continue;
     }
     const c = e.at('conditions');
-    const nodeField = e.at('nodeName').optString() === null && beta ? e.get('topology', HOSTNAME_TOPOLOGY) : e.at('nodeName');
+    const nodeField =
+      e.at('nodeName').optString() === null && beta ? e.get('topology', HOSTNAME_TOPOLOGY) : e.at('nodeName');
     const ref = e.at('targetRef');
     const podField = ref.at('name');
     endpoints.push({
@@ -414,7 +483,14 @@ export function readEndpointSlice(o: Field, beta: boolean): EndpointSliceRecord 
       hints: endpointHints(e),
     });
   }
-  return o.ctx.withUnknown<EndpointSliceRecord>({ namespace, name, serviceName, addressType, ports: slicePorts(o), endpoints });
+  return o.ctx.withUnknown<EndpointSliceRecord>({
+    namespace,
+    name,
+    serviceName,
+    addressType,
+    ports: slicePorts(o),
+    endpoints,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -423,7 +499,10 @@ export function readEndpointSlice(o: Field, beta: boolean): EndpointSliceRecord 
 export interface LegacyEndpoints {
   namespace: string;
   name: string;
-  subsets: { ports: EndpointSlicePortRecord[]; addresses: { ip: string; nodeName: string | null; podName: string | null; ready: boolean }[] }[];
+  subsets: {
+    ports: EndpointSlicePortRecord[];
+    addresses: { ip: string; nodeName: string | null; podName: string | null; ready: boolean }[];
+  }[];
   /** An address, node name or pod name was redacted (and left out). */
   redacted: boolean;
 }
@@ -431,25 +510,39 @@ export interface LegacyEndpoints {
 export function readEndpoints(o: Field): LegacyEndpoints {
   const namespace = namespaceOf(o);
   const name = o.get('metadata', 'name').dnsSubdomain();
-  const subsets = o.at('subsets').list().map((s) => {
-    const address = (a: Field, ready: boolean) => {
-      const ref = a.at('targetRef');
-      return {
-        ip: a.at('ip').ip(),
-        nodeName: a.at('nodeName').redactedAs('endpoints') ? null : a.at('nodeName').optDnsSubdomain(),
-        podName: ref.at('kind').value !== 'Pod' || ref.at('name').redactedAs('endpoints') ? null : ref.at('name').optString(),
-        ready,
+  const subsets = o
+    .at('subsets')
+    .list()
+    .map((s) => {
+      const address = (a: Field, ready: boolean) => {
+        const ref = a.at('targetRef');
+        return {
+          ip: a.at('ip').ip(),
+          nodeName: a.at('nodeName').redactedAs('endpoints') ? null : a.at('nodeName').optDnsSubdomain(),
+          podName:
+            ref.at('kind').value !== 'Pod' || ref.at('name').redactedAs('endpoints')
+              ? null
+              : ref.at('name').optString(),
+          ready,
+        };
       };
-    };
-    const known = (a: Field) => !a.at('ip').redactedAs('endpoints');
-    return {
-      ports: slicePorts(s),
-      addresses: [
-        ...s.at('addresses').list().filter(known).map((a) => address(a, true)),
-        ...s.at('notReadyAddresses').list().filter(known).map((a) => address(a, false)),
-      ],
-    };
-  });
+      const known = (a: Field) => !a.at('ip').redactedAs('endpoints');
+      return {
+        ports: slicePorts(s),
+        addresses: [
+          ...s
+            .at('addresses')
+            .list()
+            .filter(known)
+            .map((a) => address(a, true)),
+          ...s
+            .at('notReadyAddresses')
+            .list()
+            .filter(known)
+            .map((a) => address(a, false)),
+        ],
+      };
+    });
   return { namespace, name, subsets, redacted: o.ctx.isUnknown('endpoints') };
 }
 
@@ -471,7 +564,14 @@ export function endpointsToSlices(ep: LegacyEndpoints, service: ServiceRecord): 
         addressType: family === 4 ? 'IPv4' : 'IPv6',
         ports: subset.ports,
         endpoints: addresses.map((a) => ({
-          addresses: [a.ip], nodeName: a.nodeName, ready: a.ready, serving: null, terminating: null, podName: a.podName, zone: null, hints: null,
+          addresses: [a.ip],
+          nodeName: a.nodeName,
+          ready: a.ready,
+          serving: null,
+          terminating: null,
+          podName: a.podName,
+          zone: null,
+          hints: null,
         })),
         ...(ep.redacted ? { unknown: ['endpoints' as const] } : {}),
       });

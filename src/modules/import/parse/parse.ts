@@ -1,9 +1,22 @@
 import { At, Collected, itemAt, KubeadmHint } from './collected';
 import { isKubernetesApiVersion, RawObject, ReadDocument, readDocument } from './documents';
 import { Field, isObject, ItemContext } from './field';
-import { KUBE_PROXY_GROUP, KUBE_PROXY_VERSIONS, KubeProxyRead, readKubeProxyConfigMap, readKubeProxyConfiguration } from './kubeproxy';
 import {
-  namespaceOf, readEndpointSlice, readEndpoints, readNode, readPod, readService, redactedIdentity, Skip,
+  KUBE_PROXY_GROUP,
+  KUBE_PROXY_VERSIONS,
+  KubeProxyRead,
+  readKubeProxyConfigMap,
+  readKubeProxyConfiguration,
+} from './kubeproxy';
+import {
+  namespaceOf,
+  readEndpointSlice,
+  readEndpoints,
+  readNode,
+  readPod,
+  readService,
+  redactedIdentity,
+  Skip,
 } from './objects';
 import { resolve } from './resolve';
 import { readNamespace, readNetworkPolicy } from './policies';
@@ -33,7 +46,16 @@ const SUPPORTED: Record<string, readonly string[]> = {
   Namespace: ['v1'],
   NetworkPolicy: ['networking.k8s.io/v1'],
 };
-const CLUSTER_SCOPED = new Set(['Node', 'KubeProxyConfiguration', 'Namespace', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'CustomResourceDefinition']);
+const CLUSTER_SCOPED = new Set([
+  'Node',
+  'KubeProxyConfiguration',
+  'Namespace',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CustomResourceDefinition',
+]);
 
 /** `namespace/name` for namespaced objects (default namespace `default` for the kinds we read), `name` otherwise. */
 function displayName(obj: RawObject): string | null {
@@ -63,19 +85,22 @@ function unsupported(obj: RawObject): string | null {
       : `unsupported apiVersion ${obj.apiVersion}`;
   }
   if (!isObject(obj.value)) return 'not a Kubernetes object (expected a mapping with apiVersion and kind)';
-  if (looksLikeGoDump(obj.value)) return 'looks like a dump of internal Go types (capitalised field names), not Kubernetes JSON';
+  if (looksLikeGoDump(obj.value))
+    return 'looks like a dump of internal Go types (capitalised field names), not Kubernetes JSON';
   if (!obj.apiVersion) return obj.kind ? `missing apiVersion (kind ${obj.kind})` : 'missing apiVersion and kind';
   if (!isKubernetesApiVersion(obj.apiVersion)) return `unsupported apiVersion ${obj.apiVersion}`;
   if (!obj.kind) return `missing kind (apiVersion ${obj.apiVersion})`;
   const versions = SUPPORTED[obj.kind];
   if (!versions) return `unsupported kind ${obj.kind} (${obj.apiVersion})`;
-  if (!versions.includes(obj.apiVersion)) return `unsupported apiVersion ${obj.apiVersion} for ${obj.kind} (supported: ${versions.join(', ')})`;
+  if (!versions.includes(obj.apiVersion))
+    return `unsupported apiVersion ${obj.apiVersion} for ${obj.kind} (supported: ${versions.join(', ')})`;
   return null;
 }
 
 /** networking.podSubnet/serviceSubnet of a kubeadm ClusterConfiguration, read leniently (it is only a hint). */
 function kubeadmHint(obj: RawObject, at: At, yaml: boolean, name: string | null): KubeadmHint | null {
-  if (obj.kind !== 'ClusterConfiguration' || !obj.apiVersion.startsWith('kubeadm.k8s.io/') || !isObject(obj.value)) return null;
+  if (obj.kind !== 'ClusterConfiguration' || !obj.apiVersion.startsWith('kubeadm.k8s.io/') || !isObject(obj.value))
+    return null;
   const net = obj.value.networking;
   if (!isObject(net)) return null;
   const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
@@ -84,7 +109,8 @@ function kubeadmHint(obj: RawObject, at: At, yaml: boolean, name: string | null)
 
 /** A KubeProxyConfiguration (alone or in the kube-proxy ConfigMap): the last one wins, as kube-proxy reads one. */
 function keepKubeProxy(c: Collected, at: At, ctx: ItemContext, read: KubeProxyRead): void {
-  if (c.kubeProxy) ctx.warn(`a further KubeProxyConfiguration (the first is ${itemAt(c.kubeProxy.at, at)}): this one replaces it`);
+  if (c.kubeProxy)
+    ctx.warn(`a further KubeProxyConfiguration (the first is ${itemAt(c.kubeProxy.at, at)}): this one replaces it`);
   c.kubeProxy = { at, ctx, read };
 }
 
@@ -172,7 +198,9 @@ function readItem(c: Collected, obj: RawObject, at: At, yaml: boolean): void {
   const root = new Field(ctx, [], obj.value);
   const skip = (reason: string) => c.skip(at, obj.kind, obj.apiVersion, name, reason);
   for (const dup of obj.duplicateKeys) {
-    ctx.warn(`duplicate key "${dup.key}" in ${dup.field || 'the object'}: the last value was kept, as the Kubernetes API server does`);
+    ctx.warn(
+      `duplicate key "${dup.key}" in ${dup.field || 'the object'}: the last value was kept, as the Kubernetes API server does`,
+    );
   }
   const reason = unsupported(obj);
   if (reason !== null) {
@@ -188,7 +216,11 @@ function readItem(c: Collected, obj: RawObject, at: At, yaml: boolean): void {
 }
 
 /** Reads one source's objects into `c`. */
-function readSource(c: Collected, source: { name?: string; text: string; format: KubectlFormat; defaults?: { kind: string; apiVersion: string } }, rank: number): void {
+function readSource(
+  c: Collected,
+  source: { name?: string; text: string; format: KubectlFormat; defaults?: { kind: string; apiVersion: string } },
+  rank: number,
+): void {
   const { name: sourceName, text, format } = source;
   const fail = (message: string) => new ImportError(null, null, null, '', message, sourceName);
   if (format !== 'application/json' && format !== 'application/yaml') {
@@ -204,12 +236,20 @@ function readSource(c: Collected, source: { name?: string; text: string; format:
   c.ranks.set(sourceName, rank);
   for (const w of doc.warnings) c.warnings.push(sourceName === undefined ? w : { ...w, source: sourceName });
   for (const obj of doc.objects) {
-    const at: At = sourceName === undefined ? { rank, index: obj.index } : { source: sourceName, rank, index: obj.index };
+    const at: At =
+      sourceName === undefined ? { rank, index: obj.index } : { source: sourceName, rank, index: obj.index };
     readItem(c, obj, at, format === 'application/yaml');
   }
 }
 
-function parseAll(sources: readonly { name?: string; text: string; format: KubectlFormat; defaults?: { kind: string; apiVersion: string } }[]): ParsedImport {
+function parseAll(
+  sources: readonly {
+    name?: string;
+    text: string;
+    format: KubectlFormat;
+    defaults?: { kind: string; apiVersion: string };
+  }[],
+): ParsedImport {
   const c = new Collected();
   sources.forEach((source, rank) => readSource(c, source, rank));
   resolve(c);
@@ -238,11 +278,14 @@ export function parseKubectl(text: string, contentType: KubectlFormat): ParsedIm
  * reports name the file (`source`). The same object in two files is refused, as it is within one.
  */
 export function parseKubectlSources(sources: readonly KubectlSource[]): ParsedImport {
-  if (!Array.isArray(sources)) throw new ImportError(null, null, null, '', 'the sources must be a list of { name, text, format }');
+  if (!Array.isArray(sources))
+    throw new ImportError(null, null, null, '', 'the sources must be a list of { name, text, format }');
   const names = new Set<string>();
   for (const [i, source] of sources.entries()) {
-    if (!isObject(source) || typeof source.name !== 'string') throw new ImportError(null, null, null, `sources[${i}].name`, 'every source needs a name (a string)');
-    if (names.has(source.name)) throw new ImportError(null, null, null, '', 'two sources have this name: names must be unique', source.name);
+    if (!isObject(source) || typeof source.name !== 'string')
+      throw new ImportError(null, null, null, `sources[${i}].name`, 'every source needs a name (a string)');
+    if (names.has(source.name))
+      throw new ImportError(null, null, null, '', 'two sources have this name: names must be unique', source.name);
     names.add(source.name);
   }
   // Code-unit order, not localeCompare: the same on every machine.

@@ -41,13 +41,14 @@ class PodLabelIndex {
     const out = new Map<string, { count: number; byLabel: Map<string, Map<string, PodRecord[]>> }>();
     for (const pod of this.pods) {
       let ns = out.get(pod.namespace);
-      if (!ns) out.set(pod.namespace, ns = { count: 0, byLabel: new Map() });
+      if (!ns) out.set(pod.namespace, (ns = { count: 0, byLabel: new Map() }));
       ns.count += 1;
       for (const [k, v] of Object.entries(pod.labels)) {
         let values = ns.byLabel.get(k);
-        if (!values) ns.byLabel.set(k, values = new Map());
+        if (!values) ns.byLabel.set(k, (values = new Map()));
         const list = values.get(v);
-        if (list) list.push(pod); else values.set(v, [pod]);
+        if (list) list.push(pod);
+        else values.set(v, [pod]);
       }
     }
     return out;
@@ -68,7 +69,9 @@ function resolveLegacyEndpoints(c: Collected, serviceByKey: Map<string, ServiceR
       skip(`legacy Endpoints ignored: the document has EndpointSlices for Service ${key}`);
     } else {
       const converted = endpointsToSlices(ep, service);
-      ctx.warn(`legacy Endpoints converted to ${converted.length} EndpointSlice record(s) (${converted.map((s) => s.name).join(', ')}): the document has no EndpointSlice for Service ${key}`);
+      ctx.warn(
+        `legacy Endpoints converted to ${converted.length} EndpointSlice record(s) (${converted.map((s) => s.name).join(', ')}): the document has no EndpointSlice for Service ${key}`,
+      );
       for (const rec of converted) c.slices.push({ at, rec });
     }
   }
@@ -77,8 +80,12 @@ function resolveLegacyEndpoints(c: Collected, serviceByKey: Map<string, ServiceR
 
 /** The pod subnets of a kubeadm ClusterConfiguration, or why they cannot be used. */
 function podSubnets(hint: KubeadmHint & { podSubnet: string }, warnings: ImportWarning[]): string[] | string {
-  const parts = hint.podSubnet.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.some((p) => redactionMarker(p) !== null)) return `networking.podSubnet ${hint.podSubnet} is redacted; ignored`;
+  const parts = hint.podSubnet
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.some((p) => redactionMarker(p) !== null))
+    return `networking.podSubnet ${hint.podSubnet} is redacted; ignored`;
   const ctx = new ItemContext(hint.at.index, hint.kind, hint.name, warnings, hint.yaml, hint.at.source);
   const field = new Field(ctx, ['networking', 'podSubnet'], hint.podSubnet);
   try {
@@ -93,19 +100,25 @@ function applyKubeadmHints(c: Collected): void {
   const kp = c.kubeProxy;
   for (const hint of c.hints) {
     const warn = (message: string) => c.warn(hint.at, hint.kind, hint.name, message);
-    const subnets = kp && hint.podSubnet !== null ? podSubnets({ ...hint, podSubnet: hint.podSubnet }, c.warnings) : null;
+    const subnets =
+      kp && hint.podSubnet !== null ? podSubnets({ ...hint, podSubnet: hint.podSubnet }, c.warnings) : null;
     if (typeof subnets === 'string') {
       warn(subnets);
     } else if (subnets && kp) {
       const record = kp.read.record;
       if (record.clusterCidrs.length === 0 && !record.unknown?.includes('clusterCidrs')) {
         record.clusterCidrs = subnets;
-        warn(`networking.podSubnet ${hint.podSubnet} used as kube-proxy's clusterCIDR, which the KubeProxyConfiguration leaves empty (kubeadm fills it the same way)`);
+        warn(
+          `networking.podSubnet ${hint.podSubnet} used as kube-proxy's clusterCIDR, which the KubeProxyConfiguration leaves empty (kubeadm fills it the same way)`,
+        );
       } else if (record.clusterCidrs.length > 0 && record.clusterCidrs.join(',') !== subnets.join(',')) {
-        warn(`networking.podSubnet ${hint.podSubnet} differs from the KubeProxyConfiguration's clusterCIDR ${record.clusterCidrs.join(',')}; the latter is used`);
+        warn(
+          `networking.podSubnet ${hint.podSubnet} differs from the KubeProxyConfiguration's clusterCIDR ${record.clusterCidrs.join(',')}; the latter is used`,
+        );
       }
     }
-    if (hint.serviceSubnet) warn(`networking.serviceSubnet ${hint.serviceSubnet} is the cluster's Service CIDR (a hint; not imported)`);
+    if (hint.serviceSubnet)
+      warn(`networking.serviceSubnet ${hint.serviceSubnet} is the cluster's Service CIDR (a hint; not imported)`);
   }
   if (kp) settleLocalDetector(kp.read, (message) => kp.ctx.warn(message));
 }
@@ -116,14 +129,24 @@ function checkReferences(c: Collected, serviceByKey: Map<string, ServiceRecord>)
   if (nodeNames.size) {
     for (const { at, rec } of c.pods) {
       if (rec.nodeName !== null && !nodeNames.has(rec.nodeName)) {
-        c.warn(at, 'Pod', `${rec.namespace}/${rec.name}`, `spec.nodeName ${rec.nodeName} is not a Node of this document`);
+        c.warn(
+          at,
+          'Pod',
+          `${rec.namespace}/${rec.name}`,
+          `spec.nodeName ${rec.nodeName} is not a Node of this document`,
+        );
       }
     }
   }
   const sliced = new Set(c.slices.map((s) => `${s.rec.namespace}/${s.rec.serviceName}`));
   for (const { at, rec } of c.slices) {
     if (!serviceByKey.has(`${rec.namespace}/${rec.serviceName}`)) {
-      c.warn(at, 'EndpointSlice', `${rec.namespace}/${rec.name}`, `no Service ${rec.namespace}/${rec.serviceName} (label kubernetes.io/service-name) in the document`);
+      c.warn(
+        at,
+        'EndpointSlice',
+        `${rec.namespace}/${rec.name}`,
+        `no Service ${rec.namespace}/${rec.serviceName} (label kubernetes.io/service-name) in the document`,
+      );
     }
   }
   const podIndex = new PodLabelIndex(c.pods.map((p) => p.rec));
@@ -132,9 +155,18 @@ function checkReferences(c: Collected, serviceByKey: Map<string, ServiceRecord>)
     const selector = rec.selector;
     if (selector !== null && podIndex.anyMatch(rec.namespace, selector)) continue;
     const named = rec.ports.filter((p) => typeof p.targetPort === 'string').map((p) => `"${p.targetPort}"`);
-    const why = selector ? ' or Pods matching the selector' : rec.unknown?.includes('selector') ? ', and the selector is redacted' : ', and no selector';
-    c.warn(at, 'Service', `${rec.namespace}/${rec.name}`, `no endpoint data in the document (no EndpointSlices, Endpoints${why})`
-      + (named.length ? `; the named targetPort ${named.join(', ')} cannot be resolved` : ''));
+    const why = selector
+      ? ' or Pods matching the selector'
+      : rec.unknown?.includes('selector')
+        ? ', and the selector is redacted'
+        : ', and no selector';
+    c.warn(
+      at,
+      'Service',
+      `${rec.namespace}/${rec.name}`,
+      `no endpoint data in the document (no EndpointSlices, Endpoints${why})` +
+        (named.length ? `; the named targetPort ${named.join(', ')} cannot be resolved` : ''),
+    );
   }
 }
 

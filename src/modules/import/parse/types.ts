@@ -1,6 +1,13 @@
 import type { NetworkPolicySpecDraft } from '../../network-policies/network-policy-rules';
 import type {
-  LoadBalancerIpMode, LocalDetector, PodPhase, Protocol, ProxyMode, ServiceType, SessionAffinity, TrafficPolicy,
+  LoadBalancerIpMode,
+  LocalDetector,
+  PodPhase,
+  Protocol,
+  ProxyMode,
+  ServiceType,
+  SessionAffinity,
+  TrafficPolicy,
 } from '../../../engine/model';
 
 /**
@@ -17,7 +24,8 @@ import type {
 export type NodeUnknownField = 'internalIps' | 'externalIp' | 'podCidrs' | 'labels';
 export type PodUnknownField = 'ips' | 'nodeName' | 'labels';
 /** `selector`: a redacted selector value; the selector is then null (endpoints only from EndpointSlices), never wider. */
-export type ServiceUnknownField = 'clusterIps' | 'externalIps' | 'loadBalancerIngress' | 'loadBalancerSourceRanges' | 'selector' | 'labels';
+export type ServiceUnknownField =
+  'clusterIps' | 'externalIps' | 'loadBalancerIngress' | 'loadBalancerSourceRanges' | 'selector' | 'labels';
 /** `endpoints`: an endpoint address (the endpoint is left out when all its addresses are), nodeName or pod name. */
 export type EndpointSliceUnknownField = 'endpoints';
 export type KubeProxyUnknownField = 'clusterCidrs' | 'nodePortAddresses';
@@ -225,7 +233,14 @@ export interface ParsedImport {
   warnings: ImportWarning[];
 }
 
-function describe(source: string | undefined, item: number | null, kind: string | null, name: string | null, field: string, message: string): string {
+function describe(
+  source: string | undefined,
+  item: number | null,
+  kind: string | null,
+  name: string | null,
+  field: string,
+  message: string,
+): string {
   const object = item === null ? null : `item ${item}${kind ? ` (${kind}${name ? ` ${name}` : ''})` : ''}`;
   const file = source === undefined ? null : `file ${JSON.stringify(source)}`;
   const where = [file, object].filter((s) => s !== null).join(', ') || 'document';
@@ -267,6 +282,8 @@ export class ImportError extends ErrorWithoutName {
 
   /** The same complaint, about the file `source` (a document-level error raised before the file was known). */
   inSource(source: string | undefined): ImportError {
-    return source === undefined || this.source !== undefined ? this : new ImportError(this.item, this.kind, this.name, this.field, this.detail, source);
+    return source === undefined || this.source !== undefined
+      ? this
+      : new ImportError(this.item, this.kind, this.name, this.field, this.detail, source);
   }
 }

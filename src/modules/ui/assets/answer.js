@@ -12,11 +12,18 @@ export const VERDICT_TEXT = Object.freeze({
 
 /** A short mark for each verdict, so a cell reads without its colour. */
 export const VERDICT_MARK = Object.freeze({
-  REACHABLE: '✓', PARTIAL: '◐', UNREACHABLE: '✕', UNKNOWN: '?', NOT_APPLICABLE: '',
+  REACHABLE: '✓',
+  PARTIAL: '◐',
+  UNREACHABLE: '✕',
+  UNKNOWN: '?',
+  NOT_APPLICABLE: '',
 });
 
 export const KIND_TEXT = Object.freeze({
-  CLUSTER_IP: 'ClusterIP', NODE_PORT: 'NodePort', LOAD_BALANCER: 'Load balancer', EXTERNAL_IP: 'External IP',
+  CLUSTER_IP: 'ClusterIP',
+  NODE_PORT: 'NodePort',
+  LOAD_BALANCER: 'Load balancer',
+  EXTERNAL_IP: 'External IP',
 });
 
 const NETWORK_TEXT = Object.freeze({ PUBLIC: 'public', PRIVATE: 'private' });
@@ -43,7 +50,7 @@ export function verdictText(verdict) {
 
 /** The answer's source-IP fate in a few words (summary.sourceIpPreserved). */
 export function summarySourceIpText(preserved) {
-  if (preserved === true) return 'Source IP kept: the backend sees the client\'s own address.';
+  if (preserved === true) return "Source IP kept: the backend sees the client's own address.";
   if (preserved === false) return 'Source IP lost: the backend sees another address.';
   if (preserved === 'MIXED') return 'Source IP kept on some ways of addressing, lost on others.';
   return 'Source IP: no connection completes.';
@@ -67,7 +74,9 @@ export function cellSourceIpText(preserved) {
 
 /** "192.168.0.12:30000 (node-3)" for each address a group shows, and how many it holds. */
 export function groupAddresses(group) {
-  const shown = (group.addresses ?? []).map((a) => `${a.address}:${a.port ?? group.port}${a.node ? ` (${a.node})` : ''}`);
+  const shown = (group.addresses ?? []).map(
+    (a) => `${a.address}:${a.port ?? group.port}${a.node ? ` (${a.node})` : ''}`,
+  );
   const count = Math.max(group.count ?? shown.length, shown.length);
   return { shown, more: count - shown.length, count };
 }
@@ -94,7 +103,11 @@ export function groupNodes(group) {
 /** The client as the question named it, for the first box of every lane. */
 export function clientBox(client) {
   if (!client) return { title: 'Client', lines: [] };
-  if (client.pod) return { title: 'Client pod', lines: [client.pod, [client.ip, client.node && `on ${client.node}`].filter(Boolean).join(' ')] };
+  if (client.pod)
+    return {
+      title: 'Client pod',
+      lines: [client.pod, [client.ip, client.node && `on ${client.node}`].filter(Boolean).join(' ')],
+    };
   if (client.node) return { title: 'Client node', lines: [`${client.node} (host network)`, client.ip ?? ''] };
   if (client.external) {
     const where = client.external.network === 'PUBLIC' ? 'the internet' : 'the VPC network';
@@ -109,10 +122,19 @@ function stationOf(at, index, hopVerdicts) {
   if (at.startsWith('node/')) {
     const node = at.slice('node/'.length);
     const hop = hopVerdicts.get(node) ?? null;
-    return { ...base, kind: 'node', node, title: node, subtitle: hop ? `kube-proxy ${HOP_TEXT[hop] ?? hop.toLowerCase()}` : 'kube-proxy', hop };
+    return {
+      ...base,
+      kind: 'node',
+      node,
+      title: node,
+      subtitle: hop ? `kube-proxy ${HOP_TEXT[hop] ?? hop.toLowerCase()}` : 'kube-proxy',
+      hop,
+    };
   }
-  if (at.startsWith('lb/')) return { ...base, kind: 'lb', node: null, title: 'Load balancer', subtitle: at.slice('lb/'.length), hop: null };
-  if (at === 'cloud/eip') return { ...base, kind: 'eip', node: null, title: 'Elastic IP', subtitle: 'the cloud translates it', hop: null };
+  if (at.startsWith('lb/'))
+    return { ...base, kind: 'lb', node: null, title: 'Load balancer', subtitle: at.slice('lb/'.length), hop: null };
+  if (at === 'cloud/eip')
+    return { ...base, kind: 'eip', node: null, title: 'Elastic IP', subtitle: 'the cloud translates it', hop: null };
   return { ...base, kind: 'other', node: null, title: at, subtitle: '', hop: null };
 }
 
@@ -134,22 +156,45 @@ export function stationsOf(path, { client, hops = [], decidingRule = null, verdi
   const hopVerdicts = new Map();
   for (const hop of hops) if (!hopVerdicts.has(hop.node)) hopVerdicts.set(hop.node, hop.verdict);
   const box = clientBox(client);
-  const stations = [{ key: 'client', at: 'client', kind: 'client', node: client?.node ?? null, title: box.title, subtitle: box.lines.filter(Boolean).join(' · '), lines: box.lines, hop: null, steps: [] }];
+  const stations = [
+    {
+      key: 'client',
+      at: 'client',
+      kind: 'client',
+      node: client?.node ?? null,
+      title: box.title,
+      subtitle: box.lines.filter(Boolean).join(' · '),
+      lines: box.lines,
+      hop: null,
+      steps: [],
+    },
+  ];
   for (const step of path ?? []) {
     const last = stations[stations.length - 1];
-    if (last.at === step.at) { last.steps.push(step); continue; }
+    if (last.at === step.at) {
+      last.steps.push(step);
+      continue;
+    }
     const station = stationOf(step.at, stations.length, hopVerdicts);
     station.steps.push(step);
     stations.push(station);
   }
   let decidedAt = -1;
-  if (decidingRule) stations.forEach((s, i) => { if (s.steps.some((step) => step.rule === decidingRule)) decidedAt = i; });
+  if (decidingRule)
+    stations.forEach((s, i) => {
+      if (s.steps.some((step) => step.rule === decidingRule)) decidedAt = i;
+    });
   return stations.map((s, i) => {
     const translation = translationOf(s.steps);
     const moved = s.steps.filter((step) => step.before || step.after);
-    const rule = i === decidedAt ? decidingRule
-      : moved.length > 0 ? moved[moved.length - 1].rule
-        : s.steps.length > 0 ? s.steps[s.steps.length - 1].rule : null;
+    const rule =
+      i === decidedAt
+        ? decidingRule
+        : moved.length > 0
+          ? moved[moved.length - 1].rule
+          : s.steps.length > 0
+            ? s.steps[s.steps.length - 1].rule
+            : null;
     let outcome = 'PASSES';
     if (s.hop === 'DROP' || s.hop === 'REJECT') outcome = 'FAILS';
     else if (i === decidedAt && verdict === 'UNREACHABLE') outcome = 'FAILS';
@@ -165,8 +210,10 @@ export function packetText(p) {
 
 /** A destination after DNAT: one address, or "3 endpoints" for a list of them. */
 function destinationText(d) {
-  const list = String(d ?? '').split(', ').filter(Boolean);
-  return list.length > 1 ? `${list.length} endpoints` : list[0] ?? '';
+  const list = String(d ?? '')
+    .split(', ')
+    .filter(Boolean);
+  return list.length > 1 ? `${list.length} endpoints` : (list[0] ?? '');
 }
 
 const sourceText = (x) => (x === '*' ? 'any client' : x);
@@ -180,14 +227,21 @@ export function translationLines(t) {
   const b = t.before ?? t.after;
   const a = t.after ?? t.before;
   return [
-    b.destination === a.destination ? `to ${b.destination} (kept)` : `to ${b.destination} → ${destinationText(a.destination)}`,
-    b.source === a.source ? `from ${sourceText(b.source)} (kept)` : `from ${sourceText(b.source)} → ${sourceText(a.source)}`,
+    b.destination === a.destination
+      ? `to ${b.destination} (kept)`
+      : `to ${b.destination} → ${destinationText(a.destination)}`,
+    b.source === a.source
+      ? `from ${sourceText(b.source)} (kept)`
+      : `from ${sourceText(b.source)} → ${sourceText(a.source)}`,
   ];
 }
 
 function endpointsOf(list) {
   return (list ?? []).map((e, i) => ({
-    key: `e${i}`, ...e, title: e.pod ?? e.ip, subtitle: `${e.ip}:${e.port}${e.node ? ` on ${e.node}` : ''}`,
+    key: `e${i}`,
+    ...e,
+    title: e.pod ?? e.ip,
+    subtitle: `${e.ip}:${e.port}${e.node ? ` on ${e.node}` : ''}`,
     outcome: e.outcome ?? 'CONNECTS',
   }));
 }
@@ -205,9 +259,16 @@ function nodesText(nodes, count) {
  * delivery's node are folded into that box.
  */
 export function laneOfGroup(group, client) {
-  const stations = stationsOf(group.path, { client, hops: group.hops, decidingRule: group.rule, verdict: group.verdict });
+  const stations = stationsOf(group.path, {
+    client,
+    hops: group.hops,
+    decidingRule: group.rule,
+    verdict: group.verdict,
+  });
   let head = stations;
-  let branches = [{ box: null, endpoints: endpointsOf(group.endpoints), hidden: hiddenCount(group.endpointCount, group.endpoints) }];
+  let branches = [
+    { box: null, endpoints: endpointsOf(group.endpoints), hidden: hiddenCount(group.endpointCount, group.endpoints) },
+  ];
   if (Array.isArray(group.deliveries) && group.deliveries.length > 0) {
     const lb = stations.findIndex((s) => s.kind === 'lb');
     const tail = lb >= 0 ? stations.slice(lb + 1) : stations.slice(1).filter((s) => s.kind === 'node');
@@ -216,16 +277,31 @@ export function laneOfGroup(group, client) {
       const mine = tail.filter((s) => s.kind === 'node' && d.nodes.includes(s.node));
       mine.forEach((s) => folded.add(s));
       const steps = mine.flatMap((s) => s.steps);
-      const fails = d.verdict === 'DROP' || d.verdict === 'REJECT' || (d.endpoints.length > 0 && d.endpoints.every((e) => e.outcome === 'FAILS'));
+      const fails =
+        d.verdict === 'DROP' ||
+        d.verdict === 'REJECT' ||
+        (d.endpoints.length > 0 && d.endpoints.every((e) => e.outcome === 'FAILS'));
       const some = d.endpoints.some((e) => e.outcome === 'FAILS');
       const decider = mine.find((s) => s.decides);
       return {
         box: {
-          key: `d${i}`, at: 'delivery', kind: 'delivery', node: d.nodes[0] ?? null,
-          title: nodesText(d.nodes, d.nodeCount), subtitle: `kube-proxy ${HOP_TEXT[d.verdict] ?? String(d.verdict).toLowerCase()}`,
-          hop: d.verdict, steps, nodes: d.nodes, translation: translationOf(steps),
-          rule: decider?.rule ?? mine[mine.length - 1]?.rule ?? (d.endpoints.find((e) => e.outcome === 'FAILS')?.rule ?? null),
-          outcome: fails ? 'FAILS' : some ? 'PARTIAL' : 'PASSES', decides: Boolean(decider),
+          key: `d${i}`,
+          at: 'delivery',
+          kind: 'delivery',
+          node: d.nodes[0] ?? null,
+          title: nodesText(d.nodes, d.nodeCount),
+          subtitle: `kube-proxy ${HOP_TEXT[d.verdict] ?? String(d.verdict).toLowerCase()}`,
+          hop: d.verdict,
+          steps,
+          nodes: d.nodes,
+          translation: translationOf(steps),
+          rule:
+            decider?.rule ??
+            mine[mine.length - 1]?.rule ??
+            d.endpoints.find((e) => e.outcome === 'FAILS')?.rule ??
+            null,
+          outcome: fails ? 'FAILS' : some ? 'PARTIAL' : 'PASSES',
+          decides: Boolean(decider),
         },
         endpoints: endpointsOf(d.endpoints).map((e) => ({ ...e, key: `d${i}${e.key}` })),
         hidden: hiddenCount(d.endpointCount, d.endpoints),
@@ -234,8 +310,13 @@ export function laneOfGroup(group, client) {
     head = stations.filter((s) => !folded.has(s));
   }
   return {
-    id: group.id, kind: group.kind, network: groupNetwork(group), verdict: group.verdict,
-    nodes: groupNodes(group), stations: head, branches,
+    id: group.id,
+    kind: group.kind,
+    network: groupNetwork(group),
+    verdict: group.verdict,
+    nodes: groupNodes(group),
+    stations: head,
+    branches,
   };
 }
 
@@ -245,10 +326,27 @@ export function laneOfTrace(trace, client) {
   const steps = trace.steps ?? [];
   const decidingRule = firstFail?.rule ?? (steps.length ? steps[steps.length - 1].rule : null);
   const verdict = trace.summary?.verdict ?? null;
-  const stations = stationsOf(steps, { client, hops: trace.node ? [{ node: trace.node, verdict: trace.verdict }] : [], decidingRule, verdict });
+  const stations = stationsOf(steps, {
+    client,
+    hops: trace.node ? [{ node: trace.node, verdict: trace.verdict }] : [],
+    decidingRule,
+    verdict,
+  });
   return {
-    id: 'trace', kind: trace.service?.via ?? 'TRACE', network: null, verdict, nodes: trace.node ? [trace.node] : [],
-    stations, branches: [{ box: null, endpoints: endpointsOf(trace.endpoints), hidden: 0, empty: TRACE_EMPTY[trace.verdict] ?? NO_BACKEND }],
+    id: 'trace',
+    kind: trace.service?.via ?? 'TRACE',
+    network: null,
+    verdict,
+    nodes: trace.node ? [trace.node] : [],
+    stations,
+    branches: [
+      {
+        box: null,
+        endpoints: endpointsOf(trace.endpoints),
+        hidden: 0,
+        empty: TRACE_EMPTY[trace.verdict] ?? NO_BACKEND,
+      },
+    ],
   };
 }
 
@@ -260,7 +358,7 @@ const TRACE_EMPTY = Object.freeze({
 });
 
 function hiddenCount(count, shown) {
-  const total = count?.total ?? (shown?.length ?? 0);
+  const total = count?.total ?? shown?.length ?? 0;
   return Math.max(0, total - (shown?.length ?? 0));
 }
 
@@ -272,14 +370,24 @@ export function fit(text, width, measure) {
   let hi = value.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (measure(`${value.slice(0, mid)}…`) <= width) lo = mid; else hi = mid - 1;
+    if (measure(`${value.slice(0, mid)}…`) <= width) lo = mid;
+    else hi = mid - 1;
   }
   return `${value.slice(0, lo)}…`;
 }
 
 export const SIZES = Object.freeze({
-  clientW: 164, stationW: 268, minStationW: 196, endpointW: 200,
-  stationH: 104, endpointH: 60, gapX: 30, gapY: 12, pad: 6, indent: 18, vGap: 26,
+  clientW: 164,
+  stationW: 268,
+  minStationW: 196,
+  endpointW: 200,
+  stationH: 104,
+  endpointH: 60,
+  gapX: 30,
+  gapY: 12,
+  pad: 6,
+  indent: 18,
+  vGap: 26,
 });
 
 /**
@@ -297,7 +405,10 @@ export function layoutLane(lane, { vertical = false, width = 1200 } = {}) {
     const wide = lane.stations.length - 1 + (withBox ? 1 : 0);
     const columns = lane.stations.length + (withBox ? 1 : 0) + 1;
     const natural = S.pad * 2 + S.clientW + wide * S.stationW + S.endpointW + (columns - 1) * S.gapX;
-    const stationW = wide > 0 && natural > width ? Math.max(S.minStationW, S.stationW - Math.ceil((natural - width) / wide)) : S.stationW;
+    const stationW =
+      wide > 0 && natural > width
+        ? Math.max(S.minStationW, S.stationW - Math.ceil((natural - width) / wide))
+        : S.stationW;
     let x = S.pad;
     const endpointsH = lane.branches.reduce((sum, b, i) => sum + blockH(b) + (i > 0 ? S.gapY * 2 : 0), 0);
     const height = Math.max(S.stationH, endpointsH) + S.pad * 2;
@@ -316,7 +427,15 @@ export function layoutLane(lane, { vertical = false, width = 1200 } = {}) {
       const h = blockH(b);
       let from = last;
       if (b.box) {
-        const box = { key: b.box.key, x: branchX, y: y + (h - S.stationH) / 2, w: stationW, h: S.stationH, role: 'hop', item: b.box };
+        const box = {
+          key: b.box.key,
+          x: branchX,
+          y: y + (h - S.stationH) / 2,
+          w: stationW,
+          h: S.stationH,
+          role: 'hop',
+          item: b.box,
+        };
         boxes.push(box);
         edges.push({ from: last.key, to: box.key, outcome: b.box.outcome, shape: 'h' });
         from = box;
@@ -327,7 +446,16 @@ export function layoutLane(lane, { vertical = false, width = 1200 } = {}) {
         edges.push({ from: from.key, to: e.key, outcome: e.outcome, shape: 'h' });
         ey += S.endpointH + S.gapY;
       }
-      if (b.hidden > 0) boxes.push({ key: `${b.box?.key ?? 'b'}more`, x: endpointX, y: ey, w: S.endpointW, h: 20, role: 'more', item: { hidden: b.hidden } });
+      if (b.hidden > 0)
+        boxes.push({
+          key: `${b.box?.key ?? 'b'}more`,
+          x: endpointX,
+          y: ey,
+          w: S.endpointW,
+          h: 20,
+          role: 'more',
+          item: { hidden: b.hidden },
+        });
       if (b.endpoints.length === 0 && b.hidden === 0) {
         const key = `${b.box?.key ?? 'b'}none`;
         const item = { key, ...(b.empty ?? NO_BACKEND) };
@@ -337,7 +465,9 @@ export function layoutLane(lane, { vertical = false, width = 1200 } = {}) {
       y += h;
     });
     const right = boxes.reduce((m, b) => Math.max(m, b.x + b.w), 0);
-    const chain = lane.stations.slice(1).map((s, i) => ({ from: lane.stations[i].key, to: s.key, outcome: s.outcome, shape: 'h' }));
+    const chain = lane.stations
+      .slice(1)
+      .map((s, i) => ({ from: lane.stations[i].key, to: s.key, outcome: s.outcome, shape: 'h' }));
     return { width: right + S.pad, height, boxes, edges: [...chain, ...edges] };
   }
   const w = Math.max(220, width) - S.pad * 2;
@@ -346,7 +476,13 @@ export function layoutLane(lane, { vertical = false, width = 1200 } = {}) {
     boxes.push({ key: s.key, x: S.pad, y, w, h: S.stationH, role: 'hop', item: s });
     y += S.stationH + S.vGap;
   }
-  for (let i = 1; i < lane.stations.length; i++) edges.push({ from: lane.stations[i - 1].key, to: lane.stations[i].key, outcome: lane.stations[i].outcome, shape: 'v' });
+  for (let i = 1; i < lane.stations.length; i++)
+    edges.push({
+      from: lane.stations[i - 1].key,
+      to: lane.stations[i].key,
+      outcome: lane.stations[i].outcome,
+      shape: 'v',
+    });
   const last = boxes[boxes.length - 1];
   for (const b of lane.branches) {
     let from = last;
@@ -365,7 +501,15 @@ export function layoutLane(lane, { vertical = false, width = 1200 } = {}) {
       y += S.endpointH + S.gapY;
     }
     if (b.hidden > 0) {
-      boxes.push({ key: `${b.box?.key ?? 'b'}more`, x: S.pad + indent, y, w: w - indent, h: 20, role: 'more', item: { hidden: b.hidden } });
+      boxes.push({
+        key: `${b.box?.key ?? 'b'}more`,
+        x: S.pad + indent,
+        y,
+        w: w - indent,
+        h: 20,
+        role: 'more',
+        item: { hidden: b.hidden },
+      });
       y += 20 + S.gapY;
     }
     if (b.endpoints.length === 0 && b.hidden === 0) {
@@ -395,5 +539,5 @@ function blockH(b) {
 export function matrixCell(matrix, clientName, columnId) {
   const col = (matrix.columns ?? []).findIndex((c) => c.id === columnId);
   const row = (matrix.rows ?? []).find((r) => r.client.name === clientName);
-  return col < 0 || !row ? null : row.cells[col] ?? null;
+  return col < 0 || !row ? null : (row.cells[col] ?? null);
 }

@@ -37,30 +37,76 @@ export function renderMatrix(table, matrix, { open, asked }) {
   const rows = matrix.rows ?? [];
   table.replaceChildren();
   table.setAttribute('role', 'grid');
-  table.append(h('caption', { class: 'visually-hidden', text: `${matrix.service}: client locations (rows) by ways of addressing (columns)` }));
-  table.append(h('thead', {}, h('tr', {},
-    h('th', { scope: 'col', class: 'corner', text: 'Client ↓ · address →' }),
-    columns.map((col) => h('th', { scope: 'col', 'data-column': col.id, title: columnAddresses(col) || undefined },
-      h('span', { class: 'col-label', text: col.label ?? columnHint(col) }))))));
+  table.append(
+    h('caption', {
+      class: 'visually-hidden',
+      text: `${matrix.service}: client locations (rows) by ways of addressing (columns)`,
+    }),
+  );
+  table.append(
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', class: 'corner', text: 'Client ↓ · address →' }),
+        columns.map((col) =>
+          h(
+            'th',
+            { scope: 'col', 'data-column': col.id, title: columnAddresses(col) || undefined },
+            h('span', { class: 'col-label', text: col.label ?? columnHint(col) }),
+          ),
+        ),
+      ),
+    ),
+  );
   const body = h('tbody');
   const cells = [];
   rows.forEach((row, r) => {
-    const tr = h('tr', { 'data-client': row.client.name, 'data-client-kind': row.client.kind, class: asked?.(row.client) ? 'asked' : undefined });
-    tr.append(h('th', { scope: 'row', title: (row.client.nodes ?? []).join(', ') || undefined }, h('span', { text: rowLabel(row.client) }),
-      asked?.(row.client) ? h('span', { class: 'you', text: 'your client' }) : null));
+    const tr = h('tr', {
+      'data-client': row.client.name,
+      'data-client-kind': row.client.kind,
+      class: asked?.(row.client) ? 'asked' : undefined,
+    });
+    tr.append(
+      h(
+        'th',
+        { scope: 'row', title: (row.client.nodes ?? []).join(', ') || undefined },
+        h('span', { text: rowLabel(row.client) }),
+        asked?.(row.client) ? h('span', { class: 'you', text: 'your client' }) : null,
+      ),
+    );
     const line = [];
     row.cells.forEach((cell, c) => {
       const col = columns[c];
       const title = cellTitle(cell);
-      const td = h('td', {
-        class: 'cell', tabindex: '-1', 'data-verdict': cell.verdict, 'data-row': String(r), 'data-client': row.client.name,
-        'data-column': col?.id, 'data-rule': cell.rule ?? undefined,
-        'data-source-ip': cell.sourceIpPreserved === null || cell.sourceIpPreserved === undefined ? 'null' : String(cell.sourceIpPreserved),
-        title, 'aria-label': `${rowLabel(row.client)}, ${col?.label ?? ''}: ${title}`,
-      }, h('span', { class: 'mark', 'aria-hidden': 'true', text: VERDICT_MARK[cell.verdict] ?? '' }),
-      cell.verdict === 'NOT_APPLICABLE' || cell.sourceIpPreserved === null || cell.sourceIpPreserved === undefined ? null
-        : h('span', { class: 'ip', 'aria-hidden': 'true', text: cell.sourceIpPreserved ? 'IP kept' : 'IP lost' }));
-      activate(td, () => { focusCell(r, c); open(cell, row, col, td); });
+      const td = h(
+        'td',
+        {
+          class: 'cell',
+          tabindex: '-1',
+          'data-verdict': cell.verdict,
+          'data-row': String(r),
+          'data-client': row.client.name,
+          'data-column': col?.id,
+          'data-rule': cell.rule ?? undefined,
+          'data-source-ip':
+            cell.sourceIpPreserved === null || cell.sourceIpPreserved === undefined
+              ? 'null'
+              : String(cell.sourceIpPreserved),
+          title,
+          'aria-label': `${rowLabel(row.client)}, ${col?.label ?? ''}: ${title}`,
+        },
+        h('span', { class: 'mark', 'aria-hidden': 'true', text: VERDICT_MARK[cell.verdict] ?? '' }),
+        cell.verdict === 'NOT_APPLICABLE' || cell.sourceIpPreserved === null || cell.sourceIpPreserved === undefined
+          ? null
+          : h('span', { class: 'ip', 'aria-hidden': 'true', text: cell.sourceIpPreserved ? 'IP kept' : 'IP lost' }),
+      );
+      activate(td, () => {
+        focusCell(r, c);
+        open(cell, row, col, td);
+      });
       line.push(td);
       tr.append(td);
     });
@@ -82,9 +128,12 @@ export function renderMatrix(table, matrix, { open, asked }) {
     const [r, c] = current;
     const last = (cells[r]?.length ?? 1) - 1;
     const moves = {
-      ArrowRight: [r, Math.min(c + 1, last)], ArrowLeft: [r, Math.max(c - 1, 0)],
-      ArrowDown: [Math.min(r + 1, cells.length - 1), c], ArrowUp: [Math.max(r - 1, 0), c],
-      Home: [r, 0], End: [r, last],
+      ArrowRight: [r, Math.min(c + 1, last)],
+      ArrowLeft: [r, Math.max(c - 1, 0)],
+      ArrowDown: [Math.min(r + 1, cells.length - 1), c],
+      ArrowUp: [Math.max(r - 1, 0), c],
+      Home: [r, 0],
+      End: [r, last],
     };
     const to = moves[event.key];
     if (!to || !(event.target instanceof HTMLTableCellElement)) return;
