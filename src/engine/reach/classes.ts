@@ -12,14 +12,10 @@ import { reachesItself } from '../packet';
 import { classSourceIp, makeClass } from './build';
 import type { Member, NodeClass } from './build';
 import { decideAt, finishPath, inClusterPath, lastHopRule, outcomeMemo, pathLike, withOverride } from './paths';
-import type { Env, OutcomeMemo, PathOutcome } from './types';
-import { profileWithPolicies } from '../sharing/policies';
+import type { Env, PathOutcome } from './types';
 import type { ResultList } from './result-list';
 import { answerOf, suggestionsFor } from './suggestions';
 import type { Answer } from './types';
-
-/** Versions of the cluster whose outcomes one answer keeps (outcomesOn): suggestions' variants, a few per answer. */
-const VARIANT_MEMOS = 8;
 
 /** How a member's path is taken: from the client (inCluster) or at the member's node (atNode). */
 export type Evaluate = (env: Env, m: Member) => PathOutcome;
@@ -51,8 +47,6 @@ export class SharedWhatIfs {
   #answers: Map<PolicyOverride, Map<number, Answer>> | null = null;
   /** Node classes without separate classes for nodes hosting endpoints, made on first use. */
   #classes: NodeClasses | null = null;
-  /** Outcomes built on versions of the cluster (outcomesOn), made on first use. */
-  #variants: Map<CompiledCluster, OutcomeMemo | null> | null = null;
 
   constructor(sharing: Sharing, placement: PlacementQuery) {
     this.#sharing = sharing;
@@ -86,23 +80,6 @@ export class SharedWhatIfs {
       });
     }
     return key * 2 + (m.eip === null ? 0 : 1);
-  }
-
-  /**
-   * Outcomes built so far on `cc`, a version of the cluster the members' suggestions ask (the few
-   * latest): null the first time it is asked (most variants are one member's own), then kept.
-   */
-  outcomesOn(cc: CompiledCluster): OutcomeMemo | null {
-    this.#variants ??= new Map();
-    let memo = this.#variants.get(cc);
-    if (memo === undefined) {
-      if (this.#variants.size >= VARIANT_MEMOS)
-        this.#variants.delete(this.#variants.keys().next().value as CompiledCluster);
-      this.#variants.set(cc, null);
-      return null;
-    }
-    if (memo === null) this.#variants.set(cc, (memo = outcomeMemo()));
-    return memo;
   }
 
   get(override: PolicyOverride, key: number): Answer | undefined {
@@ -145,26 +122,18 @@ class MemberWhatIf {
     return a;
   }
 
-  /**
-   * This member's answer on `cc`, another version of the cluster with the same nodes and Service
-   * ports (SuggestionInput.reevaluateOn), with the outcomes other members built on it (the
-   * members of one answer mostly ask the same variant: connections differ only near each node).
-   */
+  /** This member's answer on `cc`, another version of the cluster with the same nodes and Service ports (SuggestionInput.reevaluateOn). */
   answerOn(cc: CompiledCluster): Answer {
     this.specific = true;
     const env = this.#env;
     const m = { ...this.#member, sp: cc.servicePorts[this.#member.sp.index] };
-    const outcomes = this.#shared?.outcomesOn(cc) ?? null;
-    // Outcomes kept between members need the variant's own sharing (its policies may hold node
-    // addresses the cluster's do not); finding it costs a pass over the nodes, worth it only then.
-    const profile = outcomes === null ? env.profile : profileWithPolicies(env.profile, cc);
     const path = this.#evaluate(
       {
         cc,
-        profile,
+        profile: env.profile,
         client: env.client,
         override: undefined,
-        outcomes: outcomes ?? outcomeMemo(),
+        outcomes: outcomeMemo(),
         ask: env.ask,
         suggest: env.suggest,
       },

@@ -170,25 +170,14 @@ function placed(sharing: Sharing): Sharing {
   return s;
 }
 
-/** The profile each profile made by profileWithPolicies() was made from. */
-const BASES = new WeakMap<EngineProfile, EngineProfile>();
-
-/**
- * `profile` with the sharing its answers on `cc` may use once NetworkPolicy is joined in. A
- * profile this made for another version of the cluster (a suggestion's variant, whose policies
- * may hold other node addresses) is made again from the one it was made from.
- */
+/** `profile` with the sharing its answers on `cc` may use once NetworkPolicy is joined in. */
 export function profileWithPolicies(profile: EngineProfile, cc: CompiledCluster): EngineProfile {
-  const base = BASES.get(profile) ?? profile;
   const index = cc.policies;
-  if (index === null || !index.enforced || base.sharing === NO_SHARING) return base;
-  const sharing = sharingFor(cc, index, base.sharing);
-  let byProfile = PROFILES.get(base);
-  if (byProfile === undefined) PROFILES.set(base, (byProfile = new Map()));
+  if (index === null || !index.enforced || profile.sharing === NO_SHARING) return profile;
+  const sharing = sharingFor(cc, index, profile.sharing);
+  let byProfile = PROFILES.get(profile);
+  if (byProfile === undefined) PROFILES.set(profile, (byProfile = new Map()));
   let out = byProfile.get(sharing);
-  if (out === undefined) {
-    byProfile.set(sharing, (out = { ...base, sharing }));
-    BASES.set(out, base);
-  }
+  if (out === undefined) byProfile.set(sharing, (out = { ...profile, sharing }));
   return out;
 }
