@@ -45,7 +45,8 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares two tokens in constant time (for equal lengths; a length mismatch is refused at once). */
+export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);

@@ -1,13 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import { bearerToken } from '../../common/auth';
+import { bearerToken, safeEqual } from '../../common/auth';
 import { DomainError } from '../../common/domain-error';
-
-/** Compares in constant time (for equal lengths; a length mismatch is refused at once). */
-function safeEqual(given: string, expected: string): boolean {
-  const left = Buffer.from(given);
-  const right = Buffer.from(expected);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /**
  * Refuses a scrape that does not present the metrics token (SVCPATH_METRICS_TOKEN) as
